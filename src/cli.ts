@@ -1,0 +1,293 @@
+#!/usr/bin/env node
+/**
+ * The `causal-panel` command line: runs one estimator on a CSV file and prints its summary (or
+ * `--json`). Usage errors and estimator errors print one line on stderr and exit with code 2.
+ *
+ *   causal-panel did    --data f.csv --outcome y --unit id --time year --treat treat --post post
+ *   causal-panel event  --data f.csv --outcome y --unit id --time year --cohort first_treat
+ *   causal-panel attgt  --data f.csv --outcome y --unit id --time year --cohort first_treat
+ *   causal-panel match  --data f.csv --formula "treat ~ age + educ"
+ *   causal-panel mediate --data f.csv --mediator-model "M ~ T + X" --outcome-model "Y ~ T + M + X" --treat T --mediator M
+ *
+ * Like src/node.ts this is a Node entry point (it reads files and writes to the terminal).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CausalPanelError } from './errors.js';
+import { readCsv } from './node.js';
+import type { Frame } from './data/frame.js';
+import type { VcovOption } from './inference/vcovSpec.js';
+import type { AggregationType } from './estimators/did/aggregate.js';
+import { renderSummary } from './report/summary.js';
+
+/** Where the CLI writes (injectable for tests). */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+type OptionSpec = { type: 'string' | 'boolean'; help: string; required?: boolean };
+
+const COMMON: Record<string, OptionSpec> = {
+  data: { type: 'string', help: 'CSV file (header row; empty cells and NA are missing)', required: true },
+  json: { type: 'boolean', help: 'print the result as JSON instead of a table' },
+  level: { type: 'string', help: 'confidence level (default 0.95)' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+const VCOV: OptionSpec = { type: 'string', help: "variance: iid | hetero | HC0..HC3 | cluster:<col>[+<col>] (default: cluster by unit)" };
+const COVARIATES: OptionSpec = { type: 'string', help: 'comma-separated numeric control columns' };
+
+interface Command {
+  summary: string;
+  options: Record<string, OptionSpec>;
+  run(frame: Frame, v: Values): Promise<Printable> | Printable;
+}
+type Values = Record<string, string | boolean | undefined>;
+interface Printable {
+  summary(): string;
+  toJSON(): unknown;
+}
+
+/** Thrown for bad command-line usage (exit code 2, like estimator errors). */
+class UsageError extends Error {}
+
+function str(v: Values, name: string): string | undefined {
+  const x = v[name];
+  return typeof x === 'string' ? x : undefined;
+}
+function need(v: Values, name: string): string {
+  const x = str(v, name);
+  if (x === undefined || x === '') throw new UsageError(`missing required option --${name}`);
+  return x;
+}
+function num(v: Values, name: string): number | undefined {
+  const x = str(v, name);
+  if (x === undefined) return undefined;
+  const n = Number(x);
+  if (x.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number (got "${x}")`);
+  return n;
+}
+function list(v: Values, name: string): string[] | undefined {
+  const x = str(v, name);
+  return x === undefined ? undefined : x.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+function oneOf<T extends string>(v: Values, name: string, allowed: readonly T[]): T | undefined {
+  const x = str(v, name);
+  if (x === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(x)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${x}")`);
+  return x as T;
+}
+function vcov(v: Values): VcovOption | undefined {
+  const x = str(v, 'vcov');
+  if (x === undefined) return undefined;
+  const m = /^(cluster|CRV1|CRV3):(.+)$/.exec(x);
+  if (m) return m[1] === 'CRV3' ? { CRV3: m[2]!.replace(/\+/g, ' + ') } : { CRV1: m[2]!.replace(/\+/g, ' + ') };
+  return x as VcovOption; // the estimator validates and names the accepted values
+}
+
+// Estimators load lazily: the CLI starts fast and one command's dependencies cannot break another.
+const COMMANDS: Record<string, Command> = {
+  did: {
+    summary: 'canonical 2x2 / two-way fixed-effects difference-in-differences (fixest feols)',
+    options: {
+      outcome: { type: 'string', help: 'outcome column', required: true },
+      unit: { type: 'string', help: 'unit (panel id or group) column', required: true },
+      time: { type: 'string', help: 'time column', required: true },
+      treat: { type: 'string', help: '0/1 treatment-group column', required: true },
+      post: { type: 'string', help: '0/1 post-period column', required: true },
+      covariates: COVARIATES,
+      vcov: VCOV,
+      'no-fe': { type: 'boolean', help: 'fit y ~ treat + post + treat:post instead of unit and time fixed effects' },
+    },
+    run: async (data, v) =>
+      (await import('./estimators/did/did.js')).did({
+        data, outcome: need(v, 'outcome'), unit: need(v, 'unit'), time: need(v, 'time'), treat: need(v, 'treat'), post: need(v, 'post'),
+        covariates: list(v, 'covariates'), vcov: vcov(v), level: num(v, 'level'), fixedEffects: v['no-fe'] !== true,
+      }),
+  },
+  event: {
+    summary: 'event study: leads and lags around treatment with a pre-trend F test (fixest i() or Sun-Abraham)',
+    options: {
+      outcome: { type: 'string', help: 'outcome column', required: true },
+      unit: { type: 'string', help: 'unit column', required: true },
+      time: { type: 'string', help: 'time column', required: true },
+      cohort: { type: 'string', help: 'first-treated period column (0 / empty = never treated)', required: true },
+      ref: { type: 'string', help: 'reference relative period (default -1)' },
+      method: { type: 'string', help: 'twfe (default) | sunab' },
+      covariates: COVARIATES,
+      vcov: VCOV,
+    },
+    run: async (data, v) =>
+      (await import('./estimators/did/eventStudy.js')).eventStudy({
+        data, outcome: need(v, 'outcome'), unit: need(v, 'unit'), time: need(v, 'time'), cohort: need(v, 'cohort'),
+        ref: num(v, 'ref'), method: oneOf(v, 'method', ['twfe', 'sunab'] as const), covariates: list(v, 'covariates'), vcov: vcov(v), level: num(v, 'level'),
+      }),
+  },
+  attgt: {
+    summary: "Callaway & Sant'Anna group-time ATTs (R did::att_gt, analytic SEs)",
+    options: {
+      outcome: { type: 'string', help: 'outcome column', required: true },
+      unit: { type: 'string', help: 'unit column (panel)' },
+      time: { type: 'string', help: 'time column', required: true },
+      cohort: { type: 'string', help: 'first-treated period column (0 / empty = never treated)', required: true },
+      covariates: COVARIATES,
+      control: { type: 'string', help: 'never (default) | notyet' },
+      method: { type: 'string', help: 'dr (default) | ipw | reg' },
+      aggregate: { type: 'string', help: 'also print an aggregation: simple | dynamic | group | calendar' },
+      rcs: { type: 'boolean', help: 'repeated cross-sections (did panel = FALSE)' },
+    },
+    run: async (data, v) => {
+      const { attgt } = await import('./estimators/did/attgt.js');
+      const res = attgt({
+        data, outcome: need(v, 'outcome'), unit: str(v, 'unit'), time: need(v, 'time'), cohort: need(v, 'cohort'),
+        covariates: list(v, 'covariates'), control: oneOf(v, 'control', ['never', 'notyet'] as const),
+        method: oneOf(v, 'method', ['dr', 'ipw', 'reg'] as const), panel: v.rcs !== true, level: num(v, 'level'),
+      });
+      const type = oneOf<AggregationType>(v, 'aggregate', ['simple', 'dynamic', 'group', 'calendar']);
+      if (type === undefined) return res;
+      const agg = res.aggregate(type);
+      return {
+        summary: () =>
+          `${res.summary()}\n\n${renderSummary({
+            title: `Aggregation: ${type}`,
+            meta: [],
+            rows: [{ ...agg.overall, term: 'Overall' }, ...agg.rows.map((r) => ({ ...r, term: `${type === 'dynamic' ? 'e' : type === 'group' ? 'g' : 't'} = ${r.e}` }))],
+            notes: [],
+            footer: [],
+            statisticLabel: 'z value',
+          })}`,
+        toJSON: () => ({ ...(res.toJSON() as Record<string, unknown>), aggregate: { type, overall: agg.overall, rows: agg.rows } }),
+      };
+    },
+  },
+  match: {
+    summary: 'propensity-score / Mahalanobis matching (R MatchIt::matchit); with --outcome --unit --time --treat --post: PSM-DiD',
+    options: {
+      formula: { type: 'string', help: "'treat ~ x1 + x2' (matchit); for PSM-DiD use --covariates instead" },
+      method: { type: 'string', help: 'nearest (default) | kernel' },
+      distance: { type: 'string', help: 'logit (default) | probit | mahalanobis' },
+      ratio: { type: 'string', help: 'controls per treated unit (default 1)' },
+      caliper: { type: 'string', help: 'caliper in SDs of the distance' },
+      replace: { type: 'boolean', help: 'match with replacement' },
+      outcome: { type: 'string', help: 'PSM-DiD: outcome column' },
+      unit: { type: 'string', help: 'PSM-DiD: unit column' },
+      time: { type: 'string', help: 'PSM-DiD: time column' },
+      treat: { type: 'string', help: 'PSM-DiD: 0/1 treatment-group column' },
+      post: { type: 'string', help: 'PSM-DiD: 0/1 post-period column' },
+      covariates: { type: 'string', help: 'PSM-DiD: comma-separated baseline covariates of the propensity score' },
+    },
+    run: async (data, v) => {
+      const common = {
+        method: oneOf(v, 'method', ['nearest', 'kernel'] as const),
+        distance: oneOf(v, 'distance', ['logit', 'probit', 'mahalanobis'] as const),
+        ratio: num(v, 'ratio'),
+        caliper: num(v, 'caliper'),
+        replace: v.replace === true ? true : undefined,
+      };
+      if (str(v, 'outcome') !== undefined) {
+        const { psmDid } = await import('./estimators/psmDid.js');
+        return psmDid({
+          data, outcome: need(v, 'outcome'), unit: need(v, 'unit'), time: need(v, 'time'), treat: need(v, 'treat'), post: need(v, 'post'),
+          covariates: list(v, 'covariates') ?? [], level: num(v, 'level'), ...common,
+        });
+      }
+      const { matchit } = await import('./estimators/matching/matchit.js');
+      return matchit({ formula: need(v, 'formula'), data, ...common });
+    },
+  },
+  mediate: {
+    summary: 'causal mediation analysis: ACME, ADE, total effect (R mediation::mediate)',
+    options: {
+      'mediator-model': { type: 'string', help: "mediator model, e.g. 'M ~ T + X'", required: true },
+      'outcome-model': { type: 'string', help: "outcome model, e.g. 'Y ~ T + M + X'", required: true },
+      treat: { type: 'string', help: 'treatment variable', required: true },
+      mediator: { type: 'string', help: 'mediator variable', required: true },
+      sims: { type: 'string', help: 'simulations / bootstrap resamples (default 1000)' },
+      seed: { type: 'string', help: 'random seed (default 1)' },
+      boot: { type: 'boolean', help: 'nonparametric bootstrap instead of quasi-Bayesian draws' },
+      cluster: { type: 'string', help: 'cluster column (cluster bootstrap / cluster-robust draws)' },
+    },
+    run: async (data, v) =>
+      (await import('./estimators/mediation/mediate.js')).mediate({
+        data, mediatorModel: need(v, 'mediator-model'), outcomeModel: need(v, 'outcome-model'), treat: need(v, 'treat'), mediator: need(v, 'mediator'),
+        sims: num(v, 'sims'), seed: num(v, 'seed'), boot: v.boot === true, cluster: str(v, 'cluster'), level: num(v, 'level'),
+      }),
+  },
+};
+
+function helpText(name?: string): string {
+  if (name === undefined || !(name in COMMANDS)) {
+    return [
+      'Usage: causal-panel <command> --data file.csv [options]',
+      '',
+      'Commands:',
+      ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(8)} ${c.summary}`),
+      '',
+      "Run 'causal-panel <command> --help' for the options of a command.",
+    ].join('\n');
+  }
+  const cmd = COMMANDS[name]!;
+  const all = { ...cmd.options, ...COMMON };
+  const rows = Object.entries(all).map(([k, o]) => `  --${(k + (o.type === 'string' ? ' <value>' : '')).padEnd(22)} ${o.help}${o.required ? ' (required)' : ''}`);
+  return [`Usage: causal-panel ${name} --data file.csv [options]`, '', cmd.summary, '', 'Options:', ...rows].join('\n');
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and returns the exit code:
+ * 0 on success, 2 on any error (one line on stderr).
+ *
+ * @example
+ * await runCli(['did', '--data', 'base_did.csv', '--outcome', 'y', '--unit', 'id', '--time', 'period', '--treat', 'treat', '--post', 'post']);
+ */
+export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout(`${helpText()}\n`);
+      return name === undefined ? 2 : 0;
+    }
+    const cmd = COMMANDS[name];
+    if (!cmd) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    const spec = { ...cmd.options, ...COMMON };
+    let values: Values;
+    try {
+      values = parseArgs({ args: [...rest], options: Object.fromEntries(Object.entries(spec).map(([k, o]) => [k, { type: o.type }])), strict: true, allowPositionals: false }).values as Values;
+    } catch (e) {
+      throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, ''));
+    }
+    if (values.help === true) {
+      io.stdout(`${helpText(name)}\n`);
+      return 0;
+    }
+    for (const [k, o] of Object.entries(spec)) if (o.required && (values[k] === undefined || values[k] === '')) throw new UsageError(`missing required option --${k}`);
+    const frame = await readCsv(need(values, 'data')).catch((e: NodeJS.ErrnoException) => {
+      if (e instanceof CausalPanelError) throw e;
+      throw new UsageError(`cannot read --data ${values.data as string} (${e.code ?? e.message})`);
+    });
+    const result = await cmd.run(frame, values);
+    io.stdout(values.json === true ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.summary()}\n`);
+    return 0;
+  } catch (e) {
+    const message = e instanceof CausalPanelError || e instanceof UsageError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    io.stderr(`causal-panel: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 2;
+  }
+}
+
+// Run only when executed directly (tsx src/cli.ts, or the installed bin), not when imported.
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * Categorical coding: a column → integer codes 0..L-1 and level labels, in R's level order.
+ *
+ * R's `factor(x)` sorts the unique values: numbers numerically, text by the collation order
+ * (we use plain code-unit order, R's C locale, which agrees with R's default for ASCII labels).
+ * Numeric levels are labelled as R's `as.character` prints them (`2003`, `-1`, `0.5`, `1e+05`).
+ *
+ * Speed: integer-valued numeric columns with a modest range are coded by a counting pass
+ * (O(n + range)); other numbers by sorting the unique values; text through one `Map`.
+ */
+import type { Column } from './frame.js';
+
+/** Integer codes (−1 = missing) and the level labels they index. */
+export interface Factor {
+  /** One code per (selected) row: 0..levels.length-1, or −1 when the cell is missing. */
+  codes: Int32Array;
+  /** Level labels in R's sorted order. */
+  levels: string[];
+  /** For a numeric column: the level values, sorted ascending (aligned with `levels`). */
+  values?: Float64Array;
+}
+
+/**
+ * Codes a column as a factor, as R's `factor()`: levels are the sorted unique non-missing values.
+ *
+ * With `rows`, only those rows (0-based, in that order) are coded and only the values present
+ * there become levels (as `factor()` on a row subset); `codes` then has `rows.length` entries.
+ *
+ * @param column numeric (NaN missing) or text (null missing) column
+ * @param rows optional row subset
+ * @example
+ * factor(['b', 'a', null, 'b']); // { codes: Int32Array [1, 0, -1, 1], levels: ['a', 'b'] }
+ * factor(new Float64Array([2004, 2003, 2004])).levels; // ['2003', '2004']
+ */
+export function factor(column: Column, rows?: ArrayLike<number>): Factor {
+  if (column instanceof Float64Array) return numericFactor(column, rows);
+  return textFactor(column, rows);
+}
+
+function numericFactor(column: Float64Array, rows?: ArrayLike<number>): Factor {
+  let x = column;
+  if (rows && !(rows.length === column.length && isIdentity(rows))) {
+    // Gather first: the coding loops below then run over one contiguous array.
+    x = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) x[i] = column[rows[i]!]!;
+  }
+  const n = x.length;
+  let min = Infinity;
+  let max = -Infinity;
+  let allInteger = true;
+  let present = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v !== v) continue;
+    present++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (allInteger && (v | 0) !== v) allInteger = Number.isInteger(v);
+  }
+  const codes = new Int32Array(n);
+  if (present === 0) {
+    codes.fill(-1);
+    return { codes, levels: [], values: new Float64Array(0) };
+  }
+  const range = max - min + 1;
+  if (allInteger && range <= Math.max(4 * n, 1 << 16)) {
+    // Counting pass: mark the values seen, then number them in increasing order.
+    const slot = new Int32Array(range);
+    // (v - min) | 0: an int32 index keeps V8 on the fast typed-array path
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      if (v === v) slot[(v - min) | 0] = 1;
+    }
+    let count = 0;
+    for (let s = 0; s < range; s++) if (slot[s] === 1) slot[s] = ++count;
+    const values = new Float64Array(count);
+    for (let s = 0; s < range; s++) if (slot[s]! > 0) values[slot[s]! - 1] = s + min;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      codes[i] = v === v ? slot[(v - min) | 0]! - 1 : -1;
+    }
+    return withLazyLevels(codes, values);
+  }
+  const sorted = new Float64Array(present);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v === v) sorted[m++] = v;
+  }
+  sorted.sort();
+  let count = 0;
+  for (let i = 0; i < present; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[count++] = sorted[i]!;
+  const values = sorted.slice(0, count);
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    codes[i] = v === v ? lowerBound(values, v) : -1;
+  }
+  return withLazyLevels(codes, values);
+}
+
+/** Labels are built on first use: an id column with 10⁵ levels costs ~15 ms to label. */
+function withLazyLevels(codes: Int32Array, values: Float64Array): Factor {
+  let levels: string[] | undefined;
+  return {
+    codes,
+    values,
+    get levels(): string[] {
+      return (levels ??= Array.from(values, formatRNumber));
+    },
+  };
+}
+
+/** True when rows = 0, 1, …, n−1 (nothing dropped), so no gather is needed. */
+export function isIdentity(rows: ArrayLike<number>): boolean {
+  for (let i = 0; i < rows.length; i++) if (rows[i] !== i) return false;
+  return true;
+}
+
+function textFactor(column: readonly (string | null)[], rows?: ArrayLike<number>): Factor {
+  const n = rows ? rows.length : column.length;
+  const codes = new Int32Array(n);
+  const index = new Map<string, number>();
+  const seen: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = rows ? column[rows[i]!]! : column[i]!;
+    if (v === null || v === undefined) {
+      codes[i] = -1;
+      continue;
+    }
+    let code = index.get(v);
+    if (code === undefined) {
+      code = seen.length;
+      index.set(v, code);
+      seen.push(v);
+    }
+    codes[i] = code;
+  }
+  // Renumber the first-appearance codes into sorted order (C-locale: code-unit comparison).
+  const order = seen.map((_, j) => j).sort((a, b) => (seen[a]! < seen[b]! ? -1 : seen[a]! > seen[b]! ? 1 : 0));
+  const remap = new Int32Array(seen.length);
+  order.forEach((old, rank) => (remap[old] = rank));
+  for (let i = 0; i < n; i++) if (codes[i]! >= 0) codes[i] = remap[codes[i]!]!;
+  return { codes, levels: order.map((j) => seen[j]!) };
+}
+
+/** Index of the first element ≥ v in a sorted array (v is known to be present). */
+function lowerBound(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Formats a number as R's `as.character()` / `deparse()` do: up to 15 significant digits, fixed
+ * notation unless scientific is shorter (`100000` → `1e+05`, `0.0001` → `1e-04`, `2003` → `2003`).
+ *
+ * @example
+ * formatRNumber(100000); // '1e+05'
+ * formatRNumber(-0.5);   // '-0.5'
+ */
+export function formatRNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Inf';
+  if (x === -Infinity) return '-Inf';
+  if (x === 0) return '0';
+  const sign = x < 0 ? '-' : '';
+  const ax = Math.abs(x);
+  if (Number.isInteger(ax) && ax < 1e15) {
+    // Fast path for integers (ids, years): fixed unless trailing zeros make scientific shorter.
+    const s = String(ax);
+    if (s.length <= 5 || s[s.length - 1] !== '0') return sign + s;
+  }
+  const [mantissa, expText] = ax.toExponential(14).split('e') as [string, string];
+  const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
+  const exponent = Number(expText);
+  const sci = `${digits[0]}${digits.length > 1 ? '.' + digits.slice(1) : ''}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  let fixed: string;
+  if (exponent >= digits.length - 1) fixed = digits + '0'.repeat(exponent - digits.length + 1);
+  else if (exponent >= 0) fixed = `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+  else fixed = `0.${'0'.repeat(-exponent - 1)}${digits}`;
+  return sign + (fixed.length <= sci.length ? fixed : sci);
+}

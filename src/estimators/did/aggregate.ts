@@ -1,0 +1,393 @@
+/**
+ * Aggregation of group-time ATT(g,t)s into summary effects (Callaway & Sant'Anna 2021, §3.1.1):
+ * `simple` (post-treatment cells weighted by group size), `dynamic` (event time e = t − g),
+ * `group` (average post-treatment effect of each cohort) and `calendar` (each period).
+ *
+ * Reimplements did 2.5.1's `compute.aggte`: weights are the cohort shares pg = mean(wᵢ·1{Gᵢ = g}),
+ * and because they are estimated, every weighted aggregate adds did's "weight influence function"
+ * (`wif`) to the combined influence function. Window selection (`group <= t <= group + max_e`) is
+ * done, as in did, on the positions of periods in the sorted union of periods and cohorts.
+ * Standard errors come from the aggregated influence function (`sqrt(mean(ψ²)/n)`) or from the
+ * multiplier bootstrap when the ATT(g,t)s were bootstrapped.
+ */
+import { CausalPanelError, type Note } from '../../errors.js';
+import { waldInference } from '../../inference/intervals.js';
+import type { Estimate } from '../../report/estimate.js';
+
+/** Aggregation types (did's `aggte(type =)`). */
+export type AggregationType = 'simple' | 'dynamic' | 'group' | 'calendar';
+
+/** Options of `aggregate` (did's `min_e`, `max_e`, `balance_e`, `na.rm`). */
+export interface AggregateOptions {
+  /** Smallest event time kept (dynamic). */
+  minE?: number;
+  /** Largest event time kept (dynamic; also limits post periods in simple/group as did). */
+  maxE?: number;
+  /** Keep only cohorts observed for at least this many periods after treatment (dynamic). */
+  balanceE?: number;
+  /** Drop ATT(g,t)s that could not be estimated instead of failing (did's `na.rm`). */
+  naRm?: boolean;
+}
+
+/** How standard errors and critical values are formed for influence functions. */
+export interface AggregationInference {
+  /** SE of one quantity from its n-vector influence function. */
+  se(psi: Float64Array): number;
+  /** Critical value for the rows (pointwise normal, or sup-t from the bootstrap), given the n×p row influence functions. */
+  critical(psi: Float64Array, p: number): number;
+}
+
+/** What aggregation needs from an `attgt` fit. */
+export interface AttgtCells {
+  /** Cohort of each ATT(g,t) cell. */
+  group: Float64Array;
+  /** Period of each cell. */
+  time: Float64Array;
+  att: Float64Array;
+  /** n×p column-major influence functions of the cells. */
+  influence: Float64Array;
+  n: number;
+  /** Normalised sampling weight of each influence-function row (unit or observation). */
+  weights: Float64Array;
+  /** Cohort of each row (Infinity = never treated). */
+  cohort: Float64Array;
+  /** The treated cohorts (did's glist), increasing. */
+  groups: Float64Array;
+  /** The periods (did's tlist), increasing. */
+  periods: Float64Array;
+  level: number;
+  inference: AggregationInference;
+}
+
+/** One aggregated row: an {@link Estimate} with its event time, cohort or period `e`. */
+export type AggregateRow = Estimate & { e: number };
+
+/** Result of an aggregation. */
+export interface AttgtAggregate {
+  type: AggregationType;
+  overall: Estimate;
+  rows: AggregateRow[];
+  /** Critical value used for the rows' intervals. */
+  criticalValue: number;
+  notes: Note[];
+  /** n×p influence functions of the rows (p = rows.length), column-major. */
+  influence(): Float64Array;
+  /** Influence function of the overall effect (length n). */
+  overallInfluence(): Float64Array;
+  tidy(): Estimate[];
+  summary(): string;
+  toJSON(): object;
+}
+
+const FN = 'aggregate';
+const SE_ZERO = Math.sqrt(2.220446049250313e-16) * 10;
+
+function cleanSE(se: number): number {
+  return se <= SE_ZERO ? NaN : se;
+}
+
+/**
+ * The influence function of Σⱼ wⱼ θⱼ (wⱼ = pgⱼ/Σpg over `cells`) including did's `wif` term for the
+ * estimated weights: ψ = Σⱼ ψⱼ wⱼ + Σⱼ θⱼ ∂wⱼ.
+ */
+function weightedInfluence(
+  psi: Float64Array,
+  n: number,
+  cells: readonly number[],
+  att: ArrayLike<number>,
+  pg: ArrayLike<number>,
+  cellGroup: ArrayLike<number>,
+  rowWeight: Float64Array,
+  rowGroup: ArrayLike<number>,
+  withWif: boolean,
+): Float64Array {
+  let spg = 0;
+  let sAttPg = 0;
+  for (const c of cells) {
+    spg += pg[c]!;
+    sAttPg += att[c]! * pg[c]!;
+  }
+  const out = new Float64Array(n);
+  for (const c of cells) {
+    const wgt = pg[c]! / spg;
+    const o = c * n;
+    for (let i = 0; i < n; i++) out[i] += psi[o + i]! * wgt;
+  }
+  if (!withWif) return out;
+  // wif_k(i) = (wᵢ1{Gᵢ=g_k} − pg_k)/Spg − (Σ_k' (wᵢ1{Gᵢ=g_k'} − pg_k')) pg_k/Spg²
+  // Σ_k θ_k wif_k(i) = Σ_k θ_k c_k(i)/Spg − (Σ_k' c_k'(i)) Σ_k θ_k pg_k / Spg²
+  const cellCount = cells.length;
+  const groupOf = cells.map((c) => cellGroup[c]!);
+  let sumPg = 0;
+  let sumAttPgCells = 0;
+  for (const c of cells) {
+    sumPg += pg[c]!;
+    sumAttPgCells += att[c]! * pg[c]!;
+  }
+  for (let i = 0; i < n; i++) {
+    const gi = rowGroup[i]!;
+    const wi = rowWeight[i]!;
+    let cSum = -sumPg;
+    let cAtt = -sumAttPgCells;
+    for (let k = 0; k < cellCount; k++) {
+      if (groupOf[k] === gi) {
+        cSum += wi;
+        cAtt += att[cells[k]!]! * wi;
+      }
+    }
+    out[i] += cAtt / spg - (cSum * sAttPg) / (spg * spg);
+  }
+  return out;
+}
+
+function estimateOf(term: string, estimate: number, se: number, critical: number, level: number): Estimate {
+  const w = waldInference(estimate, se, { kind: 'normal' }, level);
+  return {
+    term,
+    estimate,
+    stdError: se,
+    statistic: w.statistic,
+    pValue: w.pValue,
+    confLow: estimate - critical * se,
+    confHigh: estimate + critical * se,
+  };
+}
+
+function pad(s: string, width: number): string {
+  return s.length >= width ? s : ' '.repeat(width - s.length) + s;
+}
+
+function fmt(x: number): string {
+  return Number.isNaN(x) ? 'NA' : x.toPrecision(6);
+}
+
+/**
+ * Aggregates ATT(g,t) cells into `simple`, `dynamic`, `group` or `calendar` effects, as did's `aggte`.
+ *
+ * @throws {CausalPanelError} `invalid_option` for an unknown type, missing ATT(g,t)s without
+ *   `naRm`, or an empty event-time window
+ * @example
+ * const fit = attgt({ data, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' });
+ * aggregateAttgt(fit.cells(), 'dynamic').overall.estimate; // ≈ −0.0772 (did 2.5.1, mpdta)
+ */
+export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, options: AggregateOptions = {}): AttgtAggregate {
+  if (!['simple', 'dynamic', 'group', 'calendar'].includes(type)) {
+    throw new CausalPanelError('invalid_option', `${FN}: type must be 'simple', 'dynamic', 'group' or 'calendar' (${JSON.stringify(type)})`, { fn: FN, option: 'type', value: type });
+  }
+  const minE = options.minE ?? -Infinity;
+  const maxE = options.maxE ?? Infinity;
+  const balanceE = options.balanceE;
+  for (const [name, v] of [['minE', minE], ['maxE', maxE]] as const) {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new CausalPanelError('invalid_option', `${FN}: ${name} must be a number (${v})`, { fn: FN, option: name, value: v });
+  }
+  if (balanceE !== undefined && !(Number.isInteger(balanceE) && balanceE >= 0)) {
+    throw new CausalPanelError('invalid_option', `${FN}: balanceE must be a non-negative integer (${balanceE})`, { fn: FN, option: 'balanceE', value: balanceE });
+  }
+  const notes: Note[] = [];
+  const { n, influence: psiAll, level, inference } = cellsIn;
+  // drop cells that could not be estimated (did: error unless na.rm = TRUE)
+  let keep: number[] = [];
+  for (let j = 0; j < cellsIn.att.length; j++) if (!Number.isNaN(cellsIn.att[j]!)) keep.push(j);
+  if (keep.length < cellsIn.att.length) {
+    if (!options.naRm) {
+      throw new CausalPanelError('invalid_option', `${FN}: ${cellsIn.att.length - keep.length} ATT(g,t) could not be estimated; pass { naRm: true } to drop them`, { fn: FN, option: 'naRm' });
+    }
+    notes.push({ code: 'info', message: `${cellsIn.att.length - keep.length} missing ATT(g,t) dropped before aggregation (naRm).` });
+  }
+  if (type === 'group' && options.naRm) {
+    // did also drops cohorts whose post-treatment window has no estimate
+    const ok = new Set<number>();
+    for (const j of keep) {
+      const g = cellsIn.group[j]!;
+      const t = cellsIn.time[j]!;
+      if (g <= t) ok.add(g);
+    }
+    keep = keep.filter((j) => ok.has(cellsIn.group[j]!));
+  }
+  if (keep.length === 0) throw new CausalPanelError('invalid_option', `${FN}: no ATT(g,t) available to aggregate`, { fn: FN });
+  const p = keep.length;
+  const group = keep.map((j) => cellsIn.group[j]!);
+  const time = keep.map((j) => cellsIn.time[j]!);
+  const att = keep.map((j) => cellsIn.att[j]!);
+  const psi = new Float64Array(n * p);
+  keep.forEach((j, c) => psi.set(psiAll.subarray(j * n, (j + 1) * n), c * n));
+
+  // positions in the sorted union of periods and cohorts (did's t2orig / orig2t), 0 = never treated
+  const glistOrig = type === 'group' || options.naRm ? [...new Set(group)].sort((a, b) => a - b) : Array.from(cellsIn.groups);
+  const union = [...new Set([...Array.from(cellsIn.periods), ...glistOrig])].sort((a, b) => a - b);
+  const pos = new Map<number, number>();
+  union.forEach((v, i) => pos.set(v, i + 1));
+  const toPos = (v: number): number => (Number.isFinite(v) ? pos.get(v) ?? NaN : 0);
+  const tPos = time.map(toPos);
+  const gPos = group.map(toPos);
+
+  // cohort shares pg = mean(w · 1{G = g})
+  const pgOf = new Map<number, number>();
+  for (const g of glistOrig) pgOf.set(g, 0);
+  const rowWeight = cellsIn.weights;
+  const rowGroupOrig = cellsIn.cohort;
+  for (let i = 0; i < n; i++) {
+    const g = rowGroupOrig[i]!;
+    const cur = pgOf.get(g);
+    if (cur !== undefined) pgOf.set(g, cur + rowWeight[i]!);
+  }
+  for (const [g, s] of pgOf) pgOf.set(g, s / n);
+  const pg = group.map((g) => pgOf.get(g)!);
+  // row cohorts in "cell group" coding (original values; never-treated never matches a cell)
+  const rowGroup = rowGroupOrig;
+
+  const rows: AggregateRow[] = [];
+  const rowPsi: Float64Array[] = [];
+  let overallEst: number;
+  let overallPsi: Float64Array;
+  const normalCrit = (): number => inference.critical(new Float64Array(0), 0);
+
+  if (type === 'simple') {
+    const keepers: number[] = [];
+    for (let c = 0; c < p; c++) if (gPos[c]! <= tPos[c]! && tPos[c]! <= gPos[c]! + maxE) keepers.push(c);
+    if (keepers.length === 0) throw new CausalPanelError('invalid_option', `${FN}: no post-treatment ATT(g,t) to aggregate`, { fn: FN });
+    let s = 0;
+    let spg = 0;
+    for (const c of keepers) {
+      s += att[c]! * pg[c]!;
+      spg += pg[c]!;
+    }
+    overallEst = s / spg;
+    overallPsi = weightedInfluence(psi, n, keepers, att, pg, group, rowWeight, rowGroup, true);
+  } else if (type === 'group') {
+    const glist = glistOrig;
+    const attG: number[] = [];
+    const pgg: number[] = [];
+    for (const g of glist) {
+      const gp = toPos(g);
+      const which: number[] = [];
+      for (let c = 0; c < p; c++) if (group[c] === g && gp <= tPos[c]! && tPos[c]! <= gp + maxE) which.push(c);
+      let s = 0;
+      for (const c of which) s += att[c]!;
+      const a = which.length > 0 ? s / which.length : NaN;
+      const ps = which.length > 0 ? weightedInfluence(psi, n, which, att, pg, group, rowWeight, rowGroup, false) : new Float64Array(n).fill(NaN);
+      attG.push(a);
+      pgg.push(pgOf.get(g)!);
+      rowPsi.push(ps);
+      rows.push({ ...estimateOf(`group:${g}`, a, cleanSE(inference.se(ps)), NaN, level), e: g });
+    }
+    let s = 0;
+    let spg = 0;
+    for (let k = 0; k < glist.length; k++) {
+      s += attG[k]! * pgg[k]!;
+      spg += pgg[k]!;
+    }
+    overallEst = s / spg;
+    const stacked = new Float64Array(n * glist.length);
+    rowPsi.forEach((v, k) => stacked.set(v, k * n));
+    const idx = glist.map((_, k) => k);
+    overallPsi = weightedInfluence(stacked, n, idx, attG, pgg, glist, rowWeight, rowGroup, true);
+  } else if (type === 'dynamic') {
+    const maxTPos = Math.max(...tPos);
+    const t2orig = (q: number): number => union[q - 1]!;
+    const includeBalanced = new Array<boolean>(p).fill(true);
+    let eseq: number[];
+    if (balanceE !== undefined) {
+      for (let c = 0; c < p; c++) includeBalanced[c] = t2orig(maxTPos) - group[c]! >= balanceE;
+      eseq = [...new Set(time.map((t, c) => t - group[c]!).filter((_, c) => includeBalanced[c]))].sort((a, b) => a - b);
+      eseq = eseq.filter((e) => e <= balanceE && e >= balanceE - t2orig(maxTPos) + t2orig(1));
+    } else {
+      eseq = [...new Set(time.map((t, c) => t - group[c]!))].sort((a, b) => a - b);
+    }
+    eseq = eseq.filter((e) => e >= minE && e <= maxE);
+    if (eseq.length === 0) {
+      throw new CausalPanelError('invalid_option', `${FN}: no event times fall within the requested window (minE ${minE}, maxE ${maxE})`, { fn: FN, option: 'minE' });
+    }
+    const attE: number[] = [];
+    for (const e of eseq) {
+      const which: number[] = [];
+      for (let c = 0; c < p; c++) if (time[c]! - group[c]! === e && includeBalanced[c]) which.push(c);
+      let s = 0;
+      let spg = 0;
+      for (const c of which) {
+        s += att[c]! * pg[c]!;
+        spg += pg[c]!;
+      }
+      const a = s / spg;
+      const ps = weightedInfluence(psi, n, which, att, pg, group, rowWeight, rowGroup, true);
+      attE.push(a);
+      rowPsi.push(ps);
+      rows.push({ ...estimateOf(`event:${e}`, a, cleanSE(inference.se(ps)), NaN, level), e });
+    }
+    const post = eseq.map((e, k) => (e >= 0 ? k : -1)).filter((k) => k >= 0);
+    if (post.length === 0) {
+      overallEst = NaN;
+      overallPsi = new Float64Array(n).fill(NaN);
+    } else {
+      let s = 0;
+      for (const k of post) s += attE[k]!;
+      overallEst = s / post.length;
+      overallPsi = new Float64Array(n);
+      for (const k of post) {
+        const v = rowPsi[k]!;
+        for (let i = 0; i < n; i++) overallPsi[i] += v[i]! / post.length;
+      }
+    }
+  } else {
+    const minG = Math.min(...gPos);
+    const tlistPos = [...new Set(tPos)];
+    const calendar = tlistPos.filter((t1) => t1 >= minG && tPos.some((t, c) => t === t1 && gPos[c]! <= t));
+    if (calendar.length === 0) throw new CausalPanelError('invalid_option', `${FN}: no calendar period has a post-treatment ATT(g,t)`, { fn: FN });
+    const attT: number[] = [];
+    for (const t1 of calendar) {
+      const which: number[] = [];
+      for (let c = 0; c < p; c++) if (tPos[c] === t1 && gPos[c]! <= tPos[c]!) which.push(c);
+      let s = 0;
+      let spg = 0;
+      for (const c of which) {
+        s += att[c]! * pg[c]!;
+        spg += pg[c]!;
+      }
+      const a = s / spg;
+      const ps = weightedInfluence(psi, n, which, att, pg, group, rowWeight, rowGroup, true);
+      const period = union[t1 - 1]!;
+      attT.push(a);
+      rowPsi.push(ps);
+      rows.push({ ...estimateOf(`time:${period}`, a, cleanSE(inference.se(ps)), NaN, level), e: period });
+    }
+    let s = 0;
+    for (const a of attT) s += a;
+    overallEst = s / attT.length;
+    overallPsi = new Float64Array(n);
+    for (const v of rowPsi) for (let i = 0; i < n; i++) overallPsi[i] += v[i]! / rowPsi.length;
+  }
+
+  // intervals for the rows: pointwise normal, or the bootstrap sup-t value for uniform bands
+  const stackedRows = new Float64Array(n * rowPsi.length);
+  rowPsi.forEach((v, k) => stackedRows.set(v, k * n));
+  const crit = rows.length > 0 ? inference.critical(stackedRows, rowPsi.length) : normalCrit();
+  for (const r of rows) {
+    r.confLow = r.estimate - crit * r.stdError;
+    r.confHigh = r.estimate + crit * r.stdError;
+  }
+  const overall = estimateOf('ATT', overallEst, cleanSE(inference.se(overallPsi)), normalCrit(), level);
+  const finalOverallPsi = overallPsi;
+
+  const result: AttgtAggregate = {
+    type,
+    overall,
+    rows,
+    criticalValue: crit,
+    notes,
+    influence: () => Float64Array.from(stackedRows),
+    overallInfluence: () => Float64Array.from(finalOverallPsi),
+    tidy: () => [{ ...overall }, ...rows.map(({ e: _e, ...est }) => ({ ...est }))],
+    summary: () => {
+      const label = type === 'dynamic' ? 'Event time' : type === 'group' ? 'Group' : type === 'calendar' ? 'Time' : '';
+      const lines = [`Aggregate ATT (${type}), as did::aggte`, ''];
+      lines.push(`Overall ATT: ${fmt(overall.estimate)}  (SE ${fmt(overall.stdError)}; ${Math.round(level * 100)}% CI ${fmt(overall.confLow)}, ${fmt(overall.confHigh)})`);
+      if (rows.length > 0) {
+        lines.push('', [pad(label, 10), pad('Estimate', 12), pad('Std. Error', 12), pad('CI low', 12), pad('CI high', 12)].join(''));
+        for (const r of rows) lines.push([pad(String(r.e), 10), pad(fmt(r.estimate), 12), pad(fmt(r.stdError), 12), pad(fmt(r.confLow), 12), pad(fmt(r.confHigh), 12)].join(''));
+      }
+      return lines.join('\n');
+    },
+    toJSON: () => ({ kind: 'AttgtAggregate', type, overall: { ...overall }, rows: rows.map((r) => ({ ...r })), criticalValue: crit, notes: notes.map((x) => ({ ...x })) }),
+  };
+  return result;
+}

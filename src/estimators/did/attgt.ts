@@ -1,0 +1,862 @@
+/**
+ * Callaway & Sant'Anna (2021) group-time average treatment effects ATT(g,t) for staggered
+ * adoption, "Difference-in-Differences with multiple time periods", J. Econometrics 225(2).
+ *
+ * Reimplements did 2.5.1's `att_gt` (faster_mode path: `pre_process_did2`, `compute.att_gt2`;
+ * https://github.com/bcallaway11/did/tree/master/R): every ATT(g,t) is a 2×2 DiD between cohort g
+ * and the comparison group (never-treated, or not-yet-treated by period max(t, base) + anticipation),
+ * with base period g − 1 − anticipation for post-treatment cells and t − 1 (`varying`) or
+ * g − 1 − anticipation (`universal`) for pre-treatment cells. The 2×2 blocks are DRDID's
+ * estimators (`drdid.ts`); covariates and sampling weights are taken from the earlier of the two
+ * periods. Each cell's influence function is rescaled by n/n₁ (n₁ = units in the 2×2) and stored
+ * in an n × p matrix; SE = sqrt(mean(ψ²)/n), pointwise intervals use the normal quantile, and the
+ * pre-test is did's Wald statistic n·θᵀV⁻¹θ over pre-treatment cells (χ² with as many df).
+ *
+ * Data handling follows did: cohort 0 / missing / Infinity = never treated; cohorts beyond the
+ * last period (+ anticipation) count as never treated; units treated in the first period are
+ * dropped (noted); panels are balanced by dropping units with gaps (noted).
+ *
+ * Performance: the panel is reshaped once into unit × period `Float64Array`s with units sorted by
+ * (cohort, id), so every treated or comparison group is a contiguous range; the logit propensity
+ * score is fitted once per (cohort, comparison set, covariate period) and reused across periods
+ * (it does not depend on t when covariates and weights are time-invariant — did refits it, with
+ * identical results).
+ */
+import { CausalPanelError, type Note } from '../../errors.js';
+import { toFrame } from '../../data/fromInput.js';
+import type { Frame } from '../../data/frame.js';
+import { checkBalance, indexPanel, unitConstant } from '../../data/panel.js';
+import { chisqUpper, normalQuantile } from '../../numerics/distributions.js';
+import { invertSymmetric } from '../../numerics/cholesky.js';
+// TEMP-STUB-IRLS
+const irls = (X: Float64Array, n: number, k: number, y: Float64Array, o: { weights: Float64Array }): { fitted: Float64Array; converged: boolean; iterations: number } => {
+  const b = new Float64Array(k); const fitted = new Float64Array(n); let it = 0;
+  for (; it < 100; it++) {
+    const H = new Float64Array(k * k); const g = new Float64Array(k);
+    for (let i = 0; i < n; i++) { let eta = 0; for (let j = 0; j < k; j++) eta += X[i + j * n]! * b[j]!; const mu = 1 / (1 + Math.exp(-eta)); fitted[i] = mu; const wv = o.weights[i]! * mu * (1 - mu);
+      for (let a = 0; a < k; a++) { g[a] += o.weights[i]! * (y[i]! - mu) * X[i + a * n]!; for (let c = 0; c < k; c++) H[a + c * k] += wv * X[i + a * n]! * X[i + c * n]!; } }
+    const Hi = invertSymmetric(H, k); let mx = 0;
+    for (let a = 0; a < k; a++) { let s = 0; for (let c = 0; c < k; c++) s += Hi[a + c * k]! * g[c]!; b[a] += s; mx = Math.max(mx, Math.abs(s)); }
+    if (mx < 1e-13) break;
+  }
+  for (let i = 0; i < n; i++) { let eta = 0; for (let j = 0; j < k; j++) eta += X[i + j * n]! * b[j]!; fitted[i] = 1 / (1 + Math.exp(-eta)); }
+  return { fitted, converged: true, iterations: it };
+};
+import { influenceSE } from '../../inference/influence.js';
+// TEMP-STUB-BOOT
+const multiplierBootstrap = (..._a: unknown[]): { se: Float64Array; critical: number } => { throw new CausalPanelError('invalid_option', 'boot pending'); };
+import { waldInference } from '../../inference/intervals.js';
+import type { Estimate } from '../../report/estimate.js';
+import { renderSummary } from '../../report/summary.js';
+import { drdidPanel, drdidRc, fitPropensity, type LogitFitter, type PropensityFit, type TwoByTwo } from './drdid.js';
+import { aggregateAttgt, type AggregateOptions, type AggregationInference, type AggregationType, type AttgtAggregate, type AttgtCells } from './aggregate.js';
+import { validateAttgt, type AttgtOptions, type AttgtParams } from './validateAttgt.js';
+
+export type { AttgtOptions, AttgtParams } from './validateAttgt.js';
+
+const FN = 'attgt';
+const SE_ZERO = Math.sqrt(2.220446049250313e-16) * 10;
+
+/** One ATT(g,t). */
+export interface AttgtRow {
+  group: number;
+  time: number;
+  att: number;
+  stdError: number;
+  confLow: number;
+  confHigh: number;
+  /** True for post-treatment cells (group ≤ time). */
+  post: boolean;
+}
+
+/** did's Wald pre-test of parallel trends over the pre-treatment ATT(g,t)s. */
+export interface AttgtPretest {
+  statistic: number;
+  df: number;
+  pValue: number;
+}
+
+/** Result of {@link attgt}. */
+export interface AttgtResult {
+  rows: AttgtRow[];
+  /** p-value of the pre-test (NaN when it cannot be computed: no pre-periods or singular vcov). */
+  pretestPValue: number;
+  pretest: AttgtPretest;
+  /** Critical value of the row intervals (normal quantile, or the bootstrap sup-t value). */
+  criticalValue: number;
+  /** Observations (rows) used. */
+  nobs: number;
+  /** Units (panel) or observations (repeated cross-sections): the rows of `influence()`. */
+  n: number;
+  /** Row labels of `influence()`: unit ids (panel) or 0-based input rows (cross-sections). */
+  ids: (number | string)[];
+  notes: Note[];
+  params: AttgtParams;
+  /** Aggregates the ATT(g,t)s, as did's `aggte`. */
+  aggregate(type: AggregationType, options?: AggregateOptions): AttgtAggregate;
+  /** n×p influence functions (column-major), as did's `inffunc`. */
+  influence(): Float64Array;
+  /** p×p variance matrix of the ATT(g,t)s (ΨᵀΨ/n²), as rows of numbers. */
+  vcov(): number[][];
+  /** The inputs aggregation works from. */
+  cells(): AttgtCells;
+  tidy(): Estimate[];
+  summary(): string;
+  toJSON(): object;
+}
+
+/** Tight logit (glm.fit algorithm, ε = 1e-10) so results sit at the MLE that DRDID approximates. */
+const logitFitter: LogitFitter = (X, n, k, y, weights) => {
+  const fit = irls(X, n, k, y, { family: 'binomial', link: 'logit', weights, epsilon: 1e-10, maxIterations: 100 });
+  return { fitted: fit.fitted, converged: fit.converged, iterations: fit.iterations };
+};
+
+interface Cell {
+  group: number;
+  time: number;
+  att: number;
+  post: boolean;
+  /** Universal-base normalisation cell (att 0 by construction). */
+  reference: boolean;
+}
+
+interface Prepared {
+  n: number;
+  nobs: number;
+  ids: (number | string)[];
+  periods: Float64Array;
+  glist: Float64Array;
+  /** Cohort per influence row (Infinity = never). */
+  cohort: Float64Array;
+  /** Normalised weight per influence row (for pg). */
+  weights: Float64Array;
+  notes: Note[];
+}
+
+interface PanelData extends Prepared {
+  kind: 'panel';
+  /** n × T outcome matrix, column-major by period. */
+  Y: Float64Array;
+  /** Covariate matrices n × T per covariate. */
+  Xs: Float64Array[];
+  covariatesInvariant: boolean;
+  /** n × T weights. */
+  W: Float64Array | undefined;
+  weightsInvariant: boolean;
+  /** Start of each cohort's unit range; units are sorted by cohort. */
+  cohortStart: Map<number, number>;
+  cohortEnd: Map<number, number>;
+}
+
+interface RcData extends Prepared {
+  kind: 'rc';
+  y: Float64Array;
+  period: Int32Array;
+  /** n × k design (intercept + covariates). */
+  X: Float64Array;
+  k: number;
+  w: Float64Array | undefined;
+}
+
+function isInteger(x: number): boolean {
+  return Number.isFinite(x) && Math.floor(x) === x;
+}
+
+interface Columns {
+  y: Float64Array;
+  t: Float64Array;
+  /** Cohort per input row with 0 / missing coded as Infinity. */
+  g: Float64Array;
+  xs: Float64Array[];
+  w: Float64Array | undefined;
+  unitCol: Float64Array | readonly (string | null)[] | undefined;
+  keep: Int32Array;
+  notes: Note[];
+}
+
+/** Reads and checks the columns; drops rows with a missing value (noted). */
+function readColumns(frame: Frame, p: AttgtParams): Columns {
+  const y = frame.numeric(p.outcome, FN);
+  const t = frame.numeric(p.time, FN);
+  const gRaw = frame.numeric(p.cohort, FN);
+  const xs = p.covariates.map((c) => frame.numeric(c, FN));
+  const w = p.weights !== undefined ? frame.numeric(p.weights, FN) : undefined;
+  const unitCol = p.panel && p.unit !== undefined ? frame.column(p.unit, FN) : undefined;
+  const unitNum = unitCol instanceof Float64Array ? unitCol : undefined;
+  const unitText = unitCol && !(unitCol instanceof Float64Array) ? unitCol : undefined;
+  const nrow = frame.nrow;
+  const byColumn: Record<string, number> = Object.create(null);
+  const bump = (name: string): void => {
+    byColumn[name] = (byColumn[name] ?? 0) + 1;
+  };
+  const keepAll = new Int32Array(nrow);
+  let m = 0;
+  for (let i = 0; i < nrow; i++) {
+    let ok = true;
+    if (!Number.isFinite(y[i]!)) (bump(p.outcome), (ok = false));
+    if (!Number.isFinite(t[i]!)) (bump(p.time), (ok = false));
+    for (let j = 0; j < xs.length; j++) if (!Number.isFinite(xs[j]![i]!)) (bump(p.covariates[j]!), (ok = false));
+    if (w && !Number.isFinite(w[i]!)) (bump(p.weights!), (ok = false));
+    if (unitNum && !Number.isFinite(unitNum[i]!)) (bump(p.unit!), (ok = false));
+    if (unitText && (unitText[i] === null || unitText[i] === undefined)) (bump(p.unit!), (ok = false));
+    if (ok) keepAll[m++] = i;
+  }
+  const keep = keepAll.subarray(0, m);
+  const notes: Note[] = [];
+  if (m < nrow) notes.push({ code: 'rows_dropped_missing', count: nrow - m, byColumn });
+  if (m === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows left after removing missing values (${nrow} rows)`, { fn: FN });
+  const g = new Float64Array(nrow);
+  for (let r = 0; r < m; r++) {
+    const i = keep[r]!;
+    const ti = t[i]!;
+    if (Math.floor(ti) !== ti) {
+      throw new CausalPanelError('invalid_option', `${FN}: time column "${p.time}" must hold integer periods (row ${i + 1}: ${ti})`, { fn: FN, column: p.time, row: i, value: ti });
+    }
+    const v = gRaw[i]!;
+    if (Number.isNaN(v) || v === 0 || v === Infinity) g[i] = Infinity;
+    else if (!isInteger(v) || v < 0) {
+      throw new CausalPanelError('invalid_option', `${FN}: cohort column "${p.cohort}" must be 0 (never treated) or a non-negative integer period (row ${i + 1}: ${v})`, { fn: FN, column: p.cohort, row: i, value: v });
+    } else g[i] = v;
+    if (w && w[i]! < 0) throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${i + 1}: ${w[i]})`, { fn: FN, column: p.weights, row: i, value: w[i] });
+  }
+  return { y, t, g, xs, w, unitCol, keep, notes };
+}
+
+/** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */
+function filterRows(keep: Int32Array, test: (row: number) => boolean): Int32Array {
+  const out = new Int32Array(keep.length);
+  let m = 0;
+  for (let r = 0; r < keep.length; r++) if (test(keep[r]!)) out[m++] = keep[r]!;
+  return out.slice(0, m);
+}
+
+function prepare(frame: Frame, p: AttgtParams): PanelData | RcData {
+  const cols = readColumns(frame, p);
+  const notes = cols.notes;
+  let keep = cols.keep;
+  const { t, g } = cols;
+
+  // weights normalised to mean 1 over the complete rows (did normalises before any other filter)
+  let w: Float64Array | undefined;
+  if (cols.w) {
+    let s = 0;
+    for (let r = 0; r < keep.length; r++) s += cols.w[keep[r]!]!;
+    const mean = s / keep.length;
+    if (!(mean > 0)) throw new CausalPanelError('invalid_option', `${FN}: weights must have a positive mean (${mean})`, { fn: FN, column: p.weights, value: mean });
+    w = new Float64Array(frame.nrow);
+    for (let r = 0; r < keep.length; r++) w[keep[r]!] = cols.w[keep[r]!]! / mean;
+  }
+
+  let tMax = -Infinity;
+  for (let r = 0; r < keep.length; r++) if (t[keep[r]!]! > tMax) tMax = t[keep[r]!]!;
+  // cohorts after the last period (+ anticipation) behave as never treated
+  const lastTreat = tMax + p.anticipation;
+  const cohortOf = (row: number): number => (g[row]! > lastTreat ? Infinity : g[row]!);
+  let hasNever = false;
+  let latest = -Infinity;
+  for (let r = 0; r < keep.length; r++) {
+    const c = cohortOf(keep[r]!);
+    if (c === Infinity) hasNever = true;
+    else if (c > latest) latest = c;
+  }
+  let dropLatest = false;
+  if (!hasNever) {
+    if (p.control === 'never') {
+      throw new CausalPanelError(
+        'no_control_units',
+        `${FN}: no never-treated units, so control = 'never' has no comparison group; use control: 'notyet' to compare with not-yet-treated units`,
+        { fn: FN, option: 'control', value: p.control },
+      );
+    }
+    // did: keep the periods before the last cohort is treated; that cohort is only a comparison group
+    const cutoff = latest - p.anticipation;
+    keep = filterRows(keep, (i) => t[i]! < cutoff);
+    dropLatest = true;
+    notes.push({ code: 'info', message: `No never-treated units: periods from ${cutoff} on were dropped and cohort ${latest} serves only as a comparison group (as did).` });
+    if (keep.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no periods left before the last cohort is treated`, { fn: FN });
+  }
+  if (p.panel) return preparePanel(cols, p, keep, cohortOf, w, notes, dropLatest ? latest : Infinity);
+  return prepareRc(cols, p, keep, cohortOf, w, notes, dropLatest ? latest : Infinity);
+}
+
+function preparePanel(
+  cols: Columns,
+  p: AttgtParams,
+  keepIn: Int32Array,
+  cohortOf: (row: number) => number,
+  w: Float64Array | undefined,
+  notes: Note[],
+  excludeFrom: number,
+): PanelData {
+  let keep = keepIn;
+  const index = indexPanel(cols.unitCol!, cols.t, keep, FN);
+  // a unit's cohort must not change over time (did: "The treatment must be irreversible")
+  unitConstant(cols.g, index, keep, p.cohort, FN);
+  const { unitCode, periodCode } = index;
+  let nU = index.nUnits;
+  const nT = index.nPeriods;
+  const periods = index.periods;
+  const cohortU = new Float64Array(nU);
+  for (let r = 0; r < keep.length; r++) cohortU[unitCode[r]!] = cohortOf(keep[r]!);
+  // units already treated in the first period have no pre-period: dropped, as did
+  const drop = new Uint8Array(nU);
+  let early = 0;
+  for (let u = 0; u < nU; u++) {
+    const c = cohortU[u]!;
+    if (Number.isFinite(c) && c <= periods[0]! + p.anticipation) {
+      drop[u] = 1;
+      early++;
+    }
+  }
+  if (early > 0) notes.push({ code: 'units_dropped', count: early, reason: `already treated in the first period${p.anticipation > 0 ? ` (anticipation ${p.anticipation})` : ''}` });
+  // a unit seen twice in a period is an error; units with gaps are dropped (did's balancing)
+  const bal = checkBalance(index, FN);
+  let gaps = 0;
+  for (const u of bal.incomplete) {
+    if (drop[u] === 0) {
+      drop[u] = 1;
+      gaps++;
+    }
+  }
+  if (gaps > 0) notes.push({ code: 'units_dropped', count: gaps, reason: 'missing in some periods (panel balanced by dropping them, as did)' });
+  // every period must still be observed; otherwise re-index on the remaining rows (rare)
+  if (early + gaps > 0) {
+    const seenPeriod = new Uint8Array(nT);
+    for (let r = 0; r < keep.length; r++) if (drop[unitCode[r]!] === 0) seenPeriod[periodCode[r]!] = 1;
+    if (seenPeriod.some((s) => s === 0)) {
+      const uc = unitCode;
+      const kept = filterRowsIndexed(keep, (r) => drop[uc[r]!] === 0);
+      if (kept.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period or with gaps`, { fn: FN });
+      return preparePanel(cols, p, kept, cohortOf, w, notes, excludeFrom);
+    }
+  }
+  // order the kept units by (cohort, id): every cohort is then a contiguous range
+  const cohortValues = [...new Set(cohortU)].sort((a, b) => a - b);
+  const cohortSlot = new Map<number, number>();
+  cohortValues.forEach((c, j) => cohortSlot.set(c, j));
+  const bucketCount = new Int32Array(cohortValues.length + 1);
+  let nKept = 0;
+  for (let u = 0; u < nU; u++) if (drop[u] === 0) (bucketCount[cohortSlot.get(cohortU[u]!)! + 1]++, nKept++);
+  if (nKept === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period or with gaps`, { fn: FN });
+  for (let j = 1; j < bucketCount.length; j++) bucketCount[j] += bucketCount[j - 1]!;
+  const cohortStart = new Map<number, number>();
+  const cohortEnd = new Map<number, number>();
+  cohortValues.forEach((c, j) => {
+    if (bucketCount[j + 1]! > bucketCount[j]!) {
+      cohortStart.set(c, bucketCount[j]!);
+      cohortEnd.set(c, bucketCount[j + 1]!);
+    }
+  });
+  const rank = new Int32Array(nU).fill(-1);
+  const fillPos = bucketCount.slice(0, cohortValues.length);
+  const cohort = new Float64Array(nKept);
+  const ids: (number | string)[] = new Array(nKept);
+  for (let u = 0; u < nU; u++) {
+    if (drop[u] === 1) continue;
+    const s = cohortSlot.get(cohortU[u]!)!;
+    const r = fillPos[s]!++;
+    rank[u] = r;
+    cohort[r] = cohortU[u]!;
+    ids[r] = index.units[u]!;
+  }
+  nU = nKept;
+  // unit × period matrices (column-major by period)
+  const Y = new Float64Array(nU * nT);
+  const Xs = cols.xs.map(() => new Float64Array(nU * nT));
+  const W = w ? new Float64Array(nU * nT) : undefined;
+  let nobs = 0;
+  for (let r = 0; r < keep.length; r++) {
+    const u = rank[unitCode[r]!]!;
+    if (u < 0) continue;
+    nobs++;
+    const row = keep[r]!;
+    const cell = u + periodCode[r]! * nU;
+    Y[cell] = cols.y[row]!;
+    for (let j = 0; j < Xs.length; j++) Xs[j]![cell] = cols.xs[j]![row]!;
+    if (W) W[cell] = w![row]!;
+  }
+  const invariant = (M: Float64Array): boolean => {
+    for (let tt = 1; tt < nT; tt++) {
+      const o = tt * nU;
+      for (let u = 0; u < nU; u++) if (M[o + u] !== M[u]) return false;
+    }
+    return true;
+  };
+  const covariatesInvariant = Xs.every(invariant);
+  const weightsInvariant = W ? invariant(W) : true;
+  const glist = [...cohortStart.keys()].filter((c) => Number.isFinite(c) && c > periods[0]! + p.anticipation && c < excludeFrom);
+  if (glist.length === 0) {
+    throw new CausalPanelError('no_treated_units', `${FN}: no treated cohort with a pre-treatment period (cohort column "${p.cohort}": first treated period, 0 = never treated)`, { fn: FN, column: p.cohort });
+  }
+  checkGroupSizes(cohortStart, cohortEnd, p.covariates.length, p, notes);
+  // cohort shares use each unit's first-period weight, as did's time-invariant data
+  const weightsU = W ? W.slice(0, nU) : new Float64Array(nU).fill(1);
+  void keep;
+  keep = keepIn;
+  return {
+    kind: 'panel',
+    n: nU,
+    nobs,
+    ids,
+    periods,
+    glist: Float64Array.from(glist),
+    cohort,
+    weights: weightsU,
+    notes,
+    Y,
+    Xs,
+    covariatesInvariant,
+    W,
+    weightsInvariant,
+    cohortStart,
+    cohortEnd,
+  };
+}
+
+/** Like filterRows but the test receives the position r in `keep`. */
+function filterRowsIndexed(keep: Int32Array, test: (r: number) => boolean): Int32Array {
+  const out = new Int32Array(keep.length);
+  let m = 0;
+  for (let r = 0; r < keep.length; r++) if (test(r)) out[m++] = keep[r]!;
+  return out.slice(0, m);
+}
+
+function prepareRc(
+  cols: Columns,
+  p: AttgtParams,
+  keepIn: Int32Array,
+  cohortOf: (row: number) => number,
+  w: Float64Array | undefined,
+  notes: Note[],
+  excludeFrom: number,
+): RcData {
+  const t = cols.t;
+  let tMin = Infinity;
+  for (let r = 0; r < keepIn.length; r++) if (t[keepIn[r]!]! < tMin) tMin = t[keepIn[r]!]!;
+  // observations of cohorts treated in the first period are dropped, as did
+  const keep = filterRows(keepIn, (i) => {
+    const c = cohortOf(i);
+    return !(Number.isFinite(c) && c <= tMin + p.anticipation);
+  });
+  if (keep.length < keepIn.length) notes.push({ code: 'units_dropped', count: keepIn.length - keep.length, reason: 'observations of cohorts already treated in the first period' });
+  if (keep.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows left after dropping cohorts treated in the first period`, { fn: FN });
+  const n = keep.length;
+  const periodSet = [...new Set(Array.from(keep, (i) => t[i]!))].sort((a, b) => a - b);
+  const periods = Float64Array.from(periodSet);
+  const pIndex = new Map<number, number>();
+  periodSet.forEach((v, j) => pIndex.set(v, j));
+  const nCov = p.covariates.length;
+  const k = nCov + 1;
+  const y = new Float64Array(n);
+  const period = new Int32Array(n);
+  const cohort = new Float64Array(n);
+  const X = new Float64Array(n * k);
+  const wr = w ? new Float64Array(n) : undefined;
+  for (let r = 0; r < n; r++) {
+    const i = keep[r]!;
+    y[r] = cols.y[i]!;
+    period[r] = pIndex.get(t[i]!)!;
+    cohort[r] = cohortOf(i);
+    X[r] = 1;
+    for (let j = 0; j < nCov; j++) X[r + (j + 1) * n] = cols.xs[j]![i]!;
+    if (wr) wr[r] = w![i]!;
+  }
+  const counts = new Map<number, number>();
+  for (let r = 0; r < n; r++) counts.set(cohort[r]!, (counts.get(cohort[r]!) ?? 0) + 1);
+  const glist = [...counts.keys()].filter((c) => Number.isFinite(c) && c > periods[0]! + p.anticipation && c < excludeFrom).sort((a, b) => a - b);
+  if (glist.length === 0) {
+    throw new CausalPanelError('no_treated_units', `${FN}: no treated cohort with a pre-treatment period (cohort column "${p.cohort}")`, { fn: FN, column: p.cohort });
+  }
+  // did's size check divides a cohort's observations by the number of periods
+  const start = new Map<number, number>();
+  const end = new Map<number, number>();
+  for (const [c, m] of counts) {
+    start.set(c, 0);
+    end.set(c, m / periods.length);
+  }
+  checkGroupSizes(start, end, nCov, p, notes);
+  return {
+    kind: 'rc',
+    n,
+    nobs: n,
+    ids: Array.from(keep),
+    periods,
+    glist: Float64Array.from(glist),
+    cohort,
+    weights: wr ?? new Float64Array(n).fill(1),
+    notes,
+    y,
+    period,
+    X,
+    k,
+    w: wr,
+  };
+}
+
+/** did warns for cohorts with fewer than (covariates + 5) units and stops if the never-treated group is that small. */
+function checkGroupSizes(start: Map<number, number>, end: Map<number, number>, nCov: number, p: AttgtParams, notes: Note[]): void {
+  const required = nCov + 5;
+  const small: number[] = [];
+  for (const [c, s] of start) if (end.get(c)! - s < required) small.push(c);
+  if (small.length === 0) return;
+  if (small.includes(Infinity) && p.control === 'never') {
+    throw new CausalPanelError(
+      'no_control_units',
+      `${FN}: the never-treated group is too small to serve as a comparison group (fewer than ${required} units); use control: 'notyet'`,
+      { fn: FN, option: 'control' },
+    );
+  }
+  notes.push({ code: 'info', message: `Some cohorts have very few units (fewer than ${required}), which may make their ATT(g,t) unreliable: ${small.map((c) => (Number.isFinite(c) ? c : 0)).join(', ')}.` });
+}
+
+/** Runs every ATT(g,t) 2×2 and fills the n×p influence matrix. */
+function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; psi: Float64Array } {
+  const { periods, glist, n } = d;
+  const nT = periods.length;
+  const varying = p.basePeriod === 'varying';
+  const tfac = varying ? 1 : 0;
+  const tCount = varying ? nT - 1 : nT;
+  const cells: Cell[] = [];
+  const columns: (Float64Array | null)[] = [];
+  const psCache = new Map<string, PropensityFit>();
+  const k = p.covariates.length + 1;
+
+  for (const g of glist) {
+    // last period index with period + anticipation < g
+    let pretG = -1;
+    for (let j = 0; j < nT; j++) if (periods[j]! + p.anticipation < g) pretG = j;
+    for (let t0 = 0; t0 < tCount; t0++) {
+      const cur = t0 + tfac;
+      const post = g <= periods[cur]!;
+      let pret = varying ? t0 : pretG;
+      if (post) pret = pretG;
+      if (pret < 0) continue; // no pre-treatment period for this cohort (did drops the cell)
+      if (!varying && periods[pret] === periods[cur]) {
+        cells.push({ group: g, time: periods[cur]!, att: 0, post, reference: true });
+        columns.push(new Float64Array(n));
+        continue;
+      }
+      const cutoff = p.control === 'notyet' ? periods[Math.max(t0, pret) + tfac]! + p.anticipation : Infinity;
+      const cell: Cell = { group: g, time: periods[cur]!, att: NaN, post, reference: false };
+      let column: Float64Array | null = null;
+      try {
+        const r = d.kind === 'panel' ? panelCell(d, p, g, cur, pret, Math.min(pret, t0), cutoff, k, psCache) : rcCell(d, p, g, cur, pret, cutoff);
+        if (r) {
+          cell.att = r.att;
+          column = r.psi;
+          if (Number.isNaN(r.att)) column = null;
+        }
+      } catch (e) {
+        if (!(e instanceof CausalPanelError)) throw e;
+        d.notes.push({ code: 'info', message: `ATT(${g},${periods[cur]}) could not be estimated (${e.message}); set to NA, as did.` });
+      }
+      cells.push(cell);
+      columns.push(column);
+    }
+  }
+  const pCount = cells.length;
+  const psi = new Float64Array(n * pCount);
+  columns.forEach((c, j) => {
+    if (c) psi.set(c, j * n);
+    else psi.fill(NaN, j * n, (j + 1) * n);
+  });
+  return { cells, psi };
+}
+
+/** One panel ATT(g,t): treated = cohort g; controls = cohort > cutoff (≠ g). */
+function panelCell(
+  d: PanelData,
+  p: AttgtParams,
+  g: number,
+  cur: number,
+  pret: number,
+  covPeriod: number,
+  cutoff: number,
+  k: number,
+  psCache: Map<string, PropensityFit>,
+): { att: number; psi: Float64Array } | null {
+  const n = d.n;
+  const tStart = d.cohortStart.get(g)!;
+  const tEnd = d.cohortEnd.get(g)!;
+  // control range: units sorted by cohort, so cohorts > cutoff form a suffix
+  let cStart = n;
+  for (let u = 0; u < n; u++) {
+    if (d.cohort[u]! > cutoff || (cutoff === Infinity && d.cohort[u] === Infinity)) {
+      cStart = u;
+      break;
+    }
+  }
+  // index list: treated range, then control ranges without the treated range
+  const ranges: [number, number][] = [[tStart, tEnd]];
+  if (cStart < tStart) ranges.push([cStart, tStart]);
+  if (Math.max(cStart, tEnd) < n) ranges.push([Math.max(cStart, tEnd), n]);
+  const nTreat = tEnd - tStart;
+  let n1 = 0;
+  for (const [a, b] of ranges) n1 += b - a;
+  if (n1 === nTreat) {
+    d.notes.push({ code: 'info', message: `No comparison units for ATT(${g},${d.periods[cur]}); set to NA, as did.` });
+    return null;
+  }
+  const deltaY = new Float64Array(n1);
+  const D = new Float64Array(n1);
+  const X = new Float64Array(n1 * k);
+  const w = d.W ? new Float64Array(n1) : undefined;
+  const y1 = cur * n;
+  const y0 = pret * n;
+  const xo = covPeriod * n;
+  let r = 0;
+  for (const [a, b] of ranges) {
+    for (let u = a; u < b; u++, r++) {
+      deltaY[r] = d.Y[y1 + u]! - d.Y[y0 + u]!;
+      D[r] = u >= tStart && u < tEnd ? 1 : 0;
+      X[r] = 1;
+      for (let j = 0; j < k - 1; j++) X[r + (j + 1) * n1] = d.Xs[j]![xo + u]!;
+      if (w) w[r] = d.W![xo + u]!;
+    }
+  }
+  let propensity: PropensityFit | undefined;
+  if (p.method !== 'reg') {
+    const key = `${g}|${cStart}|${d.covariatesInvariant ? -1 : covPeriod}|${d.weightsInvariant ? -1 : covPeriod}`;
+    propensity = psCache.get(key);
+    if (!propensity) {
+      propensity = fitPropensity(X, n1, k, D, normalize(w, n1), logitFitter);
+      psCache.set(key, propensity);
+    }
+    if (!propensity.converged) d.notes.push({ code: 'glm_not_converged', iterations: propensity.iterations });
+  }
+  const res: TwoByTwo = drdidPanel({ deltaY, D, X, k, weights: w, method: p.method, propensity, fitter: logitFitter });
+  const psi = new Float64Array(n);
+  const scale = n / n1;
+  r = 0;
+  for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) psi[u] = scale * res.influence[r]!;
+  return { att: res.att, psi };
+}
+
+function normalize(w: Float64Array | undefined, n: number): Float64Array {
+  const out = new Float64Array(n);
+  if (!w) return out.fill(1);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += w[i]!;
+  const m = s / n;
+  for (let i = 0; i < n; i++) out[i] = w[i]! / m;
+  return out;
+}
+
+/** One repeated-cross-section ATT(g,t). */
+function rcCell(d: RcData, p: AttgtParams, g: number, cur: number, pret: number, cutoff: number): { att: number; psi: Float64Array } | null {
+  const n = d.n;
+  const rows: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const per = d.period[r]!;
+    if (per !== cur && per !== pret) continue;
+    const c = d.cohort[r]!;
+    if (c === g || (p.control === 'never' ? c === Infinity : c > cutoff)) rows.push(r);
+  }
+  const n1 = rows.length;
+  const k = d.k;
+  const y = new Float64Array(n1);
+  const post = new Float64Array(n1);
+  const D = new Float64Array(n1);
+  const X = new Float64Array(n1 * k);
+  const w = d.w ? new Float64Array(n1) : undefined;
+  let c11 = 0;
+  let c10 = 0;
+  let c01 = 0;
+  let c00 = 0;
+  rows.forEach((r, i) => {
+    y[i] = d.y[r]!;
+    post[i] = d.period[r] === cur ? 1 : 0;
+    D[i] = d.cohort[r] === g ? 1 : 0;
+    for (let j = 0; j < k; j++) X[i + j * n1] = d.X[r + j * n]!;
+    if (w) w[i] = d.w![r]!;
+    if (D[i] === 1) post[i] === 1 ? c11++ : c10++;
+    else post[i] === 1 ? c01++ : c00++;
+  });
+  if (c11 === 0 || c10 === 0 || c01 === 0 || c00 === 0) {
+    d.notes.push({ code: 'info', message: `ATT(${g},${d.periods[cur]}) has an empty treated or comparison group in one of its periods; set to NA, as did.` });
+    return null;
+  }
+  const res = drdidRc({ y, post, D, X, k, weights: w, method: p.method, fitter: logitFitter });
+  const psi = new Float64Array(n);
+  const scale = n / n1;
+  rows.forEach((r, i) => (psi[r] = scale * res.influence[i]!));
+  return { att: res.att, psi };
+}
+
+/**
+ * Group-time average treatment effects ATT(g,t) of Callaway & Sant'Anna (2021), as did::att_gt.
+ *
+ * @throws {CausalPanelError} `missing_column`, `non_numeric`, `invalid_option` (bad option,
+ *   non-integer time, cohort varying within a unit), `no_control_units` (no never-treated units
+ *   with control 'never'), `no_treated_units`, `no_rows_left`
+ * @example
+ * const fit = attgt({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year',
+ *   cohort: 'first.treat', covariates: ['lpop'] });
+ * fit.rows[0]; // { group: 2004, time: 2004, att: −0.01453, stdError: 0.02213, … } (did 2.5.1, fixtures/oracles/did_mpdta_never_dr_lpop.json)
+ * fit.aggregate('dynamic').overall.estimate; // −0.08035
+ */
+export function attgt(options: AttgtOptions): AttgtResult {
+  const params = validateAttgt(options);
+  const frame = toFrame(options.data, FN);
+  const d = prepare(frame, params);
+  const { cells, psi } = estimateCells(d, params);
+  const n = d.n;
+  const p = cells.length;
+  const level = params.level;
+  const notes = d.notes;
+
+  // analytic SEs: sqrt(mean(ψ²)/n); zero SEs (reference cells) are NA, as did
+  const se = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const s = Number.isNaN(cells[j]!.att) ? NaN : influenceSE(psi, j * n, n);
+    se[j] = s <= SE_ZERO ? NaN : s;
+  }
+
+  let critical = normalQuantile(1 - (1 - level) / 2);
+  const boot = params.bootstrap;
+  let inference: AggregationInference;
+  if (boot) {
+    const valid: number[] = [];
+    for (let j = 0; j < p; j++) if (!Number.isNaN(se[j]!)) valid.push(j);
+    const sub = new Float64Array(n * valid.length);
+    valid.forEach((j, c) => sub.set(psi.subarray(j * n, (j + 1) * n), c * n));
+    const b = multiplierBootstrap(sub, n, valid.length, { reps: boot.reps, seed: boot.seed, level });
+    valid.forEach((j, c) => {
+      const s = b.se[c]!;
+      se[j] = s <= SE_ZERO ? NaN : s;
+    });
+    if (boot.uniform && valid.length > 0 && Number.isFinite(b.critical)) critical = b.critical;
+    inference = {
+      se: (v) => multiplierBootstrap(v, n, 1, { reps: boot.reps, seed: boot.seed, level }).se[0]!,
+      critical: (m, q) => {
+        const pointwise = normalQuantile(1 - (1 - level) / 2);
+        if (!boot.uniform || q === 0) return pointwise;
+        const c = multiplierBootstrap(m, n, q, { reps: boot.reps, seed: boot.seed, level }).critical;
+        return Number.isFinite(c) && c >= pointwise ? c : pointwise;
+      },
+    };
+  } else {
+    const z = critical;
+    inference = { se: (v) => influenceSE(v), critical: () => z };
+  }
+
+  const rows: AttgtRow[] = cells.map((c, j) => ({
+    group: c.group,
+    time: c.time,
+    att: c.att,
+    stdError: se[j]!,
+    confLow: c.att - critical * se[j]!,
+    confHigh: c.att + critical * se[j]!,
+    post: c.post,
+  }));
+
+  const pretest = waldPretest(cells, psi, n, se, notes);
+
+  const att = Float64Array.from(cells, (c) => c.att);
+  const cellsData = (): AttgtCells => ({
+    group: Float64Array.from(cells, (c) => c.group),
+    time: Float64Array.from(cells, (c) => c.time),
+    att: Float64Array.from(att),
+    influence: psi,
+    n,
+    weights: d.weights,
+    cohort: d.cohort,
+    groups: d.glist,
+    periods: d.periods,
+    level,
+    inference,
+  });
+
+  const tidy = (): Estimate[] =>
+    rows.map((r) => {
+      const wi = waldInference(r.att, r.stdError, { kind: 'normal' }, level);
+      return { term: `ATT(${r.group},${r.time})`, estimate: r.att, stdError: r.stdError, statistic: wi.statistic, pValue: wi.pValue, confLow: r.confLow, confHigh: r.confHigh };
+    });
+
+  const result: AttgtResult = {
+    rows,
+    pretestPValue: pretest.pValue,
+    pretest,
+    criticalValue: critical,
+    nobs: d.nobs,
+    n,
+    ids: d.ids,
+    notes,
+    params,
+    aggregate: (type, opts) => aggregateAttgt(cellsData(), type, opts),
+    influence: () => Float64Array.from(psi),
+    vcov: () => {
+      const out: number[][] = [];
+      for (let a = 0; a < p; a++) {
+        const row: number[] = [];
+        for (let b = 0; b < p; b++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += psi[a * n + i]! * psi[b * n + i]!;
+          row.push(s / (n * n));
+        }
+        out.push(row);
+      }
+      return out;
+    },
+    cells: cellsData,
+    tidy,
+    summary: () =>
+      renderSummary({
+        title: `Group-time average treatment effects (Callaway & Sant'Anna 2021), method: ${params.method}, control: ${params.control === 'never' ? 'never treated' : 'not yet treated'}`,
+        meta: [
+          ['Observations', String(d.nobs)],
+          [params.panel ? 'Units' : 'Cross-section observations', String(n)],
+          ['Standard errors', boot ? `multiplier bootstrap (${boot.reps} draws${boot.uniform ? ', uniform bands' : ''})` : 'analytic (influence function)'],
+        ],
+        rows: tidy(),
+        notes,
+        footer: [`P-value for pre-test of parallel trends assumption: ${Number.isNaN(pretest.pValue) ? 'NA' : pretest.pValue.toPrecision(5)}`],
+        statisticLabel: 'z value',
+      }),
+    toJSON: () => ({
+      kind: 'AttgtResult',
+      params: { ...params, covariates: [...params.covariates] },
+      rows: rows.map((r) => ({ ...r })),
+      pretest: { ...pretest },
+      criticalValue: critical,
+      nobs: d.nobs,
+      n,
+      notes: notes.map((x) => ({ ...x })),
+    }),
+  };
+  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => result.summary(), enumerable: false });
+  return result;
+}
+
+/** did's Wald pre-test: W = n·θᵀV⁻¹θ over pre-treatment cells with finite SE; NaN when V is singular. */
+function waldPretest(cells: Cell[], psi: Float64Array, n: number, se: Float64Array, notes: Note[]): AttgtPretest {
+  const pre: number[] = [];
+  cells.forEach((c, j) => {
+    if (c.group > c.time && !Number.isNaN(se[j]!)) pre.push(j);
+  });
+  const q = pre.length;
+  if (q === 0) return { statistic: NaN, df: 0, pValue: NaN };
+  // Σ = ΨᵀΨ/n² (the vcov of the estimates), so W = θᵀΣ⁻¹θ = n·θᵀV⁻¹θ with did's V = ΨᵀΨ/n
+  const S = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = a; b < q; b++) {
+      let s = 0;
+      const oa = pre[a]! * n;
+      const ob = pre[b]! * n;
+      for (let i = 0; i < n; i++) s += psi[oa + i]! * psi[ob + i]!;
+      S[a + b * q] = s / (n * n);
+      S[b + a * q] = s / (n * n);
+    }
+  }
+  let inv: Float64Array;
+  try {
+    inv = invertSymmetric(S, q, FN);
+  } catch {
+    notes.push({ code: 'info', message: 'Pre-test of parallel trends not reported: singular covariance matrix of the pre-treatment ATT(g,t) (as did).' });
+    return { statistic: NaN, df: q, pValue: NaN };
+  }
+  let stat = 0;
+  for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) stat += cells[pre[a]!]!.att * inv[a + b * q]! * cells[pre[b]!]!.att;
+  return { statistic: stat, df: q, pValue: chisqUpper(stat, q) };
+}
+

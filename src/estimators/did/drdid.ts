@@ -1,0 +1,616 @@
+/**
+ * 2×2 difference-in-differences building blocks with influence functions: outcome regression
+ * (Heckman, Ichimura & Todd 1997), standardised inverse-probability weighting (Abadie 2005) and
+ * the locally efficient doubly robust estimator (Sant'Anna & Zhao 2020, J. Econometrics 219(1)),
+ * for panel data (ΔY = Y₁ − Y₀) and for repeated cross-sections.
+ *
+ * These reimplement DRDID's `reg_did_panel`, `std_ipw_did_panel`, `drdid_panel` and the `_rc`
+ * versions (DRDID 1.2, https://github.com/pedrohcgs/DRDID/tree/master/R), which is what
+ * did::att_gt calls for `est_method = "reg" | "ipw" | "dr"`: same trimming of propensity scores
+ * (ps ≤ 1 − 1e-6; controls with ps ≥ 0.995 get weight 0), same normalisation of the sampling
+ * weights to mean 1, same influence-function terms for the estimated nuisance parameters. The
+ * influence function ψ is scaled as DRDID's `att.inf.func`: se = sqrt(Σψ²)/n.
+ *
+ * Design matrices X are column-major n×k and must contain the intercept column.
+ */
+import { CausalPanelError } from '../../errors.js';
+import { invertSymmetric } from '../../numerics/cholesky.js';
+
+/** The three 2×2 estimators. */
+export type DidMethod = 'dr' | 'ipw' | 'reg';
+
+/** A fitted logit propensity score, reusable across 2×2 cells with the same sample. */
+export interface PropensityFit {
+  /** P(D = 1 | X), capped at 1 − 1e-6 as DRDID does. */
+  ps: Float64Array;
+  /** n · (Xᵀ diag(ps(1−ps)w) X)⁻¹ (k×k), DRDID's `Hessian.ps`. */
+  hessian: Float64Array;
+  converged: boolean;
+  iterations: number;
+}
+
+/** A 2×2 ATT with its influence function (one entry per observation of the 2×2 sample). */
+export interface TwoByTwo {
+  att: number;
+  influence: Float64Array;
+}
+
+/** Logit fitter: (X, n, k, y, weights) → fitted probabilities. Supplied by the caller (irls). */
+export type LogitFitter = (
+  X: Float64Array,
+  n: number,
+  k: number,
+  y: Float64Array,
+  weights: Float64Array,
+) => { fitted: Float64Array; converged: boolean; iterations: number };
+
+const FN = 'drdid';
+
+/** Weights divided by their mean (DRDID: `i.weights / mean(i.weights)`); all ones when absent. */
+export function normalizeWeights(weights: ArrayLike<number> | undefined, n: number): Float64Array {
+  const out = new Float64Array(n);
+  if (!weights) return out.fill(1);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (!(w >= 0)) throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${i + 1}: ${w})`, { fn: FN, row: i, value: w });
+    sum += w;
+  }
+  const mean = sum / n;
+  if (!(mean > 0)) throw new CausalPanelError('invalid_option', `${FN}: weights must have a positive mean (${mean})`, { fn: FN, value: mean });
+  for (let i = 0; i < n; i++) out[i] = weights[i]! / mean;
+  return out;
+}
+
+function isInterceptOnly(X: Float64Array, n: number, k: number): boolean {
+  if (k !== 1) return false;
+  for (let i = 0; i < n; i++) if (X[i] !== 1) return false;
+  return true;
+}
+
+/**
+ * Fits the logit propensity score P(D = 1 | X) with normalised weights `w`, and DRDID's Hessian
+ * term n·(XᵀWX)⁻¹ with W = ps(1 − ps)w evaluated at the capped fitted values.
+ *
+ * An intercept-only model has the closed form ps = Σ wD / Σ w (the logit MLE), so no iterations
+ * are needed.
+ *
+ * @throws {CausalPanelError} `singular_design` when XᵀWX is not positive definite,
+ *   `no_treated_units` / `no_control_units` when D is constant
+ * @example
+ * const X = Float64Array.of(1, 1, 1, 1);
+ * fitPropensity(X, 4, 1, Float64Array.of(1, 0, 0, 0), Float64Array.of(1, 1, 1, 1), fitter).ps; // [0.25, 0.25, 0.25, 0.25]
+ */
+export function fitPropensity(
+  X: Float64Array,
+  n: number,
+  k: number,
+  D: Float64Array,
+  w: Float64Array,
+  fitter: LogitFitter | undefined,
+): PropensityFit {
+  let ps: Float64Array;
+  let converged = true;
+  let iterations = 0;
+  if (isInterceptOnly(X, n, k)) {
+    let swd = 0;
+    let sw = 0;
+    for (let i = 0; i < n; i++) {
+      swd += w[i]! * D[i]!;
+      sw += w[i]!;
+    }
+    ps = new Float64Array(n).fill(swd / sw);
+  } else {
+    if (!fitter) throw new CausalPanelError('invalid_option', `${FN}: no logit fitter available for covariates`, { fn: FN });
+    const fit = fitter(X, n, k, D, w);
+    ps = Float64Array.from(fit.fitted);
+    converged = fit.converged;
+    iterations = fit.iterations;
+  }
+  const cap = 1 - 1e-6;
+  for (let i = 0; i < n; i++) if (ps[i]! > cap) ps[i] = cap;
+  const xwx = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      let s = 0;
+      const oa = a * n;
+      const ob = b * n;
+      for (let i = 0; i < n; i++) {
+        const p = ps[i]!;
+        s += p * (1 - p) * w[i]! * X[oa + i]! * X[ob + i]!;
+      }
+      xwx[a + b * k] = s;
+      xwx[b + a * k] = s;
+    }
+  }
+  const hessian = invertSymmetric(xwx, k, FN);
+  for (let j = 0; j < k * k; j++) hessian[j] = hessian[j]! * n;
+  return { ps, hessian, converged, iterations };
+}
+
+/**
+ * Weighted least squares on the rows with mask > 0, in DRDID's scaling: returns β and
+ * (XᵀWX / n)⁻¹ where the sum runs over the selected rows and n is the full sample size.
+ */
+function wls(
+  X: Float64Array,
+  n: number,
+  k: number,
+  y: Float64Array,
+  rowWeight: Float64Array,
+): { beta: Float64Array; xpxInv: Float64Array } {
+  const xpx = new Float64Array(k * k);
+  const xty = new Float64Array(k);
+  for (let a = 0; a < k; a++) {
+    const oa = a * n;
+    let sy = 0;
+    for (let i = 0; i < n; i++) sy += rowWeight[i]! * X[oa + i]! * y[i]!;
+    xty[a] = sy / n;
+    for (let b = a; b < k; b++) {
+      const ob = b * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += rowWeight[i]! * X[oa + i]! * X[ob + i]!;
+      xpx[a + b * k] = s / n;
+      xpx[b + a * k] = s / n;
+    }
+  }
+  checkConditioning(xpx, k);
+  const xpxInv = invertSymmetric(xpx, k, FN);
+  const beta = new Float64Array(k);
+  for (let a = 0; a < k; a++) {
+    let s = 0;
+    for (let b = 0; b < k; b++) s += xpxInv[a + b * k]! * xty[b]!;
+    beta[a] = s;
+  }
+  return { beta, xpxInv };
+}
+
+/** DRDID stops when rcond(XᵀWX) < machine epsilon; a cheap diagonal-ratio proxy plus Cholesky. */
+function checkConditioning(xpx: Float64Array, k: number): void {
+  let maxDiag = 0;
+  for (let j = 0; j < k; j++) maxDiag = Math.max(maxDiag, Math.abs(xpx[j + j * k]!));
+  if (!(maxDiag > 0)) {
+    throw new CausalPanelError('singular_design', `${FN}: the outcome regression has no observations or no variation`, { fn: FN });
+  }
+}
+
+function predict(X: Float64Array, n: number, k: number, beta: Float64Array): Float64Array {
+  const out = new Float64Array(n);
+  for (let j = 0; j < k; j++) {
+    const b = beta[j]!;
+    const o = j * n;
+    for (let i = 0; i < n; i++) out[i] += X[o + i]! * b;
+  }
+  return out;
+}
+
+/** v = A m for k×k A. */
+function kmul(A: Float64Array, k: number, m: Float64Array): Float64Array {
+  const out = new Float64Array(k);
+  for (let a = 0; a < k; a++) {
+    let s = 0;
+    for (let b = 0; b < k; b++) s += A[a + b * k]! * m[b]!;
+    out[a] = s;
+  }
+  return out;
+}
+
+/** colMeans(v ∘ X) over n rows. */
+function colMeansWeighted(X: Float64Array, n: number, k: number, v: Float64Array): Float64Array {
+  const out = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const o = j * n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += v[i]! * X[o + i]!;
+    out[j] = s / n;
+  }
+  return out;
+}
+
+/** Row-wise dot x_iᵀ a, for all rows. */
+function rowDot(X: Float64Array, n: number, k: number, a: Float64Array): Float64Array {
+  return predict(X, n, k, a);
+}
+
+function mean(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]!;
+  return s / v.length;
+}
+
+function checkGroups(D: Float64Array, fn: string): void {
+  let t = 0;
+  for (let i = 0; i < D.length; i++) t += D[i]!;
+  if (t === 0) throw new CausalPanelError('no_treated_units', `${fn}: no treated units in the 2×2 sample`, { fn });
+  if (t === D.length) throw new CausalPanelError('no_control_units', `${fn}: no control units in the 2×2 sample`, { fn });
+}
+
+/** Input of {@link drdidPanel}. */
+export interface PanelTwoByTwoInput {
+  /** Y(post) − Y(pre) per unit. */
+  deltaY: Float64Array;
+  /** Treatment indicator (0/1) per unit. */
+  D: Float64Array;
+  /** n×k column-major design with intercept. */
+  X: Float64Array;
+  k: number;
+  /** Sampling weights (normalised to mean 1 inside); all 1 when absent. */
+  weights?: Float64Array;
+  method: DidMethod;
+  /** A propensity fit for exactly this sample and weights (reused across cells). */
+  propensity?: PropensityFit;
+  /** Logit fitter used when `propensity` is absent and covariates are present. */
+  fitter?: LogitFitter;
+}
+
+/**
+ * 2×2 DiD ATT on panel data with its influence function: DRDID's `drdid_panel` (`dr`),
+ * `std_ipw_did_panel` (`ipw`) and `reg_did_panel` (`reg`).
+ *
+ * @throws {CausalPanelError} `no_treated_units`, `no_control_units`, `singular_design`
+ * @example
+ * const r = drdidPanel({ deltaY: Float64Array.of(3, 1, 2), D: Float64Array.of(1, 0, 0),
+ *   X: Float64Array.of(1, 1, 1), k: 1, method: 'dr' });
+ * r.att; // 1.5 (= 3 − mean(1, 2))
+ */
+export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
+  const fn = 'drdidPanel';
+  const { deltaY, D, X, k, method } = input;
+  const n = D.length;
+  checkGroups(D, fn);
+  const w = normalizeWeights(input.weights, n);
+  const ctrlW = new Float64Array(n);
+  for (let i = 0; i < n; i++) ctrlW[i] = w[i]! * (1 - D[i]!);
+
+  if (method === 'reg') {
+    const { beta, xpxInv } = wls(X, n, k, deltaY, ctrlW);
+    const out = predict(X, n, k, beta);
+    const wD = new Float64Array(n);
+    for (let i = 0; i < n; i++) wD[i] = w[i]! * D[i]!;
+    const mwD = mean(wD);
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      s1 += wD[i]! * deltaY[i]!;
+      s2 += wD[i]! * out[i]!;
+    }
+    const etaTreat = s1 / n / mwD;
+    const etaCont = s2 / n / mwD;
+    const a1 = kmul(xpxInv, k, colMeansWeighted(X, n, k, wD));
+    const xa1 = rowDot(X, n, k, a1);
+    const influence = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const infTreat = (wD[i]! * deltaY[i]! - wD[i]! * etaTreat) / mwD;
+      const lin = ctrlW[i]! * (deltaY[i]! - out[i]!) * xa1[i]!;
+      const infCont = (wD[i]! * out[i]! - wD[i]! * etaCont + lin) / mwD;
+      influence[i] = infTreat - infCont;
+    }
+    return { att: etaTreat - etaCont, influence };
+  }
+
+  const pf = input.propensity ?? fitPropensity(X, n, k, D, w, input.fitter);
+  const ps = pf.ps;
+  const wTreat = new Float64Array(n);
+  const wCont = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const trim = D[i] === 1 ? 1 : ps[i]! < 0.995 ? 1 : 0;
+    wTreat[i] = trim * w[i]! * D[i]!;
+    wCont[i] = (trim * w[i]! * ps[i]! * (1 - D[i]!)) / (1 - ps[i]!);
+  }
+  const mwT = mean(wTreat);
+  const mwC = mean(wCont);
+
+  if (method === 'ipw') {
+    let sT = 0;
+    let sC = 0;
+    for (let i = 0; i < n; i++) {
+      sT += wTreat[i]! * deltaY[i]!;
+      sC += wCont[i]! * deltaY[i]!;
+    }
+    const etaTreat = sT / n / mwT;
+    const etaCont = sC / n / mwC;
+    const m2v = new Float64Array(n);
+    for (let i = 0; i < n; i++) m2v[i] = wCont[i]! * (deltaY[i]! - etaCont);
+    const b2 = kmul(pf.hessian, k, colMeansWeighted(X, n, k, m2v));
+    const xb2 = rowDot(X, n, k, b2);
+    const influence = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const infTreat = (wTreat[i]! * deltaY[i]! - wTreat[i]! * etaTreat) / mwT;
+      const score = w[i]! * (D[i]! - ps[i]!);
+      const infCont = (wCont[i]! * deltaY[i]! - wCont[i]! * etaCont + score * xb2[i]!) / mwC;
+      influence[i] = infTreat - infCont;
+    }
+    return { att: etaTreat - etaCont, influence };
+  }
+
+  // doubly robust (locally efficient, "traditional" drdid_panel)
+  const { beta, xpxInv } = wls(X, n, k, deltaY, ctrlW);
+  const out = predict(X, n, k, beta);
+  let sT = 0;
+  let sC = 0;
+  const resid = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    resid[i] = deltaY[i]! - out[i]!;
+    sT += wTreat[i]! * resid[i]!;
+    sC += wCont[i]! * resid[i]!;
+  }
+  const etaTreat = sT / n / mwT;
+  const etaCont = sC / n / mwC;
+  const a1 = kmul(xpxInv, k, colMeansWeighted(X, n, k, wTreat));
+  const a3 = kmul(xpxInv, k, colMeansWeighted(X, n, k, wCont));
+  const m2v = new Float64Array(n);
+  for (let i = 0; i < n; i++) m2v[i] = wCont[i]! * (resid[i]! - etaCont);
+  const b2 = kmul(pf.hessian, k, colMeansWeighted(X, n, k, m2v));
+  const xa1 = rowDot(X, n, k, a1);
+  const xa3 = rowDot(X, n, k, a3);
+  const xb2 = rowDot(X, n, k, b2);
+  const influence = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const olsRes = ctrlW[i]! * resid[i]!;
+    const infTreat = (wTreat[i]! * resid[i]! - wTreat[i]! * etaTreat - olsRes * xa1[i]!) / mwT;
+    const score = w[i]! * (D[i]! - ps[i]!);
+    const infCont = (wCont[i]! * resid[i]! - wCont[i]! * etaCont + score * xb2[i]! - olsRes * xa3[i]!) / mwC;
+    influence[i] = infTreat - infCont;
+  }
+  return { att: etaTreat - etaCont, influence };
+}
+
+/** Input of {@link drdidRc}. */
+export interface RcTwoByTwoInput {
+  /** Outcome per observation. */
+  y: Float64Array;
+  /** 1 when the observation is from the post period, else 0. */
+  post: Float64Array;
+  /** Treatment-group indicator (0/1). */
+  D: Float64Array;
+  /** n×k column-major design with intercept. */
+  X: Float64Array;
+  k: number;
+  weights?: Float64Array;
+  method: DidMethod;
+  propensity?: PropensityFit;
+  fitter?: LogitFitter;
+}
+
+/**
+ * 2×2 DiD ATT on repeated cross-sections with its influence function: DRDID's `drdid_rc`
+ * (locally efficient doubly robust, `dr`), `std_ipw_did_rc` (`ipw`) and `reg_did_rc` (`reg`).
+ *
+ * @throws {CausalPanelError} `no_treated_units`, `no_control_units`, `singular_design`
+ * @example
+ * const r = drdidRc({ y: Float64Array.of(1, 4, 1, 2), post: Float64Array.of(0, 1, 0, 1),
+ *   D: Float64Array.of(1, 1, 0, 0), X: Float64Array.of(1, 1, 1, 1), k: 1, method: 'reg' });
+ * r.att; // 2 (= (4 − 1) − (2 − 1))
+ */
+export function drdidRc(input: RcTwoByTwoInput): TwoByTwo {
+  const fn = 'drdidRc';
+  const { y, post, D, X, k, method } = input;
+  const n = D.length;
+  checkGroups(D, fn);
+  const w = normalizeWeights(input.weights, n);
+  const mask = (d: number, p: number): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = D[i] === d && post[i] === p ? w[i]! : 0;
+    return out;
+  };
+
+  if (method === 'reg') {
+    const wPre = mask(0, 0);
+    const wPost = mask(0, 1);
+    const fPre = wls(X, n, k, y, wPre);
+    const fPost = wls(X, n, k, y, wPost);
+    const outPre = predict(X, n, k, fPre.beta);
+    const outPost = predict(X, n, k, fPost.beta);
+    const wTreatPre = mask(1, 0);
+    const wTreatPost = mask(1, 1);
+    const wCont = new Float64Array(n);
+    for (let i = 0; i < n; i++) wCont[i] = w[i]! * D[i]!;
+    const mTP = mean(wTreatPre);
+    const mTQ = mean(wTreatPost);
+    const mC = mean(wCont);
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < n; i++) {
+      s1 += wTreatPre[i]! * y[i]!;
+      s2 += wTreatPost[i]! * y[i]!;
+      s3 += wCont[i]! * (outPost[i]! - outPre[i]!);
+    }
+    const etaTreatPre = s1 / n / mTP;
+    const etaTreatPost = s2 / n / mTQ;
+    const etaCont = s3 / n / mC;
+    const M1 = colMeansWeighted(X, n, k, wCont);
+    const xPost = rowDot(X, n, k, kmul(fPost.xpxInv, k, M1));
+    const xPre = rowDot(X, n, k, kmul(fPre.xpxInv, k, M1));
+    const influence = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const infTreat = (wTreatPost[i]! * (y[i]! - etaTreatPost)) / mTQ - (wTreatPre[i]! * (y[i]! - etaTreatPre)) / mTP;
+      const c1 = wCont[i]! * (outPost[i]! - outPre[i]!) - wCont[i]! * etaCont;
+      const c2post = wPost[i]! * (y[i]! - outPost[i]!) * xPost[i]!;
+      const c2pre = wPre[i]! * (y[i]! - outPre[i]!) * xPre[i]!;
+      influence[i] = infTreat - (c1 + c2post - c2pre) / mC;
+    }
+    return { att: etaTreatPost - etaTreatPre - etaCont, influence };
+  }
+
+  const pf = input.propensity ?? fitPropensity(X, n, k, D, w, input.fitter);
+  const ps = pf.ps;
+  const trim = new Float64Array(n);
+  for (let i = 0; i < n; i++) trim[i] = D[i] === 1 ? 1 : ps[i]! < 0.995 ? 1 : 0;
+  const wTreatPre = new Float64Array(n);
+  const wTreatPost = new Float64Array(n);
+  const wContPre = new Float64Array(n);
+  const wContPost = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const base = trim[i]! * w[i]!;
+    wTreatPre[i] = base * D[i]! * (1 - post[i]!);
+    wTreatPost[i] = base * D[i]! * post[i]!;
+    const odds = (base * ps[i]! * (1 - D[i]!)) / (1 - ps[i]!);
+    wContPre[i] = odds * (1 - post[i]!);
+    wContPost[i] = odds * post[i]!;
+  }
+  const mTP = mean(wTreatPre);
+  const mTQ = mean(wTreatPost);
+  const mCP = mean(wContPre);
+  const mCQ = mean(wContPost);
+
+  if (method === 'ipw') {
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      a += wTreatPre[i]! * y[i]!;
+      b += wTreatPost[i]! * y[i]!;
+      c += wContPre[i]! * y[i]!;
+      d += wContPost[i]! * y[i]!;
+    }
+    const attTreatPre = a / n / mTP;
+    const attTreatPost = b / n / mTQ;
+    const attContPre = c / n / mCP;
+    const attContPost = d / n / mCQ;
+    const vPre = new Float64Array(n);
+    const vPost = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      vPre[i] = wContPre[i]! * (y[i]! - attContPre);
+      vPost[i] = wContPost[i]! * (y[i]! - attContPost);
+    }
+    const m2pre = colMeansWeighted(X, n, k, vPre);
+    const m2post = colMeansWeighted(X, n, k, vPost);
+    const m2 = new Float64Array(k);
+    for (let j = 0; j < k; j++) m2[j] = m2post[j]! / mCQ - m2pre[j]! / mCP;
+    const xb = rowDot(X, n, k, kmul(pf.hessian, k, m2));
+    const influence = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const infTreat = (wTreatPost[i]! * (y[i]! - attTreatPost)) / mTQ - (wTreatPre[i]! * (y[i]! - attTreatPre)) / mTP;
+      const score = w[i]! * (D[i]! - ps[i]!);
+      const infCont = (wContPost[i]! * (y[i]! - attContPost)) / mCQ - (wContPre[i]! * (y[i]! - attContPre)) / mCP + score * xb[i]!;
+      influence[i] = infTreat - infCont;
+    }
+    return { att: attTreatPost - attTreatPre - (attContPost - attContPre), influence };
+  }
+
+  // doubly robust, locally efficient (drdid_rc)
+  const wC0 = mask(0, 0);
+  const wC1 = mask(0, 1);
+  const wT0 = mask(1, 0);
+  const wT1 = mask(1, 1);
+  const fC0 = wls(X, n, k, y, wC0);
+  const fC1 = wls(X, n, k, y, wC1);
+  const fT0 = wls(X, n, k, y, wT0);
+  const fT1 = wls(X, n, k, y, wT1);
+  const oC0 = predict(X, n, k, fC0.beta);
+  const oC1 = predict(X, n, k, fC1.beta);
+  const oT0 = predict(X, n, k, fT0.beta);
+  const oT1 = predict(X, n, k, fT1.beta);
+  const oC = new Float64Array(n);
+  for (let i = 0; i < n; i++) oC[i] = post[i]! * oC1[i]! + (1 - post[i]!) * oC0[i]!;
+  const wd = new Float64Array(n);
+  const wdt1 = new Float64Array(n);
+  const wdt0 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const base = trim[i]! * w[i]! * D[i]!;
+    wd[i] = base;
+    wdt1[i] = base * post[i]!;
+    wdt0[i] = base * (1 - post[i]!);
+  }
+  const mD = mean(wd);
+  const mD1 = mean(wdt1);
+  const mD0 = mean(wdt0);
+  const etaTreatPre = new Float64Array(n);
+  const etaTreatPost = new Float64Array(n);
+  const etaContPre = new Float64Array(n);
+  const etaContPost = new Float64Array(n);
+  const etaDPost = new Float64Array(n);
+  const etaDt1Post = new Float64Array(n);
+  const etaDPre = new Float64Array(n);
+  const etaDt0Pre = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = y[i]! - oC[i]!;
+    etaTreatPre[i] = (wTreatPre[i]! * r) / mTP;
+    etaTreatPost[i] = (wTreatPost[i]! * r) / mTQ;
+    etaContPre[i] = (wContPre[i]! * r) / mCP;
+    etaContPost[i] = (wContPost[i]! * r) / mCQ;
+    const dPost = oT1[i]! - oC1[i]!;
+    const dPre = oT0[i]! - oC0[i]!;
+    etaDPost[i] = (wd[i]! * dPost) / mD;
+    etaDt1Post[i] = (wdt1[i]! * dPost) / mD1;
+    etaDPre[i] = (wd[i]! * dPre) / mD;
+    etaDt0Pre[i] = (wdt0[i]! * dPre) / mD0;
+  }
+  const attTreatPre = mean(etaTreatPre);
+  const attTreatPost = mean(etaTreatPost);
+  const attContPre = mean(etaContPre);
+  const attContPost = mean(etaContPost);
+  const attDPost = mean(etaDPost);
+  const attDt1Post = mean(etaDt1Post);
+  const attDPre = mean(etaDPre);
+  const attDt0Pre = mean(etaDt0Pre);
+  const att = attTreatPost - attTreatPre - (attContPost - attContPre) + (attDPost - attDt1Post) - (attDPre - attDt0Pre);
+
+  // outcome-regression linear representations: alr_j(i) = w_j(i)(y − o_j)(i) x_iᵀ (XpX_j)⁻¹
+  // and their products with moment vectors reduce to scalars per row.
+  const neg = (v: Float64Array, s: number): Float64Array => {
+    for (let j = 0; j < v.length; j++) v[j] = -v[j]! / s;
+    return v;
+  };
+  // M1.post = −colMeans(w.treat.post · post · X)/mean(w.treat.post); post is 0/1 so post·w.treat.post = w.treat.post
+  const M1post = neg(colMeansWeighted(X, n, k, wTreatPost), mTQ);
+  const M1pre = neg(colMeansWeighted(X, n, k, wTreatPre), mTP);
+  const M3post = neg(colMeansWeighted(X, n, k, wContPost), mCQ);
+  const M3pre = neg(colMeansWeighted(X, n, k, wContPre), mCP);
+  const v2pre = new Float64Array(n);
+  const v2post = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    v2pre[i] = wContPre[i]! * (y[i]! - oC[i]! - attContPre);
+    v2post[i] = wContPost[i]! * (y[i]! - oC[i]! - attContPost);
+  }
+  const m2pre = colMeansWeighted(X, n, k, v2pre);
+  const m2post = colMeansWeighted(X, n, k, v2post);
+  const m2 = new Float64Array(k);
+  for (let j = 0; j < k; j++) m2[j] = m2post[j]! / mCQ - m2pre[j]! / mCP;
+  const momPostV = new Float64Array(n);
+  const momPreV = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    momPostV[i] = wd[i]! / mD - wdt1[i]! / mD1;
+    momPreV[i] = wd[i]! / mD - wdt0[i]! / mD0;
+  }
+  const momPost = colMeansWeighted(X, n, k, momPostV);
+  const momPre = colMeansWeighted(X, n, k, momPreV);
+
+  // x_iᵀ (XpX_j)⁻¹ m for each needed (j, m)
+  const xC1M1 = rowDot(X, n, k, kmul(fC1.xpxInv, k, M1post));
+  const xC0M1 = rowDot(X, n, k, kmul(fC0.xpxInv, k, M1pre));
+  const xC1M3 = rowDot(X, n, k, kmul(fC1.xpxInv, k, M3post));
+  const xC0M3 = rowDot(X, n, k, kmul(fC0.xpxInv, k, M3pre));
+  const xT1mom = rowDot(X, n, k, kmul(fT1.xpxInv, k, momPost));
+  const xC1mom = rowDot(X, n, k, kmul(fC1.xpxInv, k, momPost));
+  const xT0mom = rowDot(X, n, k, kmul(fT0.xpxInv, k, momPre));
+  const xC0mom = rowDot(X, n, k, kmul(fC0.xpxInv, k, momPre));
+  const xPs = rowDot(X, n, k, kmul(pf.hessian, k, m2));
+
+  const influence = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const eC0 = wC0[i]! * (y[i]! - oC0[i]!);
+    const eC1 = wC1[i]! * (y[i]! - oC1[i]!);
+    const eT0 = wT0[i]! * (y[i]! - oT0[i]!);
+    const eT1 = wT1[i]! * (y[i]! - oT1[i]!);
+    const infTreatPre = etaTreatPre[i]! - (wTreatPre[i]! * attTreatPre) / mTP;
+    const infTreatPost = etaTreatPost[i]! - (wTreatPost[i]! * attTreatPost) / mTQ;
+    const infTreatOr = eC1 * xC1M1[i]! + eC0 * xC0M1[i]!;
+    const infContPre = etaContPre[i]! - (wContPre[i]! * attContPre) / mCP;
+    const infContPost = etaContPost[i]! - (wContPost[i]! * attContPost) / mCQ;
+    const infContPs = w[i]! * (D[i]! - ps[i]!) * xPs[i]!;
+    const infContOr = eC1 * xC1M3[i]! + eC0 * xC0M3[i]!;
+    const infEff =
+      etaDPost[i]! - (wd[i]! * attDPost) / mD -
+      (etaDt1Post[i]! - (wdt1[i]! * attDt1Post) / mD1) -
+      (etaDPre[i]! - (wd[i]! * attDPre) / mD - (etaDt0Pre[i]! - (wdt0[i]! * attDt0Pre) / mD0));
+    const infOrPost = eT1 * xT1mom[i]! - eC1 * xC1mom[i]!;
+    const infOrPre = eT0 * xT0mom[i]! - eC0 * xC0mom[i]!;
+    const infTreat = infTreatPost - infTreatPre + infTreatOr;
+    const infCont = infContPost - infContPre + infContPs + infContOr;
+    influence[i] = infTreat - infCont + infEff + (infOrPost - infOrPre);
+  }
+  return { att, influence };
+}

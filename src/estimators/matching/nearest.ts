@@ -1,0 +1,323 @@
+/**
+ * Greedy nearest-neighbour matching on a scalar distance, as MatchIt 4.5.1's `nn_matchC_vec`.
+ *
+ * MatchIt sorts all units by distance (stable, ascending: R's `sort.list`, radix), then for each
+ * matching round r = 1..ratio and each treated unit in matching order (`m.order`), takes the
+ * closest still-available control to the left and to the right in sorted order and keeps the
+ * left one when the two are equally far (`|d_left − d_i| <= |d_right − d_i|`). A control is
+ * skipped when it is treated, already matched to this treated unit (rounds > 1 with
+ * replacement), or used up (`times_matched >= reuse.max`: 1 without replacement, unlimited
+ * with). A caliper stops the search at the first eligible control that is farther than the
+ * caliper. Source: kosukeimai/MatchIt@80f32f3 (4.5.1) `src/nn_matchC_vec.cpp`.
+ *
+ * MatchIt finds the neighbours by walking over every position (O(n) per treated unit, O(n²)
+ * overall). Here the walk skips used controls through two union–find "next available
+ * position" arrays with path halving, so the whole match is O(n log n) for the sort plus
+ * near-constant work per match — with exactly the same candidates in the same order, hence
+ * identical matched sets and tie-breaking.
+ *
+ * Dimension symbols: n = units, n1 = treated units, r = ratio.
+ */
+
+/** Options of {@link nearestNeighborMatch}, already validated (see `validateMatchit.ts`). */
+export interface NearestParams {
+  /** Controls per treated unit (MatchIt `ratio`), integer ≥ 1. */
+  readonly ratio: number;
+  /** Match with replacement (MatchIt `replace`). */
+  readonly replace: boolean;
+  /** Absolute caliper on the distance (already multiplied by the SD when `std.caliper`); null = none. */
+  readonly caliper: number | null;
+  /**
+   * Matching order: indices into the treated units in data order (0 = first treated row), as
+   * MatchIt's `ord` (`order(distance[treat == 1], decreasing = TRUE)` for `m.order = "largest"`).
+   */
+  readonly order: Int32Array;
+  /** Units excluded from matching (MatchIt `discarded`, e.g. by common support); 1 = discarded. */
+  readonly discarded?: Uint8Array;
+  /**
+   * Reproduce MatchIt 4.5.1–4.5.3 exactly: its C++ called `abs()` on doubles, which resolved to
+   * the integer `abs` on Linux/gcc, so every |difference| < 1 became 0. Consequences: the left
+   * (lower-distance) neighbour always wins, and a caliper on a propensity score never binds.
+   * Fixed in MatchIt 4.5.4 (NEWS: "calipers would not work properly on some systems", #163).
+   * The same code compared 0-based with 1-based indices when skipping controls already matched
+   * to the treated unit (rounds ≥ 2); this flag reproduces that too.
+   */
+  readonly legacyIntegerAbs?: boolean;
+}
+
+/** The match matrix: one row per treated unit in data order, `ratio` columns of 0-based rows (−1 = none). */
+export interface MatchMatrix {
+  /** Row indices of the treated units, in data order (MatchIt's `rownames(match.matrix)`). */
+  readonly treatedRows: Int32Array;
+  /** Number of columns (the ratio). */
+  readonly ratio: number;
+  /** n1 × ratio, row-major: `controls[t * ratio + c]` = 0-based row of the c-th match of treated t, or −1. */
+  readonly controls: Int32Array;
+}
+
+/**
+ * Row indices 0..n−1 sorted by `values` ascending, ties by index (a stable sort, as R's radix
+ * `order()` / `sort.list()`). With `decreasing`, larger values first and ties still by index
+ * (R's radix sort is stable in both directions).
+ *
+ * @example
+ * stableOrder(Float64Array.of(0.3, 0.1, 0.3)); // Int32Array [1, 0, 2]
+ * stableOrder(Float64Array.of(0.3, 0.1, 0.3), true); // Int32Array [0, 2, 1]
+ */
+export function stableOrder(values: ArrayLike<number>, decreasing = false): Int32Array {
+  const n = values.length;
+  const index = new Int32Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  // Sorting (key, index) pairs packed in one Float64Array would be faster still, but the
+  // comparator sort keeps exact stability semantics and runs 1e5 keys in ~20 ms.
+  if (decreasing) index.sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
+  else index.sort((a, b) => (values[a] as number) - (values[b] as number) || a - b);
+  return index;
+}
+
+/** Union–find over sorted positions: `find(p)` = nearest available position ≥ p (right) or ≤ p (left). */
+function findRoot(parent: Int32Array, start: number): number {
+  let p = start;
+  while (parent[p] !== p) {
+    const grand = parent[parent[p]!]!;
+    parent[p] = grand; // path halving
+    p = grand;
+  }
+  return p;
+}
+
+/**
+ * Greedy nearest-neighbour matching of treated to control units on a scalar distance, exactly as
+ * MatchIt 4.5.1 `method = "nearest"` with a vector distance (propensity score).
+ *
+ * @param distance distance (propensity score) of every unit
+ * @param treat 1 = treated, 0 = control, per unit
+ * @param params validated options; `order` gives the treated matching order
+ * @returns the match matrix (treated rows in data order; −1 where no control was found)
+ * @example
+ * const mm = nearestNeighborMatch(Float64Array.of(0.9, 0.2, 0.85, 0.5), Uint8Array.of(1, 0, 0, 1),
+ *   { ratio: 1, replace: false, caliper: null, order: Int32Array.of(0, 1) });
+ * mm.controls; // Int32Array [2, 1]: unit 0 (0.9) takes 2 (0.85), unit 3 (0.5) takes 1 (0.2)
+ */
+export function nearestNeighborMatch(distance: Float64Array, treat: Uint8Array, params: NearestParams): MatchMatrix {
+  const n = distance.length;
+  const { ratio, replace, caliper, order, discarded } = params;
+  const sorted = stableOrder(distance);
+  const position = new Int32Array(n);
+  for (let p = 0; p < n; p++) position[sorted[p]!] = p;
+
+  let n1 = 0;
+  for (let i = 0; i < n; i++) if (treat[i] === 1) n1++;
+  const treatedRows = new Int32Array(n1);
+  for (let i = 0, t = 0; i < n; i++) if (treat[i] === 1) treatedRows[t++] = i;
+
+  // right[p]: next available position ≥ p (n = none); left[p + 1]: previous available ≤ p (0 = none).
+  const right = new Int32Array(n + 1);
+  const left = new Int32Array(n + 1);
+  for (let p = 0; p <= n; p++) {
+    right[p] = p;
+    left[p] = p;
+  }
+  let available = 0;
+  const remove = (p: number): void => {
+    right[p] = p + 1;
+    left[p + 1] = p;
+  };
+  for (let p = 0; p < n; p++) {
+    const unit = sorted[p]!;
+    if (treat[unit] === 1 || (discarded !== undefined && discarded[unit] === 1)) remove(p);
+    else available++;
+  }
+
+  const controls = new Int32Array(n1 * ratio).fill(-1);
+  // MatchIt 4.5.1 compared the 0-based candidate with the 1-based stored matches, so in rounds
+  // ≥ 2 it skipped the unit one row *after* each earlier match instead of the match itself.
+  const rowShift = params.legacyIntegerAbs === true ? 1 : 0;
+  const inRow = (t: number, unit: number, filled: number): boolean => {
+    for (let c = 0; c < filled; c++) {
+      const earlier = controls[t * ratio + c]!;
+      if (earlier >= 0 && earlier + rowShift === unit) return true;
+    }
+    return false;
+  };
+  const useCaliper = caliper !== null;
+  const caliperWidth = caliper ?? Infinity;
+  // C's int abs(int) after the implicit double → int conversion (truncation toward zero).
+  const absDiff = params.legacyIntegerAbs === true ? (x: number): number => Math.abs(Math.trunc(x)) : Math.abs;
+
+  for (let round = 0; round < ratio && available > 0; round++) {
+    for (let o = 0; o < order.length && available > 0; o++) {
+      const t = order[o]!;
+      const unit = treatedRows[t]!;
+      if (discarded !== undefined && discarded[unit] === 1) continue;
+      const p = position[unit]!;
+      const d = distance[unit]!;
+
+      // Nearest eligible control on each side; controls already in this row are skipped first,
+      // then the caliper ends the search (the check order of nn_matchC_vec's find_left/right).
+      let kLeft = findRoot(left, p) - 1; // left is shifted by one: left[q + 1] describes q
+      while (kLeft >= 0 && round > 0 && inRow(t, sorted[kLeft]!, round)) kLeft = findRoot(left, kLeft) - 1;
+      if (kLeft >= 0 && useCaliper && absDiff(d - distance[sorted[kLeft]!]!) > caliperWidth) kLeft = -1;
+
+      let kRight = findRoot(right, p + 1);
+      while (kRight < n && round > 0 && inRow(t, sorted[kRight]!, round)) kRight = findRoot(right, kRight + 1);
+      if (kRight < n && useCaliper && absDiff(d - distance[sorted[kRight]!]!) > caliperWidth) kRight = n;
+
+      let chosen: number;
+      if (kLeft >= 0 && kRight < n) {
+        chosen = absDiff(distance[sorted[kLeft]!]! - d) <= absDiff(distance[sorted[kRight]!]! - d) ? kLeft : kRight;
+      } else if (kLeft >= 0) chosen = kLeft;
+      else if (kRight < n) chosen = kRight;
+      else continue;
+
+      controls[t * ratio + round] = sorted[chosen]!;
+      if (!replace) {
+        remove(chosen);
+        available--;
+      }
+    }
+  }
+  return { treatedRows, ratio, controls };
+}
+
+/**
+ * MatchIt's matching weights from a match matrix (`weights_matrixC`): a matched treated unit gets
+ * 1; each control gets Σ over the treated units it is matched to of 1/(number of matches of that
+ * treated unit); control weights are then rescaled to sum to the number of matched controls.
+ * Unmatched units get 0. Source: MatchIt 4.5.1 `src/weights_matrixC.cpp`.
+ *
+ * @example
+ * matchWeights({ treatedRows: Int32Array.of(0), ratio: 2, controls: Int32Array.of(1, 2) }, Uint8Array.of(1, 0, 0, 0));
+ * // Float64Array [1, 1, 1, 0]
+ */
+export function matchWeights(matches: MatchMatrix, treat: Uint8Array): Float64Array {
+  const n = treat.length;
+  const { treatedRows, ratio, controls } = matches;
+  const weights = new Float64Array(n);
+  for (let t = 0; t < treatedRows.length; t++) {
+    let count = 0;
+    for (let c = 0; c < ratio; c++) if (controls[t * ratio + c]! >= 0) count++;
+    if (count === 0) continue;
+    const add = 1 / count;
+    for (let c = 0; c < ratio; c++) {
+      const unit = controls[t * ratio + c]!;
+      if (unit >= 0) weights[unit] = weights[unit]! + add;
+    }
+    weights[treatedRows[t]!] = 1;
+  }
+  // Plain left-to-right sums over controls in data order, as the C++ loop.
+  let sumControl = 0;
+  let matchedControl = 0;
+  for (let i = 0; i < n; i++) {
+    if (treat[i] === 0) {
+      sumControl += weights[i]!;
+      if (weights[i]! > 0) matchedControl++;
+    }
+  }
+  if (sumControl > 0) {
+    for (let i = 0; i < n; i++) if (treat[i] === 0) weights[i] = (weights[i]! * matchedControl) / sumControl;
+  }
+  return weights;
+}
+
+/**
+ * MatchIt's subclass (pair membership) for matching without replacement (`mm2subclass`): each
+ * matched treated unit and its controls share a subclass; unmatched units get null.
+ *
+ * Numbering follows MatchIt exactly: the subclass is first labelled by the treated unit's
+ * 1-based row number *as text*, and R's `factor()` sorts those labels as strings ("1" < "10" <
+ * "100" < "11" < … < "2"), then renumbers them 1, 2, …. So subclass 2 belongs to row 10 when
+ * there are ≥ 10 treated rows.
+ *
+ * @example
+ * matchSubclass({ treatedRows: Int32Array.of(0, 2), ratio: 1, controls: Int32Array.of(1, 3) }, 4);
+ * // [1, 1, 2, 2]
+ */
+export function matchSubclass(matches: MatchMatrix, n: number): (number | null)[] {
+  const { treatedRows, ratio, controls } = matches;
+  const matched: number[] = [];
+  for (let t = 0; t < treatedRows.length; t++) if (controls[t * ratio]! >= 0) matched.push(t);
+  const labels = matched.map((t) => String(treatedRows[t]! + 1));
+  const sortedLabels = [...labels].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const number = new Map<string, number>();
+  sortedLabels.forEach((label, i) => number.set(label, i + 1));
+  const subclass: (number | null)[] = new Array<number | null>(n).fill(null);
+  matched.forEach((t, i) => {
+    const s = number.get(labels[i]!)!;
+    subclass[treatedRows[t]!] = s;
+    for (let c = 0; c < ratio; c++) {
+      const unit = controls[t * ratio + c]!;
+      if (unit >= 0) subclass[unit] = s;
+    }
+  });
+  return subclass;
+}
+
+/**
+ * Greedy nearest-neighbour matching on a multivariate distance (Mahalanobis coordinates), as
+ * MatchIt 4.5.1's `nn_matchC` (`src/nn_matchC.cpp`): treated units in `order`; each takes the
+ * eligible control with the smallest Euclidean distance in `coordinates` (the first such in
+ * row order on ties, R's `which.min`). With replacement every treated unit takes its `ratio`
+ * closest controls at once. Cost O(n1·n0·d).
+ *
+ * @param coordinates row-major n×dimension
+ * @example
+ * nearestMultivariateMatch(Float64Array.of(0, 5, 1, 4), 1, Uint8Array.of(1, 1, 0, 0),
+ *   { ratio: 1, replace: false, caliper: null, order: Int32Array.of(0, 1) }).controls; // [2, 3]
+ */
+export function nearestMultivariateMatch(
+  coordinates: Float64Array,
+  dimension: number,
+  treat: Uint8Array,
+  params: NearestParams,
+): MatchMatrix {
+  const n = treat.length;
+  const { ratio, replace, order, discarded } = params;
+  const treatedRows: number[] = [];
+  const controlRows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (treat[i] === 1) treatedRows.push(i);
+    else if (!(discarded && discarded[i] === 1)) controlRows.push(i);
+  }
+  const n1 = treatedRows.length;
+  const controls = new Int32Array(n1 * ratio).fill(-1);
+  const used = new Uint8Array(n);
+  let left = controlRows.length;
+  const distanceTo = (a: number, b: number): number => {
+    let s = 0;
+    for (let d = 0; d < dimension; d++) {
+      const diff = coordinates[a * dimension + d]! - coordinates[b * dimension + d]!;
+      s += diff * diff;
+    }
+    return Math.sqrt(s);
+  };
+  const rounds = replace ? 1 : ratio;
+  for (let round = 0; round < rounds && left > 0; round++) {
+    for (let o = 0; o < order.length && left > 0; o++) {
+      const t = order[o]!;
+      const unit = treatedRows[t]!;
+      if (discarded && discarded[unit] === 1) continue;
+      if (replace) {
+        const ranked = controlRows.map((c) => ({ c, d: distanceTo(unit, c) })).filter((x) => Number.isFinite(x.d));
+        ranked.sort((a, b) => a.d - b.d || a.c - b.c);
+        for (let j = 0; j < Math.min(ratio, ranked.length); j++) controls[t * ratio + j] = ranked[j]!.c;
+        continue;
+      }
+      let best = -1;
+      let bestDistance = Infinity;
+      for (const c of controlRows) {
+        if (used[c] === 1) continue;
+        const d = distanceTo(unit, c);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = c;
+        }
+      }
+      if (best < 0) continue;
+      controls[t * ratio + round] = best;
+      used[best] = 1;
+      left--;
+    }
+  }
+  return { treatedRows: Int32Array.from(treatedRows), ratio, controls };
+}

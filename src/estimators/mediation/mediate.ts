@@ -1,0 +1,614 @@
+/**
+ * Causal mediation analysis as R's mediation::mediate 4.5.1 (Imai, Keele & Tingley 2010,
+ * "A General Approach to Causal Mediation Analysis", Psychological Methods 15(4): 309–334;
+ * Imai, Keele & Yamamoto 2010, Statistical Science 25(1)).
+ *
+ * Fits the mediator model M ~ T + X and the outcome model Y ~ T + M + X (feols syntax, `| fe`
+ * allowed; gaussian or binomial logit/probit), then simulates the average causal mediation effect
+ * (ACME, δ(t)), the average direct effect (ADE, ζ(t)), the total effect τ and the proportion
+ * mediated ν(t) by the quasi-Bayesian Monte Carlo (mediation's default) or the nonparametric
+ * bootstrap (`boot: true`, percentile or BCa intervals). See `simulate.ts` for the kernel and
+ * docs/guides/mediation.md for the derivations (fixed effects, clusters).
+ *
+ * Dimension symbols: n = rows used, k = coefficients, g = clusters, s = simulations.
+ */
+import { CausalPanelError, formatNote, type Note } from '../../errors.js';
+import type { Frame } from '../../data/frame.js';
+import { toFrame, type DataInput } from '../../data/fromInput.js';
+import { factor } from '../../data/factor.js';
+import { feols, type OlsFit } from '../../models/feols.js';
+import { modelMatrix, type Design } from '../../models/formula/design.js';
+import type { Estimate } from '../../report/estimate.js';
+import { formatPValues, formatReal } from '../../report/format.js';
+import { textTable } from '../../report/textTable.js';
+import {
+  bootstrapDraws,
+  prepareScratch,
+  prepareMatrix,
+  quasiBayesDraws,
+  drawEffects,
+  summarizeMediation,
+  type EffectDraws,
+  type KernelRng,
+  type MediationEstimate,
+  type MediationTriple,
+  type MediatorKernelModel,
+  type OutcomeKernelModel,
+} from './simulate.js';
+import { validateMediate, type MediateParams, type MediationFamily, type FamilySpec } from './validateMediate.js';
+import type { MedsensSystem } from './medsens.js';
+
+export type { MediationEstimate, MediationTriple, MediationFamily };
+
+/** Options of {@link mediate}; each mirrors the R argument named in its comment. */
+export interface MediateOptions {
+  /** Data: a Frame, rows, or columns. */
+  data: DataInput;
+  /** Mediator model formula (R `model.m`), e.g. `'job_seek ~ treat + econ_hard + sex + age'`. */
+  mediatorModel: string;
+  /** Outcome model formula (R `model.y`), e.g. `'depress2 ~ treat + job_seek + econ_hard + sex + age'`. */
+  outcomeModel: string;
+  /** Treatment variable (R `treat`). */
+  treat: string;
+  /** Mediator variable (R `mediator`). */
+  mediator: string;
+  /** Mediator model family (R: `lm` vs `glm(family = binomial(link))`); default 'gaussian'. */
+  mediatorFamily?: MediationFamily;
+  /** Outcome model family; default 'gaussian'. */
+  outcomeFamily?: MediationFamily;
+  /** Nonparametric bootstrap instead of quasi-Bayesian draws (R `boot`, default false). */
+  boot?: boolean;
+  /** Number of draws or bootstrap resamples (R `sims`, default 1000). */
+  sims?: number;
+  /** Seed of the random stream (R: `set.seed`); default 1. Same seed → identical numbers. */
+  seed?: number;
+  /** Confidence level (R `conf.level`, default 0.95). */
+  level?: number;
+  /** Treatment value of the control condition (R `control.value`, default 0). */
+  controlValue?: number;
+  /** Treatment value of the treated condition (R `treat.value`, default 1). */
+  treatValue?: number;
+  /** Bootstrap interval (R `boot.ci.type`): 'perc' (default) or 'bca'. */
+  bootCi?: 'perc' | 'bca';
+  /**
+   * Cluster column. Bootstrap: whole clusters are resampled. Quasi-Bayes: coefficients are drawn
+   * from the cluster-robust (CRV1) variance, as R's `cluster` with `sandwich::vcovCL`.
+   */
+  cluster?: string;
+}
+
+/** The simulated values behind a mediation result (one entry per draw). */
+export interface MediationDraws {
+  acmeControl: Float64Array;
+  acmeTreated: Float64Array;
+  adeControl: Float64Array;
+  adeTreated: Float64Array;
+}
+
+const FN = 'mediate';
+
+// ---------------------------------------------------------------------------------------------
+// Random stream. TODO(lead): switch to numerics/random.ts `createRng` when it lands.
+// ---------------------------------------------------------------------------------------------
+
+/** A small deterministic stream (mulberry32 uniforms; polar Box–Muller normals). */
+function seededRng(seed: number): KernelRng {
+  let state = seed >>> 0;
+  let spare = NaN;
+  const uniform = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    // 53-bit resolution from two draws would be overkill here; 32 bits + ½ keeps (0, 1) open.
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  return {
+    uniform,
+    normal(): number {
+      if (!Number.isNaN(spare)) {
+        const v = spare;
+        spare = NaN;
+        return v;
+      }
+      let u: number;
+      let v: number;
+      let s: number;
+      do {
+        u = 2 * uniform() - 1;
+        v = 2 * uniform() - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      spare = v * f;
+      return u * f;
+    },
+    int(n: number): number {
+      return Math.floor(uniform() * n);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// From fitted models to kernel models.
+// ---------------------------------------------------------------------------------------------
+
+/** What mediate needs of a fitted model (OlsFit; GlmFit has the same members). */
+interface FittedModel {
+  terms: readonly string[];
+  coefficients: Float64Array;
+  vcovMatrix: Float64Array;
+  rows: Int32Array;
+  design: Design;
+  nobs: number;
+  notes: readonly Note[];
+  r2: number;
+}
+
+function fitModel(formula: string, frame: Frame, family: FamilySpec, cluster: string | null, role: string): { fit: FittedModel; vcov: Float64Array; sigma: number; absorbedDof: number; ols: OlsFit | null } {
+  if (family.family === 'gaussian') {
+    const fit = feols(formula, frame, { vcov: 'iid' });
+    const vcov = cluster === null ? fit.vcovMatrix : fit.withVcov({ CRV1: cluster }).vcovMatrix;
+    return { fit, vcov, sigma: fit.sigma, absorbedDof: fit.nparams - fit.k, ols: fit };
+  }
+  throw new CausalPanelError('invalid_option', `${FN}: binomial ${role} models need glm, which is not available yet (got ${family.link})`, {
+    fn: FN,
+    option: `${role}Family`,
+  });
+}
+
+/** Columns of a model matrix (all design terms) restricted to the fit's kept terms, in fit order. */
+function keptColumns(X: Float64Array, n: number, allTerms: readonly string[], kept: readonly string[], fnRole: string): Float64Array {
+  const out = new Float64Array(n * kept.length);
+  kept.forEach((term, j) => {
+    const at = allTerms.indexOf(term);
+    if (at < 0) throw new CausalPanelError('invalid_option', `${FN}: term "${term}" of the ${fnRole} model not found in its model matrix`, { fn: FN, value: term });
+    out.set(X.subarray(at * n, (at + 1) * n), j * n);
+  });
+  return out;
+}
+
+function constantColumn(n: number, value: number): Float64Array {
+  return new Float64Array(n).fill(value);
+}
+
+function predictionMatrix(fit: FittedModel, frame: Frame, set: Record<string, number>, role: string): Float64Array {
+  const n = frame.nrow;
+  const columns: Record<string, Float64Array> = Object.create(null);
+  for (const name of Object.keys(set)) columns[name] = constantColumn(n, set[name]!);
+  const mm = modelMatrix(fit.design.info, frame.withColumns(columns), { fn: FN });
+  if (mm.rows.length !== n) {
+    throw new CausalPanelError('non_finite', `${FN}: the ${role} model cannot be evaluated on ${n - mm.rows.length} rows after setting ${Object.keys(set).join(', ')}`, { fn: FN });
+  }
+  return keptColumns(mm.X, n, mm.terms, fit.terms, role);
+}
+
+/** Fixed-effect contributions ŷ − Xβ̂ of a linear fit (null when it has no fixed effects). */
+function fixedEffectOffset(ols: OlsFit | null, X: Float64Array, n: number, k: number, coef: Float64Array): Float64Array | null {
+  if (ols === null || ols.fixedEffects.length === 0) return null;
+  const fitted = ols.fitted();
+  const offset = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let xb = 0;
+    for (let j = 0; j < k; j++) xb += X[j * n + i]! * coef[j]!;
+    offset[i] = fitted[i]! - xb;
+  }
+  return offset;
+}
+
+function differs(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true;
+  return false;
+}
+
+interface Prepared {
+  mediator: MediatorKernelModel;
+  outcome: OutcomeKernelModel;
+  mediatorFit: FittedModel;
+  outcomeFit: FittedModel;
+  frame: Frame;
+  notes: Note[];
+  clusterCodes: Int32Array | null;
+  nClusters: number;
+  interaction: boolean;
+  hasFixedEffects: boolean;
+}
+
+function rowsOf(frame: Frame, params: MediateParams): Frame {
+  // Rows with a missing cluster cannot be resampled or clustered: drop them before fitting.
+  if (params.cluster === null) return frame;
+  const codes = factor(frame.column(params.cluster, FN)).codes;
+  const keep: number[] = [];
+  for (let i = 0; i < codes.length; i++) if (codes[i]! >= 0) keep.push(i);
+  return keep.length === frame.nrow ? frame : frame.take(keep);
+}
+
+function prepare(input: Frame, params: MediateParams): Prepared {
+  const notes: Note[] = [];
+  let frame = rowsOf(input, params);
+  if (frame.nrow < input.nrow) {
+    notes.push({ code: 'rows_dropped_missing', count: input.nrow - frame.nrow, byColumn: { [params.cluster!]: input.nrow - frame.nrow } });
+  }
+  let med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster, 'mediator');
+  let out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster, 'outcome');
+  // Both models must use the same rows (mediation stops otherwise; we refit on the common rows,
+  // which is its `dropobs = TRUE`).
+  const sameRows = med.fit.rows.length === out.fit.rows.length && med.fit.rows.every((r, i) => r === out.fit.rows[i]);
+  if (!sameRows) {
+    const inOutcome = new Set(out.fit.rows);
+    const common = Array.from(med.fit.rows).filter((r) => inOutcome.has(r));
+    const dropped = frame.nrow - common.length;
+    frame = frame.take(common);
+    notes.push({ code: 'info', message: `${dropped} rows not used by both models were dropped (mediation's dropobs = TRUE)` });
+    med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster, 'mediator');
+    out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster, 'outcome');
+  } else if (med.fit.rows.length < frame.nrow) {
+    const used = frame.take(med.fit.rows);
+    notes.push(...med.fit.notes.filter((note) => note.code === 'rows_dropped_missing'));
+    frame = used;
+  }
+  if (med.fit.rows.length !== frame.nrow || out.fit.rows.length !== frame.nrow) {
+    // Refit dropped further rows (e.g. singletons): align once more on the used rows.
+    frame = frame.take(med.fit.rows);
+    med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster, 'mediator');
+    out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster, 'outcome');
+  }
+  const n = frame.nrow;
+  for (const fit of [med.fit, out.fit]) for (const note of fit.notes) if (note.code === 'collinear_dropped') notes.push(note);
+
+  // Mediator model.
+  const { treat, mediator: mName, treatValue, controlValue } = params;
+  const km = med.fit.terms.length;
+  const Xm = keptColumns(med.fit.design.X, n, med.fit.design.terms, med.fit.terms, 'mediator');
+  const XmTreat = predictionMatrix(med.fit, frame, { [treat]: treatValue }, 'mediator');
+  const XmControl = predictionMatrix(med.fit, frame, { [treat]: controlValue }, 'mediator');
+  if (!differs(XmTreat, XmControl)) {
+    throw new CausalPanelError('invalid_option', `${FN}: treatment "${treat}" has no coefficient in the mediator model (absorbed or collinear)`, { fn: FN, option: 'treat', value: treat });
+  }
+  const medCoef = med.fit.coefficients;
+  const mediatorModel: MediatorKernelModel = {
+    family: params.mediatorFamily.family,
+    link: params.mediatorFamily.link,
+    n,
+    k: km,
+    X: Xm,
+    y: med.fit.design.y,
+    XTreat: prepareMatrix(XmTreat, n, km),
+    XControl: prepareMatrix(XmControl, n, km),
+    coef: medCoef,
+    vcov: med.vcov,
+    sigma: med.sigma,
+    absorbedDof: med.absorbedDof,
+    offset: fixedEffectOffset(med.ols, Xm, n, km, medCoef),
+  };
+
+  // Outcome model: η(t, m) = A_t β + (B_t β)·m; checked affine in m for a continuous mediator.
+  const ky = out.fit.terms.length;
+  const Xy = keptColumns(out.fit.design.X, n, out.fit.design.terms, out.fit.terms, 'outcome');
+  const base: Float64Array[] = [];
+  const slope: Float64Array[] = [];
+  for (const t of [controlValue, treatValue]) {
+    const at0 = predictionMatrix(out.fit, frame, { [treat]: t, [mName]: 0 }, 'outcome');
+    const at1 = predictionMatrix(out.fit, frame, { [treat]: t, [mName]: 1 }, 'outcome');
+    const b = new Float64Array(n * ky);
+    for (let c = 0; c < b.length; c++) b[c] = at1[c]! - at0[c]!;
+    if (params.mediatorFamily.family === 'gaussian') {
+      const at2 = predictionMatrix(out.fit, frame, { [treat]: t, [mName]: 2 }, 'outcome');
+      for (let c = 0; c < b.length; c++) {
+        const expected = at0[c]! + 2 * b[c]!;
+        if (Math.abs(at2[c]! - expected) > 1e-9 * (1 + Math.abs(expected))) {
+          const term = out.fit.terms[Math.floor(c / n)]!;
+          throw new CausalPanelError('invalid_option', `${FN}: the outcome model must be linear in the mediator "${mName}" (term "${term}")`, { fn: FN, option: 'outcomeModel', value: term });
+        }
+      }
+    }
+    base.push(at0);
+    slope.push(b);
+  }
+  if (!differs(slope[0]!, new Float64Array(slope[0]!.length)) && !differs(slope[1]!, new Float64Array(slope[1]!.length))) {
+    throw new CausalPanelError('invalid_option', `${FN}: mediator "${mName}" has no coefficient in the outcome model (absorbed or collinear)`, { fn: FN, option: 'mediator', value: mName });
+  }
+  const outCoef = out.fit.coefficients;
+  const outcomeModel: OutcomeKernelModel = {
+    family: params.outcomeFamily.family,
+    link: params.outcomeFamily.link,
+    n,
+    k: ky,
+    X: Xy,
+    y: out.fit.design.y,
+    base: [prepareMatrix(base[0]!, n, ky), prepareMatrix(base[1]!, n, ky)],
+    slope: [prepareMatrix(slope[0]!, n, ky), prepareMatrix(slope[1]!, n, ky)],
+    coef: outCoef,
+    vcov: out.vcov,
+    absorbedDof: out.absorbedDof,
+    offset: fixedEffectOffset(out.ols, Xy, n, ky, outCoef),
+  };
+  let clusterCodes: Int32Array | null = null;
+  let nClusters = 0;
+  if (params.cluster !== null) {
+    const f = factor(frame.column(params.cluster, FN));
+    clusterCodes = f.codes;
+    nClusters = f.levels.length;
+    if (nClusters < 2) {
+      throw new CausalPanelError('too_few_clusters', `${FN}: cluster "${params.cluster}" has ${nClusters} level (need at least 2)`, { fn: FN, column: params.cluster, value: nClusters });
+    }
+  }
+  return {
+    mediator: mediatorModel,
+    outcome: outcomeModel,
+    mediatorFit: med.fit,
+    outcomeFit: out.fit,
+    frame,
+    notes,
+    clusterCodes,
+    nClusters,
+    interaction: differs(slope[0]!, slope[1]!),
+    hasFixedEffects: mediatorModel.offset !== null || outcomeModel.offset !== null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Result.
+// ---------------------------------------------------------------------------------------------
+
+const TERMS: [string, (r: MediationResult) => MediationEstimate][] = [
+  ['ACME (control)', (r) => r.acme.control],
+  ['ACME (treated)', (r) => r.acme.treated],
+  ['ADE (control)', (r) => r.ade.control],
+  ['ADE (treated)', (r) => r.ade.treated],
+  ['Total Effect', (r) => r.total],
+  ['Prop. Mediated (control)', (r) => r.propMediated.control],
+  ['Prop. Mediated (treated)', (r) => r.propMediated.treated],
+  ['ACME (average)', (r) => r.acme.average],
+  ['ADE (average)', (r) => r.ade.average],
+  ['Prop. Mediated (average)', (r) => r.propMediated.average],
+];
+
+/**
+ * Result of {@link mediate}: ACME, ADE, proportion mediated (control / treated / average) and the
+ * total effect, each `{ estimate, confLow, confHigh, pValue, stdError }` (stdError = SD of the
+ * draws; mediation reports none), as mediation's d0/d1/d.avg, z0/z1/z.avg, n0/n1/n.avg, tau.
+ */
+export class MediationResult {
+  readonly kind = 'mediate' as const;
+  readonly acme: MediationTriple;
+  readonly ade: MediationTriple;
+  readonly propMediated: MediationTriple;
+  readonly total: MediationEstimate;
+  readonly nobs: number;
+  readonly sims: number;
+  readonly boot: boolean;
+  readonly bootCi: 'perc' | 'bca';
+  readonly level: number;
+  readonly treat: string;
+  readonly mediator: string;
+  readonly controlValue: number;
+  readonly treatValue: number;
+  readonly cluster: string | null;
+  /** Whether the outcome model has a treatment×mediator interaction (R `INT`). */
+  readonly interaction: boolean;
+  /** Whether the outcome model is linear (gaussian identity). */
+  readonly outcomeLinear: boolean;
+  readonly notes: readonly Note[];
+  readonly #draws: EffectDraws;
+  readonly #sens: MedsensSystem | null;
+
+  /** @internal use {@link mediate}. */
+  constructor(fields: {
+    summary: ReturnType<typeof summarizeMediation>;
+    params: MediateParams;
+    nobs: number;
+    interaction: boolean;
+    notes: Note[];
+    draws: EffectDraws;
+    sensitivity: MedsensSystem | null;
+  }) {
+    const { summary, params } = fields;
+    this.acme = deepFreeze(summary.acme);
+    this.ade = deepFreeze(summary.ade);
+    this.propMediated = deepFreeze(summary.propMediated);
+    this.total = Object.freeze({ ...summary.total });
+    this.nobs = fields.nobs;
+    this.sims = params.sims;
+    this.boot = params.boot;
+    this.bootCi = params.bootCi;
+    this.level = params.level;
+    this.treat = params.treat;
+    this.mediator = params.mediator;
+    this.controlValue = params.controlValue;
+    this.treatValue = params.treatValue;
+    this.cluster = params.cluster;
+    this.interaction = fields.interaction;
+    this.outcomeLinear = params.outcomeFamily.link === 'identity';
+    this.notes = Object.freeze(fields.notes.map((note) => Object.freeze({ ...note })));
+    this.#draws = fields.draws;
+    this.#sens = fields.sensitivity;
+  }
+
+  /** The simulated (or bootstrapped) d0, d1, z0, z1 values, as copies. @example res.draws().acmeControl.length // sims */
+  draws(): MediationDraws {
+    return {
+      acmeControl: Float64Array.from(this.#draws.d0),
+      acmeTreated: Float64Array.from(this.#draws.d1),
+      adeControl: Float64Array.from(this.#draws.z0),
+      adeTreated: Float64Array.from(this.#draws.z1),
+    };
+  }
+
+  /** @internal The linear–linear system that `medsens` re-estimates (null for other models). */
+  sensitivitySystem(): MedsensSystem | null {
+    return this.#sens;
+  }
+
+  /**
+   * One row per quantity, labelled as `summary(mediate)`; stdError is the SD of the draws,
+   * statistic is NaN (mediation's p-value is the simulation share, not a Wald test).
+   * @example res.tidy().find((r) => r.term === 'ACME (average)')?.estimate
+   */
+  tidy(): Estimate[] {
+    return TERMS.map(([term, get]) => {
+      const e = get(this);
+      return { term, estimate: e.estimate, stdError: e.stdError, statistic: NaN, pValue: e.pValue, confLow: e.confLow, confHigh: e.confHigh };
+    });
+  }
+
+  /** Printed like R's `summary(mediate(...))`. @example console.log(res.summary()) */
+  summary(): string {
+    const printOne = !this.interaction && this.outcomeLinear;
+    const rows: [string, MediationEstimate][] = printOne
+      ? [
+          ['ACME', this.acme.treated],
+          ['ADE', this.ade.control],
+          ['Total Effect', this.total],
+          ['Prop. Mediated', this.propMediated.control],
+        ]
+      : TERMS.map(([term, get]) => [term, get(this)]);
+    const pct = `${Number((100 * this.level).toPrecision(6))}`;
+    const numbers = formatReal(rows.flatMap(([, e]) => [e.estimate, e.confLow, e.confHigh]), 4);
+    const pvals = formatPValues(rows.map(([, e]) => e.pValue), 3);
+    const body = rows.map(([term, e], i) => [term, numbers[3 * i]!, numbers[3 * i + 1]!, numbers[3 * i + 2]!, pvals[i]!, stars(e.pValue)]);
+    const lines = [
+      '',
+      'Causal Mediation Analysis ',
+      '',
+      this.boot ? `Nonparametric Bootstrap Confidence Intervals with the ${this.bootCi === 'perc' ? 'Percentile' : 'BCa'} Method` : 'Quasi-Bayesian Confidence Intervals',
+      '',
+    ];
+    if (this.cluster !== null) lines.push(`(${this.boot ? 'Clusters resampled' : 'Cluster-robust draws'}: ${this.cluster})`, '');
+    lines.push(
+      textTable(body, { header: ['', 'Estimate', `${pct}% CI Lower`, `${pct}% CI Upper`, 'p-value', ''], align: ['left', 'right', 'right', 'right', 'right', 'left'] }),
+      '---',
+      "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1",
+      '',
+      `Sample Size Used: ${this.nobs} `,
+      '',
+      '',
+      `Simulations: ${this.sims} `,
+    );
+    for (const note of this.notes) lines.push(formatNote(note));
+    return lines.join('\n');
+  }
+
+  /** Plain JSON with a `kind` tag. @example JSON.stringify(res) */
+  toJSON(): object {
+    return {
+      kind: this.kind,
+      acme: this.acme,
+      ade: this.ade,
+      propMediated: this.propMediated,
+      total: this.total,
+      nobs: this.nobs,
+      sims: this.sims,
+      boot: this.boot,
+      bootCi: this.bootCi,
+      level: this.level,
+      treat: this.treat,
+      mediator: this.mediator,
+      controlValue: this.controlValue,
+      treatValue: this.treatValue,
+      cluster: this.cluster,
+      interaction: this.interaction,
+      notes: this.notes,
+    };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.summary();
+  }
+}
+
+function stars(p: number): string {
+  return p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : p < 0.1 ? '.' : '';
+}
+
+function deepFreeze(triple: MediationTriple): MediationTriple {
+  return Object.freeze({ control: Object.freeze({ ...triple.control }), treated: Object.freeze({ ...triple.treated }), average: Object.freeze({ ...triple.average }) });
+}
+
+function sensitivitySystem(p: Prepared, params: MediateParams): MedsensSystem | null {
+  if (p.mediator.link !== 'identity' || p.outcome.link !== 'identity' || p.hasFixedEffects) return null;
+  const mTerms = p.mediatorFit.terms;
+  const yTerms = p.outcomeFit.terms;
+  const t = params.treat;
+  const m = params.mediator;
+  const interactionIndex = yTerms.findIndex((term) => term === `${t}:${m}` || term === `${m}:${t}`);
+  const sys: MedsensSystem = {
+    n: p.mediator.n,
+    mediatorX: p.mediator.X,
+    mediatorY: p.mediator.y,
+    km: p.mediator.k,
+    outcomeX: p.outcome.X,
+    outcomeY: p.outcome.y,
+    ky: p.outcome.k,
+    weights: null,
+    mediatorTreatIndex: mTerms.indexOf(t),
+    outcomeTreatIndex: yTerms.indexOf(t),
+    outcomeMediatorIndex: yTerms.indexOf(m),
+    outcomeInteractionIndex: interactionIndex,
+    r2Mediator: p.mediatorFit.r2,
+    r2Outcome: p.outcomeFit.r2,
+    level: params.level,
+  };
+  return sys.mediatorTreatIndex >= 0 && sys.outcomeTreatIndex >= 0 && sys.outcomeMediatorIndex >= 0 ? sys : null;
+}
+
+/**
+ * Causal mediation analysis: ACME, ADE, total effect and proportion mediated, as R's
+ * `mediation::mediate(model.m, model.y, treat, mediator, boot, sims, ...)` 4.5.1.
+ *
+ * Quasi-Bayes (default): coefficients drawn from N(β̂, V̂) of each model (V̂ cluster-robust with
+ * `cluster`), mediator drawn for t = 1 and t = 0, outcome predicted at the four (t, M(t'))
+ * pairs; point estimates are means over the draws. Bootstrap: rows (or clusters) resampled,
+ * both models refitted through resample-count weights, same predictions on the original rows;
+ * point estimates are the full-sample statistic. Intervals: percentile or BCa; p-values:
+ * mediation's 2·min(share > 0, share < 0).
+ *
+ * @throws {CausalPanelError} `invalid_option` (treat/mediator not in the formulas, non-binary
+ *   treatment without controlValue/treatValue, unsupported family, bad sims/level/bootCi),
+ *   `missing_column`, `non_numeric`, `formula_syntax`, `singular_design`, `too_few_clusters`
+ * @example
+ * const res = mediate({
+ *   data: jobs, treat: 'treat', mediator: 'job_seek', boot: true, sims: 1000, seed: 2014,
+ *   mediatorModel: 'job_seek ~ treat + econ_hard + sex + age',
+ *   outcomeModel: 'depress2 ~ treat + job_seek + econ_hard + sex + age',
+ * });
+ * res.acme.average.estimate; // -0.0157446 (mediation 4.5.1, fixtures/oracles/mediation_jobs_boot.json)
+ */
+export function mediate(options: MediateOptions): MediationResult {
+  if (options === null || typeof options !== 'object') {
+    throw new CausalPanelError('invalid_option', `${FN}: options must be an object (got ${String(options)})`, { fn: FN });
+  }
+  const frame = toFrame(options.data, FN);
+  const params = validateMediate(options, frame);
+  const prepared = prepare(frame, params);
+  const rng = seededRng(params.seed);
+  let draws: EffectDraws;
+  let point: { d1: number; d0: number; z1: number; z0: number } | null = null;
+  if (params.boot) {
+    draws = bootstrapDraws(prepared.mediator, prepared.outcome, params.sims, rng, {
+      weights: null,
+      clusterCodes: prepared.clusterCodes,
+      nClusters: prepared.nClusters,
+    });
+    // The full-sample statistic, with its own mediator draw (mediation's med.fun(index = 1:n)).
+    const scratch = prepareScratch(prepared.mediator, prepared.outcome, null);
+    const out = new Float64Array(4);
+    drawEffects(prepared.mediator, prepared.outcome, prepared.mediator.coef, prepared.mediator.sigma, prepared.outcome.coef, rng, null, scratch, out);
+    point = { d1: out[0]!, d0: out[1]!, z1: out[2]!, z0: out[3]! };
+  } else {
+    draws = quasiBayesDraws(prepared.mediator, prepared.outcome, params.sims, rng, null);
+  }
+  const notes = [...prepared.notes];
+  let failed = 0;
+  for (let s = 0; s < draws.d0.length; s++) if (!Number.isFinite(draws.d0[s]!)) failed++;
+  if (failed > 0) notes.push({ code: 'info', message: `${failed} bootstrap resamples had a singular design and were skipped` });
+  const summary = summarizeMediation(draws, point, { level: params.level, bca: params.boot && params.bootCi === 'bca' });
+  return new MediationResult({
+    summary,
+    params,
+    nobs: prepared.mediator.n,
+    interaction: prepared.interaction,
+    notes,
+    draws,
+    sensitivity: sensitivitySystem(prepared, params),
+  });
+}

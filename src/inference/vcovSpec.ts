@@ -1,0 +1,112 @@
+/**
+ * The `vcov` option → a normalised {@link VcovSpec}: `'iid'`, `'hetero'` (= `'HC1'`, fixest),
+ * `'HC0'`, `'HC2'`, `'HC3'` (sandwich::vcovHC), `{ CRV1: 'id' }`, `{ CRV1: 'id + period' }`
+ * (multiway) and `{ CRV3: 'id' }` (leave-one-cluster-out jackknife). The default follows fixest:
+ * clustered by the first fixed effect when there is one, else iid.
+ */
+import { CausalPanelError } from '../errors.js';
+
+/** What users pass as `vcov`. */
+export type VcovOption =
+  | 'iid'
+  | 'hetero'
+  | 'HC0'
+  | 'HC1'
+  | 'HC2'
+  | 'HC3'
+  | { CRV1: string | readonly string[] }
+  | { CRV3: string | readonly string[] };
+
+/** A validated variance specification. */
+export type VcovSpec =
+  | { readonly type: 'iid' }
+  | { readonly type: 'hetero'; readonly hc: 'HC0' | 'HC1' | 'HC2' | 'HC3' }
+  | { readonly type: 'CRV1'; readonly clusters: readonly string[] }
+  | { readonly type: 'CRV3'; readonly clusters: readonly string[] };
+
+/** What the default and the messages depend on. */
+export interface VcovContext {
+  /** Calling function, for messages. */
+  fn: string;
+  /** Names of the absorbed fixed effects, in formula order. */
+  fixedEffects?: readonly string[];
+}
+
+const ACCEPTED = '"iid", "hetero", "HC0", "HC1", "HC2", "HC3", { CRV1: "<cluster>" }, { CRV3: "<cluster>" }';
+
+function splitClusters(value: unknown, fn: string, key: string): string[] {
+  const parts = typeof value === 'string'
+    ? value.replace(/^\s*~/, '').split(/[+^]/).map((s) => s.trim())
+    : Array.isArray(value) && value.every((s) => typeof s === 'string')
+      ? (value as string[]).map((s) => s.trim())
+      : null;
+  if (parts === null || parts.length === 0 || parts.some((s) => s === '')) {
+    throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} must name one or more cluster columns, e.g. "id" or "id + period" (got ${JSON.stringify(value)})`, { fn, option: 'vcov', value });
+  }
+  if (new Set(parts).size !== parts.length) {
+    throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} names a cluster twice (got ${JSON.stringify(value)})`, { fn, option: 'vcov', value });
+  }
+  return parts;
+}
+
+/**
+ * Validates a `vcov` option; `undefined` gives fixest's default.
+ *
+ * @throws {CausalPanelError} `invalid_option` for anything else
+ * @example
+ * parseVcov(undefined, { fn: 'feols', fixedEffects: ['id', 'period'] }); // { type: 'CRV1', clusters: ['id'] }
+ * parseVcov({ CRV1: 'id + period' }, { fn: 'feols' });                  // { type: 'CRV1', clusters: ['id', 'period'] }
+ * parseVcov('hetero', { fn: 'feols' });                                  // { type: 'hetero', hc: 'HC1' }
+ */
+export function parseVcov(option: VcovOption | undefined, context: VcovContext): VcovSpec {
+  const { fn, fixedEffects = [] } = context;
+  if (option === undefined) {
+    return fixedEffects.length > 0 ? Object.freeze({ type: 'CRV1', clusters: Object.freeze([fixedEffects[0]!]) }) : Object.freeze({ type: 'iid' });
+  }
+  if (typeof option === 'string') {
+    switch (option) {
+      case 'iid':
+        return Object.freeze({ type: 'iid' });
+      case 'hetero':
+      case 'HC1':
+        return Object.freeze({ type: 'hetero', hc: 'HC1' });
+      case 'HC0':
+      case 'HC2':
+      case 'HC3':
+        return Object.freeze({ type: 'hetero', hc: option });
+      default:
+        break;
+    }
+  } else if (option !== null && typeof option === 'object') {
+    const keys = Object.keys(option);
+    if (keys.length === 1 && (keys[0] === 'CRV1' || keys[0] === 'CRV3')) {
+      const key = keys[0];
+      const clusters = splitClusters((option as Record<string, unknown>)[key], fn, key);
+      if (key === 'CRV3' && clusters.length > 1) {
+        throw new CausalPanelError('invalid_option', `${fn}: vcov.CRV3 supports one cluster only (got ${clusters.join(' + ')})`, { fn, option: 'vcov', value: option });
+      }
+      return Object.freeze({ type: key, clusters: Object.freeze(clusters) });
+    }
+  }
+  throw new CausalPanelError('invalid_option', `${fn}: vcov must be one of ${ACCEPTED} (got ${JSON.stringify(option)})`, { fn, option: 'vcov', value: option });
+}
+
+/**
+ * fixest's label of a variance type: `IID`, `Heteroskedasticity-robust`, `Clustered (id)`,
+ * `Clustered (id & period)`.
+ *
+ * @example
+ * vcovLabel({ type: 'CRV1', clusters: ['id', 'period'] }); // 'Clustered (id & period)'
+ */
+export function vcovLabel(spec: VcovSpec): string {
+  switch (spec.type) {
+    case 'iid':
+      return 'IID';
+    case 'hetero':
+      return spec.hc === 'HC1' ? 'Heteroskedasticity-robust' : `Heteroskedasticity-robust (${spec.hc})`;
+    case 'CRV1':
+      return `Clustered (${spec.clusters.join(' & ')})`;
+    case 'CRV3':
+      return `Clustered CRV3 (${spec.clusters.join(' & ')})`;
+  }
+}

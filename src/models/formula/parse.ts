@@ -1,0 +1,574 @@
+/**
+ * Formula text → {@link FormulaSpec}: a hand-written tokenizer and a precedence-climbing parser
+ * for the fixest subset of R's formula language (never `eval`).
+ *
+ * Operator precedence is R's (`?Syntax`): `~` < `|` < `+ -` < `* /` < `:` < unary `-` < `^`.
+ * The right side is then expanded with R's formula algebra (`terms.formula`): `a*b = a + b + a:b`,
+ * `(a + b)^2`, `a/b = a + a:b`, `- x` removes a term, `0`/`-1` remove the intercept. Terms are
+ * ordered as R's `terms()`: by interaction order, then in order of appearance; the variables
+ * of an interaction are named in their order of first appearance (`b:a` stays `b:a` only if
+ * `b` appears first in the formula).
+ *
+ * Reference: R Core, `src/library/stats/src/model.c` (TermCode, EncodeVars); fixest's `i()`
+ * (Bergé 2018, fixest 0.12 documentation `?i`).
+ */
+import { CausalPanelError } from '../../errors.js';
+import { deparse, deparseName, expressionColumns, isArithmeticFunction, type CallArg, type Expr } from './expr.js';
+
+export { deparse, evaluate, expressionColumns, type Expr } from './expr.js';
+
+/** One variable of the right-hand side (R's "variable"; a term is a set of them). */
+export type FormulaVariable =
+  /** A bare column: numeric regressor, or a factor when the column is text. */
+  | { kind: 'column'; label: string; column: string; columns: string[] }
+  /** Arithmetic on columns (`log(x)`, `I(x^2)`, `exp(x)`): one numeric regressor. */
+  | { kind: 'expr'; label: string; expr: Expr; columns: string[] }
+  /** `factor(x)`: the column coded as a factor even when numeric. */
+  | { kind: 'factor'; label: string; column: string; columns: string[] }
+  /** fixest `i(factor_var, var, ref, keep)`: one dummy (× var) per kept level. */
+  | { kind: 'i'; label: string; factor: string; with?: string; ref: Level[]; refFirst: boolean; keep?: Level[]; columns: string[] };
+
+/** A level value written in a formula (`ref = 5`, `ref = "a"`). */
+export type Level = number | string;
+
+/** One term: a set of variables (indices into `FormulaSpec.variables`, ascending). */
+export interface FormulaTerm {
+  /** R's term label, e.g. `x1`, `treat:post`, `log(x)`. */
+  label: string;
+  variables: number[];
+}
+
+/** One fixed effect: `id`, or `id^period` (the variables combined). */
+export interface FixedEffectSpec {
+  name: string;
+  variables: string[];
+}
+
+/** A parsed formula. */
+export interface FormulaSpec {
+  /** The formula text as given. */
+  text: string;
+  /** Left side (`y`, `log(y)`), or null for a one-sided formula (`~ x`). */
+  response: Expr | null;
+  /** R's text of the left side (`log(y)`), or null. */
+  responseLabel: string | null;
+  /** Whether the formula keeps the intercept (`-1`, `+0`, `0 +` remove it). */
+  intercept: boolean;
+  /** Right-side variables in R's variable order. */
+  variables: FormulaVariable[];
+  /** Right-side terms in R's `terms()` order. */
+  terms: FormulaTerm[];
+  /** Fixed effects after `|`, in order. */
+  fixedEffects: FixedEffectSpec[];
+  /** Every data column the formula reads (left, right, fixed effects), first appearance order. */
+  columns: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer
+
+type TokenType = 'number' | 'string' | 'name' | 'op' | 'eof';
+interface Token {
+  type: TokenType;
+  text: string;
+  value?: number;
+  pos: number;
+}
+
+const OPERATORS = '~|+-*/:^(),=';
+
+function tokenize(text: string, fn: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+      const m = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?L?/.exec(text.slice(i))!;
+      i += m[0].length;
+      if (/[A-Za-z_.]/.test(text[i] ?? '')) syntaxError(fn, text, i);
+      tokens.push({ type: 'number', text: m[0], value: Number(m[0].replace(/L$/, '')), pos: start });
+      continue;
+    }
+    if (/[A-Za-z.]/.test(c)) {
+      const m = /^[A-Za-z.][A-Za-z0-9._]*/.exec(text.slice(i))!;
+      i += m[0].length;
+      tokens.push({ type: 'name', text: m[0], pos: start });
+      continue;
+    }
+    if (c === '`') {
+      const end = text.indexOf('`', i + 1);
+      if (end < 0) throw new CausalPanelError('formula_syntax', `${fn}: unterminated backquote at position ${i + 1} in "${text}"`, { fn, position: i, value: text });
+      tokens.push({ type: 'name', text: text.slice(i + 1, end), pos: start });
+      i = end + 1;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) throw new CausalPanelError('formula_syntax', `${fn}: unterminated string at position ${i + 1} in "${text}"`, { fn, position: i, value: text });
+      tokens.push({ type: 'string', text: text.slice(i + 1, end), pos: start });
+      i = end + 1;
+      continue;
+    }
+    if (OPERATORS.includes(c)) {
+      tokens.push({ type: 'op', text: c, pos: start });
+      i++;
+      continue;
+    }
+    syntaxError(fn, text, i);
+  }
+  tokens.push({ type: 'eof', text: '', pos: n });
+  return tokens;
+}
+
+function syntaxError(fn: string, text: string, pos: number, what?: string): never {
+  const found = pos >= text.length ? 'end of formula' : `"${what ?? text[pos]}"`;
+  throw new CausalPanelError('formula_syntax', `${fn}: unexpected ${found} at position ${pos + 1} in "${text}"`, { fn, position: pos, value: text });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser (precedence climbing over R's operator table)
+
+const BINARY: Record<string, { prec: number; right: boolean }> = {
+  '~': { prec: 1, right: false },
+  '|': { prec: 2, right: false },
+  '+': { prec: 4, right: false },
+  '-': { prec: 4, right: false },
+  '*': { prec: 5, right: false },
+  '/': { prec: 5, right: false },
+  ':': { prec: 7, right: false },
+  '^': { prec: 9, right: true },
+};
+const UNARY_PREC = 8;
+
+class Parser {
+  private i = 0;
+  constructor(private readonly tokens: Token[], private readonly text: string, private readonly fn: string) {}
+
+  peek(): Token {
+    return this.tokens[this.i]!;
+  }
+
+  fail(token: Token): never {
+    syntaxError(this.fn, this.text, token.pos, token.type === 'string' ? `"${token.text}"` : token.text);
+  }
+
+  expectOp(op: string): Token {
+    const t = this.peek();
+    if (t.type !== 'op' || t.text !== op) this.fail(t);
+    this.i++;
+    return t;
+  }
+
+  parseAll(): Expr {
+    const e = this.parse(0);
+    if (this.peek().type !== 'eof') this.fail(this.peek());
+    return e;
+  }
+
+  parse(minPrec: number): Expr {
+    let left = this.prefix();
+    for (;;) {
+      const t = this.peek();
+      if (t.type !== 'op') break;
+      const info = BINARY[t.text];
+      if (info === undefined || info.prec < minPrec) break;
+      this.i++;
+      const right = this.parse(info.right ? info.prec : info.prec + 1);
+      left = { type: 'binary', op: t.text as never, left, right, pos: t.pos };
+    }
+    return left;
+  }
+
+  prefix(): Expr {
+    const t = this.peek();
+    this.i++;
+    switch (t.type) {
+      case 'number':
+        return { type: 'number', value: t.value!, pos: t.pos };
+      case 'string':
+        return { type: 'string', value: t.text, pos: t.pos };
+      case 'name': {
+        const next = this.peek();
+        if (next.type === 'op' && next.text === '(') {
+          this.i++;
+          return { type: 'call', fn: t.text, args: this.args(), pos: t.pos };
+        }
+        return { type: 'name', name: t.text, pos: t.pos };
+      }
+      case 'op':
+        if (t.text === '(') {
+          const inner = this.parse(0);
+          this.expectOp(')');
+          return { type: 'paren', arg: inner, pos: t.pos };
+        }
+        if (t.text === '-' || t.text === '+') {
+          return { type: 'unary', op: t.text, arg: this.parse(UNARY_PREC), pos: t.pos };
+        }
+        if (t.text === '~') {
+          // One-sided formula `~ x`: an empty left side.
+          return { type: 'binary', op: '~', left: { type: 'name', name: '', pos: t.pos }, right: this.parse(2), pos: t.pos };
+        }
+        this.i--;
+        return this.fail(t);
+      default:
+        this.i--;
+        return this.fail(t);
+    }
+  }
+
+  args(): CallArg[] {
+    const out: CallArg[] = [];
+    if (this.peek().type === 'op' && this.peek().text === ')') {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      const t = this.peek();
+      const after = this.tokens[this.i + 1]!;
+      if (t.type === 'name' && after.type === 'op' && after.text === '=') {
+        this.i += 2;
+        out.push({ name: t.text, value: this.parse(2) });
+      } else {
+        out.push({ value: this.parse(2) });
+      }
+      const sep = this.peek();
+      if (sep.type === 'op' && sep.text === ',') {
+        this.i++;
+        continue;
+      }
+      this.expectOp(')');
+      return out;
+    }
+  }
+}
+
+/**
+ * Parses a single expression (no formula algebra), e.g. a left side `log(y)`.
+ *
+ * @throws {CausalPanelError} `formula_syntax` with the 0-based `position` in `details`
+ * @example
+ * deparse(parseExpression('I(x*z)')); // 'I(x * z)'
+ */
+export function parseExpression(text: string, fn = 'parseExpression'): Expr {
+  return new Parser(tokenize(text, fn), text, fn).parseAll();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formula algebra
+
+interface TermSet {
+  terms: number[][];
+  intercept?: boolean;
+}
+
+class Algebra {
+  readonly variables: FormulaVariable[] = [];
+  private readonly index = new Map<string, number>();
+  constructor(private readonly text: string, private readonly fn: string) {}
+
+  error(e: Expr, what: string): never {
+    throw new CausalPanelError('formula_syntax', `${this.fn}: ${what} at position ${e.pos + 1} in "${this.text}"`, { fn: this.fn, position: e.pos, value: this.text });
+  }
+
+  variable(e: Expr): number {
+    const v = this.describe(e);
+    const existing = this.index.get(v.label);
+    if (existing !== undefined) return existing;
+    this.index.set(v.label, this.variables.length);
+    this.variables.push(v);
+    return this.variables.length - 1;
+  }
+
+  describe(e: Expr): FormulaVariable {
+    const label = deparse(e);
+    if (e.type === 'name') return { kind: 'column', label, column: e.name, columns: [e.name] };
+    if (e.type === 'call') {
+      if (e.fn === 'i') return this.describeI(e, label);
+      if (e.fn === 'factor' || e.fn === 'as.factor') {
+        if (e.args.length !== 1 || e.args[0]!.value.type !== 'name' || e.args[0]!.name !== undefined) this.error(e, `${e.fn}() takes one column name`);
+        const column = (e.args[0]!.value as { name: string }).name;
+        return { kind: 'factor', label, column, columns: [column] };
+      }
+      if (isArithmeticFunction(e.fn)) {
+        if (e.args.length !== 1 || e.args[0]!.name !== undefined) this.error(e, `${e.fn}() takes one argument`);
+        checkArithmetic(e.args[0]!.value, this);
+        return { kind: 'expr', label, expr: e, columns: expressionColumns(e) };
+      }
+      this.error(e, `unsupported function "${e.fn}()" (supported: i, factor, I, log, log2, log10, log1p, exp, expm1, sqrt, abs)`);
+    }
+    return this.error(e, `"${label}" is not a term`);
+  }
+
+  describeI(e: Extract<Expr, { type: 'call' }>, label: string): FormulaVariable {
+    const slots: Record<string, Expr> = Object.create(null);
+    const positional = ['factor_var', 'var', 'ref', 'keep'];
+    let p = 0;
+    for (const a of e.args) {
+      const name = a.name === 'f' ? 'factor_var' : a.name;
+      if (name !== undefined) {
+        if (!positional.includes(name)) this.error(a.value, `i(): unsupported argument "${name}"`);
+        slots[name] = a.value;
+      } else {
+        while (p < positional.length && slots[positional[p]!] !== undefined) p++;
+        if (p >= positional.length) this.error(a.value, 'i(): too many arguments');
+        slots[positional[p++]!] = a.value;
+      }
+    }
+    const f = slots.factor_var;
+    if (f === undefined || f.type !== 'name') this.error(e, 'i() needs a column name as its first argument');
+    const factorColumn = (f as { name: string }).name;
+    let withColumn: string | undefined;
+    if (slots.var !== undefined) {
+      if (slots.var.type !== 'name') this.error(slots.var, 'i(): the second argument must be a column name');
+      withColumn = (slots.var as { name: string }).name;
+    }
+    let ref: Level[] = [];
+    let refFirst = false;
+    if (slots.ref !== undefined) {
+      if (slots.ref.type === 'name' && slots.ref.name === 'TRUE') refFirst = true;
+      else ref = this.levels(slots.ref);
+    }
+    const keep = slots.keep !== undefined ? this.levels(slots.keep) : undefined;
+    const columns = withColumn !== undefined && withColumn !== factorColumn ? [factorColumn, withColumn] : [factorColumn];
+    return { kind: 'i', label, factor: factorColumn, ...(withColumn !== undefined ? { with: withColumn } : {}), ref, refFirst, ...(keep ? { keep } : {}), columns };
+  }
+
+  levels(e: Expr): Level[] {
+    if (e.type === 'call' && e.fn === 'c') return e.args.flatMap((a) => this.levels(a.value));
+    const v = literal(e);
+    if (v === undefined) this.error(e, `i(): "${deparse(e)}" is not a number or a string`);
+    return [v];
+  }
+
+  expand(e: Expr): TermSet {
+    switch (e.type) {
+      case 'number':
+        if (e.value === 0) return { terms: [], intercept: false };
+        if (e.value === 1) return { terms: [], intercept: true };
+        return this.error(e, `the number ${deparse(e)} is not a term (only 0 and 1)`);
+      case 'paren':
+        return this.expand(e.arg);
+      case 'unary': {
+        const inner = this.expand(e.arg);
+        if (e.op === '+') return inner;
+        // R's unary minus: `-1` drops the intercept, `-0` keeps it; `-x` alone removes nothing.
+        return { terms: [], ...(inner.intercept !== undefined ? { intercept: !inner.intercept } : {}) };
+      }
+      case 'binary':
+        return this.binary(e);
+      default:
+        return { terms: [[this.variable(e)]] };
+    }
+  }
+
+  binary(e: Extract<Expr, { type: 'binary' }>): TermSet {
+    if (e.op === '~' || e.op === '|') this.error(e, `unexpected "${e.op}"`);
+    const left = this.expand(e.left);
+    if (e.op === '^') {
+      const r = e.right.type === 'paren' ? e.right.arg : e.right;
+      if (r.type !== 'number' || !Number.isInteger(r.value) || r.value < 1) this.error(e.right, 'the power of a formula term must be a positive integer');
+      let acc = left.terms;
+      for (let k = 1; k < (r as { value: number }).value; k++) acc = union(acc, cross(acc, left.terms));
+      return { terms: acc, ...(left.intercept !== undefined ? { intercept: left.intercept } : {}) };
+    }
+    const right = this.expand(e.right);
+    const intercept = right.intercept ?? left.intercept;
+    const withIntercept = (terms: number[][], value: boolean | undefined): TermSet => (value === undefined ? { terms } : { terms, intercept: value });
+    switch (e.op) {
+      case '+':
+        return withIntercept(union(left.terms, right.terms), intercept);
+      case '-': {
+        const drop = new Set(right.terms.map(key));
+        const terms = left.terms.filter((t) => !drop.has(key(t)));
+        return withIntercept(terms, right.intercept !== undefined ? (right.intercept ? false : true) : left.intercept);
+      }
+      case ':':
+        return withIntercept(cross(left.terms, right.terms), left.intercept);
+      case '*':
+        return withIntercept(union(union(left.terms, right.terms), cross(left.terms, right.terms)), intercept);
+      case '/': {
+        // R's nesting: a/b = a + (all variables of a):b
+        const all = [...new Set(left.terms.flat())].sort((a, b) => a - b);
+        return withIntercept(union(left.terms, cross(all.length ? [all] : [], right.terms)), left.intercept);
+      }
+      default:
+        return this.error(e, `unexpected "${e.op}"`);
+    }
+  }
+}
+
+function literal(e: Expr): Level | undefined {
+  if (e.type === 'number') return e.value;
+  if (e.type === 'string') return e.value;
+  if (e.type === 'unary' && e.arg.type === 'number') return e.op === '-' ? -e.arg.value : e.arg.value;
+  if (e.type === 'paren') return literal(e.arg);
+  return undefined;
+}
+
+function checkArithmetic(e: Expr, algebra: Algebra): void {
+  switch (e.type) {
+    case 'number':
+    case 'name':
+      return;
+    case 'string':
+      return algebra.error(e, 'a text constant cannot be used in arithmetic');
+    case 'paren':
+    case 'unary':
+      return checkArithmetic(e.arg, algebra);
+    case 'binary':
+      if (!['+', '-', '*', '/', '^'].includes(e.op)) algebra.error(e, `operator "${e.op}" cannot be used inside a function`);
+      checkArithmetic(e.left, algebra);
+      return checkArithmetic(e.right, algebra);
+    case 'call':
+      if (!isArithmeticFunction(e.fn)) algebra.error(e, `unsupported function "${e.fn}()" inside arithmetic`);
+      if (e.args.length !== 1 || e.args[0]!.name !== undefined) algebra.error(e, `${e.fn}() takes one argument`);
+      return checkArithmetic(e.args[0]!.value, algebra);
+  }
+}
+
+const key = (t: number[]): string => t.join(',');
+
+function union(a: number[][], b: number[][]): number[][] {
+  const seen = new Set(a.map(key));
+  const out = [...a];
+  for (const t of b) {
+    if (!seen.has(key(t))) {
+      seen.add(key(t));
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+function cross(a: number[][], b: number[][]): number[][] {
+  const out: number[][] = [];
+  for (const x of a) for (const y of b) out.push([...new Set([...x, ...y])].sort((p, q) => p - q));
+  return union([], out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public entry points
+
+/**
+ * Parses a fixest-style formula: `y ~ x1 + a*b + i(period, treat, ref = 5) + log(x) | fe1 + fe1^fe2`.
+ *
+ * The right side is expanded into R's terms (see the file header); fixed effects follow `|`.
+ * Nothing is evaluated: the result only names variables, and `buildDesign` reads the data.
+ *
+ * @param text the formula
+ * @param fn calling function, named in errors (default `'feols'`)
+ * @throws {CausalPanelError} `formula_syntax`, e.g.
+ *   `feols: unexpected ")" at position 7 in "y ~ x1)"` (`details.position` is 0-based)
+ * @example
+ * parseFormula('y ~ treat*post | id').terms.map((t) => t.label); // ['treat', 'post', 'treat:post']
+ */
+export function parseFormula(text: string, fn = 'feols'): FormulaSpec {
+  if (typeof text !== 'string') {
+    throw new CausalPanelError('formula_syntax', `${fn}: the formula must be a string (got ${typeof text})`, { fn, value: text });
+  }
+  const root = new Parser(tokenize(text, fn), text, fn).parseAll();
+  if (root.type !== 'binary' || root.op !== '~') {
+    throw new CausalPanelError('formula_syntax', `${fn}: a formula needs "~" (got "${text}")`, { fn, position: 0, value: text });
+  }
+  const oneSided = root.left.type === 'name' && root.left.name === '';
+  const response = oneSided ? null : root.left;
+  const algebra = new Algebra(text, fn);
+  if (response !== null) checkArithmetic(response.type === 'call' && response.fn === 'c' ? algebra.error(response, 'several left-hand sides are not supported') : response, algebra);
+  let rhs = root.right;
+  let feExpr: Expr | null = null;
+  if (rhs.type === 'binary' && rhs.op === '|') {
+    feExpr = rhs.right;
+    rhs = rhs.left;
+    if (rhs.type === 'binary' && rhs.op === '|') algebra.error(rhs, 'only one "|" (fixed effects) is supported');
+  }
+  const expanded = algebra.expand(rhs);
+  const intercept = expanded.intercept ?? true;
+  // R's terms(): by interaction order (stable, so formula order within an order).
+  const sorted = expanded.terms.map((t, j) => ({ t, j })).sort((a, b) => a.t.length - b.t.length || a.j - b.j);
+  const terms: FormulaTerm[] = sorted.map(({ t }) => ({ label: t.map((v) => algebra.variables[v]!.label).join(':'), variables: t }));
+  const fixedEffects = feExpr === null ? [] : fixedEffectList(feExpr, algebra);
+  const columns: string[] = [];
+  const add = (c: string) => {
+    if (!columns.includes(c)) columns.push(c);
+  };
+  if (response !== null) expressionColumns(response).forEach(add);
+  for (const v of algebra.variables) v.columns.forEach(add);
+  for (const fe of fixedEffects) fe.variables.forEach(add);
+  return {
+    text,
+    response,
+    responseLabel: response === null ? null : deparse(response),
+    intercept,
+    variables: algebra.variables,
+    terms,
+    fixedEffects,
+    columns,
+  };
+}
+
+function fixedEffectList(e: Expr, algebra: Algebra): FixedEffectSpec[] {
+  const out: FixedEffectSpec[] = [];
+  const walk = (x: Expr): void => {
+    if (x.type === 'binary' && x.op === '+') {
+      walk(x.left);
+      walk(x.right);
+      return;
+    }
+    const variables: string[] = [];
+    const combine = (y: Expr): void => {
+      if (y.type === 'binary' && y.op === '^') {
+        combine(y.left);
+        combine(y.right);
+      } else if (y.type === 'name') variables.push(y.name);
+      else algebra.error(y, `"${deparse(y)}" is not a fixed effect (use column names, combined with ^)`);
+    };
+    combine(x);
+    const name = variables.map(deparseName).join('^');
+    if (!out.some((f) => f.name === name)) out.push({ name, variables });
+  };
+  if (e.type === 'number' && e.value === 0) return out; // `| 0`: no fixed effects
+  walk(e);
+  return out;
+}
+
+/**
+ * Parses a list of variables such as a cluster specification `'id + period'` (a leading `~` is
+ * allowed). Combined variables (`'id^period'`) come back joined by `^`.
+ *
+ * @throws {CausalPanelError} `formula_syntax`
+ * @example
+ * parseVariableList('id + period'); // ['id', 'period']
+ * parseVariableList('~ `first.treat`'); // ['first.treat']
+ */
+export function parseVariableList(text: string, fn = 'parseVariableList'): string[] {
+  return parseFixedEffectList(text, fn).map((f) => f.variables.join('^'));
+}
+
+/**
+ * Parses a fixed-effect list `'id + period + id^period'` into {@link FixedEffectSpec}s.
+ *
+ * @throws {CausalPanelError} `formula_syntax`
+ * @example
+ * parseFixedEffectList('id + id^period')[1]; // { name: 'id^period', variables: ['id', 'period'] }
+ */
+export function parseFixedEffectList(text: string, fn = 'parseFixedEffectList'): FixedEffectSpec[] {
+  let root = new Parser(tokenize(text, fn), text, fn).parseAll();
+  if (root.type === 'binary' && root.op === '~' && root.left.type === 'name' && root.left.name === '') root = root.right;
+  return fixedEffectList(root, new Algebra(text, fn));
+}
+
+/**
+ * Every data column a formula reads (for missing-value checks), first appearance order.
+ *
+ * @example
+ * formulaColumns(parseFormula('log(y) ~ x + i(period, treat) | id')); // ['y', 'x', 'period', 'treat', 'id']
+ */
+export function formulaColumns(spec: FormulaSpec): string[] {
+  return [...spec.columns];
+}

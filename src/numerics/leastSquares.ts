@@ -1,0 +1,130 @@
+/**
+ * Ordinary and weighted least squares by pivoted Householder QR, as R's `lm.fit` / `lm.wfit`.
+ *
+ * Weighted problems are solved as OLS on √w·X and √w·y (rows with w = 0 then carry no
+ * information; their residuals are still y − Xb). Collinear columns are dropped exactly as R
+ * does (LINPACK dqrdc2 limited pivoting, tolerance 1e-7: the later column goes), their
+ * coefficients are NaN, and `xtxInverse` is (XᵀWX)⁻¹ over the kept columns. The solve uses
+ * unit-norm column scaling and iterative refinement with an extra-precise residual (see
+ * `qr.ts`), which reaches NIST StRD certified values to 12–15 digits.
+ *
+ * Dimension symbols: n = rows, k = columns, r = rank.
+ */
+import { CausalPanelError } from '../errors.js';
+import { PivotedQR, accurateResiduals } from './qr.js';
+
+/** Options for {@link leastSquares}. */
+export interface LeastSquaresOptions {
+  /** Non-negative case weights (R's `lm(weights =)`). */
+  weights?: ArrayLike<number>;
+  /** Rank tolerance (R's `lm(tol = 1e-7)`). */
+  tolerance?: number;
+  /**
+   * Björck iterative-refinement steps in the solve (default 2). 0 disables refinement and the
+   * extra-precise residuals: about 2× faster for n ≳ 10⁵, with the accuracy of R's `lm`
+   * (≈ κ·ε relative error).
+   */
+  refinementSteps?: number;
+}
+
+/** Result of {@link leastSquares}. */
+export interface LeastSquaresResult {
+  /** Coefficients, length k; NaN for columns dropped as collinear. */
+  coef: Float64Array;
+  /** Original indices of the kept columns, increasing. */
+  kept: Int32Array;
+  /** Original indices of the dropped columns, increasing. */
+  dropped: Int32Array;
+  /** Numerical rank r. */
+  rank: number;
+  /** y − Xb (unweighted), length n. */
+  residuals: Float64Array;
+  /** Xb, length n. */
+  fitted: Float64Array;
+  /** (XᵀWX)⁻¹ over the kept columns (r×r, column-major, in `kept` order). */
+  xtxInverse: Float64Array;
+  /** Σ wᵢ·residualᵢ² (the weighted residual sum of squares). */
+  rss: number;
+  /** The decomposition of √W·X, for further solves. */
+  qr: PivotedQR;
+}
+
+/**
+ * Least-squares fit of y on X (n×k, column-major), optionally weighted, as R's `lm.wfit`.
+ *
+ * @throws {CausalPanelError} `invalid_option` if a weight is negative or not finite, or lengths disagree
+ * @example
+ * const X = Float64Array.of(1, 1, 1, 1, 1, 2, 3, 4);          // intercept, x
+ * const fit = leastSquares(X, 4, 2, Float64Array.of(3, 5, 7, 9.5));
+ * fit.coef;  // Float64Array [0.75, 2.15]  (R: coef(lm(y ~ x)))
+ * fit.rank;  // 2
+ */
+export function leastSquares(
+  X: Float64Array,
+  n: number,
+  k: number,
+  y: ArrayLike<number>,
+  options: LeastSquaresOptions = {},
+): LeastSquaresResult {
+  const { weights, tolerance = 1e-7, refinementSteps = 2 } = options;
+  const fn = 'leastSquares';
+  if (X.length !== n * k) {
+    throw new CausalPanelError('invalid_option', `${fn}: X has ${X.length} entries, expected n·k = ${n * k}`, { fn, value: X.length });
+  }
+  if (y.length !== n) {
+    throw new CausalPanelError('invalid_option', `${fn}: y has length ${y.length}, expected ${n}`, { fn, value: y.length });
+  }
+  let design = X;
+  let response: ArrayLike<number> = y;
+  let roots: Float64Array | null = null;
+  if (weights) {
+    if (weights.length !== n) {
+      throw new CausalPanelError('invalid_option', `${fn}: weights have length ${weights.length}, expected ${n}`, { fn, option: 'weights' });
+    }
+    roots = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const w = weights[i] as number;
+      if (!(w >= 0) || !Number.isFinite(w)) {
+        throw new CausalPanelError('invalid_option', `${fn}: weights must be finite and non-negative (row ${i}: ${w})`, {
+          fn,
+          option: 'weights',
+          row: i,
+          value: w,
+        });
+      }
+      roots[i] = Math.sqrt(w);
+    }
+    design = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) {
+      const offset = j * n;
+      for (let i = 0; i < n; i++) design[offset + i] = X[offset + i]! * roots[i]!;
+    }
+    const scaledY = new Float64Array(n);
+    for (let i = 0; i < n; i++) scaledY[i] = (y[i] as number) * roots[i]!;
+    response = scaledY;
+  }
+  const qr = new PivotedQR(design, n, k, { tolerance });
+  const coef = qr.solve(response, refinementSteps);
+  // Without refinement the caller asked for speed: plain residuals (as R's qr.resid accuracy).
+  const residuals = refinementSteps > 0 ? accurateResiduals(X, n, k, y, coef) : plainResiduals(X, n, k, y, coef);
+  const fitted = new Float64Array(n);
+  let rss = 0;
+  for (let i = 0; i < n; i++) {
+    const e = residuals[i]!;
+    fitted[i] = (y[i] as number) - e;
+    rss += roots ? roots[i]! * roots[i]! * e * e : e * e;
+  }
+  return { coef, kept: qr.kept, dropped: qr.dropped, rank: qr.rank, residuals, fitted, xtxInverse: qr.xtxInverse(), rss, qr };
+}
+
+/** y − X·coef in plain double precision (NaN coefficients skipped). */
+function plainResiduals(X: Float64Array, n: number, k: number, y: ArrayLike<number>, coef: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from(y as ArrayLike<number>);
+  for (let j = 0; j < k; j++) {
+    const c = coef[j] as number;
+    if (Number.isNaN(c) || c === 0) continue;
+    const offset = j * n;
+    for (let i = 0; i < n; i++) out[i] = out[i]! - X[offset + i]! * c;
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * Group-time ATT plot (did's `ggdid` for `att_gt`): one panel per treatment cohort, ATT(g, t)
+ * against t with confidence intervals, pre-treatment periods in orange and post in blue, a dashed
+ * zero line and a dotted line where the cohort starts treatment.
+ */
+import { CausalPanelError } from '../../errors.js';
+import { el, svgDocument, type SvgElement } from './svg.js';
+import { extent, linearScale, niceDomain, niceTicks } from './scale.js';
+import { COLORS, legend, refLine, titleText, xAxis, yAxis, type Box, type PlotOptions } from './layout.js';
+
+/** One ATT(g, t). */
+export interface GroupTimeRow {
+  group: number;
+  time: number;
+  att: number;
+  confLow: number;
+  confHigh: number;
+}
+
+/**
+ * An SVG plot of ATT(g, t), one panel per group.
+ *
+ * @throws CausalPanelError `empty_data` when `rows` is empty.
+ * @example
+ * attgtPlot(cs.rows, { title: 'ATT(g, t)' });
+ */
+export function attgtPlot(rows: readonly GroupTimeRow[], options: PlotOptions = {}): string {
+  if (rows.length === 0) throw new CausalPanelError('empty_data', 'attgtPlot: no rows to plot (0)', { fn: 'attgtPlot', value: 0 });
+  const groups = [...new Set(rows.map((r) => r.group))].sort((a, b) => a - b);
+  const width = options.width ?? 640;
+  const panelHeight = 150;
+  const top = options.title ? 44 : 16;
+  const gap = 52;
+  const height = options.height ?? top + groups.length * (panelHeight + gap) + 10;
+  const inner = (height - top - 10) / groups.length - gap;
+  const [t0, t1] = extent(rows.map((r) => r.time));
+  const [lo, hi] = extent([...rows.flatMap((r) => [r.confLow, r.confHigh, r.att]), 0]);
+  const yDomain = niceDomain(lo, hi, 4);
+  const xTicks = niceTicks(t0, t1, Math.min(12, t1 - t0 + 1)).filter((v) => Number.isInteger(v));
+  const children: (SvgElement | null)[] = [titleText(options.title, 12)];
+  groups.forEach((g, k) => {
+    const box: Box = { left: 64, top: top + 18 + k * (inner + gap), width: width - 64 - 20, height: inner - 18 };
+    const x = linearScale([t0 - 0.5, t1 + 0.5], [box.left, box.left + box.width]);
+    const y = linearScale(yDomain, [box.top + box.height, box.top]);
+    const mine = rows.filter((r) => r.group === g).sort((a, b) => a.time - b.time);
+    const color = (r: GroupTimeRow) => (r.time < g ? COLORS.orange : COLORS.blue);
+    children.push(
+      el('g', { class: 'panel', 'data-group': g }, [
+        el('text', { class: 'panel-title', x: box.left, y: box.top - 6, 'font-weight': 'bold', fill: COLORS.ink }, [`Group ${g}`]),
+        xAxis(x, box, k === groups.length - 1 ? (options.xLabel ?? 'Period') : undefined, xTicks),
+        yAxis(y, box, options.yLabel ?? 'ATT', y.ticks(4)),
+        refLine('zero-line', box.left, y(0), box.left + box.width, y(0)),
+        g >= t0 - 0.5 && g <= t1 + 0.5 ? refLine('ref-line', x(g - 0.5), box.top, x(g - 0.5), box.top + box.height, '2,3', COLORS.grey) : null,
+        ...mine
+          .filter((r) => Number.isFinite(r.confLow) && Number.isFinite(r.confHigh))
+          .map((r) => el('line', { class: 'ci', x1: x(r.time), x2: x(r.time), y1: y(r.confLow), y2: y(r.confHigh), stroke: color(r), 'stroke-width': 2 })),
+        ...mine
+          .filter((r) => Number.isFinite(r.att))
+          .map((r) => el('circle', { class: 'point', cx: x(r.time), cy: y(r.att), r: 4, fill: color(r) }, [el('title', {}, [`ATT(${g}, ${r.time}) = ${r.att}`])])),
+      ]),
+    );
+  });
+  children.push(legend([{ label: 'Pre-treatment', color: COLORS.orange }, { label: 'Post-treatment', color: COLORS.blue }], width - 260, options.title ? 22 : 12));
+  return svgDocument(width, height, children, options.title);
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { CausalPanelError } from '../../src/errors.js';
+import { Frame } from '../../src/data/frame.js';
+import { completeRows, finishRows, markMissing } from '../../src/data/missing.js';
+
+// Reference: R 4.2.2 complete.cases() / na.omit(): a row is kept when no used variable is NA.
+describe('completeRows: as R complete.cases over the variables used', () => {
+  const frame = new Frame({
+    y: new Float64Array([1, NaN, 3, 4, 5]),
+    g: ['a', 'b', null, 'a', 'b'],
+    x: new Float64Array([NaN, NaN, 1, 2, 3]),
+    unused: new Float64Array([NaN, NaN, NaN, NaN, NaN]),
+  });
+
+  it('keeps rows complete in every listed variable; counts missing cells per column', () => {
+    const r = completeRows(frame, ['y', 'g', 'x']);
+    expect(Array.from(r.rows)).toEqual([3, 4]);
+    expect(r.dropped.count).toBe(3);
+    expect({ ...r.dropped.byColumn }).toEqual({ y: 1, g: 1, x: 2 });
+  });
+
+  it('byColumn is prototype-free and lists only columns with missing cells', () => {
+    const r = completeRows(frame, ['g']);
+    expect(Object.getPrototypeOf(r.dropped.byColumn)).toBe(null);
+    expect(Object.keys(r.dropped.byColumn)).toEqual(['g']);
+    expect(Array.from(r.rows)).toEqual([0, 1, 3, 4]);
+  });
+
+  it('duplicated variables are counted once; unlisted columns are ignored', () => {
+    const r = completeRows(frame, ['y', 'y']);
+    expect(r.dropped).toEqual({ count: 1, byColumn: expect.objectContaining({ y: 1 }) });
+    expect(Array.from(r.rows)).toEqual([0, 2, 3, 4]);
+  });
+
+  it('no variables: every row is kept', () => {
+    expect(Array.from(completeRows(frame, []).rows)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  const bad: { variables: string[]; code: string; message: string }[] = [
+    { variables: ['nope'], code: 'missing_column', message: 'did: column "nope" not found in data' },
+    { variables: ['y', 'unused'], code: 'no_rows_left', message: 'did: column "unused" is missing in every row (5 rows)' },
+  ];
+  it.each(bad)('$variables → $code', ({ variables, code, message }) => {
+    let err: unknown;
+    try {
+      completeRows(frame, variables, 'did');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CausalPanelError);
+    expect((err as CausalPanelError).code).toBe(code);
+    expect((err as CausalPanelError).message).toContain(message);
+  });
+
+  it('no complete row left → no_rows_left with the per-column counts', () => {
+    const f = new Frame({ a: new Float64Array([NaN, 1]), b: new Float64Array([1, NaN]) });
+    expect(() => completeRows(f, ['a', 'b'], 'feols')).toThrow('feols: no rows left after removing missing values (2 rows; missing a: 1, b: 1)');
+  });
+});
+
+describe('markMissing / finishRows', () => {
+  it('marks NaN and null cells and returns their count', () => {
+    const mask = new Uint8Array(4);
+    expect(markMissing(new Float64Array([NaN, 1, 2, NaN]), mask)).toBe(2);
+    expect(markMissing(['a', null, 'b', null], mask)).toBe(2);
+    expect(Array.from(mask)).toEqual([1, 1, 0, 1]);
+    const r = finishRows(mask, { a: 2 }, 'f');
+    expect(Array.from(r.rows)).toEqual([2]);
+    expect(r.dropped.count).toBe(3);
+  });
+  it('with a known marked count gives the same rows', () => {
+    const mask = new Uint8Array([0, 1, 0, 0]);
+    expect(Array.from(finishRows(mask, {}, 'f', 1).rows)).toEqual([0, 2, 3]);
+    expect(Array.from(finishRows(new Uint8Array(3), {}, 'f', 0).rows)).toEqual([0, 1, 2]);
+  });
+});

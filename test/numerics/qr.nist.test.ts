@@ -1,0 +1,153 @@
+/**
+ * NIST StRD linear least squares (https://www.itl.nist.gov/div898/strd/lls/lls.shtml):
+ * coefficients, standard errors and residual SD must reach at least the log relative error
+ * (LRE) that R 4.2.2 `lm()` reaches on each dataset (worst coefficient).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { leastSquares } from '../../src/numerics/leastSquares.js';
+import { PivotedQR } from '../../src/numerics/qr.js';
+import { expectAllClose, expectClose } from '../helpers/expectClose.js';
+
+interface Certified {
+  dataset: string;
+  intercept: boolean;
+  certified: { term: string; estimate: number; stdError: number }[];
+  residualStdDev: number;
+}
+
+const nistDir = new URL('../../fixtures/datasets/nist/', import.meta.url);
+
+function load(name: string): { y: number[]; x: number[][]; certified: Certified } {
+  const text = readFileSync(new URL(`${name}.csv`, nistDir), 'utf8').trim().split(/\r?\n/);
+  const rows = text.slice(1).map((line) => line.split(',').map(Number));
+  const certified = JSON.parse(readFileSync(new URL(`${name}.certified.json`, nistDir), 'utf8')) as Certified;
+  return { y: rows.map((r) => r[0]!), x: rows.map((r) => r.slice(1)), certified };
+}
+
+/** Design from the certified model: intercept?, then either the listed columns or powers of x. */
+function design(name: string): { X: Float64Array; n: number; k: number; y: Float64Array; certified: Certified } {
+  const { y, x, certified } = load(name);
+  const n = y.length;
+  const k = certified.certified.length;
+  const X = new Float64Array(n * k);
+  certified.certified.forEach((term, j) => {
+    for (let i = 0; i < n; i++) {
+      let value: number;
+      if (term.term === '(Intercept)') value = 1;
+      else if (/^x\^\d+$/.test(term.term)) value = x[i]![0]! ** Number(term.term.slice(2));
+      else if (term.term === 'x') value = x[i]![0]!;
+      else value = x[i]![Number(term.term.slice(1)) - 1]!;
+      X[i + j * n] = value;
+    }
+  });
+  return { X, n, k, y: Float64Array.from(y), certified };
+}
+
+/** NIST's log relative error, capped at 15 (certified values carry 15 digits). */
+function lre(actual: number, expected: number): number {
+  if (actual === expected) return 15;
+  const error = expected === 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
+  return Math.min(15, -Math.log10(error));
+}
+
+// Worst-coefficient LRE of R 4.2.2 lm() on each dataset (the floor we must reach). Wampler2:
+// R reaches 13.8 by cancellation of rounding errors; the EXACT least-squares solution of the
+// double-precision data ("1.11111" is not a binary fraction) has LRE 13.2 (checked in rational
+// arithmetic), and leastSquares returns that exact solution, so 13.2 is the attainable floor.
+const floors: Record<string, number> = {
+  longley: 12.9,
+  pontius: 12.0,
+  noint1: 14.7,
+  noint2: 14.7,
+  norris: 12.0,
+  wampler1: 9.3,
+  wampler2: 13.2,
+};
+
+export const measured: Record<string, { coef: number; se: number; sd: number }> = {};
+
+describe('leastSquares vs NIST StRD certified values (floors: R 4.2.2 lm LRE)', () => {
+  for (const [name, floor] of Object.entries(floors)) {
+    it(`${name}: coefficient, SE and residual-SD LRE ≥ ${floor}`, () => {
+      const { X, n, k, y, certified } = design(name);
+      const fit = leastSquares(X, n, k, y);
+      expect(fit.rank).toBe(k);
+      const sd = Math.sqrt(fit.rss / (n - k));
+      let worstCoef = 15;
+      let worstSe = 15;
+      certified.certified.forEach((term, j) => {
+        worstCoef = Math.min(worstCoef, lre(fit.coef[j]!, term.estimate));
+        if (term.stdError !== 0) {
+          const se = sd * Math.sqrt(fit.xtxInverse[j + j * k]!);
+          worstSe = Math.min(worstSe, lre(se, term.stdError));
+        }
+      });
+      const sdLre = certified.residualStdDev === 0 ? 15 : lre(sd, certified.residualStdDev);
+      measured[name] = { coef: worstCoef, se: worstSe, sd: sdLre };
+      expect(worstCoef, `${name} worst coefficient LRE`).toBeGreaterThanOrEqual(floor);
+      expect(worstSe, `${name} worst SE LRE`).toBeGreaterThanOrEqual(floor);
+      expect(sdLre, `${name} residual SD LRE`).toBeGreaterThanOrEqual(floor);
+      if (certified.residualStdDev === 0) expect(sd).toBeLessThan(1e-9);
+    });
+  }
+  it('prints the measured LREs', () => {
+    // Kept as a test so the numbers quoted in docs/numerics.md can be re-derived.
+    expect(Object.keys(measured).length).toBe(Object.keys(floors).length);
+    if (process.env.NIST_PRINT) process.stdout.write(JSON.stringify(measured) + '\n');
+  });
+});
+
+describe('PivotedQR: exact collinearity handled as R lm / LINPACK dqrdc2', () => {
+  const n = 6;
+  const x1 = [1, 2, 3, 4, 5, 7];
+  const x2 = [2, 1, 0, 5, 3, 3];
+  const y = Float64Array.from([1.5, 2.1, 2.9, 6.2, 5.1, 6.8]);
+  it('a duplicated column: the LATER copy is dropped (R: coef NA), fit equals the fit without it', () => {
+    // columns: 1, x1, x2, x1 again (duplicate), 2·x2 (collinear)
+    const cols = [x1.map(() => 1), x1, x2, x1, x2.map((v) => 2 * v)];
+    const X = Float64Array.from(cols.flat());
+    const fit = leastSquares(X, n, 5, y);
+    expect(fit.rank).toBe(3);
+    expect(Array.from(fit.kept)).toEqual([0, 1, 2]);
+    expect(Array.from(fit.dropped)).toEqual([3, 4]);
+    expect(Number.isNaN(fit.coef[3]!) && Number.isNaN(fit.coef[4]!)).toBe(true);
+    const reference = leastSquares(Float64Array.from(cols.slice(0, 3).flat()), n, 3, y);
+    expectAllClose(fit.coef.subarray(0, 3), Array.from(reference.coef), 1e-14, 'coef');
+    expectAllClose(fit.xtxInverse, Array.from(reference.xtxInverse), 1e-13, 'xtxInverse');
+  });
+  it('a collinear column placed first: the later, independent-looking one is dropped instead', () => {
+    // R: lm(y ~ I(x1 + x2) + x1 + x2) reports NA for x2 (the last of the collinear set)
+    const s = x1.map((v, i) => v + x2[i]!);
+    const X = Float64Array.from([x1.map(() => 1), s, x1, x2].flat());
+    const qr = new PivotedQR(X, n, 4);
+    expect(qr.rank).toBe(3);
+    expect(Array.from(qr.pivot)).toEqual([0, 1, 2, 3]);
+    expect(Array.from(qr.kept)).toEqual([0, 1, 2]);
+  });
+  it('a zero column in the middle is dropped and the following columns keep their order', () => {
+    const X = Float64Array.from([x1.map(() => 1), x1.map(() => 0), x1, x2].flat());
+    const qr = new PivotedQR(X, n, 4);
+    expect(Array.from(qr.pivot)).toEqual([0, 2, 3, 1]);
+    expect(Array.from(qr.kept)).toEqual([0, 2, 3]);
+    const coef = qr.solve(y);
+    expect(Number.isNaN(coef[1]!)).toBe(true);
+  });
+  it('hand-derivable: y = 1 + 2x exactly recovered, residuals 0', () => {
+    const X = Float64Array.from([1, 1, 1, 1, 1, 2, 3, 4]);
+    const fit = leastSquares(X, 4, 2, Float64Array.from([3, 5, 7, 9]));
+    expectClose(fit.coef[0]!, 1, 1e-15, 'intercept');
+    expectClose(fit.coef[1]!, 2, 1e-15, 'slope');
+    expect(Math.max(...Array.from(fit.residuals, Math.abs))).toBe(0);
+  });
+  it('weights: WLS equals OLS on √w-scaled rows; (XᵀWX)⁻¹ matches the hand-computed 2×2 inverse', () => {
+    const X = Float64Array.from([1, 1, 1, 1, 0, 1, 2, 3]);
+    const yy = Float64Array.from([1, 2, 2, 5]);
+    const w = Float64Array.from([1, 2, 3, 4]);
+    const fit = leastSquares(X, 4, 2, yy, { weights: w });
+    // XᵀWX = [[10, 20], [20, 50]] → inverse = [[0.5, -0.2], [-0.2, 0.1]]; XᵀWy = [31, 76]
+    expectAllClose(fit.xtxInverse, [0.5, -0.2, -0.2, 0.1], 1e-14, 'xtxInverse');
+    expectAllClose(fit.coef, [0.5 * 31 - 0.2 * 76, -0.2 * 31 + 0.1 * 76], 1e-14, 'coef');
+    expectAllClose(fit.residuals, Array.from(yy, (v, i) => v - fit.fitted[i]!), 1e-15, 'residuals unweighted');
+  });
+});

@@ -162,7 +162,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   match: {
-    summary: 'propensity-score / Mahalanobis matching (R MatchIt::matchit); with --outcome --unit --time --treat --post: PSM-DiD',
+    summary: 'propensity-score / Mahalanobis matching (R MatchIt::matchit); --outcome adds the matched ATT; with --unit --time --treat --post: PSM-DiD',
     options: {
       formula: { type: 'string', help: "'treat ~ x1 + x2' (matchit); for PSM-DiD use --covariates instead" },
       method: { type: 'string', help: 'nearest (default) | kernel' },
@@ -170,7 +170,8 @@ const COMMANDS: Record<string, Command> = {
       ratio: { type: 'string', help: 'controls per treated unit (default 1)' },
       caliper: { type: 'string', help: 'caliper in SDs of the distance' },
       replace: { type: 'boolean', help: 'match with replacement' },
-      outcome: { type: 'string', help: 'PSM-DiD: outcome column' },
+      compat: { type: 'string', help: "'4.5.1' reproduces MatchIt 4.5.1 exactly; default: corrected algorithm (MatchIt >= 4.5.4)" },
+      outcome: { type: 'string', help: 'outcome: matched ATT (lm on match.data, SEs by subclass), or the PSM-DiD outcome' },
       unit: { type: 'string', help: 'PSM-DiD: unit column' },
       time: { type: 'string', help: 'PSM-DiD: time column' },
       treat: { type: 'string', help: 'PSM-DiD: 0/1 treatment-group column' },
@@ -184,8 +185,9 @@ const COMMANDS: Record<string, Command> = {
         ratio: num(v, 'ratio'),
         caliper: num(v, 'caliper'),
         replace: v.replace === true ? true : undefined,
+        compat: oneOf(v, 'compat', ['4.5.1', 'current'] as const),
       };
-      if (str(v, 'outcome') !== undefined) {
+      if (str(v, 'unit') !== undefined || str(v, 'time') !== undefined || str(v, 'post') !== undefined) {
         const { psmDid } = await import('./estimators/psmDid.js');
         return psmDid({
           data, outcome: need(v, 'outcome'), unit: need(v, 'unit'), time: need(v, 'time'), treat: need(v, 'treat'), post: need(v, 'post'),
@@ -193,7 +195,14 @@ const COMMANDS: Record<string, Command> = {
         });
       }
       const { matchit } = await import('./estimators/matching/matchit.js');
-      return matchit({ formula: need(v, 'formula'), data, ...common });
+      const m = matchit({ formula: need(v, 'formula'), data, ...common });
+      const outcome = str(v, 'outcome');
+      if (outcome === undefined) return m;
+      const att = m.att({ outcome, level: num(v, 'level') });
+      return {
+        summary: () => `${m.summary()}\n\nMatched ATT (${outcome} ~ treatment on the matched data, matching weights):\n${att.fit.summary()}`,
+        toJSON: () => ({ ...(m.toJSON() as Record<string, unknown>), att: att.estimate }),
+      };
     },
   },
   mediate: {

@@ -16,3 +16,9 @@ export { waldInference, type WaldInference } from './inference/intervals.js';
 
 // ⑥ report
 export { type Estimate } from './report/estimate.js';
+
+// ⑤ estimators — regression DiD
+export { did, type DidOptions } from './estimators/did/did.js';
+export { DidResult, twoByTwoMeans, type DidResultInit, type DidMeans, type MeanCell } from './estimators/did/didResult.js';
+export { eventStudy, EventStudyResult, waldPretest, type EventStudyOptions, type EventTimeEstimate, type CohortEstimate, type PreTest } from './estimators/did/eventStudy.js';
+export { outcomeSd, standardizeEstimate, resolveStandardize, type Standardize, type StandardizeBasis } from './estimators/effectSize.js';

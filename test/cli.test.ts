@@ -14,6 +14,9 @@ import { expectClose } from './helpers/expectClose.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const baseDid = fileURLToPath(new URL('../fixtures/datasets/base_did.csv', import.meta.url));
 const mpdta = fileURLToPath(new URL('../fixtures/datasets/mpdta.csv', import.meta.url));
+const lalonde = fileURLToPath(new URL('../fixtures/datasets/lalonde.csv', import.meta.url));
+const jobs = fileURLToPath(new URL('../fixtures/datasets/jobs.csv', import.meta.url));
+const load = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/oracles/${name}.json`, import.meta.url), 'utf8'));
 const oracle = JSON.parse(readFileSync(new URL('../fixtures/oracles/fixest_twfe_did_interaction.json', import.meta.url), 'utf8'));
 
 function cli(...args: string[]) {
@@ -91,5 +94,32 @@ describe('causal-panel CLI (in process)', () => {
     const json = JSON.parse(run.stdout);
     expectClose(json.aggregate.overall.estimate, o.results.simple.overallAtt, 1e-8, 'simple ATT');
     expectClose(json.aggregate.overall.stdError, o.results.simple.overallStdError, 1e-6, 'simple SE');
+  });
+  it('match --compat 4.5.1 --outcome re78 on lalonde: matched ATT of MatchIt 4.5.1 (matchit_nearest.json)', async () => {
+    const o = load('matchit_nearest');
+    const run = await inProcess('match', '--data', lalonde, '--formula', 'treat ~ age + educ + race + married + nodegree + re74 + re75', '--compat', '4.5.1', '--outcome', 're78', '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expectClose(json.att.estimate, o.results.att.estimate, 1e-6, 'ATT vs MatchIt');
+    expectClose(json.att.stdError, o.results.att.stdError, 1e-6, 'SE vs MatchIt');
+    const text = await inProcess('match', '--data', lalonde, '--formula', 'treat ~ age + educ', '--outcome', 're78');
+    expect(text.stdout).toContain('Matched ATT');
+  });
+  it('mediate --boot on jobs: ACME point estimate of mediation 4.5.1 (deterministic with linear models)', async () => {
+    const o = load('mediation_jobs_boot');
+    const run = await inProcess('mediate', '--data', jobs, '--mediator-model', 'job_seek ~ treat + econ_hard + sex + age',
+      '--outcome-model', 'depress2 ~ treat + job_seek + econ_hard + sex + age', '--treat', 'treat', '--mediator', 'job_seek', '--boot', '--sims', '50', '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expectClose(json.acme.average.estimate, o.results.acme.average.estimate, 1e-8, 'ACME vs mediation');
+  });
+  it('event on mpdta prints the event-time table and the pre-trend test', async () => {
+    const run = await inProcess('event', '--data', mpdta, '--outcome', 'lemp', '--unit', 'countyreal', '--time', 'year', '--cohort', 'first.treat');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Pre-trend/);
+    expect(run.stdout).toMatch(/year::0/);
   });
 });

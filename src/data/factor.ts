@@ -64,20 +64,27 @@ function numericFactor(column: Float64Array, rows?: ArrayLike<number>): Factor {
   }
   const range = max - min + 1;
   if (allInteger && range <= Math.max(4 * n, 1 << 16)) {
-    // Counting pass: mark the values seen, then number them in increasing order.
+    // Counting pass: store offsets v - min and mark the values seen; when every value in the
+    // range occurs (ids, years), the offsets already are the codes. (v - min) | 0 keeps V8 on
+    // the int32 typed-array path.
     const slot = new Int32Array(range);
-    // (v - min) | 0: an int32 index keeps V8 on the fast typed-array path
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      if (v === v) slot[(v - min) | 0] = 1;
+      if (v === v) {
+        const o = (v - min) | 0;
+        codes[i] = o;
+        slot[o] = 1;
+      } else codes[i] = -1;
     }
     let count = 0;
     for (let s = 0; s < range; s++) if (slot[s] === 1) slot[s] = ++count;
     const values = new Float64Array(count);
     for (let s = 0; s < range; s++) if (slot[s]! > 0) values[slot[s]! - 1] = s + min;
-    for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      codes[i] = v === v ? slot[(v - min) | 0]! - 1 : -1;
+    if (count < range) {
+      for (let i = 0; i < n; i++) {
+        const o = codes[i]!;
+        if (o >= 0) codes[i] = slot[o]! - 1;
+      }
     }
     return withLazyLevels(codes, values);
   }
@@ -110,7 +117,13 @@ function withLazyLevels(codes: Int32Array, values: Float64Array): Factor {
   };
 }
 
-/** True when rows = 0, 1, …, n−1 (nothing dropped), so no gather is needed. */
+/**
+ * True when rows = 0, 1, …, n−1 (nothing dropped), so no gather is needed.
+ *
+ * @example
+ * isIdentity([0, 1, 2]); // true
+ * isIdentity([0, 2]);    // false
+ */
 export function isIdentity(rows: ArrayLike<number>): boolean {
   for (let i = 0; i < rows.length; i++) if (rows[i] !== i) return false;
   return true;

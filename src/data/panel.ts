@@ -43,29 +43,38 @@ export function indexPanel(
   fn = 'indexPanel',
 ): PanelIndex {
   const m = rows ? rows.length : time.length;
-  const at = (i: number): number => (rows ? rows[i]! : i);
-  // periods: few distinct values; sort them once
-  const periodSet = new Set<number>();
+  // materialise the row list once so the hot loops below index plain typed arrays
+  const at: Int32Array = rows ?? Int32Array.from({ length: m }, (_, i) => i);
+  let tLo = Infinity;
+  let tHi = -Infinity;
+  let tInteger = true;
   for (let i = 0; i < m; i++) {
-    const t = time[at(i)]!;
-    if (!Number.isFinite(t)) throw new CausalPanelError('non_finite', `${fn}: time is missing or not finite (row ${at(i) + 1}: ${t})`, { fn, row: at(i), value: t });
-    periodSet.add(t);
+    const t = time[at[i]!]!;
+    if (!Number.isFinite(t)) throw new CausalPanelError('non_finite', `${fn}: time is missing or not finite (row ${at[i]! + 1}: ${t})`, { fn, row: at[i]!, value: t });
+    if (t < tLo) tLo = t;
+    if (t > tHi) tHi = t;
+    if (tInteger && Math.floor(t) !== t) tInteger = false;
   }
-  const periods = Float64Array.from(periodSet).sort();
   const periodCode = new Int32Array(m);
-  const nPeriods = periods.length;
-  // direct lookup when periods are integers in a small range (the usual case)
-  const pMin = nPeriods > 0 ? periods[0]! : 0;
-  const pSpan = nPeriods > 0 ? periods[nPeriods - 1]! - pMin : 0;
-  if (periods.every((p) => Number.isInteger(p)) && pSpan < 1e6) {
-    const lookup = new Int32Array(pSpan + 1);
-    for (let j = 0; j < nPeriods; j++) lookup[periods[j]! - pMin] = j;
-    for (let i = 0; i < m; i++) periodCode[i] = lookup[time[at(i)]! - pMin]!;
+  let periods: Float64Array;
+  if (m > 0 && tInteger && tHi - tLo < 1e6) {
+    // integer periods in a small range: presence table, no hashing
+    const span = tHi - tLo + 1;
+    const lookup = new Int32Array(span).fill(-1);
+    for (let i = 0; i < m; i++) lookup[time[at[i]!]! - tLo] = 0;
+    const list: number[] = [];
+    for (let v = 0; v < span; v++) if (lookup[v] === 0) (lookup[v] = list.length), list.push(v + tLo);
+    periods = Float64Array.from(list);
+    for (let i = 0; i < m; i++) periodCode[i] = lookup[time[at[i]!]! - tLo]!;
   } else {
+    const periodSet = new Set<number>();
+    for (let i = 0; i < m; i++) periodSet.add(time[at[i]!]!);
+    periods = Float64Array.from(periodSet).sort();
     const map = new Map<number, number>();
-    for (let j = 0; j < nPeriods; j++) map.set(periods[j]!, j);
-    for (let i = 0; i < m; i++) periodCode[i] = map.get(time[at(i)]!)!;
+    for (let j = 0; j < periods.length; j++) map.set(periods[j]!, j);
+    for (let i = 0; i < m; i++) periodCode[i] = map.get(time[at[i]!]!)!;
   }
+  const nPeriods = periods.length;
 
   const unitCode = new Int32Array(m);
   let units: (number | string)[];
@@ -74,8 +83,8 @@ export function indexPanel(
     let hi = -Infinity;
     let integer = true;
     for (let i = 0; i < m; i++) {
-      const u = unit[at(i)]!;
-      if (!Number.isFinite(u)) throw new CausalPanelError('non_finite', `${fn}: unit id is missing or not finite (row ${at(i) + 1}: ${u})`, { fn, row: at(i), value: u });
+      const u = unit[at[i]!]!;
+      if (!Number.isFinite(u)) throw new CausalPanelError('non_finite', `${fn}: unit id is missing or not finite (row ${at[i]! + 1}: ${u})`, { fn, row: at[i]!, value: u });
       if (u < lo) lo = u;
       if (u > hi) hi = u;
       if (integer && !Number.isInteger(u)) integer = false;
@@ -84,30 +93,30 @@ export function indexPanel(
       // direct addressing: mark present ids, then number them in increasing order
       const span = hi - lo + 1;
       const slot = new Int32Array(span).fill(-1);
-      for (let i = 0; i < m; i++) slot[unit[at(i)]! - lo] = 0;
+      for (let i = 0; i < m; i++) slot[unit[at[i]!]! - lo] = 0;
       units = [];
       for (let v = 0; v < span; v++) if (slot[v] === 0) { slot[v] = units.length; units.push(v + lo); }
-      for (let i = 0; i < m; i++) unitCode[i] = slot[unit[at(i)]! - lo]!;
+      for (let i = 0; i < m; i++) unitCode[i] = slot[unit[at[i]!]! - lo]!;
     } else {
       const distinct = new Set<number>();
-      for (let i = 0; i < m; i++) distinct.add(unit[at(i)]!);
+      for (let i = 0; i < m; i++) distinct.add(unit[at[i]!]!);
       const sorted = Float64Array.from(distinct).sort();
       const map = new Map<number, number>();
       for (let j = 0; j < sorted.length; j++) map.set(sorted[j]!, j);
-      for (let i = 0; i < m; i++) unitCode[i] = map.get(unit[at(i)]!)!;
+      for (let i = 0; i < m; i++) unitCode[i] = map.get(unit[at[i]!]!)!;
       units = Array.from(sorted);
     }
   } else {
     const distinct = new Set<string>();
     for (let i = 0; i < m; i++) {
-      const u = unit[at(i)];
-      if (u === null || u === undefined) throw new CausalPanelError('non_finite', `${fn}: unit id is missing (row ${at(i) + 1})`, { fn, row: at(i), value: u });
+      const u = unit[at[i]!];
+      if (u === null || u === undefined) throw new CausalPanelError('non_finite', `${fn}: unit id is missing (row ${at[i]! + 1})`, { fn, row: at[i]!, value: u });
       distinct.add(u);
     }
     const sorted = Array.from(distinct).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const map = new Map<string, number>();
     for (let j = 0; j < sorted.length; j++) map.set(sorted[j]!, j);
-    for (let i = 0; i < m; i++) unitCode[i] = map.get(unit[at(i)] as string)!;
+    for (let i = 0; i < m; i++) unitCode[i] = map.get(unit[at[i]!] as string)!;
     units = sorted;
   }
   return { unitCode, periodCode, units, periods, nUnits: units.length, nPeriods };

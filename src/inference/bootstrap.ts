@@ -12,7 +12,7 @@
  * bit-identical results.
  */
 import { CausalPanelError } from '../errors.js';
-import { createRng } from '../numerics/random.js';
+import { createRng, MAMMEN } from '../numerics/random.js';
 import { normalQuantile } from '../numerics/distributions.js';
 import { clusterSums } from './influence.js';
 
@@ -42,10 +42,6 @@ export interface MultiplierBootstrapResult {
   reps: number;
 }
 
-const GOLDEN = Math.sqrt(5);
-const MAMMEN_LOW = (1 - GOLDEN) / 2;
-const MAMMEN_HIGH = (1 + GOLDEN) / 2;
-const MAMMEN_P_LOW = (GOLDEN + 1) / (2 * GOLDEN);
 const IQR_NORMAL = normalQuantile(0.75) - normalQuantile(0.25);
 
 /** Order statistic x₍⌈q·B⌉₎ of a sorted array (1-based index clamped to 1..B), did's IQR convention. */
@@ -90,7 +86,7 @@ export function multiplierBootstrap(psi: Float64Array, n: number, p: number, opt
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < G; c++) {
       const u = rng.uniform();
-      v[c] = rademacher ? (u < 0.5 ? -1 : 1) : u < MAMMEN_P_LOW ? MAMMEN_LOW : MAMMEN_HIGH;
+      v[c] = rademacher ? (u < 0.5 ? -1 : 1) : u < MAMMEN.probabilityLow ? MAMMEN.low : MAMMEN.high;
     }
     for (let j = 0; j < p; j++) {
       const o = j * G;

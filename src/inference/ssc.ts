@@ -28,7 +28,12 @@ export interface Ssc {
   readonly tDf: 'min' | 'conventional' | number;
 }
 
-/** fixest's default `ssc(adj = TRUE, fixef.K = "nested", cluster.adj = TRUE, cluster.df = "min", t.df = "min")`. */
+/**
+ * fixest's default `ssc(adj = TRUE, fixef.K = "nested", cluster.adj = TRUE, cluster.df = "min", t.df = "min")`.
+ *
+ * @example
+ * DEFAULT_SSC.fixefK; // 'nested'
+ */
 export const DEFAULT_SSC: Ssc = Object.freeze({ adj: true, fixefK: 'nested', clusterAdj: true, clusterDf: 'min', tDf: 'min' });
 
 /**

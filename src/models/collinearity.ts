@@ -40,28 +40,21 @@ export interface NormalEquationsResult {
  * // Float64Array [0.75, 2.15] (R: coef(lm(y ~ x)))
  */
 export function normalEquationsFit(
-  X: Float64Array,
+  X: Float64Array | readonly Float64Array[],
   n: number,
   k: number,
   y: Float64Array,
   weights?: Float64Array,
   tolerance = 1e-10,
 ): NormalEquationsResult {
-  if (X.length !== n * k || y.length !== n) {
-    throw new CausalPanelError('invalid_option', `normalEquationsFit: X is ${X.length} cells and y ${y.length} for n = ${n}, k = ${k}`, { fn: 'normalEquationsFit' });
+  const columns: Float64Array[] = Array.isArray(X) ? [...(X as readonly Float64Array[])] : Array.from({ length: k }, (_, j) => (X as Float64Array).subarray(j * n, (j + 1) * n));
+  if (columns.length !== k || columns.some((c) => c.length !== n) || y.length !== n) {
+    throw new CausalPanelError('invalid_option', `normalEquationsFit: X and y do not match n = ${n}, k = ${k}`, { fn: 'normalEquationsFit' });
   }
+  // XᵀWX and XᵀWy. Two columns at a time: each pass reads a pair of columns, y and w once.
   const xtx = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) {
-    const colA = a * n;
-    for (let b = 0; b <= a; b++) {
-      const colB = b * n;
-      let s = 0;
-      if (weights === undefined) for (let i = 0; i < n; i++) s += X[colA + i]! * X[colB + i]!;
-      else for (let i = 0; i < n; i++) s += X[colA + i]! * X[colB + i]! * weights[i]!;
-      xtx[a + b * k] = s;
-      xtx[b + a * k] = s;
-    }
-  }
+  const xty = new Float64Array(k);
+  crossproducts(columns, y, weights, n, xtx, xty);
   // Cholesky, column by column; a column whose pivot is tiny relative to its diagonal is dropped.
   const L = new Float64Array(k * k);
   const keptList: number[] = [];
@@ -104,33 +97,127 @@ export function normalEquationsFit(
       inverse[b + a * r] = s;
     }
   }
+  const kept = keptList.map((j) => columns[j]!);
   const beta = new Float64Array(r);
-  const residuals = Float64Array.from(y);
-  const rhs = new Float64Array(r);
-  // Two passes: solve, then one refinement step on the residuals.
-  for (let pass = 0; pass < 2; pass++) {
-    for (let a = 0; a < r; a++) {
-      const col = keptList[a]! * n;
-      let s = 0;
-      if (weights === undefined) for (let i = 0; i < n; i++) s += X[col + i]! * residuals[i]!;
-      else for (let i = 0; i < n; i++) s += X[col + i]! * residuals[i]! * weights[i]!;
-      rhs[a] = s;
-    }
-    for (let a = 0; a < r; a++) {
-      let s = 0;
-      for (let b = 0; b < r; b++) s += inverse[a + b * r]! * rhs[b]!;
-      beta[a]! += s;
-    }
-    residuals.set(y);
-    for (let a = 0; a < r; a++) {
-      const col = keptList[a]! * n;
-      const b = beta[a]!;
-      for (let i = 0; i < n; i++) residuals[i]! -= X[col + i]! * b;
-    }
+  for (let a = 0; a < r; a++) {
+    let s = 0;
+    for (let b = 0; b < r; b++) s += inverse[a + b * r]! * xty[keptList[b]!]!;
+    beta[a] = s;
   }
+  // One refinement step: residuals e = y − Xβ and Xᵀ W e in a single fused pass per column.
+  const residuals = Float64Array.from(y);
+  subtractFit(residuals, kept, beta, n);
+  const rhs = new Float64Array(r);
+  for (let a = 0; a < r; a++) {
+    const ca = kept[a]!;
+    let s = 0;
+    if (weights === undefined) for (let i = 0; i < n; i++) s += ca[i]! * residuals[i]!;
+    else for (let i = 0; i < n; i++) s += ca[i]! * residuals[i]! * weights[i]!;
+    rhs[a] = s;
+  }
+  const delta = new Float64Array(r);
+  for (let a = 0; a < r; a++) {
+    let s = 0;
+    for (let b = 0; b < r; b++) s += inverse[a + b * r]! * rhs[b]!;
+    delta[a] = s;
+    beta[a]! += s;
+  }
+  // The residuals move by −Xδ.
+  subtractFit(residuals, kept, delta, n);
   let rss = 0;
-  for (let i = 0; i < n; i++) rss += (weights === undefined ? 1 : weights[i]!) * residuals[i]! * residuals[i]!;
+  if (weights === undefined) for (let i = 0; i < n; i++) rss += residuals[i]! * residuals[i]!;
+  else for (let i = 0; i < n; i++) rss += weights[i]! * residuals[i]! * residuals[i]!;
   const coef = new Float64Array(k).fill(NaN);
   keptList.forEach((j, a) => (coef[j] = beta[a]!));
   return { coef, kept: Int32Array.from(keptList), dropped: Int32Array.from(droppedList), rank: r, residuals, xtxInverse: inverse, rss };
+}
+
+/** Fills XᵀWX (k×k) and XᵀWy, pairing columns so that each pass over the rows does 3–5 products. */
+function crossproducts(columns: readonly Float64Array[], y: Float64Array, weights: Float64Array | undefined, n: number, xtx: Float64Array, xty: Float64Array): void {
+  const k = columns.length;
+  for (let a = 0; a < k; a += 2) {
+    const ca = columns[a]!;
+    const cb = a + 1 < k ? columns[a + 1]! : null;
+    // Diagonal block (a, a+1) with Xᵀy.
+    let saa = 0;
+    let sab = 0;
+    let sbb = 0;
+    let say = 0;
+    let sby = 0;
+    if (cb !== null) {
+      if (weights === undefined) {
+        for (let i = 0; i < n; i++) {
+          const xa = ca[i]!;
+          const xb = cb[i]!;
+          const yi = y[i]!;
+          saa += xa * xa;
+          sab += xa * xb;
+          sbb += xb * xb;
+          say += xa * yi;
+          sby += xb * yi;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const w = weights[i]!;
+          const xa = ca[i]! * w;
+          const xb = cb[i]!;
+          const yi = y[i]!;
+          saa += xa * ca[i]!;
+          sab += xa * xb;
+          sbb += xb * xb * w;
+          say += xa * yi;
+          sby += xb * w * yi;
+        }
+      }
+      xtx[a + a * k] = saa;
+      xtx[a + 1 + a * k] = sab;
+      xtx[a + (a + 1) * k] = sab;
+      xtx[a + 1 + (a + 1) * k] = sbb;
+      xty[a] = say;
+      xty[a + 1] = sby;
+    } else {
+      if (weights === undefined) {
+        for (let i = 0; i < n; i++) {
+          saa += ca[i]! * ca[i]!;
+          say += ca[i]! * y[i]!;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const xa = ca[i]! * weights[i]!;
+          saa += xa * ca[i]!;
+          say += xa * y[i]!;
+        }
+      }
+      xtx[a + a * k] = saa;
+      xty[a] = say;
+    }
+    // Off-diagonal blocks with earlier columns.
+    for (let b = 0; b < a; b++) {
+      const cc = columns[b]!;
+      for (const [j, cj] of cb === null ? ([[a, ca]] as const) : ([[a, ca], [a + 1, cb]] as const)) {
+        let sum = 0;
+        if (weights === undefined) for (let i = 0; i < n; i++) sum += cj[i]! * cc[i]!;
+        else for (let i = 0; i < n; i++) sum += cj[i]! * cc[i]! * weights[i]!;
+        xtx[j + b * k] = sum;
+        xtx[b + j * k] = sum;
+      }
+    }
+  }
+}
+
+/** e ← e − Σⱼ columnⱼ·bⱼ, two columns per pass. */
+function subtractFit(residuals: Float64Array, columns: readonly Float64Array[], b: Float64Array, n: number): void {
+  let j = 0;
+  for (; j + 1 < columns.length; j += 2) {
+    const c0 = columns[j]!;
+    const c1 = columns[j + 1]!;
+    const b0 = b[j]!;
+    const b1 = b[j + 1]!;
+    for (let i = 0; i < n; i++) residuals[i]! -= c0[i]! * b0 + c1[i]! * b1;
+  }
+  if (j < columns.length) {
+    const c0 = columns[j]!;
+    const b0 = b[j]!;
+    for (let i = 0; i < n; i++) residuals[i]! -= c0[i]! * b0;
+  }
 }

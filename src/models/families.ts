@@ -122,7 +122,7 @@ export function glmAic(family: Family, y: Float64Array, mu: Float64Array, weight
         logw += Math.log(w);
       }
     }
-    return nobs * (Math.log((2 * Math.PI * deviance) / nobs) + 1) + 2 - logw + 2 * (rank + 1) - 2;
+    return nobs * (Math.log((2 * Math.PI * deviance) / nobs) + 1) + 2 - logw + 2 * rank;
   }
   let total = 0;
   for (let i = 0; i < n; i++) {

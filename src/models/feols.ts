@@ -96,8 +96,8 @@ export interface FixefSize {
 interface OlsState {
   readonly frame: Frame;
   readonly design: Design;
-  /** Demeaned kept columns of X (n×k). */
-  readonly Xd: Float64Array;
+  /** Demeaned kept columns of X (k columns of length n). */
+  readonly XdColumns: readonly Float64Array[];
   /** Demeaned y. */
   readonly yd: Float64Array;
   readonly bread: Float64Array;
@@ -159,8 +159,8 @@ function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): { vcov:
     clusterings,
     fixefSizes,
     nested,
-    leverage: () => leverageOf(state.Xd, n, k, state.bread, state.weights),
-    jackknife: (clustering) => vcovJackknife(state.Xd, state.yd, n, k, state.coefficients, clustering, state.weights),
+    leverage: () => leverageOf(columnMatrix(state.XdColumns, n), n, k, state.bread, state.weights),
+    jackknife: (clustering) => vcovJackknife(columnMatrix(state.XdColumns, n), state.yd, n, k, state.coefficients, clustering, state.weights),
     distKind: 't',
   });
   const info: VcovInfo = { spec, label: result.label, dofK: result.dofK, nClusters: result.nClusters, ssc };
@@ -355,8 +355,15 @@ function weightedMean(x: Float64Array, weights: Float64Array | undefined): numbe
   return swx / sw;
 }
 
+/** Columns → one n×k column-major matrix. */
+function columnMatrix(columns: readonly Float64Array[], n: number): Float64Array {
+  const X = new Float64Array(n * columns.length);
+  columns.forEach((column, j) => X.set(column, j * n));
+  return X;
+}
+
 /** Scores x̃ᵢⱼ·wᵢ·eᵢ (n×k column-major), one pass per column. */
-function buildScores(Xd: Float64Array, n: number, k: number, residuals: Float64Array, weights: Float64Array | undefined): Float64Array {
+function buildScores(XdColumns: readonly Float64Array[], n: number, k: number, residuals: Float64Array, weights: Float64Array | undefined): Float64Array {
   let we = residuals;
   if (weights !== undefined) {
     we = new Float64Array(n);
@@ -365,7 +372,8 @@ function buildScores(Xd: Float64Array, n: number, k: number, residuals: Float64A
   const scores = new Float64Array(n * k);
   for (let j = 0; j < k; j++) {
     const col = j * n;
-    for (let i = 0; i < n; i++) scores[col + i] = Xd[col + i]! * we[i]!;
+    const x = XdColumns[j]!;
+    for (let i = 0; i < n; i++) scores[col + i] = x[i]! * we[i]!;
   }
   return scores;
 }
@@ -379,21 +387,16 @@ function subsetDesign(design: Design, drop: Uint8Array): Design {
   const y = Float64Array.from(keep, (i) => design.y[i]!);
   const X = new Float64Array(m * design.k);
   for (let j = 0; j < design.k; j++) for (let r = 0; r < m; r++) X[j * m + r] = design.X[j * n + keep[r]!]!;
+  // Levels still present keep R's sorted order; codes are made dense again.
   const fixedEffects = design.fixedEffects.map((fe) => {
-    const remap = new Int32Array(fe.nLevels).fill(-1);
-    const levels: string[] = [];
-    const codes = new Int32Array(m);
-    for (let r = 0; r < m; r++) {
-      const old = fe.codes[keep[r]!]!;
-      if (remap[old]! < 0) remap[old] = levels.push(fe.levels[old]!) - 1;
-      codes[r] = remap[old]!;
-    }
-    // Keep R's sorted level order: re-code by the sorted old codes still present.
-    const present = Array.from(remap.keys()).filter((l) => remap[l]! >= 0);
+    const present = new Uint8Array(fe.nLevels);
+    for (let r = 0; r < m; r++) present[fe.codes[keep[r]!]!] = 1;
     const order = new Int32Array(fe.nLevels).fill(-1);
-    present.forEach((l, idx) => (order[l] = idx));
+    const levels: string[] = [];
+    for (let l = 0; l < fe.nLevels; l++) if (present[l]) order[l] = levels.push(fe.levels[l]!) - 1;
+    const codes = new Int32Array(m);
     for (let r = 0; r < m; r++) codes[r] = order[fe.codes[keep[r]!]!]!;
-    return { name: fe.name, codes, nLevels: present.length, levels: present.map((l) => fe.levels[l]!) };
+    return { name: fe.name, codes, nLevels: levels.length, levels };
   });
   const extra: Design['extra'] = Object.create(null);
   for (const name of Object.keys(design.extra)) {
@@ -439,7 +442,7 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
   // With absorbed fixed effects there is no intercept (fixest); drop it if the design has one.
   let columnIndex = design.terms.map((_, j) => j);
   if (q > 0) columnIndex = columnIndex.filter((j) => design.terms[j] !== '(Intercept)');
-  const weights = design.weights === undefined ? undefined : Float64Array.from(design.weights);
+  const weights = design.weights;
   // Demean y and every X column in one call (one pass structure per iteration).
   let yd: Float64Array;
   let Xcols: Float64Array[];
@@ -480,10 +483,9 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
   if (k0 === 0) {
     throw new CausalPanelError('singular_design', `${fn}: every regressor is collinear with the fixed effects or constant (${collinear.join(', ') || 'no regressors'})`, { fn, value: collinear });
   }
-  const X0 = new Float64Array(n * k0);
-  for (let c = 0; c < k0; c++) X0.set(Xcols[candidates[c]!]!, c * n);
-  // Tall designs: fixest's Cholesky route (one pass for XᵀWX); otherwise R's pivoted QR.
-  const ls = n >= LARGE_N ? normalEquationsFit(X0, n, k0, yd, weights) : leastSquares(X0, n, k0, yd, { weights });
+  const candidateColumns = candidates.map((c) => Xcols[c]!);
+  // Tall designs: fixest's Cholesky route (one pass for XᵀWX, no copy); otherwise R's pivoted QR.
+  const ls = n >= LARGE_N ? normalEquationsFit(candidateColumns, n, k0, yd, weights) : leastSquares(columnMatrix(candidateColumns, n), n, k0, yd, { weights });
   for (let d = 0; d < ls.dropped.length; d++) collinear.push(design.terms[columnIndex[candidates[ls.dropped[d]!]!]!]!);
   if (collinear.length > 0) {
     // Report in design order, as fixest.
@@ -497,24 +499,14 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
   }
   const kept = ls.kept;
   const keptTerms = Array.from(kept, (c) => design.terms[columnIndex[candidates[c]!]!]!);
-  const coefficients = new Float64Array(k);
-  let Xd: Float64Array;
-  if (k === k0) {
-    Xd = X0;
-    for (let j = 0; j < k; j++) coefficients[j] = ls.coef[kept[j]!]!;
-  } else {
-    Xd = new Float64Array(n * k);
-    for (let j = 0; j < k; j++) {
-      Xd.set(X0.subarray(kept[j]! * n, (kept[j]! + 1) * n), j * n);
-      coefficients[j] = ls.coef[kept[j]!]!;
-    }
-  }
+  const coefficients = Float64Array.from(kept, (c) => ls.coef[c]!);
+  const XdColumns = Array.from(kept, (c) => candidateColumns[c]!);
   const residuals = ls.residuals;
   const yOriginal = design.y;
   const fitted = new Float64Array(n);
   for (let i = 0; i < n; i++) fitted[i] = yOriginal[i]! - residuals[i]!;
-  const scores = buildScores(Xd, n, k, residuals, weights);
-  const state: OlsState = { frame, design, Xd, yd, bread: ls.xtxInverse, scores, residuals, fitted, rss: ls.rss, weights, keptTerms, coefficients };
+  const scores = buildScores(XdColumns, n, k, residuals, weights);
+  const state: OlsState = { frame, design, XdColumns, yd, bread: ls.xtxInverse, scores, residuals, fitted, rss: ls.rss, weights, keptTerms, coefficients };
   const spec = parseVcov(params.vcov, { fn, fixedEffects: design.fixedEffects.map((f) => f.name) });
   const { vcov, dist, info } = olsVcov(spec, params.ssc, state, fn);
   // Fit statistics, fixest's definitions.

@@ -64,7 +64,7 @@ export interface DemeanResult {
  * accelerated), as fixest's `demean()`.
  *
  * @throws {CausalPanelError} `invalid_option` for mismatched lengths, out-of-range codes, or
- * negative/non-finite weights
+ * negative/non-finite weights; `non_finite` if a column holds NaN or ±Infinity
  * @example
  * const fe = { codes: Int32Array.of(0, 0, 1, 1), nLevels: 2 };
  * demean([Float64Array.of(1, 3, 10, 20)], [fe]).columns[0]; // Float64Array [-1, 1, -5, 5]
@@ -162,24 +162,45 @@ function demeanColumn(
   maxIterations: number,
 ): { column: Float64Array; converged: boolean; iterations: number; maxChange: number } {
   const { n, q, codes, nLevels, w, levelSums, betas } = kernel;
-  // Level sums S_p and the column scale (weighted RMS), in one pass per dimension.
+  // Level sums S_p and the column scale (weighted RMS), in one pass over the rows.
   let sumSquares = 0;
-  for (let p = 0; p < q; p++) {
-    const S = levelSums[p]!;
-    const g = codes[p]!;
-    S.fill(0);
+  for (let p = 0; p < q; p++) levelSums[p]!.fill(0);
+  if (q === 2) {
+    const g0 = codes[0]!;
+    const g1 = codes[1]!;
+    const S0 = levelSums[0]!;
+    const S1 = levelSums[1]!;
     if (w === null) {
-      for (let i = 0; i < n; i++) S[g[i]!] += x[i]!;
+      for (let i = 0; i < n; i++) {
+        const xi = x[i]!;
+        S0[g0[i]!] += xi;
+        S1[g1[i]!] += xi;
+        sumSquares += xi * xi;
+      }
     } else {
-      for (let i = 0; i < n; i++) S[g[i]!] += w[i]! * x[i]!;
+      for (let i = 0; i < n; i++) {
+        const wx = w[i]! * x[i]!;
+        S0[g0[i]!] += wx;
+        S1[g1[i]!] += wx;
+        sumSquares += wx * x[i]!;
+      }
     }
+  } else {
+    for (let p = 0; p < q; p++) {
+      const S = levelSums[p]!;
+      const g = codes[p]!;
+      if (w === null) for (let i = 0; i < n; i++) S[g[i]!] += x[i]!;
+      else for (let i = 0; i < n; i++) S[g[i]!] += w[i]! * x[i]!;
+    }
+    if (w === null) for (let i = 0; i < n; i++) sumSquares += x[i]! * x[i]!;
+    else for (let i = 0; i < n; i++) sumSquares += w[i]! * x[i]! * x[i]!;
   }
-  if (w === null) for (let i = 0; i < n; i++) sumSquares += x[i]! * x[i]!;
-  else for (let i = 0; i < n; i++) sumSquares += w[i]! * x[i]! * x[i]!;
+  if (!Number.isFinite(sumSquares)) {
+    throw new CausalPanelError('non_finite', `demean: column has non-finite values (sum of squares ${sumSquares})`, { fn: 'demean', value: sumSquares });
+  }
   const rms = Math.sqrt(sumSquares / Math.max(kernel.totalWeight, 1e-300));
   const scale = rms > 0 && Number.isFinite(rms) ? rms : 1;
 
-  const beta0 = betas[0]!;
   if (q === 1) {
     levelMeans(kernel, 0);
     return { column: residualize(kernel, x), converged: true, iterations: 0, maxChange: 0 };
@@ -194,16 +215,26 @@ function demeanColumn(
   let X = new Float64Array(stateLength);
   let GX = new Float64Array(stateLength);
   let GGX = new Float64Array(stateLength);
-  const state = { offsets, first: true };
+  const state: SweepState = { offsets, first: true, previousBeta0: q === 2 ? new Float64Array(nLevels[0]!) : null, earlyLimit: tolerance * scale };
 
   let iterations = 1;
-  sweep(kernel, state, X, GX);
+  sweep(kernel, state, X, GX, false);
   let maxChange = relativeChange(X, GX, scale);
   let converged = maxChange <= tolerance;
+  let beta0Final = false;
   if (converged) [X, GX] = [GX, X];
   while (!converged && iterations < maxIterations) {
-    sweep(kernel, state, GX, GGX);
+    // GX = F(X) came from a plain sweep, so (two fixed effects) the β₀ step of F(GX) already
+    // bounds |F(GX) − GX|: β₁ is a weighted average of β₀ values (see `sweep`).
+    const early = sweep(kernel, state, GX, GGX, true);
     iterations++;
+    if (early) {
+      maxChange = (state.earlyChange ?? 0) / scale;
+      [X, GX] = [GX, X];
+      converged = true;
+      beta0Final = true;
+      break;
+    }
     maxChange = relativeChange(GX, GGX, scale);
     if (maxChange <= tolerance || iterations >= maxIterations) {
       [X, GGX] = [GGX, X];
@@ -221,7 +252,7 @@ function demeanColumn(
     }
     const factor = denominator > 0 ? numerator / denominator : 0;
     for (let s = 0; s < stateLength; s++) X[s] = GGX[s]! - factor * (GGX[s]! - GX[s]!);
-    sweep(kernel, state, X, GX);
+    sweep(kernel, state, X, GX, false);
     iterations++;
     maxChange = relativeChange(X, GX, scale);
     if (maxChange <= tolerance) {
@@ -230,9 +261,9 @@ function demeanColumn(
     }
   }
   // Final β₀ consistent with the final state, then x − Σ_p β_p[g_p].
+  // (After an early exit, betas already hold β₀ computed from the final state.)
   for (let p = 1; p < q; p++) betas[p]!.set(X.subarray(offsets[p]!, offsets[p]! + nLevels[p]!));
-  updateLevel(kernel, 0);
-  void beta0;
+  if (!beta0Final) updateLevel(kernel, 0);
   return { column: residualize(kernel, x), converged, iterations, maxChange };
 }
 
@@ -274,8 +305,28 @@ function updateLevel(kernel: Kernel, p: number): void {
   for (let l = 0; l < L; l++) beta[l] = acc[l]! * inv[l]!;
 }
 
-/** One Gauss–Seidel sweep: state `input` (β₁ … β_{q−1}) → `output`. */
-function sweep(kernel: Kernel, state: { offsets: Int32Array; first: boolean }, input: Float64Array, output: Float64Array): void {
+interface SweepState {
+  offsets: Int32Array;
+  /** True before the first sweep (state 0: β₀ is the plain level mean). */
+  first: boolean;
+  /** β₀ of the previous sweep (two fixed effects only), for the early exit. */
+  previousBeta0: Float64Array | null;
+  /** Absolute tolerance tol·scale for the early exit. */
+  earlyLimit: number;
+  /** max |Δβ₀| of the last sweep that exited early. */
+  earlyChange?: number;
+}
+
+/**
+ * One Gauss–Seidel sweep: state `input` (β₁ … β_{q−1}) → `output`.
+ *
+ * With two fixed effects and `allowEarlyExit` (the input is the output of the previous plain
+ * sweep, so input = f₁(β₀_prev)), the sweep stops after its β₀ step when max |β₀ − β₀_prev| ≤
+ * tol·scale: since each β₁ level is a weighted average of β₀ values, f₁ is non-expansive in the
+ * max norm, so the skipped β₁ step would change the state by at most that much. Returns true on
+ * such an early exit (betas then hold β₀ consistent with the input state).
+ */
+function sweep(kernel: Kernel, state: SweepState, input: Float64Array, output: Float64Array, allowEarlyExit: boolean): boolean {
   const { q, nLevels, betas } = kernel;
   const { offsets } = state;
   for (let p = 1; p < q; p++) betas[p]!.set(input.subarray(offsets[p]!, offsets[p]! + nLevels[p]!));
@@ -283,10 +334,27 @@ function sweep(kernel: Kernel, state: { offsets: Int32Array; first: boolean }, i
   if (state.first) levelMeans(kernel, 0);
   else updateLevel(kernel, 0);
   state.first = false;
+  const previous = state.previousBeta0;
+  if (previous !== null) {
+    const beta0 = betas[0]!;
+    if (allowEarlyExit) {
+      let change = 0;
+      for (let l = 0; l < beta0.length; l++) {
+        const d = Math.abs(beta0[l]! - previous[l]!);
+        if (!(d <= change)) change = Number.isNaN(d) ? Infinity : d;
+      }
+      if (change <= state.earlyLimit) {
+        state.earlyChange = change;
+        return true;
+      }
+    }
+    previous.set(beta0);
+  }
   for (let p = 1; p < q; p++) {
     updateLevel(kernel, p); // Gauss–Seidel: later dimensions see the new values
     output.set(betas[p]!, offsets[p]!);
   }
+  return false;
 }
 
 /** max over coefficients of |a − b| / scale. */

@@ -25,6 +25,13 @@ export interface LeastSquaresOptions {
    * (≈ κ·ε relative error).
    */
   refinementSteps?: number;
+  /**
+   * Refine only when the scaled design's condition bound ‖R‖_F‖R⁻¹‖_F exceeds this. Default:
+   * 0 (always refine) when n·k ≤ 10⁶, where refinement is cheap; 100 above, where the extra
+   * passes over X cost more than the QR itself and a well-conditioned plain solution is already
+   * accurate to ~1e-12 relative.
+   */
+  refineAbove?: number;
 }
 
 /** Result of {@link leastSquares}. */
@@ -66,7 +73,7 @@ export function leastSquares(
   y: ArrayLike<number>,
   options: LeastSquaresOptions = {},
 ): LeastSquaresResult {
-  const { weights, tolerance = 1e-7, refinementSteps = 2 } = options;
+  const { weights, tolerance = 1e-7, refinementSteps = 2, refineAbove = n * k > 1e6 ? 100 : 0 } = options;
   const fn = 'leastSquares';
   if (X.length !== n * k) {
     throw new CausalPanelError('invalid_option', `${fn}: X has ${X.length} entries, expected n·k = ${n * k}`, { fn, value: X.length });
@@ -104,9 +111,10 @@ export function leastSquares(
     response = scaledY;
   }
   const qr = new PivotedQR(design, n, k, { tolerance });
-  const coef = qr.solve(response, refinementSteps);
-  // Without refinement the caller asked for speed: plain residuals (as R's qr.resid accuracy).
-  const residuals = refinementSteps > 0 ? accurateResiduals(X, n, k, y, coef) : plainResiduals(X, n, k, y, coef);
+  const refine = refinementSteps > 0 && qr.rank > 0 && (refineAbove <= 0 || qr.conditionEstimate() > refineAbove);
+  const coef = qr.solve(response, refine ? refinementSteps : 0);
+  // Extra-precise residuals only go with refinement (otherwise plain, as R's qr.resid).
+  const residuals = refine ? accurateResiduals(X, n, k, y, coef) : plainResiduals(X, n, k, y, coef);
   const fitted = new Float64Array(n);
   let rss = 0;
   for (let i = 0; i < n; i++) {
@@ -114,7 +122,8 @@ export function leastSquares(
     fitted[i] = (y[i] as number) - e;
     rss += roots ? roots[i]! * roots[i]! * e * e : e * e;
   }
-  return { coef, kept: qr.kept, dropped: qr.dropped, rank: qr.rank, residuals, fitted, xtxInverse: qr.xtxInverse(), rss, qr };
+  // The inverse costs k refinements: always gated on the condition bound (100).
+  return { coef, kept: qr.kept, dropped: qr.dropped, rank: qr.rank, residuals, fitted, xtxInverse: qr.xtxInverse(refinementSteps, 100), rss, qr };
 }
 
 /** y − X·coef in plain double precision (NaN coefficients skipped). */

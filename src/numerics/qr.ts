@@ -204,15 +204,17 @@ export class PivotedQR {
    * error-free transformations (Ogita, Rump & Oishi 2005, Dot2). Unlike plain refinement of b
    * alone, this removes the κ²‖r‖ term of the error, so ill-conditioned problems with a
    * non-zero residual (Longley) also converge to full precision. At most `refinementSteps`
-   * steps; stops once the correction is below 2 ulp of every coefficient.
+   * steps; stops once the correction is below 2 ulp of every coefficient. With `refineAbove` > 0
+   * refinement is skipped when {@link PivotedQR.conditionEstimate} ≤ refineAbove (the plain
+   * solution's relative error is then ≲ κ²ε ≈ 1e-11 or better).
    */
-  solve(y: ArrayLike<number>, refinementSteps = 2): Float64Array {
+  solve(y: ArrayLike<number>, refinementSteps = 2, refineAbove = 0): Float64Array {
     const coef = this.solveOnce(y);
     if (this.rank === 0 || refinementSteps <= 0) return coef;
+    if (refineAbove > 0 && !(this.conditionEstimate() > refineAbove)) return coef;
     this.refineAugmented(y, null, coef, this.residuals(y, coef), refinementSteps);
     return coef;
   }
-
   /**
    * Björck refinement of the augmented system r + Xb = y, X_sᵀr = c (X_s = the scaled kept
    * columns; y = null means 0, c = null means 0), updating `coef` (original coordinates,
@@ -266,22 +268,6 @@ export class PivotedQR {
   }
 
   /**
-   * A cheap lower bound of the 2-norm condition number of the column-scaled kept design:
-   * max |Rᵢᵢ| / min |Rᵢᵢ| of the scaled factor.
-   */
-  conditionEstimate(): number {
-    const { n, rank: r, factor: a } = this;
-    let max = 0;
-    let min = Infinity;
-    for (let i = 0; i < r; i++) {
-      const v = Math.abs(a[i + i * n]!);
-      max = Math.max(max, v);
-      min = Math.min(min, v);
-    }
-    return r === 0 ? NaN : max / min;
-  }
-
-  /**
    * Residuals y − X·coef (coef of length k; NaN entries are treated as 0), accumulated with
    * Dot2 (twice-working-precision products and sums), so they are accurate even when the fit is
    * nearly exact.
@@ -290,7 +276,7 @@ export class PivotedQR {
     return accurateResiduals(this.original, this.n, this.k, y, coef);
   }
 
-  /** R⁻¹ of the scaled, pivoted factor (r×r upper triangular, column-major). */
+  /** R⁻¹ of the scaled, pivoted factor (r×r upper triangular, column-major), cached. */
   private scaledInverse(): Float64Array {
     if (this.scaledRInverse) return this.scaledRInverse;
     const { n, rank: r, factor: a } = this;
@@ -305,6 +291,26 @@ export class PivotedQR {
     }
     this.scaledRInverse = inv;
     return inv;
+  }
+
+  /**
+   * An upper bound of the 2-norm condition number of the column-scaled kept design:
+   * ‖R_s‖_F · ‖R_s⁻¹‖_F ≥ κ₂(X_s) (at most r times too large). Used to decide whether
+   * iterative refinement is worth its cost.
+   */
+  conditionEstimate(): number {
+    const { n, rank: r, factor: a } = this;
+    if (r === 0) return NaN;
+    const inv = this.scaledInverse();
+    let normR = 0;
+    let normInv = 0;
+    for (let j = 0; j < r; j++) {
+      for (let i = 0; i <= j; i++) {
+        normR += a[i + j * n]! ** 2;
+        normInv += inv[i + j * r]! ** 2;
+      }
+    }
+    return Math.sqrt(normR * normInv);
   }
 
   /**

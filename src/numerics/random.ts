@@ -126,7 +126,12 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** Mammen's two-point weights: (1 − √5)/2 with probability (√5 + 1)/(2√5), else (1 + √5)/2. */
+/**
+ * Mammen's (1993) two-point law: (1 − √5)/2 with probability (√5 + 1)/(2√5), else (1 + √5)/2.
+ *
+ * @example
+ * MAMMEN.low; // -0.6180339887498949
+ */
 export const MAMMEN = Object.freeze({
   low: (1 - Math.sqrt(5)) / 2,
   high: (1 + Math.sqrt(5)) / 2,

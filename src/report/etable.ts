@@ -32,8 +32,12 @@ export interface EtableModel {
   depVar?: string;
 }
 
-/** Anything {@link etable} accepts: an {@link EtableModel} or an object with `toEtableModel()`. */
-export type EtableInput = EtableModel | { toEtableModel(): EtableModel };
+/**
+ * Anything {@link etable} accepts: an {@link EtableModel}, an object with `toEtableModel()`, or a
+ * fit-like object with `tidy()` and `nobs` (feols/glm fits: `r2`, `wr2`, `vcovInfo.label`,
+ * `fixedEffects`, `formula` are read when present).
+ */
+export type EtableInput = EtableModel | { toEtableModel(): EtableModel } | { tidy(): Estimate[]; nobs: number };
 
 /** Options of {@link etable}. */
 export interface EtableOptions {
@@ -73,12 +77,39 @@ export function etableNumber(x: number, digits = 4): string {
   return s.replace('e+', 'e');
 }
 
+// Reads the fields a fit or DiD result exposes (duck typing keeps report/ free of model imports):
+// `tidy()`, `nobs`, `r2`, `wr2`, `vcovInfo.label` or `vcovLabel`, `fixedEffects[].name`, `formula`.
+function fromFit(x: Record<string, unknown>): EtableModel | null {
+  if (typeof x.tidy !== 'function' || typeof x.nobs !== 'number') return null;
+  const rows = (x.tidy as () => Estimate[]).call(x);
+  const vcovInfo = x.vcovInfo as { label?: unknown } | undefined;
+  const vcovType = typeof vcovInfo?.label === 'string' ? vcovInfo.label : typeof x.vcovLabel === 'string' ? x.vcovLabel : undefined;
+  const fe = Array.isArray(x.fixedEffects)
+    ? (x.fixedEffects as unknown[]).map((f) => (typeof f === 'string' ? f : String((f as { name?: unknown }).name))).filter((f) => f !== 'undefined')
+    : undefined;
+  const formula = typeof x.formula === 'string' ? x.formula : '';
+  const lhs = formula.includes('~') ? formula.slice(0, formula.indexOf('~')).trim() : '';
+  return {
+    rows,
+    nobs: x.nobs,
+    r2: typeof x.r2 === 'number' ? x.r2 : undefined,
+    withinR2: typeof x.wr2 === 'number' && fe !== undefined && fe.length > 0 ? x.wr2 : undefined,
+    fixedEffects: fe,
+    vcovType,
+    depVar: lhs === '' ? undefined : lhs,
+  };
+}
+
 function resolve(input: EtableInput, index: number): EtableModel {
-  const model = typeof (input as { toEtableModel?: unknown }).toEtableModel === 'function'
-    ? (input as { toEtableModel(): EtableModel }).toEtableModel()
-    : (input as EtableModel);
+  const x = input as unknown as Record<string, unknown>;
+  let model: EtableModel | null = null;
+  if (x !== null && typeof x === 'object') {
+    if (typeof x.toEtableModel === 'function') model = (x.toEtableModel as () => EtableModel).call(x);
+    else if (Array.isArray(x.rows) && typeof x.nobs === 'number' && (x.rows.length === 0 || typeof (x.rows[0] as Estimate).term === 'string')) model = x as unknown as EtableModel;
+    else model = fromFit(x);
+  }
   if (model === null || typeof model !== 'object' || !Array.isArray(model.rows) || typeof model.nobs !== 'number') {
-    throw new CausalPanelError('invalid_option', `etable: model ${index + 1} is neither an EtableModel nor has toEtableModel() (${typeof input})`, {
+    throw new CausalPanelError('invalid_option', `etable: model ${index + 1} is neither an EtableModel nor a fit with tidy() and nobs (${typeof input})`, {
       fn: 'etable',
       option: 'fits',
     });

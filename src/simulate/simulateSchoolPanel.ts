@@ -7,7 +7,7 @@
  * - School baseline covariates: `prior` achievement ~ N(0, 1); `size` (enrolment) log-normal;
  *   `migrant` share, higher where prior is lower; `teacherExp` (years).
  * - Selection: the `treatedSchools` schools with the highest score
- *   −1.2·prior + 0.5·z(migrant) + N(0, 0.8²) join; `lateSchools` of them (at random) join in
+ *   −0.8·prior + 0.3·z(migrant) + N(0, 1) join; `lateSchools` of them (at random) join in
  *   2020, the others in 2019. Selection is on observables (and noise independent of outcomes).
  * - Mediators (student survey, standardised): `peer` (student level), `leadership` (school ×
  *   year level) and `teaching` (student level); treatment raises them by
@@ -19,7 +19,7 @@
  *   {@link SSP_TRUE_EFFECTS} (+0.67 SD maths, +0.63 SD Chinese), mediated mostly by `peer`,
  *   partly by `leadership`, not by `teaching` (b_teach = 0). ε's variance is set so that the
  *   untreated outcome has variance exactly 1 in the first year.
- * - `trendOnPrior` (default 0.04) makes low-prior schools improve faster, so parallel trends
+ * - `trendOnPrior` (default 0.05) makes low-prior schools improve faster, so parallel trends
  *   hold only conditional on `prior`: a naive DiD is biased upwards, matching on prior (PSM-DiD)
  *   or conditioning on it (Callaway–Sant'Anna with covariates) removes the bias.
  *
@@ -86,7 +86,7 @@ export interface SchoolPanelOptions {
   lateSchools?: number;
   /** Programme start year (default 2019); late joiners start a year later. */
   startYear?: number;
-  /** Differential trend per year and SD of prior (default 0.04; 0 = unconditional parallel trends). */
+  /** Differential trend per year and SD of prior (default 0.05; 0 = unconditional parallel trends). */
   trendOnPrior?: number;
 }
 
@@ -94,7 +94,7 @@ export interface SchoolPanelOptions {
 const PRIOR_LOADING = 0.45; // school prior achievement → outcome
 const SCHOOL_SD = Math.sqrt(0.1); // unexplained school effect
 const PEER = { prior: 0.2, school: 0.4, student: Math.sqrt(1 - 0.04 - 0.16) };
-const LEAD = { prior: 0.1, school: 0.9, year: Math.sqrt(1 - 0.01 - 0.81) };
+const LEAD = { prior: 0.1, school: 0.6, year: 0.3 };
 const TEACH = { prior: 0.1, school: 0.5, student: Math.sqrt(1 - 0.01 - 0.25) };
 
 function check(ok: boolean, option: string, value: unknown, what: string): void {
@@ -120,7 +120,7 @@ export function simulateSchoolPanel(options: SchoolPanelOptions): Frame {
     treatedSchools = 40,
     lateSchools = 8,
     startYear = 2019,
-    trendOnPrior = 0.04,
+    trendOnPrior = 0.05,
   } = options;
   check(Number.isFinite(seed), 'seed', seed, 'must be a finite number');
   check(Number.isInteger(schools) && schools >= 2, 'schools', schools, 'must be an integer ≥ 2');
@@ -152,7 +152,7 @@ export function simulateSchoolPanel(options: SchoolPanelOptions): Frame {
   let mVar = 0;
   for (let s = 0; s < schools; s++) mVar += (migrant[s]! - mMean) ** 2 / (schools - 1);
   const mSd = Math.sqrt(mVar) || 1;
-  const score = Array.from({ length: schools }, (_, s) => -1.2 * prior[s]! + 0.5 * ((migrant[s]! - mMean) / mSd) + 0.8 * rng.normal());
+  const score = Array.from({ length: schools }, (_, s) => -0.8 * prior[s]! + 0.3 * ((migrant[s]! - mMean) / mSd) + rng.normal());
   const order = score.map((v, s) => [v, s] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   const cohort = new Float64Array(schools);
   const chosen = order.slice(0, treatedSchools).map(([, s]) => s);

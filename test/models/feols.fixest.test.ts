@@ -123,3 +123,116 @@ describe('feols notes and options (fixest 0.12.2 behaviour)', () => {
     expect(feols('y ~ x | g', extra, { vcov: 'iid' }).nobs).toBe(5);
   });
 });
+
+describe('feols vs statsmodels 0.13.5 (statsmodels_crosscheck.json) and sandwich 3.0-2', () => {
+  const sm = loadOracle('statsmodels_crosscheck').results;
+  it("smf.ols('y ~ treat + post + treat:post + x1').fit(cov_type='cluster', groups=id, use_t=True) = fixest CRV1", () => {
+    const fit = feols('y ~ treat + post + treat:post + x1', data, { vcov: { CRV1: 'id' } });
+    expectFitMatches(fit, { coefficients: sm.ols_2x2_cluster.coefficients }, { checkDof: false });
+  });
+  it("smf.ols('y ~ treat_post + C(id) + C(period)'): iid, HC1 and all-dummies cluster = feols with absorbed FE and ssc fixefK 'full'", () => {
+    const d = sm.twfe_dummies;
+    const fit = feols('y ~ treat_post | id + period', data, { vcov: 'iid' });
+    expectClose(fit.coef().treat_post!, d.estimate, 1e-10, 'estimate');
+    expectClose(fit.se().treat_post!, d.stdErrorIid, 1e-8, 'iid');
+    expectClose(fit.withVcov('HC1').se().treat_post!, d.stdErrorHC1, 1e-8, 'HC1');
+    expectClose(fit.withVcov({ CRV1: 'id' }, { ssc: { fixefK: 'full' } }).se().treat_post!, d.stdErrorClusterAllDummiesInK, 1e-8, 'cluster, all dummies in K');
+    const vcovCL = loadOracle('lm_sandwich_twfe_cluster').results;
+    const cl = feols('y ~ treat_post | id + period', data, { vcov: { CRV1: 'id' }, ssc: { fixefK: 'full' } });
+    expectClose(cl.se().treat_post!, vcovCL.stdErrorVcovCLHC1, 1e-8, 'sandwich::vcovCL HC1');
+    expect(cl.vcovInfo.dofK).toBe(vcovCL.KAllDummies);
+  });
+});
+
+describe('CRV3, HC2, HC3: self-consistency with brute force (pyfixest CRV3, sandwich vcovHC definitions)', () => {
+  it('CRV3 = G/(G−1)·(n−1)/(n−K)·Σ_g(β₋g − β̂)(β₋g − β̂)ᵀ (pyfixest), β₋g refitted without cluster g', () => {
+    const fit = feols('y ~ x1 + treat_post', data, { vcov: { CRV3: 'id' } });
+    const ids = data.numeric('id');
+    const levels = [...new Set(ids)];
+    const G = levels.length;
+    const b = fit.coefficients;
+    const k = b.length;
+    const sum = new Float64Array(k * k);
+    for (const g of levels) {
+      const rows: number[] = [];
+      ids.forEach((v, i) => v !== g && rows.push(i));
+      const bg = feols('y ~ x1 + treat_post', data.take(rows), { vcov: 'iid' }).coefficients;
+      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) sum[a + c * k]! += (bg[a]! - b[a]!) * (bg[c]! - b[c]!);
+    }
+    const n = fit.nobs;
+    const factor = (G / (G - 1)) * ((n - 1) / (n - k));
+    expectAllClose(fit.vcovMatrix, Array.from(sum, (v) => v * factor), 1e-8, 'CRV3');
+    expect(fit.dist).toEqual({ kind: 't', df: G - 1 });
+  });
+  it('HC2 / HC3 = (XᵀX)⁻¹ Σ xᵢxᵢᵀ eᵢ²/(1 − hᵢ)^δ (XᵀX)⁻¹ with hᵢ from the explicit hat matrix', () => {
+    const small = data.take(Array.from({ length: 40 }, (_, i) => i * 27));
+    const hc2 = feols('y ~ x1 + treat_post', small, { vcov: 'HC2' });
+    const hc3 = hc2.withVcov('HC3');
+    const x1 = small.numeric('x1');
+    const tp = small.numeric('treat_post');
+    const n = small.nrow;
+    const X = (i: number) => [1, x1[i]!, tp[i]!];
+    const bread = hc2.bread();
+    const e = hc2.residuals();
+    for (const [fit, power] of [[hc2, 1], [hc3, 2]] as const) {
+      const meat = new Float64Array(9);
+      for (let i = 0; i < n; i++) {
+        const xi = X(i);
+        let h = 0;
+        for (let a = 0; a < 3; a++) for (let c = 0; c < 3; c++) h += xi[a]! * bread[a + 3 * c]! * xi[c]!;
+        const wgt = (e[i]! * e[i]!) / (1 - h) ** power;
+        for (let a = 0; a < 3; a++) for (let c = 0; c < 3; c++) meat[a + 3 * c]! += xi[a]! * xi[c]! * wgt;
+      }
+      const expected = new Float64Array(9);
+      for (let a = 0; a < 3; a++) for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let l = 0; l < 3; l++) for (let m = 0; m < 3; m++) s += bread[a + 3 * l]! * meat[l + 3 * m]! * bread[m + 3 * c]!;
+        expected[a + 3 * c] = s;
+      }
+      expectAllClose(fit.vcovMatrix, expected, 1e-10, `HC${power + 1}`);
+    }
+  });
+  it('demeaning that does not converge leaves a note that the summary prints', () => {
+    // Unbalanced two-way panel: drop a few rows so one sweep is not exact.
+    const rows = Array.from({ length: data.nrow }, (_, i) => i).filter((i) => i % 7 !== 3);
+    const fit = feols('y ~ x1 | id + period', data.take(rows), { demeanMaxIterations: 1, vcov: 'iid' });
+    const note = fit.notes.find((n) => n.code === 'demean_not_converged');
+    expect(note).toBeDefined();
+    expect(fit.summary()).toMatch(/NOTE: demeaning did not converge/);
+  });
+});
+
+describe('tall designs (n ≥ 100,000) use the normal equations as fixest (cpp_cholesky) and agree with QR', () => {
+  it('normalEquationsFit = leastSquares on base_did (coef, (XᵀX)⁻¹, rss) and drops a duplicated column', async () => {
+    const { normalEquationsFit } = await import('../../src/models/collinearity.js');
+    const { leastSquares } = await import('../../src/numerics/leastSquares.js');
+    const n = data.nrow;
+    const x1 = data.numeric('x1');
+    const tp = data.numeric('treat_post');
+    const ones = new Float64Array(n).fill(1);
+    const X = new Float64Array(n * 3);
+    [ones, x1, tp].forEach((c, j) => X.set(c, j * n));
+    const y = data.numeric('y');
+    const qr = leastSquares(X, n, 3, y);
+    const ne = normalEquationsFit([ones, x1, tp], n, 3, y);
+    expectAllClose(ne.coef, qr.coef, 1e-12, 'coef');
+    expectAllClose(ne.xtxInverse, qr.xtxInverse, 1e-10, 'xtx inverse');
+    expectClose(ne.rss, qr.rss, 1e-12, 'rss');
+    const dup = normalEquationsFit([ones, x1, tp, Float64Array.from(x1, (v) => 2 * v)], n, 4, y);
+    expect(Array.from(dup.dropped)).toEqual([3]);
+    expectAllClose(dup.coef.subarray(0, 3), qr.coef, 1e-12, 'coef with duplicate');
+  });
+  it('100 stacked copies of base_did (108,000 rows, unit ids made distinct) give fixest’s TWFE coefficient', () => {
+    const copies = 100;
+    const n = data.nrow;
+    const rows = Array.from({ length: n * copies }, (_, i) => i % n);
+    const big = data.take(rows);
+    const id = big.numeric('id');
+    const uniqueId = Float64Array.from(id, (v, i) => v + 1000 * Math.floor(i / n));
+    const fit = feols('y ~ x1 + treat_post | id + period', big.withColumns({ id: uniqueId }));
+    const oracle = loadOracle('fixest_twfe_did_cov_cluster').results;
+    expectAllClose(fit.coefficients, oracle.coefficients.map((c: { estimate: number }) => c.estimate), 1e-8, 'coef');
+    expect(fit.nobs).toBe(108_000);
+    expect(fit.vcovInfo.nClusters).toEqual([10_800]);
+  });
+});

@@ -174,5 +174,8 @@ describe('etable(twfe, ols) as fixest 0.12.2 etable()', () => {
     expect(() => etable([])).toThrow(CausalPanelError);
     expect(() => etable([twfe], { format: 'pdf' as 'text' })).toThrow(/unknown format/);
     expect(() => etable([{} as EtableModel])).toThrow(/neither/);
+    // a fit-like object: tidy(), nobs, r2, wr2, vcovInfo.label, fixedEffects, formula (feols's fields)
+    const fitLike = { tidy: () => [...twfe.rows], nobs: 1080, r2: 0.5321324077374369, wr2: 0.36870554640153963, vcovInfo: { label: 'Clustered (id)' }, fixedEffects: [{ name: 'id' }, { name: 'period' }], formula: 'y ~ x1 + treat_post | id + period' };
+    expect(etable([fitLike])).toBe(etable([{ ...twfe, name: undefined }]));
   });
 });

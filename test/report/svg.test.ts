@@ -83,6 +83,14 @@ describe('plots are well-formed SVG with one mark per row', () => {
     expect(labels).toEqual(['Periods relative to treatment', 'Effect (SD)']);
   });
 
+  it('eventStudyPlot: a reference row (estimate 0, no interval) is drawn hollow, not as a point', () => {
+    const rows = [-2, -1, 0, 1].map((e) => (e === -1 ? { e, estimate: 0, confLow: NaN, confHigh: NaN } : { e, ...row(`e${e}`, 0.1 * e, 0.1) }));
+    const doc = parseXml(eventStudyPlot(rows));
+    expect(byClass(doc, 'point')).toHaveLength(3);
+    expect(byClass(doc, 'ref-point')).toHaveLength(1);
+    expect(byClass(parseXml(eventStudyPlot(rows, { ref: null })), 'ref-point')).toHaveLength(0);
+  });
+
   it('attgtPlot: one panel per group, one point per (g, t)', () => {
     const rows = [2019, 2020].flatMap((group) => [2017, 2018, 2019, 2020, 2021].map((time) => ({ group, time, att: time >= group ? 0.6 : 0, confLow: -0.2, confHigh: 0.8 })));
     const doc = parseXml(attgtPlot(rows, { title: 'ATT(g,t)' }));

@@ -118,12 +118,8 @@ function weightedInfluence(
   // Σ_k θ_k wif_k(i) = Σ_k θ_k c_k(i)/Spg − (Σ_k' c_k'(i)) Σ_k θ_k pg_k / Spg²
   const cellCount = cells.length;
   const groupOf = cells.map((c) => cellGroup[c]!);
-  let sumPg = 0;
-  let sumAttPgCells = 0;
-  for (const c of cells) {
-    sumPg += pg[c]!;
-    sumAttPgCells += att[c]! * pg[c]!;
-  }
+  const sumPg = spg;
+  const sumAttPgCells = sAttPg;
   for (let i = 0; i < n; i++) {
     const gi = rowGroup[i]!;
     const wi = rowWeight[i]!;
@@ -209,8 +205,12 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   const group = keep.map((j) => cellsIn.group[j]!);
   const time = keep.map((j) => cellsIn.time[j]!);
   const att = keep.map((j) => cellsIn.att[j]!);
-  const psi = new Float64Array(n * p);
-  keep.forEach((j, c) => psi.set(psiAll.subarray(j * n, (j + 1) * n), c * n));
+  // the cell influence matrix is read-only here: copy only when cells were dropped
+  let psi = psiAll;
+  if (p < cellsIn.att.length) {
+    psi = new Float64Array(n * p);
+    keep.forEach((j, c) => psi.set(psiAll.subarray(j * n, (j + 1) * n), c * n));
+  }
 
   // positions in the sorted union of periods and cohorts (did's t2orig / orig2t), 0 = never treated
   const glistOrig = type === 'group' || options.naRm ? [...new Set(group)].sort((a, b) => a - b) : Array.from(cellsIn.groups);

@@ -62,6 +62,85 @@ export function normalizeWeights(weights: ArrayLike<number> | undefined, n: numb
   return out;
 }
 
+/**
+ * Logit MLE by Newton–Raphson on the normal equations, for the small-k propensity models of the
+ * 2×2 blocks: start at glm.fit's μ₀ = (w·y + ½)/(w + 1), step b ← b + (XᵀWX)⁻¹Xᵀw(y − μ) with
+ * W = w·μ(1 − μ), stop when the largest step is below 1e-10·(1 + |b|) (or the deviance stops
+ * changing at 1e-15 relative). Converges to the MLE that DRDID's `fastglm` and R's `glm.fit`
+ * approximate, at a fraction of the cost of a QR-based IRLS on 10⁵ rows (one pass per iteration).
+ * Returns `converged: false` (the caller falls back to `irls`) on non-finite values.
+ *
+ * @example
+ * const X = Float64Array.of(1, 1, 1, 1, 0, 1, 2, 3);
+ * newtonLogit(X, 4, 2, Float64Array.of(0, 1, 0, 1), Float64Array.of(1, 1, 1, 1)).converged; // true
+ */
+export const newtonLogit: LogitFitter = (X, n, k, y, weights) => {
+  const beta = new Float64Array(k);
+  const eta = new Float64Array(n);
+  // glm.fit's starting values: η₀ = logit(μ₀), then one weighted LS step gives b₀
+  for (let i = 0; i < n; i++) {
+    const mu = (weights[i]! * y[i]! + 0.5) / (weights[i]! + 1);
+    eta[i] = Math.log(mu / (1 - mu));
+  }
+  const H = new Float64Array(k * k);
+  const g = new Float64Array(k);
+  let first = true;
+  let devOld = Infinity;
+  for (let iter = 1; iter <= 100; iter++) {
+    H.fill(0);
+    g.fill(0);
+    let dev = 0;
+    for (let i = 0; i < n; i++) {
+      const e = eta[i]!;
+      const mu = 1 / (1 + Math.exp(-e));
+      const wi = weights[i]!;
+      const v = mu * (1 - mu);
+      const ww = wi * v;
+      // first pass: working response of the start (IRLS step); then plain Newton score
+      const r = first ? wi * v * (e + (y[i]! - mu) / v) : wi * (y[i]! - mu);
+      if (wi > 0) dev -= 2 * wi * (y[i]! === 1 ? Math.log(mu) : y[i]! === 0 ? Math.log(1 - mu) : y[i]! * Math.log(mu) + (1 - y[i]!) * Math.log(1 - mu));
+      for (let a = 0; a < k; a++) {
+        const xa = X[i + a * n]!;
+        g[a] += xa * r;
+        const wx = ww * xa;
+        for (let b = a; b < k; b++) H[a + b * k] += wx * X[i + b * n]!;
+      }
+    }
+    for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) H[b + a * k] = H[a + b * k]!;
+    let Hinv: Float64Array;
+    try {
+      Hinv = invertSymmetric(H, k, 'newtonLogit');
+    } catch {
+      return { fitted: new Float64Array(n), converged: false, iterations: iter };
+    }
+    let maxStep = 0;
+    let maxBeta = 0;
+    for (let a = 0; a < k; a++) {
+      let s = 0;
+      for (let b = 0; b < k; b++) s += Hinv[a + b * k]! * g[b]!;
+      const next = first ? s : beta[a]! + s;
+      maxStep = Math.max(maxStep, Math.abs(next - beta[a]!));
+      beta[a] = next;
+      maxBeta = Math.max(maxBeta, Math.abs(next));
+    }
+    if (!Number.isFinite(maxStep)) return { fitted: new Float64Array(n), converged: false, iterations: iter };
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let a = 0; a < k; a++) s += X[i + a * n]! * beta[a]!;
+      eta[i] = s;
+    }
+    const devConverged = Math.abs(dev - devOld) <= 1e-15 * (Math.abs(dev) + 0.1);
+    if (!first && (maxStep <= 1e-10 * (1 + maxBeta) || devConverged)) {
+      const fitted = new Float64Array(n);
+      for (let i = 0; i < n; i++) fitted[i] = 1 / (1 + Math.exp(-eta[i]!));
+      return { fitted, converged: true, iterations: iter };
+    }
+    devOld = dev;
+    first = false;
+  }
+  return { fitted: new Float64Array(n), converged: false, iterations: 100 };
+};
+
 function isInterceptOnly(X: Float64Array, n: number, k: number): boolean {
   if (k !== 1) return false;
   for (let i = 0; i < n; i++) if (X[i] !== 1) return false;
@@ -258,99 +337,136 @@ export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
   const { deltaY, D, X, k, method } = input;
   const n = D.length;
   checkGroups(D, fn);
-  const w = normalizeWeights(input.weights, n);
-  const ctrlW = new Float64Array(n);
-  for (let i = 0; i < n; i++) ctrlW[i] = w[i]! * (1 - D[i]!);
+  // Fused passes over the rows (no n-length temporaries besides ψ): the 2×2 runs once per
+  // ATT(g,t) cell on up to millions of units.
+  const w = input.weights ? normalizeWeights(input.weights, n) : undefined;
+  const needOls = method !== 'ipw';
+  const needPs = method !== 'reg';
 
-  if (method === 'reg') {
-    const { beta, xpxInv } = wls(X, n, k, deltaY, ctrlW);
-    const out = predict(X, n, k, beta);
-    const wD = new Float64Array(n);
-    for (let i = 0; i < n; i++) wD[i] = w[i]! * D[i]!;
-    const mwD = mean(wD);
-    let s1 = 0;
-    let s2 = 0;
+  // pass A: outcome regression of ΔY on X among controls, (XᵀWX/n)⁻¹ in DRDID's scaling
+  const beta = new Float64Array(k);
+  let xpxInv: Float64Array = new Float64Array(0);
+  if (needOls) {
+    const xpx = new Float64Array(k * k);
+    const xty = new Float64Array(k);
     for (let i = 0; i < n; i++) {
-      s1 += wD[i]! * deltaY[i]!;
-      s2 += wD[i]! * out[i]!;
+      if (D[i] === 1) continue;
+      const wi = w ? w[i]! : 1;
+      if (wi === 0) continue;
+      for (let a = 0; a < k; a++) {
+        const xa = wi * X[i + a * n]!;
+        xty[a] += xa * deltaY[i]!;
+        for (let b = a; b < k; b++) xpx[a + b * k] += xa * X[i + b * n]!;
+      }
     }
-    const etaTreat = s1 / n / mwD;
-    const etaCont = s2 / n / mwD;
-    const a1 = kmul(xpxInv, k, colMeansWeighted(X, n, k, wD));
-    const xa1 = rowDot(X, n, k, a1);
-    const influence = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const infTreat = (wD[i]! * deltaY[i]! - wD[i]! * etaTreat) / mwD;
-      const lin = ctrlW[i]! * (deltaY[i]! - out[i]!) * xa1[i]!;
-      const infCont = (wD[i]! * out[i]! - wD[i]! * etaCont + lin) / mwD;
-      influence[i] = infTreat - infCont;
+    for (let a = 0; a < k; a++) {
+      xty[a] = xty[a]! / n;
+      for (let b = a; b < k; b++) {
+        const v = xpx[a + b * k]! / n;
+        xpx[a + b * k] = v;
+        xpx[b + a * k] = v;
+      }
     }
-    return { att: etaTreat - etaCont, influence };
+    checkConditioning(xpx, k);
+    xpxInv = invertSymmetric(xpx, k, FN);
+    beta.set(kmul(xpxInv, k, xty));
   }
+  const pf = needPs ? input.propensity ?? fitPropensity(X, n, k, D, w ?? new Float64Array(n).fill(1), input.fitter) : undefined;
+  const ps = pf ? pf.ps : undefined;
 
-  const pf = input.propensity ?? fitPropensity(X, n, k, D, w, input.fitter);
-  const ps = pf.ps;
-  const wTreat = new Float64Array(n);
-  const wCont = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const trim = D[i] === 1 ? 1 : ps[i]! < 0.995 ? 1 : 0;
-    wTreat[i] = trim * w[i]! * D[i]!;
-    wCont[i] = (trim * w[i]! * ps[i]! * (1 - D[i]!)) / (1 - ps[i]!);
-  }
-  const mwT = mean(wTreat);
-  const mwC = mean(wCont);
-
-  if (method === 'ipw') {
-    let sT = 0;
-    let sC = 0;
-    for (let i = 0; i < n; i++) {
-      sT += wTreat[i]! * deltaY[i]!;
-      sC += wCont[i]! * deltaY[i]!;
-    }
-    const etaTreat = sT / n / mwT;
-    const etaCont = sC / n / mwC;
-    const m2v = new Float64Array(n);
-    for (let i = 0; i < n; i++) m2v[i] = wCont[i]! * (deltaY[i]! - etaCont);
-    const b2 = kmul(pf.hessian, k, colMeansWeighted(X, n, k, m2v));
-    const xb2 = rowDot(X, n, k, b2);
-    const influence = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const infTreat = (wTreat[i]! * deltaY[i]! - wTreat[i]! * etaTreat) / mwT;
-      const score = w[i]! * (D[i]! - ps[i]!);
-      const infCont = (wCont[i]! * deltaY[i]! - wCont[i]! * etaCont + score * xb2[i]!) / mwC;
-      influence[i] = infTreat - infCont;
-    }
-    return { att: etaTreat - etaCont, influence };
-  }
-
-  // doubly robust (locally efficient, "traditional" drdid_panel)
-  const { beta, xpxInv } = wls(X, n, k, deltaY, ctrlW);
-  const out = predict(X, n, k, beta);
-  let sT = 0;
+  // pass B: the means and moment vectors
+  let sT = 0; // Σ wT·(ΔY or residual)
   let sC = 0;
-  const resid = new Float64Array(n);
+  let swT = 0;
+  let swC = 0;
+  const M1 = new Float64Array(k); // Σ wT x
+  const M3 = new Float64Array(k); // Σ wC x
+  const A = new Float64Array(k); // Σ wC·(ΔY or residual)·x
   for (let i = 0; i < n; i++) {
-    resid[i] = deltaY[i]! - out[i]!;
-    sT += wTreat[i]! * resid[i]!;
-    sC += wCont[i]! * resid[i]!;
+    const wi = w ? w[i]! : 1;
+    const di = D[i]!;
+    let fit = 0;
+    if (needOls) for (let a = 0; a < k; a++) fit += X[i + a * n]! * beta[a]!;
+    let wT: number;
+    let wC: number;
+    let v: number;
+    if (method === 'reg') {
+      wT = wi * di;
+      wC = wT;
+      sT += wT * deltaY[i]!;
+      sC += wT * fit;
+      v = 0;
+    } else {
+      const p = ps![i]!;
+      const trim = di === 1 || p < 0.995 ? 1 : 0;
+      wT = trim * wi * di;
+      wC = (trim * wi * p * (1 - di)) / (1 - p);
+      v = method === 'dr' ? deltaY[i]! - fit : deltaY[i]!;
+      sT += wT * v;
+      sC += wC * v;
+    }
+    swT += wT;
+    swC += wC;
+    for (let a = 0; a < k; a++) {
+      const x = X[i + a * n]!;
+      M1[a] += wT * x;
+      M3[a] += wC * x;
+      A[a] += wC * v * x;
+    }
   }
+  const mwT = swT / n;
+  const mwC = swC / n;
   const etaTreat = sT / n / mwT;
   const etaCont = sC / n / mwC;
-  const a1 = kmul(xpxInv, k, colMeansWeighted(X, n, k, wTreat));
-  const a3 = kmul(xpxInv, k, colMeansWeighted(X, n, k, wCont));
-  const m2v = new Float64Array(n);
-  for (let i = 0; i < n; i++) m2v[i] = wCont[i]! * (resid[i]! - etaCont);
-  const b2 = kmul(pf.hessian, k, colMeansWeighted(X, n, k, m2v));
-  const xa1 = rowDot(X, n, k, a1);
-  const xa3 = rowDot(X, n, k, a3);
-  const xb2 = rowDot(X, n, k, b2);
+  for (let a = 0; a < k; a++) {
+    M1[a] = M1[a]! / n;
+    M3[a] = M3[a]! / n;
+    A[a] = A[a]! / n - etaCont * M3[a]!; // colMeans(wC·(v − η_C)·x)
+  }
+  // x_iᵀ a for the correction vectors
+  const a1 = needOls ? kmul(xpxInv, k, M1) : M1;
+  const a3 = needOls && method === 'dr' ? kmul(xpxInv, k, M3) : M3;
+  const b2 = pf ? kmul(pf.hessian, k, A) : A;
+
+  // pass C: influence function
   const influence = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const olsRes = ctrlW[i]! * resid[i]!;
-    const infTreat = (wTreat[i]! * resid[i]! - wTreat[i]! * etaTreat - olsRes * xa1[i]!) / mwT;
-    const score = w[i]! * (D[i]! - ps[i]!);
-    const infCont = (wCont[i]! * resid[i]! - wCont[i]! * etaCont + score * xb2[i]! - olsRes * xa3[i]!) / mwC;
-    influence[i] = infTreat - infCont;
+    const wi = w ? w[i]! : 1;
+    const di = D[i]!;
+    let fit = 0;
+    let xa1 = 0;
+    let xa3 = 0;
+    let xb2 = 0;
+    for (let a = 0; a < k; a++) {
+      const x = X[i + a * n]!;
+      if (needOls) fit += x * beta[a]!;
+      xa1 += x * a1[a]!;
+      xa3 += x * a3[a]!;
+      xb2 += x * b2[a]!;
+    }
+    const olsRes = needOls ? wi * (1 - di) * (deltaY[i]! - fit) : 0;
+    if (method === 'reg') {
+      const wD = wi * di;
+      const infTreat = (wD * deltaY[i]! - wD * etaTreat) / mwT;
+      const infCont = (wD * fit - wD * etaCont + olsRes * xa1) / mwT;
+      influence[i] = infTreat - infCont;
+      continue;
+    }
+    const p = ps![i]!;
+    const trim = di === 1 || p < 0.995 ? 1 : 0;
+    const wT = trim * wi * di;
+    const wC = (trim * wi * p * (1 - di)) / (1 - p);
+    const v = method === 'dr' ? deltaY[i]! - fit : deltaY[i]!;
+    const score = wi * (di - p);
+    if (method === 'ipw') {
+      const infTreat = (wT * v - wT * etaTreat) / mwT;
+      const infCont = (wC * v - wC * etaCont + score * xb2) / mwC;
+      influence[i] = infTreat - infCont;
+    } else {
+      const infTreat = (wT * v - wT * etaTreat - olsRes * xa1) / mwT;
+      const infCont = (wC * v - wC * etaCont + score * xb2 - olsRes * xa3) / mwC;
+      influence[i] = infTreat - infCont;
+    }
   }
   return { att: etaTreat - etaCont, influence };
 }

@@ -154,7 +154,7 @@ export type PropensityModel = GlmFit;
  * Propensity scores as MatchIt's `distance2glm`: `glm(formula, family = binomial(link))`, then
  * fitted probabilities (recomputed from X·β in column order, see the file header).
  *
- * @throws {CausalPanelError} `perfect_separation` naming the term that separates the groups,
+ * @throws {CausalPanelError} `perfect_separation` naming the covariate that separates the groups,
  *   plus the glm's own errors (`missing_column`, `non_numeric`, …)
  * @example
  * propensityScore('treat ~ age + educ', frame, 'logit').distance; // Float64Array of P(treat = 1 | x)
@@ -165,36 +165,29 @@ export function propensityScore(
   link: 'logit' | 'probit',
   fn = 'matchit',
 ): { distance: Float64Array; model: GlmFit; notes: Note[] } {
-  const model = glm(formula, frame, { family: 'binomial', link });
+  let model: GlmFit;
+  try {
+    model = glm(formula, frame, { family: 'binomial', link });
+  } catch (error) {
+    // Re-label glm's separation error for the caller (the MLE of the score does not exist).
+    if (error instanceof CausalPanelError && error.code === 'perfect_separation') {
+      const variable = error.details.column;
+      throw new CausalPanelError(
+        'perfect_separation',
+        `${fn}: perfect separation in the propensity-score model${variable ? `: "${variable}" splits treated from control units` : ''} (fitted probabilities 0 or 1), so the score cannot be estimated`,
+        { ...error.details, fn },
+      );
+    }
+    throw error;
+  }
   const design = buildDesign(parseFormula(formula, fn), frame, { fn });
   const coef = model.coef();
   const beta = design.terms.map((term) => coef[term] ?? NaN);
   const distance = new Float64Array(frame.nrow).fill(NaN);
   const fitted = predictProbabilities(design.X, design.n, design.k, beta, link);
   for (let a = 0; a < design.rows.length; a++) distance[design.rows[a]!] = fitted[a]!;
+  // Quasi-separation (probabilities at 0/1 without one separating variable): R warns, MatchIt
+  // goes on; the glm note is kept on the result.
   const notes: Note[] = [...model.notes];
-  if (model.separation || notes.some((note) => note.code === 'fitted_probabilities_extreme')) {
-    // Name the term that does the separating: the largest standardized coefficient.
-    let worst = '';
-    let worstSize = -1;
-    design.terms.forEach((term, j) => {
-      if (term === '(Intercept)' || Number.isNaN(beta[j]!)) return;
-      let mean = 0;
-      for (let i = 0; i < design.n; i++) mean += design.X[j * design.n + i]!;
-      mean /= design.n;
-      let ss = 0;
-      for (let i = 0; i < design.n; i++) ss += (design.X[j * design.n + i]! - mean) ** 2;
-      const size = Math.abs(beta[j]!) * Math.sqrt(ss / design.n);
-      if (size > worstSize) {
-        worstSize = size;
-        worst = term;
-      }
-    });
-    throw new CausalPanelError(
-      'perfect_separation',
-      `${fn}: perfect separation in the propensity-score model: "${worst}" predicts treatment perfectly (fitted probabilities 0 or 1), so matching on the score is not possible`,
-      { fn, column: worst },
-    );
-  }
   return { distance, model, notes };
 }

@@ -17,7 +17,10 @@ import type { Frame } from '../../data/frame.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { factor } from '../../data/factor.js';
 import { feols, type OlsFit } from '../../models/feols.js';
-import { modelMatrix, type Design } from '../../models/formula/design.js';
+import { modelMatrix, type ModelMatrix } from '../../models/formula/design.js';
+import { glm } from '../../models/glm.js';
+import { createRng } from '../../numerics/random.js';
+import type { FixedEffectCodes } from '../../numerics/demean.js';
 import type { Estimate } from '../../report/estimate.js';
 import { formatPValues, formatReal } from '../../report/format.js';
 import { textTable } from '../../report/textTable.js';
@@ -29,7 +32,6 @@ import {
   drawEffects,
   summarizeMediation,
   type EffectDraws,
-  type KernelRng,
   type MediationEstimate,
   type MediationTriple,
   type MediatorKernelModel,
@@ -88,72 +90,64 @@ export interface MediationDraws {
 const FN = 'mediate';
 
 // ---------------------------------------------------------------------------------------------
-// Random stream. TODO(lead): switch to numerics/random.ts `createRng` when it lands.
-// ---------------------------------------------------------------------------------------------
-
-/** A small deterministic stream (mulberry32 uniforms; polar Box–Muller normals). */
-function seededRng(seed: number): KernelRng {
-  let state = seed >>> 0;
-  let spare = NaN;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    // 53-bit resolution from two draws would be overkill here; 32 bits + ½ keeps (0, 1) open.
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return {
-    uniform,
-    normal(): number {
-      if (!Number.isNaN(spare)) {
-        const v = spare;
-        spare = NaN;
-        return v;
-      }
-      let u: number;
-      let v: number;
-      let s: number;
-      do {
-        u = 2 * uniform() - 1;
-        v = 2 * uniform() - 1;
-        s = u * u + v * v;
-      } while (s >= 1 || s === 0);
-      const f = Math.sqrt((-2 * Math.log(s)) / s);
-      spare = v * f;
-      return u * f;
-    },
-    int(n: number): number {
-      return Math.floor(uniform() * n);
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // From fitted models to kernel models.
 // ---------------------------------------------------------------------------------------------
 
-/** What mediate needs of a fitted model (OlsFit; GlmFit has the same members). */
+/** What mediate needs of a fitted model (from an OlsFit or a GlmFit). */
 interface FittedModel {
   terms: readonly string[];
   coefficients: Float64Array;
-  vcovMatrix: Float64Array;
   rows: Int32Array;
-  design: Design;
   nobs: number;
   notes: readonly Note[];
   r2: number;
+  /** Model matrix on new data (all design terms; R's `model.matrix(terms(fit), newdata)`). */
+  matrix(frame: Frame): ModelMatrix;
+  /** Response on the estimation rows. */
+  y: Float64Array;
 }
 
-function fitModel(formula: string, frame: Frame, family: FamilySpec, cluster: string | null, role: string): { fit: FittedModel; vcov: Float64Array; sigma: number; absorbedDof: number; ols: OlsFit | null } {
+interface FitBundle {
+  fit: FittedModel;
+  vcov: Float64Array;
+  sigma: number;
+  absorbedDof: number;
+  ols: OlsFit | null;
+}
+
+function fitModel(formula: string, frame: Frame, family: FamilySpec, cluster: string | null): FitBundle {
   if (family.family === 'gaussian') {
     const fit = feols(formula, frame, { vcov: 'iid' });
     const vcov = cluster === null ? fit.vcovMatrix : fit.withVcov({ CRV1: cluster }).vcovMatrix;
-    return { fit, vcov, sigma: fit.sigma, absorbedDof: fit.nparams - fit.k, ols: fit };
+    const view: FittedModel = {
+      terms: fit.terms,
+      coefficients: fit.coefficients,
+      rows: fit.rows,
+      nobs: fit.nobs,
+      notes: fit.notes,
+      r2: fit.r2,
+      matrix: (f) => modelMatrix(fit.design.info, f, { fn: FN }),
+      y: fit.design.y,
+    };
+    return { fit: view, vcov, sigma: fit.sigma, absorbedDof: fit.nparams - fit.k, ols: fit };
   }
-  throw new CausalPanelError('invalid_option', `${FN}: binomial ${role} models need glm, which is not available yet (got ${family.link})`, {
-    fn: FN,
-    option: `${role}Family`,
-  });
+  const fit = glm(formula, frame, { family: 'binomial', link: family.link as 'logit' | 'probit', vcov: 'iid' });
+  const vcov = cluster === null ? fit.vcovMatrix : fit.withVcov({ CRV1: cluster }).vcovMatrix;
+  // y = (y − μ) + μ, rounded back to the 0/1 it was.
+  const residuals = fit.residuals();
+  const fitted = fit.fitted();
+  const y = Float64Array.from(residuals, (r, i) => Math.round(r + fitted[i]!));
+  const view: FittedModel = {
+    terms: fit.terms,
+    coefficients: fit.coefficients,
+    rows: fit.rows,
+    nobs: fit.nobs,
+    notes: fit.notes,
+    r2: fit.r2,
+    matrix: (f) => fit.modelMatrix(f),
+    y,
+  };
+  return { fit: view, vcov, sigma: NaN, absorbedDof: 0, ols: null };
 }
 
 /** Columns of a model matrix (all design terms) restricted to the fit's kept terms, in fit order. */
@@ -167,6 +161,12 @@ function keptColumns(X: Float64Array, n: number, allTerms: readonly string[], ke
   return out;
 }
 
+/** The fitting design (kept columns) on the estimation rows. */
+function designOf(fit: FittedModel, frame: Frame, role: string): Float64Array {
+  const mm = fit.matrix(frame);
+  return keptColumns(mm.X, frame.nrow, mm.terms, fit.terms, role);
+}
+
 function constantColumn(n: number, value: number): Float64Array {
   return new Float64Array(n).fill(value);
 }
@@ -175,7 +175,7 @@ function predictionMatrix(fit: FittedModel, frame: Frame, set: Record<string, nu
   const n = frame.nrow;
   const columns: Record<string, Float64Array> = Object.create(null);
   for (const name of Object.keys(set)) columns[name] = constantColumn(n, set[name]!);
-  const mm = modelMatrix(fit.design.info, frame.withColumns(columns), { fn: FN });
+  const mm = fit.matrix(frame.withColumns(columns));
   if (mm.rows.length !== n) {
     throw new CausalPanelError('non_finite', `${FN}: the ${role} model cannot be evaluated on ${n - mm.rows.length} rows after setting ${Object.keys(set).join(', ')}`, { fn: FN });
   }
@@ -193,6 +193,11 @@ function fixedEffectOffset(ols: OlsFit | null, X: Float64Array, n: number, k: nu
     offset[i] = fitted[i]! - xb;
   }
   return offset;
+}
+
+function fixedEffectCodes(ols: OlsFit | null): FixedEffectCodes[] | null {
+  if (ols === null || ols.fixedEffects.length === 0) return null;
+  return ols.design.fixedEffects.map((fe) => ({ codes: fe.codes, nLevels: fe.nLevels }));
 }
 
 function differs(a: Float64Array, b: Float64Array): boolean {
@@ -228,8 +233,8 @@ function prepare(input: Frame, params: MediateParams): Prepared {
   if (frame.nrow < input.nrow) {
     notes.push({ code: 'rows_dropped_missing', count: input.nrow - frame.nrow, byColumn: { [params.cluster!]: input.nrow - frame.nrow } });
   }
-  let med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster, 'mediator');
-  let out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster, 'outcome');
+  let med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster);
+  let out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster);
   // Both models must use the same rows (mediation stops otherwise; we refit on the common rows,
   // which is its `dropobs = TRUE`).
   const sameRows = med.fit.rows.length === out.fit.rows.length && med.fit.rows.every((r, i) => r === out.fit.rows[i]);
@@ -239,8 +244,8 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     const dropped = frame.nrow - common.length;
     frame = frame.take(common);
     notes.push({ code: 'info', message: `${dropped} rows not used by both models were dropped (mediation's dropobs = TRUE)` });
-    med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster, 'mediator');
-    out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster, 'outcome');
+    med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster);
+    out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster);
   } else if (med.fit.rows.length < frame.nrow) {
     const used = frame.take(med.fit.rows);
     notes.push(...med.fit.notes.filter((note) => note.code === 'rows_dropped_missing'));
@@ -249,8 +254,8 @@ function prepare(input: Frame, params: MediateParams): Prepared {
   if (med.fit.rows.length !== frame.nrow || out.fit.rows.length !== frame.nrow) {
     // Refit dropped further rows (e.g. singletons): align once more on the used rows.
     frame = frame.take(med.fit.rows);
-    med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster, 'mediator');
-    out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster, 'outcome');
+    med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster);
+    out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster);
   }
   const n = frame.nrow;
   for (const fit of [med.fit, out.fit]) for (const note of fit.notes) if (note.code === 'collinear_dropped') notes.push(note);
@@ -258,7 +263,7 @@ function prepare(input: Frame, params: MediateParams): Prepared {
   // Mediator model.
   const { treat, mediator: mName, treatValue, controlValue } = params;
   const km = med.fit.terms.length;
-  const Xm = keptColumns(med.fit.design.X, n, med.fit.design.terms, med.fit.terms, 'mediator');
+  const Xm = designOf(med.fit, frame, 'mediator');
   const XmTreat = predictionMatrix(med.fit, frame, { [treat]: treatValue }, 'mediator');
   const XmControl = predictionMatrix(med.fit, frame, { [treat]: controlValue }, 'mediator');
   if (!differs(XmTreat, XmControl)) {
@@ -271,7 +276,7 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     n,
     k: km,
     X: Xm,
-    y: med.fit.design.y,
+    y: med.fit.y,
     XTreat: prepareMatrix(XmTreat, n, km),
     XControl: prepareMatrix(XmControl, n, km),
     coef: medCoef,
@@ -279,11 +284,12 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     sigma: med.sigma,
     absorbedDof: med.absorbedDof,
     offset: fixedEffectOffset(med.ols, Xm, n, km, medCoef),
+    fixedEffects: fixedEffectCodes(med.ols),
   };
 
   // Outcome model: η(t, m) = A_t β + (B_t β)·m; checked affine in m for a continuous mediator.
   const ky = out.fit.terms.length;
-  const Xy = keptColumns(out.fit.design.X, n, out.fit.design.terms, out.fit.terms, 'outcome');
+  const Xy = designOf(out.fit, frame, 'outcome');
   const base: Float64Array[] = [];
   const slope: Float64Array[] = [];
   for (const t of [controlValue, treatValue]) {
@@ -314,13 +320,14 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     n,
     k: ky,
     X: Xy,
-    y: out.fit.design.y,
+    y: out.fit.y,
     base: [prepareMatrix(base[0]!, n, ky), prepareMatrix(base[1]!, n, ky)],
     slope: [prepareMatrix(slope[0]!, n, ky), prepareMatrix(slope[1]!, n, ky)],
     coef: outCoef,
     vcov: out.vcov,
     absorbedDof: out.absorbedDof,
     offset: fixedEffectOffset(out.ols, Xy, n, ky, outCoef),
+    fixedEffects: fixedEffectCodes(out.ols),
   };
   let clusterCodes: Int32Array | null = null;
   let nClusters = 0;
@@ -580,7 +587,7 @@ export function mediate(options: MediateOptions): MediationResult {
   const frame = toFrame(options.data, FN);
   const params = validateMediate(options, frame);
   const prepared = prepare(frame, params);
-  const rng = seededRng(params.seed);
+  const rng = createRng(params.seed);
   let draws: EffectDraws;
   let point: { d1: number; d0: number; z1: number; z0: number } | null = null;
   if (params.boot) {

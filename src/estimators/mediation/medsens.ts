@@ -96,7 +96,12 @@ export interface MedsensResult {
   toJSON(): object;
 }
 
-/** R's seq(-1 + by, 1 - by, by): from + i·by, with R's 1e-10 fuzz on the count. */
+/**
+ * medsens's ρ grid, R's `seq(-1 + by, 1 - by, by)`: from + i·by, with R's 1e-10 fuzz on the count.
+ *
+ * @example
+ * rhoGrid(0.5); // [-0.5, 0, 0.5]
+ */
 export function rhoGrid(rhoBy: number): number[] {
   const from = -1 + rhoBy;
   const to = 1 - rhoBy;

@@ -26,7 +26,8 @@
  * Dimension symbols: n = rows used, k = coefficients, g = clusters, s = simulations.
  * Matrices are column-major Float64Arrays (`X[i + j * n]`).
  */
-import { CausalPanelError } from '../../errors.js';
+import { multivariateNormalDraws, type Rng } from '../../numerics/random.js';
+import { demean, type FixedEffectCodes } from '../../numerics/demean.js';
 import { normalCdf, normalQuantile } from '../../numerics/distributions.js';
 
 /** Link of a mediator or outcome model. */
@@ -34,12 +35,8 @@ export type LinkName = 'identity' | 'logit' | 'probit';
 /** Family of a mediator or outcome model. */
 export type FamilyName = 'gaussian' | 'binomial';
 
-/** The deterministic random source the kernel needs (the contract of `createRng`). */
-export interface KernelRng {
-  uniform(): number;
-  normal(): number;
-  int(n: number): number;
-}
+/** The deterministic random source the kernel needs (`createRng` of numerics/random.ts). */
+export type KernelRng = Rng;
 
 /** The mediator model as the kernel sees it. */
 export interface MediatorKernelModel {
@@ -63,6 +60,8 @@ export interface MediatorKernelModel {
   absorbedDof: number;
   /** Per-row contribution held fixed in every draw (absorbed fixed effects); null when none. */
   offset: Float64Array | null;
+  /** Absorbed fixed effects (re-swept on each bootstrap resample); null when none. */
+  fixedEffects: FixedEffectCodes[] | null;
 }
 
 /** The outcome model as the kernel sees it. */
@@ -81,6 +80,7 @@ export interface OutcomeKernelModel {
   vcov: Float64Array;
   absorbedDof: number;
   offset: Float64Array | null;
+  fixedEffects: FixedEffectCodes[] | null;
 }
 
 /** The four simulated quantities, one entry per draw. */
@@ -91,7 +91,13 @@ export interface EffectDraws {
   z0: Float64Array;
 }
 
-/** Inverse link g⁻¹(η). */
+/**
+ * Inverse link g⁻¹(η): identity, logistic, or Φ (probit).
+ *
+ * @example
+ * inverseLink('logit', 0);  // 0.5
+ * inverseLink('probit', 1.959963984540054); // 0.975
+ */
 export function inverseLink(link: LinkName, eta: number): number {
   if (link === 'identity') return eta;
   if (link === 'logit') {
@@ -154,7 +160,12 @@ export interface PreparedMatrix {
   constantValues: Float64Array;
 }
 
-/** Classifies the columns of an n×k matrix for {@link PreparedMatrix} products. */
+/**
+ * Classifies the columns of an n×k matrix for {@link PreparedMatrix} products.
+ *
+ * @example
+ * prepareMatrix(Float64Array.of(1, 1, 0, 2), 2, 2); // constant: [0] (value 1), varying: [1]
+ */
 export function prepareMatrix(data: Float64Array, n: number, k: number): PreparedMatrix {
   const varying: number[] = [];
   const constant: number[] = [];
@@ -232,7 +243,12 @@ export interface LinearMoments {
   wsum: number;
 }
 
-/** Buffers for {@link drawEffects} on n rows. */
+/**
+ * Buffers for {@link drawEffects} on n rows (noise on, no linear moments; see {@link prepareScratch}).
+ *
+ * @example
+ * const scratch = createScratch(899);
+ */
 export function createScratch(n: number): DrawScratch {
   return {
     muTreat: new Float64Array(n),
@@ -362,7 +378,12 @@ function sameData(a: PreparedMatrix, b: PreparedMatrix): boolean {
   return true;
 }
 
-/** False when the mediator noise cancels in every contrast (see {@link DrawScratch.noise}). */
+/**
+ * False when the mediator noise cancels in every contrast (see {@link DrawScratch.noise}).
+ *
+ * @example
+ * needsMediatorNoise(linearMediator, linearOutcomeWithoutInteraction); // false
+ */
 export function needsMediatorNoise(mediator: MediatorKernelModel, outcome: OutcomeKernelModel): boolean {
   if (mediator.family !== 'gaussian') return true;
   if (outcome.link !== 'identity') return true;
@@ -453,53 +474,6 @@ function allocDraws(sims: number): EffectDraws {
 }
 
 /**
- * Lower Cholesky factor of a symmetric positive semi-definite k×k matrix; a zero pivot gives a
- * zero column (a coefficient with no variance is drawn at its mean), as MASS::mvrnorm tolerates.
- */
-function psdCholesky(A: Float64Array, k: number): Float64Array {
-  const L = new Float64Array(k * k);
-  let maxDiagonal = 0;
-  for (let j = 0; j < k; j++) maxDiagonal = Math.max(maxDiagonal, Math.abs(A[j + j * k]!));
-  const tol = 1e-12 * maxDiagonal;
-  for (let j = 0; j < k; j++) {
-    let d = A[j + j * k]!;
-    for (let p = 0; p < j; p++) d -= L[j + p * k]! ** 2;
-    if (d < -1e-8 * maxDiagonal || !Number.isFinite(d)) {
-      throw new CausalPanelError('singular_design', `mediate: coefficient covariance matrix is not positive semi-definite (pivot ${j}: ${d})`, {
-        fn: 'mediate',
-        value: d,
-      });
-    }
-    if (d <= tol) continue;
-    const root = Math.sqrt(d);
-    L[j + j * k] = root;
-    for (let i = j + 1; i < k; i++) {
-      let s = A[i + j * k]!;
-      for (let p = 0; p < j; p++) s -= L[i + p * k]! * L[j + p * k]!;
-      L[i + j * k] = s / root;
-    }
-  }
-  return L;
-}
-
-/** s draws from N(mean, cov) as rows of an s×k row-major array: mean + L z with cov = LLᵀ. */
-export function normalCoefficientDraws(rng: KernelRng, mean: Float64Array, cov: Float64Array, sims: number): Float64Array {
-  const k = mean.length;
-  const L = psdCholesky(cov, k);
-  const out = new Float64Array(sims * k);
-  const z = new Float64Array(k);
-  for (let s = 0; s < sims; s++) {
-    for (let j = 0; j < k; j++) z[j] = rng.normal();
-    for (let i = 0; i < k; i++) {
-      let v = mean[i]!;
-      for (let j = 0; j <= i; j++) v += L[i + j * k]! * z[j]!;
-      out[s * k + i] = v;
-    }
-  }
-  return out;
-}
-
-/**
  * Quasi-Bayesian Monte Carlo (King, Tomz & Wittenberg 2000; mediation's `boot = FALSE`):
  * βₘ ~ N(β̂ₘ, V̂ₘ), βᵧ ~ N(β̂ᵧ, V̂ᵧ), σ fixed at its estimate, then {@link drawEffects} per draw.
  *
@@ -516,13 +490,18 @@ export function quasiBayesDraws(
 ): EffectDraws {
   const km = mediator.k;
   const ky = outcome.k;
-  const betaM = normalCoefficientDraws(rng, mediator.coef, mediator.vcov, sims);
-  const betaY = normalCoefficientDraws(rng, outcome.coef, outcome.vcov, sims);
+  // sims×k column-major draws (MASS::mvrnorm's role; Cholesky instead of eigen: same law).
+  const drawsM = multivariateNormalDraws(mediator.coef, mediator.vcov, km, sims, rng);
+  const drawsY = multivariateNormalDraws(outcome.coef, outcome.vcov, ky, sims, rng);
+  const betaM = new Float64Array(km);
+  const betaY = new Float64Array(ky);
   const draws = allocDraws(sims);
   const scratch = prepareScratch(mediator, outcome, weights);
   const out = new Float64Array(4);
   for (let s = 0; s < sims; s++) {
-    drawEffects(mediator, outcome, betaM.subarray(s * km, (s + 1) * km), mediator.sigma, betaY.subarray(s * ky, (s + 1) * ky), rng, weights, scratch, out);
+    for (let j = 0; j < km; j++) betaM[j] = drawsM[s + j * sims]!;
+    for (let j = 0; j < ky; j++) betaY[j] = drawsY[s + j * sims]!;
+    drawEffects(mediator, outcome, betaM, mediator.sigma, betaY, rng, weights, scratch, out);
     draws.d1[s] = out[0]!;
     draws.d0[s] = out[1]!;
     draws.z1[s] = out[2]!;
@@ -599,7 +578,25 @@ function formNormalEquations(X: Float64Array, n: number, k: number, w: Float64Ar
  */
 function refitLinear(
   X: Float64Array, n: number, k: number, y: Float64Array, w: Float64Array, rowsUsed: number, absorbedDof: number, work: RefitWork,
+  fixedEffects: FixedEffectCodes[] | null = null,
 ): number {
+  if (fixedEffects !== null) {
+    // Within transformation on the resample: demean X and y with the resample weights (levels
+    // not drawn have zero weight and drop out), then least squares on the demeaned columns.
+    const columns: Float64Array[] = [];
+    for (let j = 0; j < k; j++) columns.push(X.subarray(j * n, (j + 1) * n));
+    columns.push(y);
+    const demeaned = demean(columns, fixedEffects, { weights: w }).columns;
+    const Xd = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) Xd.set(demeaned[j]!, j * n);
+    let present = 0;
+    for (const fe of fixedEffects) {
+      const seen = new Uint8Array(fe.nLevels);
+      for (let i = 0; i < n; i++) if (w[i]! > 0) seen[fe.codes[i]!] = 1;
+      for (let l = 0; l < fe.nLevels; l++) present += seen[l]!;
+    }
+    return refitLinear(Xd, n, k, demeaned[k]!, w, rowsUsed, present - (fixedEffects.length - 1), work, null);
+  }
   formNormalEquations(X, n, k, w, y, work);
   if (!choleskySolveInPlace(work, k)) return NaN;
   const { beta, eta } = work;
@@ -790,7 +787,8 @@ export function bootstrapDraws(
   options: BootstrapOptions,
 ): EffectDraws {
   const linear = (m: { family: FamilyName; link: LinkName }): boolean => m.family === 'gaussian' && m.link === 'identity';
-  if (linear(mediator) && linear(outcome)) return bootstrapLinearLinear(mediator, outcome, sims, rng, options);
+  const absorbed = mediator.fixedEffects !== null || outcome.fixedEffects !== null;
+  if (linear(mediator) && linear(outcome) && !absorbed) return bootstrapLinearLinear(mediator, outcome, sims, rng, options);
   const n = mediator.n;
   const { weights, clusterCodes, nClusters } = options;
   const draws = allocDraws(sims);
@@ -822,7 +820,7 @@ export function bootstrapDraws(
     let sigma = NaN;
     let ok = true;
     if (mediator.family === 'gaussian' && mediator.link === 'identity') {
-      sigma = refitLinear(mediator.X, n, mediator.k, mediator.y, w, rowsUsed, mediator.absorbedDof, workM);
+      sigma = refitLinear(mediator.X, n, mediator.k, mediator.y, w, rowsUsed, mediator.absorbedDof, workM, mediator.fixedEffects);
       ok = Number.isFinite(sigma);
     } else {
       ok = refitBinomial(mediator.X, n, mediator.k, mediator.y, w, mediator.link, mediator.coef, workM, irlsW, irlsZ);
@@ -830,7 +828,7 @@ export function bootstrapDraws(
     if (ok) betaM.set(workM.beta);
     if (ok) {
       if (outcome.family === 'gaussian' && outcome.link === 'identity') {
-        ok = Number.isFinite(refitLinear(outcome.X, n, outcome.k, outcome.y, w, rowsUsed, outcome.absorbedDof, workY));
+        ok = Number.isFinite(refitLinear(outcome.X, n, outcome.k, outcome.y, w, rowsUsed, outcome.absorbedDof, workY, outcome.fixedEffects));
       } else {
         ok = refitBinomial(outcome.X, n, outcome.k, outcome.y, w, outcome.link, outcome.coef, workY, irlsW, irlsZ);
       }

@@ -61,7 +61,14 @@ function fail(message: string, option: string, value: unknown): never {
   throw new CausalPanelError('invalid_option', `${FN}: ${message}`, { fn: FN, option, value });
 }
 
-/** Normalises a family option; throws `invalid_option` for anything but gaussian/identity and binomial/logit|probit. */
+/**
+ * Normalises a family option.
+ *
+ * @throws {CausalPanelError} `invalid_option` for anything but gaussian/identity and binomial/logit|probit
+ * @example
+ * normaliseFamily({ family: 'binomial', link: 'probit' }, 'outcomeFamily'); // { family: 'binomial', link: 'probit' }
+ * normaliseFamily(undefined, 'mediatorFamily'); // { family: 'gaussian', link: 'identity' }
+ */
 export function normaliseFamily(value: unknown, option: string): FamilySpec {
   if (value === undefined || value === 'gaussian') return { family: 'gaussian', link: 'identity' };
   if (value === 'binomial') return { family: 'binomial', link: 'logit' };

@@ -14,12 +14,15 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import { factor, formatRNumber, type Factor } from '../../data/factor.js';
 import type { Column, Frame } from '../../data/frame.js';
-import { finishRows, markMissing } from '../../data/missing.js';
-import { deparseName, evaluate, expressionColumns } from './expr.js';
+import { finishRows } from '../../data/missing.js';
+import { deparseName, evaluate } from './expr.js';
+import { fixedEffectCodes, type DesignFixedEffect } from './fixedEffects.js';
 import type { FormulaSpec, FormulaVariable, Level } from './parse.js';
+import { checkFinite, gather, MissingTracker, numericExpression, scanVariable } from './scan.js';
 import { assembleMatrix, columnNames, termContrasts, type DesignInfo, type Resolved, type VariableCoding } from './terms.js';
 
 export type { DesignInfo, VariableCoding } from './terms.js';
+export type { DesignFixedEffect } from './fixedEffects.js';
 
 /** Options for {@link buildDesign}. */
 export interface BuildDesignOptions {
@@ -29,17 +32,6 @@ export interface BuildDesignOptions {
   extraVariables?: readonly string[];
   /** Calling function, named in errors (default `'feols'`). */
   fn?: string;
-}
-
-/** One fixed effect coded over the rows kept. */
-export interface DesignFixedEffect {
-  /** `id`, or `id^period` for a combination. */
-  name: string;
-  /** 0..nLevels-1 per kept row. */
-  codes: Int32Array;
-  nLevels: number;
-  /** Level labels in sorted order (`a_b` for combined effects). */
-  levels: string[];
 }
 
 /** A model ready for fitting. */
@@ -68,177 +60,23 @@ export interface Design {
   extra: Record<string, Column>;
 }
 
-/** What the first pass learned about one variable. */
-interface Scan {
-  /** Numeric variable: its values over all input rows. */
-  numeric?: Float64Array;
-  /** Factor-like variable (factor, text column, i()): the column to code. */
-  column?: Column;
-  /** i(): the `var` values over all input rows. */
-  with?: Float64Array;
-}
-
-/** Collects missing cells: marks rows and counts per column/label, each column once. */
-class MissingTracker {
-  readonly mask: Uint8Array;
-  readonly byColumn: Record<string, number> = Object.create(null);
-  /** Rows marked so far. */
-  marked = 0;
-  private readonly seen = new Set<string>();
-  private readonly checked = new Set<string>();
-  constructor(private readonly nrow: number, private readonly fn: string) {
-    this.mask = new Uint8Array(nrow);
-  }
-
-  /** A column used as it is (factor, fixed effect, cluster): marks its missing cells. */
-  column(name: string, values: Column): void {
-    if (values instanceof Float64Array) return this.numeric(name, values, false);
-    if (this.seen.has(name)) return;
-    this.seen.add(name);
-    const mask = this.mask;
-    let count = 0;
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] === null || values[i] === undefined) {
-        count++;
-        if (mask[i] === 0) {
-          mask[i] = 1;
-          this.marked++;
-        }
-      }
-    }
-    this.record(name, count);
-  }
-
-  /**
-   * A numeric column: marks NaN cells and, with `finite`, throws `non_finite` on ±Infinity —
-   * one pass, since `v - v` is 0 exactly for finite v.
-   */
-  numeric(name: string, values: Float64Array, finite: boolean): void {
-    const mark = !this.seen.has(name);
-    const check = finite && !this.checked.has(name);
-    if (!mark && !check) return;
-    this.seen.add(name);
-    if (check) this.checked.add(name);
-    const mask = this.mask;
-    let count = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v - v !== 0) {
-        if (v !== v) {
-          count++;
-          if (mark && mask[i] === 0) {
-            mask[i] = 1;
-            this.marked++;
-          }
-        } else if (check) {
-          throw new CausalPanelError('non_finite', `${this.fn}: column "${name}" has a non-finite value (row ${i + 1}: ${v})`, { fn: this.fn, column: name, row: i, value: v });
-        }
-      }
-    }
-    if (mark) this.record(name, count);
-  }
-
-  /** Rows where a derived value is NaN/±Inf although its inputs were present (log(0), …). */
-  derived(label: string, values: Float64Array): void {
-    if (this.seen.has(label)) return;
-    this.seen.add(label);
-    let count = 0;
-    let invalid = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v - v !== 0) {
-        invalid++;
-        if (this.mask[i] === 0) {
-          this.mask[i] = 1;
-          this.marked++;
-          count++;
-        }
-      }
-    }
-    if (invalid === this.nrow && this.nrow > 0) {
-      throw new CausalPanelError('no_rows_left', `${this.fn}: "${label}" is missing or not finite in every row (${invalid} rows)`, { fn: this.fn, column: label, value: invalid });
-    }
-    if (count > 0) this.byColumn[label] = count;
-  }
-
-  private record(name: string, count: number): void {
-    if (count === this.nrow && count > 0) {
-      throw new CausalPanelError('no_rows_left', `${this.fn}: column "${name}" is missing in every row (${count} rows)`, { fn: this.fn, column: name, value: count });
-    }
-    if (count > 0) this.byColumn[name] = count;
-  }
-}
-
-function checkFinite(values: Float64Array, column: string, fn: string): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v === Infinity || v === -Infinity) {
-      throw new CausalPanelError('non_finite', `${fn}: column "${column}" has a non-finite value (row ${i + 1}: ${v})`, { fn, column, row: i, value: v });
-    }
-  }
-}
-
-/** Reads the numeric columns of an expression (checks type and Infinity), then evaluates it. */
-function numericExpression(frame: Frame, expr: Parameters<typeof evaluate>[0], tracker: MissingTracker, fn: string): Float64Array {
-  for (const name of expressionColumns(expr)) {
-    tracker.numeric(name, frame.numeric(name, fn), true);
-  }
-  return evaluate(expr, frame, fn);
-}
-
-function scanVariable(v: FormulaVariable, frame: Frame, tracker: MissingTracker, fn: string): Scan {
-  switch (v.kind) {
-    case 'column': {
-      const column = frame.column(v.column, fn);
-      if (column instanceof Float64Array) {
-        tracker.numeric(v.column, column, true);
-        return { numeric: column };
-      }
-      tracker.column(v.column, column);
-      return { column };
-    }
-    case 'factor': {
-      const column = frame.column(v.column, fn);
-      tracker.column(v.column, column);
-      return { column };
-    }
-    case 'expr': {
-      const values = numericExpression(frame, v.expr, tracker, fn);
-      tracker.derived(v.label, values);
-      return { numeric: values };
-    }
-    case 'i': {
-      const column = frame.column(v.factor, fn);
-      tracker.column(v.factor, column);
-      if (v.with === undefined) return { column };
-      const w = frame.numeric(v.with, fn);
-      tracker.numeric(v.with, w, true);
-      return { column, with: w };
-    }
-  }
-}
-
-function gather(values: Float64Array, rows: Int32Array): Float64Array {
-  if (rows.length === values.length) return values.slice(); // nothing dropped: a plain copy
-  const out = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
-  return out;
-}
-
 function matchesLevel(level: Level, label: string, value: number | undefined): boolean {
   if (typeof level === 'number') return value !== undefined ? value === level : label === formatRNumber(level);
   return label === level;
 }
 
-/** fixest's i(): columns for the levels that are neither `ref` nor outside `keep`. */
-function iCoding(v: Extract<FormulaVariable, { kind: 'i' }>, f: Factor): VariableCoding {
+/**
+ * fixest's i(): columns for the levels that are neither `ref` nor outside `keep`. `dropFirst`
+ * is fixest's automatic reference for a bare `i(f)` when the model has an intercept.
+ */
+function iCoding(v: Extract<FormulaVariable, { kind: 'i' }>, f: Factor, dropFirst: boolean): VariableCoding {
   const kept = new Int32Array(f.levels.length).fill(-1);
   const names: string[] = [];
   const prefix = deparseName(v.factor) + '::';
   const suffix = v.with !== undefined ? ':' + deparseName(v.with) : '';
   f.levels.forEach((label, j) => {
     const value = f.values?.[j];
-    if (v.refFirst && j === 0) return;
+    if ((v.refFirst || dropFirst) && j === 0) return;
     if (v.ref.some((r) => matchesLevel(r, label, value))) return;
     if (v.keep !== undefined && !v.keep.some((r) => matchesLevel(r, label, value))) return;
     kept[j] = names.length;
@@ -247,44 +85,23 @@ function iCoding(v: Extract<FormulaVariable, { kind: 'i' }>, f: Factor): Variabl
   return { kind: 'i', levels: f.levels, ...(f.values ? { values: f.values } : {}), kept, names };
 }
 
-/** Codes one (possibly combined `a^b`) fixed effect over the kept rows. */
-function fixedEffectCodes(name: string, columns: Column[], rows: Int32Array): DesignFixedEffect {
-  const factors = columns.map((c) => factor(c, rows));
-  if (factors.length === 1) {
-    const f = factors[0]!;
-    return lazyFixedEffect(name, f.codes, f.values ? f.values.length : f.levels.length, () => f.levels);
+/**
+ * Which `i()` variables get fixest's automatic reference (first level dropped): bare `i(f)`
+ * terms without `var`, `ref` or `keep`, when the model has an intercept; without one, every such
+ * term but the first (fixest 0.12 `fixest_model_matrix` → `i_ref`).
+ */
+function autoReferences(spec: FormulaSpec, intercept: boolean): Set<number> {
+  const out = new Set<number>();
+  let naked = 0;
+  for (const term of spec.terms) {
+    if (term.variables.length !== 1) continue;
+    const v = spec.variables[term.variables[0]!]!;
+    if (v.kind !== 'i') continue;
+    naked++;
+    if (!intercept && naked === 1) continue;
+    if (v.with === undefined && v.ref.length === 0 && !v.refFirst && v.keep === undefined) out.add(term.variables[0]!);
   }
-  // Combine as mixed-radix keys, then number the keys that occur in sorted order.
-  const n = rows.length;
-  const keys = new Float64Array(n);
-  for (const f of factors) {
-    const L = f.levels.length;
-    for (let i = 0; i < n; i++) keys[i] = keys[i]! * L + f.codes[i]!;
-  }
-  const combined = factor(keys);
-  const label = (key: number): string => {
-    const parts: string[] = [];
-    for (let j = factors.length - 1; j >= 0; j--) {
-      const L = factors[j]!.levels.length;
-      parts.unshift(factors[j]!.levels[key % L]!);
-      key = Math.floor(key / L);
-    }
-    return parts.join('_');
-  };
-  return lazyFixedEffect(name, combined.codes, combined.values!.length, () => Array.from(combined.values!, label));
-}
-
-/** Level labels are only built when read (fixef output), not on every fit. */
-function lazyFixedEffect(name: string, codes: Int32Array, nLevels: number, makeLevels: () => string[]): DesignFixedEffect {
-  let levels: string[] | undefined;
-  return {
-    name,
-    codes,
-    nLevels,
-    get levels(): string[] {
-      return (levels ??= makeLevels());
-    },
-  };
+  return out;
 }
 
 /**
@@ -300,7 +117,7 @@ function lazyFixedEffect(name: string, codes: Int32Array, nLevels: number, makeL
  * @throws {CausalPanelError} `missing_column`, `non_numeric` (text where a number is needed),
  *   `non_finite` (±Infinity in a numeric column; row is 1-based in the message),
  *   `invalid_option` (negative weight), `no_rows_left` (a column missing everywhere, or no
- *   complete row)
+ *   complete row), `singular_design` (a factor with one level in the rows used, as R)
  * @example
  * const d = buildDesign(parseFormula('y ~ x + g'), new Frame({ y: new Float64Array([1, 2, 3]), x: new Float64Array([0, 1, 5]), g: ['a', 'b', 'a'] }));
  * d.terms; // ['(Intercept)', 'x', 'gb']
@@ -347,6 +164,10 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
   if (dropped.count > 0) notes.push({ code: 'rows_dropped_missing', count: dropped.count, byColumn: dropped.byColumn });
 
   // Pass 2: code factors over the kept rows (levels present there, as model.matrix does).
+  // fixest codes as if there were an intercept when fixed effects are present ("fake intercept").
+  const codingIntercept = spec.intercept || spec.fixedEffects.length > 0;
+  const subset = dropped.count > 0 ? rows : undefined; // nothing dropped: code the columns as they are
+  const autoRef = autoReferences(spec, codingIntercept);
   const codings: VariableCoding[] = [];
   const resolved: Resolved[] = [];
   spec.variables.forEach((v, j) => {
@@ -357,11 +178,15 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
       resolved.push({ kind: 'numeric', values: dropped.count === 0 ? s.numeric : gather(s.numeric, rows) });
       return;
     }
-    const f = factor(s.column!, rows);
+    const f = factor(s.column!, subset);
     if (v.kind === 'i') {
-      codings.push(iCoding(v, f));
+      codings.push(iCoding(v, f, autoRef.has(j)));
       resolved.push({ kind: 'coded', codes: f.codes, ...(s.with ? { values: gather(s.with, rows) } : {}) });
     } else {
+      if (f.levels.length < 2) {
+        // As R's model.matrix: "contrasts can be applied only to factors with 2 or more levels"
+        throw new CausalPanelError('singular_design', `${fn}: factor "${v.label}" has a single level in the rows used ("${f.levels[0]}"); a factor needs 2 or more levels`, { fn, column: v.columns[0]!, value: f.levels[0] });
+      }
       codings.push({ kind: 'factor', levels: f.levels, ...(f.values ? { values: f.values } : {}) });
       resolved.push({ kind: 'coded', codes: f.codes });
     }
@@ -369,12 +194,12 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
 
   const hasIntercept = spec.intercept && spec.fixedEffects.length === 0;
   const isFactor = codings.map((c) => c.kind === 'factor');
-  const partial = { spec, hasIntercept, codings, contrasts: termContrasts(spec, isFactor, spec.intercept) };
+  const partial = { spec, hasIntercept, codings, contrasts: termContrasts(spec, isFactor, codingIntercept) };
   const { terms, assign } = columnNames(partial);
   const info: DesignInfo = { ...partial, terms, assign };
   const X = assembleMatrix(info, resolved, n);
 
-  const fixedEffects = spec.fixedEffects.map((fe, j) => fixedEffectCodes(fe.name, feColumns[j]!, rows));
+  const fixedEffects = spec.fixedEffects.map((fe, j) => fixedEffectCodes(fe.name, feColumns[j]!, subset));
   const extra: Record<string, Column> = Object.create(null);
   extraNames.forEach((name, j) => {
     const column = extraColumns[j]!;

@@ -44,12 +44,18 @@ const FUNCTIONS: Readonly<Record<string, (x: number) => number>> = Object.freeze
   }),
 );
 
-/** True when `fn` is an arithmetic function we can evaluate (`log`, `exp`, `sqrt`, `I`, …). */
+/**
+ * True when `fn` is an arithmetic function we can evaluate (`log`, `exp`, `sqrt`, `I`, …).
+ *
+ * @example
+ * isArithmeticFunction('log');  // true
+ * isArithmeticFunction('poly'); // false
+ */
 export function isArithmeticFunction(fn: string): boolean {
   return Object.prototype.hasOwnProperty.call(FUNCTIONS, fn);
 }
 
-const SYNTACTIC = /^((([A-Za-z]|[.][A-Za-z._])[A-Za-z0-9._]*)|[.])$/;
+const SYNTACTIC = /^((([\p{L}]|[.][\p{L}._])[\p{L}\p{N}._]*)|[.])$/u;
 const RESERVED = new Set(['if', 'else', 'repeat', 'while', 'function', 'for', 'next', 'break', 'TRUE', 'FALSE', 'NULL', 'Inf', 'NaN', 'NA', 'in']);
 
 /**
@@ -90,7 +96,12 @@ export function deparse(e: Expr): string {
   }
 }
 
-/** Column names an expression reads, in order of first appearance. */
+/**
+ * Column names an expression reads, in order of first appearance.
+ *
+ * @example
+ * expressionColumns(parseExpression('I(x * z + x)')); // ['x', 'z']
+ */
 export function expressionColumns(e: Expr, out: string[] = []): string[] {
   switch (e.type) {
     case 'name':

@@ -48,7 +48,9 @@ export interface DesignInfo {
  * @param intercept whether the model has an intercept (a fake one with fixed effects, as fixest)
  * @param isFactor which variables are factors
  * @example
- * // y ~ x:f with f a factor: f gets all its levels (x alone is not a preceding term)
+ * // y ~ x + x:f and y ~ x:f, with f a factor (variable 1):
+ * termContrasts(parseFormula('y ~ x + x:f'), [false, true], true); // [[true], [true, true]]  → x:fb, x:fc
+ * termContrasts(parseFormula('y ~ x:f'), [false, true], true);     // [[true, false]]         → x:fa, x:fb, x:fc
  */
 export function termContrasts(spec: FormulaSpec, isFactor: readonly boolean[], intercept: boolean): boolean[][] {
   const out = spec.terms.map((term, t) =>
@@ -141,7 +143,8 @@ function termBlock(info: DesignInfo, t: number, data: readonly Resolved[], n: nu
  * Column names and `assign` for a coding (no data needed).
  *
  * @example
- * // y ~ x + race  →  ['(Intercept)', 'x', 'racehispan', 'racewhite']
+ * columnNames(buildDesign(parseFormula('re78 ~ age + race'), lalonde).info).terms;
+ * // ['(Intercept)', 'age', 'racehispan', 'racewhite']
  */
 export function columnNames(info: Omit<DesignInfo, 'terms' | 'assign'>): { terms: string[]; assign: Int32Array } {
   const empty: Resolved[] = info.codings.map((c) => (c.kind === 'numeric' ? { kind: 'numeric', values: new Float64Array(0) } : { kind: 'coded', codes: new Int32Array(0) }));
@@ -161,7 +164,8 @@ export function columnNames(info: Omit<DesignInfo, 'terms' | 'assign'>): { terms
  * Fills the n×k column-major matrix X from resolved variable data.
  *
  * @example
- * // assembleMatrix(info, resolved, n) → Float64Array(n * info.terms.length)
+ * const info = buildDesign(parseFormula('y ~ x'), frame).info;
+ * assembleMatrix(info, [{ kind: 'numeric', values: new Float64Array([2, 3]) }], 2); // [1, 1, 2, 3]
  */
 export function assembleMatrix(info: DesignInfo, data: readonly Resolved[], n: number): Float64Array {
   const k = info.terms.length;

@@ -50,7 +50,7 @@ export function eventStudyPlot(rows: readonly EventRow[], options: EventStudyPlo
   const y = linearScale(niceDomain(lo, hi, 6), [box.top + box.height, box.top]);
   const xTicks = niceTicks(e0, e1, Math.min(12, e1 - e0 + 1)).filter((v) => Number.isInteger(v));
   const colorOf = (e: number) => (options.colorByPeriod === false || e >= 0 ? COLORS.blue : COLORS.orange);
-  const finite = sorted.filter((r) => Number.isFinite(r.confLow) && Number.isFinite(r.confHigh));
+  const finite = sorted.filter((r) => Number.isFinite(r.confLow) && Number.isFinite(r.confHigh) && r.confHigh > r.confLow);
   const bandPath = (part: EventRow[]) =>
     part.length < 2
       ? null
@@ -61,7 +61,10 @@ export function eventStudyPlot(rows: readonly EventRow[], options: EventStudyPlo
           'fill-opacity': 0.12,
           stroke: 'none',
         });
-  const hasRef = ref !== null && !sorted.some((r) => r.e === ref);
+  // The reference period is drawn hollow at 0, whether or not the rows include it (fixest's
+  // iplot and eventStudy() list it with estimate 0 and no interval).
+  const isRefRow = (r: EventRow) => ref !== null && r.e === ref && !(Number.isFinite(r.confLow) && Number.isFinite(r.confHigh) && r.confHigh > r.confLow);
+  const hasRef = ref !== null;
   const children: (SvgElement | null)[] = [
     titleText(options.title, 12),
     xAxis(x, box, options.xLabel ?? 'Periods relative to treatment', xTicks),
@@ -73,7 +76,7 @@ export function eventStudyPlot(rows: readonly EventRow[], options: EventStudyPlo
     el('g', { class: 'points' }, [
       ...finite.map((r) => el('line', { class: 'ci', x1: x(r.e), x2: x(r.e), y1: y(r.confLow), y2: y(r.confHigh), stroke: colorOf(r.e), 'stroke-width': 2 })),
       ...sorted
-        .filter((r) => Number.isFinite(r.estimate))
+        .filter((r) => Number.isFinite(r.estimate) && !isRefRow(r))
         .map((r) => el('circle', { class: 'point', cx: x(r.e), cy: y(r.estimate), r: 4.5, fill: colorOf(r.e) }, [el('title', {}, [`e = ${r.e}: ${r.estimate}`])])),
       hasRef ? el('circle', { class: 'ref-point', cx: x(ref), cy: y(0), r: 4.5, fill: 'white', stroke: COLORS.ink, 'stroke-width': 1.5 }) : null,
     ]),

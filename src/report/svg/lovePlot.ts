@@ -8,7 +8,7 @@ import { el, svgDocument, type SvgElement } from './svg.js';
 import { extent, linearScale, niceDomain } from './scale.js';
 import { categoryAxis, COLORS, legend, refLine, textWidth, titleText, xAxis, type Box, type PlotOptions } from './layout.js';
 
-/** SMD of one covariate before and after matching. */
+/** SMD of one covariate before and after matching (NaN = not available: no mark). */
 export interface BalancePoint {
   term: string;
   before: number;
@@ -59,11 +59,11 @@ export function lovePlot(rows: readonly BalancePoint[], options: LovePlotOptions
       categoryAxis(rows.map((r) => r.term), yAt, box),
       ...lines,
       el('g', { class: 'points' }, [
-        ...rows.map((r, i) => el('line', { class: 'shift', x1: x(f(r.before)), x2: x(f(r.after)), y1: yAt(i), y2: yAt(i), stroke: COLORS.grey, 'stroke-width': 1 })),
+        ...rows.map((r, i) => Number.isFinite(r.before) && Number.isFinite(r.after) && el('line', { class: 'shift', x1: x(f(r.before)), x2: x(f(r.after)), y1: yAt(i), y2: yAt(i), stroke: COLORS.grey, 'stroke-width': 1 })),
         ...rows.map((r, i) =>
-          el('circle', { class: 'point before', cx: x(f(r.before)), cy: yAt(i), r: 4.5, fill: 'white', stroke: COLORS.orange, 'stroke-width': 1.8 }, [el('title', {}, [`${r.term} before: ${r.before}`])]),
+          Number.isFinite(r.before) && el('circle', { class: 'point before', cx: x(f(r.before)), cy: yAt(i), r: 4.5, fill: 'white', stroke: COLORS.orange, 'stroke-width': 1.8 }, [el('title', {}, [`${r.term} before: ${r.before}`])]),
         ),
-        ...rows.map((r, i) => el('circle', { class: 'point after', cx: x(f(r.after)), cy: yAt(i), r: 4.5, fill: COLORS.blue }, [el('title', {}, [`${r.term} after: ${r.after}`])])),
+        ...rows.map((r, i) => Number.isFinite(r.after) && el('circle', { class: 'point after', cx: x(f(r.after)), cy: yAt(i), r: 4.5, fill: COLORS.blue }, [el('title', {}, [`${r.term} after: ${r.after}`])])),
       ]),
       legend(
         [

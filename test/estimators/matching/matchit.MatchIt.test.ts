@@ -182,6 +182,13 @@ describe('corrected matching (MatchIt ≥ 4.5.4 semantics, the default)', () => 
     expect(m.unmatched.length).toBe(185 - m.nMatched.treated);
   });
 
+  it('stableOrder (radix on IEEE bits) equals a stable comparator sort, increasing and decreasing, with ties, ±0 and negatives', () => {
+    const values = Float64Array.of(0.5, -1, 0, -0, 3e-300, -2.5e10, 0.5, 1e308, -1, 0.25, 0.5);
+    const rows = Array.from(values, (_, i) => i);
+    expect(Array.from(stableOrder(values))).toEqual([...rows].sort((a, b) => values[a]! - values[b]! || a - b));
+    expect(Array.from(stableOrder(values, true))).toEqual([...rows].sort((a, b) => values[b]! - values[a]! || a - b));
+  });
+
   it('union–find search equals the naive walk on 2,000 random units with many ties', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);

@@ -203,6 +203,16 @@ describe('buildDesign: fixest i() columns (fixest 0.12.2 naming period::1:treat,
     expect(col(d, 'rel::-2')).toEqual(Array.from(rel, (r) => (r === -2 ? 1 : 0)));
   });
 
+  it('bare i(period) drops its first level when there is an intercept or FE (fixest i_ref), not without', () => {
+    const levels = (from: number) => Array.from({ length: 11 - from }, (_, j) => `period::${j + from}`);
+    expect(design('y ~ i(period)', baseDid).terms).toEqual(['(Intercept)', ...levels(2)]);
+    expect(design('y ~ x1 + i(period) | id', baseDid).terms).toEqual(['x1', ...levels(2)]);
+    expect(design('y ~ 0 + i(period)', baseDid).terms).toEqual(levels(1));
+    // i(f, var) keeps every level; i(period, 5) takes 5 as the reference (fixest positional rule)
+    expect(design('y ~ i(period, treat)', baseDid).terms).toEqual(['(Intercept)', ...levels(1).map((l) => `${l}:treat`)]);
+    expect(design('y ~ i(period, 5)', baseDid).terms).toEqual(['(Intercept)', ...levels(1).filter((l) => l !== 'period::5')]);
+  });
+
   it('i() on a text column, with keep', () => {
     const d = design('re78 ~ i(race, ref = "black")', lalonde);
     expect(d.terms).toEqual(['(Intercept)', 'race::hispan', 'race::white']);
@@ -250,11 +260,19 @@ describe('buildDesign: missing values (R na.omit; fixest NOTE counts)', () => {
     cl: ['u', 'u', 'v', 'v', 'w', 'w'],
   });
   it('drops rows missing in y, x, factor g, weights; byColumn counts missing cells per column', () => {
-    const d = design('y ~ x + g', frame, { weights: 'w' });
-    expect(Array.from(d.rows)).toEqual([0]);
-    expect(d.n).toBe(1);
+    const f8 = new Frame({
+      y: new Float64Array([1, NaN, 3, 4, 5, 6, 7, 8]),
+      x: new Float64Array([1, 2, NaN, 4, NaN, 6, 7, 8]),
+      g: ['a', 'b', 'a', null, 'b', 'a', 'b', 'a'],
+      w: new Float64Array([1, 1, 1, 1, 1, NaN, 2, 3]),
+    });
+    const d = design('y ~ x + g', f8, { weights: 'w' });
+    expect(Array.from(d.rows)).toEqual([0, 6, 7]);
+    expect(d.n).toBe(3);
     expect(d.notes).toEqual([{ code: 'rows_dropped_missing', count: 5, byColumn: { y: 1, x: 2, g: 1, w: 1 } }]);
-    expect(Array.from(d.weights!)).toEqual([1]);
+    expect(Array.from(d.weights!)).toEqual([1, 2, 3]);
+    expect(Array.from(d.y)).toEqual([1, 7, 8]);
+    expect(Array.from(d.X)).toEqual([1, 1, 1, 1, 7, 8, 0, 1, 0]);
   });
   it('extraVariables (cluster columns) drop rows too and are returned over the kept rows', () => {
     const f2 = frame.withColumns({ cl: ['u', null, 'v', 'v', 'w', 'w'] });
@@ -322,6 +340,8 @@ describe('buildDesign: bad inputs throw CausalPanelError naming function, column
     e: new Float64Array([NaN, NaN, NaN]),
     h: new Float64Array([NaN, 1, 2]),
     k: new Float64Array([1, NaN, NaN]),
+    s: ['a', 'a', 'a'],
+    one: new Float64Array([1, 1, 1]),
   });
   const table: { formula: string; options?: Parameters<typeof buildDesign>[2]; code: string; message: string; column?: string; row?: number }[] = [
     { formula: 'y ~ nope', code: 'missing_column', message: 'feols: column "nope" not found', column: 'nope' },
@@ -337,6 +357,9 @@ describe('buildDesign: bad inputs throw CausalPanelError naming function, column
     { formula: 'y ~ h + k', code: 'no_rows_left', message: 'feols: no rows left after removing missing values (3 rows; missing h: 1, k: 2)' },
     { formula: 'y ~ log(-y)', code: 'no_rows_left', message: '"log(-y)" is missing or not finite in every row' },
     { formula: 'y ~ i(t, x)', code: 'non_finite', message: 'column "x" has a non-finite value' },
+    // R: model.matrix → "contrasts can be applied only to factors with 2 or more levels"
+    { formula: 'y ~ s', code: 'singular_design', message: 'feols: factor "s" has a single level in the rows used ("a"); a factor needs 2 or more levels', column: 's' },
+    { formula: 'y ~ factor(one)', code: 'singular_design', message: 'factor "factor(one)" has a single level in the rows used ("1")', column: 'one' },
   ];
   it.each(table)('$formula → $code', ({ formula, options, code, message, column, row }) => {
     const err = caught(() => design(formula, frame, options));

@@ -164,3 +164,17 @@ describe('parseFormula: syntax errors (formula_syntax, position)', () => {
     expect(() => parseFormula('y ~ x)', 'matchit')).toThrow('matchit: unexpected ")" at position 6 in "y ~ x)"');
   });
 });
+
+describe('parseFormula: R names beyond ASCII', () => {
+  it('letters of any script are name characters (R make.names)', () => {
+    const spec = parseFormula('salário ~ idade + `año 2`');
+    expect(spec.responseLabel).toBe('salário');
+    expect(spec.terms.map((t) => t.label)).toEqual(['idade', '`año 2`']);
+    expect(formulaColumns(spec)).toEqual(['salário', 'idade', 'año 2']);
+  });
+  it('names starting with a dot or containing underscores; _x needs backquotes', () => {
+    expect(parseFormula('y ~ .x + re_74').terms.map((t) => t.label)).toEqual(['.x', 're_74']);
+    expect(parseFormula('y ~ `_x`').terms.map((t) => t.label)).toEqual(['`_x`']);
+    expect(() => parseFormula('y ~ _x')).toThrow('feols: unexpected "_" at position 5 in "y ~ _x"');
+  });
+});

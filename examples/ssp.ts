@@ -79,8 +79,9 @@ print(
     { header: ['outcome', '1. naive TWFE', '2. PSM-DiD', "4. Callaway-Sant'Anna", 'true'] },
   ),
 );
-print('SE in parentheses: clustered by school (TWFE), by matched pair (PSM-DiD), influence function (C&S, school-year means,');
-print('doubly robust, conditioning on prior achievement). Outcomes are standardised: population SD = 1, so ATT = effect in SD.');
+print(`SE in parentheses. 1: ${naive[0]!.vcovLabel}; 2: 1:1 matching with replacement on ${covariates.join(', ')}, ${matched[0]!.vcovLabel};`);
+print('4: influence function (school-year means, doubly robust, conditioning on prior achievement).');
+print('Outcomes are standardised (population SD = 1), so each ATT is an effect in SD units.');
 print('Low-prior schools improve faster and select into the programme: the naive DiD is biased upwards.');
 print();
 print(naive[0]!.summary());

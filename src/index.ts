@@ -1,24 +1,58 @@
 // causal-panel public API: re-exports only, grouped by layer.
 
-// errors
+// errors and notes
 export { CausalPanelError, formatNote, type ErrorCode, type ErrorDetails, type Note } from './errors.js';
 
-// ① data
+// ① data: tables in, clean numeric columns out
 export { Frame, type Column } from './data/frame.js';
 export { toFrame, type DataInput } from './data/fromInput.js';
 export { parseCsv, type ParseCsvOptions } from './data/parseCsv.js';
+export { factor, type Factor } from './data/factor.js';
 
-// ② numerics
+// ② numerics: distributions and seeded random numbers users may want directly
 export { normalCdf, normalQuantile, tCdf, tQuantile, fCdf, chisqCdf, type Dist } from './numerics/distributions.js';
+export { createRng, type Rng } from './numerics/random.js';
+
+// ③ models: formulas, linear models with fixed effects, GLMs
+export { parseFormula, type FormulaSpec } from './models/formula/parse.js';
+export { feols, OlsFit, type FeolsOptions } from './models/feols.js';
+export { glm, GlmFit, type GlmOptions } from './models/glm.js';
 
 // ④ inference
 export { waldInference, type WaldInference } from './inference/intervals.js';
-
-// ⑥ report
-export { type Estimate } from './report/estimate.js';
+export { type VcovOption } from './inference/vcovSpec.js';
+export { type Ssc } from './inference/ssc.js';
 
 // ⑤ estimators — regression DiD
 export { did, type DidOptions } from './estimators/did/did.js';
 export { DidResult, twoByTwoMeans, type DidResultInit, type DidMeans, type MeanCell } from './estimators/did/didResult.js';
 export { eventStudy, EventStudyResult, waldPretest, type EventStudyOptions, type EventTimeEstimate, type CohortEstimate, type PreTest } from './estimators/did/eventStudy.js';
 export { outcomeSd, standardizeEstimate, resolveStandardize, type Standardize, type StandardizeBasis } from './estimators/effectSize.js';
+// ⑤ estimators — staggered DiD (Callaway–Sant'Anna)
+export { attgt, type AttgtOptions, type AttgtResult, type AttgtRow, type AttgtPretest } from './estimators/did/attgt.js';
+export { type AggregationType, type AggregateOptions, type AttgtAggregate, type AggregateRow } from './estimators/did/aggregate.js';
+// ⑤ estimators — matching and PSM-DiD
+export { matchit, type MatchitResult, type MatchedSet } from './estimators/matching/matchit.js';
+export { type MatchitOptions } from './estimators/matching/validateMatchit.js';
+export { type BalanceRow } from './estimators/matching/balance.js';
+export { matchedAtt, type MatchedAttOptions, type MatchedAttResult } from './estimators/matching/matchedAtt.js';
+export { psmDid, type PsmDidOptions, type PsmDidResult } from './estimators/psmDid.js';
+// ⑤ estimators — causal mediation
+export { mediate, type MediateOptions, type MediationResult } from './estimators/mediation/mediate.js';
+export { mediateMany, type MediateManyOptions, type MediateManyResult, type MediatorSpec } from './estimators/mediation/mediateMany.js';
+export { medsens, type MedsensOptions, type MedsensResult } from './estimators/mediation/medsens.js';
+export { productOfCoefficients, type ProductOfCoefficientsOptions, type ProductOfCoefficientsResult } from './estimators/mediation/productOfCoefficients.js';
+
+// simulation: the SSP-style school panel used by the worked example
+export { simulateSchoolPanel, SSP_TRUE_EFFECTS, SSP_MEDIATOR_EFFECTS, SSP_OUTCOMES, SSP_MEDIATORS, type SchoolPanelOptions, type TrueEffect } from './simulate/simulateSchoolPanel.js';
+
+// ⑥ report: results → text tables and SVG plots
+export { type Estimate, ESTIMATE_FIELDS } from './report/estimate.js';
+export { renderSummary, type SummaryInput } from './report/summary.js';
+export { etable, type EtableModel, type EtableInput, type EtableOptions } from './report/etable.js';
+export { eventStudyPlot, type EventStudyPlotOptions } from './report/svg/eventStudyPlot.js';
+export { coefPlot, type CoefPlotOptions } from './report/svg/coefPlot.js';
+export { attgtPlot } from './report/svg/attgtPlot.js';
+export { lovePlot, type LovePlotOptions } from './report/svg/lovePlot.js';
+export { overlapPlot, type OverlapPlotOptions } from './report/svg/overlapPlot.js';
+export { mediationPlot } from './report/svg/mediationPlot.js';

@@ -57,7 +57,16 @@ export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'> 
   fixedEffects?: boolean;
 }
 
-/** A PSM-DiD result: did()'s shape plus the matching and its balance. */
+/**
+ * A PSM-DiD result: did()'s shape (att, effectSize, nobs, nUnits, means, fit, tidy/summary/toJSON)
+ * plus the unit-level matching and its balance.
+ *
+ * @example
+ * const res = psmDid({ data: panel, outcome: 'y', unit: 'id', time: 'period', treat: 'treated', post: 'post', covariates: ['x'] });
+ * res.tidy()[0].term;            // 'ATT'
+ * res.matching.nMatched;         // { treated, control } units
+ * res.balance.after[0].term;     // 'distance'
+ */
 export class PsmDidResult extends DidResult<OlsFit> {
   /** Balance of the baseline covariates before and after matching (MatchIt's summary). */
   readonly balance: { before: BalanceRow[]; after: BalanceRow[] };

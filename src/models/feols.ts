@@ -103,7 +103,6 @@ interface OlsState {
   readonly bread: Float64Array;
   readonly scores: Float64Array;
   readonly residuals: Float64Array;
-  readonly fitted: Float64Array;
   readonly rss: number;
   readonly weights: Float64Array | undefined;
   readonly keptTerms: readonly string[];
@@ -163,7 +162,7 @@ function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): { vcov:
     jackknife: (clustering) => vcovJackknife(columnMatrix(state.XdColumns, n), state.yd, n, k, state.coefficients, clustering, state.weights),
     distKind: 't',
   });
-  const info: VcovInfo = { spec, label: result.label, dofK: result.dofK, nClusters: result.nClusters, ssc };
+  const info: VcovInfo = { spec, label: result.label, dofK: result.dofK, nClusters: result.nClusters, ssc, fixedPsd: result.fixedPsd };
   return { vcov: result.vcov, dist: result.dist, info };
 }
 
@@ -178,8 +177,6 @@ export class OlsFit extends ModelFit {
   readonly kind = 'feols' as const;
   /** The formula as given. */
   readonly formula: string;
-  /** Input rows used (0-based). */
-  readonly rows: Int32Array;
   /** fixest r2: 1 − SSR/TSS on the original y. */
   readonly r2: number;
   /** Adjusted r2: 1 − (1 − r2)(n − 1)/(n − nparams). */
@@ -208,7 +205,6 @@ export class OlsFit extends ModelFit {
     super(core);
     this.#state = state;
     this.formula = stats.formula;
-    this.rows = Int32Array.from(state.design.rows);
     this.r2 = stats.r2;
     this.adjR2 = stats.adjR2;
     this.wr2 = stats.wr2;
@@ -230,9 +226,16 @@ export class OlsFit extends ModelFit {
     return Float64Array.from(this.#state.residuals);
   }
 
-  /** Fitted values ŷ (including the fixed effects) on the estimation rows (a copy). @example fit.fitted()[0] */
+  /** Input rows used (0-based; a copy). @example fit.rows[0] */
+  get rows(): Int32Array {
+    return Int32Array.from(this.#state.design.rows);
+  }
+
+  /** Fitted values ŷ = y − e (fixed effects included) on the estimation rows (a new array). @example fit.fitted()[0] */
   fitted(): Float64Array {
-    return Float64Array.from(this.#state.fitted);
+    const { residuals, design } = this.#state;
+    const y = design.y;
+    return Float64Array.from(residuals, (e, i) => y[i]! - e);
   }
 
   /** The bread (X̃ᵀWX̃)⁻¹, k×k column-major (a copy). @example fit.bread() */
@@ -503,10 +506,8 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
   const XdColumns = Array.from(kept, (c) => candidateColumns[c]!);
   const residuals = ls.residuals;
   const yOriginal = design.y;
-  const fitted = new Float64Array(n);
-  for (let i = 0; i < n; i++) fitted[i] = yOriginal[i]! - residuals[i]!;
   const scores = buildScores(XdColumns, n, k, residuals, weights);
-  const state: OlsState = { frame, design, XdColumns, yd, bread: ls.xtxInverse, scores, residuals, fitted, rss: ls.rss, weights, keptTerms, coefficients };
+  const state: OlsState = { frame, design, XdColumns, yd, bread: ls.xtxInverse, scores, residuals, rss: ls.rss, weights, keptTerms, coefficients };
   const spec = parseVcov(params.vcov, { fn, fixedEffects: design.fixedEffects.map((f) => f.name) });
   const { vcov, dist, info } = olsVcov(spec, params.ssc, state, fn);
   // Fit statistics, fixest's definitions.

@@ -28,7 +28,12 @@ export interface VcovInfo {
   readonly nClusters: readonly number[] | null;
   /** Small-sample options used. */
   readonly ssc: Ssc;
+  /** True when a negative variance was fixed by raising eigenvalues (fixest `mat_posdef_fix`). */
+  readonly fixedPsd?: boolean;
 }
+
+/** fixest's message when a multiway variance had a negative diagonal and was made PSD. */
+const PSD_FIX_MESSAGE = "Variance contained negative values in the diagonal and was 'fixed' (a la Cameron, Gelbach & Miller 2011).";
 
 /** The stored state of a fit. */
 export interface ModelFitCore {
@@ -101,7 +106,10 @@ export abstract class ModelFit {
     this.#vcov = Float64Array.from(core.vcovMatrix);
     this.dist = Object.freeze({ ...core.dist });
     this.nobs = core.nobs;
-    this.notes = Object.freeze(core.notes.map((note) => Object.freeze({ ...note })));
+    // The PSD note belongs to the variance: drop an inherited one, add it when this one was fixed.
+    const notes = core.notes.filter((note) => !(note.code === 'info' && note.message === PSD_FIX_MESSAGE));
+    if (core.vcovInfo.fixedPsd) notes.push({ code: 'info', message: PSD_FIX_MESSAGE });
+    this.notes = Object.freeze(notes.map((note) => Object.freeze({ ...note })));
     this.level = core.level;
     this.vcovInfo = Object.freeze({ ...core.vcovInfo, nClusters: core.vcovInfo.nClusters === null ? null : Object.freeze([...core.vcovInfo.nClusters]) });
   }

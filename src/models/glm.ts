@@ -149,7 +149,7 @@ function glmVcov(spec: VcovSpec, ssc: Ssc, state: GlmState, k: number, fn: strin
     distKind,
     residualDf: spec.type === 'iid' || spec.type === 'hetero' ? state.residualDf : undefined,
   });
-  return { vcov: result.vcov, dist: result.dist, info: { spec, label: result.label, dofK: result.dofK, nClusters: result.nClusters, ssc } };
+  return { vcov: result.vcov, dist: result.dist, info: { spec, label: result.label, dofK: result.dofK, nClusters: result.nClusters, ssc, fixedPsd: result.fixedPsd } };
 }
 
 /**

@@ -215,30 +215,45 @@ function demeanColumn(
   let X = new Float64Array(stateLength);
   let GX = new Float64Array(stateLength);
   let GGX = new Float64Array(stateLength);
-  const state: SweepState = { offsets, first: true, previousBeta0: q === 2 ? new Float64Array(nLevels[0]!) : null, earlyLimit: tolerance * scale };
+  const state: SweepState = {
+    offsets,
+    first: true,
+    previousBeta0: q === 2 ? new Float64Array(nLevels[0]!) : null,
+    tolerance,
+    scale,
+    previousChange: Infinity,
+  };
 
+  // Stopping rule: the last change times max(1, ρ̂/(1 − ρ̂)), ρ̂ = ratio of two successive plain
+  // sweep changes, estimates the remaining distance to the fixed point of a linearly converging
+  // iteration; it must be ≤ tolerance (relative to the column RMS).
+  let rho = 0;
   let iterations = 1;
   sweep(kernel, state, X, GX, false);
-  let maxChange = relativeChange(X, GX, scale);
-  let converged = maxChange <= tolerance;
+  let change = relativeChange(X, GX, scale);
+  let maxChange = change;
+  let converged = change <= tolerance && change === 0;
   let beta0Final = false;
   if (converged) [X, GX] = [GX, X];
   while (!converged && iterations < maxIterations) {
     // GX = F(X) came from a plain sweep, so (two fixed effects) the β₀ step of F(GX) already
     // bounds |F(GX) − GX|: β₁ is a weighted average of β₀ values (see `sweep`).
+    state.previousChange = change;
     const early = sweep(kernel, state, GX, GGX, true);
     iterations++;
     if (early) {
-      maxChange = (state.earlyChange ?? 0) / scale;
+      maxChange = state.earlyChange ?? 0;
       [X, GX] = [GX, X];
       converged = true;
       beta0Final = true;
       break;
     }
-    maxChange = relativeChange(GX, GGX, scale);
-    if (maxChange <= tolerance || iterations >= maxIterations) {
+    const change2 = relativeChange(GX, GGX, scale);
+    rho = change > 0 ? change2 / change : 0;
+    maxChange = change2;
+    if (change2 * errorFactor(rho) <= tolerance || iterations >= maxIterations) {
       [X, GGX] = [GGX, X];
-      converged = maxChange <= tolerance;
+      converged = change2 * errorFactor(rho) <= tolerance;
       break;
     }
     // Irons–Tuck extrapolation.
@@ -254,8 +269,9 @@ function demeanColumn(
     for (let s = 0; s < stateLength; s++) X[s] = GGX[s]! - factor * (GGX[s]! - GX[s]!);
     sweep(kernel, state, X, GX, false);
     iterations++;
-    maxChange = relativeChange(X, GX, scale);
-    if (maxChange <= tolerance) {
+    change = relativeChange(X, GX, scale);
+    maxChange = change;
+    if (change * errorFactor(rho) <= tolerance) {
       [X, GX] = [GX, X];
       converged = true;
     }
@@ -311,9 +327,13 @@ interface SweepState {
   first: boolean;
   /** β₀ of the previous sweep (two fixed effects only), for the early exit. */
   previousBeta0: Float64Array | null;
-  /** Absolute tolerance tol·scale for the early exit. */
-  earlyLimit: number;
-  /** max |Δβ₀| of the last sweep that exited early. */
+  /** Convergence tolerance (relative to `scale`). */
+  tolerance: number;
+  /** Column scale (weighted RMS). */
+  scale: number;
+  /** Relative change of the previous plain sweep, for the contraction estimate ρ̂. */
+  previousChange: number;
+  /** max |Δβ₀| / scale of the sweep that exited early. */
   earlyChange?: number;
 }
 
@@ -321,9 +341,10 @@ interface SweepState {
  * One Gauss–Seidel sweep: state `input` (β₁ … β_{q−1}) → `output`.
  *
  * With two fixed effects and `allowEarlyExit` (the input is the output of the previous plain
- * sweep, so input = f₁(β₀_prev)), the sweep stops after its β₀ step when max |β₀ − β₀_prev| ≤
- * tol·scale: since each β₁ level is a weighted average of β₀ values, f₁ is non-expansive in the
- * max norm, so the skipped β₁ step would change the state by at most that much. Returns true on
+ * sweep, so input = f₁(β₀_prev)), the sweep stops after its β₀ step when c = max |β₀ − β₀_prev|
+ * passes the stopping rule (c·max(1, ρ̂/(1 − ρ̂)) ≤ tol·scale): since each β₁ level is a
+ * weighted average of β₀ values, f₁ is non-expansive in the max norm, so the skipped β₁ step
+ * would change the state by at most c. Returns true on
  * such an early exit (betas then hold β₀ consistent with the input state).
  */
 function sweep(kernel: Kernel, state: SweepState, input: Float64Array, output: Float64Array, allowEarlyExit: boolean): boolean {
@@ -343,8 +364,10 @@ function sweep(kernel: Kernel, state: SweepState, input: Float64Array, output: F
         const d = Math.abs(beta0[l]! - previous[l]!);
         if (!(d <= change)) change = Number.isNaN(d) ? Infinity : d;
       }
-      if (change <= state.earlyLimit) {
-        state.earlyChange = change;
+      const relative = change / state.scale;
+      const rho = state.previousChange > 0 ? relative / state.previousChange : 0;
+      if (relative * errorFactor(rho) <= state.tolerance) {
+        state.earlyChange = relative;
         return true;
       }
     }
@@ -355,6 +378,17 @@ function sweep(kernel: Kernel, state: SweepState, input: Float64Array, output: F
     output.set(betas[p]!, offsets[p]!);
   }
   return false;
+}
+
+/**
+ * Distance-to-fixed-point factor for a linearly converging iteration with contraction ρ̂:
+ * ‖x_k − x*‖ ≤ ‖x_k − x_{k−1}‖ · ρ/(1 − ρ); at least 1, capped at 1000 when ρ̂ is ≥ 0.999 or
+ * unreliable.
+ */
+function errorFactor(rho: number): number {
+  if (!(rho >= 0)) return 1000;
+  if (rho < 0.5) return 1;
+  return rho < 0.999 ? rho / (1 - rho) : 1000;
 }
 
 /** max over coefficients of |a − b| / scale. */

@@ -59,7 +59,8 @@ export interface LeastSquaresResult {
 /**
  * Least-squares fit of y on X (n×k, column-major), optionally weighted, as R's `lm.wfit`.
  *
- * @throws {CausalPanelError} `invalid_option` if a weight is negative or not finite, or lengths disagree
+ * @throws {CausalPanelError} `invalid_option` if a weight is negative or not finite, or lengths
+ * disagree; `non_finite` if X or y holds NaN or ±Infinity
  * @example
  * const X = Float64Array.of(1, 1, 1, 1, 1, 2, 3, 4);          // intercept, x
  * const fit = leastSquares(X, 4, 2, Float64Array.of(3, 5, 7, 9.5));
@@ -80,6 +81,10 @@ export function leastSquares(
   }
   if (y.length !== n) {
     throw new CausalPanelError('invalid_option', `${fn}: y has length ${y.length}, expected ${n}`, { fn, value: y.length });
+  }
+  for (let i = 0; i < n; i++) {
+    const v = y[i] as number;
+    if (!Number.isFinite(v)) throw new CausalPanelError('non_finite', `${fn}: y is not finite (row ${i}: ${v})`, { fn, row: i, value: v });
   }
   let design = X;
   let response: ArrayLike<number> = y;

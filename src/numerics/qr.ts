@@ -15,6 +15,7 @@
  *
  * Dimension symbols: n = rows, k = columns, r = rank.
  */
+import { CausalPanelError } from '../errors.js';
 
 /** Options for {@link PivotedQR}. */
 export interface PivotedQROptions {
@@ -25,6 +26,7 @@ export interface PivotedQROptions {
 /**
  * Pivoted Householder QR decomposition X·P = Q·R of an n×k column-major matrix.
  *
+ * @throws {CausalPanelError} `non_finite` if X holds NaN or ±Infinity
  * @example
  * // Third column duplicates the second → dropped (R: NA for the later column)
  * const X = Float64Array.of(1, 1, 1, 1,  1, 2, 3, 4,  2, 4, 6, 8);
@@ -69,6 +71,9 @@ export class PivotedQR {
     for (let j = 0; j < k; j++) {
       const offset = j * n;
       const norm = robustNorm(X, offset, n);
+      if (!Number.isFinite(norm)) {
+        throw new CausalPanelError('non_finite', `PivotedQR: column ${j} has non-finite values (norm ${norm})`, { fn: 'PivotedQR', value: norm });
+      }
       norms[j] = norm;
       const scale = norm > 0 ? 1 / norm : 1;
       for (let i = 0; i < n; i++) a[offset + i] = (X[offset + i] as number) * scale;

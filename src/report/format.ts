@@ -9,10 +9,20 @@
  * notation (`scipen = 0`). Digits come from `toExponential`, i.e. correctly rounded decimals.
  */
 
-/** R's `getOption("digits")`. */
+/**
+ * R's `getOption("digits")`.
+ *
+ * @example
+ * formatReal([Math.PI], R_DIGITS); // ['3.141593']
+ */
 export const R_DIGITS = 7;
 
-/** fixest's legend printed under a coefficient table. */
+/**
+ * fixest's legend printed under a coefficient table.
+ *
+ * @example
+ * lines.push('---', SIGNIF_LEGEND);
+ */
 export const SIGNIF_LEGEND = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1";
 
 interface Sci {

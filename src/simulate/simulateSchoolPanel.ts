@@ -9,8 +9,8 @@
  * - Selection: the `treatedSchools` schools with the highest score
  *   −0.8·prior + 0.3·z(migrant) + N(0, 1) join; `lateSchools` of them (at random) join in
  *   2020, the others in 2019. Selection is on observables (and noise independent of outcomes).
- * - Mediators (student survey, standardised): `peer` (student level), `leadership` (school ×
- *   year level) and `teaching` (student level); treatment raises them by
+ * - Mediators (survey scales): `peer` and `teaching` (student level, variance 1 untreated) and
+ *   `leadership` (school × year level, variance 0.46 untreated); treatment raises them by
  *   {@link SSP_MEDIATOR_EFFECTS}.
  * - Outcomes (`math`, `chinese`, `english`, `science`):
  *   y = β·prior + u_school + δ_year − trendOnPrior·prior·(year − firstYear)
@@ -31,9 +31,19 @@ import { CausalPanelError } from '../errors.js';
 import { Frame } from '../data/frame.js';
 import { createRng } from '../numerics/random.js';
 
-/** Outcomes simulated by {@link simulateSchoolPanel}. */
+/**
+ * Outcomes simulated by {@link simulateSchoolPanel}.
+ *
+ * @example
+ * for (const y of SSP_OUTCOMES) SSP_TRUE_EFFECTS[y].total;
+ */
 export const SSP_OUTCOMES = ['math', 'chinese', 'english', 'science'] as const;
-/** Mediators simulated by {@link simulateSchoolPanel}. */
+/**
+ * Mediators simulated by {@link simulateSchoolPanel}.
+ *
+ * @example
+ * SSP_MEDIATORS; // ['peer', 'leadership', 'teaching']
+ */
 export const SSP_MEDIATORS = ['peer', 'leadership', 'teaching'] as const;
 
 /** One outcome's true effects (SD units): total = direct + viaPeer + viaLeadership + viaTeaching. */
@@ -59,7 +69,7 @@ export const SSP_TRUE_EFFECTS: Readonly<Record<(typeof SSP_OUTCOMES)[number], Re
 });
 
 /**
- * Effect of the programme on each mediator (SD units).
+ * Effect of the programme on each mediator (in mediator units).
  *
  * @example
  * SSP_MEDIATOR_EFFECTS.peer; // 0.8

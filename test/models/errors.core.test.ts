@@ -91,3 +91,15 @@ describe('mutation safety: feols never changes the caller data', () => {
     expect(Object.isFrozen(fit.terms)).toBe(true);
   });
 });
+
+describe('two-way clustering with a negative variance (fixest mat_posdef_fix)', () => {
+  it('y = (1, −1, −1, 1) on a 2×2 id × period grid: V(id) + V(period) − V(id∩period) < 0 is fixed and noted', () => {
+    const data = { y: [1, -1, -1, 1], id: [1, 1, 2, 2], period: [1, 2, 1, 2] };
+    const fit = feols('y ~ 1', data, { vcov: { CRV1: 'id + period' } });
+    // Raised to fixest's floor 1e-10 (times nothing else: k = 1).
+    expect(fit.vcov()[0]![0]).toBeCloseTo(1e-10, 15);
+    expect(fit.notes).toContainEqual({ code: 'info', message: "Variance contained negative values in the diagonal and was 'fixed' (a la Cameron, Gelbach & Miller 2011)." });
+    // Re-inference with iid drops the note (it belongs to the variance).
+    expect(fit.withVcov('iid').notes.some((n) => n.code === 'info')).toBe(false);
+  });
+});

@@ -151,3 +151,17 @@ describe('PivotedQR: exact collinearity handled as R lm / LINPACK dqrdc2', () =>
     expectAllClose(fit.residuals, Array.from(yy, (v, i) => v - fit.fitted[i]!), 1e-15, 'residuals unweighted');
   });
 });
+
+describe('leastSquares: bad inputs throw typed errors (table-driven)', () => {
+  const X = Float64Array.of(1, 1, 1, 1, 2, 3);
+  const cases: [string, () => unknown, string][] = [
+    ['NaN in X', () => leastSquares(Float64Array.of(1, 1, 1, 1, NaN, 3), 3, 2, [1, 2, 3]), 'non_finite'],
+    ['Infinity in y', () => leastSquares(X, 3, 2, [1, Infinity, 3]), 'non_finite'],
+    ['negative weight', () => leastSquares(X, 3, 2, [1, 2, 3], { weights: [1, -1, 1] }), 'invalid_option'],
+    ['y length', () => leastSquares(X, 3, 2, [1, 2]), 'invalid_option'],
+    ['X size', () => leastSquares(X, 3, 3, [1, 2, 3]), 'invalid_option'],
+  ];
+  for (const [name, call, code] of cases) {
+    it(`${name} → ${code}`, () => expect(call).toThrow(expect.objectContaining({ code })));
+  }
+});

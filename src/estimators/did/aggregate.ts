@@ -382,8 +382,8 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       const lines = [`Aggregate ATT (${type}), as did::aggte`, ''];
       lines.push(`Overall ATT: ${fmt(overall.estimate)}  (SE ${fmt(overall.stdError)}; ${Math.round(level * 100)}% CI ${fmt(overall.confLow)}, ${fmt(overall.confHigh)})`);
       if (rows.length > 0) {
-        lines.push('', [pad(label, 10), pad('Estimate', 12), pad('Std. Error', 12), pad('CI low', 12), pad('CI high', 12)].join(''));
-        for (const r of rows) lines.push([pad(String(r.e), 10), pad(fmt(r.estimate), 12), pad(fmt(r.stdError), 12), pad(fmt(r.confLow), 12), pad(fmt(r.confHigh), 12)].join(''));
+        lines.push('', [pad(label, 10), pad('Estimate', 13), pad('Std. Error', 13), pad('CI low', 13), pad('CI high', 13)].join(' '));
+        for (const r of rows) lines.push([pad(String(r.e), 10), pad(fmt(r.estimate), 13), pad(fmt(r.stdError), 13), pad(fmt(r.confLow), 13), pad(fmt(r.confHigh), 13)].join(' '));
       }
       return lines.join('\n');
     },

@@ -243,14 +243,14 @@ function prepare(frame: Frame, p: AttgtParams): PanelData | RcData {
   for (let r = 0; r < keep.length; r++) if (t[keep[r]!]! > tMax) tMax = t[keep[r]!]!;
   // cohorts after the last period (+ anticipation) behave as never treated
   const lastTreat = tMax + p.anticipation;
-  const cohortOf = (row: number): number => (g[row]! > lastTreat ? Infinity : g[row]!);
   let hasNever = false;
   let latest = -Infinity;
   for (let r = 0; r < keep.length; r++) {
-    const c = cohortOf(keep[r]!);
-    if (c === Infinity) hasNever = true;
+    const c = g[keep[r]!]!;
+    if (c > lastTreat) hasNever = true;
     else if (c > latest) latest = c;
   }
+  const cohortOf = (row: number): number => (g[row]! > lastTreat ? Infinity : g[row]!);
   let dropLatest = false;
   if (!hasNever) {
     if (p.control === 'never') {
@@ -267,7 +267,7 @@ function prepare(frame: Frame, p: AttgtParams): PanelData | RcData {
     notes.push({ code: 'info', message: `No never-treated units: periods from ${cutoff} on were dropped and cohort ${latest} serves only as a comparison group (as did).` });
     if (keep.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no periods left before the last cohort is treated`, { fn: FN });
   }
-  if (p.panel) return preparePanel(cols, p, keep, cohortOf, w, notes, dropLatest ? latest : Infinity);
+  if (p.panel) return preparePanel(cols, p, keep, lastTreat, w, notes, dropLatest ? latest : Infinity);
   return prepareRc(cols, p, keep, cohortOf, w, notes, dropLatest ? latest : Infinity);
 }
 
@@ -275,7 +275,7 @@ function preparePanel(
   cols: Columns,
   p: AttgtParams,
   keepIn: Int32Array,
-  cohortOf: (row: number) => number,
+  lastTreat: number,
   w: Float64Array | undefined,
   notes: Note[],
   excludeFrom: number,
@@ -289,7 +289,11 @@ function preparePanel(
   const nT = index.nPeriods;
   const periods = index.periods;
   const cohortU = new Float64Array(nU);
-  for (let r = 0; r < keep.length; r++) cohortU[unitCode[r]!] = cohortOf(keep[r]!);
+  // cohort per unit (constant within units, checked above); after the last period = never
+  for (let r = 0; r < keep.length; r++) {
+    const c = cols.g[keep[r]!]!;
+    cohortU[unitCode[r]!] = c > lastTreat ? Infinity : c;
+  }
   // units already treated in the first period have no pre-period: dropped, as did
   const drop = new Uint8Array(nU);
   let early = 0;
@@ -319,7 +323,7 @@ function preparePanel(
       const uc = unitCode;
       const kept = filterRowsIndexed(keep, (r) => drop[uc[r]!] === 0);
       if (kept.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period or with gaps`, { fn: FN });
-      return preparePanel(cols, p, kept, cohortOf, w, notes, excludeFrom);
+      return preparePanel(cols, p, kept, lastTreat, w, notes, excludeFrom);
     }
   }
   // order the kept units by (cohort, id): every cohort is then a contiguous range

@@ -24,7 +24,13 @@ export interface KernelMatch {
   unmatched: number[];
 }
 
-/** Kernel functions up to a constant. */
+/**
+ * Kernel functions K(u) (their constants cancel in the weights).
+ *
+ * @example
+ * KERNELS.epanechnikov(0.5); // 0.5625
+ * KERNELS.gaussian(0);       // 1
+ */
 export const KERNELS = Object.freeze({
   epanechnikov: (u: number): number => (Math.abs(u) < 1 ? 0.75 * (1 - u * u) : 0),
   gaussian: (u: number): number => Math.exp(-0.5 * u * u),

@@ -312,7 +312,8 @@ export function matchSubclass(matches: MatchMatrix, n: number): (number | null)[
  * Greedy nearest-neighbour matching on a multivariate distance (Mahalanobis coordinates), as
  * MatchIt 4.5.1's `nn_matchC` (`src/nn_matchC.cpp`): treated units in `order`; each takes the
  * eligible control with the smallest Euclidean distance in `coordinates` (the first such in
- * row order on ties, R's `which.min`). With replacement every treated unit takes its `ratio`
+ * row order on ties, R's `which.min`; distances within 1e-12 relative count as ties, since
+ * mathematically equal distances can differ by rounding). With replacement every treated unit takes its `ratio`
  * closest controls at once. Cost O(n1·n0·d).
  *
  * @param coordinates row-major n×dimension
@@ -363,7 +364,9 @@ export function nearestMultivariateMatch(
       for (const c of controlRows) {
         if (used[c] === 1) continue;
         const d = distanceTo(unit, c);
-        if (d < bestDistance) {
+        // Distances equal up to rounding (e.g. Δ and −Δ) are ties: the first control in row
+        // order wins, as R's which.min does on exact ties.
+        if (d < bestDistance * (1 - 1e-12)) {
           bestDistance = d;
           best = c;
         }

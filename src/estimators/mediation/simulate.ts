@@ -45,8 +45,12 @@ export interface MediatorKernelModel {
   /** Rows and coefficients. */
   n: number;
   k: number;
-  /** Fitting design (n×k) and response, for bootstrap refits (FE already swept out when `absorbed`). */
+  /**
+   * Refit design (n×kRefit, not demeaned) and response, for bootstrap refits. Its first k columns
+   * are the model's; further columns are dummies of small fixed-effect dimensions (see mediate.ts).
+   */
   X: Float64Array;
+  kRefit: number;
   y: Float64Array;
   /** Model matrices on the same rows with the treatment set to treatValue / controlValue. */
   XTreat: PreparedMatrix;
@@ -56,7 +60,7 @@ export interface MediatorKernelModel {
   vcov: Float64Array;
   /** Residual SD (gaussian); NaN otherwise. */
   sigma: number;
-  /** Degrees of freedom absorbed by fixed effects (for σ in refits); 0 without FE. */
+  /** Degrees of freedom absorbed by fixed effects in the full-sample fit; 0 without FE. */
   absorbedDof: number;
   /** Per-row contribution held fixed in every draw (absorbed fixed effects); null when none. */
   offset: Float64Array | null;
@@ -70,7 +74,9 @@ export interface OutcomeKernelModel {
   link: LinkName;
   n: number;
   k: number;
+  /** Refit design n×kRefit (see {@link MediatorKernelModel.X}). */
   X: Float64Array;
+  kRefit: number;
   y: Float64Array;
   /** Xᵧ(t, M = 0) for t = control (index 0) and t = treat (index 1). */
   base: [PreparedMatrix, PreparedMatrix];
@@ -761,6 +767,22 @@ function bootstrapLinearLinear(
   return draws;
 }
 
+/** Copies the active rows of X (column-major, compacted to nActive rows), y and w into `out`. */
+function compactRows(
+  X: Float64Array, n: number, k: number, y: Float64Array, w: Float64Array, active: Int32Array, nActive: number,
+  out: { X: Float64Array; y: Float64Array; w: Float64Array },
+): void {
+  for (let j = 0; j < k; j++) {
+    const src = j * n;
+    const dst = j * nActive;
+    for (let r = 0; r < nActive; r++) out.X[dst + r] = X[src + active[r]!]!;
+  }
+  for (let r = 0; r < nActive; r++) {
+    out.y[r] = y[active[r]!]!;
+    out.w[r] = w[active[r]!]!;
+  }
+}
+
 /** Options of {@link bootstrapDraws}. */
 export interface BootstrapOptions {
   /** Prior (sampling) weights of the rows; null = 1. */
@@ -797,11 +819,15 @@ export function bootstrapDraws(
   const counts = new Float64Array(n);
   const w = new Float64Array(n);
   const clusterCounts = clusterCodes ? new Float64Array(nClusters) : null;
-  const workM = createWork(n, mediator.k);
-  const workY = createWork(n, outcome.k);
+  const workM = createWork(n, mediator.kRefit);
+  const workY = createWork(n, outcome.kRefit);
   const irlsW = new Float64Array(n);
   const irlsZ = new Float64Array(n);
   const betaM = new Float64Array(mediator.k);
+  const active = new Int32Array(n);
+  const buffer = (k: number): { X: Float64Array; y: Float64Array; w: Float64Array } => ({ X: new Float64Array(n * k), y: new Float64Array(n), w: new Float64Array(n) });
+  const bufM = buffer(mediator.kRefit);
+  const bufY = buffer(outcome.kRefit);
   for (let s = 0; s < sims; s++) {
     counts.fill(0);
     if (clusterCodes && clusterCounts) {
@@ -817,22 +843,32 @@ export function bootstrapDraws(
       w[i] = counts[i]! * wi;
       if (wi > 0) rowsUsed += counts[i]!;
     }
-    let sigma = NaN;
-    let ok = true;
-    if (mediator.family === 'gaussian' && mediator.link === 'identity') {
-      sigma = refitLinear(mediator.X, n, mediator.k, mediator.y, w, rowsUsed, mediator.absorbedDof, workM, mediator.fixedEffects);
-      ok = Number.isFinite(sigma);
-    } else {
-      ok = refitBinomial(mediator.X, n, mediator.k, mediator.y, w, mediator.link, mediator.coef, workM, irlsW, irlsZ);
-    }
-    if (ok) betaM.set(workM.beta);
-    if (ok) {
-      if (outcome.family === 'gaussian' && outcome.link === 'identity') {
-        ok = Number.isFinite(refitLinear(outcome.X, n, outcome.k, outcome.y, w, rowsUsed, outcome.absorbedDof, workY, outcome.fixedEffects));
-      } else {
-        ok = refitBinomial(outcome.X, n, outcome.k, outcome.y, w, outcome.link, outcome.coef, workY, irlsW, irlsZ);
+    // Refits only visit the rows drawn at least once (≈ 63%): without fixed effects they are
+    // compacted into dense buffers first (with fixed effects the demeaning needs every row).
+    let nActive = 0;
+    for (let i = 0; i < n; i++) if (w[i]! > 0) active[nActive++] = i;
+    const refit = (model: MediatorKernelModel | OutcomeKernelModel, work: RefitWork, buffers: { X: Float64Array; y: Float64Array; w: Float64Array }): number => {
+      const isLinear = model.family === 'gaussian' && model.link === 'identity';
+      let X: Float64Array = model.X;
+      let y: Float64Array = model.y;
+      let wr: Float64Array = w;
+      let rows = n;
+      if (model.fixedEffects === null) {
+        compactRows(model.X, n, model.kRefit, model.y, w, active, nActive, buffers);
+        X = buffers.X;
+        y = buffers.y;
+        wr = buffers.w;
+        rows = nActive;
       }
-    }
+      if (isLinear) return refitLinear(X, rows, model.kRefit, y, wr, rowsUsed, model.absorbedDof, work, model.fixedEffects);
+      return refitBinomial(X, rows, model.kRefit, y, wr, model.link, model.coef, work, irlsW, irlsZ) ? 1 : NaN;
+    };
+    const sigmaOrFlag = refit(mediator, workM, bufM);
+    let ok = Number.isFinite(sigmaOrFlag);
+    const sigma = mediator.family === 'gaussian' ? sigmaOrFlag : NaN;
+    // Refit coefficients beyond k (dummies of small fixed effects) do not enter predictions.
+    if (ok) betaM.set(workM.beta.subarray(0, mediator.k));
+    if (ok) ok = Number.isFinite(refit(outcome, workY, bufY));
     if (!ok) {
       draws.d1[s] = draws.d0[s] = draws.z1[s] = draws.z0[s] = NaN;
       continue;

@@ -164,10 +164,14 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
   if (dropped.count > 0) notes.push({ code: 'rows_dropped_missing', count: dropped.count, byColumn: dropped.byColumn });
 
   // Pass 2: code factors over the kept rows (levels present there, as model.matrix does).
-  // fixest codes as if there were an intercept when fixed effects are present ("fake intercept").
+  // With fixed effects fixest builds the matrix with the formula's intercept and then drops that
+  // column ("fake intercept"): factors keep treatment contrasts, and bare i() terms get an
+  // automatic reference whenever there is an intercept or a fixed effect.
   const codingIntercept = spec.intercept || spec.fixedEffects.length > 0;
   const subset = dropped.count > 0 ? rows : undefined; // nothing dropped: code the columns as they are
   const autoRef = autoReferences(spec, codingIntercept);
+  // Variables only in removed terms (`a + b - b`) still drop rows (R's model.frame) but make no columns.
+  const used = new Set(spec.terms.flatMap((t) => t.variables));
   const codings: VariableCoding[] = [];
   const resolved: Resolved[] = [];
   spec.variables.forEach((v, j) => {
@@ -183,7 +187,7 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
       codings.push(iCoding(v, f, autoRef.has(j)));
       resolved.push({ kind: 'coded', codes: f.codes, ...(s.with ? { values: gather(s.with, rows) } : {}) });
     } else {
-      if (f.levels.length < 2) {
+      if (f.levels.length < 2 && used.has(j)) {
         // As R's model.matrix: "contrasts can be applied only to factors with 2 or more levels"
         throw new CausalPanelError('singular_design', `${fn}: factor "${v.label}" has a single level in the rows used ("${f.levels[0]}"); a factor needs 2 or more levels`, { fn, column: v.columns[0]!, value: f.levels[0] });
       }
@@ -194,7 +198,7 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
 
   const hasIntercept = spec.intercept && spec.fixedEffects.length === 0;
   const isFactor = codings.map((c) => c.kind === 'factor');
-  const partial = { spec, hasIntercept, codings, contrasts: termContrasts(spec, isFactor, codingIntercept) };
+  const partial = { spec, hasIntercept, codings, contrasts: termContrasts(spec, isFactor, spec.intercept) };
   const { terms, assign } = columnNames(partial);
   const info: DesignInfo = { ...partial, terms, assign };
   const X = assembleMatrix(info, resolved, n);

@@ -295,7 +295,10 @@ export function parseFormula(text: string, fn = 'feols'): FormulaSpec {
   const oneSided = root.left.type === 'name' && root.left.name === '';
   const response = oneSided ? null : root.left;
   const algebra = new Algebra(text, fn);
-  if (response !== null) checkArithmetic(response.type === 'call' && response.fn === 'c' ? algebra.error(response, 'several left-hand sides are not supported') : response, algebra);
+  if (response !== null) {
+    if (response.type === 'call' && response.fn === 'c') algebra.error(response, 'several left-hand sides are not supported');
+    checkArithmetic(response, algebra);
+  }
   let rhs = root.right;
   let feExpr: Expr | null = null;
   if (rhs.type === 'binary' && rhs.op === '|') {

@@ -45,7 +45,8 @@ export interface DesignInfo {
 /**
  * R's TermCode: for each term and each of its factor variables, contrasts (`true`) or dummies.
  *
- * @param intercept whether the model has an intercept (a fake one with fixed effects, as fixest)
+ * @param intercept whether the formula has an intercept (kept for coding even when fixed effects
+ *   remove its column, as fixest's fake intercept)
  * @param isFactor which variables are factors
  * @example
  * // y ~ x + x:f and y ~ x:f, with f a factor (variable 1):

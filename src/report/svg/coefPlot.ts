@@ -23,7 +23,13 @@ export interface CoefPlotOptions extends PlotOptions {
   color?: string;
 }
 
-/** Draws point-ranges into `box` (shared by coefPlot and mediationPlot). */
+/**
+ * Draws point-ranges into `box` (shared by coefPlot and mediationPlot): x axis, one labelled
+ * row per term, the reference line, CI segments and dots.
+ *
+ * @example
+ * svgDocument(640, 200, pointRangePanel(rows, { left: 120, top: 16, width: 500, height: 130 }, {}));
+ */
 export function pointRangePanel(rows: readonly PointRange[], box: Box, options: CoefPlotOptions): SvgElement[] {
   const reference = options.reference === undefined ? 0 : options.reference;
   const values = rows.flatMap((r) => [r.estimate, r.confLow, r.confHigh]);

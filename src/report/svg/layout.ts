@@ -5,7 +5,12 @@
 import { el, type SvgElement } from './svg.js';
 import type { LinearScale } from './scale.js';
 
-/** Colours (Okabe–Ito, readable in grey and by colour-blind readers). */
+/**
+ * Colours (Okabe–Ito, readable in grey and by colour-blind readers).
+ *
+ * @example
+ * el('circle', { r: 4, fill: COLORS.blue });
+ */
 export const COLORS = {
   ink: '#222222',
   grid: '#e6e6e6',
@@ -51,12 +56,22 @@ export function tickLabel(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-/** The plot title (bold, top left). */
+/**
+ * The plot title (bold, top left); null without a title.
+ *
+ * @example
+ * titleText('Event study', 12); // <text class="title" …>Event study</text>
+ */
 export function titleText(title: string | undefined, x: number, y = 22): SvgElement | null {
   return title ? el('text', { class: 'title', x, y, 'font-size': 15, 'font-weight': 'bold', fill: COLORS.ink }, [title]) : null;
 }
 
-/** A horizontal x axis under `box` with nice ticks, vertical grid lines and an axis label. */
+/**
+ * A horizontal x axis under `box` with nice ticks, vertical grid lines and an axis label.
+ *
+ * @example
+ * xAxis(linearScale([0, 1], [60, 620]), box, 'Propensity score');
+ */
 export function xAxis(x: LinearScale, box: Box, label?: string, ticks?: readonly number[], format: (v: number) => string = tickLabel): SvgElement {
   const y0 = box.top + box.height;
   const values = ticks ?? x.ticks(6);
@@ -73,7 +88,12 @@ export function xAxis(x: LinearScale, box: Box, label?: string, ticks?: readonly
   ]);
 }
 
-/** A vertical y axis left of `box` with nice ticks, horizontal grid lines and an axis label. */
+/**
+ * A vertical y axis left of `box` with nice ticks, horizontal grid lines and an axis label.
+ *
+ * @example
+ * yAxis(linearScale([-0.2, 1], [360, 40]), box, 'Estimate');
+ */
 export function yAxis(y: LinearScale, box: Box, label?: string, ticks?: readonly number[]): SvgElement {
   const values = ticks ?? y.ticks(6);
   return el('g', { class: 'y-axis' }, [
@@ -91,7 +111,12 @@ export function yAxis(y: LinearScale, box: Box, label?: string, ticks?: readonly
   ]);
 }
 
-/** Category labels down the left of `box` (for dot plots with one row per term). */
+/**
+ * Category labels down the left of `box` (for dot plots with one row per term).
+ *
+ * @example
+ * categoryAxis(['x1', 'x2'], (i) => 40 + 30 * i, box);
+ */
 export function categoryAxis(labels: readonly string[], position: (i: number) => number, box: Box): SvgElement {
   return el('g', { class: 'y-axis' }, [
     el('line', { x1: box.left, x2: box.left, y1: box.top, y2: box.top + box.height, stroke: COLORS.axis }),
@@ -104,12 +129,22 @@ export function categoryAxis(labels: readonly string[], position: (i: number) =>
   ]);
 }
 
-/** A reference line; `dashed` for zero lines, dotted for reference periods. */
+/**
+ * A reference line: dashed (`'5,4'`) for zero lines, dotted (`'2,3'`) for reference periods.
+ *
+ * @example
+ * refLine('zero-line', 60, y(0), 620, y(0));
+ */
 export function refLine(cls: string, x1: number, y1: number, x2: number, y2: number, dash = '5,4', color: string = COLORS.ink): SvgElement {
   return el('line', { class: cls, x1, y1, x2, y2, stroke: color, 'stroke-width': 1.2, 'stroke-dasharray': dash });
 }
 
-/** A legend: coloured symbols and labels in a row starting at (x, y). */
+/**
+ * A legend: coloured symbols and labels in a row starting at (x, y).
+ *
+ * @example
+ * legend([{ label: 'Treated', color: COLORS.blue, shape: 'rect' }], 60, 40);
+ */
 export function legend(items: readonly { label: string; color: string; hollow?: boolean; shape?: 'circle' | 'rect' }[], x: number, y: number): SvgElement {
   let cursor = x;
   const parts: SvgElement[] = [];
@@ -125,7 +160,12 @@ export function legend(items: readonly { label: string; color: string; hollow?: 
   return el('g', { class: 'legend' }, parts);
 }
 
-/** Rough text width in px at 12px Helvetica (for margins; no font metrics in a pure library). */
+/**
+ * Rough text width in px at 12px Helvetica (for margins; no font metrics in a pure library).
+ *
+ * @example
+ * textWidth('treat_post'); // 67.2
+ */
 export function textWidth(text: string, size = 12): number {
   return text.length * size * 0.56;
 }

@@ -15,7 +15,12 @@ export interface OverlapPlotOptions extends PlotOptions {
   range?: [number, number];
 }
 
-/** Share of finite values in each of `bins` equal bins on [lo, hi] (values outside are clamped). */
+/**
+ * Share of finite values in each of `bins` equal bins on [lo, hi] (values outside are clamped).
+ *
+ * @example
+ * binShares([0.05, 0.15, 0.15, 0.95], 10, 0, 1); // [0.25, 0.5, 0, …, 0, 0.25]
+ */
 export function binShares(values: ArrayLike<number>, bins: number, lo: number, hi: number): number[] {
   const counts = new Array<number>(bins).fill(0);
   let n = 0;

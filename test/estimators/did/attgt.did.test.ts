@@ -106,3 +106,67 @@ describe('attgt vs did 2.5.1: manual 2×2 check (did_mpdta_manual_2x2_check.json
     expect(maxErr.se).toBeLessThan(SE_TOL);
   });
 });
+
+describe('attgt self-consistency of options did documents (weightsname, base_period, anticipation; did 2.5.1)', () => {
+  const rows = mpdta.toRows() as Record<string, number>[];
+  const base = { outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' } as const;
+  const plain = attgt({ data: mpdta, ...base, covariates: ['lpop'] });
+
+  it('constant sampling weights reproduce the unweighted fit (weights are normalised to mean 1, as did)', () => {
+    const weighted = attgt({ data: rows.map((r) => ({ ...r, w: 3 })), ...base, covariates: ['lpop'], weights: 'w' });
+    weighted.rows.forEach((r, j) => {
+      expectClose(r.att, plain.rows[j]!.att, 1e-12, `ATT ${j}`);
+      expectClose(r.stdError, plain.rows[j]!.stdError, 1e-12, `SE ${j}`);
+    });
+    expectClose(weighted.aggregate('dynamic').overall.stdError, plain.aggregate('dynamic').overall.stdError, 1e-12, 'dynamic SE');
+  });
+
+  it('a weight of 2 on a unit gives the ATT of duplicating that unit (reg, no covariates)', () => {
+    const target = 8001;
+    const weighted = attgt({ data: rows.map((r) => ({ ...r, w: r.countyreal === target ? 2 : 1 })), ...base, method: 'reg', weights: 'w' });
+    const copy = rows.filter((r) => r.countyreal === target).map((r) => ({ ...r, countyreal: 1 }));
+    const duplicated = attgt({ data: [...rows, ...copy], ...base, method: 'reg' });
+    weighted.rows.forEach((r, j) => expectClose(r.att, duplicated.rows[j]!.att, 1e-12, `ATT ${j}`));
+  });
+
+  it("basePeriod 'universal': reference cells are 0 with NA SE, post-treatment cells equal the 'varying' ones", () => {
+    const universal = attgt({ data: mpdta, ...base, covariates: ['lpop'], basePeriod: 'universal' });
+    for (const r of universal.rows) {
+      if (r.time === r.group - 1) {
+        expect(r.att).toBe(0);
+        expect(Number.isNaN(r.stdError)).toBe(true);
+      }
+      if (r.time >= r.group) {
+        const v = plain.rows.find((x) => x.group === r.group && x.time === r.time)!;
+        expectClose(r.att, v.att, 1e-12, `post ATT(${r.group},${r.time})`);
+        expectClose(r.stdError, v.stdError, 1e-12, `post SE(${r.group},${r.time})`);
+      }
+    }
+    // pre cells compare t with g − 1: ATT(2007, 2004) = −[ (Y2006 − Y2004) DiD ]
+    const reg = attgt({ data: mpdta, ...base, method: 'reg', basePeriod: 'universal' });
+    const y = (id: number, year: number) => rows.find((r) => r.countyreal === id && r.year === year)!.lemp!;
+    const ids = (g: number) => [...new Set(rows.filter((r) => r['first.treat'] === g).map((r) => r.countyreal!))];
+    const meanChange = (g: number, from: number, to: number) => ids(g).reduce((s, id) => s + y(id, to) - y(id, from), 0) / ids(g).length;
+    const cell = reg.rows.find((r) => r.group === 2007 && r.time === 2004)!;
+    expectClose(cell.att, meanChange(2007, 2006, 2004) - meanChange(0, 2006, 2004), 1e-12, 'universal pre ATT(2007,2004)');
+  });
+
+  it('anticipation = 1 moves the base period to g − 2 (hand-computed 2×2, reg, no covariates)', () => {
+    const fit = attgt({ data: mpdta, ...base, method: 'reg', anticipation: 1 });
+    const y = (id: number, year: number) => rows.find((r) => r.countyreal === id && r.year === year)!.lemp!;
+    const ids = (g: number) => [...new Set(rows.filter((r) => r['first.treat'] === g).map((r) => r.countyreal!))];
+    const meanChange = (g: number, from: number, to: number) => ids(g).reduce((s, id) => s + y(id, to) - y(id, from), 0) / ids(g).length;
+    // cohort 2004 is treated "in the first period" once anticipation is 1: dropped (did)
+    expect([...new Set(fit.rows.map((r) => r.group))]).toEqual([2006, 2007]);
+    const cell = fit.rows.find((r) => r.group === 2007 && r.time === 2007)!;
+    expectClose(cell.att, meanChange(2007, 2005, 2007) - meanChange(0, 2005, 2007), 1e-12, 'ATT(2007,2007), base 2005');
+  });
+
+  it('tidy() rows have the seven Estimate fields; toJSON() is plain JSON', () => {
+    for (const row of plain.tidy()) expect(Object.keys(row)).toEqual(['term', 'estimate', 'stdError', 'statistic', 'pValue', 'confLow', 'confHigh']);
+    expect(JSON.parse(JSON.stringify(plain.toJSON()))).toEqual(plain.toJSON());
+    const agg = plain.aggregate('group');
+    expect(agg.tidy()[0]!.term).toBe('ATT');
+    expect(JSON.parse(JSON.stringify(agg.toJSON()))).toEqual(agg.toJSON());
+  });
+});

@@ -203,3 +203,88 @@ describe('corrected matching (MatchIt ≥ 4.5.4 semantics, the default)', () => 
     }
   });
 });
+
+describe('distance = "mahalanobis" (MatchIt 4.5.1 nn_matchC: pooled within-group covariance, data order, which.min)', () => {
+  it('treat ~ age + educ on lalonde: each treated unit in row order takes the unused control minimising Δᵀ S⁻¹ Δ (S pooled within treatment groups)', () => {
+    const age = lalonde.numeric('age');
+    const educ = lalonde.numeric('educ');
+    const treat = Uint8Array.from(lalonde.numeric('treat'));
+    const n = treat.length;
+    // Pooled within-group covariance of (age, educ), by hand.
+    const mean = [[0, 0], [0, 0]];
+    const count = [0, 0];
+    for (let i = 0; i < n; i++) {
+      mean[treat[i]!]![0] += age[i]!;
+      mean[treat[i]!]![1] += educ[i]!;
+      count[treat[i]!]++;
+    }
+    for (const g of [0, 1]) for (const j of [0, 1]) mean[g]![j] /= count[g]!;
+    let saa = 0, see = 0, sae = 0;
+    for (let i = 0; i < n; i++) {
+      const a = age[i]! - mean[treat[i]!]![0]!;
+      const e = educ[i]! - mean[treat[i]!]![1]!;
+      saa += a * a;
+      see += e * e;
+      sae += a * e;
+    }
+    const det = saa * see - sae * sae;
+    const d2 = (i: number, j: number) => {
+      const a = age[i]! - age[j]!;
+      const e = educ[i]! - educ[j]!;
+      return ((see * a * a - 2 * sae * a * e + saa * e * e) / det) * (n - 2);
+    };
+    const used = new Set<number>();
+    const expected: MatchedPair[] = [];
+    for (let t = 0; t < n; t++) {
+      if (treat[t] !== 1) continue;
+      let best = -1;
+      for (let c = 0; c < n; c++) {
+        if (treat[c] !== 0 || used.has(c)) continue;
+        if (best < 0 || d2(t, c) < d2(t, best) * (1 - 1e-12)) best = c;
+      }
+      used.add(best);
+      expected.push({ treated: t, controls: [best] });
+    }
+    const m = matchit({ formula: 'treat ~ age + educ', data: lalonde, distance: 'mahalanobis' });
+    expect(m.pairs).toEqual(expected);
+    expect(m.balance().after[0]!.term).toBe('age'); // no distance row without a propensity score
+    expect(m.matchedData().has('distance')).toBe(false);
+  });
+});
+
+interface MatchedPair {
+  treated: number;
+  controls: number[];
+}
+
+describe('matchit options with hand-checkable answers (user distances)', () => {
+  const data = { treat: [1, 1, 0, 0, 0, 0], x: [1, 2, 3, 4, 5, 6] };
+  const distance = [0.9, 0.3, 0.95, 0.35, 0.2, 0.05];
+
+  it('order "smallest" vs "largest" (m.order): 0.3 first takes 0.35; 0.9 first takes 0.95', () => {
+    expect(matchit({ formula: 'treat ~ x', data, distance, order: 'smallest' }).pairs).toEqual([
+      { treated: 0, controls: [2] },
+      { treated: 1, controls: [3] },
+    ]);
+    // ratio 2, largest first: round 1 0.9→0.95, 0.3→0.35; round 2 0.9→0.2 (nearest left), 0.3→0.05.
+    expect(matchit({ formula: 'treat ~ x', data, distance, ratio: 2 }).pairs).toEqual([
+      { treated: 0, controls: [2, 4] },
+      { treated: 1, controls: [3, 5] },
+    ]);
+  });
+
+  it('commonSupport "both" (discard = "both"): drops units outside [max(min₀, min₁), min(max₀, max₁)] = [0.3, 0.9]', () => {
+    const m = matchit({ formula: 'treat ~ x', data, distance, commonSupport: true });
+    expect(m.discarded).toEqual([2, 4, 5]);
+    expect(m.pairs).toEqual([
+      { treated: 0, controls: [3] },
+    ]);
+    expect(m.unmatched).toEqual([1]);
+  });
+
+  it('order "random" is reproducible with a seed (our PRNG; R\'s sample() cannot be matched)', () => {
+    const a = matchit({ formula: 'treat ~ x', data, distance, order: 'random', seed: 3 });
+    const b = matchit({ formula: 'treat ~ x', data, distance, order: 'random', seed: 3 });
+    expect(a.pairs).toEqual(b.pairs);
+  });
+});

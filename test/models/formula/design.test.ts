@@ -164,6 +164,8 @@ describe('buildDesign: factors on lalonde as R model.matrix (MatchIt 4.5.1 oracl
   it('with fixed effects, factors are coded as if there were an intercept (fixest)', () => {
     const d6 = design('re78 ~ race + age | married', lalonde);
     expect(d6.terms).toEqual(['racehispan', 'racewhite', 'age']);
+    // `0 +` removes the intercept before model.matrix (fixest_model_matrix): all levels
+    expect(design('re78 ~ 0 + race + age | married', lalonde).terms).toEqual(['raceblack', 'racehispan', 'racewhite', 'age']);
   });
 });
 

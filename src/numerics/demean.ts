@@ -15,10 +15,12 @@
  *   Δ = GGX − GX, Δ² = Δ − GX + X, X ← GGX − (Δ·Δ² / Δ²·Δ²) Δ.
  * One fixed effect is solved exactly in one pass; balanced two-way panels converge in one sweep.
  *
- * Convergence: a sweep changes every coefficient by at most `tolerance` × scale(column), where
- * scale is the weighted root-mean-square of the original column. (fixest's `fixef.tol = 1e-6`
- * bounds |Δβ| / (0.1 + |β|) on the raw scale instead; our default 1e-10 is far tighter, so that
- * coefficients after demeaning agree with the exact projection to ~1e-10 relative.)
+ * Convergence: with c = max |Δβ| of a sweep / scale (scale = weighted RMS of the original column)
+ * and ρ̂ the ratio of two successive plain-sweep changes, stop when c·max(1, ρ̂/(1 − ρ̂)) ≤
+ * `tolerance` — an estimate of the remaining distance to the fixed point, not just the last step.
+ * (fixest's `fixef.tol = 1e-6` bounds |Δβ| / (0.1 + |β|) on the raw scale instead; our default
+ * 1e-10 is far tighter, so that demeaned values agree with the exact projection to ~1e-9
+ * relative even on slowly converging panels.)
  *
  * Memory layout: coefficients are stored interleaved, β[level · C + c] for C columns, so each pass
  * over the rows reads the codes once and updates all columns (no per-row objects, no allocation
@@ -41,7 +43,10 @@ export interface FixedEffectCodes {
 export interface DemeanOptions {
   /** Non-negative row weights (fixest `weights`). */
   weights?: ArrayLike<number>;
-  /** Convergence tolerance on the per-sweep change, relative to each column's RMS (default 1e-10). */
+  /**
+   * Convergence tolerance on the estimated distance to the fixed point, relative to each
+   * column's RMS (default 1e-10; fixest's `fixef.tol` measures something looser, see header).
+   */
   tolerance?: number;
   /** Maximum Gauss–Seidel sweeps (fixest `fixef.iter`, default 10000). */
   maxIterations?: number;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CausalPanelError, type ErrorCode } from '../../src/errors.js';
 import { feols } from '../../src/models/feols.js';
+import { glm } from '../../src/models/glm.js';
 import { loadDataset } from '../helpers/oracle.js';
 
 const base = loadDataset('base_did.csv');
@@ -37,10 +38,14 @@ const cases: { name: string; run: () => unknown; code: ErrorCode; message?: RegE
   { name: 'unknown cluster column', run: () => feols('y ~ x', small, { vcov: { CRV1: 'nope' } }), code: 'missing_column' },
   { name: 'level outside (0, 1)', run: () => feols('y ~ x', small, { level: 95 }), code: 'invalid_option' },
   { name: 'HC3 with absorbed fixed effects', run: () => feols('y ~ x | g', small, { vcov: 'HC3' }), code: 'invalid_option', message: /HC3/ },
+  { name: 'logit with a perfectly separating regressor', run: () => glm('d ~ x', { d: [0, 0, 0, 1, 1, 1], x: [1, 2, 3, 4, 5, 6] }, { family: 'binomial' }), code: 'perfect_separation', message: /variable x/ },
+  { name: 'binomial outcome outside [0, 1]', run: () => glm('y ~ x', small, { family: 'binomial' }), code: 'invalid_option', message: /binomial outcome/ },
+  { name: 'unknown glm family', run: () => glm('y ~ x', small, { family: 'poisson' as never }), code: 'invalid_option', message: /poisson/ },
+  { name: 'glm with fixed effects', run: () => glm('y ~ x | g', small), code: 'invalid_option' },
   { name: 'bad ssc option', run: () => feols('y ~ x', small, { ssc: { fixefK: 'some' as never } }), code: 'invalid_option' },
 ];
 
-describe('feols bad inputs throw CausalPanelError with a code (table-driven)', () => {
+describe('feols / glm bad inputs throw CausalPanelError with a code (table-driven)', () => {
   it.each(cases)('$name → $code', ({ run, code, message }) => {
     expect(codeOf(run)).toBe(code);
     if (message) expect(run).toThrowError(message);
@@ -69,7 +74,7 @@ describe('feols notes instead of errors (fixest 0.12.2 behaviour)', () => {
   });
 });
 
-describe('mutation safety: feols never changes the caller data', () => {
+describe('mutation safety: feols and glm never change the caller data', () => {
   it('column arrays and row objects are unchanged after fitting, withVcov and predict', () => {
     const columns = { y: [...small.y], x: [...small.x], g: [...small.g] };
     const snapshot = JSON.stringify(columns);
@@ -81,6 +86,7 @@ describe('mutation safety: feols never changes the caller data', () => {
     fit.withVcov({ CRV1: 'g' });
     feols('y ~ x', rows).predict(rows);
     feols('y ~ x', typed, { vcov: 'hetero' });
+    glm('y ~ x', columns, { vcov: { CRV1: 'g' } }).predict(rows, { type: 'response' });
     expect(JSON.stringify(columns)).toBe(snapshot);
     expect(JSON.stringify(rows)).toBe(rowsSnapshot);
     expect(JSON.stringify(Array.from(typed.y)) + JSON.stringify(Array.from(typed.x))).toBe(typedSnapshot);

@@ -117,8 +117,8 @@ describe('feols notes and options (fixest 0.12.2 behaviour)', () => {
     const fit = feols('y ~ x | g', extra, { fixefRmSingletons: true, vcov: 'iid' });
     expect(fit.nobs).toBe(4);
     expect(fit.notes).toContainEqual({ code: 'singletons_removed', count: 1 });
-    // Within g: (1,1),(3,2) and (2,3),(5,4): slope = Σx̃ỹ/Σx̃² = (1·0.5·2 + 1.5·0.5·2) / (1 + 1 + 2.25 + 2.25)... hand value:
-    // g1: x̃ = (−1, 1), ỹ = (−0.5, 0.5); g2: x̃ = (−1.5, 1.5), ỹ = (−0.5, 0.5) → (1 + 1.5)/(2 + 4.5) = 2.5/6.5.
+    // Within slope Σx̃ỹ/Σx̃² after dropping g = 3: g1 has x̃ = (−1, 1), ỹ = (−0.5, 0.5);
+    // g2 has x̃ = (−1.5, 1.5), ỹ = (−0.5, 0.5) → (1 + 1.5)/(2 + 4.5) = 2.5/6.5.
     expectClose(fit.coef().x!, 2.5 / 6.5, 1e-12, 'within slope');
     expect(feols('y ~ x | g', extra, { vcov: 'iid' }).nobs).toBe(5);
   });
@@ -163,6 +163,27 @@ describe('CRV3, HC2, HC3: self-consistency with brute force (pyfixest CRV3, sand
     const factor = (G / (G - 1)) * ((n - 1) / (n - k));
     expectAllClose(fit.vcovMatrix, Array.from(sum, (v) => v * factor), 1e-8, 'CRV3');
     expect(fit.dist).toEqual({ kind: 't', df: G - 1 });
+  });
+  it('CRV3 with a fixed effect nested in the cluster (y ~ x1 + treat_post | id, CRV3 by id) = brute-force refits; non-nested FE → invalid_option', () => {
+    const fit = feols('y ~ x1 + treat_post | id', data, { vcov: { CRV3: 'id' } });
+    const ids = data.numeric('id');
+    const levels = [...new Set(ids)];
+    const G = levels.length;
+    const b = fit.coefficients;
+    const k = b.length;
+    const sum = new Float64Array(k * k);
+    for (const g of levels) {
+      const rows: number[] = [];
+      ids.forEach((v, i) => v !== g && rows.push(i));
+      const bg = feols('y ~ x1 + treat_post | id', data.take(rows), { vcov: 'iid' }).coefficients;
+      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) sum[a + c * k]! += (bg[a]! - b[a]!) * (bg[c]! - b[c]!);
+    }
+    const n = fit.nobs;
+    const K = fit.vcovInfo.dofK; // id nested in the cluster: K = coefficients + 1
+    expect(K).toBe(k + 1);
+    const factor = (G / (G - 1)) * ((n - 1) / (n - K));
+    expectAllClose(fit.vcovMatrix, Array.from(sum, (v) => v * factor), 1e-7, 'CRV3 with FE');
+    expect(() => feols('y ~ x1 + treat_post | id + period', data, { vcov: { CRV3: 'id' } })).toThrowError(/nested/);
   });
   it('HC2 / HC3 = (XᵀX)⁻¹ Σ xᵢxᵢᵀ eᵢ²/(1 − hᵢ)^δ (XᵀX)⁻¹ with hᵢ from the explicit hat matrix', () => {
     const small = data.take(Array.from({ length: 40 }, (_, i) => i * 27));

@@ -96,4 +96,8 @@ describe('textTable / markdownTable', () => {
     );
     expect(markdownTable([['a|b', '1']], { header: ['t', 'v'] }).split('\n')[2]).toBe('| a\\|b |   1 |');
   });
+  it('centre alignment, custom separator, trailing spaces kept on request, ragged rows padded', () => {
+    expect(textTable([['a', 'bb'], ['ccc']], { align: ['center', 'left'], sep: ' | ', trimEnd: false })).toBe(' a  | bb\nccc |   ');
+    expect(markdownTable([['x', 'y']], { header: ['h1', 'h2'], align: ['center', 'left'] }).split('\n')[1]).toBe('|:---:|:----|');
+  });
 });

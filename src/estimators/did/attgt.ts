@@ -25,7 +25,7 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import { toFrame } from '../../data/fromInput.js';
 import type { Frame } from '../../data/frame.js';
-import { checkBalance, indexPanel, unitConstant } from '../../data/panel.js';
+import { checkBalance, indexPanel } from '../../data/panel.js';
 import { chisqUpper, normalQuantile } from '../../numerics/distributions.js';
 import { invertSymmetric } from '../../numerics/cholesky.js';
 import { irls } from '../../numerics/irls.js';
@@ -282,18 +282,30 @@ function preparePanel(
 ): PanelData {
   const keep = keepIn;
   const index = indexPanel(cols.unitCol!, cols.t, keep, FN);
-  // a unit's cohort must not change over time (did: "The treatment must be irreversible")
-  unitConstant(cols.g, index, keep, p.cohort, FN);
   const { unitCode, periodCode } = index;
   let nU = index.nUnits;
   const nT = index.nPeriods;
   const periods = index.periods;
-  const cohortU = new Float64Array(nU);
-  // cohort per unit (constant within units, checked above); after the last period = never
+  // cohort per unit; it must not change over time (did: "The treatment must be irreversible")
+  const cohortRaw = new Float64Array(nU).fill(NaN);
   for (let r = 0; r < keep.length; r++) {
-    const c = cols.g[keep[r]!]!;
-    cohortU[unitCode[r]!] = c > lastTreat ? Infinity : c;
+    const row = keep[r]!;
+    const c = cols.g[row]!;
+    const u = unitCode[r]!;
+    const prev = cohortRaw[u]!;
+    if (prev !== c) {
+      if (!Number.isNaN(prev)) {
+        throw new CausalPanelError(
+          'invalid_option',
+          `${FN}: column "${p.cohort}" must be constant within each unit (the treatment is irreversible), but unit ${index.units[u]} has ${prev === Infinity ? 0 : prev} and ${c === Infinity ? 0 : c} (row ${row + 1})`,
+          { fn: FN, column: p.cohort, row, value: c },
+        );
+      }
+      cohortRaw[u] = c;
+    }
   }
+  // cohorts after the last period (+ anticipation) are never treated within the sample
+  const cohortU = Float64Array.from(cohortRaw, (c) => (c > lastTreat ? Infinity : c));
   // units already treated in the first period have no pre-period: dropped, as did
   const drop = new Uint8Array(nU);
   let early = 0;
@@ -795,17 +807,8 @@ export function attgt(options: AttgtOptions): AttgtResult {
     aggregate: (type, opts) => aggregateAttgt(cellsData(), type, opts),
     influence: () => Float64Array.from(psi),
     vcov: () => {
-      const out: number[][] = [];
-      for (let a = 0; a < p; a++) {
-        const row: number[] = [];
-        for (let b = 0; b < p; b++) {
-          let s = 0;
-          for (let i = 0; i < n; i++) s += psi[a * n + i]! * psi[b * n + i]!;
-          row.push(s / (n * n));
-        }
-        out.push(row);
-      }
-      return out;
+      const S = crossprodColumns(psi, n, cells.map((_, j) => j));
+      return Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => S[a + b * p]! / (n * n)));
     },
     cells: cellsData,
     tidy,
@@ -837,6 +840,30 @@ export function attgt(options: AttgtOptions): AttgtResult {
   return result;
 }
 
+/**
+ * ΨᵀΨ over the columns `cols` of the n-row matrix ψ, in row blocks so that the columns stream
+ * through cache once (not once per pair).
+ */
+function crossprodColumns(psi: Float64Array, n: number, cols: readonly number[]): Float64Array {
+  const q = cols.length;
+  const S = new Float64Array(q * q);
+  const BLOCK = 512;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let a = 0; a < q; a++) {
+      const oa = cols[a]! * n;
+      for (let b = a; b < q; b++) {
+        const ob = cols[b]! * n;
+        let sum = 0;
+        for (let i = start; i < end; i++) sum += psi[oa + i]! * psi[ob + i]!;
+        S[a + b * q] += sum;
+      }
+    }
+  }
+  for (let a = 0; a < q; a++) for (let b = a + 1; b < q; b++) S[b + a * q] = S[a + b * q]!;
+  return S;
+}
+
 /** did's Wald pre-test: W = n·θᵀV⁻¹θ over pre-treatment cells with finite SE; NaN when V is singular. */
 function waldPretest(cells: Cell[], psi: Float64Array, n: number, se: Float64Array, notes: Note[]): AttgtPretest {
   const pre: number[] = [];
@@ -846,17 +873,8 @@ function waldPretest(cells: Cell[], psi: Float64Array, n: number, se: Float64Arr
   const q = pre.length;
   if (q === 0) return { statistic: NaN, df: 0, pValue: NaN };
   // Σ = ΨᵀΨ/n² (the vcov of the estimates), so W = θᵀΣ⁻¹θ = n·θᵀV⁻¹θ with did's V = ΨᵀΨ/n
-  const S = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) {
-    for (let b = a; b < q; b++) {
-      let s = 0;
-      const oa = pre[a]! * n;
-      const ob = pre[b]! * n;
-      for (let i = 0; i < n; i++) s += psi[oa + i]! * psi[ob + i]!;
-      S[a + b * q] = s / (n * n);
-      S[b + a * q] = s / (n * n);
-    }
-  }
+  const S = crossprodColumns(psi, n, pre);
+  for (let j = 0; j < q * q; j++) S[j] = S[j]! / (n * n);
   let inv: Float64Array;
   try {
     inv = invertSymmetric(S, q, FN);

@@ -195,9 +195,34 @@ function fixedEffectOffset(ols: OlsFit | null, X: Float64Array, n: number, k: nu
   return offset;
 }
 
-function fixedEffectCodes(ols: OlsFit | null): FixedEffectCodes[] | null {
-  if (ols === null || ols.fixedEffects.length === 0) return null;
-  return ols.design.fixedEffects.map((fe) => ({ codes: fe.codes, nLevels: fe.nLevels }));
+/** Largest total of dummy columns for the smaller fixed-effect dimensions (see {@link refitDesign}). */
+const MAX_FE_DUMMIES = 60;
+
+/**
+ * The design used by bootstrap refits. Without fixed effects: X itself. With fixed effects, the
+ * dimension with the most levels stays absorbed (one weighted demeaning pass per resample, exact
+ * for one dimension) and the other dimensions become explicit dummy columns (first level dropped)
+ * when they have at most {@link MAX_FE_DUMMIES} levels in total — by Frisch–Waugh–Lovell the
+ * same estimates as absorbing all of them, without alternating projections on every resample.
+ */
+function refitDesign(ols: OlsFit | null, X: Float64Array, n: number, k: number): { X: Float64Array; kRefit: number; fixedEffects: FixedEffectCodes[] | null } {
+  if (ols === null || ols.fixedEffects.length === 0) return { X, kRefit: k, fixedEffects: null };
+  const all = ols.design.fixedEffects.map((fe) => ({ codes: fe.codes, nLevels: fe.nLevels }));
+  if (all.length === 1) return { X, kRefit: k, fixedEffects: all };
+  const order = all.map((_, p) => p).sort((a, b) => all[b]!.nLevels - all[a]!.nLevels);
+  const others = order.slice(1).map((p) => all[p]!);
+  const extra = others.reduce((s, fe) => s + fe.nLevels - 1, 0);
+  if (extra > MAX_FE_DUMMIES) return { X, kRefit: k, fixedEffects: all };
+  const kRefit = k + extra;
+  const out = new Float64Array(n * kRefit);
+  out.set(X.subarray(0, n * k));
+  let column = k;
+  for (const fe of others) {
+    for (let level = 1; level < fe.nLevels; level++, column++) {
+      for (let i = 0; i < n; i++) if (fe.codes[i] === level) out[column * n + i] = 1;
+    }
+  }
+  return { X: out, kRefit, fixedEffects: [all[order[0]!]!] };
 }
 
 function differs(a: Float64Array, b: Float64Array): boolean {
@@ -270,12 +295,14 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     throw new CausalPanelError('invalid_option', `${FN}: treatment "${treat}" has no coefficient in the mediator model (absorbed or collinear)`, { fn: FN, option: 'treat', value: treat });
   }
   const medCoef = med.fit.coefficients;
+  const medRefit = refitDesign(med.ols, Xm, n, km);
   const mediatorModel: MediatorKernelModel = {
     family: params.mediatorFamily.family,
     link: params.mediatorFamily.link,
     n,
     k: km,
-    X: Xm,
+    X: medRefit.X,
+    kRefit: medRefit.kRefit,
     y: med.fit.y,
     XTreat: prepareMatrix(XmTreat, n, km),
     XControl: prepareMatrix(XmControl, n, km),
@@ -284,7 +311,7 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     sigma: med.sigma,
     absorbedDof: med.absorbedDof,
     offset: fixedEffectOffset(med.ols, Xm, n, km, medCoef),
-    fixedEffects: fixedEffectCodes(med.ols),
+    fixedEffects: medRefit.fixedEffects,
   };
 
   // Outcome model: η(t, m) = A_t β + (B_t β)·m; checked affine in m for a continuous mediator.
@@ -314,12 +341,14 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     throw new CausalPanelError('invalid_option', `${FN}: mediator "${mName}" has no coefficient in the outcome model (absorbed or collinear)`, { fn: FN, option: 'mediator', value: mName });
   }
   const outCoef = out.fit.coefficients;
+  const outRefit = refitDesign(out.ols, Xy, n, ky);
   const outcomeModel: OutcomeKernelModel = {
     family: params.outcomeFamily.family,
     link: params.outcomeFamily.link,
     n,
     k: ky,
-    X: Xy,
+    X: outRefit.X,
+    kRefit: outRefit.kRefit,
     y: out.fit.y,
     base: [prepareMatrix(base[0]!, n, ky), prepareMatrix(base[1]!, n, ky)],
     slope: [prepareMatrix(slope[0]!, n, ky), prepareMatrix(slope[1]!, n, ky)],
@@ -327,7 +356,7 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     vcov: out.vcov,
     absorbedDof: out.absorbedDof,
     offset: fixedEffectOffset(out.ols, Xy, n, ky, outCoef),
-    fixedEffects: fixedEffectCodes(out.ols),
+    fixedEffects: outRefit.fixedEffects,
   };
   let clusterCodes: Int32Array | null = null;
   let nClusters = 0;

@@ -706,14 +706,28 @@ function bootstrapLinearLinear(
   options: BootstrapOptions,
 ): EffectDraws {
   const n = mediator.n;
-  const km = mediator.k;
-  const ky = outcome.k;
+  const km = mediator.kRefit;
+  const ky = outcome.kRefit;
   const { weights, clusterCodes, nClusters } = options;
   const pm = packedLength(km);
   const width = pm + packedLength(ky);
   const rows = new Float64Array(n * width);
-  packRows(mediator.X, n, km, mediator.y, weights, rows, width, 0);
-  packRows(outcome.X, n, ky, outcome.y, weights, rows, width, pm);
+  // A fixed effect nested in the clusters is swept out once: every row of a level gets its
+  // cluster's multiplicity, so the resample's weighted within-transformation is the full-sample one.
+  const sweep = (model: MediatorKernelModel | OutcomeKernelModel): { X: Float64Array; y: Float64Array } => {
+    if (model.fixedEffects === null) return { X: model.X, y: model.y };
+    const columns: Float64Array[] = [];
+    for (let j = 0; j < model.kRefit; j++) columns.push(model.X.subarray(j * n, (j + 1) * n));
+    columns.push(model.y);
+    const demeaned = demean(columns, model.fixedEffects, weights ? { weights } : {}).columns;
+    const X = new Float64Array(n * model.kRefit);
+    for (let j = 0; j < model.kRefit; j++) X.set(demeaned[j]!, j * n);
+    return { X, y: demeaned[model.kRefit]! };
+  };
+  const swM = sweep(mediator);
+  const swY = sweep(outcome);
+  packRows(swM.X, n, km, swM.y, weights, rows, width, 0);
+  packRows(swY.X, n, ky, swY.y, weights, rows, width, pm);
   const used = new Float64Array(n);
   for (let i = 0; i < n; i++) used[i] = weights && !(weights[i]! > 0) ? 0 : 1;
   let units = rows;
@@ -732,6 +746,24 @@ function bootstrapLinearLinear(
     }
     nUnits = nClusters;
   }
+  // Fixed-effect levels per unit (a level drawn twice is still one level, as R's factor).
+  const levelsPerUnit = (model: MediatorKernelModel | OutcomeKernelModel): Float64Array | null => {
+    if (model.fixedEffects === null || !clusterCodes) return null;
+    const fe = model.fixedEffects[0]!;
+    const seen = new Uint8Array(fe.nLevels);
+    const out = new Float64Array(nClusters);
+    for (let i = 0; i < n; i++) {
+      if (weights && !(weights[i]! > 0)) continue;
+      const level = fe.codes[i]!;
+      if (seen[level] === 0) {
+        seen[level] = 1;
+        out[clusterCodes[i]!]! += 1;
+      }
+    }
+    return out;
+  };
+  const levelsM = levelsPerUnit(mediator);
+  const levelsY = levelsPerUnit(outcome);
   const acc = new Float64Array(width);
   const unitCounts = new Float64Array(nUnits);
   const workM = createWork(n, km);
@@ -744,16 +776,20 @@ function bootstrapLinearLinear(
     unitCounts.fill(0);
     for (let r = 0; r < nUnits; r++) unitCounts[rng.int(nUnits)]! += 1;
     let rowsUsed = 0;
+    let absorbedM = levelsM ? 0 : mediator.absorbedDof;
+    let absorbedY = levelsY ? 0 : outcome.absorbedDof;
     // Only the ~63% of units drawn at least once are visited, each scaled by its multiplicity.
     for (let u = 0; u < nUnits; u++) {
       const count = unitCounts[u]!;
       if (count === 0) continue;
       rowsUsed += count * unitUsed[u]!;
+      if (levelsM) absorbedM += levelsM[u]!;
+      if (levelsY) absorbedY += levelsY[u]!;
       const src = u * width;
       for (let c = 0; c < width; c++) acc[c]! += count * units[src + c]!;
     }
-    const sigma = solvePacked(acc, 0, km, rowsUsed, mediator.absorbedDof, workM);
-    const sigmaY = solvePacked(acc, pm, ky, rowsUsed, outcome.absorbedDof, workY);
+    const sigma = solvePacked(acc, 0, km, rowsUsed, absorbedM, workM);
+    const sigmaY = solvePacked(acc, pm, ky, rowsUsed, absorbedY, workY);
     if (!Number.isFinite(sigma) || Number.isNaN(sigmaY)) {
       draws.d1[s] = draws.d0[s] = draws.z1[s] = draws.z0[s] = NaN;
       continue;
@@ -783,6 +819,18 @@ function compactRows(
   }
 }
 
+/** Whether every level of `fe` lies in a single cluster. */
+function nestedIn(fe: FixedEffectCodes, clusterCodes: Int32Array, nClusters: number): boolean {
+  const home = new Int32Array(fe.nLevels).fill(-1);
+  for (let i = 0; i < clusterCodes.length; i++) {
+    const level = fe.codes[i]!;
+    const g = clusterCodes[i]!;
+    if (home[level] === -1) home[level] = g;
+    else if (home[level] !== g) return false;
+  }
+  return nClusters > 0;
+}
+
 /** Options of {@link bootstrapDraws}. */
 export interface BootstrapOptions {
   /** Prior (sampling) weights of the rows; null = 1. */
@@ -809,8 +857,11 @@ export function bootstrapDraws(
   options: BootstrapOptions,
 ): EffectDraws {
   const linear = (m: { family: FamilyName; link: LinkName }): boolean => m.family === 'gaussian' && m.link === 'identity';
-  const absorbed = mediator.fixedEffects !== null || outcome.fixedEffects !== null;
-  if (linear(mediator) && linear(outcome) && !absorbed) return bootstrapLinearLinear(mediator, outcome, sims, rng, options);
+  // Packed cross-products need fixed effects that are swept out once: none, or one dimension
+  // nested in the resampled clusters.
+  const sweptOnce = (m: MediatorKernelModel | OutcomeKernelModel): boolean =>
+    m.fixedEffects === null || (m.fixedEffects.length === 1 && options.clusterCodes !== null && nestedIn(m.fixedEffects[0]!, options.clusterCodes, options.nClusters));
+  if (linear(mediator) && linear(outcome) && sweptOnce(mediator) && sweptOnce(outcome)) return bootstrapLinearLinear(mediator, outcome, sims, rng, options);
   const n = mediator.n;
   const { weights, clusterCodes, nClusters } = options;
   const draws = allocDraws(sims);

@@ -282,6 +282,20 @@ describe('matchit options with hand-checkable answers (user distances)', () => {
     expect(m.unmatched).toEqual([1]);
   });
 
+  it('replace = TRUE, ratio 2: each treated unit takes its two nearest controls, controls reused; weights as weights.matrix', () => {
+    const d = { treat: [1, 1, 0, 0, 0], x: [1, 2, 3, 4, 5] };
+    // 0.5 → 0.52 (Δ .02), then 0.45 (Δ .05); 0.55 → 0.52 (Δ .03), then 0.6 (Δ .05).
+    const m = matchit({ formula: 'treat ~ x', data: d, distance: [0.5, 0.55, 0.45, 0.6, 0.52], replace: true, ratio: 2 });
+    expect(m.pairs).toEqual([
+      { treated: 0, controls: [4, 2] },
+      { treated: 1, controls: [4, 3] },
+    ]);
+    // Control sums of 1/2: 0.5, 0.5, 1 (Σ 2) → scaled to Σ = 3 matched controls: 0.75, 0.75, 1.5.
+    expect(Array.from(m.weights)).toEqual([1, 1, 0.75, 0.75, 1.5]);
+    expect(m.hasSubclass).toBe(false);
+    expect(m.subclass.every((s) => s === null)).toBe(true);
+  });
+
   it('order "random" is reproducible with a seed (our PRNG; R\'s sample() cannot be matched)', () => {
     const a = matchit({ formula: 'treat ~ x', data, distance, order: 'random', seed: 3 });
     const b = matchit({ formula: 'treat ~ x', data, distance, order: 'random', seed: 3 });

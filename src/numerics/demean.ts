@@ -10,7 +10,9 @@
  * minimising Σ wᵢ (xᵢ − Σ_p β_p[g_p(i)])²; the demeaned column is xᵢ − Σ_p β_p[g_p(i)]. One
  * Gauss–Seidel sweep F updates β₀, β₁, … in turn, each as the weighted level mean of x minus the
  * other fixed effects. The state of the iteration is (β₁ … β_{q−1}); β₀ is a function of it (so
- * for two fixed effects the state is only the smaller-index dimension's partner, as in fixest).
+ * for two fixed effects the state is only β₁, as in fixest). With two fixed effects a sweep whose
+ * β₀ step already meets the stopping rule ends there (see `sweep`): a balanced panel costs one
+ * sweep plus one β₀ pass.
  * Irons–Tuck: from X, GX = F(X), GGX = F(GX), per column
  *   Δ = GGX − GX, Δ² = Δ − GX + X, X ← GGX − (Δ·Δ² / Δ²·Δ²) Δ.
  * One fixed effect is solved exactly in one pass; balanced two-way panels converge in one sweep.
@@ -22,11 +24,13 @@
  * 1e-10 is far tighter, so that demeaned values agree with the exact projection to ~1e-9
  * relative even on slowly converging panels.)
  *
- * Memory layout: coefficients are stored interleaved, β[level · C + c] for C columns, so each pass
- * over the rows reads the codes once and updates all columns (no per-row objects, no allocation
- * inside the loops). Level weight sums Σw are computed once.
+ * Work: columns are demeaned one after the other (fixest runs them in parallel), so every pass is
+ * a tight loop over typed arrays and each column stops as soon as it has converged. Level weight
+ * sums Σw are computed once for all columns; the level sums Σwx of every dimension and the column
+ * scale come from one fused pass; no per-row objects and no allocation inside the loops. Cost for
+ * two fixed effects: one setup pass, two passes per sweep, one output pass.
  *
- * Dimension symbols: n = rows, C = columns demeaned together, q = fixed-effect dimensions,
+ * Dimension symbols: n = rows, C = columns, q = fixed-effect dimensions,
  * L_p = levels of fixed effect p.
  */
 import { CausalPanelError } from '../errors.js';

@@ -529,16 +529,22 @@ function createWork(n: number, k: number): RefitWork {
   return { xtwx: new Float64Array(k * k), xtwz: new Float64Array(k), L: new Float64Array(k * k), beta: new Float64Array(k), eta: new Float64Array(n) };
 }
 
-/** Solves (XᵀWX) β = XᵀWz in place (Cholesky); false when XᵀWX is singular on this resample. */
-function choleskySolveInPlace(work: RefitWork, k: number): boolean {
+/**
+ * Solves (XᵀWX) β = XᵀWz in place by Cholesky and returns the rank (0 = failure). A column whose
+ * pivot is ≤ 1e-11 of its own diagonal (e.g. the dummy of a level absent from the resample) is
+ * aliased: its coefficient is 0, as R's lm sets it NA and predict() treats it as 0.
+ */
+function choleskySolveInPlace(work: RefitWork, k: number): number {
   const { xtwx: A, L, xtwz: b, beta } = work;
-  let maxDiagonal = 0;
-  for (let j = 0; j < k; j++) maxDiagonal = Math.max(maxDiagonal, A[j + j * k]!);
-  const tol = 1e-10 * maxDiagonal;
+  L.fill(0);
+  let rank = 0;
   for (let j = 0; j < k; j++) {
-    let d = A[j + j * k]!;
+    const diagonal = A[j + j * k]!;
+    let d = diagonal;
     for (let p = 0; p < j; p++) d -= L[j + p * k]! ** 2;
-    if (!(d > tol)) return false;
+    if (!Number.isFinite(d)) return 0;
+    if (!(d > 1e-11 * diagonal) || diagonal <= 0) continue; // aliased: L column stays 0
+    rank++;
     const root = Math.sqrt(d);
     L[j + j * k] = root;
     for (let i = j + 1; i < k; i++) {
@@ -547,17 +553,25 @@ function choleskySolveInPlace(work: RefitWork, k: number): boolean {
       L[i + j * k] = s / root;
     }
   }
+  if (rank === 0) return 0;
   for (let i = 0; i < k; i++) {
+    const lii = L[i + i * k]!;
+    if (lii === 0) {
+      beta[i] = 0;
+      continue;
+    }
     let s = b[i]!;
     for (let p = 0; p < i; p++) s -= L[i + p * k]! * beta[p]!;
-    beta[i] = s / L[i + i * k]!;
+    beta[i] = s / lii;
   }
   for (let i = k - 1; i >= 0; i--) {
+    const lii = L[i + i * k]!;
+    if (lii === 0) continue;
     let s = beta[i]!;
     for (let p = i + 1; p < k; p++) s -= L[p + i * k]! * beta[p]!;
-    beta[i] = s / L[i + i * k]!;
+    beta[i] = s / lii;
   }
-  return true;
+  return rank;
 }
 
 /** Forms XᵀWX and XᵀWz (lower triangle mirrored) for weights w and working response z. */
@@ -604,7 +618,8 @@ function refitLinear(
     return refitLinear(Xd, n, k, demeaned[k]!, w, rowsUsed, present - (fixedEffects.length - 1), work, null);
   }
   formNormalEquations(X, n, k, w, y, work);
-  if (!choleskySolveInPlace(work, k)) return NaN;
+  const rank = choleskySolveInPlace(work, k);
+  if (rank === 0) return NaN;
   const { beta, eta } = work;
   matvecInto(eta, X, n, k, beta, null);
   let rss = 0;
@@ -612,7 +627,7 @@ function refitLinear(
     const r = y[i]! - eta[i]!;
     rss += w[i]! * r * r;
   }
-  return Math.sqrt(rss / (rowsUsed - k - absorbedDof));
+  return Math.sqrt(rss / (rowsUsed - rank - absorbedDof));
 }
 
 /**
@@ -637,7 +652,7 @@ function refitBinomial(
       irlsW[i] = w[i]! === 0 ? 0 : (w[i]! * dmu * dmu) / variance;
     }
     formNormalEquations(X, n, k, irlsW, irlsZ, work);
-    if (!choleskySolveInPlace(work, k)) return false;
+    if (choleskySolveInPlace(work, k) === 0) return false;
     matvecInto(eta, X, n, k, beta, null);
     let dev = 0;
     for (let i = 0; i < n; i++) {
@@ -689,12 +704,13 @@ function solvePacked(acc: Float64Array, at: number, k: number, rowsUsed: number,
   }
   for (let a = 0; a < k; a++) xtwz[a] = acc[c++]!;
   const yy = acc[c]!;
-  if (!choleskySolveInPlace(work, k)) return NaN;
+  const rank = choleskySolveInPlace(work, k);
+  if (rank === 0) return NaN;
   // RSS = yᵀWy − βᵀXᵀWy at the solution of the normal equations.
   let fitted = 0;
   for (let a = 0; a < k; a++) fitted += beta[a]! * xtwz[a]!;
   const rss = Math.max(yy - fitted, 0);
-  return Math.sqrt(rss / (rowsUsed - k - absorbedDof));
+  return Math.sqrt(rss / (rowsUsed - rank - absorbedDof));
 }
 
 /** Bootstrap of two linear models through packed cross-products (see {@link packRows}). */

@@ -113,6 +113,12 @@ describe('mediate with absorbed fixed effects (| school) vs explicit school dumm
     expectAllClose(a.draws().acmeControl, d.draws().acmeControl, 1e-8, 'ACME draws');
     expectAllClose(a.draws().adeControl, d.draws().adeControl, 1e-8, 'ADE draws');
   });
+  it('cluster bootstrap with the fixed effect nested in the clusters (swept once): draws equal the dummy model within 1e-8', () => {
+    const a = mediate({ ...common, cluster: 'school', mediatorModel: 'M ~ T + X | school', outcomeModel: 'Y ~ T + M + X | school' });
+    const d = mediate({ ...common, cluster: 'school', mediatorModel: 'M ~ T + X + school', outcomeModel: 'Y ~ T + M + X + school' });
+    expectAllClose(a.draws().acmeControl, d.draws().acmeControl, 1e-8, 'ACME draws');
+    expectAllClose(a.draws().adeTreated, d.draws().adeTreated, 1e-8, 'ADE draws');
+  });
   it('with a T×M interaction the FE-level predictions (ŷ − Xβ̂ offsets) still reproduce the dummy model', () => {
     const a = mediate({ ...common, mediatorModel: 'M ~ T + X | school', outcomeModel: 'Y ~ T * M + X | school' });
     const d = mediate({ ...common, mediatorModel: 'M ~ T + X + school', outcomeModel: 'Y ~ T * M + X + school' });

@@ -256,7 +256,9 @@ function prepare(input: Frame, params: MediateParams): Prepared {
   const notes: Note[] = [];
   let frame = rowsOf(input, params);
   if (frame.nrow < input.nrow) {
-    notes.push({ code: 'rows_dropped_missing', count: input.nrow - frame.nrow, byColumn: { [params.cluster!]: input.nrow - frame.nrow } });
+    const byColumn: Record<string, number> = Object.create(null);
+    byColumn[params.cluster!] = input.nrow - frame.nrow;
+    notes.push({ code: 'rows_dropped_missing', count: input.nrow - frame.nrow, byColumn });
   }
   let med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster);
   let out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster);

@@ -62,3 +62,4 @@ export { type EventRow } from './report/svg/eventStudyPlot.js';
 export { type GroupTimeRow } from './report/svg/attgtPlot.js';
 export { type BalancePoint } from './report/svg/lovePlot.js';
 export { type PointRange } from './report/svg/coefPlot.js';
+export { deltaMethodVcov, deltaMethodSe, numericJacobian } from './inference/deltaMethod.js';

@@ -45,49 +45,68 @@ function numericFactor(column: Float64Array, rows?: ArrayLike<number>): Factor {
     for (let i = 0; i < rows.length; i++) x[i] = column[rows[i]!]!;
   }
   const n = x.length;
+  // NaN fails both comparisons, so missing cells drop out of min/max without a branch.
   let min = Infinity;
   let max = -Infinity;
-  let allInteger = true;
-  let present = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
-    if (v !== v) continue;
-    present++;
     if (v < min) min = v;
     if (v > max) max = v;
-    if (allInteger && (v | 0) !== v) allInteger = Number.isInteger(v);
   }
   const codes = new Int32Array(n);
-  if (present === 0) {
-    codes.fill(-1);
-    return { codes, levels: [], values: new Float64Array(0) };
+  if (min === Infinity && max === -Infinity) {
+    // every cell missing (or only ±Infinity, which the sorting path handles)
+    let missing = true;
+    for (let i = 0; i < n && missing; i++) missing = x[i] !== x[i];
+    if (missing) {
+      codes.fill(-1);
+      return { codes, levels: [], values: new Float64Array(0) };
+    }
   }
   const range = max - min + 1;
-  if (allInteger && range <= Math.max(4 * n, 1 << 16)) {
-    // Counting pass: store offsets v - min and mark the values seen; when every value in the
-    // range occurs (ids, years), the offsets already are the codes. (v - min) | 0 keeps V8 on
-    // the int32 typed-array path.
-    const slot = new Int32Array(range);
-    for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      if (v === v) {
-        const o = (v - min) | 0;
-        codes[i] = o;
-        slot[o] = 1;
-      } else codes[i] = -1;
-    }
-    let count = 0;
-    for (let s = 0; s < range; s++) if (slot[s] === 1) slot[s] = ++count;
-    const values = new Float64Array(count);
-    for (let s = 0; s < range; s++) if (slot[s]! > 0) values[slot[s]! - 1] = s + min;
-    if (count < range) {
-      for (let i = 0; i < n; i++) {
-        const o = codes[i]!;
-        if (o >= 0) codes[i] = slot[o]! - 1;
-      }
-    }
-    return withLazyLevels(codes, values);
+  if (Number.isInteger(min) && range <= Math.max(4 * n, 1 << 16)) {
+    const coded = countingCodes(x, min, range, codes);
+    if (coded !== null) return coded;
   }
+  return sortingCodes(x, codes);
+}
+
+/**
+ * Integer values in a modest range: store offsets v − min and mark the values seen; when every
+ * value in the range occurs (ids, years) the offsets already are the codes. Returns null at the
+ * first non-integer value. `(v - min) | 0` keeps V8 on the int32 typed-array path.
+ */
+function countingCodes(x: Float64Array, min: number, range: number, codes: Int32Array): Factor | null {
+  const n = x.length;
+  const slot = new Int32Array(range);
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v === v) {
+      const o = v - min;
+      const oi = o | 0;
+      if (oi !== o) return null;
+      codes[i] = oi;
+      slot[oi] = 1;
+    } else codes[i] = -1;
+  }
+  let count = 0;
+  for (let s = 0; s < range; s++) if (slot[s] === 1) slot[s] = ++count;
+  const values = new Float64Array(count);
+  for (let s = 0; s < range; s++) if (slot[s]! > 0) values[slot[s]! - 1] = s + min;
+  if (count < range) {
+    for (let i = 0; i < n; i++) {
+      const o = codes[i]!;
+      if (o >= 0) codes[i] = slot[o]! - 1;
+    }
+  }
+  return withLazyLevels(codes, values);
+}
+
+/** Any numbers: sort the present values, keep the distinct ones, code by binary search. */
+function sortingCodes(x: Float64Array, codes: Int32Array): Factor {
+  const n = x.length;
+  let present = 0;
+  for (let i = 0; i < n; i++) if (x[i] === x[i]) present++;
   const sorted = new Float64Array(present);
   let m = 0;
   for (let i = 0; i < n; i++) {

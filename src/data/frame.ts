@@ -125,7 +125,8 @@ export class Frame {
 
   /** Plain data: `{ kind: 'Frame', names, columns }` with numbers as arrays. */
   toJSON(): { kind: 'Frame'; nrow: number; names: string[]; columns: Record<string, (number | string | null)[]> } {
-    const columns: Record<string, (number | string | null)[]> = {};
+    // Prototype-free: a column named `__proto__` must be an own key, not the object's prototype.
+    const columns: Record<string, (number | string | null)[]> = Object.create(null);
     for (const name of this.names) {
       const column = this.columns[name]!;
       columns[name] = column instanceof Float64Array ? Array.from(column, (v) => (Number.isNaN(v) ? null : v)) : [...column];

@@ -207,6 +207,11 @@ export class GlmFit extends ModelFit {
     this.#yName = stats.yName;
   }
 
+  /** The design the model was fitted on (y, X, terms, rows used). @example fit.design.y[0] */
+  get design(): Design {
+    return this.#state.design;
+  }
+
   /** Fitted means μ on the estimation rows (probabilities for binomial; a copy). @example fit.fitted()[0] */
   fitted(): Float64Array {
     return Float64Array.from(this.#state.mu);

@@ -64,3 +64,16 @@ describe('formatRNumber: as R 4.2.2 as.character() for doubles', () => {
     expect(formatRNumber(x)).toBe(expected);
   });
 });
+
+describe('factor: infinite values and mixed integers (R factor(c(Inf, 1, -Inf, NA)))', () => {
+  it('±Inf are levels, sorted numerically', () => {
+    const f = factor(new Float64Array([Infinity, 1, -Infinity, NaN]));
+    expect(f.levels).toEqual(['-Inf', '1', 'Inf']);
+    expect(Array.from(f.codes)).toEqual([2, 1, 0, -1]);
+  });
+  it('a non-integer after integers switches to the sorting path with the same result', () => {
+    const f = factor(new Float64Array([3, 1, 2.5, 1, 3]));
+    expect(f.levels).toEqual(['1', '2.5', '3']);
+    expect(Array.from(f.codes)).toEqual([2, 0, 1, 0, 2]);
+  });
+});

@@ -96,9 +96,10 @@ function weightedInfluence(
   cells: readonly number[],
   att: ArrayLike<number>,
   pg: ArrayLike<number>,
-  cellGroup: ArrayLike<number>,
+  cellSlot: ArrayLike<number>,
   rowWeight: Float64Array,
-  rowGroup: ArrayLike<number>,
+  rowSlot: Int32Array,
+  nSlots: number,
   withWif: boolean,
 ): Float64Array {
   let spg = 0;
@@ -114,24 +115,23 @@ function weightedInfluence(
     for (let i = 0; i < n; i++) out[i] += psi[o + i]! * wgt;
   }
   if (!withWif) return out;
-  // wif_k(i) = (wᵢ1{Gᵢ=g_k} − pg_k)/Spg − (Σ_k' (wᵢ1{Gᵢ=g_k'} − pg_k')) pg_k/Spg²
-  // Σ_k θ_k wif_k(i) = Σ_k θ_k c_k(i)/Spg − (Σ_k' c_k'(i)) Σ_k θ_k pg_k / Spg²
-  const cellCount = cells.length;
-  const groupOf = cells.map((c) => cellGroup[c]!);
-  const sumPg = spg;
-  const sumAttPgCells = sAttPg;
+  // did's wif: wif_k(i) = (wᵢ1{Gᵢ=g_k} − pg_k)/Spg − (Σ_k' (wᵢ1{Gᵢ=g_k'} − pg_k'))·pg_k/Spg², and
+  // Σ_k θ_k wif_k(i) depends on row i only through its cohort slot: with m(s) = #cells of cohort s
+  // and a(s) = Σ θ over those cells, it is (wᵢa(sᵢ) − Σθpg)/Spg − (wᵢm(sᵢ) − Spg)·Σθpg/Spg².
+  const count = new Float64Array(nSlots);
+  const attSum = new Float64Array(nSlots);
+  for (const c of cells) {
+    const slot = cellSlot[c]!;
+    count[slot]++;
+    attSum[slot] += att[c]!;
+  }
+  const spg2 = spg * spg;
   for (let i = 0; i < n; i++) {
-    const gi = rowGroup[i]!;
+    const slot = rowSlot[i]!;
     const wi = rowWeight[i]!;
-    let cSum = -sumPg;
-    let cAtt = -sumAttPgCells;
-    for (let k = 0; k < cellCount; k++) {
-      if (groupOf[k] === gi) {
-        cSum += wi;
-        cAtt += att[cells[k]!]! * wi;
-      }
-    }
-    out[i] += cAtt / spg - (cSum * sAttPg) / (spg * spg);
+    const cSum = (slot >= 0 ? count[slot]! * wi : 0) - spg;
+    const cAtt = (slot >= 0 ? attSum[slot]! * wi : 0) - sAttPg;
+    out[i] += cAtt / spg - (cSum * sAttPg) / spg2;
   }
   return out;
 }
@@ -233,8 +233,13 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   }
   for (const [g, s] of pgOf) pgOf.set(g, s / n);
   const pg = group.map((g) => pgOf.get(g)!);
-  // row cohorts in "cell group" coding (original values; never-treated never matches a cell)
-  const rowGroup = rowGroupOrig;
+  // cohort slots (positions in glist) of cells and rows; −1 = never treated or not aggregated
+  const slotOf = new Map<number, number>();
+  glistOrig.forEach((g, s) => slotOf.set(g, s));
+  const nSlots = glistOrig.length;
+  const cellSlot = group.map((g) => slotOf.get(g) ?? -1);
+  const rowSlot = new Int32Array(n);
+  for (let i = 0; i < n; i++) rowSlot[i] = slotOf.get(rowGroupOrig[i]!) ?? -1;
 
   const rows: AggregateRow[] = [];
   const rowPsi: Float64Array[] = [];
@@ -253,7 +258,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       spg += pg[c]!;
     }
     overallEst = s / spg;
-    overallPsi = weightedInfluence(psi, n, keepers, att, pg, group, rowWeight, rowGroup, true);
+    overallPsi = weightedInfluence(psi, n, keepers, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true);
   } else if (type === 'group') {
     const glist = glistOrig;
     const attG: number[] = [];
@@ -265,7 +270,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       let s = 0;
       for (const c of which) s += att[c]!;
       const a = which.length > 0 ? s / which.length : NaN;
-      const ps = which.length > 0 ? weightedInfluence(psi, n, which, att, pg, group, rowWeight, rowGroup, false) : new Float64Array(n).fill(NaN);
+      const ps = which.length > 0 ? weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, false) : new Float64Array(n).fill(NaN);
       attG.push(a);
       pgg.push(pgOf.get(g)!);
       rowPsi.push(ps);
@@ -281,7 +286,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     const stacked = new Float64Array(n * glist.length);
     rowPsi.forEach((v, k) => stacked.set(v, k * n));
     const idx = glist.map((_, k) => k);
-    overallPsi = weightedInfluence(stacked, n, idx, attG, pgg, glist, rowWeight, rowGroup, true);
+    overallPsi = weightedInfluence(stacked, n, idx, attG, pgg, idx, rowWeight, rowSlot, nSlots, true);
   } else if (type === 'dynamic') {
     const maxTPos = Math.max(...tPos);
     const t2orig = (q: number): number => union[q - 1]!;
@@ -309,7 +314,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
         spg += pg[c]!;
       }
       const a = s / spg;
-      const ps = weightedInfluence(psi, n, which, att, pg, group, rowWeight, rowGroup, true);
+      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true);
       attE.push(a);
       rowPsi.push(ps);
       rows.push({ ...estimateOf(`event:${e}`, a, cleanSE(inference.se(ps)), NaN, level), e });
@@ -344,7 +349,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
         spg += pg[c]!;
       }
       const a = s / spg;
-      const ps = weightedInfluence(psi, n, which, att, pg, group, rowWeight, rowGroup, true);
+      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true);
       const period = union[t1 - 1]!;
       attT.push(a);
       rowPsi.push(ps);

@@ -91,6 +91,13 @@ export interface AttgtResult {
   toJSON(): object;
 }
 
+/** A copy with non-finite numbers replaced by null (JSON cannot carry NaN). */
+function jsonNumbers<T extends object>(row: T): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
+  return out;
+}
+
 /**
  * Propensity-score logit: Newton–Raphson to the MLE (one pass over the rows per iteration; the
  * QR-based `irls` costs ~10× more on 10⁵-row samples), falling back to R's `glm.fit` algorithm
@@ -545,6 +552,8 @@ function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; 
   const cells: Cell[] = [];
   const psi = new Float64Array(n * specs.length);
   const psCache = new Map<string, PanelSample>();
+  // buffers reused by every panel cell (ΔY and ψ of the 2×2 sample)
+  const scratch = { deltaY: new Float64Array(d.kind === 'panel' ? n : 0), influence: new Float64Array(d.kind === 'panel' ? n : 0) };
   const k = p.covariates.length + 1;
   specs.forEach(({ g, t0, cur, pret, post }, j) => {
     const column = psi.subarray(j * n, (j + 1) * n);
@@ -556,7 +565,7 @@ function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; 
     const cutoff = p.control === 'notyet' ? periods[Math.max(t0, pret) + tfac]! + p.anticipation : Infinity;
     const cell: Cell = { group: g, time: periods[cur]!, att: NaN, post, reference: false };
     try {
-      const att = d.kind === 'panel' ? panelCell(d, p, g, cur, pret, Math.min(pret, t0), cutoff, k, psCache, column) : rcCell(d, p, g, cur, pret, cutoff, column);
+      const att = d.kind === 'panel' ? panelCell(d, p, g, cur, pret, Math.min(pret, t0), cutoff, k, psCache, scratch, column) : rcCell(d, p, g, cur, pret, cutoff, column);
       cell.att = att;
     } catch (e) {
       if (!(e instanceof CausalPanelError)) throw e;
@@ -582,6 +591,7 @@ function panelCell(
   cutoff: number,
   k: number,
   cache: Map<string, PanelSample>,
+  scratch: { deltaY: Float64Array; influence: Float64Array },
   psi: Float64Array,
 ): number {
   const n = d.n;
@@ -634,12 +644,12 @@ function panelCell(
     }
     cache.set(key, sample);
   }
-  const deltaY = new Float64Array(n1);
+  const deltaY = scratch.deltaY.subarray(0, n1);
   const y1 = cur * n;
   const y0 = pret * n;
   let r = 0;
   for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) deltaY[r] = d.Y[y1 + u]! - d.Y[y0 + u]!;
-  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, method: p.method, propensity: sample.propensity, fitter: logitFitter });
+  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, method: p.method, propensity: sample.propensity, fitter: logitFitter, out: scratch.influence });
   const scale = n / n1;
   r = 0;
   for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) psi[u] = scale * res.influence[r]!;
@@ -827,9 +837,10 @@ export function attgt(options: AttgtOptions): AttgtResult {
       }),
     toJSON: () => ({
       kind: 'AttgtResult',
-      params: { ...params, covariates: [...params.covariates] },
-      rows: rows.map((r) => ({ ...r })),
-      pretest: { ...pretest },
+      // JSON has no undefined or NaN: absent options and non-finite numbers are written as null.
+      params: { ...params, unit: params.unit ?? null, weights: params.weights ?? null, covariates: [...params.covariates] },
+      rows: rows.map((r) => jsonNumbers(r)),
+      pretest: jsonNumbers(pretest),
       criticalValue: critical,
       nobs: d.nobs,
       n,

@@ -149,10 +149,14 @@ export class EventStudyResult {
     this.fit = init.fit;
   }
 
-  /** Event-time rows (reference included), then the overall ATT for 'sunab'. */
-  tidy(): (Estimate & { e?: number; reference?: boolean })[] {
-    const rows: (Estimate & { e?: number; reference?: boolean })[] = this.rows.map((row) => ({ ...row }));
-    if (this.overall !== undefined) rows.push({ ...this.overall });
+  /**
+   * Event-time rows (reference included), then the overall ATT for 'sunab', as plain
+   * {@link Estimate}s with exactly the seven fields (broom's tidy contract; `e` lives on `rows`).
+   */
+  tidy(): Estimate[] {
+    const pick = ({ term, estimate, stdError, statistic, pValue, confLow, confHigh }: Estimate): Estimate => ({ term, estimate, stdError, statistic, pValue, confLow, confHigh });
+    const rows = this.rows.map(pick);
+    if (this.overall !== undefined) rows.push(pick(this.overall));
     return rows;
   }
 
@@ -168,7 +172,7 @@ export class EventStudyResult {
         ['Standard-errors', this.vcovLabel],
         ['Reference period', this.ref.join(', ')],
       ],
-      rows: this.tidy().filter((row) => row.reference !== true),
+      rows: [...this.rows.filter((row) => row.reference !== true), ...(this.overall === undefined ? [] : [this.overall])],
       notes: this.notes,
       footer: [
         Number.isFinite(p.statistic)

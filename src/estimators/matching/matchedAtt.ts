@@ -15,6 +15,7 @@
 import { CausalPanelError } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { feols, type OlsFit } from '../../models/feols.js';
+import { deparseName } from '../../models/formula/expr.js';
 import type { VcovOption } from '../../inference/vcovSpec.js';
 import { waldInference } from '../../inference/intervals.js';
 import type { Estimate } from '../../report/estimate.js';
@@ -69,16 +70,18 @@ export function matchedAtt(sample: MatchedSample, options: MatchedAttOptions): M
     throw new CausalPanelError('invalid_option', `${fn}: outcome must be a column name (got ${String(outcome)})`, { fn, option: 'outcome' });
   }
   const vcov = options.vcov ?? (sample.hasSubclass ? { CRV1: 'subclass' } : 'HC3');
-  const extra = covariates === undefined ? '' : typeof covariates === 'string' ? covariates : covariates.join(' + ');
-  const rhs = extra.trim().length > 0 ? `${sample.treatment} + ${extra}` : sample.treatment;
+  // Column names go into formula text backquoted when not syntactic (R's rule), and come back so as terms.
+  const treatTerm = deparseName(sample.treatment);
+  const extra = covariates === undefined ? '' : typeof covariates === 'string' ? covariates : covariates.map(deparseName).join(' + ');
+  const rhs = extra.trim().length > 0 ? `${treatTerm} + ${extra}` : treatTerm;
   const data = sample.matchedData();
-  const fit = feols(`${outcome} ~ ${rhs}`, data, { weights: 'weights', vcov, level });
-  const j = fit.terms.indexOf(sample.treatment);
+  const fit = feols(`${deparseName(outcome)} ~ ${rhs}`, data, { weights: 'weights', vcov, level });
+  const j = fit.terms.indexOf(treatTerm);
   if (j < 0) {
     throw new CausalPanelError('singular_design', `${fn}: the treatment "${sample.treatment}" was dropped from the outcome regression (collinear)`, { fn, column: sample.treatment });
   }
   const df = fit.nobs - fit.terms.length;
-  const se = fit.se()[sample.treatment]!;
+  const se = fit.se()[treatTerm]!;
   const inference = waldInference(fit.coefficients[j]!, se, { kind: 't', df }, level);
   return { estimate: { term: sample.treatment, ...inference }, nobs: fit.nobs, df, fit };
 }

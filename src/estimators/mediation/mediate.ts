@@ -18,6 +18,7 @@ import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { factor } from '../../data/factor.js';
 import { feols, type OlsFit } from '../../models/feols.js';
 import { modelMatrix, type ModelMatrix } from '../../models/formula/design.js';
+import { deparseName } from '../../models/formula/expr.js';
 import { glm } from '../../models/glm.js';
 import { createRng } from '../../numerics/random.js';
 import type { FixedEffectCodes } from '../../numerics/demean.js';
@@ -133,10 +134,7 @@ function fitModel(formula: string, frame: Frame, family: FamilySpec, cluster: st
   }
   const fit = glm(formula, frame, { family: 'binomial', link: family.link as 'logit' | 'probit', vcov: 'iid' });
   const vcov = cluster === null ? fit.vcovMatrix : fit.withVcov({ CRV1: cluster }).vcovMatrix;
-  // y = (y − μ) + μ, rounded back to the 0/1 it was.
-  const residuals = fit.residuals();
-  const fitted = fit.fitted();
-  const y = Float64Array.from(residuals, (r, i) => Math.round(r + fitted[i]!));
+  const y = fit.design.y;
   const view: FittedModel = {
     terms: fit.terms,
     coefficients: fit.coefficients,
@@ -566,8 +564,9 @@ function sensitivitySystem(p: Prepared, params: MediateParams): MedsensSystem | 
   if (p.mediator.link !== 'identity' || p.outcome.link !== 'identity' || p.hasFixedEffects) return null;
   const mTerms = p.mediatorFit.terms;
   const yTerms = p.outcomeFit.terms;
-  const t = params.treat;
-  const m = params.mediator;
+  // Term names are R's: a non-syntactic column name appears backquoted.
+  const t = deparseName(params.treat);
+  const m = deparseName(params.mediator);
   const interactionIndex = yTerms.findIndex((term) => term === `${t}:${m}` || term === `${m}:${t}`);
   const sys: MedsensSystem = {
     n: p.mediator.n,

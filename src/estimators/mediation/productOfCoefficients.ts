@@ -16,6 +16,7 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { feols } from '../../models/feols.js';
+import { deparseName } from '../../models/formula/expr.js';
 import { deltaMethodSe } from '../../inference/deltaMethod.js';
 import { waldInference } from '../../inference/intervals.js';
 import type { Estimate } from '../../report/estimate.js';
@@ -62,7 +63,8 @@ export interface ProductOfCoefficientsResult {
 const FN = 'productOfCoefficients';
 
 function pick(terms: readonly string[], name: string, role: string): number {
-  const at = terms.indexOf(name);
+  // Term names are R's: a non-syntactic column name (`__proto__`) appears backquoted.
+  const at = terms.indexOf(deparseName(name));
   if (at < 0) {
     throw new CausalPanelError('invalid_option', `${FN}: "${name}" has no coefficient in the ${role} model (terms: ${terms.join(', ')})`, { fn: FN, value: name });
   }

@@ -178,8 +178,8 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
     const s = scans[j]!;
     if (s.numeric !== undefined) {
       codings.push({ kind: 'numeric' });
-      // Nothing dropped: X is filled straight from the column (assembleMatrix copies).
-      resolved.push({ kind: 'numeric', values: dropped.count === 0 ? s.numeric : gather(s.numeric, rows) });
+      // X is filled straight from the column (assembleMatrix copies or gathers the kept rows).
+      resolved.push(dropped.count === 0 ? { kind: 'numeric', values: s.numeric } : { kind: 'numeric', values: s.numeric, rows });
       return;
     }
     const f = factor(s.column!, subset);

@@ -23,7 +23,8 @@ export type VariableCoding =
 
 /** Per-row data of one variable over the rows of the matrix being built. */
 export type Resolved =
-  | { kind: 'numeric'; values: Float64Array }
+  /** `values[rows[i]]` when `rows` is given (gathered straight into X), else `values[i]`. */
+  | { kind: 'numeric'; values: Float64Array; rows?: Int32Array }
   /** codes into the coding's levels; −1 = zero row (missing or unseen `i()` level). */
   | { kind: 'coded'; codes: Int32Array; values?: Float64Array };
 
@@ -87,13 +88,16 @@ interface Block {
   index: Int32Array | null;
   /** Value per row, or null for 1. */
   values: Float64Array | null;
+  /** Dense single column only: row i is `values[rows[i]]`. */
+  rows?: Int32Array;
 }
 
 function variableBlock(info: DesignInfo, v: number, contrast: boolean, data: Resolved, n: number): Block {
   const coding = info.codings[v]!;
   const label = info.spec.variables[v]!.label;
   if (coding.kind === 'numeric') {
-    return { ncol: 1, names: [label], index: null, values: (data as { values: Float64Array }).values };
+    const { values, rows } = data as { values: Float64Array; rows?: Int32Array };
+    return { ncol: 1, names: [label], index: null, values, ...(rows ? { rows } : {}) };
   }
   const { codes, values } = data as { codes: Int32Array; values?: Float64Array };
   if (coding.kind === 'i') {
@@ -112,6 +116,15 @@ function termBlock(info: DesignInfo, t: number, data: readonly Resolved[], n: nu
   const term = info.spec.terms[t]!;
   const blocks = term.variables.map((v, j) => variableBlock(info, v, info.contrasts[t]![j]!, data[v]!, n));
   if (blocks.length === 1) return blocks[0]!;
+  for (const b of blocks) {
+    if (b.rows !== undefined) {
+      // an interaction multiplies row by row: gather this column first
+      const gathered = new Float64Array(n);
+      for (let i = 0; i < n; i++) gathered[i] = b.values![b.rows[i]!]!;
+      b.values = gathered;
+      delete b.rows;
+    }
+  }
   let ncol = 1;
   let names = [''];
   for (const b of blocks) {
@@ -181,7 +194,10 @@ export function assembleMatrix(info: DesignInfo, data: readonly Resolved[], n: n
     if (b.index === null) {
       const base = offset * n;
       if (b.values === null) X.fill(1, base, base + n);
-      else X.set(b.values.subarray(0, n), base);
+      else if (b.rows !== undefined) {
+        const { values, rows } = b;
+        for (let i = 0; i < n; i++) X[base + i] = values[rows[i]!]!;
+      } else X.set(b.values.subarray(0, n), base);
     } else {
       const index = b.index;
       const values = b.values;

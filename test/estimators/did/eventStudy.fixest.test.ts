@@ -160,10 +160,10 @@ describe('eventStudy(twfe) options', () => {
     }
   });
 
-  it('result contract: tidy() rows carry e and the seven Estimate fields; toJSON() is plain JSON; summary() shows the pre-trend test', () => {
+  it('result contract: tidy() rows have exactly the seven Estimate fields (e lives on rows); toJSON() is plain JSON; summary() shows the pre-trend test', () => {
     const es = eventStudy({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', cohort: 'g' });
     for (const row of es.tidy()) {
-      for (const key of ['term', 'estimate', 'stdError', 'statistic', 'pValue', 'confLow', 'confHigh', 'e']) expect(row).toHaveProperty(key);
+      expect(Object.keys(row)).toEqual(['term', 'estimate', 'stdError', 'statistic', 'pValue', 'confLow', 'confHigh']);
     }
     const json = JSON.parse(JSON.stringify(es.toJSON()));
     expect(json.kind).toBe('eventStudy');

@@ -75,6 +75,13 @@ describe('mediate(cluster): mechanics', () => {
     expect(res.cluster).toBe('school');
     expect(res.summary()).toContain('Clusters resampled: school');
   });
+  it('rows with a missing cluster id are dropped before fitting, with a rows_dropped_missing note', () => {
+    const school = data.school.map((g, i) => (i % 25 === 0 ? null : g));
+    const res = mediate({ ...options, data: { ...data, school }, boot: true, cluster: 'school' });
+    const dropped = school.filter((g) => g === null).length;
+    expect(res.nobs).toBe(data.T.length - dropped);
+    expect(res.notes.some((note) => note.code === 'rows_dropped_missing' && note.count === dropped)).toBe(true);
+  });
   it('clustered intervals are wider than row/iid ones on cluster-assigned treatment', () => {
     const width = (r: ReturnType<typeof mediate>): number => r.acme.average.confHigh - r.acme.average.confLow;
     expect(width(mediate({ ...options, boot: true, cluster: 'school' }))).toBeGreaterThan(width(mediate({ ...options, boot: true })));

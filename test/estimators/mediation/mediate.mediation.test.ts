@@ -179,13 +179,14 @@ describe('mediate: reproducibility and contracts', () => {
 });
 
 describe('mediate performance (jobs.csv, boot oracle models; R 4.2.2 takes 5.1 s)', () => {
-  it('boot = TRUE, sims = 1000 in ≤ 0.25 s; quasi-Bayes 1000 sims in ≤ 0.25 s (best of 3)', () => {
+  it('boot = TRUE, sims = 1000 in ≤ 0.25 s; quasi-Bayes 1000 sims in ≤ 0.25 s (best of 3, CPU time: the machine is shared)', () => {
     const time = (f: () => void): number => {
       let best = Infinity;
       for (let r = 0; r < 3; r++) {
-        const t0 = performance.now();
+        const start = process.cpuUsage();
         f();
-        best = Math.min(best, performance.now() - t0);
+        const used = process.cpuUsage(start);
+        best = Math.min(best, (used.user + used.system) / 1000);
       }
       return best;
     };

@@ -57,6 +57,7 @@ export type Note =
   | { code: 'rows_dropped_missing'; count: number; byColumn: Record<string, number> }
   | { code: 'collinear_dropped'; terms: string[] }
   | { code: 'singletons_removed'; count: number }
+  | { code: 'zero_weight_dropped'; count: number }
   | { code: 'fixef_removed_all'; count: number; byFixef: Record<string, number> }
   | { code: 'demean_not_converged'; iterations: number; maxChange: number }
   | { code: 'units_dropped'; count: number; reason: string }
@@ -74,6 +75,8 @@ export function formatNote(note: Note): string {
     }
     case 'collinear_dropped':
       return `NOTE: ${note.terms.join(', ')} ${note.terms.length === 1 ? 'has' : 'have'} been removed because of collinearity.`;
+    case 'zero_weight_dropped':
+      return `NOTE: ${note.count} observation${note.count === 1 ? '' : 's'} removed because of 0-weight.`;
     case 'singletons_removed':
       return `NOTE: ${note.count} fixed-effect singleton${note.count === 1 ? ' was' : 's were'} removed.`;
     case 'fixef_removed_all': {
@@ -91,5 +94,29 @@ export function formatNote(note: Note): string {
     case 'ratio_exceeds_controls':
     case 'info':
       return `NOTE: ${note.message}`;
+  }
+}
+
+/**
+ * Runs `body` as the public function `fn`: a {@link CausalPanelError} raised by an inner public
+ * function (feols inside did, matchit inside psmDid, …) is re-thrown with `fn` in front, so that
+ * every message starts with the function the user called and still names the inner step:
+ * `mediate: feols: column "W" not found in data (…)`. Other errors pass through unchanged.
+ *
+ * @throws {CausalPanelError} whatever `body` throws, relabelled
+ * @example
+ * withFunctionName('did', () => feols('y ~ x', data, { vcov: { CRV1: 'g' } }));
+ * // CausalPanelError 'too_few_clusters': 'did: feols: clustering by "g" needs at least 2 clusters (found 1)'
+ */
+export function withFunctionName<T>(fn: string, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof CausalPanelError && !error.message.startsWith(`${fn}: `)) {
+      const relabelled = new CausalPanelError(error.code, `${fn}: ${error.message}`, { ...error.details, fn });
+      if (error.stack !== undefined) relabelled.stack = `${relabelled.name}: ${relabelled.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
+      throw relabelled;
+    }
+    throw error;
   }
 }

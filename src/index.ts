@@ -8,13 +8,15 @@ export { Frame, type Column } from './data/frame.js';
 export { toFrame, type DataInput } from './data/fromInput.js';
 export { parseCsv, type ParseCsvOptions } from './data/parseCsv.js';
 export { factor, type Factor } from './data/factor.js';
+export { completeRows, type CompleteRows } from './data/missing.js';
 
 // ② numerics: distributions and seeded random numbers users may want directly
 export { normalCdf, normalQuantile, tCdf, tQuantile, fCdf, chisqCdf, type Dist } from './numerics/distributions.js';
 export { createRng, type Rng } from './numerics/random.js';
 
 // ③ models: formulas, linear models with fixed effects, GLMs
-export { parseFormula, type FormulaSpec } from './models/formula/parse.js';
+export { parseFormula, parseVariableList, formulaColumns, type FormulaSpec, type FormulaTerm } from './models/formula/parse.js';
+export { buildDesign, modelMatrix, type Design, type BuildDesignOptions, type ModelMatrix } from './models/formula/design.js';
 export { feols, OlsFit, type FeolsOptions } from './models/feols.js';
 export { glm, GlmFit, type GlmOptions } from './models/glm.js';
 

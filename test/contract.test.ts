@@ -179,10 +179,7 @@ describe('prototype pollution through row objects (JSON.parse of hostile input)'
   });
 
   it('coef() and se() records are prototype-free: a term named "constructor" or "toString" reads back its number', () => {
-    const data = Object.create(null) as Record<string, number[]>;
-    data.y = [1, 2, 4, 3];
-    data.constructor = [1, 2, 3, 5];
-    data.toString = [0, 1, 0, 1];
+    const data: Record<string, number[]> = Object.assign(Object.create(null), { y: [1, 2, 4, 3], constructor: [1, 2, 3, 5], toString: [0, 1, 0, 1] });
     const fit = feols('y ~ constructor + toString', data);
     expect(typeof fit.coef().constructor).toBe('number');
     expect(typeof fit.coef().toString).toBe('number');

@@ -18,7 +18,7 @@
  * The result is a {@link DidResult} (kind `'psmDid'`) with the matching's balance table and
  * summary added.
  */
-import { CausalPanelError, type Note } from '../errors.js';
+import { CausalPanelError, type Note, withFunctionName } from '../errors.js';
 import { Frame, type Column } from '../data/frame.js';
 import { toFrame, type DataInput } from '../data/fromInput.js';
 import type { OlsFit } from '../models/feols.js';
@@ -107,6 +107,11 @@ function isMissing(v: unknown): boolean {
  * res.balance.after;   // balance of x after matching
  */
 export function psmDid(options: PsmDidOptions): PsmDidResult {
+  return withFunctionName('psmDid', () => psmDidUnlabelled(options));
+}
+
+/** {@link psmDid} itself; errors of inner public functions are relabelled by the wrapper above. */
+function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
   if (options === null || typeof options !== 'object') {
     throw new CausalPanelError('invalid_option', `${FN}: options must be an object (got ${String(options)})`, { fn: FN });
   }

@@ -24,14 +24,20 @@
  * 1e-10 is far tighter, so that demeaned values agree with the exact projection to ~1e-9
  * relative even on slowly converging panels.)
  *
- * Work: columns are demeaned one after the other (fixest runs them in parallel), so every pass is
- * a tight loop over typed arrays and each column stops as soon as it has converged. Level weight
- * sums Σw are computed once for all columns; the level sums Σwx of every dimension and the column
- * scale come from one fused pass; no per-row objects and no allocation inside the loops. Cost for
- * two fixed effects: one setup pass, two passes per sweep, one output pass.
+ * Work: every column follows its own iteration (own Irons–Tuck factor, own stopping point), but
+ * the columns still iterating are advanced in lock-step, so that each pass over the rows reads
+ * the fixed-effect codes once for all of them. Coefficients of the active columns are stored
+ * interleaved (level l of column j at l·m + j, m = active columns): the m updates of one row touch
+ * one cache line. A column that has converged leaves the block (the block is compacted), so it
+ * costs no further work and its arithmetic — every sum in the same order — is exactly that of
+ * demeaning it alone. Level weight sums Σw (and the code range check) take one pass per
+ * dimension; level sums Σwx of every dimension and column, and the column scales, one fused pass;
+ * the output x − Σ_p β_p[g_p] and its sum of squares, one fused pass. No allocation inside the
+ * iteration loops. Cost for a balanced two-way panel: three passes over the rows (setup, one β₁
+ * step, one β₀ step) plus the output pass, for all columns together.
  *
  * Dimension symbols: n = rows, C = columns, q = fixed-effect dimensions,
- * L_p = levels of fixed effect p.
+ * L_p = levels of fixed effect p, m = columns still iterating.
  */
 import { CausalPanelError } from '../errors.js';
 
@@ -58,7 +64,11 @@ export interface DemeanOptions {
 
 /** Result of {@link demean}. */
 export interface DemeanResult {
-  /** Demeaned columns (new arrays, same order as the input). */
+  /**
+   * Demeaned columns (new arrays, same order as the input). They are consecutive views of one
+   * n×C column-major buffer (`columns[c].buffer`), so a caller can use several of them as a
+   * matrix without copying.
+   */
   columns: Float64Array[];
   /** Whether the tolerance was reached within `maxIterations` sweeps. */
   converged: boolean;
@@ -66,6 +76,10 @@ export interface DemeanResult {
   iterations: number;
   /** Largest relative coefficient change in the last sweep (0 when solved directly). */
   maxChange: number;
+  /** Σ wᵢxᵢ² of each input column (wᵢ = 1 without weights), from the setup pass. */
+  inputSumSquares: Float64Array;
+  /** Σ wᵢx̃ᵢ² of each demeaned column, from the output pass. */
+  outputSumSquares: Float64Array;
 }
 
 /**
@@ -99,52 +113,68 @@ export function demean(
       value: maxIterations,
     });
   }
-  if (C === 0) return { columns: [], converged: true, iterations: 0, maxChange: 0 };
-  if (q === 0) return { columns: columns.map((x) => Float64Array.from(x)), converged: true, iterations: 0, maxChange: 0 };
-
+  const empty = new Float64Array(0);
+  if (C === 0) return { columns: [], converged: true, iterations: 0, maxChange: 0, inputSumSquares: empty, outputSumSquares: empty };
+  const xs = columns.map((x) => (x instanceof Float64Array ? x : Float64Array.from(x)));
   const w = weights === undefined ? null : Float64Array.from(weights);
+  if (q === 0) {
+    const buffer = new Float64Array(n * C);
+    const out = xs.map((x, c) => {
+      buffer.set(x, c * n);
+      return buffer.subarray(c * n, (c + 1) * n);
+    });
+    const sums = Float64Array.from(xs, (x) => sumSquares(x, w));
+    return { columns: out, converged: true, iterations: 0, maxChange: 0, inputSumSquares: sums, outputSumSquares: Float64Array.from(sums) };
+  }
+
   const codes = fixedEffects.map((fe) => fe.codes);
   const nLevels = fixedEffects.map((fe) => fe.nLevels);
-  // Level weight sums W_p[l] (computed once for all columns) and their reciprocals (0 for
-  // empty or zero-weight levels, whose coefficient then stays 0).
-  let totalWeight = 0;
-  const inverseWeights = nLevels.map((L, p) => {
-    const W = new Float64Array(L);
-    const g = codes[p]!;
-    if (w === null) for (let i = 0; i < n; i++) W[g[i]!]++;
-    else for (let i = 0; i < n; i++) W[g[i]!] += w[i]!;
-    for (let l = 0; l < L; l++) W[l] = W[l]! > 0 ? 1 / W[l]! : 0;
-    return W;
-  });
-  if (w === null) totalWeight = n;
-  else for (let i = 0; i < n; i++) totalWeight += w[i]!;
-  const kernel: Kernel = {
-    n,
-    q,
-    codes,
-    nLevels,
-    w,
-    inverseWeights,
-    totalWeight,
-    levelSums: nLevels.map((L) => new Float64Array(L)),
-    betas: nLevels.map((L) => new Float64Array(L)),
-    accumulator: new Float64Array(Math.max(...nLevels)),
-  };
-  // Columns are demeaned one after the other (as fixest does, in parallel there): each pass is
-  // then a tight loop over typed arrays, and each column stops as soon as it has converged.
-  const out: Float64Array[] = [];
+  // Level weight sums W_p[l] (once for all columns; the pass also checks the codes) and their
+  // reciprocals (0 for empty or zero-weight levels, whose coefficient then stays 0).
+  const inverseWeights = nLevels.map((L, p) => levelInverseWeights(codes[p]!, L, w, p, fn));
+  let totalWeight = n;
+  if (w !== null) {
+    totalWeight = 0;
+    for (let i = 0; i < n; i++) totalWeight += w[i]!;
+  }
+  let maxLevels = 0;
+  for (const L of nLevels) maxLevels = Math.max(maxLevels, L);
+  const kernel: Kernel = { n, q, codes, nLevels, w, inverseWeights, accumulator: new Float64Array(maxLevels * C) };
+
+  // Level sums S_p (interleaved, stride C) and Σwx² of every column, in one pass over the rows.
+  const S = nLevels.map((L) => new Float64Array(L * C));
+  const inputSumSquares = setupSums(kernel, xs, S);
+  const scale = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    const ss = inputSumSquares[c]!;
+    if (!Number.isFinite(ss)) {
+      throw new CausalPanelError('non_finite', `demean: column has non-finite values (sum of squares ${ss})`, { fn: 'demean', value: ss });
+    }
+    const rms = Math.sqrt(ss / Math.max(totalWeight, 1e-300));
+    scale[c] = rms > 0 && Number.isFinite(rms) ? rms : 1;
+  }
+
+  // Final coefficients of every column, interleaved with stride C.
+  const finalBetas = nLevels.map((L) => new Float64Array(L * C));
   let converged = true;
   let iterations = 0;
   let maxChange = 0;
-  for (let c = 0; c < C; c++) {
-    const x = columns[c] instanceof Float64Array ? (columns[c] as Float64Array) : Float64Array.from(columns[c]!);
-    const result = demeanColumn(kernel, x, tolerance, maxIterations);
-    out.push(result.column);
-    converged &&= result.converged;
-    iterations = Math.max(iterations, result.iterations);
-    maxChange = Math.max(maxChange, result.maxChange);
+  if (q === 1) {
+    const inv = inverseWeights[0]!;
+    const S0 = S[0]!;
+    const b0 = finalBetas[0]!;
+    for (let l = 0; l < nLevels[0]!; l++) for (let c = 0; c < C; c++) b0[l * C + c] = S0[l * C + c]! * inv[l]!;
+  } else {
+    const outcome = iterate(kernel, S, scale, finalBetas, C, tolerance, maxIterations);
+    converged = outcome.converged;
+    iterations = outcome.iterations;
+    maxChange = outcome.maxChange;
   }
-  return { columns: out, converged, iterations, maxChange };
+  const buffer = new Float64Array(n * C);
+  const outputSumSquares = residualize(kernel, xs, finalBetas, buffer);
+  const out: Float64Array[] = [];
+  for (let c = 0; c < C; c++) out.push(buffer.subarray(c * n, (c + 1) * n));
+  return { columns: out, converged, iterations, maxChange, inputSumSquares, outputSumSquares };
 }
 
 interface Kernel {
@@ -155,238 +185,490 @@ interface Kernel {
   w: Float64Array | null;
   /** 1 / Σ_{i∈l} wᵢ per level (0 for empty levels). */
   inverseWeights: Float64Array[];
-  totalWeight: number;
-  /** Work: Σ_{i∈l} wᵢxᵢ per level of each dimension, for the current column. */
-  levelSums: Float64Array[];
-  /** Work: current coefficients of each dimension, for the current column. */
-  betas: Float64Array[];
+  /** Work array, at least max L_p × C. */
   accumulator: Float64Array;
 }
 
-/** Demeans one column; returns a new array. */
-function demeanColumn(
-  kernel: Kernel,
-  x: Float64Array,
-  tolerance: number,
-  maxIterations: number,
-): { column: Float64Array; converged: boolean; iterations: number; maxChange: number } {
-  const { n, q, codes, nLevels, w, levelSums, betas } = kernel;
-  // Level sums S_p and the column scale (weighted RMS), in one pass over the rows.
-  let sumSquares = 0;
-  for (let p = 0; p < q; p++) levelSums[p]!.fill(0);
-  if (q === 2) {
-    const g0 = codes[0]!;
-    const g1 = codes[1]!;
-    const S0 = levelSums[0]!;
-    const S1 = levelSums[1]!;
-    if (w === null) {
-      for (let i = 0; i < n; i++) {
-        const xi = x[i]!;
-        S0[g0[i]!] += xi;
-        S1[g1[i]!] += xi;
-        sumSquares += xi * xi;
+/** Σwx² (wᵢ = 1 without weights). */
+function sumSquares(x: Float64Array, w: Float64Array | null): number {
+  let s = 0;
+  if (w === null) for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
+  else for (let i = 0; i < x.length; i++) s += w[i]! * x[i]! * x[i]!;
+  return s;
+}
+
+/** 1 / Σ_{g(i) = l} wᵢ per level (0 when empty), checking 0 ≤ code < L on the way. */
+function levelInverseWeights(g: Int32Array, L: number, w: Float64Array | null, p: number, fn: string): Float64Array {
+  const W = new Float64Array(L);
+  const n = g.length;
+  for (let i = 0; i < n; i++) {
+    const l = g[i]!;
+    if (!(l >= 0 && l < L)) {
+      throw new CausalPanelError('invalid_option', `${fn}: fixed effect ${p} has code ${l} outside [0, ${L}) (row ${i})`, { fn, row: i, value: l });
+    }
+    W[l] += w === null ? 1 : w[i]!;
+  }
+  for (let l = 0; l < L; l++) W[l] = W[l]! > 0 ? 1 / W[l]! : 0;
+  return W;
+}
+
+/** Level sums S_p[l·C + c] = Σ_{g_p(i)=l} wᵢx_c[i] and Σwx² per column, one pass over the rows. */
+function setupSums(kernel: Kernel, xs: Float64Array[], S: Float64Array[]): Float64Array {
+  const { n, q, codes, w } = kernel;
+  const C = xs.length;
+  const ss = new Float64Array(C);
+  if (C === 1) {
+    // One column: the original single-column loops (no stride arithmetic).
+    const x = xs[0]!;
+    let s = 0;
+    if (q === 2) {
+      const g0 = codes[0]!;
+      const g1 = codes[1]!;
+      const S0 = S[0]!;
+      const S1 = S[1]!;
+      if (w === null) {
+        for (let i = 0; i < n; i++) {
+          const xi = x[i]!;
+          S0[g0[i]!] += xi;
+          S1[g1[i]!] += xi;
+          s += xi * xi;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const wx = w[i]! * x[i]!;
+          S0[g0[i]!] += wx;
+          S1[g1[i]!] += wx;
+          s += wx * x[i]!;
+        }
       }
     } else {
-      for (let i = 0; i < n; i++) {
-        const wx = w[i]! * x[i]!;
-        S0[g0[i]!] += wx;
-        S1[g1[i]!] += wx;
-        sumSquares += wx * x[i]!;
+      for (let p = 0; p < q; p++) {
+        const Sp = S[p]!;
+        const g = codes[p]!;
+        if (w === null) for (let i = 0; i < n; i++) Sp[g[i]!] += x[i]!;
+        else for (let i = 0; i < n; i++) Sp[g[i]!] += w[i]! * x[i]!;
+      }
+      s = sumSquares(x, w);
+    }
+    ss[0] = s;
+    return ss;
+  }
+  for (let p = 0; p < q; p++) {
+    const Sp = S[p]!;
+    const g = codes[p]!;
+    for (let i = 0; i < n; i++) {
+      const base = g[i]! * C;
+      const wi = w === null ? 1 : w[i]!;
+      for (let c = 0; c < C; c++) Sp[base + c] += w === null ? xs[c]![i]! : wi * xs[c]![i]!;
+    }
+  }
+  for (let c = 0; c < C; c++) ss[c] = sumSquares(xs[c]!, w);
+  return ss;
+}
+
+/**
+ * Output pass: out[c·n + i] = x_c[i] − Σ_p β_p[g_p(i)] (coefficients interleaved with stride C),
+ * subtracting in the order p = 0, 1, …; returns Σwx̃² per column.
+ */
+function residualize(kernel: Kernel, xs: Float64Array[], betas: Float64Array[], out: Float64Array): Float64Array {
+  const { n, q, codes, w } = kernel;
+  const C = xs.length;
+  const ss = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    const x = xs[c]!;
+    const o = c * n;
+    let s = 0;
+    if (q === 1) {
+      const g0 = codes[0]!;
+      const b0 = betas[0]!;
+      if (C === 1) for (let i = 0; i < n; i++) out[o + i] = x[i]! - b0[g0[i]!]!;
+      else for (let i = 0; i < n; i++) out[o + i] = x[i]! - b0[g0[i]! * C + c]!;
+    } else if (q === 2) {
+      const g0 = codes[0]!;
+      const g1 = codes[1]!;
+      const b0 = betas[0]!;
+      const b1 = betas[1]!;
+      if (C === 1) for (let i = 0; i < n; i++) out[o + i] = x[i]! - b0[g0[i]!]! - b1[g1[i]!]!;
+      else for (let i = 0; i < n; i++) out[o + i] = x[i]! - b0[g0[i]! * C + c]! - b1[g1[i]! * C + c]!;
+    } else {
+      out.set(x, o);
+      for (let p = 0; p < q; p++) {
+        const g = codes[p]!;
+        const beta = betas[p]!;
+        for (let i = 0; i < n; i++) out[o + i] = out[o + i]! - beta[g[i]! * C + c]!;
       }
     }
-  } else {
-    for (let p = 0; p < q; p++) {
-      const S = levelSums[p]!;
-      const g = codes[p]!;
-      if (w === null) for (let i = 0; i < n; i++) S[g[i]!] += x[i]!;
-      else for (let i = 0; i < n; i++) S[g[i]!] += w[i]! * x[i]!;
+    if (w === null) {
+      for (let i = 0; i < n; i++) s += out[o + i]! * out[o + i]!;
+    } else {
+      for (let i = 0; i < n; i++) s += w[i]! * out[o + i]! * out[o + i]!;
     }
-    if (w === null) for (let i = 0; i < n; i++) sumSquares += x[i]! * x[i]!;
-    else for (let i = 0; i < n; i++) sumSquares += w[i]! * x[i]! * x[i]!;
+    ss[c] = s;
   }
-  if (!Number.isFinite(sumSquares)) {
-    throw new CausalPanelError('non_finite', `demean: column has non-finite values (sum of squares ${sumSquares})`, { fn: 'demean', value: sumSquares });
-  }
-  const rms = Math.sqrt(sumSquares / Math.max(kernel.totalWeight, 1e-300));
-  const scale = rms > 0 && Number.isFinite(rms) ? rms : 1;
+  return ss;
+}
 
-  if (q === 1) {
-    levelMeans(kernel, 0);
-    return { column: residualize(kernel, x), converged: true, iterations: 0, maxChange: 0 };
-  }
-  // State: β₁ … β_{q−1} concatenated; β₀ is derived at the start of each sweep.
+/**
+ * The columns still iterating (m of them), with interleaved per-level arrays (stride m) and
+ * per-column scalars. `slots[j]` is the input column of slot j.
+ */
+interface Block {
+  m: number;
+  slots: number[];
+  /** Level sums per dimension. */
+  S: Float64Array[];
+  /** Current coefficients per dimension. */
+  betas: Float64Array[];
+  /** Iteration states (β₁ … β_{q−1} concatenated, stride m). */
+  X: Float64Array;
+  GX: Float64Array;
+  GGX: Float64Array;
+  /** β₀ of the previous sweep (two fixed effects only), for the early exit. */
+  previousBeta0: Float64Array | null;
+  scale: Float64Array;
+  /** Relative change of the last plain sweep. */
+  change: Float64Array;
+  /** Relative change of the previous plain sweep (for ρ̂ in the early exit). */
+  previousChange: Float64Array;
+  rho: Float64Array;
+}
+
+/** Keeps the slots with keep[j] = true (copies every strided array). */
+function compact(block: Block, keep: Uint8Array): void {
+  const m = block.m;
+  const kept: number[] = [];
+  for (let j = 0; j < m; j++) if (keep[j] === 1) kept.push(j);
+  const m2 = kept.length;
+  if (m2 === m) return;
+  const strided = (a: Float64Array): Float64Array => {
+    const rows = a.length / m;
+    const b = new Float64Array(rows * m2);
+    for (let r = 0; r < rows; r++) for (let t = 0; t < m2; t++) b[r * m2 + t] = a[r * m + kept[t]!]!;
+    return b;
+  };
+  block.S = block.S.map(strided);
+  block.betas = block.betas.map(strided);
+  block.X = strided(block.X);
+  block.GX = strided(block.GX);
+  block.GGX = strided(block.GGX);
+  if (block.previousBeta0 !== null) block.previousBeta0 = strided(block.previousBeta0);
+  block.scale = strided(block.scale);
+  block.change = strided(block.change);
+  block.previousChange = strided(block.previousChange);
+  block.rho = strided(block.rho);
+  block.slots = kept.map((j) => block.slots[j]!);
+  block.m = m2;
+}
+
+/**
+ * Runs the accelerated iteration (q ≥ 2) for all columns in lock-step; writes every column's
+ * final coefficients into `finalBetas` (stride C).
+ */
+function iterate(
+  kernel: Kernel,
+  S: Float64Array[],
+  scale: Float64Array,
+  finalBetas: Float64Array[],
+  C: number,
+  tolerance: number,
+  maxIterations: number,
+): { converged: boolean; iterations: number; maxChange: number } {
+  const { q, nLevels } = kernel;
   const offsets = new Int32Array(q);
   let stateLength = 0;
   for (let p = 1; p < q; p++) {
     offsets[p] = stateLength;
     stateLength += nLevels[p]!;
   }
-  let X = new Float64Array(stateLength);
-  let GX = new Float64Array(stateLength);
-  let GGX = new Float64Array(stateLength);
-  const state: SweepState = {
-    offsets,
-    first: true,
-    previousBeta0: q === 2 ? new Float64Array(nLevels[0]!) : null,
-    tolerance,
-    scale,
-    previousChange: Infinity,
+  const block: Block = {
+    m: C,
+    slots: Array.from({ length: C }, (_, c) => c),
+    S: S.map((a) => Float64Array.from(a)),
+    betas: nLevels.map((L) => new Float64Array(L * C)),
+    X: new Float64Array(stateLength * C),
+    GX: new Float64Array(stateLength * C),
+    GGX: new Float64Array(stateLength * C),
+    previousBeta0: q === 2 ? new Float64Array(nLevels[0]! * C) : null,
+    scale: Float64Array.from(scale),
+    change: new Float64Array(C),
+    previousChange: new Float64Array(C).fill(Infinity),
+    rho: new Float64Array(C),
+  };
+  let converged = true;
+  let iterations = 0;
+  let maxChange = 0;
+  // Columns whose β₀ must still be computed from their final state (one fused pass at the end).
+  const needBeta0: number[] = [];
+  const keep = new Uint8Array(C);
+  /** Records slot j as finished with state `state` (and β₀ from block.betas when `beta0Final`). */
+  const retire = (j: number, state: Float64Array, beta0Final: boolean, ok: boolean, change: number, its: number): void => {
+    const c = block.slots[j]!;
+    const m = block.m;
+    for (let p = 1; p < q; p++) {
+      const fb = finalBetas[p]!;
+      const base = offsets[p]!;
+      for (let l = 0; l < nLevels[p]!; l++) fb[l * C + c] = state[(base + l) * m + j]!;
+    }
+    if (beta0Final) {
+      const fb = finalBetas[0]!;
+      const b0 = block.betas[0]!;
+      for (let l = 0; l < nLevels[0]!; l++) fb[l * C + c] = b0[l * m + j]!;
+    } else needBeta0.push(c);
+    converged &&= ok;
+    iterations = Math.max(iterations, its);
+    maxChange = Math.max(maxChange, change);
+    keep[j] = 0;
   };
 
-  // Stopping rule: the last change times max(1, ρ̂/(1 − ρ̂)), ρ̂ = ratio of two successive plain
-  // sweep changes, estimates the remaining distance to the fixed point of a linearly converging
-  // iteration; it must be ≤ tolerance (relative to the column RMS).
-  let rho = 0;
-  let iterations = 1;
-  sweep(kernel, state, X, GX, false);
-  let change = relativeChange(X, GX, scale);
-  let maxChange = change;
-  let converged = change <= tolerance && change === 0;
-  let beta0Final = false;
-  if (converged) [X, GX] = [GX, X];
-  while (!converged && iterations < maxIterations) {
+  let its = 1;
+  sweep(kernel, block, offsets, 'X', 'GX', true, false, tolerance, retire, keep, its);
+  relativeChanges(block, block.X, block.GX, block.change);
+  keep.fill(1, 0, block.m);
+  for (let j = 0; j < block.m; j++) {
+    const change = block.change[j]!;
+    if (change <= tolerance && change === 0) retire(j, block.GX, false, true, change, its);
+    else if (its >= maxIterations) retire(j, block.X, false, false, change, its);
+  }
+  compact(block, keep);
+  while (block.m > 0) {
     // GX = F(X) came from a plain sweep, so (two fixed effects) the β₀ step of F(GX) already
     // bounds |F(GX) − GX|: β₁ is a weighted average of β₀ values (see `sweep`).
-    state.previousChange = change;
-    const early = sweep(kernel, state, GX, GGX, true);
-    iterations++;
-    if (early) {
-      maxChange = state.earlyChange ?? 0;
-      [X, GX] = [GX, X];
-      converged = true;
-      beta0Final = true;
-      break;
+    block.previousChange.set(block.change);
+    its++;
+    sweep(kernel, block, offsets, 'GX', 'GGX', false, true, tolerance, retire, keep, its);
+    if (block.m === 0) break;
+    const change2 = new Float64Array(block.m);
+    relativeChanges(block, block.GX, block.GGX, change2);
+    keep.fill(1, 0, block.m);
+    for (let j = 0; j < block.m; j++) {
+      const change = block.change[j]!;
+      const rho = change > 0 ? change2[j]! / change : 0;
+      block.rho[j] = rho;
+      const ok = change2[j]! * errorFactor(rho) <= tolerance;
+      if (ok || its >= maxIterations) retire(j, block.GGX, false, ok, change2[j]!, its);
     }
-    const change2 = relativeChange(GX, GGX, scale);
-    rho = change > 0 ? change2 / change : 0;
-    maxChange = change2;
-    if (change2 * errorFactor(rho) <= tolerance || iterations >= maxIterations) {
-      [X, GGX] = [GGX, X];
-      converged = change2 * errorFactor(rho) <= tolerance;
-      break;
+    compact(block, keep);
+    if (block.m === 0) break;
+    ironsTuck(block, stateLength);
+    its++;
+    sweep(kernel, block, offsets, 'X', 'GX', false, false, tolerance, retire, keep, its);
+    relativeChanges(block, block.X, block.GX, block.change);
+    keep.fill(1, 0, block.m);
+    for (let j = 0; j < block.m; j++) {
+      const change = block.change[j]!;
+      if (change * errorFactor(block.rho[j]!) <= tolerance) retire(j, block.GX, false, true, change, its);
+      else if (its >= maxIterations) retire(j, block.X, false, false, change, its);
     }
-    // Irons–Tuck extrapolation.
-    let numerator = 0;
-    let denominator = 0;
-    for (let s = 0; s < stateLength; s++) {
-      const deltaG = GGX[s]! - GX[s]!;
-      const delta2 = deltaG - GX[s]! + X[s]!;
-      numerator += deltaG * delta2;
-      denominator += delta2 * delta2;
-    }
-    const factor = denominator > 0 ? numerator / denominator : 0;
-    for (let s = 0; s < stateLength; s++) X[s] = GGX[s]! - factor * (GGX[s]! - GX[s]!);
-    sweep(kernel, state, X, GX, false);
-    iterations++;
-    change = relativeChange(X, GX, scale);
-    maxChange = change;
-    if (change * errorFactor(rho) <= tolerance) {
-      [X, GX] = [GX, X];
-      converged = true;
-    }
+    compact(block, keep);
   }
-  // Final β₀ consistent with the final state, then x − Σ_p β_p[g_p].
-  // (After an early exit, betas already hold β₀ computed from the final state.)
-  for (let p = 1; p < q; p++) betas[p]!.set(X.subarray(offsets[p]!, offsets[p]! + nLevels[p]!));
-  if (!beta0Final) updateLevel(kernel, 0);
-  return { column: residualize(kernel, x), converged, iterations, maxChange };
+  // β₀ consistent with the final state, for the columns that did not exit after a β₀ step.
+  if (needBeta0.length > 0) {
+    const r = needBeta0.length;
+    const sub: Block = { ...block, m: r, slots: needBeta0, S: [], betas: [] };
+    sub.S = [gatherStrided(S[0]!, C, needBeta0)]; // updateLevel(0) reads only S[0]
+    sub.betas = nLevels.map((L) => new Float64Array(L * r));
+    for (let p = 1; p < q; p++) sub.betas[p] = gatherStrided(finalBetas[p]!, C, needBeta0);
+    updateLevel(kernel, sub, 0);
+    const b0 = sub.betas[0]!;
+    const fb = finalBetas[0]!;
+    for (let l = 0; l < nLevels[0]!; l++) for (let t = 0; t < r; t++) fb[l * C + needBeta0[t]!] = b0[l * r + t]!;
+  }
+  return { converged, iterations, maxChange };
 }
 
-/** β_p = S_p / W_p (level means of x; the one-fixed-effect solution). */
-function levelMeans(kernel: Kernel, p: number): void {
-  const S = kernel.levelSums[p]!;
-  const inv = kernel.inverseWeights[p]!;
-  const beta = kernel.betas[p]!;
-  for (let l = 0; l < beta.length; l++) beta[l] = S[l]! * inv[l]!;
+/** Columns `cols` of a stride-C interleaved array, as a stride-cols.length array. */
+function gatherStrided(a: Float64Array, C: number, cols: number[]): Float64Array {
+  const rows = a.length / C;
+  const r = cols.length;
+  const out = new Float64Array(rows * r);
+  for (let l = 0; l < rows; l++) for (let t = 0; t < r; t++) out[l * r + t] = a[l * C + cols[t]!]!;
+  return out;
+}
+
+/** Irons–Tuck extrapolation per column: X ← GGX − (Δ·Δ²/Δ²·Δ²)(GGX − GX). */
+function ironsTuck(block: Block, stateLength: number): void {
+  const { m, X, GX, GGX } = block;
+  const numerator = new Float64Array(m);
+  const denominator = new Float64Array(m);
+  for (let s = 0; s < stateLength; s++) {
+    const base = s * m;
+    for (let j = 0; j < m; j++) {
+      const deltaG = GGX[base + j]! - GX[base + j]!;
+      const delta2 = deltaG - GX[base + j]! + X[base + j]!;
+      numerator[j] += deltaG * delta2;
+      denominator[j] += delta2 * delta2;
+    }
+  }
+  const factor = new Float64Array(m);
+  for (let j = 0; j < m; j++) factor[j] = denominator[j]! > 0 ? numerator[j]! / denominator[j]! : 0;
+  for (let s = 0; s < stateLength; s++) {
+    const base = s * m;
+    for (let j = 0; j < m; j++) X[base + j] = GGX[base + j]! - factor[j]! * (GGX[base + j]! - GX[base + j]!);
+  }
+}
+
+/** Per column: max over coefficients of |a − b| / scale (NaN counts as ∞). */
+function relativeChanges(block: Block, a: Float64Array, b: Float64Array, out: Float64Array): void {
+  const m = block.m;
+  const rows = a.length / Math.max(m, 1);
+  out.fill(0, 0, m);
+  for (let s = 0; s < rows; s++) {
+    const base = s * m;
+    for (let j = 0; j < m; j++) {
+      const change = Math.abs(a[base + j]! - b[base + j]!);
+      if (!(change <= out[j]!)) out[j] = Number.isNaN(change) ? Infinity : change;
+    }
+  }
+  for (let j = 0; j < m; j++) out[j] = out[j]! / block.scale[j]!;
 }
 
 /**
- * β_p[l] = (S_p[l] − Σ_{i: g_p(i) = l} wᵢ Σ_{r≠p} β_r[g_r(i)]) / W_p[l], from the current
- * `kernel.betas` (betas[p] itself is not read).
+ * β_p[l] = (S_p[l] − Σ_{i: g_p(i) = l} wᵢ Σ_{r≠p} β_r[g_r(i)]) / W_p[l] for every active column,
+ * from the current `block.betas` (betas[p] itself is not read). Per column the sums run in row
+ * order, exactly as for a single column.
  */
-function updateLevel(kernel: Kernel, p: number): void {
-  const { n, q, codes, w, betas } = kernel;
+function updateLevel(kernel: Kernel, block: Block, p: number): void {
+  const { n, q, codes, w } = kernel;
+  const m = block.m;
   const L = kernel.nLevels[p]!;
   const acc = kernel.accumulator;
-  acc.set(kernel.levelSums[p]!);
+  acc.set(block.S[p]!);
   const gp = codes[p]!;
-  if (q === 2) {
-    // Fast path: one other dimension.
-    const gr = codes[1 - p]!;
-    const br = betas[1 - p]!;
-    if (w === null) for (let i = 0; i < n; i++) acc[gp[i]!] -= br[gr[i]!]!;
-    else for (let i = 0; i < n; i++) acc[gp[i]!] -= w[i]! * br[gr[i]!]!;
-  } else {
-    for (let r = 0; r < q; r++) {
-      if (r === p) continue;
-      const gr = codes[r]!;
-      const br = betas[r]!;
+  for (let r = 0; r < q; r++) {
+    if (r === p) continue;
+    const gr = codes[r]!;
+    const br = block.betas[r]!;
+    if (m === 1) {
       if (w === null) for (let i = 0; i < n; i++) acc[gp[i]!] -= br[gr[i]!]!;
       else for (let i = 0; i < n; i++) acc[gp[i]!] -= w[i]! * br[gr[i]!]!;
+    } else if (m === 2) {
+      if (w === null) {
+        for (let i = 0; i < n; i++) {
+          const a = gp[i]! * 2;
+          const b = gr[i]! * 2;
+          acc[a] -= br[b]!;
+          acc[a + 1] -= br[b + 1]!;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const a = gp[i]! * 2;
+          const b = gr[i]! * 2;
+          const wi = w[i]!;
+          acc[a] -= wi * br[b]!;
+          acc[a + 1] -= wi * br[b + 1]!;
+        }
+      }
+    } else if (m === 3) {
+      if (w === null) {
+        for (let i = 0; i < n; i++) {
+          const a = gp[i]! * 3;
+          const b = gr[i]! * 3;
+          acc[a] -= br[b]!;
+          acc[a + 1] -= br[b + 1]!;
+          acc[a + 2] -= br[b + 2]!;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const a = gp[i]! * 3;
+          const b = gr[i]! * 3;
+          const wi = w[i]!;
+          acc[a] -= wi * br[b]!;
+          acc[a + 1] -= wi * br[b + 1]!;
+          acc[a + 2] -= wi * br[b + 2]!;
+        }
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const a = gp[i]! * m;
+        const b = gr[i]! * m;
+        if (w === null) for (let j = 0; j < m; j++) acc[a + j] -= br[b + j]!;
+        else {
+          const wi = w[i]!;
+          for (let j = 0; j < m; j++) acc[a + j] -= wi * br[b + j]!;
+        }
+      }
     }
   }
   const inv = kernel.inverseWeights[p]!;
-  const beta = betas[p]!;
-  for (let l = 0; l < L; l++) beta[l] = acc[l]! * inv[l]!;
-}
-
-interface SweepState {
-  offsets: Int32Array;
-  /** True before the first sweep (state 0: β₀ is the plain level mean). */
-  first: boolean;
-  /** β₀ of the previous sweep (two fixed effects only), for the early exit. */
-  previousBeta0: Float64Array | null;
-  /** Convergence tolerance (relative to `scale`). */
-  tolerance: number;
-  /** Column scale (weighted RMS). */
-  scale: number;
-  /** Relative change of the previous plain sweep, for the contraction estimate ρ̂. */
-  previousChange: number;
-  /** max |Δβ₀| / scale of the sweep that exited early. */
-  earlyChange?: number;
+  const beta = block.betas[p]!;
+  for (let l = 0; l < L; l++) {
+    const f = inv[l]!;
+    const base = l * m;
+    for (let j = 0; j < m; j++) beta[base + j] = acc[base + j]! * f;
+  }
 }
 
 /**
- * One Gauss–Seidel sweep: state `input` (β₁ … β_{q−1}) → `output`.
+ * One Gauss–Seidel sweep of every active column: state `input` (β₁ … β_{q−1}) → `output`.
  *
  * With two fixed effects and `allowEarlyExit` (the input is the output of the previous plain
- * sweep, so input = f₁(β₀_prev)), the sweep stops after its β₀ step when c = max |β₀ − β₀_prev|
+ * sweep, so input = f₁(β₀_prev)), a column stops after its β₀ step when c = max |β₀ − β₀_prev|
  * passes the stopping rule (c·max(1, ρ̂/(1 − ρ̂)) ≤ tol·scale): since each β₁ level is a
  * weighted average of β₀ values, f₁ is non-expansive in the max norm, so the skipped β₁ step
- * would change the state by at most c. Returns true on
- * such an early exit (betas then hold β₀ consistent with the input state).
+ * would change the state by at most c. Such columns are retired (with β₀ consistent with the
+ * input state) and the block compacted before the β₁ step.
  */
-function sweep(kernel: Kernel, state: SweepState, input: Float64Array, output: Float64Array, allowEarlyExit: boolean): boolean {
-  const { q, nLevels, betas } = kernel;
-  const { offsets } = state;
-  for (let p = 1; p < q; p++) betas[p]!.set(input.subarray(offsets[p]!, offsets[p]! + nLevels[p]!));
+function sweep(
+  kernel: Kernel,
+  block: Block,
+  offsets: Int32Array,
+  inputName: 'X' | 'GX',
+  outputName: 'GX' | 'GGX',
+  first: boolean,
+  allowEarlyExit: boolean,
+  tolerance: number,
+  retire: (j: number, state: Float64Array, beta0Final: boolean, ok: boolean, change: number, its: number) => void,
+  keep: Uint8Array,
+  its: number,
+): void {
+  const { q, nLevels } = kernel;
+  let m = block.m;
+  const input = block[inputName];
+  for (let p = 1; p < q; p++) block.betas[p]!.set(input.subarray(offsets[p]! * m, (offsets[p]! + nLevels[p]!) * m));
   // From the zero start, β₀ is simply the level mean: skip the pass.
-  if (state.first) levelMeans(kernel, 0);
-  else updateLevel(kernel, 0);
-  state.first = false;
-  const previous = state.previousBeta0;
-  if (previous !== null) {
-    const beta0 = betas[0]!;
+  if (first) {
+    const S0 = block.S[0]!;
+    const inv = kernel.inverseWeights[0]!;
+    const b0 = block.betas[0]!;
+    for (let l = 0; l < nLevels[0]!; l++) for (let j = 0; j < m; j++) b0[l * m + j] = S0[l * m + j]! * inv[l]!;
+  } else updateLevel(kernel, block, 0);
+  if (block.previousBeta0 !== null) {
     if (allowEarlyExit) {
-      let change = 0;
-      for (let l = 0; l < beta0.length; l++) {
-        const d = Math.abs(beta0[l]! - previous[l]!);
-        if (!(d <= change)) change = Number.isNaN(d) ? Infinity : d;
+      const beta0 = block.betas[0]!;
+      const previous = block.previousBeta0;
+      const L0 = nLevels[0]!;
+      const change = new Float64Array(m);
+      for (let l = 0; l < L0; l++) {
+        const base = l * m;
+        for (let j = 0; j < m; j++) {
+          const d = Math.abs(beta0[base + j]! - previous[base + j]!);
+          if (!(d <= change[j]!)) change[j] = Number.isNaN(d) ? Infinity : d;
+        }
       }
-      const relative = change / state.scale;
-      const rho = state.previousChange > 0 ? relative / state.previousChange : 0;
-      if (relative * errorFactor(rho) <= state.tolerance) {
-        state.earlyChange = relative;
-        return true;
+      keep.fill(1, 0, m);
+      let exits = 0;
+      for (let j = 0; j < m; j++) {
+        const relative = change[j]! / block.scale[j]!;
+        const rho = block.previousChange[j]! > 0 ? relative / block.previousChange[j]! : 0;
+        if (relative * errorFactor(rho) <= tolerance) {
+          retire(j, input, true, true, relative, its);
+          exits++;
+        }
+      }
+      if (exits > 0) {
+        compact(block, keep);
+        m = block.m;
+        if (m === 0) return;
       }
     }
-    previous.set(beta0);
+    block.previousBeta0!.set(block.betas[0]!);
   }
+  // After a compaction the block holds new (compacted) arrays: write into the current one.
+  const out = block[outputName];
   for (let p = 1; p < q; p++) {
-    updateLevel(kernel, p); // Gauss–Seidel: later dimensions see the new values
-    output.set(betas[p]!, offsets[p]!);
+    updateLevel(kernel, block, p); // Gauss–Seidel: later dimensions see the new values
+    out.set(block.betas[p]!, offsets[p]! * m);
   }
-  return false;
 }
 
 /**
@@ -398,41 +680,6 @@ function errorFactor(rho: number): number {
   if (!(rho >= 0)) return 1000;
   if (rho < 0.5) return 1;
   return rho < 0.999 ? rho / (1 - rho) : 1000;
-}
-
-/** max over coefficients of |a − b| / scale. */
-function relativeChange(a: Float64Array, b: Float64Array, scale: number): number {
-  let max = 0;
-  for (let s = 0; s < a.length; s++) {
-    const change = Math.abs(a[s]! - b[s]!);
-    if (!(change <= max)) max = Number.isNaN(change) ? Infinity : change;
-  }
-  return max / scale;
-}
-
-/** New column xᵢ − Σ_p β_p[g_p(i)]. */
-function residualize(kernel: Kernel, x: Float64Array): Float64Array {
-  const { n, q, codes, betas } = kernel;
-  const result = new Float64Array(n);
-  if (q === 1) {
-    const g0 = codes[0]!;
-    const b0 = betas[0]!;
-    for (let i = 0; i < n; i++) result[i] = x[i]! - b0[g0[i]!]!;
-  } else if (q === 2) {
-    const g0 = codes[0]!;
-    const g1 = codes[1]!;
-    const b0 = betas[0]!;
-    const b1 = betas[1]!;
-    for (let i = 0; i < n; i++) result[i] = x[i]! - b0[g0[i]!]! - b1[g1[i]!]!;
-  } else {
-    result.set(x);
-    for (let p = 0; p < q; p++) {
-      const g = codes[p]!;
-      const beta = betas[p]!;
-      for (let i = 0; i < n; i++) result[i] = result[i]! - beta[g[i]!]!;
-    }
-  }
-  return result;
 }
 
 function validate(
@@ -447,16 +694,10 @@ function validate(
       throw new CausalPanelError('invalid_option', `${fn}: column ${c} has length ${x.length}, expected ${n}`, { fn, value: x.length });
     }
   });
+  // Code ranges are checked in the level-weight pass (levelInverseWeights).
   fixedEffects.forEach((fe, p) => {
     if (fe.codes.length !== n) {
       throw new CausalPanelError('invalid_option', `${fn}: fixed effect ${p} has ${fe.codes.length} codes, expected ${n}`, { fn, value: fe.codes.length });
-    }
-    const L = fe.nLevels;
-    for (let i = 0; i < n; i++) {
-      const g = fe.codes[i]!;
-      if (!(g >= 0 && g < L)) {
-        throw new CausalPanelError('invalid_option', `${fn}: fixed effect ${p} has code ${g} outside [0, ${L}) (row ${i})`, { fn, row: i, value: g });
-      }
     }
   });
   if (weights !== undefined) {

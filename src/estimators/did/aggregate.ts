@@ -221,25 +221,32 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   const tPos = time.map(toPos);
   const gPos = group.map(toPos);
 
-  // cohort shares pg = mean(w · 1{G = g})
-  const pgOf = new Map<number, number>();
-  for (const g of glistOrig) pgOf.set(g, 0);
-  const rowWeight = cellsIn.weights;
-  const rowGroupOrig = cellsIn.cohort;
-  for (let i = 0; i < n; i++) {
-    const g = rowGroupOrig[i]!;
-    const cur = pgOf.get(g);
-    if (cur !== undefined) pgOf.set(g, cur + rowWeight[i]!);
-  }
-  for (const [g, s] of pgOf) pgOf.set(g, s / n);
-  const pg = group.map((g) => pgOf.get(g)!);
-  // cohort slots (positions in glist) of cells and rows; −1 = never treated or not aggregated
+  // cohort slot (position in glist) of every row, −1 = never treated or not aggregated; rows of a
+  // cohort are usually adjacent, so the last lookup is memoised
   const slotOf = new Map<number, number>();
   glistOrig.forEach((g, s) => slotOf.set(g, s));
   const nSlots = glistOrig.length;
-  const cellSlot = group.map((g) => slotOf.get(g) ?? -1);
+  const rowWeight = cellsIn.weights;
+  const rowGroupOrig = cellsIn.cohort;
   const rowSlot = new Int32Array(n);
-  for (let i = 0; i < n; i++) rowSlot[i] = slotOf.get(rowGroupOrig[i]!) ?? -1;
+  let lastValue = NaN;
+  let lastSlot = -1;
+  for (let i = 0; i < n; i++) {
+    const v = rowGroupOrig[i]!;
+    if (v !== lastValue) {
+      lastValue = v;
+      lastSlot = slotOf.get(v) ?? -1;
+    }
+    rowSlot[i] = lastSlot;
+  }
+  // cohort shares pg = mean(w · 1{G = g})
+  const pgSlot = new Float64Array(nSlots);
+  for (let i = 0; i < n; i++) if (rowSlot[i]! >= 0) pgSlot[rowSlot[i]!] += rowWeight[i]!;
+  for (let s2 = 0; s2 < nSlots; s2++) pgSlot[s2] = pgSlot[s2]! / n;
+  const pgOf = new Map<number, number>();
+  glistOrig.forEach((g, s2) => pgOf.set(g, pgSlot[s2]!));
+  const pg = group.map((g) => pgOf.get(g)!);
+  const cellSlot = group.map((g) => slotOf.get(g) ?? -1);
 
   const rows: AggregateRow[] = [];
   const rowPsi: Float64Array[] = [];
@@ -392,7 +399,10 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       }
       return lines.join('\n');
     },
-    toJSON: () => ({ kind: 'AttgtAggregate', type, overall: { ...overall }, rows: rows.map((r) => ({ ...r })), criticalValue: crit, notes: notes.map((x) => ({ ...x })) }),
+    toJSON: () =>
+      JSON.parse(
+        JSON.stringify({ kind: 'AttgtAggregate', type, overall, rows, criticalValue: crit, notes }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
+      ) as object,
   };
   return result;
 }

@@ -22,7 +22,7 @@
  * (it does not depend on t when covariates and weights are time-invariant — did refits it, with
  * identical results).
  */
-import { CausalPanelError, type Note } from '../../errors.js';
+import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import { toFrame } from '../../data/fromInput.js';
 import type { Frame } from '../../data/frame.js';
 import { checkBalance, indexPanel } from '../../data/panel.js';
@@ -171,6 +171,12 @@ interface Columns {
   unitCol: Float64Array | readonly (string | null)[] | undefined;
   keep: Int32Array;
   notes: Note[];
+  /** Last period among complete rows. */
+  tMax: number;
+  /** Whether a complete row has cohort 0 / missing / Infinity. */
+  anyNever: boolean;
+  /** Largest finite cohort among complete rows. */
+  gMaxFinite: number;
 }
 
 /** Reads and checks the columns; drops rows with a missing value (noted). */
@@ -188,37 +194,46 @@ function readColumns(frame: Frame, p: AttgtParams): Columns {
   const bump = (name: string): void => {
     byColumn[name] = (byColumn[name] ?? 0) + 1;
   };
+  // one pass: completeness, then (for complete rows) integer time, cohort coding and the range
+  // facts `prepare` needs (last period, presence of never-treated units, latest cohort)
   const keepAll = new Int32Array(nrow);
+  const g = new Float64Array(nrow);
   let m = 0;
+  let tMax = -Infinity;
+  let anyNever = false;
+  let gMaxFinite = -Infinity;
   for (let i = 0; i < nrow; i++) {
     let ok = true;
     if (!Number.isFinite(y[i]!)) (bump(p.outcome), (ok = false));
-    if (!Number.isFinite(t[i]!)) (bump(p.time), (ok = false));
+    const ti = t[i]!;
+    if (!Number.isFinite(ti)) (bump(p.time), (ok = false));
     for (let j = 0; j < xs.length; j++) if (!Number.isFinite(xs[j]![i]!)) (bump(p.covariates[j]!), (ok = false));
     if (w && !Number.isFinite(w[i]!)) (bump(p.weights!), (ok = false));
     if (unitNum && !Number.isFinite(unitNum[i]!)) (bump(p.unit!), (ok = false));
     if (unitText && (unitText[i] === null || unitText[i] === undefined)) (bump(p.unit!), (ok = false));
-    if (ok) keepAll[m++] = i;
+    if (!ok) continue;
+    keepAll[m++] = i;
+    if (Math.floor(ti) !== ti) {
+      throw new CausalPanelError('invalid_option', `${FN}: time column "${p.time}" must hold integer periods (row ${i + 1}: ${ti})`, { fn: FN, column: p.time, row: i, value: ti });
+    }
+    if (ti > tMax) tMax = ti;
+    const v = gRaw[i]!;
+    if (Number.isNaN(v) || v === 0 || v === Infinity) {
+      g[i] = Infinity;
+      anyNever = true;
+    } else if (!isInteger(v) || v < 0) {
+      throw new CausalPanelError('invalid_option', `${FN}: cohort column "${p.cohort}" must be 0 (never treated) or a non-negative integer period (row ${i + 1}: ${v})`, { fn: FN, column: p.cohort, row: i, value: v });
+    } else {
+      g[i] = v;
+      if (v > gMaxFinite) gMaxFinite = v;
+    }
+    if (w && w[i]! < 0) throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${i + 1}: ${w[i]})`, { fn: FN, column: p.weights, row: i, value: w[i] });
   }
   const keep = keepAll.subarray(0, m);
   const notes: Note[] = [];
   if (m < nrow) notes.push({ code: 'rows_dropped_missing', count: nrow - m, byColumn });
   if (m === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows left after removing missing values (${nrow} rows)`, { fn: FN });
-  const g = new Float64Array(nrow);
-  for (let r = 0; r < m; r++) {
-    const i = keep[r]!;
-    const ti = t[i]!;
-    if (Math.floor(ti) !== ti) {
-      throw new CausalPanelError('invalid_option', `${FN}: time column "${p.time}" must hold integer periods (row ${i + 1}: ${ti})`, { fn: FN, column: p.time, row: i, value: ti });
-    }
-    const v = gRaw[i]!;
-    if (Number.isNaN(v) || v === 0 || v === Infinity) g[i] = Infinity;
-    else if (!isInteger(v) || v < 0) {
-      throw new CausalPanelError('invalid_option', `${FN}: cohort column "${p.cohort}" must be 0 (never treated) or a non-negative integer period (row ${i + 1}: ${v})`, { fn: FN, column: p.cohort, row: i, value: v });
-    } else g[i] = v;
-    if (w && w[i]! < 0) throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${i + 1}: ${w[i]})`, { fn: FN, column: p.weights, row: i, value: w[i] });
-  }
-  return { y, t, g, xs, w, unitCol, keep, notes };
+  return { y, t, g, xs, w, unitCol, keep, notes, tMax, anyNever, gMaxFinite };
 }
 
 /** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */
@@ -246,17 +261,11 @@ function prepare(frame: Frame, p: AttgtParams): PanelData | RcData {
     for (let r = 0; r < keep.length; r++) w[keep[r]!] = cols.w[keep[r]!]! / mean;
   }
 
-  let tMax = -Infinity;
-  for (let r = 0; r < keep.length; r++) if (t[keep[r]!]! > tMax) tMax = t[keep[r]!]!;
   // cohorts after the last period (+ anticipation) behave as never treated
-  const lastTreat = tMax + p.anticipation;
-  let hasNever = false;
-  let latest = -Infinity;
-  for (let r = 0; r < keep.length; r++) {
-    const c = g[keep[r]!]!;
-    if (c > lastTreat) hasNever = true;
-    else if (c > latest) latest = c;
-  }
+  const lastTreat = cols.tMax + p.anticipation;
+  const hasNever = cols.anyNever || cols.gMaxFinite > lastTreat;
+  // without never-treated units every finite cohort is ≤ lastTreat, so the latest is the maximum
+  const latest = cols.gMaxFinite;
   const cohortOf = (row: number): number => (g[row]! > lastTreat ? Infinity : g[row]!);
   let dropLatest = false;
   if (!hasNever) {
@@ -727,6 +736,11 @@ function rcCell(d: RcData, p: AttgtParams, g: number, cur: number, pret: number,
  * fit.aggregate('dynamic').overall.estimate; // −0.08035
  */
 export function attgt(options: AttgtOptions): AttgtResult {
+  return withFunctionName('attgt', () => attgtUnlabelled(options));
+}
+
+/** {@link attgt} itself; errors of inner public functions are relabelled by the wrapper above. */
+function attgtUnlabelled(options: AttgtOptions): AttgtResult {
   const params = validateAttgt(options);
   const frame = toFrame(options.data, FN);
   const d = prepare(frame, params);

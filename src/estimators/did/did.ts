@@ -14,7 +14,7 @@
  * seen in one period only) unit fixed effects would absorb it: the group indicator `treat` then
  * replaces them (`outcome ~ treat + treat:post | time`) and a note says so.
  */
-import { CausalPanelError, type Note } from '../../errors.js';
+import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { DataInput } from '../../data/fromInput.js';
 import { waldInference } from '../../inference/intervals.js';
 import { parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
@@ -184,6 +184,11 @@ export function termIndex(fit: OlsFit, name: string): number {
  * res.att.stdError;  // 0.521433714674321 (clustered by id)
  */
 export function did(options: DidOptions): DidResult<OlsFit> {
+  return withFunctionName('did', () => didUnlabelled(options));
+}
+
+/** {@link did} itself; errors of inner public functions are relabelled by the wrapper above. */
+function didUnlabelled(options: DidOptions): DidResult<OlsFit> {
   const params = validateDidOptions(options);
   const { data, level } = params;
   const treat = data.treat!;

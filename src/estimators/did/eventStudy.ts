@@ -13,7 +13,7 @@
  * the test covers every cohort-specific pre-period coefficient (the joint null that no cohort has
  * a pre-trend), not their aggregates.
  */
-import { CausalPanelError, type Note } from '../../errors.js';
+import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { DataInput } from '../../data/fromInput.js';
 import { waldInference } from '../../inference/intervals.js';
 import { parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
@@ -287,6 +287,11 @@ function eventName(e: number): string {
  * // 6.606228841916029 (fixest 0.12.2: feols(y ~ x1 + i(period, treat, 5) | id + period, base_did), period::10:treat)
  */
 export function eventStudy(options: EventStudyOptions): EventStudyResult {
+  return withFunctionName('eventStudy', () => eventStudyUnlabelled(options));
+}
+
+/** {@link eventStudy} itself; errors of inner public functions are relabelled by the wrapper above. */
+function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
   const params = validateEventStudyOptions(options);
   const { data, level } = params;
   const time = data.time as Float64Array;

@@ -151,7 +151,7 @@ export function isNeverTreated(cohort: number): boolean {
  * Validates the columns of a DiD design and drops incomplete rows.
  *
  * @throws {CausalPanelError} `invalid_option` (missing role, non-0/1 treat or post, treat or
- *   cohort varying within a unit), `missing_column`, `non_numeric`, `no_rows_left`,
+ *   cohort varying within a unit), `missing_column`, `non_numeric`, `non_finite` (±Infinity), `no_rows_left`,
  *   `no_treated_units`, `no_control_units`
  * @example
  * const v = validateDidData(rows, { outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' }, 'did');
@@ -203,7 +203,11 @@ export function validateDidData(data: DataInput, spec: DidColumnsSpec, fn: strin
   for (let row = 0; row < frame.nrow; row++) {
     let complete = true;
     for (const [name, column] of checked) {
-      if (isMissing(column, row) || (column instanceof Float64Array && !Number.isFinite(column[row]!))) {
+      // ±Infinity in the data is an error, as in feols (design.ts); only NaN/null/'' is missing.
+      if (column instanceof Float64Array && (column[row] === Infinity || column[row] === -Infinity)) {
+        throw new CausalPanelError('non_finite', `${fn}: column "${name}" has a non-finite value (row ${row + 1}: ${column[row]})`, { fn, column: name, row, value: column[row] });
+      }
+      if (isMissing(column, row)) {
         if (complete) byColumn[name] = (byColumn[name] ?? 0) + 1;
         complete = false;
       }

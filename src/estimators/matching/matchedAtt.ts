@@ -12,7 +12,7 @@
  * Inference uses the t distribution with the residual degrees of freedom n − k, as
  * `lmtest::coeftest(fit, vcov = …)` on an `lm` object.
  */
-import { CausalPanelError } from '../../errors.js';
+import { CausalPanelError, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { feols, type OlsFit } from '../../models/feols.js';
 import { deparseName } from '../../models/formula/expr.js';
@@ -64,6 +64,11 @@ export interface MatchedAttResult {
  * // 770.39 with MatchIt 4.5.1's pairs (fixtures/oracles/matchit_nearest.json, compat '4.5.1')
  */
 export function matchedAtt(sample: MatchedSample, options: MatchedAttOptions): MatchedAttResult {
+  return withFunctionName('matchedAtt', () => matchedAttUnlabelled(sample, options));
+}
+
+/** {@link matchedAtt} itself; errors of inner public functions are relabelled by the wrapper above. */
+function matchedAttUnlabelled(sample: MatchedSample, options: MatchedAttOptions): MatchedAttResult {
   const fn = 'matchedAtt';
   const { outcome, covariates, level = 0.95 } = options;
   if (typeof outcome !== 'string' || outcome.length === 0) {

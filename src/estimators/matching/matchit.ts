@@ -16,7 +16,7 @@
  * fixtures/oracles/matchit_*.json were made with 4.5.1); the default is the corrected algorithm.
  * `order: 'random'` uses our seeded PRNG and cannot reproduce R's `sample()`.
  */
-import { CausalPanelError, formatNote, type Note } from '../../errors.js';
+import { CausalPanelError, formatNote, type Note, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import type { Estimate } from '../../report/estimate.js';
 import { balanceCovariates, balanceTable, type BalanceCovariate, type BalanceRow } from './balance.js';
@@ -358,6 +358,11 @@ function matchingOrder(params: MatchitParams, distance: Float64Array): Int32Arra
  * m.att({ outcome: 're78' }).estimate.estimate; // 770.390… (fixtures/oracles/matchit_nearest.json)
  */
 export function matchit(options: MatchitOptions): MatchitResult {
+  return withFunctionName('matchit', () => matchitUnlabelled(options));
+}
+
+/** {@link matchit} itself; errors of inner public functions are relabelled by the wrapper above. */
+function matchitUnlabelled(options: MatchitOptions): MatchitResult {
   const params = validateMatchit(options);
   const fn = params.fn;
   const notes: Note[] = [...params.notes];

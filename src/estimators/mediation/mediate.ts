@@ -12,7 +12,7 @@
  *
  * Dimension symbols: n = rows used, k = coefficients, g = clusters, s = simulations.
  */
-import { CausalPanelError, formatNote, type Note } from '../../errors.js';
+import { CausalPanelError, formatNote, type Note, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { factor } from '../../data/factor.js';
@@ -611,6 +611,11 @@ function sensitivitySystem(p: Prepared, params: MediateParams): MedsensSystem | 
  * res.acme.average.estimate; // -0.0157446 (mediation 4.5.1, fixtures/oracles/mediation_jobs_boot.json)
  */
 export function mediate(options: MediateOptions): MediationResult {
+  return withFunctionName('mediate', () => mediateUnlabelled(options));
+}
+
+/** {@link mediate} itself; errors of inner public functions are relabelled by the wrapper above. */
+function mediateUnlabelled(options: MediateOptions): MediationResult {
   if (options === null || typeof options !== 'object') {
     throw new CausalPanelError('invalid_option', `${FN}: options must be an object (got ${String(options)})`, { fn: FN });
   }

@@ -4,7 +4,7 @@
  * its own mediator model and outcome model (from `{mediator}` templates or explicit formulas);
  * the effects are not joint (see Imai & Yamamoto 2013 for multiple causally related mediators).
  */
-import { CausalPanelError, type Note } from '../../errors.js';
+import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import { toFrame } from '../../data/fromInput.js';
 import type { Estimate } from '../../report/estimate.js';
 import { formatReal, formatPValues } from '../../report/format.js';
@@ -69,6 +69,11 @@ function fill(template: string | undefined, mediator: string, option: string): s
  * many.results.get('job_seek')?.acme.average.estimate; // -0.0157446 (as mediate alone)
  */
 export function mediateMany(options: MediateManyOptions): MediateManyResult {
+  return withFunctionName('mediateMany', () => mediateManyUnlabelled(options));
+}
+
+/** {@link mediateMany} itself; errors of inner public functions are relabelled by the wrapper above. */
+function mediateManyUnlabelled(options: MediateManyOptions): MediateManyResult {
   const { mediators, mediatorModel, outcomeModel, ...common } = options;
   if (!Array.isArray(mediators) || mediators.length === 0) {
     throw new CausalPanelError('invalid_option', `${FN}: mediators must be a non-empty array (got ${JSON.stringify(mediators)})`, { fn: FN, option: 'mediators' });

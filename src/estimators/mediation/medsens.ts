@@ -17,7 +17,7 @@
  *
  * Dimension symbols: n = rows, km/ky = mediator/outcome coefficients.
  */
-import { CausalPanelError } from '../../errors.js';
+import { CausalPanelError, withFunctionName } from '../../errors.js';
 import { normalQuantile } from '../../numerics/distributions.js';
 import { invertSymmetric } from '../../numerics/cholesky.js';
 
@@ -432,6 +432,11 @@ export interface MediationLike {
  * sens.r2TildeAtZero; // 0.0782613
  */
 export function medsens(mediation: MediationLike, options: MedsensOptions = {}): MedsensResult {
+  return withFunctionName('medsens', () => medsensUnlabelled(mediation, options));
+}
+
+/** {@link medsens} itself; errors of inner public functions are relabelled by the wrapper above. */
+function medsensUnlabelled(mediation: MediationLike, options: MedsensOptions): MedsensResult {
   const system = mediation.sensitivitySystem();
   if (system === null) {
     throw new CausalPanelError('invalid_option', 'medsens: needs a linear mediator model and a linear outcome model without absorbed fixed effects', {

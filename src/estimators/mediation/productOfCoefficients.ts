@@ -13,7 +13,7 @@
  * fixtures/oracles/sobel_jobs_ols.json). `variance: 'ml'` uses lavaan's maximum-likelihood
  * variances RSS/n (fixtures/oracles/lavaan_jobs_indirect.json): every variance is scaled by (n − p)/n.
  */
-import { CausalPanelError, type Note } from '../../errors.js';
+import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { feols } from '../../models/feols.js';
 import { deparseName } from '../../models/formula/expr.js';
@@ -86,6 +86,11 @@ function pick(terms: readonly string[], name: string, role: string): number {
  * poc.indirect.stdError; // 0.0124542 (lavaan 0.6-14, fixtures/oracles/lavaan_jobs_indirect.json)
  */
 export function productOfCoefficients(options: ProductOfCoefficientsOptions): ProductOfCoefficientsResult {
+  return withFunctionName('productOfCoefficients', () => productOfCoefficientsUnlabelled(options));
+}
+
+/** {@link productOfCoefficients} itself; errors of inner public functions are relabelled by the wrapper above. */
+function productOfCoefficientsUnlabelled(options: ProductOfCoefficientsOptions): ProductOfCoefficientsResult {
   const { data, mediatorModel, outcomeModel, treat, mediator, variance = 'ols', level = 0.95 } = options;
   if (variance !== 'ols' && variance !== 'ml') {
     throw new CausalPanelError('invalid_option', `${FN}: variance must be "ols" or "ml" (got ${JSON.stringify(variance)})`, { fn: FN, option: 'variance', value: variance });

@@ -158,17 +158,20 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
     return column;
   });
 
-  const { rows, dropped } = finishRows(tracker.mask, tracker.byColumn, fn, tracker.marked);
-  const n = rows.length;
+  const complete = finishRows(tracker.mask, tracker.byColumn, fn, tracker.marked);
+  const { dropped } = complete;
   const notes: Note[] = [];
   if (dropped.count > 0) notes.push({ code: 'rows_dropped_missing', count: dropped.count, byColumn: dropped.byColumn });
+  // fixest drops 0-weight observations (they count neither in n nor in the clusters) and says so.
+  const rows = weights === null ? complete.rows : dropZeroWeights(complete.rows, weights, notes, fn);
+  const n = rows.length;
 
   // Pass 2: code factors over the kept rows (levels present there, as model.matrix does).
   // With fixed effects fixest builds the matrix with the formula's intercept and then drops that
   // column ("fake intercept"): factors keep treatment contrasts, and bare i() terms get an
   // automatic reference whenever there is an intercept or a fixed effect.
   const codingIntercept = spec.intercept || spec.fixedEffects.length > 0;
-  const subset = dropped.count > 0 ? rows : undefined; // nothing dropped: code the columns as they are
+  const subset = rows.length < N ? rows : undefined; // nothing dropped: code the columns as they are
   const autoRef = autoReferences(spec, codingIntercept);
   // Variables only in removed terms (`a + b - b`) still drop rows (R's model.frame) but make no columns.
   const used = new Set(spec.terms.flatMap((t) => t.variables));
@@ -179,7 +182,7 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
     if (s.numeric !== undefined) {
       codings.push({ kind: 'numeric' });
       // X is filled straight from the column (assembleMatrix copies or gathers the kept rows).
-      resolved.push(dropped.count === 0 ? { kind: 'numeric', values: s.numeric } : { kind: 'numeric', values: s.numeric, rows });
+      resolved.push(subset === undefined ? { kind: 'numeric', values: s.numeric } : { kind: 'numeric', values: s.numeric, rows });
       return;
     }
     const f = factor(s.column!, subset);
@@ -324,4 +327,17 @@ export function modelMatrix(info: DesignInfo, frame: Frame, options: { fn?: stri
   const rows = new Int32Array(complete);
   for (let i = 0, m = 0; i < N; i++) if (missing[i] === 0) rows[m++] = i;
   return { X, n: N, k, terms: [...info.terms], rows };
+}
+
+/** Removes rows whose weight is 0 (fixest's rule) and records a `zero_weight_dropped` note. */
+function dropZeroWeights(rows: Int32Array, weights: Float64Array, notes: Note[], fn: string): Int32Array {
+  let zeros = 0;
+  for (let i = 0; i < rows.length; i++) if (weights[rows[i]!] === 0) zeros++;
+  if (zeros === 0) return rows;
+  if (zeros === rows.length) throw new CausalPanelError('no_rows_left', `${fn}: every observation has weight 0`, { fn, option: 'weights' });
+  const kept = new Int32Array(rows.length - zeros);
+  let next = 0;
+  for (let i = 0; i < rows.length; i++) if (weights[rows[i]!] !== 0) kept[next++] = rows[i]!;
+  notes.push({ code: 'zero_weight_dropped', count: zeros });
+  return kept;
 }

@@ -275,6 +275,17 @@ describe('buildDesign: missing values (R na.omit; fixest NOTE counts)', () => {
     expect(Array.from(d.weights!)).toEqual([1, 2, 3]);
     expect(Array.from(d.y)).toEqual([1, 7, 8]);
     expect(Array.from(d.X)).toEqual([1, 1, 1, 1, 7, 8, 0, 1, 0]);
+    // interactions over the kept rows. R's TermCode: in g:x (labelled x:g, x appears first), g gets
+    // contrasts because x is contained in the preceding term x:z; x:g alone gets every level.
+    const z = new Float64Array([2, 2, 2, 2, 2, 2, 3, 4]);
+    const di = design('y ~ x:z + g:x', f8.withColumns({ z }), { weights: 'w' });
+    expect(di.terms).toEqual(['(Intercept)', 'x:z', 'x:gb']);
+    expect(col(di, 'x:z')).toEqual([2, 21, 32]);
+    expect(col(di, 'x:gb')).toEqual([0, 7, 0]);
+    const dj = design('y ~ g:x', f8, { weights: 'w' });
+    expect(dj.terms).toEqual(['(Intercept)', 'ga:x', 'gb:x']);
+    expect(col(dj, 'ga:x')).toEqual([1, 0, 8]);
+    expect(col(dj, 'gb:x')).toEqual([0, 7, 0]);
   });
   it('extraVariables (cluster columns) drop rows too and are returned over the kept rows', () => {
     const f2 = frame.withColumns({ cl: ['u', null, 'v', 'v', 'w', 'w'] });

@@ -5,7 +5,9 @@
  *
  * Modelled on broom's `check_tidy_output` (tidy rows have a fixed set of typed columns) and did's
  * mutation-safety test (the caller's data is unchanged after the call):
- * - `tidy()` rows have exactly `term, estimate, stdError, statistic, pValue, confLow, confHigh`;
+ * - `tidy()` rows have exactly `term, estimate, stdError, statistic, pValue, confLow, confHigh`,
+ *   and Wald rows are internally consistent (statistic = estimate/SE, estimate ± one critical
+ *   value, p from |statistic|);
  * - `toJSON()` is plain data with a `kind` tag that survives `JSON.parse(JSON.stringify(x))`
  *   unchanged. Convention: non-finite numbers (NaN SEs of reference periods, NA balance
  *   statistics, …) are written as `null` by toJSON itself, so the round trip is exact; typed
@@ -13,13 +15,16 @@
  * - `summary()` is a non-empty string, and `util.inspect(result)` prints it;
  * - the caller's rows array, column object or Frame is deep-equal before and after the call, and
  *   the three data forms give the same result;
+ * - a missing cell drops its row, and the result says so (`rows_dropped_missing`, by column);
  * - columns named `__proto__`, `constructor`, `toString` work as ordinary columns and nothing is
  *   polluted;
  * - the stochastic estimators give bit-identical results for the same seed.
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ESTIMATE_FIELDS } from '../src/report/estimate.js';
+import { ESTIMATE_FIELDS, type Estimate } from '../src/report/estimate.js';
+import { normalCdf, normalQuantile } from '../src/numerics/distributions.js';
+import { expectClose } from './helpers/expectClose.js';
 import { Frame } from '../src/data/frame.js';
 import { feols } from '../src/models/feols.js';
 import { CausalPanelError } from '../src/errors.js';
@@ -59,18 +64,22 @@ function firstNonPlain(x: unknown, path = '$'): string | null {
   return `${path} is a ${typeof x}`;
 }
 
-/** A deep copy that keeps typed arrays and own `__proto__` keys. */
-function snapshot<T>(data: T): T {
+/**
+ * A deep copy of caller data that keeps typed arrays and own `__proto__` keys; a Frame becomes
+ * `{ names, columns }` with copied columns (its typed arrays are not frozen, so they could be
+ * written to in place).
+ */
+function snapshot(data: unknown): unknown {
+  if (data instanceof Frame) return { names: [...data.names], columns: data.names.map((name) => structuredClone(data.columns[name])) };
   return structuredClone(data);
 }
 
-/** Deep equality of caller data, including Frames (compared through their columns). */
+/** Deep equality of caller data with its snapshot. */
 function expectSameData(after: unknown, before: unknown, label: string): void {
   if (after instanceof Frame) {
-    expect(before).toBeInstanceOf(Frame);
-    const b = before as Frame;
+    const b = before as { names: string[]; columns: unknown[] };
     expect(after.names, `${label}: names`).toEqual(b.names);
-    for (const name of b.names) expect(after.columns[name], `${label}: column ${name}`).toEqual(b.columns[name]);
+    b.names.forEach((name, j) => expect(after.columns[name], `${label}: column ${name}`).toEqual(b.columns[j]));
     return;
   }
   expect(after, label).toEqual(before);
@@ -104,6 +113,24 @@ describe.each(ESTIMATOR_CASES.map((c) => [c.name, c] as const))('%s — contract
     });
   }
 
+  if (c.offers.tidy && c.wald !== false) {
+    it('tidy(): Wald rows — statistic = estimate / SE, interval = estimate ± one critical value, p from |statistic|', () => {
+      const rows = (resultOf(c).tidy() as Estimate[]).filter((row) => row.stdError > 0);
+      expect(rows.length).toBeGreaterThan(0);
+      const crit = (rows[0]!.confHigh - rows[0]!.confLow) / (2 * rows[0]!.stdError);
+      for (const row of rows) {
+        expectClose(row.statistic, row.estimate / row.stdError, 1e-14, `${row.term} statistic`);
+        expectClose(row.confHigh - row.estimate, crit * row.stdError, 1e-12, `${row.term} upper half-width`);
+        expectClose(row.estimate - row.confLow, crit * row.stdError, 1e-12, `${row.term} lower half-width`);
+        // A normal reference (critical value qnorm(0.975)) fixes the p-value: 2·(1 − Φ(|z|)).
+        if (Math.abs(crit - normalQuantile(0.975)) < 1e-12) expectClose(row.pValue, 2 * normalCdf(-Math.abs(row.statistic)), 1e-10, `${row.term} p`, { absTol: 1e-300 });
+      }
+      // p decreases as |statistic| grows (same reference distribution for every row).
+      const sorted = [...rows].sort((a, b) => Math.abs(a.statistic) - Math.abs(b.statistic));
+      for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.pValue).toBeLessThanOrEqual(sorted[i - 1]!.pValue);
+    });
+  }
+
   if (c.offers.toJSON) {
     it('toJSON(): plain data with a kind tag; JSON round trip is exact (NaN written as null)', () => {
       const json = resultOf(c).toJSON();
@@ -133,12 +160,34 @@ describe.each(ESTIMATOR_CASES.map((c) => [c.name, c] as const))('%s — contract
 
   it.each<DataForm>(['rows', 'columns', 'frame'])("does not mutate the caller's data (%s) and gives the same result", (form) => {
     const data = caseData(c.dataset, c.columns, form);
-    const before = form === 'frame' ? data : snapshot(data);
+    const before = snapshot(data);
     const result = c.run(data, identity);
     expectSameData(data, before, form);
     if (form === 'frame') expect(Object.isFrozen((data as Frame).columns)).toBe(true);
     if (form !== 'frame' && c.offers.toJSON) expect(result.toJSON()).toEqual(resultOf(c).toJSON());
   });
+
+  if (c.notesOf !== null) {
+    const notesOf = c.notesOf;
+    it('a missing cell drops its row and the result reports it (rows_dropped_missing, 1 row, by column)', () => {
+      const frame = caseData(c.dataset, c.columns, 'frame') as Frame;
+      // The first numeric variable the call uses (cohort columns excluded: missing = never treated).
+      const target = c.columns.find((name) => frame.isNumeric(name) && name !== 'first.treat' && name !== 'cohort')!;
+      const values = Float64Array.from(frame.numeric(target));
+      values[5] = NaN;
+      const result = c.run(frame.withColumns({ [target]: values }), identity);
+      const note = notesOf(result).find((n) => n.code === 'rows_dropped_missing') as { count: number; byColumn: Record<string, number> } | undefined;
+      expect(note, `notes: ${JSON.stringify(notesOf(result))}`).toBeDefined();
+      expect(note!.count).toBe(1);
+      expect({ ...note!.byColumn }).toEqual({ [target]: 1 });
+      if (typeof result.nobs === 'number' && c.name !== 'psmDid') {
+        // attgt balances the panel as did does: the unit's other rows go too (units_dropped note).
+        const balanced = notesOf(result).some((n) => n.code === 'units_dropped');
+        if (balanced) expect(result.nobs).toBeLessThan(resultOf(c).nobs - 1);
+        else expect(result.nobs).toBe(resultOf(c).nobs - 1);
+      }
+    });
+  }
 
   it('columns named __proto__, constructor, toString work as ordinary columns; no prototype is polluted', () => {
     const protoBefore = prototypeState();
@@ -181,8 +230,11 @@ describe('prototype pollution through row objects (JSON.parse of hostile input)'
   it('coef() and se() records are prototype-free: a term named "constructor" or "toString" reads back its number', () => {
     const data: Record<string, number[]> = Object.assign(Object.create(null), { y: [1, 2, 4, 3], constructor: [1, 2, 3, 5], toString: [0, 1, 0, 1] });
     const fit = feols('y ~ constructor + toString', data);
-    expect(typeof fit.coef().constructor).toBe('number');
-    expect(typeof fit.coef().toString).toBe('number');
+    // Same numbers as the regression with ordinary names.
+    const plain = feols('y ~ a + b', { y: [1, 2, 4, 3], a: [1, 2, 3, 5], b: [0, 1, 0, 1] });
+    expect(fit.coef().constructor).toBe(plain.coef().a);
+    expect(fit.coef().toString).toBe(plain.coef().b);
+    expect(fit.se().toString).toBe(plain.se().b);
     expect(Object.getPrototypeOf(fit.coef())).toBeNull();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -164,7 +164,7 @@ function caught(run: () => unknown): unknown {
 }
 
 describe('bad inputs across the public API throw CausalPanelError(code, "<fn>: … (<value>)") (table-driven, stdlib style)', () => {
-  it.each(BAD_INPUTS)('$name → $code', ({ run, code, fn, mentions, details }) => {
+  it.each(BAD_INPUTS)('$name → $code', ({ name, run, code, fn, mentions, details }) => {
     const error = caught(run);
     expect(error, 'did not throw').toBeInstanceOf(CausalPanelError);
     const e = error as CausalPanelError;
@@ -173,6 +173,11 @@ describe('bad inputs across the public API throw CausalPanelError(code, "<fn>: �
     expect(e.message.startsWith(`${fn}: `), `message starts with "${fn}: ": ${e.message}`).toBe(true);
     for (const m of mentions) expect(e.message, `message names ${m}`).toContain(m);
     if (details) expect(e.details).toMatchObject(details);
+    // Machine-readable location: which column (and row) is at fault.
+    if (code === 'missing_column' || code === 'non_numeric' || code === 'non_finite') expect(typeof e.details.column, 'details.column').toBe('string');
+    if (code === 'non_numeric' || code === 'non_finite') expect(typeof e.details.row, 'details.row').toBe('number');
+    if (code === 'formula_syntax') expect(typeof e.details.position, 'details.position').toBe('number');
+    if (code === 'invalid_option' && /level|ratio|sims|method|vcov|variance|control|reps|rhoBy|family/.test(name)) expect(e.details.option ?? e.details.value, 'details.option or value').toBeDefined();
   });
 });
 

@@ -45,25 +45,61 @@ export function indexPanel(
   const m = rows ? rows.length : time.length;
   // materialise the row list once so the hot loops below index plain typed arrays
   const at: Int32Array = rows ?? Int32Array.from({ length: m }, (_, i) => i);
+  const unitNum = unit instanceof Float64Array ? unit : undefined;
+  // pass 1: ranges of times and (numeric) unit ids
   let tLo = Infinity;
   let tHi = -Infinity;
   let tInteger = true;
+  let uLo = Infinity;
+  let uHi = -Infinity;
+  let uInteger = unitNum !== undefined;
   for (let i = 0; i < m; i++) {
-    const t = time[at[i]!]!;
-    if (!Number.isFinite(t)) throw new CausalPanelError('non_finite', `${fn}: time is missing or not finite (row ${at[i]! + 1}: ${t})`, { fn, row: at[i]!, value: t });
+    const row = at[i]!;
+    const t = time[row]!;
+    if (!Number.isFinite(t)) throw new CausalPanelError('non_finite', `${fn}: time is missing or not finite (row ${row + 1}: ${t})`, { fn, row, value: t });
     if (t < tLo) tLo = t;
     if (t > tHi) tHi = t;
     if (tInteger && Math.floor(t) !== t) tInteger = false;
+    if (unitNum) {
+      const u = unitNum[row]!;
+      if (!Number.isFinite(u)) throw new CausalPanelError('non_finite', `${fn}: unit id is missing or not finite (row ${row + 1}: ${u})`, { fn, row, value: u });
+      if (u < uLo) uLo = u;
+      if (u > uHi) uHi = u;
+      if (uInteger && Math.floor(u) !== u) uInteger = false;
+    }
   }
   const periodCode = new Int32Array(m);
+  const unitCode = new Int32Array(m);
+  const tDirect = m > 0 && tInteger && tHi - tLo < 1e6;
+  const uDirect = m > 0 && uInteger && uHi - uLo <= 4 * m + 1024;
+  // direct addressing: integer ids in a compact range are numbered through a presence table
   let periods: Float64Array;
-  if (m > 0 && tInteger && tHi - tLo < 1e6) {
-    // integer periods in a small range: presence table, no hashing
-    const span = tHi - tLo + 1;
-    const lookup = new Int32Array(span).fill(-1);
+  let units: (number | string)[] = [];
+  if (tDirect && uDirect) {
+    // the common case, fused: one marking pass and one coding pass for both columns
+    const tSlot = new Int32Array(tHi - tLo + 1).fill(-1);
+    const uSlot = new Int32Array(uHi - uLo + 1).fill(-1);
+    for (let i = 0; i < m; i++) {
+      const row = at[i]!;
+      tSlot[time[row]! - tLo] = 0;
+      uSlot[unitNum![row]! - uLo] = 0;
+    }
+    const list: number[] = [];
+    for (let v = 0; v < tSlot.length; v++) if (tSlot[v] === 0) (tSlot[v] = list.length), list.push(v + tLo);
+    periods = Float64Array.from(list);
+    for (let v = 0; v < uSlot.length; v++) if (uSlot[v] === 0) (uSlot[v] = units.length), units.push(v + uLo);
+    for (let i = 0; i < m; i++) {
+      const row = at[i]!;
+      periodCode[i] = tSlot[time[row]! - tLo]!;
+      unitCode[i] = uSlot[unitNum![row]! - uLo]!;
+    }
+    return { unitCode, periodCode, units, periods, nUnits: units.length, nPeriods: periods.length };
+  }
+  if (tDirect) {
+    const lookup = new Int32Array(tHi - tLo + 1).fill(-1);
     for (let i = 0; i < m; i++) lookup[time[at[i]!]! - tLo] = 0;
     const list: number[] = [];
-    for (let v = 0; v < span; v++) if (lookup[v] === 0) (lookup[v] = list.length), list.push(v + tLo);
+    for (let v = 0; v < lookup.length; v++) if (lookup[v] === 0) (lookup[v] = list.length), list.push(v + tLo);
     periods = Float64Array.from(list);
     for (let i = 0; i < m; i++) periodCode[i] = lookup[time[at[i]!]! - tLo]!;
   } else {
@@ -74,52 +110,34 @@ export function indexPanel(
     for (let j = 0; j < periods.length; j++) map.set(periods[j]!, j);
     for (let i = 0; i < m; i++) periodCode[i] = map.get(time[at[i]!]!)!;
   }
-  const nPeriods = periods.length;
-
-  const unitCode = new Int32Array(m);
-  let units: (number | string)[];
-  if (unit instanceof Float64Array) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    let integer = true;
-    for (let i = 0; i < m; i++) {
-      const u = unit[at[i]!]!;
-      if (!Number.isFinite(u)) throw new CausalPanelError('non_finite', `${fn}: unit id is missing or not finite (row ${at[i]! + 1}: ${u})`, { fn, row: at[i]!, value: u });
-      if (u < lo) lo = u;
-      if (u > hi) hi = u;
-      if (integer && !Number.isInteger(u)) integer = false;
-    }
-    if (m > 0 && integer && hi - lo <= 4 * m + 1024) {
-      // direct addressing: mark present ids, then number them in increasing order
-      const span = hi - lo + 1;
-      const slot = new Int32Array(span).fill(-1);
-      for (let i = 0; i < m; i++) slot[unit[at[i]!]! - lo] = 0;
-      units = [];
-      for (let v = 0; v < span; v++) if (slot[v] === 0) { slot[v] = units.length; units.push(v + lo); }
-      for (let i = 0; i < m; i++) unitCode[i] = slot[unit[at[i]!]! - lo]!;
-    } else {
-      const distinct = new Set<number>();
-      for (let i = 0; i < m; i++) distinct.add(unit[at[i]!]!);
-      const sorted = Float64Array.from(distinct).sort();
-      const map = new Map<number, number>();
-      for (let j = 0; j < sorted.length; j++) map.set(sorted[j]!, j);
-      for (let i = 0; i < m; i++) unitCode[i] = map.get(unit[at[i]!]!)!;
-      units = Array.from(sorted);
-    }
+  if (unitNum && uDirect) {
+    const slot = new Int32Array(uHi - uLo + 1).fill(-1);
+    for (let i = 0; i < m; i++) slot[unitNum[at[i]!]! - uLo] = 0;
+    for (let v = 0; v < slot.length; v++) if (slot[v] === 0) (slot[v] = units.length), units.push(v + uLo);
+    for (let i = 0; i < m; i++) unitCode[i] = slot[unitNum[at[i]!]! - uLo]!;
+  } else if (unitNum) {
+    const distinct = new Set<number>();
+    for (let i = 0; i < m; i++) distinct.add(unitNum[at[i]!]!);
+    const sorted = Float64Array.from(distinct).sort();
+    const map = new Map<number, number>();
+    for (let j = 0; j < sorted.length; j++) map.set(sorted[j]!, j);
+    for (let i = 0; i < m; i++) unitCode[i] = map.get(unitNum[at[i]!]!)!;
+    units = Array.from(sorted);
   } else {
+    const text = unit as readonly (string | null)[];
     const distinct = new Set<string>();
     for (let i = 0; i < m; i++) {
-      const u = unit[at[i]!];
+      const u = text[at[i]!];
       if (u === null || u === undefined) throw new CausalPanelError('non_finite', `${fn}: unit id is missing (row ${at[i]! + 1})`, { fn, row: at[i]!, value: u });
       distinct.add(u);
     }
     const sorted = Array.from(distinct).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const map = new Map<string, number>();
     for (let j = 0; j < sorted.length; j++) map.set(sorted[j]!, j);
-    for (let i = 0; i < m; i++) unitCode[i] = map.get(unit[at[i]!] as string)!;
+    for (let i = 0; i < m; i++) unitCode[i] = map.get(text[at[i]!] as string)!;
     units = sorted;
   }
-  return { unitCode, periodCode, units, periods, nUnits: units.length, nPeriods };
+  return { unitCode, periodCode, units, periods, nUnits: units.length, nPeriods: periods.length };
 }
 
 /** Result of {@link checkBalance}. */

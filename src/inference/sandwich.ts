@@ -104,16 +104,49 @@ export function heteroMeat(
 }
 
 /**
- * Sums of the scores within each cluster (g×k column-major), one pass per column.
+ * Scores in factored form, sᵢⱼ = columns[j][i] · multiplier[i] (OLS: x̃ᵢⱼ · wᵢeᵢ), so that a
+ * clustered variance never materialises the n×k score matrix (on 10⁶ rows a fresh n×k array
+ * costs more than the cluster sums themselves). Products are formed exactly as the materialised
+ * scores would be, so the sums are identical.
+ */
+export interface ScoreFactors {
+  /** k columns of length n (the demeaned regressors). */
+  readonly columns: readonly Float64Array[];
+  /** Length n (wᵢeᵢ). */
+  readonly multiplier: Float64Array;
+}
+
+/**
+ * Sums of the scores within each cluster (g×k column-major), one pass per column (one pass in
+ * all for factored scores with k ≤ 2).
  *
  * @example
  * clusterScoreSums(new Float64Array([1, 2, 3]), 3, 1, { name: 'g', codes: new Int32Array([0, 1, 0]), nClusters: 2 });
  * // Float64Array [4, 2]
  */
-export function clusterScoreSums(scores: Float64Array, n: number, k: number, clustering: ClusterCodes): Float64Array {
+export function clusterScoreSums(scores: Float64Array | ScoreFactors, n: number, k: number, clustering: ClusterCodes): Float64Array {
   const g = clustering.nClusters;
   const codes = clustering.codes;
   const sums = new Float64Array(g * k);
+  if (!(scores instanceof Float64Array)) {
+    const { columns, multiplier: m } = scores;
+    if (k === 2) {
+      const x0 = columns[0]!;
+      const x1 = columns[1]!;
+      for (let i = 0; i < n; i++) {
+        const c = codes[i]!;
+        sums[c]! += x0[i]! * m[i]!;
+        sums[g + c]! += x1[i]! * m[i]!;
+      }
+      return sums;
+    }
+    for (let j = 0; j < k; j++) {
+      const offset = j * g;
+      const x = columns[j]!;
+      for (let i = 0; i < n; i++) sums[offset + codes[i]!]! += x[i]! * m[i]!;
+    }
+    return sums;
+  }
   for (let j = 0; j < k; j++) {
     const offset = j * g;
     const col = j * n;
@@ -129,7 +162,7 @@ export function clusterScoreSums(scores: Float64Array, n: number, k: number, clu
  * clusterMeat(new Float64Array([1, 2, 3]), 3, 1, { name: 'g', codes: new Int32Array([0, 1, 0]), nClusters: 2 });
  * // Float64Array [20]
  */
-export function clusterMeat(scores: Float64Array, n: number, k: number, clustering: ClusterCodes): Float64Array {
+export function clusterMeat(scores: Float64Array | ScoreFactors, n: number, k: number, clustering: ClusterCodes): Float64Array {
   const g = clustering.nClusters;
   const sums = clusterScoreSums(scores, n, k, clustering);
   const meat = new Float64Array(k * k);
@@ -165,7 +198,7 @@ export interface ClusteredOptions {
  */
 export function vcovClustered(
   bread: Float64Array,
-  scores: Float64Array,
+  scores: Float64Array | ScoreFactors,
   n: number,
   k: number,
   clusterings: readonly ClusterCodes[],
@@ -366,8 +399,10 @@ export interface VcovInputs {
   k: number;
   /** (XᵀWX)⁻¹, k×k. */
   bread: Float64Array;
-  /** Scores n×k (xᵢ·wᵢ·eᵢ). */
+  /** Scores n×k (xᵢ·wᵢ·eᵢ). Read only when needed (hetero; clustered without `scoreFactors`), so it may be a getter. */
   scores: Float64Array;
+  /** The scores in factored form; when given, clustered variances use it instead of `scores`. */
+  scoreFactors?: ScoreFactors;
   /** Σ wᵢeᵢ², for 'iid' (fixest: σ² = Σwe²/(n − K)). */
   sumSquaredResiduals: number;
   /** A fixed iid variance (GLM: φ·(XᵀWX)⁻¹) that bypasses the OLS iid formula and its ssc. */
@@ -419,7 +454,7 @@ export interface VcovResult {
  *   sumSquaredResiduals, fixefSizes: [], distKind: 't' }).vcov;
  */
 export function computeVcov(inputs: VcovInputs): VcovResult {
-  const { fn, spec, ssc, n, k, bread, scores, fixefSizes, distKind } = inputs;
+  const { fn, spec, ssc, n, k, bread, fixefSizes, distKind } = inputs;
   const label = vcovLabel(spec);
   const tdist = (df: number): Dist => (distKind === 't' ? { kind: 't', df } : { kind: 'normal' });
   if (spec.type === 'iid') {
@@ -439,7 +474,7 @@ export function computeVcov(inputs: VcovInputs): VcovResult {
       }
       lev = inputs.leverage();
     }
-    const meat = heteroMeat(scores, n, k, spec.hc, lev);
+    const meat = heteroMeat(inputs.scores, n, k, spec.hc, lev);
     let vcov = sandwichProduct(bread, meat, k);
     if (spec.hc === 'HC1') vcov = scaleMatrix(vcov, (ssc.clusterAdj ? n / (n - 1) : 1) * adjFactor(n, K, ssc));
     return { vcov, dist: tdist(df), dofK: K, nClusters: null, label, fixedPsd: false };
@@ -453,7 +488,7 @@ export function computeVcov(inputs: VcovInputs): VcovResult {
   const minClusters = Math.min(...nClusters);
   let vcov: Float64Array;
   if (spec.type === 'CRV1') {
-    vcov = vcovClustered(bread, scores, n, k, clusterings, ssc).vcov;
+    vcov = vcovClustered(bread, inputs.scoreFactors ?? inputs.scores, n, k, clusterings, ssc).vcov;
   } else {
     if (inputs.jackknife === undefined) {
       throw new CausalPanelError('invalid_option', `${fn}: vcov CRV3 is not available for this model`, { fn, option: 'vcov' });

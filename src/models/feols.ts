@@ -13,12 +13,11 @@ import { CausalPanelError, type Note } from '../errors.js';
 import type { Frame } from '../data/frame.js';
 import { toFrame, type DataInput } from '../data/fromInput.js';
 import { checkClusterCount, clusterCodes, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
-import { computeVcov, leverage as leverageOf, vcovJackknife } from '../inference/sandwich.js';
+import { computeVcov, leverage as leverageOf, vcovJackknife, type ScoreFactors } from '../inference/sandwich.js';
 import { resolveSsc, fixestNparams, type Ssc } from '../inference/ssc.js';
 import { parseVcov, type VcovOption, type VcovSpec } from '../inference/vcovSpec.js';
 import { leastSquares } from '../numerics/leastSquares.js';
 import { demean, singletonMask } from '../numerics/demean.js';
-import { normalEquationsFit } from './collinearity.js';
 import { ModelFit, type ModelFitCore, type SummaryParts, type VcovInfo } from './fit.js';
 import { parseFormula } from './formula/parse.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
@@ -40,9 +39,6 @@ export interface FeolsOptions {
   /** fixest `fixef.iter`: maximum demeaning iterations (default 10000). */
   demeanMaxIterations?: number;
 }
-
-/** From this many rows on, feols solves the normal equations by Cholesky (fixest) instead of QR. */
-const LARGE_N = 100_000;
 
 interface FeolsParams {
   readonly vcov: VcovOption | undefined;
@@ -101,7 +97,9 @@ interface OlsState {
   /** Demeaned y. */
   readonly yd: Float64Array;
   readonly bread: Float64Array;
+  /** n×k scores x̃ᵢ·wᵢ·eᵢ, built on first read (a getter): clustered variances use `scoreFactors`. */
   readonly scores: Float64Array;
+  readonly scoreFactors: ScoreFactors;
   readonly residuals: Float64Array;
   readonly rss: number;
   readonly weights: Float64Array | undefined;
@@ -153,7 +151,10 @@ function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): { vcov:
     n,
     k,
     bread: state.bread,
-    scores: state.scores,
+    get scores() {
+      return state.scores;
+    },
+    scoreFactors: state.scoreFactors,
     sumSquaredResiduals: state.rss,
     clusterings,
     fixefSizes,
@@ -358,20 +359,27 @@ function weightedMean(x: Float64Array, weights: Float64Array | undefined): numbe
   return swx / sw;
 }
 
-/** Columns → one n×k column-major matrix. */
+/**
+ * Columns → one n×k column-major matrix. Columns that already are consecutive views of one
+ * buffer (demean's output, the design's X) are returned as a view of it, without a copy.
+ */
 function columnMatrix(columns: readonly Float64Array[], n: number): Float64Array {
+  const first = columns[0];
+  if (first !== undefined && first.length === n) {
+    let consecutive = true;
+    for (let j = 1; j < columns.length && consecutive; j++) {
+      const c = columns[j]!;
+      consecutive = c.buffer === first.buffer && c.length === n && c.byteOffset === first.byteOffset + j * n * 8;
+    }
+    if (consecutive) return new Float64Array(first.buffer, first.byteOffset, n * columns.length);
+  }
   const X = new Float64Array(n * columns.length);
   columns.forEach((column, j) => X.set(column, j * n));
   return X;
 }
 
-/** Scores x̃ᵢⱼ·wᵢ·eᵢ (n×k column-major), one pass per column. */
-function buildScores(XdColumns: readonly Float64Array[], n: number, k: number, residuals: Float64Array, weights: Float64Array | undefined): Float64Array {
-  let we = residuals;
-  if (weights !== undefined) {
-    we = new Float64Array(n);
-    for (let i = 0; i < n; i++) we[i] = weights[i]! * residuals[i]!;
-  }
+/** Scores x̃ᵢⱼ·(wᵢeᵢ) (n×k column-major), one pass per column. */
+function buildScores(XdColumns: readonly Float64Array[], n: number, k: number, we: Float64Array): Float64Array {
   const scores = new Float64Array(n * k);
   for (let j = 0; j < k; j++) {
     const col = j * n;
@@ -446,9 +454,14 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
   let columnIndex = design.terms.map((_, j) => j);
   if (q > 0) columnIndex = columnIndex.filter((j) => design.terms[j] !== '(Intercept)');
   const weights = design.weights;
-  // Demean y and every X column in one call (one pass structure per iteration).
+  // Demean y and every X column in one call (all columns share each pass over the rows). The
+  // demeaned columns come back as consecutive views of one buffer, so the regressors can be
+  // handed to the QR as a matrix without a copy; the sums of squares before and after come from
+  // demean's own passes.
   let yd: Float64Array;
   let Xcols: Float64Array[];
+  let sumSquaresBefore: Float64Array | null = null;
+  let sumSquaresAfter: Float64Array | null = null;
   if (q > 0) {
     const columns: Float64Array[] = [design.y];
     for (const j of columnIndex) columns.push(design.X.subarray(j * n, (j + 1) * n));
@@ -460,6 +473,8 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
     if (!result.converged) notes.push({ code: 'demean_not_converged', iterations: result.iterations, maxChange: result.maxChange });
     yd = result.columns[0]!;
     Xcols = result.columns.slice(1);
+    sumSquaresBefore = result.inputSumSquares;
+    sumSquaresAfter = result.outputSumSquares;
   } else {
     yd = design.y;
     Xcols = columnIndex.map((j) => design.X.subarray(j * n, (j + 1) * n));
@@ -470,11 +485,9 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
   const candidates: number[] = [];
   for (let c = 0; c < columnIndex.length; c++) {
     const j = columnIndex[c]!;
-    if (q > 0) {
-      const original = design.X.subarray(j * n, (j + 1) * n);
-      const after = Xcols[c]!;
-      const before2 = weightedSumSquares(original, weights);
-      const after2 = weightedSumSquares(after, weights);
+    if (sumSquaresBefore !== null && sumSquaresAfter !== null) {
+      const before2 = sumSquaresBefore[c + 1]!; // Σw x², as weightedSumSquares(original)
+      const after2 = sumSquaresAfter[c + 1]!; // Σw x̃²
       if (!(after2 > 1e-12 * before2) || after2 === 0) {
         collinear.push(design.terms[j]!);
         continue;
@@ -487,8 +500,9 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
     throw new CausalPanelError('singular_design', `${fn}: every regressor is collinear with the fixed effects or constant (${collinear.join(', ') || 'no regressors'})`, { fn, value: collinear });
   }
   const candidateColumns = candidates.map((c) => Xcols[c]!);
-  // Tall designs: fixest's Cholesky route (one pass for XᵀWX, no copy); otherwise R's pivoted QR.
-  const ls = n >= LARGE_N ? normalEquationsFit(candidateColumns, n, k0, yd, weights) : leastSquares(columnMatrix(candidateColumns, n), n, k0, yd, { weights });
+  // Householder QR with R's limited pivoting (lm's rule) at every size; see docs/numerics.md
+  // ("Performance") for why the normal equations are not needed for speed.
+  const ls = leastSquares(columnMatrix(candidateColumns, n), n, k0, yd, { weights });
   for (let d = 0; d < ls.dropped.length; d++) collinear.push(design.terms[columnIndex[candidates[ls.dropped[d]!]!]!]!);
   if (collinear.length > 0) {
     // Report in design order, as fixest.
@@ -506,13 +520,34 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
   const XdColumns = Array.from(kept, (c) => candidateColumns[c]!);
   const residuals = ls.residuals;
   const yOriginal = design.y;
-  const scores = buildScores(XdColumns, n, k, residuals, weights);
-  const state: OlsState = { frame, design, XdColumns, yd, bread: ls.xtxInverse, scores, residuals, rss: ls.rss, weights, keptTerms, coefficients };
+  let multiplier = residuals;
+  if (weights !== undefined) {
+    multiplier = new Float64Array(n);
+    for (let i = 0; i < n; i++) multiplier[i] = weights[i]! * residuals[i]!;
+  }
+  const scoreFactors: ScoreFactors = { columns: XdColumns, multiplier };
+  let scores: Float64Array | undefined;
+  const state: OlsState = {
+    frame,
+    design,
+    XdColumns,
+    yd,
+    bread: ls.xtxInverse,
+    get scores(): Float64Array {
+      return (scores ??= buildScores(XdColumns, n, k, multiplier));
+    },
+    scoreFactors,
+    residuals,
+    rss: ls.rss,
+    weights,
+    keptTerms,
+    coefficients,
+  };
   const spec = parseVcov(params.vcov, { fn, fixedEffects: design.fixedEffects.map((f) => f.name) });
   const { vcov, dist, info } = olsVcov(spec, params.ssc, state, fn);
   // Fit statistics, fixest's definitions.
   const tss = weightedSumSquares(yOriginal, weights, weightedMean(yOriginal, weights));
-  const wss = weightedSumSquares(yd, weights);
+  const wss = sumSquaresAfter !== null ? sumSquaresAfter[0]! : weightedSumSquares(yd, weights);
   const nparams = fixestNparams(k, design.fixedEffects.map((f) => f.nLevels));
   const r2 = 1 - ls.rss / tss;
   const hasIntercept = q > 0 || keptTerms.includes('(Intercept)');

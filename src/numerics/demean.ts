@@ -253,13 +253,67 @@ function setupSums(kernel: Kernel, xs: Float64Array[], S: Float64Array[]): Float
     ss[0] = s;
     return ss;
   }
+  if (q === 2 && w === null && C === 3) {
+    // The common feols case (y and two regressors, two-way effects): one pass for everything.
+    const g0 = codes[0]!;
+    const g1 = codes[1]!;
+    const S0 = S[0]!;
+    const S1 = S[1]!;
+    const x0 = xs[0]!;
+    const x1 = xs[1]!;
+    const x2 = xs[2]!;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const a = g0[i]! * 3;
+      const b = g1[i]! * 3;
+      const v0 = x0[i]!;
+      const v1 = x1[i]!;
+      const v2 = x2[i]!;
+      S0[a] += v0;
+      S0[a + 1] += v1;
+      S0[a + 2] += v2;
+      S1[b] += v0;
+      S1[b + 1] += v1;
+      S1[b + 2] += v2;
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+    }
+    ss[0] = s0;
+    ss[1] = s1;
+    ss[2] = s2;
+    return ss;
+  }
   for (let p = 0; p < q; p++) {
     const Sp = S[p]!;
     const g = codes[p]!;
-    for (let i = 0; i < n; i++) {
-      const base = g[i]! * C;
-      const wi = w === null ? 1 : w[i]!;
-      for (let c = 0; c < C; c++) Sp[base + c] += w === null ? xs[c]![i]! : wi * xs[c]![i]!;
+    if (w === null && C === 2) {
+      const x0 = xs[0]!;
+      const x1 = xs[1]!;
+      for (let i = 0; i < n; i++) {
+        const base = g[i]! * 2;
+        Sp[base] += x0[i]!;
+        Sp[base + 1] += x1[i]!;
+      }
+    } else if (w === null && C === 3) {
+      const x0 = xs[0]!;
+      const x1 = xs[1]!;
+      const x2 = xs[2]!;
+      for (let i = 0; i < n; i++) {
+        const base = g[i]! * 3;
+        Sp[base] += x0[i]!;
+        Sp[base + 1] += x1[i]!;
+        Sp[base + 2] += x2[i]!;
+      }
+    } else {
+      // Column by column: same sums, one stream at a time.
+      for (let c = 0; c < C; c++) {
+        const x = xs[c]!;
+        if (w === null) for (let i = 0; i < n; i++) Sp[g[i]! * C + c] += x[i]!;
+        else for (let i = 0; i < n; i++) Sp[g[i]! * C + c] += w[i]! * x[i]!;
+      }
     }
   }
   for (let c = 0; c < C; c++) ss[c] = sumSquares(xs[c]!, w);
@@ -274,6 +328,50 @@ function residualize(kernel: Kernel, xs: Float64Array[], betas: Float64Array[], 
   const { n, q, codes, w } = kernel;
   const C = xs.length;
   const ss = new Float64Array(C);
+  if (q === 2 && w === null && (C === 2 || C === 3)) {
+    // All columns in one pass over the rows (the codes are read once).
+    const g0 = codes[0]!;
+    const g1 = codes[1]!;
+    const b0 = betas[0]!;
+    const b1 = betas[1]!;
+    const x0 = xs[0]!;
+    const x1 = xs[1]!;
+    let s0 = 0;
+    let s1 = 0;
+    if (C === 2) {
+      for (let i = 0; i < n; i++) {
+        const a = g0[i]! * 2;
+        const b = g1[i]! * 2;
+        const v0 = x0[i]! - b0[a]! - b1[b]!;
+        const v1 = x1[i]! - b0[a + 1]! - b1[b + 1]!;
+        out[i] = v0;
+        out[n + i] = v1;
+        s0 += v0 * v0;
+        s1 += v1 * v1;
+      }
+    } else {
+      const x2 = xs[2]!;
+      let s2 = 0;
+      const n2 = 2 * n;
+      for (let i = 0; i < n; i++) {
+        const a = g0[i]! * 3;
+        const b = g1[i]! * 3;
+        const v0 = x0[i]! - b0[a]! - b1[b]!;
+        const v1 = x1[i]! - b0[a + 1]! - b1[b + 1]!;
+        const v2 = x2[i]! - b0[a + 2]! - b1[b + 2]!;
+        out[i] = v0;
+        out[n + i] = v1;
+        out[n2 + i] = v2;
+        s0 += v0 * v0;
+        s1 += v1 * v1;
+        s2 += v2 * v2;
+      }
+      ss[2] = s2;
+    }
+    ss[0] = s0;
+    ss[1] = s1;
+    return ss;
+  }
   for (let c = 0; c < C; c++) {
     const x = xs[c]!;
     const o = c * n;

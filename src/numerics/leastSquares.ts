@@ -117,23 +117,53 @@ export function leastSquares(
   }
   const qr = new PivotedQR(design, n, k, { tolerance });
   const refine = refinementSteps > 0 && qr.rank > 0 && (refineAbove <= 0 || qr.conditionEstimate() > refineAbove);
-  const coef = qr.solve(response, refine ? refinementSteps : 0);
+  // Without refinement the residual array doubles as the scratch of Qᵀy (one n-array less).
+  const work = refine ? undefined : new Float64Array(n);
+  const coef = qr.solve(response, refine ? refinementSteps : 0, 0, work);
   // Extra-precise residuals only go with refinement (otherwise plain, as R's qr.resid).
-  const residuals = refine ? accurateResiduals(X, n, k, y, coef) : plainResiduals(X, n, k, y, coef);
-  const fitted = new Float64Array(n);
+  const residuals = refine ? accurateResiduals(X, n, k, y, coef) : plainResiduals(X, n, k, y, coef, work);
   let rss = 0;
-  for (let i = 0; i < n; i++) {
-    const e = residuals[i]!;
-    fitted[i] = (y[i] as number) - e;
-    rss += roots ? roots[i]! * roots[i]! * e * e : e * e;
+  if (roots) {
+    for (let i = 0; i < n; i++) {
+      const e = residuals[i]!;
+      rss += roots[i]! * roots[i]! * e * e;
+    }
+  } else {
+    for (let i = 0; i < n; i++) rss += residuals[i]! * residuals[i]!;
   }
   // The inverse costs k refinements: always gated on the condition bound (100).
-  return { coef, kept: qr.kept, dropped: qr.dropped, rank: qr.rank, residuals, fitted, xtxInverse: qr.xtxInverse(refinementSteps, 100), rss, qr };
+  const xtxInverse = qr.xtxInverse(refinementSteps, 100);
+  // ŷ = y − e is built on first use only: on 10⁶ rows a fresh array costs as much as the QR pass.
+  let fitted: Float64Array | undefined;
+  return {
+    coef,
+    kept: qr.kept,
+    dropped: qr.dropped,
+    rank: qr.rank,
+    residuals,
+    get fitted(): Float64Array {
+      return (fitted ??= Float64Array.from(residuals, (e, i) => (y[i] as number) - e));
+    },
+    xtxInverse,
+    rss,
+    qr,
+  };
 }
 
-/** y − X·coef in plain double precision (NaN coefficients skipped). */
-function plainResiduals(X: Float64Array, n: number, k: number, y: ArrayLike<number>, coef: ArrayLike<number>): Float64Array {
-  const out = Float64Array.from(y as ArrayLike<number>);
+/** y − X·coef in plain double precision (NaN coefficients skipped), into `target` when given. */
+function plainResiduals(X: Float64Array, n: number, k: number, y: ArrayLike<number>, coef: ArrayLike<number>, target?: Float64Array): Float64Array {
+  if (k === 2 && y instanceof Float64Array) {
+    // One pass instead of three; (y − x₀c₀) − x₁c₁ is the same arithmetic as column by column.
+    const c0 = Number.isNaN(coef[0] as number) ? 0 : (coef[0] as number);
+    const c1 = Number.isNaN(coef[1] as number) ? 0 : (coef[1] as number);
+    if (c0 !== 0 && c1 !== 0) {
+      const out = target ?? new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = y[i]! - X[i]! * c0 - X[n + i]! * c1;
+      return out;
+    }
+  }
+  const out = target ?? new Float64Array(n);
+  out.set(y);
   for (let j = 0; j < k; j++) {
     const c = coef[j] as number;
     if (Number.isNaN(c) || c === 0) continue;

@@ -68,6 +68,10 @@ export class PivotedQR {
     this.original = X;
     const a = new Float64Array(n * k);
     const norms = new Float64Array(k);
+    // tail[j]: Σ_{i ≥ l} a[i, j]² of the column now at position j, valid for the coming step l
+    // (NaN = unknown). The scaling pass and each update pass produce it for free, which saves
+    // the norm pass of the next step; the sums run in the same order, so the value is the same.
+    const tail = new Float64Array(k);
     for (let j = 0; j < k; j++) {
       const offset = j * n;
       const norm = robustNorm(X, offset, n);
@@ -76,7 +80,13 @@ export class PivotedQR {
       }
       norms[j] = norm;
       const scale = norm > 0 ? 1 / norm : 1;
-      for (let i = 0; i < n; i++) a[offset + i] = (X[offset + i] as number) * scale;
+      let ss = 0;
+      for (let i = 0; i < n; i++) {
+        const v = (X[offset + i] as number) * scale;
+        a[offset + i] = v;
+        ss += v * v;
+      }
+      tail[j] = ss;
     }
     this.columnNorms = norms;
     const pivot = new Int32Array(k);
@@ -88,10 +98,12 @@ export class PivotedQR {
     for (let j = 0; j < k; j++) remaining[j] = norms[j]! > 0 ? 1 : 0;
     const steps = Math.min(n, k);
     let last = k; // columns [last, k) have been moved to the end as negligible
-    const column = new Float64Array(n);
+    let column: Float64Array | null = null; // scratch for cycling a column (rare)
+    const dots = new Float64Array(k);
     for (let l = 0; l < steps; l++) {
       // Cycle negligible columns to the end (dqrdc2's label 80 loop).
       while (l < last && !(remaining[l]! >= tolerance)) {
+        column ??= new Float64Array(n);
         column.set(a.subarray(l * n, (l + 1) * n));
         a.copyWithin(l * n, (l + 1) * n, k * n);
         a.set(column, (k - 1) * n);
@@ -101,30 +113,55 @@ export class PivotedQR {
         remaining.copyWithin(l, l + 1, k);
         pivot[k - 1] = p;
         remaining[k - 1] = rem;
+        tail.fill(NaN); // rare: recompute norms rather than track the moves
         last--;
       }
       if (l === n - 1) break; // nothing below the diagonal to annihilate (dqrdc2: l == n)
       const offsetL = l * n;
-      let nrmxl = 0;
-      for (let i = l; i < n; i++) nrmxl += a[offsetL + i]! * a[offsetL + i]!;
+      let nrmxl = tail[l]!;
+      if (Number.isNaN(nrmxl)) {
+        nrmxl = 0;
+        for (let i = l; i < n; i++) nrmxl += a[offsetL + i]! * a[offsetL + i]!;
+      }
       nrmxl = Math.sqrt(nrmxl);
       if (nrmxl === 0) continue;
       if (a[offsetL + l]! !== 0) nrmxl = a[offsetL + l]! < 0 ? -nrmxl : nrmxl;
       const inv = 1 / nrmxl;
-      for (let i = l; i < n; i++) a[offsetL + i] = a[offsetL + i]! * inv;
-      a[offsetL + l] = 1 + a[offsetL + l]!;
+      // Scale column l into the Householder vector and, in the same pass, form its dot products
+      // with the later columns (each sum in row order, as separate passes would).
+      a[offsetL + l] = 1 + a[offsetL + l]! * inv;
       const v1 = a[offsetL + l]!;
+      const later = k - l - 1;
+      if (later === 0) {
+        for (let i = l + 1; i < n; i++) a[offsetL + i] = a[offsetL + i]! * inv;
+      } else if (later === 1) {
+        const offsetJ = offsetL + n;
+        let dot = v1 * a[offsetJ + l]!;
+        for (let i = l + 1; i < n; i++) {
+          const v = a[offsetL + i]! * inv;
+          a[offsetL + i] = v;
+          dot += v * a[offsetJ + i]!;
+        }
+        dots[l + 1] = dot;
+      } else {
+        for (let j = l + 1; j < k; j++) dots[j] = v1 * a[j * n + l]!;
+        for (let i = l + 1; i < n; i++) {
+          const v = a[offsetL + i]! * inv;
+          a[offsetL + i] = v;
+          for (let j = l + 1; j < k; j++) dots[j] = dots[j]! + v * a[j * n + i]!;
+        }
+      }
       for (let j = l + 1; j < k; j++) {
         const offsetJ = j * n;
-        let dot = 0;
-        for (let i = l; i < n; i++) dot += a[offsetL + i]! * a[offsetJ + i]!;
-        const t = -dot / v1;
+        const t = -dots[j]! / v1;
+        a[offsetJ + l] = a[offsetJ + l]! + t * v1;
         let sumSquares = 0;
-        for (let i = l; i < n; i++) {
+        for (let i = l + 1; i < n; i++) {
           const value = a[offsetJ + i]! + t * a[offsetL + i]!;
           a[offsetJ + i] = value;
-          if (i > l) sumSquares += value * value;
+          sumSquares += value * value;
         }
+        tail[j] = sumSquares; // = Σ_{i ≥ l+1}: the norm² of step l + 1 if column j is next
         // Norm of the part of column j orthogonal to columns 0..l (relative to its original norm 1).
         if (remaining[j]! > 0) remaining[j] = Math.sqrt(sumSquares);
       }
@@ -140,28 +177,55 @@ export class PivotedQR {
     this.dropped = pivot.slice(rank).sort();
   }
 
-  /** Applies Qᵀ to a copy of y (length n) and returns it. */
-  qty(y: ArrayLike<number>): Float64Array {
+  /**
+   * Applies Qᵀ to a copy of y (length n) and returns it; `out` (length n), when given, receives
+   * the copy instead of a new array (it may be y itself).
+   */
+  qty(y: ArrayLike<number>, out: Float64Array = new Float64Array(this.n)): Float64Array {
     const { n, factor: a, qraux } = this;
-    const out = Float64Array.from(y as ArrayLike<number>);
+    if (out !== y) out.set(y);
     const steps = Math.min(this.rank, n - 1);
+    // Reflection l's update pass also accumulates reflection l + 1's dot product (rows > l + 1
+    // are final once updated), so the reflections cost one pass each instead of two. Every sum
+    // runs in row order, exactly as in the two-pass form.
+    let dot = NaN; // dot product of the next reflection, when already formed
     for (let l = 0; l < steps; l++) {
       const v1 = qraux[l]!;
-      if (v1 === 0) continue;
+      if (v1 === 0) {
+        dot = NaN;
+        continue;
+      }
       const offsetL = l * n;
-      let dot = v1 * out[l]!;
-      for (let i = l + 1; i < n; i++) dot += a[offsetL + i]! * out[i]!;
+      if (Number.isNaN(dot)) {
+        dot = v1 * out[l]!;
+        for (let i = l + 1; i < n; i++) dot += a[offsetL + i]! * out[i]!;
+      }
       const t = -dot / v1;
       out[l] = out[l]! + t * v1;
-      for (let i = l + 1; i < n; i++) out[i] = out[i]! + t * a[offsetL + i]!;
+      const next = l + 1 < steps ? qraux[l + 1]! : 0;
+      if (next === 0 || l + 1 >= n) {
+        for (let i = l + 1; i < n; i++) out[i] = out[i]! + t * a[offsetL + i]!;
+        dot = NaN;
+      } else {
+        const offsetN = offsetL + n;
+        const first = out[l + 1]! + t * a[offsetL + l + 1]!;
+        out[l + 1] = first;
+        let nextDot = next * first;
+        for (let i = l + 2; i < n; i++) {
+          const v = out[i]! + t * a[offsetL + i]!;
+          out[i] = v;
+          nextDot += a[offsetN + i]! * v;
+        }
+        dot = nextDot;
+      }
     }
     return out;
   }
 
   /** Least-squares coefficients of the scaled, pivoted problem (length r), no refinement. */
-  private solveScaled(y: ArrayLike<number>): Float64Array {
+  private solveScaled(y: ArrayLike<number>, work?: Float64Array): Float64Array {
     const { n, rank: r, factor: a } = this;
-    const qty = this.qty(y);
+    const qty = this.qty(y, work);
     const b = new Float64Array(r);
     for (let i = r - 1; i >= 0; i--) {
       let sum = qty[i]!;
@@ -172,8 +236,8 @@ export class PivotedQR {
   }
 
   /** One QR solve mapped back to original column order and scale (length k, NaN for dropped). */
-  private solveOnce(y: ArrayLike<number>): Float64Array {
-    const scaled = this.solveScaled(y);
+  private solveOnce(y: ArrayLike<number>, work?: Float64Array): Float64Array {
+    const scaled = this.solveScaled(y, work);
     const coef = new Float64Array(this.k).fill(NaN);
     for (let p = 0; p < this.rank; p++) {
       const j = this.pivot[p]!;
@@ -211,10 +275,11 @@ export class PivotedQR {
    * non-zero residual (Longley) also converge to full precision. At most `refinementSteps`
    * steps; stops once the correction is below 2 ulp of every coefficient. With `refineAbove` > 0
    * refinement is skipped when {@link PivotedQR.conditionEstimate} ≤ refineAbove (the plain
-   * solution's relative error is then ≲ κ²ε ≈ 1e-11 or better).
+   * solution's relative error is then ≲ κ²ε ≈ 1e-11 or better). `work` (length n), when given,
+   * is used as scratch for Qᵀy instead of a new array (its contents are overwritten).
    */
-  solve(y: ArrayLike<number>, refinementSteps = 2, refineAbove = 0): Float64Array {
-    const coef = this.solveOnce(y);
+  solve(y: ArrayLike<number>, refinementSteps = 2, refineAbove = 0, work?: Float64Array): Float64Array {
+    const coef = this.solveOnce(y, work);
     if (this.rank === 0 || refinementSteps <= 0) return coef;
     if (refineAbove > 0 && !(this.conditionEstimate() > refineAbove)) return coef;
     this.refineAugmented(y, null, coef, this.residuals(y, coef), refinementSteps);

@@ -101,6 +101,7 @@ function weightedInfluence(
   rowSlot: Int32Array,
   nSlots: number,
   withWif: boolean,
+  into?: Float64Array,
 ): Float64Array {
   let spg = 0;
   let sAttPg = 0;
@@ -108,7 +109,7 @@ function weightedInfluence(
     spg += pg[c]!;
     sAttPg += att[c]! * pg[c]!;
   }
-  const out = new Float64Array(n);
+  const out = into ?? new Float64Array(n);
   for (const c of cells) {
     const wgt = pg[c]! / spg;
     const o = c * n;
@@ -250,6 +251,12 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
 
   const rows: AggregateRow[] = [];
   const rowPsi: Float64Array[] = [];
+  // the rows' influence functions live side by side in one n × rows matrix (no copies)
+  let pool: Float64Array | null = null;
+  const rowBuffer = (count: number, k: number): Float64Array => {
+    pool ??= new Float64Array(n * count);
+    return pool.subarray(k * n, (k + 1) * n);
+  };
   let overallEst: number;
   let overallPsi: Float64Array;
   const normalCrit = (): number => inference.critical(new Float64Array(0), 0);
@@ -277,7 +284,8 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       let s = 0;
       for (const c of which) s += att[c]!;
       const a = which.length > 0 ? s / which.length : NaN;
-      const ps = which.length > 0 ? weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, false) : new Float64Array(n).fill(NaN);
+      const slot = rowBuffer(glist.length, rowPsi.length);
+      const ps = which.length > 0 ? weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, false, slot) : slot.fill(NaN);
       attG.push(a);
       pgg.push(pgOf.get(g)!);
       rowPsi.push(ps);
@@ -290,8 +298,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       spg += pgg[k]!;
     }
     overallEst = s / spg;
-    const stacked = new Float64Array(n * glist.length);
-    rowPsi.forEach((v, k) => stacked.set(v, k * n));
+    const stacked = pool!;
     const idx = glist.map((_, k) => k);
     overallPsi = weightedInfluence(stacked, n, idx, attG, pgg, idx, rowWeight, rowSlot, nSlots, true);
   } else if (type === 'dynamic') {
@@ -321,7 +328,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
         spg += pg[c]!;
       }
       const a = s / spg;
-      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true);
+      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(eseq.length, rowPsi.length));
       attE.push(a);
       rowPsi.push(ps);
       rows.push({ ...estimateOf(`event:${e}`, a, cleanSE(inference.se(ps)), NaN, level), e });
@@ -356,7 +363,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
         spg += pg[c]!;
       }
       const a = s / spg;
-      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true);
+      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(calendar.length, rowPsi.length));
       const period = union[t1 - 1]!;
       attT.push(a);
       rowPsi.push(ps);
@@ -370,8 +377,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   }
 
   // intervals for the rows: pointwise normal, or the bootstrap sup-t value for uniform bands
-  const stackedRows = new Float64Array(n * rowPsi.length);
-  rowPsi.forEach((v, k) => stackedRows.set(v, k * n));
+  const stackedRows: Float64Array = pool ?? new Float64Array(0);
   const crit = rows.length > 0 ? inference.critical(stackedRows, rowPsi.length) : normalCrit();
   for (const r of rows) {
     r.confLow = r.estimate - crit * r.stdError;
@@ -404,5 +410,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
         JSON.stringify({ kind: 'AttgtAggregate', type, overall, rows, criticalValue: crit, notes }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
       ) as object,
   };
+  // console.log(agg) prints the summary, as every other result (Node's inspect hook; nothing imported).
+  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => result.summary(), enumerable: false });
   return result;
 }

@@ -321,7 +321,11 @@ function preparePanel(
     }
   }
   // cohorts after the last period (+ anticipation) are never treated within the sample
-  const cohortU = Float64Array.from(cohortRaw, (c) => (c > lastTreat ? Infinity : c));
+  const cohortU = new Float64Array(nU);
+  for (let u = 0; u < nU; u++) {
+    const c = cohortRaw[u]!;
+    cohortU[u] = c > lastTreat ? Infinity : c;
+  }
   // units already treated in the first period have no pre-period: dropped, as did
   const drop = new Uint8Array(nU);
   let early = 0;
@@ -355,12 +359,29 @@ function preparePanel(
     }
   }
   // order the kept units by (cohort, id): every cohort is then a contiguous range
-  const cohortValues = [...new Set(cohortU)].sort((a, b) => a - b);
-  const cohortSlot = new Map<number, number>();
-  cohortValues.forEach((c, j) => cohortSlot.set(c, j));
+  // distinct cohorts are few: a unit's slot is found by a short scan of the sorted values
+  const cohortValues: number[] = [];
+  const unitSlot = new Int32Array(nU);
+  for (let u = 0; u < nU; u++) {
+    const c = cohortU[u]!;
+    let j = 0;
+    while (j < cohortValues.length && cohortValues[j] !== c) j++;
+    if (j === cohortValues.length) cohortValues.push(c);
+    unitSlot[u] = j;
+  }
+  const order = cohortValues.map((c, j) => ({ c, j })).sort((a, b) => a.c - b.c);
+  const rankOfSlot = new Int32Array(cohortValues.length);
+  order.forEach((o, r) => (rankOfSlot[o.j] = r));
+  for (let u = 0; u < nU; u++) unitSlot[u] = rankOfSlot[unitSlot[u]!]!;
+  cohortValues.sort((a, b) => a - b);
   const bucketCount = new Int32Array(cohortValues.length + 1);
   let nKept = 0;
-  for (let u = 0; u < nU; u++) if (drop[u] === 0) (bucketCount[cohortSlot.get(cohortU[u]!)! + 1]++, nKept++);
+  for (let u = 0; u < nU; u++) {
+    if (drop[u] === 0) {
+      bucketCount[unitSlot[u]! + 1]++;
+      nKept++;
+    }
+  }
   if (nKept === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period or with gaps`, { fn: FN });
   for (let j = 1; j < bucketCount.length; j++) bucketCount[j] += bucketCount[j - 1]!;
   const cohortStart = new Map<number, number>();
@@ -375,13 +396,13 @@ function preparePanel(
   const fillPos = bucketCount.slice(0, cohortValues.length);
   const cohort = new Float64Array(nKept);
   const ids: (number | string)[] = new Array(nKept);
+  const unitIds = index.units;
   for (let u = 0; u < nU; u++) {
     if (drop[u] === 1) continue;
-    const s = cohortSlot.get(cohortU[u]!)!;
-    const r = fillPos[s]!++;
+    const r = fillPos[unitSlot[u]!]!++;
     rank[u] = r;
     cohort[r] = cohortU[u]!;
-    ids[r] = index.units[u]!;
+    ids[r] = unitIds[u]!;
   }
   nU = nKept;
   // unit × period matrices (column-major by period)
@@ -656,12 +677,14 @@ function panelCell(
   const deltaY = scratch.deltaY.subarray(0, n1);
   const y1 = cur * n;
   const y0 = pret * n;
+  const Y = d.Y;
   let r = 0;
-  for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) deltaY[r] = d.Y[y1 + u]! - d.Y[y0 + u]!;
+  for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
   const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, method: p.method, propensity: sample.propensity, fitter: logitFitter, out: scratch.influence });
   const scale = n / n1;
+  const inf = res.influence;
   r = 0;
-  for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) psi[u] = scale * res.influence[r]!;
+  for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) psi[u] = scale * inf[r]!;
   return res.att;
 }
 

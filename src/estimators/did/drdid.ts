@@ -340,71 +340,119 @@ export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
   const { deltaY, D, X, k, method } = input;
   const n = D.length;
   checkGroups(D, fn);
-  // Fused passes over the rows (no n-length temporaries besides ψ): the 2×2 runs once per
+  // Three fused passes over the rows, each its own small function (one hot loop apiece, so the
+  // JIT optimises them whole); no n-length temporaries besides ψ. The 2×2 runs once per
   // ATT(g,t) cell on up to millions of units.
-  const w = input.weights ? normalizeWeights(input.weights, n) : undefined;
-  const needOls = method !== 'ipw';
-  const needPs = method !== 'reg';
+  const w = input.weights ? normalizeWeights(input.weights, n) : new Float64Array(n).fill(1);
+  const code = method === 'reg' ? REG : method === 'ipw' ? IPW : DR;
 
   // pass A: outcome regression of ΔY on X among controls, (XᵀWX/n)⁻¹ in DRDID's scaling
   const beta = new Float64Array(k);
-  let xpxInv: Float64Array = new Float64Array(0);
-  if (needOls) {
+  let xpxInv: Float64Array = new Float64Array(k * k);
+  if (code !== IPW) {
     const xpx = new Float64Array(k * k);
     const xty = new Float64Array(k);
-    for (let i = 0; i < n; i++) {
-      if (D[i] === 1) continue;
-      const wi = w ? w[i]! : 1;
-      if (wi === 0) continue;
-      for (let a = 0; a < k; a++) {
-        const xa = wi * X[i + a * n]!;
-        xty[a] += xa * deltaY[i]!;
-        for (let b = a; b < k; b++) xpx[a + b * k] += xa * X[i + b * n]!;
-      }
-    }
-    for (let a = 0; a < k; a++) {
-      xty[a] = xty[a]! / n;
-      for (let b = a; b < k; b++) {
-        const v = xpx[a + b * k]! / n;
-        xpx[a + b * k] = v;
-        xpx[b + a * k] = v;
-      }
-    }
+    controlCrossproducts(deltaY, D, X, k, w, n, xpx, xty);
     checkConditioning(xpx, k);
     xpxInv = invertSymmetric(xpx, k, FN);
     beta.set(kmul(xpxInv, k, xty));
   }
-  const pf = needPs ? input.propensity ?? fitPropensity(X, n, k, D, w ?? new Float64Array(n).fill(1), input.fitter) : undefined;
-  const ps = pf ? pf.ps : undefined;
+  const pf = code !== REG ? input.propensity ?? fitPropensity(X, n, k, D, w, input.fitter) : undefined;
+  const ps = pf ? pf.ps : new Float64Array(0);
+  const hessian = pf ? pf.hessian : new Float64Array(k * k);
 
   // pass B: the means and moment vectors
-  let sT = 0; // Σ wT·(ΔY or residual)
+  const sums = new Float64Array(4); // Σ wT·v, Σ wC·v, Σ wT, Σ wC
+  const M1 = new Float64Array(k); // Σ wT x
+  const M3 = new Float64Array(k); // Σ wC x
+  const A = new Float64Array(k); // Σ wC·v·x
+  momentsPass(code, deltaY, D, X, k, w, n, beta, ps, sums, M1, M3, A);
+  const mwT = sums[2]! / n;
+  const mwC = sums[3]! / n;
+  const etaTreat = sums[0]! / n / mwT;
+  const etaCont = sums[1]! / n / mwC;
+  for (let a = 0; a < k; a++) {
+    M1[a] = M1[a]! / n;
+    M3[a] = M3[a]! / n;
+    A[a] = A[a]! / n - etaCont * M3[a]!; // colMeans(wC·(v − η_C)·x)
+  }
+  const a1 = code !== IPW ? kmul(xpxInv, k, M1) : M1;
+  const a3 = code === DR ? kmul(xpxInv, k, M3) : M3;
+  const b2 = code !== REG ? kmul(hessian, k, A) : A;
+
+  // pass C: influence function
+  const influence = input.out ? input.out.subarray(0, n) : new Float64Array(n);
+  influencePass(code, deltaY, D, X, k, w, n, beta, ps, a1, a3, b2, etaTreat, etaCont, mwT, mwC, influence);
+  return { att: etaTreat - etaCont, influence };
+}
+
+const REG = 0;
+const IPW = 1;
+const DR = 2;
+
+/** Σ over controls of w·x xᵀ/n and w·x·ΔY/n (upper triangle filled symmetric). */
+function controlCrossproducts(deltaY: Float64Array, D: Float64Array, X: Float64Array, k: number, w: Float64Array, n: number, xpx: Float64Array, xty: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    if (D[i] === 1) continue;
+    const wi = w[i]!;
+    const dy = deltaY[i]!;
+    for (let a = 0; a < k; a++) {
+      const xa = wi * X[i + a * n]!;
+      xty[a] += xa * dy;
+      for (let b = a; b < k; b++) xpx[a + b * k] += xa * X[i + b * n]!;
+    }
+  }
+  for (let a = 0; a < k; a++) {
+    xty[a] = xty[a]! / n;
+    for (let b = a; b < k; b++) {
+      const v = xpx[a + b * k]! / n;
+      xpx[a + b * k] = v;
+      xpx[b + a * k] = v;
+    }
+  }
+}
+
+/** Pass B of {@link drdidPanel}: weighted sums of the outcome term v and the moment vectors. */
+function momentsPass(
+  code: number,
+  deltaY: Float64Array,
+  D: Float64Array,
+  X: Float64Array,
+  k: number,
+  w: Float64Array,
+  n: number,
+  beta: Float64Array,
+  ps: Float64Array,
+  sums: Float64Array,
+  M1: Float64Array,
+  M3: Float64Array,
+  A: Float64Array,
+): void {
+  let sT = 0;
   let sC = 0;
   let swT = 0;
   let swC = 0;
-  const M1 = new Float64Array(k); // Σ wT x
-  const M3 = new Float64Array(k); // Σ wC x
-  const A = new Float64Array(k); // Σ wC·(ΔY or residual)·x
   for (let i = 0; i < n; i++) {
-    const wi = w ? w[i]! : 1;
+    const wi = w[i]!;
     const di = D[i]!;
     let fit = 0;
-    if (needOls) for (let a = 0; a < k; a++) fit += X[i + a * n]! * beta[a]!;
+    if (code !== IPW) for (let a = 0; a < k; a++) fit += X[i + a * n]! * beta[a]!;
     let wT: number;
     let wC: number;
     let v: number;
-    if (method === 'reg') {
+    if (code === REG) {
+      // reg_did_panel: both means are over the treated (w.cont = w·D)
       wT = wi * di;
       wC = wT;
       sT += wT * deltaY[i]!;
       sC += wT * fit;
       v = 0;
     } else {
-      const p = ps![i]!;
+      const p = ps[i]!;
       const trim = di === 1 || p < 0.995 ? 1 : 0;
       wT = trim * wi * di;
       wC = (trim * wi * p * (1 - di)) / (1 - p);
-      v = method === 'dr' ? deltaY[i]! - fit : deltaY[i]!;
+      v = code === DR ? deltaY[i]! - fit : deltaY[i]!;
       sT += wT * v;
       sC += wC * v;
     }
@@ -417,24 +465,34 @@ export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
       A[a] += wC * v * x;
     }
   }
-  const mwT = swT / n;
-  const mwC = swC / n;
-  const etaTreat = sT / n / mwT;
-  const etaCont = sC / n / mwC;
-  for (let a = 0; a < k; a++) {
-    M1[a] = M1[a]! / n;
-    M3[a] = M3[a]! / n;
-    A[a] = A[a]! / n - etaCont * M3[a]!; // colMeans(wC·(v − η_C)·x)
-  }
-  // x_iᵀ a for the correction vectors
-  const a1 = needOls ? kmul(xpxInv, k, M1) : M1;
-  const a3 = needOls && method === 'dr' ? kmul(xpxInv, k, M3) : M3;
-  const b2 = pf ? kmul(pf.hessian, k, A) : A;
+  sums[0] = sT;
+  sums[1] = sC;
+  sums[2] = swT;
+  sums[3] = swC;
+}
 
-  // pass C: influence function
-  const influence = input.out ? input.out.subarray(0, n) : new Float64Array(n);
+/** Pass C of {@link drdidPanel}: ψᵢ with the estimation-effect corrections of the nuisance fits. */
+function influencePass(
+  code: number,
+  deltaY: Float64Array,
+  D: Float64Array,
+  X: Float64Array,
+  k: number,
+  w: Float64Array,
+  n: number,
+  beta: Float64Array,
+  ps: Float64Array,
+  a1: Float64Array,
+  a3: Float64Array,
+  b2: Float64Array,
+  etaTreat: number,
+  etaCont: number,
+  mwT: number,
+  mwC: number,
+  influence: Float64Array,
+): void {
   for (let i = 0; i < n; i++) {
-    const wi = w ? w[i]! : 1;
+    const wi = w[i]!;
     const di = D[i]!;
     let fit = 0;
     let xa1 = 0;
@@ -442,36 +500,31 @@ export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
     let xb2 = 0;
     for (let a = 0; a < k; a++) {
       const x = X[i + a * n]!;
-      if (needOls) fit += x * beta[a]!;
+      fit += x * beta[a]!;
       xa1 += x * a1[a]!;
       xa3 += x * a3[a]!;
       xb2 += x * b2[a]!;
     }
-    const olsRes = needOls ? wi * (1 - di) * (deltaY[i]! - fit) : 0;
-    if (method === 'reg') {
+    // w(1 − D)(ΔY − x'β)·x'(XᵀWX/n)⁻¹M: the outcome regression's linear representation
+    const olsRes = code !== IPW ? wi * (1 - di) * (deltaY[i]! - fit) : 0;
+    if (code === REG) {
       const wD = wi * di;
-      const infTreat = (wD * deltaY[i]! - wD * etaTreat) / mwT;
-      const infCont = (wD * fit - wD * etaCont + olsRes * xa1) / mwT;
-      influence[i] = infTreat - infCont;
+      influence[i] = (wD * deltaY[i]! - wD * etaTreat) / mwT - (wD * fit - wD * etaCont + olsRes * xa1) / mwT;
       continue;
     }
-    const p = ps![i]!;
+    const p = ps[i]!;
     const trim = di === 1 || p < 0.995 ? 1 : 0;
     const wT = trim * wi * di;
     const wC = (trim * wi * p * (1 - di)) / (1 - p);
-    const v = method === 'dr' ? deltaY[i]! - fit : deltaY[i]!;
+    const v = code === DR ? deltaY[i]! - fit : deltaY[i]!;
+    // w(D − ps)·x'H·M2: the propensity score's linear representation
     const score = wi * (di - p);
-    if (method === 'ipw') {
-      const infTreat = (wT * v - wT * etaTreat) / mwT;
-      const infCont = (wC * v - wC * etaCont + score * xb2) / mwC;
-      influence[i] = infTreat - infCont;
+    if (code === IPW) {
+      influence[i] = (wT * v - wT * etaTreat) / mwT - (wC * v - wC * etaCont + score * xb2) / mwC;
     } else {
-      const infTreat = (wT * v - wT * etaTreat - olsRes * xa1) / mwT;
-      const infCont = (wC * v - wC * etaCont + score * xb2 - olsRes * xa3) / mwC;
-      influence[i] = infTreat - infCont;
+      influence[i] = (wT * v - wT * etaTreat - olsRes * xa1) / mwT - (wC * v - wC * etaCont + score * xb2 - olsRes * xa3) / mwC;
     }
   }
-  return { att: etaTreat - etaCont, influence };
 }
 
 /** Input of {@link drdidRc}. */

@@ -2,7 +2,7 @@
  * Fixed effects → integer codes over the kept rows; `a^b` combinations as one effect (fixest).
  * Level labels are built lazily: an id effect with 10⁵ levels would otherwise cost ~15 ms per fit.
  */
-import { factor, type Factor } from '../../data/factor.js';
+import { factor, formatRNumber, type Factor } from '../../data/factor.js';
 import type { Column } from '../../data/frame.js';
 
 /** One fixed effect coded over the rows kept. */
@@ -25,6 +25,10 @@ export interface DesignFixedEffect {
  * // { name: 'a^b', codes: Int32Array [1, 0, 2], nLevels: 3, levels: ['x_1', 'x_2', 'y_1'] }
  */
 export function fixedEffectCodes(name: string, columns: Column[], rows: Int32Array | undefined): DesignFixedEffect {
+  if (columns.length === 1 && columns[0] instanceof Float64Array) {
+    const fast = smallIntegerCodes(columns[0], rows);
+    if (fast !== null) return lazyFixedEffect(name, fast.codes, fast.values.length, () => Array.from(fast.values, formatRNumber));
+  }
   const factors = columns.map((c) => factor(c, rows));
   if (factors.length === 1) {
     const f = factors[0]!;
@@ -67,4 +71,74 @@ function lazyFixedEffect(name: string, codes: Int32Array, nLevels: number, makeL
 /** Number of levels without building the labels of a numeric factor. */
 function levelCount(f: Factor): number {
   return f.values !== undefined ? f.values.length : f.levels.length;
+}
+
+/** Largest value coded through the direct table of {@link smallIntegerCodes} (a 4 MiB table). */
+const SMALL_INTEGER_LIMIT = 1 << 20;
+
+/**
+ * One-pass coding of a column of small non-negative integers (ids, years, periods) — the usual
+ * fixed effect — with the same result as `factor()`: codes in sorted level order and the sorted
+ * level values. A direct table indexed by the value gives first-appearance codes; they are
+ * renumbered in sorted order only when the values did not first appear in increasing order
+ * (panels sorted by id and period never need it). Returns null (use `factor()`) at the first
+ * value that is missing, negative, fractional or ≥ 2²⁰.
+ *
+ * @example
+ * smallIntegerCodes(new Float64Array([2003, 2001, 2003]), undefined);
+ * // { codes: Int32Array [1, 0, 1], values: Float64Array [2001, 2003] }
+ */
+export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undefined): { codes: Int32Array; values: Float64Array } | null {
+  let x = column;
+  if (rows !== undefined && !isIdentity(rows, column.length)) {
+    // Gather first: both passes then run over one contiguous array.
+    x = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) x[i] = column[rows[i]!]!;
+  }
+  const n = x.length;
+  // Pass 1: every value a small non-negative integer (NaN fails iv !== v); the largest one.
+  let max = -1;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const iv = v | 0;
+    if (iv !== v || iv < 0) return null;
+    if (iv > max) max = iv;
+  }
+  if (max >= SMALL_INTEGER_LIMIT) return null;
+  // Pass 2: first-appearance codes through a direct table.
+  const table = new Int32Array(max + 1).fill(-1);
+  const codes = new Int32Array(n);
+  let next = 0;
+  let increasing = true;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    const iv = x[i]! | 0;
+    let code = table[iv]!;
+    if (code < 0) {
+      code = next++;
+      table[iv] = code;
+      if (iv < last) increasing = false;
+      last = iv;
+    }
+    codes[i] = code;
+  }
+  const values = new Float64Array(next);
+  const rank = new Int32Array(next);
+  let r = 0;
+  for (let value = 0; value <= max; value++) {
+    const code = table[value]!;
+    if (code >= 0) {
+      rank[code] = r;
+      values[r++] = value;
+    }
+  }
+  if (!increasing) for (let i = 0; i < n; i++) codes[i] = rank[codes[i]!]!;
+  return { codes, values };
+}
+
+/** True when rows = 0, 1, …, length − 1. */
+function isIdentity(rows: Int32Array, length: number): boolean {
+  if (rows.length !== length) return false;
+  for (let i = 0; i < length; i++) if (rows[i] !== i) return false;
+  return true;
 }

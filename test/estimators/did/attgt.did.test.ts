@@ -170,3 +170,39 @@ describe('attgt self-consistency of options did documents (weightsname, base_per
     expect(JSON.parse(JSON.stringify(agg.toJSON()))).toEqual(agg.toJSON());
   });
 });
+
+describe('attgt repeated cross-sections (did 2.5.1 att_gt(panel = FALSE) with DRDID drdid_rc / reg_did_rc / std_ipw_did_rc)', () => {
+  const rows = mpdta.toRows() as Record<string, number>[];
+  const base = { data: mpdta, outcome: 'lemp', time: 'year', cohort: 'first.treat', panel: false } as const;
+
+  it('without covariates dr, ipw and reg coincide and equal the 2×2 difference of four means (did oracle README)', () => {
+    const fits = (['dr', 'ipw', 'reg'] as const).map((method) => attgt({ ...base, method }));
+    const mean = (g: number, year: number) => {
+      const ys = rows.filter((r) => (g === 0 ? r['first.treat'] === 0 : r['first.treat'] === g) && r.year === year).map((r) => r.lemp!);
+      return ys.reduce((a, b) => a + b, 0) / ys.length;
+    };
+    fits[0]!.rows.forEach((r, j) => {
+      for (const other of fits.slice(1)) {
+        expectClose(other.rows[j]!.att, r.att, 1e-10, `ATT(${r.group},${r.time}) across methods`);
+        expectClose(other.rows[j]!.stdError, r.stdError, 1e-8, `SE(${r.group},${r.time}) across methods`);
+      }
+    });
+    // ATT(2006, 2007): base 2005
+    const cell = fits[0]!.rows.find((r) => r.group === 2006 && r.time === 2007)!;
+    expectClose(cell.att, mean(2006, 2007) - mean(2006, 2005) - (mean(0, 2007) - mean(0, 2005)), 1e-12, 'ATT(2006,2007) four means');
+    expect(fits[0]!.n).toBe(2500);
+  });
+
+  it('with lpop, reg and ipw agree with the did dr oracle within its SE and are less efficient (Sant\'Anna & Zhao 2020: drdid_rc is locally efficient)', () => {
+    const oracle = loadOracle<DidResults>('did_mpdta_rcs_never_dr_lpop');
+    for (const method of ['reg', 'ipw'] as const) {
+      const fit = attgt({ ...base, covariates: ['lpop'], method });
+      oracle.results.attgt.forEach((r, j) => {
+        expect(Math.abs(fit.rows[j]!.att - r.att)).toBeLessThan(0.5 * r.stdError);
+        // reg_did_rc / std_ipw_did_rc do not model the treated group's outcome levels, so their
+        // SEs stay near the no-covariate cross-section SEs, far above drdid_rc's
+        expect(fit.rows[j]!.stdError).toBeGreaterThan(r.stdError);
+      });
+    }
+  });
+});

@@ -2,6 +2,7 @@
 /**
  * The `causal-panel` command line: runs one estimator on a CSV file and prints its summary (or
  * `--json`). Usage errors and estimator errors print one line on stderr and exit with code 2.
+ * Long simulations (`mediate`) draw a progress bar on stderr when it is a terminal, never otherwise.
  *
  *   causal-panel did    --data f.csv --outcome y --unit id --time year --treat treat --post post
  *   causal-panel event  --data f.csv --outcome y --unit id --time year --cohort first_treat
@@ -25,6 +26,11 @@ import { renderSummary } from './report/summary.js';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /**
+   * Whether stderr is a terminal: only then long simulations draw a progress bar on it (never in
+   * pipes, files or CI logs). Default false for an injected `io`; `process.stderr.isTTY` otherwise.
+   */
+  stderrIsTTY?: boolean;
 }
 
 type OptionSpec = { type: 'string' | 'boolean'; help: string; required?: boolean };
@@ -37,11 +43,21 @@ const COMMON: Record<string, OptionSpec> = {
 };
 const VCOV: OptionSpec = { type: 'string', help: "variance: iid | hetero | HC0..HC3 | cluster:<col>[+<col>] (default: cluster by unit)" };
 const COVARIATES: OptionSpec = { type: 'string', help: 'comma-separated numeric control columns' };
+// The panel columns most commands share.
+const OUTCOME: OptionSpec = { type: 'string', help: 'outcome column', required: true };
+const UNIT: OptionSpec = { type: 'string', help: 'unit column', required: true };
+const TIME: OptionSpec = { type: 'string', help: 'time column', required: true };
+const COHORT: OptionSpec = { type: 'string', help: 'first-treated period column (0 / empty = never treated)', required: true };
+
+/** What a command may use besides its options: a progress callback when stderr is a terminal. */
+interface RunContext {
+  onProgress: ((done: number, total: number) => void) | undefined;
+}
 
 interface Command {
   summary: string;
   options: Record<string, OptionSpec>;
-  run(frame: Frame, v: Values): Promise<Printable> | Printable;
+  run(frame: Frame, v: Values, context: RunContext): Promise<Printable> | Printable;
 }
 type Values = Record<string, string | boolean | undefined>;
 interface Printable {
@@ -78,6 +94,10 @@ function oneOf<T extends string>(v: Values, name: string, allowed: readonly T[])
   if (!(allowed as readonly string[]).includes(x)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${x}")`);
   return x as T;
 }
+/** The outcome, unit and time columns of a panel command. */
+function panelColumns(v: Values): { outcome: string; unit: string; time: string } {
+  return { outcome: need(v, 'outcome'), unit: need(v, 'unit'), time: need(v, 'time') };
+}
 function vcov(v: Values): VcovOption | undefined {
   const x = str(v, 'vcov');
   if (x === undefined) return undefined;
@@ -91,9 +111,9 @@ const COMMANDS: Record<string, Command> = {
   did: {
     summary: 'canonical 2x2 / two-way fixed-effects difference-in-differences (fixest feols)',
     options: {
-      outcome: { type: 'string', help: 'outcome column', required: true },
-      unit: { type: 'string', help: 'unit (panel id or group) column', required: true },
-      time: { type: 'string', help: 'time column', required: true },
+      outcome: OUTCOME,
+      unit: { ...UNIT, help: 'unit (panel id or group) column' },
+      time: TIME,
       treat: { type: 'string', help: '0/1 treatment-group column', required: true },
       post: { type: 'string', help: '0/1 post-period column', required: true },
       covariates: COVARIATES,
@@ -102,17 +122,17 @@ const COMMANDS: Record<string, Command> = {
     },
     run: async (data, v) =>
       (await import('./estimators/did/did.js')).did({
-        data, outcome: need(v, 'outcome'), unit: need(v, 'unit'), time: need(v, 'time'), treat: need(v, 'treat'), post: need(v, 'post'),
+        data, ...panelColumns(v), treat: need(v, 'treat'), post: need(v, 'post'),
         covariates: list(v, 'covariates'), vcov: vcov(v), level: num(v, 'level'), fixedEffects: v['no-fe'] !== true,
       }),
   },
   event: {
     summary: 'event study: leads and lags around treatment with a pre-trend F test (fixest i() or Sun-Abraham)',
     options: {
-      outcome: { type: 'string', help: 'outcome column', required: true },
-      unit: { type: 'string', help: 'unit column', required: true },
-      time: { type: 'string', help: 'time column', required: true },
-      cohort: { type: 'string', help: 'first-treated period column (0 / empty = never treated)', required: true },
+      outcome: OUTCOME,
+      unit: UNIT,
+      time: TIME,
+      cohort: COHORT,
       ref: { type: 'string', help: 'reference relative period (default -1)' },
       method: { type: 'string', help: 'twfe (default) | sunab' },
       covariates: COVARIATES,
@@ -120,17 +140,17 @@ const COMMANDS: Record<string, Command> = {
     },
     run: async (data, v) =>
       (await import('./estimators/did/eventStudy.js')).eventStudy({
-        data, outcome: need(v, 'outcome'), unit: need(v, 'unit'), time: need(v, 'time'), cohort: need(v, 'cohort'),
+        data, ...panelColumns(v), cohort: need(v, 'cohort'),
         ref: num(v, 'ref'), method: oneOf(v, 'method', ['twfe', 'sunab'] as const), covariates: list(v, 'covariates'), vcov: vcov(v), level: num(v, 'level'),
       }),
   },
   attgt: {
     summary: "Callaway & Sant'Anna group-time ATTs (R did::att_gt, analytic SEs)",
     options: {
-      outcome: { type: 'string', help: 'outcome column', required: true },
+      outcome: OUTCOME,
       unit: { type: 'string', help: 'unit column (panel)' },
-      time: { type: 'string', help: 'time column', required: true },
-      cohort: { type: 'string', help: 'first-treated period column (0 / empty = never treated)', required: true },
+      time: TIME,
+      cohort: COHORT,
       covariates: COVARIATES,
       control: { type: 'string', help: 'never (default) | notyet' },
       method: { type: 'string', help: 'dr (default) | ipw | reg' },
@@ -200,7 +220,7 @@ const COMMANDS: Record<string, Command> = {
       if (outcome === undefined) return m;
       const att = m.att({ outcome, level: num(v, 'level') });
       return {
-        summary: () => `${m.summary()}\n\nMatched ATT (${outcome} ~ treatment on the matched data, matching weights):\n${att.fit.summary()}`,
+        summary: () => `${m.summary()}\n\n${att.summary()}`,
         toJSON: () => ({ ...(m.toJSON() as Record<string, unknown>), att: att.estimate }),
       };
     },
@@ -217,13 +237,31 @@ const COMMANDS: Record<string, Command> = {
       boot: { type: 'boolean', help: 'nonparametric bootstrap instead of quasi-Bayesian draws' },
       cluster: { type: 'string', help: 'cluster column (cluster bootstrap / cluster-robust draws)' },
     },
-    run: async (data, v) =>
+    run: async (data, v, { onProgress }) =>
       (await import('./estimators/mediation/mediate.js')).mediate({
         data, mediatorModel: need(v, 'mediator-model'), outcomeModel: need(v, 'outcome-model'), treat: need(v, 'treat'), mediator: need(v, 'mediator'),
-        sims: num(v, 'sims'), seed: num(v, 'seed'), boot: v.boot === true, cluster: str(v, 'cluster'), level: num(v, 'level'),
+        sims: num(v, 'sims'), seed: num(v, 'seed'), boot: v.boot === true, cluster: str(v, 'cluster'), level: num(v, 'level'), onProgress,
       }),
   },
 };
+
+/** Width of the progress bar in characters. */
+const BAR_WIDTH = 30;
+
+/**
+ * A progress bar redrawn in place (`\r`) on stderr, only when the shown percentage changes; the
+ * last call (done = total) ends the line so that the summary starts on its own line.
+ */
+function progressBar(write: (text: string) => void, label: string): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    const percent = Math.floor((100 * done) / total);
+    if (percent === shown) return;
+    shown = percent;
+    const filled = Math.round((BAR_WIDTH * done) / total);
+    write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% (${done}/${total})${done === total ? '\n' : ''}`);
+  };
+}
 
 function helpText(name?: string): string {
   if (name === undefined || !(name in COMMANDS)) {
@@ -244,12 +282,16 @@ function helpText(name?: string): string {
 
 /**
  * Runs the CLI on `argv` (without `node` and the script) and returns the exit code:
- * 0 on success, 2 on any error (one line on stderr).
+ * 0 on success, 2 on any error (one line on stderr). A progress bar goes to stderr only when
+ * `io.stderrIsTTY` is true.
  *
  * @example
  * await runCli(['did', '--data', 'base_did.csv', '--outcome', 'y', '--unit', 'id', '--time', 'period', '--treat', 'treat', '--post', 'post']);
  */
-export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), stderrIsTTY: process.stderr.isTTY === true },
+): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -274,7 +316,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) 
       if (e instanceof CausalPanelError) throw e;
       throw new UsageError(`cannot read --data ${values.data as string} (${e.code ?? e.message})`);
     });
-    const result = await cmd.run(frame, values);
+    const onProgress = io.stderrIsTTY === true ? progressBar(io.stderr, name) : undefined;
+    const result = await cmd.run(frame, values, { onProgress });
     io.stdout(values.json === true ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.summary()}\n`);
     return 0;
   } catch (e) {

@@ -65,3 +65,6 @@ export { type GroupTimeRow } from './report/svg/attgtPlot.js';
 export { type BalancePoint } from './report/svg/lovePlot.js';
 export { type PointRange } from './report/svg/coefPlot.js';
 export { deltaMethodVcov, deltaMethodSe, numericJacobian } from './inference/deltaMethod.js';
+export { aggregateAttgt, type AttgtCells } from './estimators/did/aggregate.js';
+export { multiplierBootstrap, type MultiplierBootstrapResult } from './inference/bootstrap.js';
+export { influenceSE, influenceVcov } from './inference/influence.js';

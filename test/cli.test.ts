@@ -25,9 +25,14 @@ function cli(...args: string[]) {
 }
 
 async function inProcess(...args: string[]) {
+  return inProcessWith({}, ...args);
+}
+
+/** In process, with stderr declared a terminal (`stderrIsTTY: true`) or not. */
+async function inProcessWith(tty: { stderrIsTTY?: boolean }, ...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), ...tty });
   return { code, stdout, stderr };
 }
 
@@ -114,6 +119,26 @@ describe('causal-panel CLI (in process)', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     expectClose(json.acme.average.estimate, o.results.acme.average.estimate, 1e-8, 'ACME vs mediation');
+  });
+  it('mediate progress bar: drawn on stderr only when it is a TTY; same mediation 4.5.1 ACME on stdout either way', async () => {
+    const o = load('mediation_jobs_boot');
+    const args = ['mediate', '--data', jobs, '--mediator-model', 'job_seek ~ treat + econ_hard + sex + age',
+      '--outcome-model', 'depress2 ~ treat + job_seek + econ_hard + sex + age', '--treat', 'treat', '--mediator', 'job_seek', '--boot', '--sims', '40', '--json'];
+    const piped = await inProcessWith({ stderrIsTTY: false }, ...args);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('');
+    const tty = await inProcessWith({ stderrIsTTY: true }, ...args);
+    expect(tty.code).toBe(0);
+    // One redraw per percent step (40 draws → 40 distinct percentages), ending the line at 100%.
+    const frames = tty.stderr.split('\r').filter((f) => f !== '');
+    expect(frames).toHaveLength(40);
+    expect(frames[0]).toMatch(/^mediate \[#?-{29,30}\]   2% \(1\/40\)$/);
+    expect(frames.at(-1)).toBe(`mediate [${'#'.repeat(30)}] 100% (40/40)\n`);
+    expect(tty.stdout).toBe(piped.stdout);
+    expectClose(JSON.parse(tty.stdout).acme.average.estimate, o.results.acme.average.estimate, 1e-8, 'ACME vs mediation');
+    // Commands without a simulation loop print no bar even on a terminal.
+    const did = await inProcessWith({ stderrIsTTY: true }, 'did', ...didArgs);
+    expect(did.stderr).toBe('');
   });
   it('event on mpdta prints the event-time table and the pre-trend test', async () => {
     const run = await inProcess('event', '--data', mpdta, '--outcome', 'lemp', '--unit', 'countyreal', '--time', 'year', '--cohort', 'first.treat');

@@ -20,29 +20,17 @@
  */
 import { CausalPanelError, type Note, withFunctionName } from '../errors.js';
 import { Frame, type Column } from '../data/frame.js';
-import { toFrame, type DataInput } from '../data/fromInput.js';
+import { toFrame } from '../data/fromInput.js';
 import type { OlsFit } from '../models/feols.js';
 import type { Standardize } from './effectSize.js';
-import { did } from './did/did.js';
+import { did, type DidColumns } from './did/did.js';
 import { DidResult, type DidResultInit } from './did/didResult.js';
 import type { BalanceRow } from './matching/balance.js';
 import { matchit, type MatchitResult } from './matching/matchit.js';
 import type { MatchitOptions } from './matching/validateMatchit.js';
 
 /** Options of {@link psmDid}: the DiD columns, the baseline covariates and any matchit() option. */
-export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'> {
-  /** The panel: one row per unit × period. */
-  data: DataInput;
-  /** Outcome column. */
-  outcome: string;
-  /** Unit identifier column. */
-  unit: string;
-  /** Period column. */
-  time: string;
-  /** 0/1 treatment-group indicator, constant within a unit. */
-  treat: string;
-  /** 0/1 post-period indicator. */
-  post: string;
+export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'>, DidColumns {
   /** Covariates of the propensity score, measured at baseline (numeric, or text = factor with `baseline: 'first'`). */
   covariates: readonly string[];
   /** Baseline values: the first pre-period row of each unit (default) or the mean over its pre-period rows. */

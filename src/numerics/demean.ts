@@ -131,7 +131,9 @@ export function demean(
   const nLevels = fixedEffects.map((fe) => fe.nLevels);
   // Level weight sums W_p[l] (once for all columns; the pass also checks the codes) and their
   // reciprocals (0 for empty or zero-weight levels, whose coefficient then stays 0).
-  const inverseWeights = nLevels.map((L, p) => levelInverseWeights(codes[p]!, L, w, p, fn));
+  // (The common two-way, unweighted, three-column case counts the levels inside the setup pass.)
+  const fusedSetup = q === 2 && w === null && C === 3;
+  const inverseWeights = fusedSetup ? nLevels.map((L) => new Float64Array(L)) : nLevels.map((L, p) => levelInverseWeights(codes[p]!, L, w, p, fn));
   let totalWeight = n;
   if (w !== null) {
     totalWeight = 0;
@@ -143,7 +145,7 @@ export function demean(
 
   // Level sums S_p (interleaved, stride C) and Σwx² of every column, in one pass over the rows.
   const S = nLevels.map((L) => new Float64Array(L * C));
-  const inputSumSquares = setupSums(kernel, xs, S);
+  const inputSumSquares = fusedSetup ? setupSumsFused(kernel, xs, S, fn) : setupSums(kernel, xs, S);
   const scale = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     const ss = inputSumSquares[c]!;
@@ -210,6 +212,56 @@ function levelInverseWeights(g: Int32Array, L: number, w: Float64Array | null, p
   }
   for (let l = 0; l < L; l++) W[l] = W[l]! > 0 ? 1 / W[l]! : 0;
   return W;
+}
+
+/**
+ * {@link setupSums} for two fixed effects, no weights and three columns, which also counts the
+ * levels (checking the codes) and stores 1/count in `kernel.inverseWeights`: one pass instead of three.
+ */
+function setupSumsFused(kernel: Kernel, xs: Float64Array[], S: Float64Array[], fn: string): Float64Array {
+  const { n, codes, nLevels } = kernel;
+  const g0 = codes[0]!;
+  const g1 = codes[1]!;
+  const L0 = nLevels[0]!;
+  const L1 = nLevels[1]!;
+  const W0 = kernel.inverseWeights[0]!;
+  const W1 = kernel.inverseWeights[1]!;
+  const S0 = S[0]!;
+  const S1 = S[1]!;
+  const x0 = xs[0]!;
+  const x1 = xs[1]!;
+  const x2 = xs[2]!;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const l0 = g0[i]!;
+    const l1 = g1[i]!;
+    if (!(l0 >= 0 && l0 < L0 && l1 >= 0 && l1 < L1)) {
+      const p = l0 >= 0 && l0 < L0 ? 1 : 0;
+      const l = p === 0 ? l0 : l1;
+      throw new CausalPanelError('invalid_option', `${fn}: fixed effect ${p} has code ${l} outside [0, ${nLevels[p]}) (row ${i})`, { fn, row: i, value: l });
+    }
+    W0[l0]++;
+    W1[l1]++;
+    const a = l0 * 3;
+    const b = l1 * 3;
+    const v0 = x0[i]!;
+    const v1 = x1[i]!;
+    const v2 = x2[i]!;
+    S0[a] += v0;
+    S0[a + 1] += v1;
+    S0[a + 2] += v2;
+    S1[b] += v0;
+    S1[b + 1] += v1;
+    S1[b + 2] += v2;
+    s0 += v0 * v0;
+    s1 += v1 * v1;
+    s2 += v2 * v2;
+  }
+  for (let l = 0; l < L0; l++) W0[l] = W0[l]! > 0 ? 1 / W0[l]! : 0;
+  for (let l = 0; l < L1; l++) W1[l] = W1[l]! > 0 ? 1 / W1[l]! : 0;
+  return Float64Array.of(s0, s1, s2);
 }
 
 /** Level sums S_p[l·C + c] = Σ_{g_p(i)=l} wᵢx_c[i] and Σwx² per column, one pass over the rows. */

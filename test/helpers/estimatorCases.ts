@@ -410,13 +410,15 @@ export const ESTIMATOR_CASES: readonly EstimatorCase[] = [
     dataset: 'lalonde',
     columns: LALONDE,
     stochastic: false,
-    offers: { tidy: false, summary: false, toJSON: false, inspect: false },
+    offers: ALL,
     notesOf: null,
     run: (data, col) => matchedAtt(matchCall(data, col), { outcome: col('re78') }),
     check: (res) => {
       expectClose(res.estimate.estimate, matchOracle.att.estimate, 1e-8, 'matched ATT');
       expectClose(res.estimate.stdError, matchOracle.att.stdError, 1e-6, 'matched ATT SE');
       expect(res.nobs).toBe(matchOracle.att.nobs);
+      expect(res.tidy()).toEqual([res.estimate]);
+      expect(res.toJSON().kind).toBe('matchedAtt');
     },
   },
   {

@@ -30,3 +30,20 @@ export function loadDataset(name: string): Frame {
   const file = fileURLToPath(new URL(`datasets/${name}`, ROOT));
   return parseCsv(readFileSync(file, 'utf8'));
 }
+
+/** One coefficient row of a fixest oracle (`coeftable` columns). */
+export interface OracleCoef {
+  term: string;
+  estimate: number;
+  stdError: number;
+  statistic: number;
+  pValue: number;
+}
+
+/** One fitted model of a fixest oracle: coefficient table, sample size, vcov, number of clusters. */
+export interface OracleFit {
+  coefficients: OracleCoef[];
+  nobs: number;
+  vcov: number[][];
+  nClusters: number | null;
+}

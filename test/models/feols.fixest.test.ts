@@ -144,21 +144,28 @@ describe('feols vs statsmodels 0.13.5 (statsmodels_crosscheck.json) and sandwich
   });
 });
 
+/**
+ * Σ_g (β₋g − β̂)(β₋g − β̂)ᵀ (k×k, column-major) over the clusters g of `id`, β₋g refitted on the
+ * data without cluster g: the brute-force CRV3 sum before its small-sample factor.
+ */
+function leaveOneClusterOut(formula: string, b: Float64Array): { sum: Float64Array; G: number; k: number } {
+  const ids = data.numeric('id');
+  const levels = [...new Set(ids)];
+  const k = b.length;
+  const sum = new Float64Array(k * k);
+  for (const g of levels) {
+    const rows: number[] = [];
+    ids.forEach((v, i) => v !== g && rows.push(i));
+    const bg = feols(formula, data.take(rows), { vcov: 'iid' }).coefficients;
+    for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) sum[a + c * k]! += (bg[a]! - b[a]!) * (bg[c]! - b[c]!);
+  }
+  return { sum, G: levels.length, k };
+}
+
 describe('CRV3, HC2, HC3: self-consistency with brute force (pyfixest CRV3, sandwich vcovHC definitions)', () => {
   it('CRV3 = G/(G−1)·(n−1)/(n−K)·Σ_g(β₋g − β̂)(β₋g − β̂)ᵀ (pyfixest), β₋g refitted without cluster g', () => {
     const fit = feols('y ~ x1 + treat_post', data, { vcov: { CRV3: 'id' } });
-    const ids = data.numeric('id');
-    const levels = [...new Set(ids)];
-    const G = levels.length;
-    const b = fit.coefficients;
-    const k = b.length;
-    const sum = new Float64Array(k * k);
-    for (const g of levels) {
-      const rows: number[] = [];
-      ids.forEach((v, i) => v !== g && rows.push(i));
-      const bg = feols('y ~ x1 + treat_post', data.take(rows), { vcov: 'iid' }).coefficients;
-      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) sum[a + c * k]! += (bg[a]! - b[a]!) * (bg[c]! - b[c]!);
-    }
+    const { sum, G, k } = leaveOneClusterOut('y ~ x1 + treat_post', fit.coefficients);
     const n = fit.nobs;
     const factor = (G / (G - 1)) * ((n - 1) / (n - k));
     expectAllClose(fit.vcovMatrix, Array.from(sum, (v) => v * factor), 1e-8, 'CRV3');
@@ -166,18 +173,7 @@ describe('CRV3, HC2, HC3: self-consistency with brute force (pyfixest CRV3, sand
   });
   it('CRV3 with a fixed effect nested in the cluster (y ~ x1 + treat_post | id, CRV3 by id) = brute-force refits; non-nested FE → invalid_option', () => {
     const fit = feols('y ~ x1 + treat_post | id', data, { vcov: { CRV3: 'id' } });
-    const ids = data.numeric('id');
-    const levels = [...new Set(ids)];
-    const G = levels.length;
-    const b = fit.coefficients;
-    const k = b.length;
-    const sum = new Float64Array(k * k);
-    for (const g of levels) {
-      const rows: number[] = [];
-      ids.forEach((v, i) => v !== g && rows.push(i));
-      const bg = feols('y ~ x1 + treat_post | id', data.take(rows), { vcov: 'iid' }).coefficients;
-      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) sum[a + c * k]! += (bg[a]! - b[a]!) * (bg[c]! - b[c]!);
-    }
+    const { sum, G, k } = leaveOneClusterOut('y ~ x1 + treat_post | id', fit.coefficients);
     const n = fit.nobs;
     const K = fit.vcovInfo.dofK; // id nested in the cluster: K = coefficients + 1
     expect(K).toBe(k + 1);

@@ -94,9 +94,9 @@ function weightedInfluence(
   psi: Float64Array,
   n: number,
   cells: readonly number[],
-  att: ArrayLike<number>,
-  pg: ArrayLike<number>,
-  cellSlot: ArrayLike<number>,
+  att: Float64Array,
+  pg: Float64Array,
+  cellSlot: Int32Array,
   rowWeight: Float64Array,
   rowSlot: Int32Array,
   nSlots: number,
@@ -205,7 +205,8 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   const p = keep.length;
   const group = keep.map((j) => cellsIn.group[j]!);
   const time = keep.map((j) => cellsIn.time[j]!);
-  const att = keep.map((j) => cellsIn.att[j]!);
+  // typed arrays for everything the row loops read: one representation, no JIT deopts
+  const att = Float64Array.from(keep, (j) => cellsIn.att[j]!);
   // the cell influence matrix is read-only here: copy only when cells were dropped
   let psi = psiAll;
   if (p < cellsIn.att.length) {
@@ -246,8 +247,8 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   for (let s2 = 0; s2 < nSlots; s2++) pgSlot[s2] = pgSlot[s2]! / n;
   const pgOf = new Map<number, number>();
   glistOrig.forEach((g, s2) => pgOf.set(g, pgSlot[s2]!));
-  const pg = group.map((g) => pgOf.get(g)!);
-  const cellSlot = group.map((g) => slotOf.get(g) ?? -1);
+  const pg = Float64Array.from(group, (g) => pgOf.get(g)!);
+  const cellSlot = Int32Array.from(group, (g) => slotOf.get(g) ?? -1);
 
   const rows: AggregateRow[] = [];
   const rowPsi: Float64Array[] = [];
@@ -300,7 +301,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     overallEst = s / spg;
     const stacked = pool!;
     const idx = glist.map((_, k) => k);
-    overallPsi = weightedInfluence(stacked, n, idx, attG, pgg, idx, rowWeight, rowSlot, nSlots, true);
+    overallPsi = weightedInfluence(stacked, n, idx, Float64Array.from(attG), Float64Array.from(pgg), Int32Array.from(idx), rowWeight, rowSlot, nSlots, true);
   } else if (type === 'dynamic') {
     const maxTPos = Math.max(...tPos);
     const t2orig = (q: number): number => union[q - 1]!;

@@ -34,7 +34,7 @@ import { multiplierBootstrap } from '../../inference/bootstrap.js';
 import { waldInference } from '../../inference/intervals.js';
 import type { Estimate } from '../../report/estimate.js';
 import { renderSummary } from '../../report/summary.js';
-import { drdidPanel, drdidRc, fitPropensity, newtonLogit, type LogitFitter, type PropensityFit, type TwoByTwo } from './drdid.js';
+import { controlXpxInverse, drdidPanel, drdidRc, fitPropensity, newtonLogit, type LogitFitter, type PropensityFit, type TwoByTwo } from './drdid.js';
 import { aggregateAttgt, type AggregateOptions, type AggregationInference, type AggregationType, type AttgtAggregate, type AttgtCells } from './aggregate.js';
 import { validateAttgt, type AttgtOptions, type AttgtParams } from './validateAttgt.js';
 
@@ -369,9 +369,9 @@ function preparePanel(
     if (j === cohortValues.length) cohortValues.push(c);
     unitSlot[u] = j;
   }
-  const order = cohortValues.map((c, j) => ({ c, j })).sort((a, b) => a.c - b.c);
+  const order = cohortValues.map((_, j) => j).sort((a, b) => cohortValues[a]! - cohortValues[b]!);
   const rankOfSlot = new Int32Array(cohortValues.length);
-  order.forEach((o, r) => (rankOfSlot[o.j] = r));
+  order.forEach((j, r) => (rankOfSlot[j] = r));
   for (let u = 0; u < nU; u++) unitSlot[u] = rankOfSlot[unitSlot[u]!]!;
   cohortValues.sort((a, b) => a - b);
   const bucketCount = new Int32Array(cohortValues.length + 1);
@@ -409,23 +409,23 @@ function preparePanel(
   const Y = new Float64Array(nU * nT);
   const Xs = cols.xs.map(() => new Float64Array(nU * nT));
   const W = w ? new Float64Array(nU * nT) : undefined;
-  // target cell of every kept row (−1 for dropped units), then one gather per matrix
-  const target = new Int32Array(keep.length);
+  // one scatter pass: each kept row lands in its (unit, period) cell of every matrix
   let nobs = 0;
+  const yCol = cols.y;
+  const X0 = Xs[0];
+  const x0 = cols.xs[0];
+  const wCol = w;
   for (let r = 0; r < keep.length; r++) {
     const u = rank[unitCode[r]!]!;
-    target[r] = u < 0 ? -1 : u + periodCode[r]! * nU;
-    if (u >= 0) nobs++;
+    if (u < 0) continue;
+    nobs++;
+    const row = keep[r]!;
+    const cell = u + periodCode[r]! * nU;
+    Y[cell] = yCol[row]!;
+    if (X0) X0[cell] = x0![row]!;
+    for (let j = 1; j < Xs.length; j++) Xs[j]![cell] = cols.xs[j]![row]!;
+    if (W) W[cell] = wCol![row]!;
   }
-  const gather = (M: Float64Array, src: Float64Array): void => {
-    for (let r = 0; r < keep.length; r++) {
-      const c = target[r]!;
-      if (c >= 0) M[c] = src[keep[r]!]!;
-    }
-  };
-  gather(Y, cols.y);
-  Xs.forEach((M, j) => gather(M, cols.xs[j]!));
-  if (W) gather(W, w!);
   const invariant = (M: Float64Array): boolean => {
     for (let tt = 1; tt < nT; tt++) {
       const o = tt * nU;
@@ -667,7 +667,8 @@ function panelCell(
         if (w) w[r] = d.W![xo + u]!;
       }
     }
-    sample = { D, X, w };
+    // every field present from the start: one hidden class for all samples (no JIT deopts)
+    sample = { D, X, w, propensity: undefined, xpxInv: undefined, wNorm: undefined };
     if (p.method !== 'reg') {
       sample.propensity = fitPropensity(X, n1, k, D, normalize(w, n1), logitFitter);
       if (!sample.propensity.converged) d.notes.push({ code: 'glm_not_converged', iterations: sample.propensity.iterations });
@@ -678,9 +679,30 @@ function panelCell(
   const y1 = cur * n;
   const y0 = pret * n;
   const Y = d.Y;
+  // ΔY for the treated range, then the control ranges; while building the controls' part,
+  // accumulate XᵀWΔY/n, the only outcome-dependent piece of the outcome regression
   let r = 0;
-  for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
-  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, method: p.method, propensity: sample.propensity, fitter: logitFitter, out: scratch.influence });
+  for (let u = tStart; u < tEnd; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
+  const xty = new Float64Array(k);
+  if (sample.w && !sample.wNorm) sample.wNorm = normalize(sample.w, n1);
+  const wN = sample.wNorm;
+  const Xs = sample.X;
+  for (let q = 1; q < ranges.length; q++) {
+    const [a, b] = ranges[q]!;
+    for (let u = a; u < b; u++, r++) {
+      const dy = Y[y1 + u]! - Y[y0 + u]!;
+      deltaY[r] = dy;
+      const wy = wN ? wN[r]! * dy : dy;
+      for (let j = 0; j < k; j++) xty[j] += wy * Xs[r + j * n1]!;
+    }
+  }
+  let ols: { xpxInv: Float64Array; xty: Float64Array } | undefined;
+  if (p.method !== 'ipw') {
+    sample.xpxInv ??= controlXpxInverse(sample.X, sample.D, k, sample.w);
+    for (let j = 0; j < k; j++) xty[j] = xty[j]! / n1;
+    ols = { xpxInv: sample.xpxInv, xty };
+  }
+  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, method: p.method, propensity: sample.propensity, fitter: logitFitter, out: scratch.influence, ols });
   const scale = n / n1;
   const inf = res.influence;
   r = 0;
@@ -693,7 +715,11 @@ interface PanelSample {
   D: Float64Array;
   X: Float64Array;
   w: Float64Array | undefined;
-  propensity?: PropensityFit;
+  propensity: PropensityFit | undefined;
+  /** (XᵀWX/n)⁻¹ over the sample's controls. */
+  xpxInv: Float64Array | undefined;
+  /** Weights normalised to mean 1 over the sample (DRDID's i.weights). */
+  wNorm: Float64Array | undefined;
 }
 
 function normalize(w: Float64Array | undefined, n: number): Float64Array {
@@ -805,7 +831,7 @@ function attgtUnlabelled(options: AttgtOptions): AttgtResult {
     };
   } else {
     const z = critical;
-    inference = { se: (v) => influenceSE(v), critical: () => z };
+    inference = { se: (v) => influenceSE(v, 0, v.length), critical: () => z };
   }
 
   const rows: AttgtRow[] = cells.map((c, j) => ({

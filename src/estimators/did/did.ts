@@ -24,13 +24,13 @@ import { resolveStandardize, standardizeEstimate, type Standardize } from '../ef
 import { DidResult, twoByTwoMeans } from './didResult.js';
 import { groupCodes, RegressionColumns, validateDidData, type DidData } from './validateDid.js';
 
-/** Options of {@link did}. */
-export interface DidOptions {
-  /** The panel (or repeated cross-sections): a Frame, rows or columns. */
+/** The data and columns of a 2×2 difference-in-differences, shared by {@link did} and `psmDid`. */
+export interface DidColumns {
+  /** The panel (did() also takes repeated cross-sections): a Frame, rows or columns. */
   data: DataInput;
   /** Outcome column (numeric). */
   outcome: string;
-  /** Unit column: the panel unit, or the group (e.g. school) for repeated cross-sections. */
+  /** Unit column: the panel unit (did() also takes the group, e.g. school, of repeated cross-sections). */
   unit: string;
   /** Time period column. */
   time: string;
@@ -38,6 +38,10 @@ export interface DidOptions {
   treat: string;
   /** 0/1 post-treatment-period indicator. */
   post: string;
+}
+
+/** Options of {@link did}. */
+export interface DidOptions extends DidColumns {
   /** Numeric control variables. */
   covariates?: readonly string[];
   /** Variance: as feols; default `{ CRV1: unit }` (fixest's default, also without fixed effects). */

@@ -5,7 +5,7 @@
  * only holds and presents them (store little, derive the rest).
  */
 import type { Note } from '../../errors.js';
-import type { Estimate } from '../../report/estimate.js';
+import { jsonRow, type Estimate } from '../../report/estimate.js';
 import { renderSummary } from '../../report/summary.js';
 import { formatInteger, formatSignif } from '../../report/format.js';
 import type { StandardizeBasis } from '../effectSize.js';
@@ -51,12 +51,6 @@ export interface DidResultInit<F = unknown> {
 }
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
-
-function plainEstimate(e: Estimate): Record<string, number | string | null> {
-  const out: Record<string, number | string | null> = {};
-  for (const [key, value] of Object.entries(e)) out[key] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
-  return out;
-}
 
 /**
  * A difference-in-differences result: `att`, `effectSize`, `nobs`, `nUnits`, `nClusters`,
@@ -131,8 +125,8 @@ export class DidResult<F = unknown> {
   toJSON(): Record<string, unknown> {
     return {
       kind: this.kind,
-      att: plainEstimate(this.att),
-      effectSize: plainEstimate(this.effectSize),
+      att: jsonRow(this.att),
+      effectSize: jsonRow(this.effectSize),
       standardize: { standardize: this.standardize.standardize, sd: this.standardize.sd, n: Number.isFinite(this.standardize.n) ? this.standardize.n : null },
       nobs: this.nobs,
       nUnits: this.nUnits,

@@ -29,6 +29,40 @@ export interface PropensityFit {
   iterations: number;
 }
 
+/** Per-sample IPW weights derived from a propensity fit (cached: identical for every period). */
+interface IpwWeights {
+  /** trim·w·D */
+  wT: Float64Array;
+  /** trim·w·ps(1 − D)/(1 − ps) */
+  wC: Float64Array;
+  /** w·(D − ps): the logit score factor */
+  score: Float64Array;
+}
+const ipwCache = new WeakMap<PropensityFit, IpwWeights>();
+
+/** DRDID's trimmed treated and odds weights: controls with ps ≥ 0.995 get weight 0. */
+function ipwWeights(pf: PropensityFit, D: Float64Array, w: Float64Array): IpwWeights {
+  const cached = ipwCache.get(pf);
+  if (cached && cached.wT.length === D.length) return cached;
+  const n = D.length;
+  const ps = pf.ps;
+  const wT = new Float64Array(n);
+  const wC = new Float64Array(n);
+  const score = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = ps[i]!;
+    const di = D[i]!;
+    const wi = w[i]!;
+    const trim = di === 1 || p < 0.995 ? 1 : 0;
+    wT[i] = trim * wi * di;
+    wC[i] = (trim * wi * p * (1 - di)) / (1 - p);
+    score[i] = wi * (di - p);
+  }
+  const out = { wT, wC, score };
+  ipwCache.set(pf, out);
+  return out;
+}
+
 /** A 2×2 ATT with its influence function (one entry per observation of the 2×2 sample). */
 export interface TwoByTwo {
   att: number;
@@ -323,6 +357,11 @@ export interface PanelTwoByTwoInput {
   fitter?: LogitFitter;
   /** Optional buffer (length ≥ n) that receives ψ, to avoid an allocation per cell. */
   out?: Float64Array;
+  /**
+   * Precomputed outcome-regression pieces for this sample: (XᵀWX/n)⁻¹ over the controls (fixed
+   * for a sample) and XᵀWΔY/n over the controls (computed while ΔY is built). Saves a pass.
+   */
+  ols?: { xpxInv: Float64Array; xty: Float64Array };
 }
 
 /**
@@ -349,7 +388,10 @@ export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
   // pass A: outcome regression of ΔY on X among controls, (XᵀWX/n)⁻¹ in DRDID's scaling
   const beta = new Float64Array(k);
   let xpxInv: Float64Array = new Float64Array(k * k);
-  if (code !== IPW) {
+  if (code !== IPW && input.ols) {
+    xpxInv = input.ols.xpxInv;
+    beta.set(kmul(xpxInv, k, input.ols.xty));
+  } else if (code !== IPW) {
     const xpx = new Float64Array(k * k);
     const xty = new Float64Array(k);
     controlCrossproducts(deltaY, D, X, k, w, n, xpx, xty);
@@ -358,15 +400,22 @@ export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
     beta.set(kmul(xpxInv, k, xty));
   }
   const pf = code !== REG ? input.propensity ?? fitPropensity(X, n, k, D, w, input.fitter) : undefined;
-  const ps = pf ? pf.ps : new Float64Array(0);
   const hessian = pf ? pf.hessian : new Float64Array(k * k);
+  // treated / odds weights and logit scores: for reg both "weights" are w·D and the score is unused
+  let iw: IpwWeights;
+  if (pf) iw = ipwWeights(pf, D, w);
+  else {
+    const wD = new Float64Array(n);
+    for (let i = 0; i < n; i++) wD[i] = w[i]! * D[i]!;
+    iw = { wT: wD, wC: wD, score: wD };
+  }
 
   // pass B: the means and moment vectors
   const sums = new Float64Array(4); // Σ wT·v, Σ wC·v, Σ wT, Σ wC
   const M1 = new Float64Array(k); // Σ wT x
   const M3 = new Float64Array(k); // Σ wC x
   const A = new Float64Array(k); // Σ wC·v·x
-  momentsPass(code, deltaY, D, X, k, w, n, beta, ps, sums, M1, M3, A);
+  momentsPass(code, deltaY, X, k, n, beta, iw.wT, iw.wC, sums, M1, M3, A);
   const mwT = sums[2]! / n;
   const mwC = sums[3]! / n;
   const etaTreat = sums[0]! / n / mwT;
@@ -382,13 +431,30 @@ export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
 
   // pass C: influence function
   const influence = input.out ? input.out.subarray(0, n) : new Float64Array(n);
-  influencePass(code, deltaY, D, X, k, w, n, beta, ps, a1, a3, b2, etaTreat, etaCont, mwT, mwC, influence);
+  influencePass(code, deltaY, D, X, k, w, n, beta, iw.wT, iw.wC, iw.score, a1, a3, b2, etaTreat, etaCont, mwT, mwC, influence);
   return { att: etaTreat - etaCont, influence };
 }
 
 const REG = 0;
 const IPW = 1;
 const DR = 2;
+
+/**
+ * (XᵀWX/n)⁻¹ over the control rows (D = 0) of a 2×2 sample, DRDID's `XpX.inv` for the outcome
+ * regression; reusable for every 2×2 on the same sample (it does not involve the outcome).
+ *
+ * @throws {CausalPanelError} `singular_design` when the control design is not of full rank
+ * @example
+ * controlXpxInverse(Float64Array.of(1, 1, 1), Float64Array.of(1, 0, 0), 1, undefined)[0]; // 1.5 (= 3/2)
+ */
+export function controlXpxInverse(X: Float64Array, D: Float64Array, k: number, weights: Float64Array | undefined): Float64Array {
+  const n = D.length;
+  const w = weights ? normalizeWeights(weights, n) : new Float64Array(n).fill(1);
+  const xpx = new Float64Array(k * k);
+  controlCrossproducts(new Float64Array(n), D, X, k, w, n, xpx, new Float64Array(k));
+  checkConditioning(xpx, k);
+  return invertSymmetric(xpx, k, FN);
+}
 
 /** Σ over controls of w·x xᵀ/n and w·x·ΔY/n (upper triangle filled symmetric). */
 function controlCrossproducts(deltaY: Float64Array, D: Float64Array, X: Float64Array, k: number, w: Float64Array, n: number, xpx: Float64Array, xty: Float64Array): void {
@@ -416,13 +482,12 @@ function controlCrossproducts(deltaY: Float64Array, D: Float64Array, X: Float64A
 function momentsPass(
   code: number,
   deltaY: Float64Array,
-  D: Float64Array,
   X: Float64Array,
   k: number,
-  w: Float64Array,
   n: number,
   beta: Float64Array,
-  ps: Float64Array,
+  wTs: Float64Array,
+  wCs: Float64Array,
   sums: Float64Array,
   M1: Float64Array,
   M3: Float64Array,
@@ -433,25 +498,17 @@ function momentsPass(
   let swT = 0;
   let swC = 0;
   for (let i = 0; i < n; i++) {
-    const wi = w[i]!;
-    const di = D[i]!;
     let fit = 0;
     if (code !== IPW) for (let a = 0; a < k; a++) fit += X[i + a * n]! * beta[a]!;
-    let wT: number;
-    let wC: number;
+    const wT = wTs[i]!;
+    const wC = wCs[i]!;
     let v: number;
     if (code === REG) {
       // reg_did_panel: both means are over the treated (w.cont = w·D)
-      wT = wi * di;
-      wC = wT;
       sT += wT * deltaY[i]!;
       sC += wT * fit;
       v = 0;
     } else {
-      const p = ps[i]!;
-      const trim = di === 1 || p < 0.995 ? 1 : 0;
-      wT = trim * wi * di;
-      wC = (trim * wi * p * (1 - di)) / (1 - p);
       v = code === DR ? deltaY[i]! - fit : deltaY[i]!;
       sT += wT * v;
       sC += wC * v;
@@ -481,7 +538,9 @@ function influencePass(
   w: Float64Array,
   n: number,
   beta: Float64Array,
-  ps: Float64Array,
+  wTs: Float64Array,
+  wCs: Float64Array,
+  scores: Float64Array,
   a1: Float64Array,
   a3: Float64Array,
   b2: Float64Array,
@@ -492,8 +551,6 @@ function influencePass(
   influence: Float64Array,
 ): void {
   for (let i = 0; i < n; i++) {
-    const wi = w[i]!;
-    const di = D[i]!;
     let fit = 0;
     let xa1 = 0;
     let xa3 = 0;
@@ -506,19 +563,16 @@ function influencePass(
       xb2 += x * b2[a]!;
     }
     // w(1 − D)(ΔY − x'β)·x'(XᵀWX/n)⁻¹M: the outcome regression's linear representation
-    const olsRes = code !== IPW ? wi * (1 - di) * (deltaY[i]! - fit) : 0;
+    const olsRes = code !== IPW ? w[i]! * (1 - D[i]!) * (deltaY[i]! - fit) : 0;
+    const wT = wTs[i]!;
     if (code === REG) {
-      const wD = wi * di;
-      influence[i] = (wD * deltaY[i]! - wD * etaTreat) / mwT - (wD * fit - wD * etaCont + olsRes * xa1) / mwT;
+      influence[i] = (wT * deltaY[i]! - wT * etaTreat) / mwT - (wT * fit - wT * etaCont + olsRes * xa1) / mwT;
       continue;
     }
-    const p = ps[i]!;
-    const trim = di === 1 || p < 0.995 ? 1 : 0;
-    const wT = trim * wi * di;
-    const wC = (trim * wi * p * (1 - di)) / (1 - p);
+    const wC = wCs[i]!;
     const v = code === DR ? deltaY[i]! - fit : deltaY[i]!;
     // w(D − ps)·x'H·M2: the propensity score's linear representation
-    const score = wi * (di - p);
+    const score = scores[i]!;
     if (code === IPW) {
       influence[i] = (wT * v - wT * etaTreat) / mwT - (wC * v - wC * etaCont + score * xb2) / mwC;
     } else {

@@ -20,7 +20,7 @@ import { parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../infe
 import { feols, type OlsFit } from '../../models/feols.js';
 import { choleskyFactor, choleskySolve } from '../../numerics/cholesky.js';
 import { fUpper } from '../../numerics/distributions.js';
-import type { Estimate } from '../../report/estimate.js';
+import { jsonRow, type Estimate } from '../../report/estimate.js';
 import { formatInteger, formatSignif, formatPValue } from '../../report/format.js';
 import { renderSummary } from '../../report/summary.js';
 import { checkLevel, countClusters, countDistinct, fitRows, termIndex, vcovForFit } from './did.js';
@@ -75,13 +75,6 @@ export interface PreTest {
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 const FN = 'eventStudy';
-
-/** Plain copy with non-finite numbers as null (JSON). */
-function plain<T extends object>(row: T): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) out[key] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
-  return out;
-}
 
 /** Everything an {@link EventStudyResult} holds. */
 export interface EventStudyResultInit {
@@ -190,10 +183,10 @@ export class EventStudyResult {
       outcome: this.outcome,
       ref: [...this.ref],
       window: this.window === undefined ? null : [...this.window],
-      rows: this.rows.map(plain),
-      pretest: plain(this.pretest),
-      overall: this.overall === undefined ? null : plain(this.overall),
-      cohortEstimates: this.cohortEstimates === undefined ? null : this.cohortEstimates.map(plain),
+      rows: this.rows.map(jsonRow),
+      pretest: jsonRow(this.pretest),
+      overall: this.overall === undefined ? null : jsonRow(this.overall),
+      cohortEstimates: this.cohortEstimates === undefined ? null : this.cohortEstimates.map(jsonRow),
       nobs: this.nobs,
       nUnits: this.nUnits,
       nClusters: Number.isFinite(this.nClusters) ? this.nClusters : null,

@@ -12,13 +12,15 @@
  * Inference uses the t distribution with the residual degrees of freedom n − k, as
  * `lmtest::coeftest(fit, vcov = …)` on an `lm` object.
  */
-import { CausalPanelError, withFunctionName } from '../../errors.js';
+import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { feols, type OlsFit } from '../../models/feols.js';
 import { deparseName } from '../../models/formula/expr.js';
 import type { VcovOption } from '../../inference/vcovSpec.js';
 import { waldInference } from '../../inference/intervals.js';
-import type { Estimate } from '../../report/estimate.js';
+import { jsonRow, type Estimate } from '../../report/estimate.js';
+import { renderSummary } from '../../report/summary.js';
+import { formatInteger, formatSignif } from '../../report/format.js';
 
 /** What {@link matchedAtt} needs from a matching result. */
 export interface MatchedSample {
@@ -42,16 +44,95 @@ export interface MatchedAttOptions {
   level?: number;
 }
 
-/** The matched ATT: the treatment coefficient with its inference, and the regression behind it. */
-export interface MatchedAttResult {
-  /** `term` = the treatment name; t inference on the residual degrees of freedom. */
+/** Everything a {@link MatchedAttResult} holds. */
+export interface MatchedAttInit {
   estimate: Estimate;
-  /** Matched observations used. */
+  outcome: string;
   nobs: number;
-  /** Residual degrees of freedom (n − k) used for p-value and interval. */
   df: number;
-  /** The weighted regression (for other coefficients or re-inference). */
+  level: number;
   fit: OlsFit;
+}
+
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The matched ATT: the treatment coefficient with its inference, the regression behind it, and
+ * the notes of that regression (rows of the matched data dropped for a missing outcome, …), with
+ * `tidy()`, `summary()` and `toJSON()` as every result.
+ *
+ * @example
+ * const att = matchit({ formula: 'treat ~ age + educ', data: lalonde }).att({ outcome: 're78' });
+ * att.tidy()[0].term; // 'treat'
+ * att.toJSON().kind; // 'matchedAtt'
+ */
+export class MatchedAttResult {
+  readonly kind = 'matchedAtt' as const;
+  /** `term` = the treatment name; t inference on the residual degrees of freedom. */
+  readonly estimate: Estimate;
+  /** Outcome column. */
+  readonly outcome: string;
+  /** Matched observations used. */
+  readonly nobs: number;
+  /** Residual degrees of freedom (n − k) used for p-value and interval. */
+  readonly df: number;
+  /** Confidence level of the interval. */
+  readonly level: number;
+  /** Variance label, as fixest prints it (`Clustered (subclass)`, `Heteroskedasticity-robust (HC3)`). */
+  readonly vcovLabel: string;
+  /** Notes of the weighted regression. */
+  readonly notes: readonly Note[];
+  /** The weighted regression (for other coefficients or re-inference). */
+  readonly fit: OlsFit;
+
+  /** @internal use {@link matchedAtt} or `MatchitResult.att()`. */
+  constructor(init: MatchedAttInit) {
+    this.estimate = Object.freeze({ ...init.estimate });
+    this.outcome = init.outcome;
+    this.nobs = init.nobs;
+    this.df = init.df;
+    this.level = init.level;
+    this.vcovLabel = init.fit.vcovInfo.label;
+    this.notes = Object.freeze([...init.fit.notes]);
+    this.fit = init.fit;
+  }
+
+  /** The ATT as one broom-style row (term = the treatment). @example att.tidy()[0].estimate */
+  tidy(): Estimate[] {
+    return [{ ...this.estimate }];
+  }
+
+  /** A fixest-style printed table of the ATT with its sample, variance and notes. @example console.log(att.summary()) */
+  summary(): string {
+    return renderSummary({
+      title: `Matched ATT, Dep. Var.: ${this.outcome} (weighted regression on the matched data)`,
+      meta: [
+        ['Observations', formatInteger(this.nobs)],
+        ['Standard-errors', this.vcovLabel],
+      ],
+      rows: this.tidy(),
+      notes: this.notes,
+      footer: [`t inference on ${this.df} residual degrees of freedom; ${Number((100 * this.level).toPrecision(6))}% CI [${formatSignif(this.estimate.confLow)}, ${formatSignif(this.estimate.confHigh)}]`],
+    });
+  }
+
+  /** Plain JSON with a `kind` tag (non-finite numbers become `null`). @example JSON.stringify(att) */
+  toJSON(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      estimate: jsonRow(this.estimate),
+      outcome: this.outcome,
+      nobs: this.nobs,
+      df: this.df,
+      level: this.level,
+      vcov: this.vcovLabel,
+      notes: JSON.parse(JSON.stringify(this.notes)) as unknown,
+    };
+  }
+
+  [inspect](): string {
+    return this.summary();
+  }
 }
 
 /**
@@ -88,5 +169,5 @@ function matchedAttUnlabelled(sample: MatchedSample, options: MatchedAttOptions)
   const df = fit.nobs - fit.terms.length;
   const se = fit.se()[treatTerm]!;
   const inference = waldInference(fit.coefficients[j]!, se, { kind: 't', df }, level);
-  return { estimate: { term: sample.treatment, ...inference }, nobs: fit.nobs, df, fit };
+  return new MatchedAttResult({ estimate: { term: sample.treatment, ...inference }, outcome, nobs: fit.nobs, df, level, fit });
 }

@@ -19,7 +19,7 @@ import { factor } from '../../data/factor.js';
 import { feols, type OlsFit } from '../../models/feols.js';
 import { modelMatrix, type ModelMatrix } from '../../models/formula/design.js';
 import { deparseName } from '../../models/formula/expr.js';
-import { glm } from '../../models/glm.js';
+import { glm, type GlmFit } from '../../models/glm.js';
 import { createRng } from '../../numerics/random.js';
 import type { FixedEffectCodes } from '../../numerics/demean.js';
 import type { Estimate } from '../../report/estimate.js';
@@ -37,47 +37,18 @@ import {
   type MediationTriple,
   type MediatorKernelModel,
   type OutcomeKernelModel,
+  type KernelModelBase,
+  type ProgressCallback,
 } from './simulate.js';
-import { validateMediate, type MediateParams, type MediationFamily, type FamilySpec } from './validateMediate.js';
+import { validateMediate, type MediateParams, type MediationFamily, type FamilySpec, type RawMediateOptions } from './validateMediate.js';
 import type { MedsensSystem } from './medsens.js';
 
-export type { MediationEstimate, MediationTriple, MediationFamily };
+export type { MediationEstimate, MediationTriple, MediationFamily, RawMediateOptions, ProgressCallback };
 
-/** Options of {@link mediate}; each mirrors the R argument named in its comment. */
-export interface MediateOptions {
+/** Options of {@link mediate}: the data and the options of {@link RawMediateOptions}. */
+export interface MediateOptions extends RawMediateOptions {
   /** Data: a Frame, rows, or columns. */
   data: DataInput;
-  /** Mediator model formula (R `model.m`), e.g. `'job_seek ~ treat + econ_hard + sex + age'`. */
-  mediatorModel: string;
-  /** Outcome model formula (R `model.y`), e.g. `'depress2 ~ treat + job_seek + econ_hard + sex + age'`. */
-  outcomeModel: string;
-  /** Treatment variable (R `treat`). */
-  treat: string;
-  /** Mediator variable (R `mediator`). */
-  mediator: string;
-  /** Mediator model family (R: `lm` vs `glm(family = binomial(link))`); default 'gaussian'. */
-  mediatorFamily?: MediationFamily;
-  /** Outcome model family; default 'gaussian'. */
-  outcomeFamily?: MediationFamily;
-  /** Nonparametric bootstrap instead of quasi-Bayesian draws (R `boot`, default false). */
-  boot?: boolean;
-  /** Number of draws or bootstrap resamples (R `sims`, default 1000). */
-  sims?: number;
-  /** Seed of the random stream (R: `set.seed`); default 1. Same seed → identical numbers. */
-  seed?: number;
-  /** Confidence level (R `conf.level`, default 0.95). */
-  level?: number;
-  /** Treatment value of the control condition (R `control.value`, default 0). */
-  controlValue?: number;
-  /** Treatment value of the treated condition (R `treat.value`, default 1). */
-  treatValue?: number;
-  /** Bootstrap interval (R `boot.ci.type`): 'perc' (default) or 'bca'. */
-  bootCi?: 'perc' | 'bca';
-  /**
-   * Cluster column. Bootstrap: whole clusters are resampled. Quasi-Bayes: coefficients are drawn
-   * from the cluster-robust (CRV1) variance, as R's `cluster` with `sandwich::vcovCL`.
-   */
-  cluster?: string;
 }
 
 /** The simulated values behind a mediation result (one entry per draw). */
@@ -116,36 +87,21 @@ interface FitBundle {
   ols: OlsFit | null;
 }
 
+/** The {@link FittedModel} view of a feols or glm fit, with its way to build model matrices. */
+function viewOf(fit: OlsFit | GlmFit, matrix: (frame: Frame) => ModelMatrix): FittedModel {
+  return { terms: fit.terms, coefficients: fit.coefficients, rows: fit.rows, nobs: fit.nobs, notes: fit.notes, r2: fit.r2, matrix, y: fit.design.y };
+}
+
 function fitModel(formula: string, frame: Frame, family: FamilySpec, cluster: string | null): FitBundle {
   if (family.family === 'gaussian') {
     const fit = feols(formula, frame, { vcov: 'iid' });
     const vcov = cluster === null ? fit.vcovMatrix : fit.withVcov({ CRV1: cluster }).vcovMatrix;
-    const view: FittedModel = {
-      terms: fit.terms,
-      coefficients: fit.coefficients,
-      rows: fit.rows,
-      nobs: fit.nobs,
-      notes: fit.notes,
-      r2: fit.r2,
-      matrix: (f) => modelMatrix(fit.design.info, f, { fn: FN }),
-      y: fit.design.y,
-    };
+    const view = viewOf(fit, (f) => modelMatrix(fit.design.info, f, { fn: FN }));
     return { fit: view, vcov, sigma: fit.sigma, absorbedDof: fit.nparams - fit.k, ols: fit };
   }
   const fit = glm(formula, frame, { family: 'binomial', link: family.link as 'logit' | 'probit', vcov: 'iid' });
   const vcov = cluster === null ? fit.vcovMatrix : fit.withVcov({ CRV1: cluster }).vcovMatrix;
-  const y = fit.design.y;
-  const view: FittedModel = {
-    terms: fit.terms,
-    coefficients: fit.coefficients,
-    rows: fit.rows,
-    nobs: fit.nobs,
-    notes: fit.notes,
-    r2: fit.r2,
-    matrix: (f) => fit.modelMatrix(f),
-    y,
-  };
-  return { fit: view, vcov, sigma: NaN, absorbedDof: 0, ols: null };
+  return { fit: viewOf(fit, (f) => fit.modelMatrix(f)), vcov, sigma: NaN, absorbedDof: 0, ols: null };
 }
 
 /** Columns of a model matrix (all design terms) restricted to the fit's kept terms, in fit order. */
@@ -223,6 +179,27 @@ function refitDesign(ols: OlsFit | null, X: Float64Array, n: number, k: number):
   return { X: out, kRefit, fixedEffects: [all[order[0]!]!] };
 }
 
+/** The fields a mediator and an outcome kernel model share, from a fit and its design X (n×k). */
+function kernelFields(bundle: FitBundle, family: FamilySpec, X: Float64Array, n: number): KernelModelBase {
+  const k = bundle.fit.terms.length;
+  const coef = bundle.fit.coefficients;
+  const refit = refitDesign(bundle.ols, X, n, k);
+  return {
+    family: family.family,
+    link: family.link,
+    n,
+    k,
+    X: refit.X,
+    kRefit: refit.kRefit,
+    y: bundle.fit.y,
+    coef,
+    vcov: bundle.vcov,
+    absorbedDof: bundle.absorbedDof,
+    offset: fixedEffectOffset(bundle.ols, X, n, k, coef),
+    fixedEffects: refit.fixedEffects,
+  };
+}
+
 function differs(a: Float64Array, b: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true;
   return false;
@@ -258,8 +235,12 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     byColumn[params.cluster!] = input.nrow - frame.nrow;
     notes.push({ code: 'rows_dropped_missing', count: input.nrow - frame.nrow, byColumn });
   }
-  let med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster);
-  let out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster);
+  // Both models, fitted on the same rows.
+  const fitBoth = (on: Frame): [FitBundle, FitBundle] => [
+    fitModel(params.mediatorModel, on, params.mediatorFamily, params.cluster),
+    fitModel(params.outcomeModel, on, params.outcomeFamily, params.cluster),
+  ];
+  let [med, out] = fitBoth(frame);
   // Both models must use the same rows (mediation stops otherwise; we refit on the common rows,
   // which is its `dropobs = TRUE`).
   const sameRows = med.fit.rows.length === out.fit.rows.length && med.fit.rows.every((r, i) => r === out.fit.rows[i]);
@@ -269,8 +250,7 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     const dropped = frame.nrow - common.length;
     frame = frame.take(common);
     notes.push({ code: 'info', message: `${dropped} rows not used by both models were dropped (mediation's dropobs = TRUE)` });
-    med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster);
-    out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster);
+    [med, out] = fitBoth(frame);
   } else if (med.fit.rows.length < frame.nrow) {
     const used = frame.take(med.fit.rows);
     notes.push(...med.fit.notes.filter((note) => note.code === 'rows_dropped_missing'));
@@ -279,8 +259,7 @@ function prepare(input: Frame, params: MediateParams): Prepared {
   if (med.fit.rows.length !== frame.nrow || out.fit.rows.length !== frame.nrow) {
     // Refit dropped further rows (e.g. singletons): align once more on the used rows.
     frame = frame.take(med.fit.rows);
-    med = fitModel(params.mediatorModel, frame, params.mediatorFamily, params.cluster);
-    out = fitModel(params.outcomeModel, frame, params.outcomeFamily, params.cluster);
+    [med, out] = fitBoth(frame);
   }
   const n = frame.nrow;
   for (const fit of [med.fit, out.fit]) for (const note of fit.notes) if (note.code === 'collinear_dropped') notes.push(note);
@@ -294,26 +273,12 @@ function prepare(input: Frame, params: MediateParams): Prepared {
   if (!differs(XmTreat, XmControl)) {
     throw new CausalPanelError('invalid_option', `${FN}: treatment "${treat}" has no coefficient in the mediator model (absorbed or collinear)`, { fn: FN, option: 'treat', value: treat });
   }
-  const medCoef = med.fit.coefficients;
-  const medRefit = refitDesign(med.ols, Xm, n, km);
   const mediatorModel: MediatorKernelModel = {
-    family: params.mediatorFamily.family,
-    link: params.mediatorFamily.link,
-    n,
-    k: km,
-    X: medRefit.X,
-    kRefit: medRefit.kRefit,
-    y: med.fit.y,
+    ...kernelFields(med, params.mediatorFamily, Xm, n),
     XTreat: prepareMatrix(XmTreat, n, km),
     XControl: prepareMatrix(XmControl, n, km),
-    coef: medCoef,
-    vcov: med.vcov,
     sigma: med.sigma,
-    absorbedDof: med.absorbedDof,
-    offset: fixedEffectOffset(med.ols, Xm, n, km, medCoef),
-    fixedEffects: medRefit.fixedEffects,
   };
-
   // Outcome model: η(t, m) = A_t β + (B_t β)·m; checked affine in m for a continuous mediator.
   const ky = out.fit.terms.length;
   const Xy = designOf(out.fit, frame, 'outcome');
@@ -340,23 +305,10 @@ function prepare(input: Frame, params: MediateParams): Prepared {
   if (!differs(slope[0]!, new Float64Array(slope[0]!.length)) && !differs(slope[1]!, new Float64Array(slope[1]!.length))) {
     throw new CausalPanelError('invalid_option', `${FN}: mediator "${mName}" has no coefficient in the outcome model (absorbed or collinear)`, { fn: FN, option: 'mediator', value: mName });
   }
-  const outCoef = out.fit.coefficients;
-  const outRefit = refitDesign(out.ols, Xy, n, ky);
   const outcomeModel: OutcomeKernelModel = {
-    family: params.outcomeFamily.family,
-    link: params.outcomeFamily.link,
-    n,
-    k: ky,
-    X: outRefit.X,
-    kRefit: outRefit.kRefit,
-    y: out.fit.y,
+    ...kernelFields(out, params.outcomeFamily, Xy, n),
     base: [prepareMatrix(base[0]!, n, ky), prepareMatrix(base[1]!, n, ky)],
     slope: [prepareMatrix(slope[0]!, n, ky), prepareMatrix(slope[1]!, n, ky)],
-    coef: outCoef,
-    vcov: out.vcov,
-    absorbedDof: out.absorbedDof,
-    offset: fixedEffectOffset(out.ols, Xy, n, ky, outCoef),
-    fixedEffects: outRefit.fixedEffects,
   };
   let clusterCodes: Int32Array | null = null;
   let nClusters = 0;
@@ -630,6 +582,7 @@ function mediateUnlabelled(options: MediateOptions): MediationResult {
       weights: null,
       clusterCodes: prepared.clusterCodes,
       nClusters: prepared.nClusters,
+      onProgress: params.onProgress,
     });
     // The full-sample statistic, with its own mediator draw (mediation's med.fun(index = 1:n)).
     const scratch = prepareScratch(prepared.mediator, prepared.outcome, null);
@@ -637,7 +590,7 @@ function mediateUnlabelled(options: MediateOptions): MediationResult {
     drawEffects(prepared.mediator, prepared.outcome, prepared.mediator.coef, prepared.mediator.sigma, prepared.outcome.coef, rng, null, scratch, out);
     point = { d1: out[0]!, d0: out[1]!, z1: out[2]!, z0: out[3]! };
   } else {
-    draws = quasiBayesDraws(prepared.mediator, prepared.outcome, params.sims, rng, null);
+    draws = quasiBayesDraws(prepared.mediator, prepared.outcome, params.sims, rng, null, params.onProgress);
   }
   const notes = [...prepared.notes];
   let failed = 0;

@@ -81,7 +81,8 @@ function mediateManyUnlabelled(options: MediateManyOptions): MediateManyResult {
   // Convert once so that every mediate() call shares the same frame.
   const data = toFrame(common.data, FN);
   const results = new Map<string, MediationResult>();
-  for (const entry of mediators) {
+  const { onProgress } = common;
+  for (const [index, entry] of mediators.entries()) {
     const spec: MediatorSpec = typeof entry === 'string' ? { mediator: entry } : entry;
     if (results.has(spec.mediator)) {
       throw new CausalPanelError('invalid_option', `${FN}: mediator "${spec.mediator}" is listed twice`, { fn: FN, option: 'mediators', value: spec.mediator });
@@ -93,6 +94,8 @@ function mediateManyUnlabelled(options: MediateManyOptions): MediateManyResult {
       mediatorModel: spec.mediatorModel ?? fill(mediatorModel, spec.mediator, 'mediatorModel'),
       outcomeModel: spec.outcomeModel ?? fill(outcomeModel, spec.mediator, 'outcomeModel'),
       ...(spec.mediatorFamily !== undefined ? { mediatorFamily: spec.mediatorFamily } : {}),
+      // One progress run over all mediators, not one restarting per mediator.
+      ...(typeof onProgress === 'function' ? { onProgress: (done: number, total: number) => onProgress(index * total + done, mediators.length * total) } : {}),
     });
     results.set(spec.mediator, result);
   }

@@ -340,8 +340,9 @@ export function medsensLinear(sys: MedsensSystem, options: MedsensOptions = {}):
   const main = acmeControl ?? adeControl!;
   const r2StarProd = rho.map((r) => r * r);
   const r2TildeProd = rho.map((r) => r * r * r2Factor);
-  const result: MedsensResult = {
-    kind: 'medsens',
+  // The plain data of the result, which toJSON() returns as is.
+  const fields = {
+    kind: 'medsens' as const,
     rho,
     acme: acmeControl ? acmeControl.estimate : [],
     acmeConfLow: acmeControl ? acmeControl.confLow : [],
@@ -358,26 +359,11 @@ export function medsensLinear(sys: MedsensSystem, options: MedsensOptions = {}):
     r2Mediator: sys.r2Mediator,
     r2Outcome: sys.r2Outcome,
     interaction,
+  };
+  const result: MedsensResult = {
+    ...fields,
     summary: () => medsensSummary(result),
-    toJSON: () => ({
-      kind: 'medsens',
-      rho,
-      acme: result.acme,
-      acmeConfLow: result.acmeConfLow,
-      acmeConfHigh: result.acmeConfHigh,
-      rhoAtZero: result.rhoAtZero,
-      r2StarAtZero: result.r2StarAtZero,
-      r2TildeAtZero: result.r2TildeAtZero,
-      acmeControl,
-      acmeTreated,
-      adeControl,
-      adeTreated,
-      r2StarProd,
-      r2TildeProd,
-      r2Mediator: sys.r2Mediator,
-      r2Outcome: sys.r2Outcome,
-      interaction,
-    }),
+    toJSON: () => ({ ...fields }),
   };
   Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => result.summary(), enumerable: false });
   return result;

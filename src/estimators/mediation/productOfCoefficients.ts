@@ -72,6 +72,28 @@ function pick(terms: readonly string[], name: string, role: string): number {
 }
 
 /**
+ * The notes of two models fitted on the same rows: their `rows_dropped_missing` notes describe the
+ * same dropped rows (checked above), so they are reported once, with the columns of both.
+ */
+function mergeModelNotes(mediatorNotes: readonly Note[], outcomeNotes: readonly Note[]): Note[] {
+  const notes = [...mediatorNotes];
+  for (const note of outcomeNotes) {
+    const twin = notes.find((n) => n.code === 'rows_dropped_missing');
+    if (note.code !== 'rows_dropped_missing' || twin === undefined || twin.code !== 'rows_dropped_missing') {
+      notes.push(note);
+      continue;
+    }
+    // A row missing in several columns counts once per column in each model: keep the larger count.
+    const byColumn: Record<string, number> = Object.create(null);
+    for (const source of [twin.byColumn, note.byColumn]) {
+      for (const column of Object.keys(source)) byColumn[column] = Math.max(byColumn[column] ?? 0, source[column]!);
+    }
+    notes[notes.indexOf(twin)] = { code: 'rows_dropped_missing', count: Math.max(twin.count, note.count), byColumn };
+  }
+  return notes;
+}
+
+/**
  * Product-of-coefficients indirect effect a·b with its Sobel (delta-method) SE, and the total
  * effect c + a·b.
  *
@@ -132,7 +154,7 @@ function productOfCoefficientsUnlabelled(options: ProductOfCoefficientsOptions):
   const indirect = row('indirect', a * b, deltaMethodSe(Float64Array.of(b, a, 0), V));
   const total = row('total', c + a * b, deltaMethodSe(Float64Array.of(b, a, 1), V));
   const aroianStdError = Math.sqrt(b * b * va + a * a * vb + va * vb);
-  const notes = [...med.notes, ...out.notes];
+  const notes = mergeModelNotes(med.notes, out.notes);
   const rows = [aRow, bRow, cRow, indirect, total];
   const result: ProductOfCoefficientsResult = {
     kind: 'productOfCoefficients',

@@ -38,8 +38,8 @@ export type FamilyName = 'gaussian' | 'binomial';
 /** The deterministic random source the kernel needs (`createRng` of numerics/random.ts). */
 export type KernelRng = Rng;
 
-/** The mediator model as the kernel sees it. */
-export interface MediatorKernelModel {
+/** What the kernel needs of either model (mediator or outcome). */
+export interface KernelModelBase {
   family: FamilyName;
   link: LinkName;
   /** Rows and coefficients. */
@@ -52,14 +52,9 @@ export interface MediatorKernelModel {
   X: Float64Array;
   kRefit: number;
   y: Float64Array;
-  /** Model matrices on the same rows with the treatment set to treatValue / controlValue. */
-  XTreat: PreparedMatrix;
-  XControl: PreparedMatrix;
   /** Point estimates and their variance (k×k). */
   coef: Float64Array;
   vcov: Float64Array;
-  /** Residual SD (gaussian); NaN otherwise. */
-  sigma: number;
   /** Degrees of freedom absorbed by fixed effects in the full-sample fit; 0 without FE. */
   absorbedDof: number;
   /** Per-row contribution held fixed in every draw (absorbed fixed effects); null when none. */
@@ -68,25 +63,21 @@ export interface MediatorKernelModel {
   fixedEffects: FixedEffectCodes[] | null;
 }
 
+/** The mediator model as the kernel sees it. */
+export interface MediatorKernelModel extends KernelModelBase {
+  /** Model matrices on the same rows with the treatment set to treatValue / controlValue. */
+  XTreat: PreparedMatrix;
+  XControl: PreparedMatrix;
+  /** Residual SD (gaussian); NaN otherwise. */
+  sigma: number;
+}
+
 /** The outcome model as the kernel sees it. */
-export interface OutcomeKernelModel {
-  family: FamilyName;
-  link: LinkName;
-  n: number;
-  k: number;
-  /** Refit design n×kRefit (see {@link MediatorKernelModel.X}). */
-  X: Float64Array;
-  kRefit: number;
-  y: Float64Array;
+export interface OutcomeKernelModel extends KernelModelBase {
   /** Xᵧ(t, M = 0) for t = control (index 0) and t = treat (index 1). */
   base: [PreparedMatrix, PreparedMatrix];
   /** Xᵧ(t, M = 1) − Xᵧ(t, M = 0) for t = control, treat. */
   slope: [PreparedMatrix, PreparedMatrix];
-  coef: Float64Array;
-  vcov: Float64Array;
-  absorbedDof: number;
-  offset: Float64Array | null;
-  fixedEffects: FixedEffectCodes[] | null;
 }
 
 /** The four simulated quantities, one entry per draw. */
@@ -144,12 +135,14 @@ function linkinvGlm(link: LinkName, eta: number): number {
 function matvecInto(out: Float64Array, A: Float64Array, n: number, k: number, beta: ArrayLike<number>, offset: Float64Array | null): void {
   if (offset) out.set(offset);
   else out.fill(0);
-  for (let j = 0; j < k; j++) {
-    const b = beta[j] as number;
-    if (b === 0) continue;
-    const base = j * n;
-    for (let i = 0; i < n; i++) out[i]! += A[base + i]! * b;
-  }
+  for (let j = 0; j < k; j++) addScaledColumn(out, A, n, j, beta[j] as number);
+}
+
+/** out += b · A[, j] (A n×k column-major); a zero coefficient costs nothing. */
+function addScaledColumn(out: Float64Array, A: Float64Array, n: number, j: number, b: number): void {
+  if (b === 0) return;
+  const base = j * n;
+  for (let i = 0; i < n; i++) out[i]! += A[base + i]! * b;
 }
 
 /**
@@ -196,13 +189,7 @@ function preparedMatvec(out: Float64Array, A: PreparedMatrix, beta: ArrayLike<nu
   for (let c = 0; c < constant.length; c++) scalar += constantValues[c]! * (beta[constant[c]!] as number);
   if (offset) for (let i = 0; i < n; i++) out[i] = offset[i]! + scalar;
   else out.fill(scalar);
-  for (let c = 0; c < varying.length; c++) {
-    const j = varying[c]!;
-    const b = beta[j] as number;
-    if (b === 0) continue;
-    const base = j * n;
-    for (let i = 0; i < n; i++) out[i]! += data[base + i]! * b;
-  }
+  for (let c = 0; c < varying.length; c++) addScaledColumn(out, data, n, varying[c]!, beta[varying[c]!] as number);
 }
 
 /** Reusable buffers of one draw (no allocation in the hot loop). */
@@ -479,12 +466,45 @@ function allocDraws(sims: number): EffectDraws {
   return { d1: new Float64Array(sims), d0: new Float64Array(sims), z1: new Float64Array(sims), z0: new Float64Array(sims) };
 }
 
+/** Stores draw `s` from `out` = [d1, d0, z1, z0] (NaN for a skipped replicate when `out` is null). */
+function storeDraw(draws: EffectDraws, s: number, out: Float64Array | null): void {
+  draws.d1[s] = out ? out[0]! : NaN;
+  draws.d0[s] = out ? out[1]! : NaN;
+  draws.z1[s] = out ? out[2]! : NaN;
+  draws.z0[s] = out ? out[3]! : NaN;
+}
+
+/** Progress of a simulation: `done` of `total` draws (or resamples) finished. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/** Largest number of progress calls per run (a bar needs no more; a callback per draw would cost). */
+const PROGRESS_STEPS = 100;
+
+/**
+ * A throttled progress reporter for a loop of `total` iterations: call it with the number of
+ * iterations done; it forwards to `onProgress` at most {@link PROGRESS_STEPS} times, with
+ * increasing counts, always including `total` itself. A no-op without a callback.
+ *
+ * @example
+ * const seen: number[] = [];
+ * const tick = progressReporter(1000, (done) => seen.push(done));
+ * for (let s = 1; s <= 1000; s++) tick(s);
+ * seen; // [10, 20, …, 1000] (100 calls)
+ */
+export function progressReporter(total: number, onProgress: ProgressCallback | null | undefined): (done: number) => void {
+  if (!onProgress) return () => {};
+  const step = Math.max(1, Math.ceil(total / PROGRESS_STEPS));
+  return (done) => {
+    if (done % step === 0 || done === total) onProgress(done, total);
+  };
+}
+
 /**
  * Quasi-Bayesian Monte Carlo (King, Tomz & Wittenberg 2000; mediation's `boot = FALSE`):
  * βₘ ~ N(β̂ₘ, V̂ₘ), βᵧ ~ N(β̂ᵧ, V̂ᵧ), σ fixed at its estimate, then {@link drawEffects} per draw.
  *
  * @example
- * const draws = quasiBayesDraws(mediator, outcome, 1000, createRng(1), null);
+ * const draws = quasiBayesDraws(mediator, outcome, 1000, createRng(1), null, (done, total) => bar(done / total));
  * draws.d0.length; // 1000
  */
 export function quasiBayesDraws(
@@ -493,9 +513,11 @@ export function quasiBayesDraws(
   sims: number,
   rng: KernelRng,
   weights: Float64Array | null,
+  onProgress: ProgressCallback | null = null,
 ): EffectDraws {
   const km = mediator.k;
   const ky = outcome.k;
+  const tick = progressReporter(sims, onProgress);
   // sims×k column-major draws (MASS::mvrnorm's role; Cholesky instead of eigen: same law).
   const drawsM = multivariateNormalDraws(mediator.coef, mediator.vcov, km, sims, rng);
   const drawsY = multivariateNormalDraws(outcome.coef, outcome.vcov, ky, sims, rng);
@@ -508,10 +530,8 @@ export function quasiBayesDraws(
     for (let j = 0; j < km; j++) betaM[j] = drawsM[s + j * sims]!;
     for (let j = 0; j < ky; j++) betaY[j] = drawsY[s + j * sims]!;
     drawEffects(mediator, outcome, betaM, mediator.sigma, betaY, rng, weights, scratch, out);
-    draws.d1[s] = out[0]!;
-    draws.d0[s] = out[1]!;
-    draws.z1[s] = out[2]!;
-    draws.z0[s] = out[3]!;
+    storeDraw(draws, s, out);
+    tick(s + 1);
   }
   return draws;
 }
@@ -730,7 +750,7 @@ function bootstrapLinearLinear(
   const rows = new Float64Array(n * width);
   // A fixed effect nested in the clusters is swept out once: every row of a level gets its
   // cluster's multiplicity, so the resample's weighted within-transformation is the full-sample one.
-  const sweep = (model: MediatorKernelModel | OutcomeKernelModel): { X: Float64Array; y: Float64Array } => {
+  const sweep = (model: KernelModelBase): { X: Float64Array; y: Float64Array } => {
     if (model.fixedEffects === null) return { X: model.X, y: model.y };
     const columns: Float64Array[] = [];
     for (let j = 0; j < model.kRefit; j++) columns.push(model.X.subarray(j * n, (j + 1) * n));
@@ -763,7 +783,7 @@ function bootstrapLinearLinear(
     nUnits = nClusters;
   }
   // Fixed-effect levels per unit (a level drawn twice is still one level, as R's factor).
-  const levelsPerUnit = (model: MediatorKernelModel | OutcomeKernelModel): Float64Array | null => {
+  const levelsPerUnit = (model: KernelModelBase): Float64Array | null => {
     if (model.fixedEffects === null || !clusterCodes) return null;
     const fe = model.fixedEffects[0]!;
     const seen = new Uint8Array(fe.nLevels);
@@ -787,6 +807,7 @@ function bootstrapLinearLinear(
   const draws = allocDraws(sims);
   const scratch = prepareScratch(mediator, outcome, weights);
   const out = new Float64Array(4);
+  const tick = progressReporter(sims, options.onProgress);
   for (let s = 0; s < sims; s++) {
     acc.fill(0);
     unitCounts.fill(0);
@@ -807,14 +828,12 @@ function bootstrapLinearLinear(
     const sigma = solvePacked(acc, 0, km, rowsUsed, absorbedM, workM);
     const sigmaY = solvePacked(acc, pm, ky, rowsUsed, absorbedY, workY);
     if (!Number.isFinite(sigma) || Number.isNaN(sigmaY)) {
-      draws.d1[s] = draws.d0[s] = draws.z1[s] = draws.z0[s] = NaN;
-      continue;
+      storeDraw(draws, s, null);
+    } else {
+      drawEffects(mediator, outcome, workM.beta, sigma, workY.beta, rng, weights, scratch, out);
+      storeDraw(draws, s, out);
     }
-    drawEffects(mediator, outcome, workM.beta, sigma, workY.beta, rng, weights, scratch, out);
-    draws.d1[s] = out[0]!;
-    draws.d0[s] = out[1]!;
-    draws.z1[s] = out[2]!;
-    draws.z0[s] = out[3]!;
+    tick(s + 1);
   }
   return draws;
 }
@@ -854,6 +873,8 @@ export interface BootstrapOptions {
   /** Cluster code (0..g−1) per row: whole clusters are resampled; null = rows. */
   clusterCodes: Int32Array | null;
   nClusters: number;
+  /** Called with (resamples done, sims) at most ~100 times (see {@link progressReporter}). */
+  onProgress?: ProgressCallback | null;
 }
 
 /**
@@ -875,7 +896,7 @@ export function bootstrapDraws(
   const linear = (m: { family: FamilyName; link: LinkName }): boolean => m.family === 'gaussian' && m.link === 'identity';
   // Packed cross-products need fixed effects that are swept out once: none, or one dimension
   // nested in the resampled clusters.
-  const sweptOnce = (m: MediatorKernelModel | OutcomeKernelModel): boolean =>
+  const sweptOnce = (m: KernelModelBase): boolean =>
     m.fixedEffects === null || (m.fixedEffects.length === 1 && options.clusterCodes !== null && nestedIn(m.fixedEffects[0]!, options.clusterCodes, options.nClusters));
   if (linear(mediator) && linear(outcome) && sweptOnce(mediator) && sweptOnce(outcome)) return bootstrapLinearLinear(mediator, outcome, sims, rng, options);
   const n = mediator.n;
@@ -895,6 +916,7 @@ export function bootstrapDraws(
   const buffer = (k: number): { X: Float64Array; y: Float64Array; w: Float64Array } => ({ X: new Float64Array(n * k), y: new Float64Array(n), w: new Float64Array(n) });
   const bufM = buffer(mediator.kRefit);
   const bufY = buffer(outcome.kRefit);
+  const tick = progressReporter(sims, options.onProgress);
   for (let s = 0; s < sims; s++) {
     counts.fill(0);
     if (clusterCodes && clusterCounts) {
@@ -914,7 +936,7 @@ export function bootstrapDraws(
     // compacted into dense buffers first (with fixed effects the demeaning needs every row).
     let nActive = 0;
     for (let i = 0; i < n; i++) if (w[i]! > 0) active[nActive++] = i;
-    const refit = (model: MediatorKernelModel | OutcomeKernelModel, work: RefitWork, buffers: { X: Float64Array; y: Float64Array; w: Float64Array }): number => {
+    const refit = (model: KernelModelBase, work: RefitWork, buffers: { X: Float64Array; y: Float64Array; w: Float64Array }): number => {
       const isLinear = model.family === 'gaussian' && model.link === 'identity';
       let X: Float64Array = model.X;
       let y: Float64Array = model.y;
@@ -937,14 +959,12 @@ export function bootstrapDraws(
     if (ok) betaM.set(workM.beta.subarray(0, mediator.k));
     if (ok) ok = Number.isFinite(refit(outcome, workY, bufY));
     if (!ok) {
-      draws.d1[s] = draws.d0[s] = draws.z1[s] = draws.z0[s] = NaN;
-      continue;
+      storeDraw(draws, s, null);
+    } else {
+      drawEffects(mediator, outcome, betaM, sigma, workY.beta, rng, weights, scratch, out);
+      storeDraw(draws, s, out);
     }
-    drawEffects(mediator, outcome, betaM, sigma, workY.beta, rng, weights, scratch, out);
-    draws.d1[s] = out[0]!;
-    draws.d0[s] = out[1]!;
-    draws.z1[s] = out[2]!;
-    draws.z0[s] = out[3]!;
+    tick(s + 1);
   }
   return draws;
 }

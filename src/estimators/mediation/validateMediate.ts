@@ -4,7 +4,7 @@
  */
 import { CausalPanelError } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
-import type { FamilyName, LinkName } from './simulate.js';
+import type { FamilyName, LinkName, ProgressCallback } from './simulate.js';
 
 /** A model family as accepted by `mediate`: 'gaussian', or binomial with a logit/probit link. */
 export type MediationFamily =
@@ -35,24 +35,51 @@ export interface MediateParams {
   treatValue: number;
   bootCi: 'perc' | 'bca';
   cluster: string | null;
+  onProgress: ProgressCallback | null;
 }
 
-/** Options as given by the caller (see `mediate`). */
+/**
+ * Options of `mediate` other than the data (as given by the caller); each mirrors the R argument
+ * named in its comment.
+ */
 export interface RawMediateOptions {
+  /** Mediator model formula (R `model.m`), e.g. `'job_seek ~ treat + econ_hard + sex + age'`. */
   mediatorModel: string;
+  /** Outcome model formula (R `model.y`), e.g. `'depress2 ~ treat + job_seek + econ_hard + sex + age'`. */
   outcomeModel: string;
+  /** Treatment variable (R `treat`). */
   treat: string;
+  /** Mediator variable (R `mediator`). */
   mediator: string;
+  /** Mediator model family (R: `lm` vs `glm(family = binomial(link))`); default 'gaussian'. */
   mediatorFamily?: MediationFamily;
+  /** Outcome model family; default 'gaussian'. */
   outcomeFamily?: MediationFamily;
+  /** Nonparametric bootstrap instead of quasi-Bayesian draws (R `boot`, default false). */
   boot?: boolean;
+  /** Number of draws or bootstrap resamples (R `sims`, default 1000). */
   sims?: number;
+  /** Seed of the random stream (R: `set.seed`); default 1. Same seed → identical numbers. */
   seed?: number;
+  /** Confidence level (R `conf.level`, default 0.95). */
   level?: number;
+  /** Treatment value of the control condition (R `control.value`, default 0). */
   controlValue?: number;
+  /** Treatment value of the treated condition (R `treat.value`, default 1). */
   treatValue?: number;
+  /** Bootstrap interval (R `boot.ci.type`): 'perc' (default) or 'bca'. */
   bootCi?: 'perc' | 'bca';
+  /**
+   * Cluster column. Bootstrap: whole clusters are resampled. Quasi-Bayes: coefficients are drawn
+   * from the cluster-robust (CRV1) variance, as R's `cluster` with `sandwich::vcovCL`.
+   */
   cluster?: string;
+  /**
+   * Progress of the simulation or bootstrap loop: called with (draws done, sims), at most ~100
+   * times, with increasing counts ending at sims (no R counterpart; R prints nothing). The
+   * library never prints: the CLI draws its bar on stderr from this callback.
+   */
+  onProgress?: ProgressCallback;
 }
 
 const FN = 'mediate';
@@ -128,6 +155,7 @@ export function validateMediate(options: RawMediateOptions, frame: Frame): Reado
     level = 0.95,
     bootCi = 'perc',
     cluster,
+    onProgress,
   } = options;
   if (typeof treat !== 'string' || treat.length === 0) fail(`treat must be a column name (got ${JSON.stringify(treat)})`, 'treat', treat);
   if (typeof mediator !== 'string' || mediator.length === 0) fail(`mediator must be a column name (got ${JSON.stringify(mediator)})`, 'mediator', mediator);
@@ -167,6 +195,9 @@ export function validateMediate(options: RawMediateOptions, frame: Frame): Reado
       }
     }
   }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    fail(`onProgress must be a function (got ${typeof onProgress})`, 'onProgress', onProgress);
+  }
   if (cluster !== undefined) {
     if (typeof cluster !== 'string') fail(`cluster must be a column name (got ${JSON.stringify(cluster)})`, 'cluster', cluster);
     frame.column(cluster, FN);
@@ -186,5 +217,6 @@ export function validateMediate(options: RawMediateOptions, frame: Frame): Reado
     treatValue,
     bootCi,
     cluster: cluster ?? null,
+    onProgress: onProgress ?? null,
   });
 }

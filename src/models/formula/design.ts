@@ -208,9 +208,15 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
 
   const fixedEffects = spec.fixedEffects.map((fe, j) => fixedEffectCodes(fe.name, feColumns[j]!, subset));
   const extra: Record<string, Column> = Object.create(null);
+  // Gathered on first read: a cluster column that is also a fixed effect (the usual case) is
+  // never read, and on 10⁶ rows the copy costs as much as a demeaning pass.
   extraNames.forEach((name, j) => {
     const column = extraColumns[j]!;
-    extra[name] = column instanceof Float64Array ? gather(column, rows) : Array.from(rows, (r) => column[r]!);
+    let value: Column | undefined;
+    Object.defineProperty(extra, name, {
+      enumerable: true,
+      get: () => (value ??= column instanceof Float64Array ? gather(column, rows) : Array.from(rows, (r) => column[r]!)),
+    });
   });
 
   const design: Design = {

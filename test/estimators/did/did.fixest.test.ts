@@ -12,21 +12,7 @@ import { feols } from '../../../src/models/feols.js';
 import type { Frame } from '../../../src/data/frame.js';
 import type { VcovOption } from '../../../src/inference/vcovSpec.js';
 import { expectClose } from '../../helpers/expectClose.js';
-import { loadDataset, loadOracle } from '../../helpers/oracle.js';
-
-interface OracleCoef {
-  term: string;
-  estimate: number;
-  stdError: number;
-  statistic: number;
-  pValue: number;
-}
-interface FitResults {
-  coefficients: OracleCoef[];
-  nobs: number;
-  vcov: number[][];
-  nClusters: number | null;
-}
+import { loadDataset, loadOracle, type OracleCoef, type OracleFit } from '../../helpers/oracle.js';
 
 const baseDid: Frame = loadDataset('base_did.csv');
 
@@ -54,7 +40,7 @@ const twfeCases: [string, string, VcovOption | undefined][] = [
 
 describe('did() reproduces fixest 0.12.2 TWFE DiD on base_did', () => {
   it.each(twfeCases)('%s: %s', (file, _call, vcov) => {
-    const oracle = loadOracle<FitResults>(file);
+    const oracle = loadOracle<OracleFit>(file);
     const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', vcov });
     expectAttMatches(res.att, oracle.results.coefficients[0]!, file);
     expect(res.nobs).toBe(oracle.results.nobs);
@@ -64,7 +50,7 @@ describe('did() reproduces fixest 0.12.2 TWFE DiD on base_did', () => {
   });
 
   it('fixest_twfe_did_cov_cluster: feols(y ~ x1 + treat_post | id + period, base_did, cluster = ~id)', () => {
-    const oracle = loadOracle<FitResults>('fixest_twfe_did_cov_cluster');
+    const oracle = loadOracle<OracleFit>('fixest_twfe_did_cov_cluster');
     const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['x1'], vcov: { CRV1: 'id' } });
     const [x1, treatPost] = oracle.results.coefficients;
     expectAttMatches(res.att, treatPost!, 'ATT');
@@ -76,7 +62,7 @@ describe('did() reproduces fixest 0.12.2 TWFE DiD on base_did', () => {
   });
 
   it('fixest_twoway_cluster: feols(y ~ x1 + treat_post | id + period, base_did, cluster = ~id + period)', () => {
-    const oracle = loadOracle<FitResults>('fixest_twoway_cluster');
+    const oracle = loadOracle<OracleFit>('fixest_twoway_cluster');
     const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['x1'], vcov: { CRV1: 'id + period' } });
     expectAttMatches(res.att, oracle.results.coefficients[1]!, 'ATT (two-way clustered)');
     expect(res.nClusters).toBe(oracle.results.nClusters);
@@ -84,14 +70,14 @@ describe('did() reproduces fixest 0.12.2 TWFE DiD on base_did', () => {
   });
 
   it.each(['cluster', 'iid', 'hetero'] as const)('fixest_twfe_did_interaction (%s): feols(y ~ treat:post | id + period, base_did)', (key) => {
-    const oracle = loadOracle<Record<string, FitResults>>('fixest_twfe_did_interaction');
+    const oracle = loadOracle<Record<string, OracleFit>>('fixest_twfe_did_interaction');
     const vcov: VcovOption | undefined = key === 'cluster' ? undefined : key;
     const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', vcov });
     expectAttMatches(res.att, oracle.results[key]!.coefficients[0]!, `treat:post (${key})`);
   });
 
   it('fixest_2x2_no_fe: feols(y ~ treat + post + treat:post + x1, base_did, cluster = ~id) via fixedEffects: false', () => {
-    const oracle = loadOracle<FitResults>('fixest_2x2_no_fe');
+    const oracle = loadOracle<OracleFit>('fixest_2x2_no_fe');
     const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['x1'], fixedEffects: false });
     const byTerm = new Map(oracle.results.coefficients.map((c) => [c.term, c]));
     expectAttMatches(res.att, byTerm.get('treat:post')!, 'treat:post');

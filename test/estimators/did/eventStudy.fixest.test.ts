@@ -13,21 +13,7 @@ import { eventStudy } from '../../../src/estimators/did/eventStudy.js';
 import { feols } from '../../../src/models/feols.js';
 import { fUpper } from '../../../src/numerics/distributions.js';
 import { expectClose } from '../../helpers/expectClose.js';
-import { loadDataset, loadOracle } from '../../helpers/oracle.js';
-
-interface OracleCoef {
-  term: string;
-  estimate: number;
-  stdError: number;
-  statistic: number;
-  pValue: number;
-}
-interface FitResults {
-  coefficients: OracleCoef[];
-  nobs: number;
-  vcov: number[][];
-  nClusters: number | null;
-}
+import { loadDataset, loadOracle, type OracleCoef, type OracleFit } from '../../helpers/oracle.js';
 
 const base = loadDataset('base_did.csv');
 const treat = base.numeric('treat');
@@ -59,7 +45,7 @@ describe.each([
   ['fixest_event_study', 'feols(y ~ x1 + i(period, treat, 5) | id + period, base_did)', undefined],
   ['fixest_event_study_cluster', 'feols(y ~ x1 + i(period, treat, 5) | id + period, base_did, cluster = ~id)', { CRV1: 'id' }],
 ] as const)('eventStudy(twfe) reproduces fixest 0.12.2 %s: %s', (file, _call, vcov) => {
-  const oracle = loadOracle<FitResults>(file);
+  const oracle = loadOracle<OracleFit>(file);
   const es = eventStudy({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', cohort: 'g', ref: -1, covariates: ['x1'], vcov });
   const oracleByE = new Map<number, OracleCoef>();
   oracle.results.coefficients.forEach((c) => {

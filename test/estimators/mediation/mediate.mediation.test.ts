@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { parseCsv } from '../../../src/data/parseCsv.js';
 import { feols } from '../../../src/models/feols.js';
 import { glm } from '../../../src/models/glm.js';
 import { createRng } from '../../../src/numerics/random.js';
@@ -15,18 +14,12 @@ import { normalCdf } from '../../../src/numerics/distributions.js';
 import { mediate, type MediationResult } from '../../../src/estimators/mediation/mediate.js';
 import { bcaInterval, quantileSorted, simulationPValue, type MediationEstimate } from '../../../src/estimators/mediation/simulate.js';
 import { mediateMany } from '../../../src/estimators/mediation/mediateMany.js';
+import { jobs, jobsModels } from '../../helpers/jobsModels.js';
 import { expectClose } from '../../helpers/expectClose.js';
 
 const read = (p: string): string => readFileSync(new URL(p, import.meta.url), 'utf8');
 const oracle = (name: string) => JSON.parse(read(`../../../fixtures/oracles/${name}.json`));
-const jobs = parseCsv(read('../../../fixtures/datasets/jobs.csv'));
-const models = {
-  data: jobs,
-  treat: 'treat',
-  mediator: 'job_seek',
-  mediatorModel: 'job_seek ~ treat + econ_hard + sex + age',
-  outcomeModel: 'depress2 ~ treat + job_seek + econ_hard + sex + age',
-};
+const models = jobsModels;
 
 type Leaf = { estimate: number; confLow: number; confHigh: number; pValue: number };
 const LEAVES = [

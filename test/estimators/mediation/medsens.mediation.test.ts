@@ -5,23 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { parseCsv } from '../../../src/data/parseCsv.js';
 import { mediate } from '../../../src/estimators/mediation/mediate.js';
 import { medsens, rhoGrid } from '../../../src/estimators/mediation/medsens.js';
 import { CausalPanelError } from '../../../src/errors.js';
+import { jobsModels } from '../../helpers/jobsModels.js';
 import { expectAllClose, expectClose } from '../../helpers/expectClose.js';
 
 const read = (p: string): string => readFileSync(new URL(p, import.meta.url), 'utf8');
-const jobs = parseCsv(read('../../../fixtures/datasets/jobs.csv'));
 const coarse = JSON.parse(read('../../../fixtures/oracles/mediation_jobs_medsens.json'));
 const fine = JSON.parse(read('../../../fixtures/oracles/mediation_jobs_medsens_fine.json'));
-const models = {
-  data: jobs,
-  treat: 'treat',
-  mediator: 'job_seek',
-  mediatorModel: 'job_seek ~ treat + econ_hard + sex + age',
-  outcomeModel: 'depress2 ~ treat + job_seek + econ_hard + sex + age',
-};
+const models = jobsModels;
 const med = mediate({ ...models, sims: 50, seed: 1 });
 
 describe.each([

@@ -4,22 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { parseCsv } from '../../../src/data/parseCsv.js';
 import { productOfCoefficients } from '../../../src/estimators/mediation/productOfCoefficients.js';
 import { deltaMethodSe, deltaMethodVcov, numericJacobian } from '../../../src/inference/deltaMethod.js';
+import { jobs, jobsModels } from '../../helpers/jobsModels.js';
 import { expectClose } from '../../helpers/expectClose.js';
 
 const read = (p: string): string => readFileSync(new URL(p, import.meta.url), 'utf8');
-const jobs = parseCsv(read('../../../fixtures/datasets/jobs.csv'));
 const lavaan = JSON.parse(read('../../../fixtures/oracles/lavaan_jobs_indirect.json'));
 const sobel = JSON.parse(read('../../../fixtures/oracles/sobel_jobs_ols.json'));
-const models = {
-  data: jobs,
-  treat: 'treat',
-  mediator: 'job_seek',
-  mediatorModel: 'job_seek ~ treat + econ_hard + sex + age',
-  outcomeModel: 'depress2 ~ treat + job_seek + econ_hard + sex + age',
-};
+const models = jobsModels;
 
 describe(`productOfCoefficients vs ${lavaan.package}: ${lavaan.call}`, () => {
   const poc = productOfCoefficients({ ...models, variance: 'ml' });
@@ -76,5 +69,26 @@ describe('deltaMethod: hand-derivable variances', () => {
   it('numericJacobian of (x·y, x²) at (2, 3) = [[3, 2], [4, 0]] within 1e-9', () => {
     const J = numericJacobian((t) => [t[0]! * t[1]!, t[0]! ** 2], Float64Array.of(2, 3));
     [3, 4, 2, 0].forEach((e, i) => expectClose(J[i]!, e, 1e-9, `J[${i}]`, { absTol: 1e-9 }));
+  });
+});
+
+describe('productOfCoefficients: rows dropped for missing values are reported once (both models drop the same rows)', () => {
+  it.each([
+    ['econ_hard', 'a covariate of both models'],
+    ['job_seek', 'the mediator (response of one model, regressor of the other)'],
+  ])('a missing %s (%s): one rows_dropped_missing note; estimates = the fit without that row (hand Sobel, stats 4.2.2 lm)', (column) => {
+    const values = Float64Array.from(jobs.numeric(column));
+    values[7] = NaN;
+    const poc = productOfCoefficients({ ...models, data: jobs.withColumns({ [column]: values }) });
+    const dropped = poc.notes.filter((note) => note.code === 'rows_dropped_missing');
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toMatchObject({ count: 1 });
+    expect({ ...(dropped[0] as { byColumn: Record<string, number> }).byColumn }).toEqual({ [column]: 1 });
+    expect(poc.nobs).toBe(jobs.nrow - 1);
+    const keep = Array.from({ length: jobs.nrow }, (_, i) => i).filter((i) => i !== 7);
+    const without = productOfCoefficients({ ...models, data: jobs.take(keep) });
+    expectClose(poc.indirect.estimate, without.indirect.estimate, 1e-12, 'indirect');
+    expectClose(poc.indirect.stdError, without.indirect.stdError, 1e-12, 'Sobel SE');
+    expect(without.notes).toHaveLength(0);
   });
 });

@@ -35,8 +35,13 @@ export interface VcovContext {
 const ACCEPTED = '"iid", "hetero", "HC0", "HC1", "HC2", "HC3", { CRV1: "<cluster>" }, { CRV3: "<cluster>" }';
 
 function splitClusters(value: unknown, fn: string, key: string): string[] {
+  // fixest's `~id^period` is ONE cluster (the combination), not two-way clustering: refuse it
+  // rather than silently compute another variance.
+  if (typeof value === 'string' && value.includes('^')) {
+    throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} does not support combined clusters "a^b" (got ${JSON.stringify(value)}); add a column with the combination, or write "a + b" for two-way clustering`, { fn, option: 'vcov', value });
+  }
   const parts = typeof value === 'string'
-    ? value.replace(/^\s*~/, '').split(/[+^]/).map((s) => s.trim())
+    ? value.replace(/^\s*~/, '').split('+').map((s) => s.trim())
     : Array.isArray(value) && value.every((s) => typeof s === 'string')
       ? (value as string[]).map((s) => s.trim())
       : null;

@@ -203,43 +203,73 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
       mu[i] = linkinv(eta[i]!);
     }
   }
+  // logit: e^η of the current η, so that dμ/dη reuses it (one exp per row and iteration).
+  const logit = link === 'logit';
+  const expEta = logit ? new Float64Array(n) : null;
+  if (expEta) for (let i = 0; i < n; i++) expEta[i] = Math.exp(eta[i]!); // bit-identical to R's dμ/dη at η₀
   let devOld = deviance(family, response, mu, prior);
   let dev = devOld;
   let converged = false;
   let boundary = false;
   let iterations = 0;
   const tolerance = Math.min(1e-7, epsilon / 1000);
-  const scaledX = new Float64Array(n * k);
   const z = new Float64Array(n);
   const workingWeights = new Float64Array(n);
-  let qr: PivotedQR | null = null;
+  const gram = new GramSolver(k);
+  let scaledX: Float64Array | null = null;
+  // The last weighted fit: rank, kept columns and (XᵀWX)⁻¹ (from the Gram solver or the QR).
+  let rank = 0;
+  let kept: Int32Array = new Int32Array(0);
+  let inverse: (() => Float64Array) | null = null;
   for (let iter = 1; iter <= maxIterations; iter++) {
     iterations = iter;
-    // Working response and weights at the current (η, μ).
+    // Working response z (unscaled) and weights W = (√W)² at the current (η, μ), as glm.fit.
     for (let i = 0; i < n; i++) {
-      const d = muEta(eta[i]!);
-      const variance = family === 'binomial' ? mu[i]! * (1 - mu[i]!) : 1;
+      const e = eta[i]!;
+      let d: number;
+      if (expEta) {
+        // R's logit_mu_eta: e^η/(1 + e^η)², DBL_EPSILON outside ±30
+        const t = expEta[i]!;
+        d = e > THRESH || e < MTHRESH ? DBL_EPSILON : t / ((1 + t) * (1 + t));
+      } else {
+        d = muEta(e);
+      }
+      const m = mu[i]!;
+      const variance = family === 'binomial' ? m * (1 - m) : 1;
       const good = prior[i]! > 0 && d !== 0;
       const wi = good ? Math.sqrt((prior[i]! * d * d) / variance) : 0;
       workingWeights[i] = wi * wi;
-      z[i] = good ? (eta[i]! + (response[i]! - mu[i]!) / d) * wi : 0;
+      z[i] = good ? e + (response[i]! - m) / d : 0;
     }
-    for (let j = 0; j < k; j++) {
-      const offset = j * n;
-      for (let i = 0; i < n; i++) scaledX[offset + i] = X[offset + i]! * Math.sqrt(workingWeights[i]!);
+    let solution: Float64Array | null = gram.solve(X, n, k, workingWeights, z);
+    if (solution !== null) {
+      rank = k;
+      kept = gram.kept;
+      inverse = () => gram.inverse();
+    } else {
+      // Ill-conditioned or collinear: R's path, the pivoted QR of √W·X (dqrdc2 drops columns).
+      scaledX ??= new Float64Array(n * k);
+      for (let i = 0; i < n; i++) {
+        const wi = Math.sqrt(workingWeights[i]!);
+        z[i] = z[i]! * wi;
+        for (let j = 0; j < k; j++) scaledX[j * n + i] = X[j * n + i]! * wi;
+      }
+      const current = new PivotedQR(scaledX, n, k, { tolerance });
+      // Björck refinement as in leastSquares (condition-gated on large problems, where it is costly).
+      solution = current.solve(z, 2, n * k > 1e6 ? 100 : 0);
+      // Copy: scaledX is reused by the next iteration, the QR keeps it for refinement.
+      scaledX = null;
+      rank = current.rank;
+      kept = current.kept;
+      inverse = () => current.xtxInverse();
     }
-    qr = new PivotedQR(scaledX, n, k, { tolerance });
-    // Björck refinement as in leastSquares (condition-gated on large problems, where it is costly).
-    const solution = qr.solve(z, 2, n * k > 1e6 ? 100 : 0);
     let finite = true;
-    for (let p = 0; p < qr.rank; p++) if (!Number.isFinite(solution[qr.kept[p]!]!)) finite = false;
+    for (let p = 0; p < rank; p++) if (!Number.isFinite(solution[kept[p]!]!)) finite = false;
     if (!finite) break; // R: "non-finite coefficients at iteration" → not converged
     const next = new Float64Array(k);
-    for (let p = 0; p < qr.rank; p++) next[qr.kept[p]!] = solution[qr.kept[p]!]!;
+    for (let p = 0; p < rank; p++) next[kept[p]!] = solution[kept[p]!]!;
     coef = next;
-    computeEta(X, n, k, coef, eta);
-    for (let i = 0; i < n; i++) mu[i] = linkinv(eta[i]!);
-    dev = deviance(family, response, mu, prior);
+    dev = updateFit(X, n, k, coef, family, linkinv, response, prior, eta, mu, expEta);
     boundary = false;
     if (!Number.isFinite(dev)) {
       if (coefOld === null) {
@@ -258,9 +288,7 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
         }
         halvings++;
         for (let j = 0; j < k; j++) coef[j] = (coef[j]! + coefOld[j]!) / 2;
-        computeEta(X, n, k, coef, eta);
-        for (let i = 0; i < n; i++) mu[i] = linkinv(eta[i]!);
-        dev = deviance(family, response, mu, prior);
+        dev = updateFit(X, n, k, coef, family, linkinv, response, prior, eta, mu, expEta);
       }
       boundary = true;
     }
@@ -271,30 +299,42 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
     devOld = dev;
     coefOld = Float64Array.from(coef);
   }
-  if (qr === null || qr.rank === 0) {
-    throw new CausalPanelError('singular_design', `${fn}: no estimable coefficient (rank ${qr?.rank ?? 0})`, { fn, value: qr?.rank ?? 0 });
+  if (inverse === null || rank === 0) {
+    throw new CausalPanelError('singular_design', `${fn}: no estimable coefficient (rank ${rank})`, { fn, value: rank });
   }
-  const rank = qr.rank;
-  const kept = qr.kept;
   const coefOut = new Float64Array(k).fill(NaN);
   for (let p = 0; p < rank; p++) coefOut[kept[p]!] = coef[kept[p]!]!;
-  const workingResiduals = new Float64Array(n);
-  for (let i = 0; i < n; i++) workingResiduals[i] = (response[i]! - mu[i]!) / muEta(eta[i]!);
-
-  // Null deviance: weighted mean of y with an intercept, else μ = g⁻¹(0) (no offset).
-  let nullMean: number;
-  if (intercept) {
-    let sw = 0;
-    let swy = 0;
-    for (let i = 0; i < n; i++) {
-      sw += prior[i]!;
-      swy += prior[i]! * response[i]!;
+  // Working residuals, null deviance and AIC cost a transcendental per row each and most callers
+  // (propensity scores) never read them: computed on first read.
+  const computeWorkingResiduals = (): Float64Array => {
+    const out = new Float64Array(n);
+    if (expEta) {
+      for (let i = 0; i < n; i++) {
+        const e = eta[i]!;
+        const t = expEta[i]!;
+        out[i] = (response[i]! - mu[i]!) / (e > THRESH || e < MTHRESH ? DBL_EPSILON : t / ((1 + t) * (1 + t)));
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[i] = (response[i]! - mu[i]!) / muEta(eta[i]!);
     }
-    nullMean = swy / sw;
-  } else {
-    nullMean = linkinv(0);
-  }
-  const nullDeviance = deviance(family, response, new Float64Array(n).fill(nullMean), prior);
+    return out;
+  };
+  // Null deviance: weighted mean of y with an intercept, else μ = g⁻¹(0) (no offset).
+  const computeNullDeviance = (): number => {
+    let nullMean: number;
+    if (intercept) {
+      let sw = 0;
+      let swy = 0;
+      for (let i = 0; i < n; i++) {
+        sw += prior[i]!;
+        swy += prior[i]! * response[i]!;
+      }
+      nullMean = swy / sw;
+    } else {
+      nullMean = linkinv(0);
+    }
+    return deviance(family, response, new Float64Array(n).fill(nullMean), prior);
+  };
 
   let separationCount = 0;
   if (family === 'binomial') {
@@ -302,30 +342,43 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
     for (let i = 0; i < n; i++) if (mu[i]! > 1 - eps || mu[i]! < eps) separationCount++;
   }
   let nGood = 0;
-  for (let i = 0; i < n; i++) if (prior[i]! > 0) nGood++;
-  let aic: number | undefined;
   let unitWeights = true;
-  for (let i = 0; i < n; i++) if (prior[i] !== 1) unitWeights = false;
-  if (family === 'binomial' && unitWeights) {
-    // −2 Σ log dbinom(y; 1, μ) + 2r (binomial()$aic with m = 1)
-    let loglik = 0;
-    for (let i = 0; i < n; i++) loglik += response[i]! === 1 ? Math.log(mu[i]!) : response[i]! === 0 ? Math.log(1 - mu[i]!) : NaN;
-    aic = Number.isNaN(loglik) ? undefined : -2 * loglik + 2 * rank;
-  } else if (family === 'gaussian' && unitWeights) {
-    aic = n * (Math.log((2 * Math.PI * dev) / n) + 1) + 2 + 2 * rank;
+  for (let i = 0; i < n; i++) {
+    if (prior[i]! > 0) nGood++;
+    if (prior[i] !== 1) unitWeights = false;
   }
+  const computeAic = (): number | undefined => {
+    if (family === 'binomial' && unitWeights) {
+      // −2 Σ log dbinom(y; 1, μ) + 2r (binomial()$aic with m = 1)
+      let loglik = 0;
+      for (let i = 0; i < n; i++) loglik += response[i]! === 1 ? Math.log(mu[i]!) : response[i]! === 0 ? Math.log(1 - mu[i]!) : NaN;
+      return Number.isNaN(loglik) ? undefined : -2 * loglik + 2 * rank;
+    }
+    if (family === 'gaussian' && unitWeights) return n * (Math.log((2 * Math.PI * dev) / n) + 1) + 2 + 2 * rank;
+    return undefined;
+  };
+  let workingResiduals: Float64Array | undefined;
+  let nullDeviance: number | undefined;
+  let aic: number | undefined | null = null; // null = not computed yet
   return {
     coef: coefOut,
     kept,
     rank,
-    xtwxInverse: qr.xtxInverse(),
+    xtwxInverse: inverse(),
     fitted: mu,
     linearPredictor: eta,
     workingWeights,
-    workingResiduals,
+    get workingResiduals(): Float64Array {
+      return (workingResiduals ??= computeWorkingResiduals());
+    },
     deviance: dev,
-    nullDeviance,
-    aic,
+    get nullDeviance(): number {
+      return (nullDeviance ??= computeNullDeviance());
+    },
+    get aic(): number | undefined {
+      if (aic === null) aic = computeAic();
+      return aic;
+    },
     dfResidual: nGood - rank,
     iterations,
     converged,
@@ -333,6 +386,206 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
     separation: separationCount > 0,
     separationCount,
   };
+}
+
+/**
+ * η = Xb, μ = g⁻¹(η) (and e^η for the logit) and the deviance, in one pass over the rows; returns
+ * the deviance. Same arithmetic as R's `linkinv` / `dev.resids`, row by row.
+ */
+function updateFit(
+  X: Float64Array,
+  n: number,
+  k: number,
+  coef: Float64Array,
+  family: IrlsFamily,
+  linkinv: (eta: number) => number,
+  y: Float64Array,
+  prior: Float64Array,
+  eta: Float64Array,
+  mu: Float64Array,
+  expEta: Float64Array | null,
+): number {
+  computeEta(X, n, k, coef, eta);
+  if (expEta !== null) {
+    // Binomial logit, inlined: R's logit_linkinv with its clamping at ±30.
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const e = eta[i]!;
+      const t = Math.exp(e);
+      expEta[i] = t;
+      const c = e < MTHRESH ? DBL_EPSILON : e > THRESH ? INVEPS : t;
+      const m = c / (1 + c);
+      mu[i] = m;
+      const yi = y[i]!;
+      sum += 2 * prior[i]! * (yLogY(yi, m) + yLogY(1 - yi, 1 - m));
+    }
+    return sum;
+  }
+  for (let i = 0; i < n; i++) mu[i] = linkinv(eta[i]!);
+  return deviance(family, y, mu, prior);
+}
+
+/** Rows per block of the blocked sums (error ~ (B + n/B)·ε instead of n·ε). */
+const BLOCK = 1024;
+/** The Gram path is used while the scaled design's condition bound stays below this. */
+const GRAM_CONDITION = 100;
+
+/**
+ * Weighted least squares of z on X with weights W through the normal equations, for the
+ * well-conditioned case only: XᵀWX and XᵀWz in one blocked pass, Cholesky of the column-scaled
+ * Gram matrix (unit diagonal, so its factor R_s is the R of the column-scaled √W·X that
+ * dqrdc2 would produce, up to signs), then one step of iterative refinement with the residual
+ * z − Xb formed from X itself (Björck 1996, *Numerical Methods for Least Squares Problems*,
+ * §2.9.3), which brings the solution to the accuracy of a QR solve. Gate: every column's part
+ * orthogonal to the others must be far above dqrdc2's tolerance and the condition bound
+ * ‖R_s‖_F‖R_s⁻¹‖_F ≤ 100 (then κ²ε ≤ 2e-12 for the inverse); otherwise `solve` returns null
+ * and the caller runs R's pivoted QR. Cost: two passes over X per iteration and no n×k copy,
+ * against a QR that copies, scales and sweeps X k times and refines with compensated sums.
+ */
+class GramSolver {
+  readonly kept: Int32Array;
+  private readonly k: number;
+  private readonly G: Float64Array;
+  private readonly h: Float64Array;
+  private readonly blockG: Float64Array;
+  private readonly blockH: Float64Array;
+  private readonly Rs: Float64Array;
+  private readonly RsInv: Float64Array;
+  private readonly norms: Float64Array;
+
+  constructor(k: number) {
+    this.k = k;
+    this.kept = Int32Array.from({ length: k }, (_, j) => j);
+    this.G = new Float64Array(k * k);
+    this.h = new Float64Array(k);
+    this.blockG = new Float64Array(k * k);
+    this.blockH = new Float64Array(k);
+    this.Rs = new Float64Array(k * k);
+    this.RsInv = new Float64Array(k * k);
+    this.norms = new Float64Array(k);
+  }
+
+  /** b = argmin Σ W(z − Xb)² (length k), or null when the gate fails (see the class comment). */
+  solve(X: Float64Array, n: number, k: number, W: Float64Array, z: Float64Array): Float64Array | null {
+    const { G, h, Rs, RsInv, norms } = this;
+    this.crossproducts(X, n, W, z, null);
+    for (let j = 0; j < k; j++) {
+      const ss = G[j + j * k]!;
+      if (!(ss > 1e-290 && ss < 1e290)) return null;
+      norms[j] = Math.sqrt(ss);
+    }
+    // Cholesky G_s = R_sᵀR_s of the scaled Gram matrix (upper R_s).
+    Rs.fill(0);
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i <= j; i++) {
+        let sum = G[i + j * k]! / (norms[i]! * norms[j]!);
+        for (let q = 0; q < i; q++) sum -= Rs[q + i * k]! * Rs[q + j * k]!;
+        if (i < j) {
+          Rs[i + j * k] = sum / Rs[i + i * k]!;
+        } else {
+          // dqrdc2 would drop (or nearly drop) this column: leave it to the QR.
+          if (!(sum > 1e-6)) return null;
+          Rs[j + j * k] = Math.sqrt(sum);
+        }
+      }
+    }
+    RsInv.fill(0);
+    let normR = 0;
+    let normInv = 0;
+    for (let j = 0; j < k; j++) {
+      RsInv[j + j * k] = 1 / Rs[j + j * k]!;
+      for (let i = j - 1; i >= 0; i--) {
+        let sum = 0;
+        for (let q = i + 1; q <= j; q++) sum += Rs[i + q * k]! * RsInv[q + j * k]!;
+        RsInv[i + j * k] = -sum / Rs[i + i * k]!;
+      }
+      for (let i = 0; i <= j; i++) {
+        normR += Rs[i + j * k]! ** 2;
+        normInv += RsInv[i + j * k]! ** 2;
+      }
+    }
+    if (!(Math.sqrt(normR * normInv) <= GRAM_CONDITION)) return null;
+    const coef = new Float64Array(k);
+    this.apply(h, coef);
+    // One refinement step: g = XᵀW(z − Xb) from X itself, b += (XᵀWX)⁻¹g.
+    this.crossproducts(X, n, W, z, coef);
+    const delta = new Float64Array(k);
+    this.apply(h, delta);
+    for (let j = 0; j < k; j++) coef[j] = coef[j]! + delta[j]!;
+    return coef;
+  }
+
+  /** (XᵀWX)⁻¹ of the last successful solve: diag(1/‖x‖)·R_s⁻¹R_s⁻ᵀ·diag(1/‖x‖). */
+  inverse(): Float64Array {
+    const { k, RsInv, norms } = this;
+    const out = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) {
+      for (let b = a; b < k; b++) {
+        let sum = 0;
+        for (let q = b; q < k; q++) sum += RsInv[a + q * k]! * RsInv[b + q * k]!;
+        const v = sum / (norms[a]! * norms[b]!);
+        out[a + b * k] = v;
+        out[b + a * k] = v;
+      }
+    }
+    return out;
+  }
+
+  /** out = diag(1/‖x‖)·R_s⁻¹R_s⁻ᵀ·diag(1/‖x‖)·g. */
+  private apply(g: Float64Array, out: Float64Array): void {
+    const { k, RsInv, norms } = this;
+    const t = new Float64Array(k);
+    for (let q = 0; q < k; q++) {
+      let sum = 0;
+      for (let i = 0; i <= q; i++) sum += RsInv[i + q * k]! * (g[i]! / norms[i]!);
+      t[q] = sum; // R_s⁻ᵀ g_s
+    }
+    for (let a = 0; a < k; a++) {
+      let sum = 0;
+      for (let q = a; q < k; q++) sum += RsInv[a + q * k]! * t[q]!;
+      out[a] = sum / norms[a]!;
+    }
+  }
+
+  /**
+   * Blocked sums: without `coef`, G = XᵀWX (upper triangle) and h = XᵀWz; with `coef`, only
+   * h = XᵀW(z − X·coef).
+   */
+  private crossproducts(X: Float64Array, n: number, W: Float64Array, z: Float64Array, coef: Float64Array | null): void {
+    const { k, G, h, blockG, blockH } = this;
+    const gram = coef === null;
+    if (gram) G.fill(0);
+    h.fill(0);
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      blockH.fill(0);
+      if (gram) {
+        blockG.fill(0);
+        for (let a = 0; a < k; a++) {
+          const oa = a * n;
+          let sh = 0;
+          for (let i = start; i < end; i++) sh += X[oa + i]! * W[i]! * z[i]!;
+          blockH[a] = sh;
+          for (let b = a; b < k; b++) {
+            const ob = b * n;
+            let s = 0;
+            for (let i = start; i < end; i++) s += X[oa + i]! * W[i]! * X[ob + i]!;
+            blockG[a + b * k] = s;
+          }
+        }
+        for (let a = 0; a < k; a++) for (let b = a; b < k; b++) G[a + b * k] = G[a + b * k]! + blockG[a + b * k]!;
+      } else {
+        for (let i = start; i < end; i++) {
+          let r = z[i]!;
+          for (let a = 0; a < k; a++) r -= X[a * n + i]! * coef[a]!;
+          const wr = W[i]! * r;
+          for (let a = 0; a < k; a++) blockH[a] = blockH[a]! + X[a * n + i]! * wr;
+        }
+      }
+      for (let a = 0; a < k; a++) h[a] = h[a]! + blockH[a]!;
+    }
+    if (gram) for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) G[b + a * k] = G[a + b * k]!;
+  }
 }
 
 /** η = X·coef (NaN-free: coefficients of dropped columns are 0 during the iterations). */

@@ -590,31 +590,43 @@ export function streamingR(X: Float64Array, n: number, k: number, y: Float64Arra
       const offset = j < k ? j * n + r0 : r0; // j = k only when augmented
       const col = j * ld + p;
       let ss = 0;
-      if (roots === null) {
-        for (let i = 0; i < m; i++) {
-          const v = src[offset + i]!;
-          B[col + i] = v;
-          ss += v * v;
+      if (augment) {
+        if (roots === null) {
+          for (let i = 0; i < m; i++) {
+            const v = src[offset + i]!;
+            B[col + i] = v;
+            ss += v * v;
+          }
+        } else {
+          for (let i = 0; i < m; i++) {
+            const v = src[offset + i]! * roots[r0 + i]!;
+            B[col + i] = v;
+            ss += v * v;
+          }
         }
       } else {
-        for (let i = 0; i < m; i++) {
-          const v = src[offset + i]! * roots[r0 + i]!;
-          B[col + i] = v;
-          ss += v * v;
+        // Also XᵀWy, from the same reads.
+        let s = 0;
+        if (roots === null) {
+          for (let i = 0; i < m; i++) {
+            const v = src[offset + i]!;
+            B[col + i] = v;
+            ss += v * v;
+            s += v * y[r0 + i]!;
+          }
+        } else {
+          for (let i = 0; i < m; i++) {
+            const root = roots[r0 + i]!;
+            const v = src[offset + i]! * root;
+            B[col + i] = v;
+            ss += v * v;
+            s += v * y[r0 + i]! * root;
+          }
         }
+        xty[j]! += s;
       }
       blockSS[j] = ss;
       if (j < k) sumSquares[j]! += ss;
-    }
-    if (!augment) {
-      // Xᵀ W y from the block just copied (√w·x is in B, so multiply by √w·y).
-      for (let j = 0; j < k; j++) {
-        const col = j * ld + p;
-        let s = 0;
-        if (roots === null) for (let i = 0; i < m; i++) s += B[col + i]! * y[r0 + i]!;
-        else for (let i = 0; i < m; i++) s += B[col + i]! * y[r0 + i]! * roots[r0 + i]!;
-        xty[j]! += s;
-      }
     }
     // Householder on the stacked [R; block]: reflection l touches row l and the block rows only.
     // Per step two fused passes over the block: scale column l while forming its dot products
@@ -628,7 +640,7 @@ export function streamingR(X: Float64Array, n: number, k: number, y: Float64Arra
       const v1 = 1 + B[cl + l]! * inv;
       const later = p - l - 1;
       if (later === 0) {
-        for (let i = p; i < rows; i++) B[cl + i] = B[cl + i]! * inv;
+        // Last column: its reflection would only act on later columns (none; Q is not kept).
       } else if (later === 1) {
         const c1 = cl + ld;
         let d1 = v1 * B[c1 + l]!;

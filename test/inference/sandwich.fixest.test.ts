@@ -125,6 +125,11 @@ describe('fixest ssc(): dof.K and nesting (fixest 0.12.2 R/VCOV.R)', () => {
     expect(() => resolveSsc({ fixefK: 'all' as never })).toThrowError(/fixefK/);
     expect(() => resolveSsc({ foo: 1 } as never)).toThrowError(/unknown ssc option/);
   });
+  it('vcov cluster syntax: "~id" and "id + period" as fixest; "id^period" (one combined cluster in fixest) is refused, not read as two-way', () => {
+    expect(parseVcov({ CRV1: '~id' }, { fn: 'feols' })).toEqual({ type: 'CRV1', clusters: ['id'] });
+    expect(parseVcov({ CRV1: 'id + period' }, { fn: 'feols' })).toEqual({ type: 'CRV1', clusters: ['id', 'period'] });
+    expect(() => parseVcov({ CRV1: 'id^period' }, { fn: 'feols' })).toThrowError(/^feols: vcov\.CRV1 does not support combined clusters "a\^b"/);
+  });
 });
 
 describe('multiway clustering: CGM eigenvalue fix as fixest mat_posdef_fix', () => {

@@ -219,7 +219,7 @@ describe('CRV3, HC2, HC3: self-consistency with brute force (pyfixest CRV3, sand
   });
 });
 
-describe('tall designs (n ≥ 100,000) use the normal equations as fixest (cpp_cholesky) and agree with QR', () => {
+describe('normalEquationsFit (fixest cpp_cholesky route; feols now uses QR at every size) agrees with QR', () => {
   it('normalEquationsFit = leastSquares on base_did (coef, (XᵀX)⁻¹, rss) and drops a duplicated column', async () => {
     const { normalEquationsFit } = await import('../../src/models/collinearity.js');
     const { leastSquares } = await import('../../src/numerics/leastSquares.js');

@@ -28,13 +28,12 @@ import type { Frame } from '../../data/frame.js';
 import { checkBalance, indexPanel } from '../../data/panel.js';
 import { chisqUpper, normalQuantile } from '../../numerics/distributions.js';
 import { invertSymmetric } from '../../numerics/cholesky.js';
-import { irls } from '../../numerics/irls.js';
 import { influenceSE } from '../../inference/influence.js';
 import { multiplierBootstrap } from '../../inference/bootstrap.js';
 import { waldInference } from '../../inference/intervals.js';
 import type { Estimate } from '../../report/estimate.js';
 import { renderSummary } from '../../report/summary.js';
-import { controlXpxInverse, drdidPanel, drdidRc, fitPropensity, newtonLogit, type LogitFitter, type PropensityFit, type TwoByTwo } from './drdid.js';
+import { controlXpxInverse, drdidPanel, drdidRc, fitPropensity, type PropensityFit, type TwoByTwo } from './drdid.js';
 import { aggregateAttgt, type AggregateOptions, type AggregationInference, type AggregationType, type AttgtAggregate, type AttgtCells } from './aggregate.js';
 import { validateAttgt, type AttgtOptions, type AttgtParams } from './validateAttgt.js';
 
@@ -97,18 +96,6 @@ function jsonNumbers<T extends object>(row: T): Record<string, unknown> {
   for (const [key, value] of Object.entries(row)) out[key] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
   return out;
 }
-
-/**
- * Propensity-score logit: Newton–Raphson to the MLE (one pass over the rows per iteration; the
- * QR-based `irls` costs ~10× more on 10⁵-row samples), falling back to R's `glm.fit` algorithm
- * (`irls`, ε = 1e-10) when Newton fails. DRDID's fastglm fit sits within ~1e-9 of this MLE.
- */
-const logitFitter: LogitFitter = (X, n, k, y, weights) => {
-  const fast = newtonLogit(X, n, k, y, weights);
-  if (fast.converged) return fast;
-  const fit = irls(X, n, k, y, { family: 'binomial', link: 'logit', weights, epsilon: 1e-10, maxIterations: 100 });
-  return { fitted: fit.fitted, converged: fit.converged, iterations: fit.iterations };
-};
 
 interface Cell {
   group: number;
@@ -670,7 +657,7 @@ function panelCell(
     // every field present from the start: one hidden class for all samples (no JIT deopts)
     sample = { D, X, w, propensity: undefined, xpxInv: undefined, wNorm: undefined };
     if (p.method !== 'reg') {
-      sample.propensity = fitPropensity(X, n1, k, D, normalize(w, n1), logitFitter);
+      sample.propensity = fitPropensity(X, n1, k, D, normalize(w, n1));
       if (!sample.propensity.converged) d.notes.push({ code: 'glm_not_converged', iterations: sample.propensity.iterations });
     }
     cache.set(key, sample);
@@ -702,7 +689,7 @@ function panelCell(
     for (let j = 0; j < k; j++) xty[j] = xty[j]! / n1;
     ols = { xpxInv: sample.xpxInv, xty };
   }
-  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, method: p.method, propensity: sample.propensity, fitter: logitFitter, out: scratch.influence, ols });
+  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, method: p.method, propensity: sample.propensity, out: scratch.influence, ols });
   const scale = n / n1;
   const inf = res.influence;
   r = 0;
@@ -766,7 +753,7 @@ function rcCell(d: RcData, p: AttgtParams, g: number, cur: number, pret: number,
     d.notes.push({ code: 'info', message: `ATT(${g},${d.periods[cur]}) has an empty treated or comparison group in one of its periods; set to NA, as did.` });
     return NaN;
   }
-  const res = drdidRc({ y, post, D, X, k, weights: w, method: p.method, fitter: logitFitter });
+  const res = drdidRc({ y, post, D, X, k, weights: w, method: p.method });
   const scale = n / n1;
   rows.forEach((r, i) => (psi[r] = scale * res.influence[i]!));
   return res.att;

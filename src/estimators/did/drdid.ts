@@ -15,6 +15,7 @@
  */
 import { CausalPanelError } from '../../errors.js';
 import { invertSymmetric } from '../../numerics/cholesky.js';
+import { irls } from '../../numerics/irls.js';
 
 /** The three 2×2 estimators. */
 export type DidMethod = 'dr' | 'ipw' | 'reg';
@@ -69,7 +70,7 @@ export interface TwoByTwo {
   influence: Float64Array;
 }
 
-/** Logit fitter: (X, n, k, y, weights) → fitted probabilities. Supplied by the caller (irls). */
+/** Logit fitter: (X, n, k, y, weights) → fitted probabilities (default {@link irlsLogit}). */
 export type LogitFitter = (
   X: Float64Array,
   n: number,
@@ -103,77 +104,19 @@ export function normalizeWeights(weights: ArrayLike<number> | undefined, n: numb
 }
 
 /**
- * Logit MLE by Newton–Raphson on the normal equations, for the small-k propensity models of the
- * 2×2 blocks: start at glm.fit's μ₀ = (w·y + ½)/(w + 1), step b ← b + (XᵀWX)⁻¹Xᵀw(y − μ) with
- * W = w·μ(1 − μ), stop when the largest step is below 1e-7·(1 + max|b|) (Newton converges
- * quadratically, so the remaining error is of order 1e-14). Converges to the MLE that DRDID's `fastglm` and R's `glm.fit`
- * approximate, at a fraction of the cost of a QR-based IRLS on 10⁵ rows (one pass per iteration).
- * Returns `converged: false` (the caller falls back to `irls`) on non-finite values.
+ * The propensity logit of the 2×2 blocks: R's `glm.fit` algorithm (`irls`, binomial/logit) with
+ * a tight ε = 1e-12 on the relative deviance change and up to 100 iterations, so the fit sits at
+ * the MLE (to ~1e-11) that DRDID's `fastglm`/`glm` fits approximate within their own tolerance.
+ * Non-convergence is reported, not thrown.
  *
+ * @throws {CausalPanelError} `no_convergence` when no finite deviance can be found, `singular_design`
  * @example
  * const X = Float64Array.of(1, 1, 1, 1, 0, 1, 2, 3);
- * newtonLogit(X, 4, 2, Float64Array.of(0, 1, 0, 1), Float64Array.of(1, 1, 1, 1)).converged; // true
+ * irlsLogit(X, 4, 2, Float64Array.of(0, 1, 0, 1), Float64Array.of(1, 1, 1, 1)).converged; // true
  */
-export const newtonLogit: LogitFitter = (X, n, k, y, weights) => {
-  const beta = new Float64Array(k);
-  const H = new Float64Array(k * k);
-  const g = new Float64Array(k);
-  for (let iter = 1; iter <= 100; iter++) {
-    const first = iter === 1;
-    H.fill(0);
-    g.fill(0);
-    for (let i = 0; i < n; i++) {
-      const wi = weights[i]!;
-      let mu: number;
-      let e = 0;
-      if (first) {
-        // glm.fit's start: μ₀ = (w·y + ½)/(w + 1), η₀ = logit(μ₀); the first step is the IRLS step
-        mu = (wi * y[i]! + 0.5) / (wi + 1);
-        e = Math.log(mu / (1 - mu));
-      } else {
-        for (let a = 0; a < k; a++) e += X[i + a * n]! * beta[a]!;
-        mu = 1 / (1 + Math.exp(-e));
-      }
-      const v = mu * (1 - mu);
-      const ww = wi * v;
-      const r = first ? ww * e + wi * (y[i]! - mu) : wi * (y[i]! - mu);
-      for (let a = 0; a < k; a++) {
-        const xa = X[i + a * n]!;
-        g[a] += xa * r;
-        const wx = ww * xa;
-        for (let b = a; b < k; b++) H[a + b * k] += wx * X[i + b * n]!;
-      }
-    }
-    for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) H[b + a * k] = H[a + b * k]!;
-    let Hinv: Float64Array;
-    try {
-      Hinv = invertSymmetric(H, k, 'newtonLogit');
-    } catch {
-      return { fitted: new Float64Array(n), converged: false, iterations: iter };
-    }
-    let maxStep = 0;
-    let maxBeta = 0;
-    for (let a = 0; a < k; a++) {
-      let s = 0;
-      for (let b = 0; b < k; b++) s += Hinv[a + b * k]! * g[b]!;
-      const next = first ? s : beta[a]! + s;
-      maxStep = Math.max(maxStep, Math.abs(next - beta[a]!));
-      beta[a] = next;
-      maxBeta = Math.max(maxBeta, Math.abs(next));
-    }
-    if (!Number.isFinite(maxStep)) return { fitted: new Float64Array(n), converged: false, iterations: iter };
-    // quadratic convergence: after a step of size δ the error is O(δ²), so δ ≤ 1e-7 leaves ~1e-14
-    if (!first && maxStep <= 1e-7 * (1 + maxBeta)) {
-      const fitted = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        let e = 0;
-        for (let a = 0; a < k; a++) e += X[i + a * n]! * beta[a]!;
-        fitted[i] = 1 / (1 + Math.exp(-e));
-      }
-      return { fitted, converged: true, iterations: iter };
-    }
-  }
-  return { fitted: new Float64Array(n), converged: false, iterations: 100 };
+export const irlsLogit: LogitFitter = (X, n, k, y, weights) => {
+  const fit = irls(X, n, k, y, { family: 'binomial', link: 'logit', weights, epsilon: 1e-12, maxIterations: 100, intercept: true });
+  return { fitted: fit.fitted, converged: fit.converged, iterations: fit.iterations };
 };
 
 function isInterceptOnly(X: Float64Array, n: number, k: number): boolean {
@@ -193,7 +136,7 @@ function isInterceptOnly(X: Float64Array, n: number, k: number): boolean {
  *   `no_treated_units` / `no_control_units` when D is constant
  * @example
  * const X = Float64Array.of(1, 1, 1, 1);
- * fitPropensity(X, 4, 1, Float64Array.of(1, 0, 0, 0), Float64Array.of(1, 1, 1, 1), fitter).ps; // [0.25, 0.25, 0.25, 0.25]
+ * fitPropensity(X, 4, 1, Float64Array.of(1, 0, 0, 0), Float64Array.of(1, 1, 1, 1)).ps; // [0.25, 0.25, 0.25, 0.25]
  */
 export function fitPropensity(
   X: Float64Array,
@@ -201,7 +144,7 @@ export function fitPropensity(
   k: number,
   D: Float64Array,
   w: Float64Array,
-  fitter: LogitFitter | undefined,
+  fitter: LogitFitter = irlsLogit,
 ): PropensityFit {
   let ps: Float64Array;
   let converged = true;
@@ -215,7 +158,6 @@ export function fitPropensity(
     }
     ps = new Float64Array(n).fill(swd / sw);
   } else {
-    if (!fitter) throw new CausalPanelError('invalid_option', `${FN}: no logit fitter available for covariates`, { fn: FN });
     const fit = fitter(X, n, k, D, w);
     ps = Float64Array.from(fit.fitted);
     converged = fit.converged;
@@ -353,7 +295,7 @@ export interface PanelTwoByTwoInput {
   method: DidMethod;
   /** A propensity fit for exactly this sample and weights (reused across cells). */
   propensity?: PropensityFit;
-  /** Logit fitter used when `propensity` is absent and covariates are present. */
+  /** Logit fitter used when `propensity` is absent and covariates are present (default {@link irlsLogit}). */
   fitter?: LogitFitter;
   /** Optional buffer (length ≥ n) that receives ψ, to avoid an allocation per cell. */
   out?: Float64Array;

@@ -125,6 +125,7 @@ export class EventStudyResult {
   /** The underlying regression. */
   readonly fit: OlsFit;
 
+  /** @internal use {@link eventStudy}. */
   constructor(init: EventStudyResultInit) {
     this.method = init.method;
     this.outcome = init.outcome;

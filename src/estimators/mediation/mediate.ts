@@ -45,7 +45,7 @@ import type { MedsensSystem } from './medsens.js';
 
 export type { MediationEstimate, MediationTriple, MediationFamily, RawMediateOptions, ProgressCallback };
 
-/** Options of {@link mediate}: the data and the options of {@link RawMediateOptions}. */
+/** Options of {@link mediate}: `data`, and the model, simulation and progress options it inherits (each mirrors the R argument named in its comment). */
 export interface MediateOptions extends RawMediateOptions {
   /** Data: a Frame, rows, or columns. */
   data: DataInput;
@@ -235,7 +235,7 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     byColumn[params.cluster!] = input.nrow - frame.nrow;
     notes.push({ code: 'rows_dropped_missing', count: input.nrow - frame.nrow, byColumn });
   }
-  // Both models, fitted on the same rows.
+  // Fits both models on the rows of `on`.
   const fitBoth = (on: Frame): [FitBundle, FitBundle] => [
     fitModel(params.mediatorModel, on, params.mediatorFamily, params.cluster),
     fitModel(params.outcomeModel, on, params.outcomeFamily, params.cluster),

@@ -37,7 +37,7 @@ export { type AggregationType, type AggregateOptions, type AttgtAggregate, type 
 export { matchit, type MatchitResult, type MatchedSet } from './estimators/matching/matchit.js';
 export { type MatchitOptions } from './estimators/matching/validateMatchit.js';
 export { type BalanceRow } from './estimators/matching/balance.js';
-export { matchedAtt, type MatchedAttOptions, type MatchedAttResult } from './estimators/matching/matchedAtt.js';
+export { matchedAtt, MatchedAttResult, type MatchedAttOptions } from './estimators/matching/matchedAtt.js';
 export { psmDid, type PsmDidOptions, type PsmDidResult } from './estimators/psmDid.js';
 // ⑤ estimators — causal mediation
 export { mediate, type MediateOptions, type MediationResult } from './estimators/mediation/mediate.js';
@@ -68,3 +68,23 @@ export { deltaMethodVcov, deltaMethodSe, numericJacobian } from './inference/del
 export { aggregateAttgt, type AttgtCells } from './estimators/did/aggregate.js';
 export { multiplierBootstrap, type MultiplierBootstrapResult } from './inference/bootstrap.js';
 export { influenceSE, influenceVcov } from './inference/influence.js';
+
+// types referenced by the exported signatures (so API docs and users can name them)
+export type { RawMediateOptions, ProgressCallback, MediationTriple, MediationEstimate, MediationDraws, MediationFamily } from './estimators/mediation/mediate.js';
+export type { SensitivityCurve, MediationLike } from './estimators/mediation/medsens.js';
+export type { MatchedSample } from './estimators/matching/matchedAtt.js';
+export type { DidColumns } from './estimators/did/did.js';
+export type { FamilyName, LinkName } from './models/families.js';
+export type { VcovInfo, SummaryParts } from './models/fit.js';
+export type { FixefSize } from './models/feols.js';
+export type { AggregationInference } from './estimators/did/aggregate.js';
+export type { AttgtBootstrapOptions, AttgtParams } from './estimators/did/validateAttgt.js';
+export type { DesignFixedEffect } from './models/formula/fixedEffects.js';
+export type { DesignInfo } from './models/formula/terms.js';
+export type { FixedEffectSpec, FormulaVariable, Level } from './models/formula/parse.js';
+export type { Expr, CallArg, BinaryOp } from './models/formula/expr.js';
+export type { EffectLeaf } from './report/svg/mediationPlot.js';
+export type { Align } from './report/textTable.js';
+export type { PlotOptions } from './report/svg/layout.js';
+export type { InfluenceVcovOptions } from './inference/influence.js';
+export type { MultiplierBootstrapOptions } from './inference/bootstrap.js';

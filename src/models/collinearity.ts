@@ -5,8 +5,10 @@
  * when its pivot, relative to its diagonal, falls below `collin.tol` (1e-10). For n in the
  * millions and few columns this is several times faster than Householder QR (one pass builds
  * XᵀWX), and one step of iterative refinement (β += (XᵀWX)⁻¹Xᵀ W(y − Xβ)) recovers the digits
- * that forming XᵀWX loses for well-conditioned designs (Higham 2002, §20.5). `feols` uses it for
- * n ≥ 100,000; smaller problems use pivoted QR (R's `lm` rule).
+ * that forming XᵀWX loses for well-conditioned designs (Higham 2002, §20.5). No model calls it
+ * any more: `feols` uses `leastSquares` (pivoted Householder QR, with a streaming TSQR path for
+ * tall designs that is as fast and more accurate; docs/numerics.md, "Performance"). Kept as
+ * fixest's route, for comparison and tests.
  *
  * Dimension symbols: n = rows, k = columns, r = rank.
  */

@@ -189,87 +189,79 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
 
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
+  // (W, z) at the current (η, μ) — the next weighted fit's — and at the previous (η, μ): the
+  // last fit's, which give R's `fit$weights` and the final refinement.
+  let W = new Float64Array(n);
+  let z = new Float64Array(n);
+  let lastW = new Float64Array(n);
+  let lastZ = new Float64Array(n);
+  const gram = new GramSolver(k);
+  const state: PassState = { X, n, k, family, link, linkinv, muEta, y: response, prior, eta, mu, W, z, gram };
   let coefOld: Float64Array | null = null;
   let coef = new Float64Array(k);
+  let dev: number;
   if (start !== undefined) {
     coef = Float64Array.from(start as ArrayLike<number>);
-    computeEta(X, n, k, coef, eta);
-    for (let i = 0; i < n; i++) mu[i] = linkinv(eta[i]!);
+    dev = fusedPass(state, coef);
     coefOld = Float64Array.from(coef);
   } else {
     for (let i = 0; i < n; i++) {
       const m = family === 'binomial' ? (prior[i]! * response[i]! + 0.5) / (prior[i]! + 1) : response[i]!;
       eta[i] = linkfun(m);
-      mu[i] = linkinv(eta[i]!);
     }
+    dev = fusedPass(state, null); // μ = g⁻¹(η₀) as glm.fit's `mustart` → `eval(family$linkinv(eta))`
   }
-  // logit: e^η of the current η, so that dμ/dη reuses it (one exp per row and iteration).
-  const logit = link === 'logit';
-  const expEta = logit ? new Float64Array(n) : null;
-  if (expEta) for (let i = 0; i < n; i++) expEta[i] = Math.exp(eta[i]!); // bit-identical to R's dμ/dη at η₀
-  let devOld = deviance(family, response, mu, prior);
-  let dev = devOld;
+  let devOld = dev;
   let converged = false;
   let boundary = false;
   let iterations = 0;
   const tolerance = Math.min(1e-7, epsilon / 1000);
-  const z = new Float64Array(n);
-  const workingWeights = new Float64Array(n);
-  const gram = new GramSolver(k);
-  let scaledX: Float64Array | null = null;
   // The last weighted fit: rank, kept columns and (XᵀWX)⁻¹ (from the Gram solver or the QR).
   let rank = 0;
   let kept: Int32Array = new Int32Array(0);
   let inverse: (() => Float64Array) | null = null;
+  let lastByGram = false;
+  let lastSolved = false; // coef is the last weighted fit's solution (not halved, finite)
   for (let iter = 1; iter <= maxIterations; iter++) {
     iterations = iter;
-    // Working response z (unscaled) and weights W = (√W)² at the current (η, μ), as glm.fit.
-    for (let i = 0; i < n; i++) {
-      const e = eta[i]!;
-      let d: number;
-      if (expEta) {
-        // R's logit_mu_eta: e^η/(1 + e^η)², DBL_EPSILON outside ±30
-        const t = expEta[i]!;
-        d = e > THRESH || e < MTHRESH ? DBL_EPSILON : t / ((1 + t) * (1 + t));
-      } else {
-        d = muEta(e);
-      }
-      const m = mu[i]!;
-      const variance = family === 'binomial' ? m * (1 - m) : 1;
-      const good = prior[i]! > 0 && d !== 0;
-      const wi = good ? Math.sqrt((prior[i]! * d * d) / variance) : 0;
-      workingWeights[i] = wi * wi;
-      z[i] = good ? e + (response[i]! - m) / d : 0;
-    }
-    let solution: Float64Array | null = gram.solve(X, n, k, workingWeights, z);
+    // This fit's (W, z) become the "last" ones; the pass below fills the other buffers.
+    [lastW, W] = [W, lastW];
+    [lastZ, z] = [z, lastZ];
+    state.W = W;
+    state.z = z;
+    let solution: Float64Array | null = gram.solve();
+    lastByGram = solution !== null;
     if (solution !== null) {
       rank = k;
       kept = gram.kept;
       inverse = () => gram.inverse();
     } else {
       // Ill-conditioned or collinear: R's path, the pivoted QR of √W·X (dqrdc2 drops columns).
-      scaledX ??= new Float64Array(n * k);
+      const scaledX = new Float64Array(n * k); // kept by the QR for its refinement: fresh each time
+      const scaledZ = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const wi = Math.sqrt(workingWeights[i]!);
-        z[i] = z[i]! * wi;
+        const wi = Math.sqrt(lastW[i]!);
+        scaledZ[i] = lastZ[i]! * wi;
         for (let j = 0; j < k; j++) scaledX[j * n + i] = X[j * n + i]! * wi;
       }
       const current = new PivotedQR(scaledX, n, k, { tolerance });
       // Björck refinement as in leastSquares (condition-gated on large problems, where it is costly).
-      solution = current.solve(z, 2, n * k > 1e6 ? 100 : 0);
-      // Copy: scaledX is reused by the next iteration, the QR keeps it for refinement.
-      scaledX = null;
+      solution = current.solve(scaledZ, 2, n * k > 1e6 ? 100 : 0);
       rank = current.rank;
       kept = current.kept;
       inverse = () => current.xtxInverse();
     }
     let finite = true;
     for (let p = 0; p < rank; p++) if (!Number.isFinite(solution[kept[p]!]!)) finite = false;
-    if (!finite) break; // R: "non-finite coefficients at iteration" → not converged
+    if (!finite) {
+      lastSolved = false;
+      break; // R: "non-finite coefficients at iteration" → not converged
+    }
     const next = new Float64Array(k);
     for (let p = 0; p < rank; p++) next[kept[p]!] = solution[kept[p]!]!;
     coef = next;
-    dev = updateFit(X, n, k, coef, family, linkinv, response, prior, eta, mu, expEta);
+    lastSolved = true;
+    dev = fusedPass(state, coef);
     boundary = false;
     if (!Number.isFinite(dev)) {
       if (coefOld === null) {
@@ -288,9 +280,10 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
         }
         halvings++;
         for (let j = 0; j < k; j++) coef[j] = (coef[j]! + coefOld[j]!) / 2;
-        dev = updateFit(X, n, k, coef, family, linkinv, response, prior, eta, mu, expEta);
+        dev = fusedPass(state, coef);
       }
       boundary = true;
+      lastSolved = false;
     }
     if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < epsilon) {
       converged = true;
@@ -299,6 +292,13 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
     devOld = dev;
     coefOld = Float64Array.from(coef);
   }
+  if (lastByGram && lastSolved) {
+    // The Gram solve's error is O(κ²ε); one refinement step with the last fit's (W, z) brings
+    // the final coefficients to QR accuracy (intermediate iterates need not be exact: IRLS
+    // corrects them), then η, μ and the deviance are recomputed at the refined coefficients.
+    if (gram.refine(X, n, lastW, lastZ, coef)) dev = fusedPass(state, coef);
+  }
+  const workingWeights = lastW;
   if (inverse === null || rank === 0) {
     throw new CausalPanelError('singular_design', `${fn}: no estimable coefficient (rank ${rank})`, { fn, value: rank });
   }
@@ -308,15 +308,7 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
   // (propensity scores) never read them: computed on first read.
   const computeWorkingResiduals = (): Float64Array => {
     const out = new Float64Array(n);
-    if (expEta) {
-      for (let i = 0; i < n; i++) {
-        const e = eta[i]!;
-        const t = expEta[i]!;
-        out[i] = (response[i]! - mu[i]!) / (e > THRESH || e < MTHRESH ? DBL_EPSILON : t / ((1 + t) * (1 + t)));
-      }
-    } else {
-      for (let i = 0; i < n; i++) out[i] = (response[i]! - mu[i]!) / muEta(eta[i]!);
-    }
+    for (let i = 0; i < n; i++) out[i] = (response[i]! - mu[i]!) / muEta(eta[i]!);
     return out;
   };
   // Null deviance: weighted mean of y with an intercept, else μ = g⁻¹(0) (no offset).
@@ -388,41 +380,109 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
   };
 }
 
+/** Inputs and outputs of {@link fusedPass}. */
+interface PassState {
+  X: Float64Array;
+  n: number;
+  k: number;
+  family: IrlsFamily;
+  link: IrlsLink;
+  linkinv: (eta: number) => number;
+  muEta: (eta: number) => number;
+  y: Float64Array;
+  prior: Float64Array;
+  eta: Float64Array;
+  mu: Float64Array;
+  /** Working weights (√W)² and working response z at the new (η, μ) (outputs). */
+  W: Float64Array;
+  z: Float64Array;
+  /** Receives XᵀWX and XᵀWz of the next weighted fit. */
+  gram: GramSolver;
+}
+
 /**
- * η = Xb, μ = g⁻¹(η) (and e^η for the logit) and the deviance, in one pass over the rows; returns
- * the deviance. Same arithmetic as R's `linkinv` / `dev.resids`, row by row.
+ * One pass over the rows for new coefficients (or, with `coef` null, for the η already in
+ * `state.eta`): η = Xb, μ = g⁻¹(η), the deviance, and at the same (η, μ) the next weighted fit's
+ * working weights W = (√(w·μ'(η)²/V(μ)))² and response z = η + (y − μ)/μ'(η) (glm.fit's `w`
+ * and `z`, zero on rows with zero weight or μ'(η) = 0), with XᵀWX and XᵀWz accumulated block
+ * by block. Returns the deviance. The arithmetic per row is R's (`logit_linkinv`,
+ * `logit_mu_eta`, `binomial_dev_resids`), except that for rows with y ∈ {0, 1} and unit prior
+ * weight the logit deviance terms −2·log(μ or 1 − μ) are summed as the log of a running
+ * product (one log per run of factors, before the product could underflow) instead of one log
+ * per row: a difference of a few ulps in the deviance, for a third of the cost of the pass.
  */
-function updateFit(
-  X: Float64Array,
-  n: number,
-  k: number,
-  coef: Float64Array,
-  family: IrlsFamily,
-  linkinv: (eta: number) => number,
-  y: Float64Array,
-  prior: Float64Array,
-  eta: Float64Array,
-  mu: Float64Array,
-  expEta: Float64Array | null,
-): number {
-  computeEta(X, n, k, coef, eta);
-  if (expEta !== null) {
-    // Binomial logit, inlined: R's logit_linkinv with its clamping at ±30.
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const e = eta[i]!;
-      const t = Math.exp(e);
-      expEta[i] = t;
-      const c = e < MTHRESH ? DBL_EPSILON : e > THRESH ? INVEPS : t;
-      const m = c / (1 + c);
-      mu[i] = m;
+function fusedPass(state: PassState, coef: Float64Array | null): number {
+  const { X, n, k, family, link, linkinv, muEta, y, prior, eta, mu, W, z, gram } = state;
+  const binomial = family === 'binomial';
+  const logit = binomial && link === 'logit';
+  gram.begin();
+  let dev = 0;
+  let product = 1;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let i = start; i < end; i++) {
+      let e: number;
+      if (coef !== null) {
+        e = 0;
+        for (let a = 0; a < k; a++) e += X[a * n + i]! * coef[a]!;
+        eta[i] = e;
+      } else {
+        e = eta[i]!;
+      }
       const yi = y[i]!;
-      sum += 2 * prior[i]! * (yLogY(yi, m) + yLogY(1 - yi, 1 - m));
+      const pw = prior[i]!;
+      let m: number;
+      let d: number;
+      if (logit) {
+        const t = Math.exp(e);
+        if (e >= MTHRESH && e <= THRESH) {
+          // μ = t/(1 + t), μ'(η) = t/(1 + t)² = V(μ), so W = w·μ'(η) and one division serves
+          // both (R's expressions up to an ulp).
+          const inv = 1 / (1 + t);
+          m = t * inv;
+          d = m * inv;
+        } else {
+          const c = e < MTHRESH ? DBL_EPSILON : INVEPS;
+          m = c / (1 + c);
+          d = DBL_EPSILON;
+        }
+        if (pw === 1 && (yi === 1 || yi === 0)) {
+          product *= yi === 1 ? m : 1 - m; // each factor ≥ DBL_EPSILON/2 (η is clamped)
+          if (product < 1e-250) {
+            dev -= 2 * Math.log(product);
+            product = 1;
+          }
+        } else {
+          dev += 2 * pw * (yLogY(yi, m) + yLogY(1 - yi, 1 - m));
+        }
+      } else {
+        m = linkinv(e);
+        d = muEta(e);
+        if (binomial) {
+          dev += 2 * pw * (yLogY(yi, m) + yLogY(1 - yi, 1 - m));
+        } else {
+          dev += pw * (yi - m) * (yi - m);
+        }
+      }
+      mu[i] = m;
+      const good = pw > 0 && d !== 0;
+      let w = 0;
+      if (good) {
+        const variance = binomial ? m * (1 - m) : 1;
+        if (logit && d === variance) {
+          w = pw * d;
+        } else {
+          const wi = Math.sqrt((pw * d * d) / variance);
+          w = wi * wi;
+        }
+      }
+      W[i] = w;
+      z[i] = good ? e + (yi - m) / d : 0;
     }
-    return sum;
+    // XᵀWX (upper triangle) and XᵀWz of this block, column by column while the block is in cache
+    gram.accumulate(X, n, W, z, start, end);
   }
-  for (let i = 0; i < n; i++) mu[i] = linkinv(eta[i]!);
-  return deviance(family, y, mu, prior);
+  return dev - 2 * Math.log(product);
 }
 
 /** Rows per block of the blocked sums (error ~ (B + n/B)·ε instead of n·ε). */
@@ -447,7 +507,6 @@ class GramSolver {
   private readonly k: number;
   private readonly G: Float64Array;
   private readonly h: Float64Array;
-  private readonly blockG: Float64Array;
   private readonly blockH: Float64Array;
   private readonly Rs: Float64Array;
   private readonly RsInv: Float64Array;
@@ -458,17 +517,43 @@ class GramSolver {
     this.kept = Int32Array.from({ length: k }, (_, j) => j);
     this.G = new Float64Array(k * k);
     this.h = new Float64Array(k);
-    this.blockG = new Float64Array(k * k);
     this.blockH = new Float64Array(k);
     this.Rs = new Float64Array(k * k);
     this.RsInv = new Float64Array(k * k);
     this.norms = new Float64Array(k);
   }
 
-  /** b = argmin Σ W(z − Xb)² (length k), or null when the gate fails (see the class comment). */
-  solve(X: Float64Array, n: number, k: number, W: Float64Array, z: Float64Array): Float64Array | null {
-    const { G, h, Rs, RsInv, norms } = this;
-    this.crossproducts(X, n, W, z, null);
+  /** Starts a new accumulation of XᵀWX and XᵀWz (see {@link GramSolver.accumulate}). */
+  begin(): void {
+    this.G.fill(0);
+    this.h.fill(0);
+  }
+
+  /** Adds rows [start, end) (one block) to XᵀWX (upper triangle) and XᵀWz. */
+  accumulate(X: Float64Array, n: number, W: Float64Array, z: Float64Array, start: number, end: number): void {
+    const { k, G, h } = this;
+    for (let a = 0; a < k; a++) {
+      const oa = a * n;
+      let sh = 0;
+      for (let i = start; i < end; i++) sh += X[oa + i]! * W[i]! * z[i]!;
+      h[a] = h[a]! + sh;
+      for (let b = a; b < k; b++) {
+        const ob = b * n;
+        let sum = 0;
+        for (let i = start; i < end; i++) sum += X[oa + i]! * W[i]! * X[ob + i]!;
+        G[a + b * k] = G[a + b * k]! + sum;
+      }
+    }
+  }
+
+  /**
+   * b = argmin Σ W(z − Xb)² (length k) from the accumulated XᵀWX and XᵀWz by the Cholesky factor
+   * of the scaled Gram matrix, or null when the gate fails (see the class comment). The factor is
+   * kept for {@link GramSolver.refine} and {@link GramSolver.inverse}.
+   */
+  solve(): Float64Array | null {
+    const { k, G, h, Rs, RsInv, norms } = this;
+    for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) G[b + a * k] = G[a + b * k]!;
     for (let j = 0; j < k; j++) {
       const ss = G[j + j * k]!;
       if (!(ss > 1e-290 && ss < 1e290)) return null;
@@ -507,12 +592,24 @@ class GramSolver {
     if (!(Math.sqrt(normR * normInv) <= GRAM_CONDITION)) return null;
     const coef = new Float64Array(k);
     this.apply(h, coef);
-    // One refinement step: g = XᵀW(z − Xb) from X itself, b += (XᵀWX)⁻¹g.
-    this.crossproducts(X, n, W, z, coef);
+    return coef;
+  }
+
+  /**
+   * One step of iterative refinement of a solution of the last {@link GramSolver.solve}:
+   * g = XᵀW(z − Xb) from X itself, b += (XᵀWX)⁻¹g (in place). Returns whether b changed.
+   */
+  refine(X: Float64Array, n: number, W: Float64Array, z: Float64Array, coef: Float64Array): boolean {
+    const { k, h } = this;
+    this.residualCrossproduct(X, n, W, z, coef);
     const delta = new Float64Array(k);
     this.apply(h, delta);
-    for (let j = 0; j < k; j++) coef[j] = coef[j]! + delta[j]!;
-    return coef;
+    let changed = false;
+    for (let j = 0; j < k; j++) {
+      if (delta[j] !== 0) changed = true;
+      coef[j] = coef[j]! + delta[j]!;
+    }
+    return changed;
   }
 
   /** (XᵀWX)⁻¹ of the last successful solve: diag(1/‖x‖)·R_s⁻¹R_s⁻ᵀ·diag(1/‖x‖). */
@@ -547,55 +644,21 @@ class GramSolver {
     }
   }
 
-  /**
-   * Blocked sums: without `coef`, G = XᵀWX (upper triangle) and h = XᵀWz; with `coef`, only
-   * h = XᵀW(z − X·coef).
-   */
-  private crossproducts(X: Float64Array, n: number, W: Float64Array, z: Float64Array, coef: Float64Array | null): void {
-    const { k, G, h, blockG, blockH } = this;
-    const gram = coef === null;
-    if (gram) G.fill(0);
+  /** h = XᵀW(z − X·coef), in blocked sums. */
+  private residualCrossproduct(X: Float64Array, n: number, W: Float64Array, z: Float64Array, coef: Float64Array): void {
+    const { k, h, blockH } = this;
     h.fill(0);
     for (let start = 0; start < n; start += BLOCK) {
       const end = Math.min(n, start + BLOCK);
       blockH.fill(0);
-      if (gram) {
-        blockG.fill(0);
-        for (let a = 0; a < k; a++) {
-          const oa = a * n;
-          let sh = 0;
-          for (let i = start; i < end; i++) sh += X[oa + i]! * W[i]! * z[i]!;
-          blockH[a] = sh;
-          for (let b = a; b < k; b++) {
-            const ob = b * n;
-            let s = 0;
-            for (let i = start; i < end; i++) s += X[oa + i]! * W[i]! * X[ob + i]!;
-            blockG[a + b * k] = s;
-          }
-        }
-        for (let a = 0; a < k; a++) for (let b = a; b < k; b++) G[a + b * k] = G[a + b * k]! + blockG[a + b * k]!;
-      } else {
-        for (let i = start; i < end; i++) {
-          let r = z[i]!;
-          for (let a = 0; a < k; a++) r -= X[a * n + i]! * coef[a]!;
-          const wr = W[i]! * r;
-          for (let a = 0; a < k; a++) blockH[a] = blockH[a]! + X[a * n + i]! * wr;
-        }
+      for (let i = start; i < end; i++) {
+        let r = z[i]!;
+        for (let a = 0; a < k; a++) r -= X[a * n + i]! * coef[a]!;
+        const wr = W[i]! * r;
+        for (let a = 0; a < k; a++) blockH[a] = blockH[a]! + X[a * n + i]! * wr;
       }
       for (let a = 0; a < k; a++) h[a] = h[a]! + blockH[a]!;
     }
-    if (gram) for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) G[b + a * k] = G[a + b * k]!;
-  }
-}
-
-/** η = X·coef (NaN-free: coefficients of dropped columns are 0 during the iterations). */
-function computeEta(X: Float64Array, n: number, k: number, coef: Float64Array, eta: Float64Array): void {
-  eta.fill(0);
-  for (let j = 0; j < k; j++) {
-    const c = coef[j]!;
-    if (c === 0) continue;
-    const offset = j * n;
-    for (let i = 0; i < n; i++) eta[i] = eta[i]! + X[offset + i]! * c;
   }
 }
 

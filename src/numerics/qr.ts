@@ -581,6 +581,7 @@ export function streamingR(X: Float64Array, n: number, k: number, y: Float64Arra
   const blockSS = new Float64Array(p); // Σ over the block rows of B[i, j]², kept current
   const dots = new Float64Array(p);
   const ts = new Float64Array(p);
+  if (!augment && k === 2) return streamingR2(X, n, y, roots);
   for (let r0 = 0; r0 < n; r0 += STREAM_BLOCK) {
     const m = Math.min(STREAM_BLOCK, n - r0);
     const rows = p + m;
@@ -716,4 +717,93 @@ export function streamingR(X: Float64Array, n: number, k: number, y: Float64Arra
   const R = new Float64Array(p * p);
   for (let j = 0; j < p; j++) for (let i = 0; i <= j; i++) R[i + j * p] = B[i + j * ld]!;
   return { R, sumSquares, xty };
+}
+
+/**
+ * {@link streamingR} for two columns without y: the same operations in the same order, but the
+ * block is never copied — its two reflection steps only need sums over the rows, re-read from X
+ * while they are in cache (three read-only passes per block instead of copy + two read-write).
+ */
+function streamingR2(X: Float64Array, n: number, y: Float64Array, roots: Float64Array | null): StreamingR {
+  let r00 = 0;
+  let r01 = 0;
+  let r11 = 0;
+  let ss0 = 0;
+  let ss1 = 0;
+  let xty0 = 0;
+  let xty1 = 0;
+  for (let r0 = 0; r0 < n; r0 += STREAM_BLOCK) {
+    const end = Math.min(n, r0 + STREAM_BLOCK);
+    // Pass 1: Σa², Σb² (a, b = √w·x of the block) and XᵀWy.
+    let sa = 0;
+    let sb = 0;
+    let ya = 0;
+    let yb = 0;
+    if (roots === null) {
+      for (let i = r0; i < end; i++) {
+        const a = X[i]!;
+        const b = X[n + i]!;
+        sa += a * a;
+        sb += b * b;
+        ya += a * y[i]!;
+        yb += b * y[i]!;
+      }
+    } else {
+      for (let i = r0; i < end; i++) {
+        const root = roots[i]!;
+        const a = X[i]! * root;
+        const b = X[n + i]! * root;
+        sa += a * a;
+        sb += b * b;
+        ya += a * y[i]! * root;
+        yb += b * y[i]! * root;
+      }
+    }
+    ss0 += sa;
+    ss1 += sb;
+    xty0 += ya;
+    xty1 += yb;
+    // Reflection 0 on [r00 r01; block]: v = (1 + r00/ν, a/ν), applied to column 1.
+    let nrm = Math.sqrt(r00 * r00 + sa);
+    let sb1 = sb; // Σ over the block of column 1 after reflection 0
+    if (nrm !== 0) {
+      if (r00 !== 0) nrm = r00 < 0 ? -nrm : nrm;
+      const inv = 1 / nrm;
+      const v1 = 1 + r00 * inv;
+      // Pass 2: dot = v1·r01 + Σ (a/ν)·b.
+      let dot = v1 * r01;
+      if (roots === null) {
+        for (let i = r0; i < end; i++) dot += X[i]! * inv * X[n + i]!;
+      } else {
+        for (let i = r0; i < end; i++) {
+          const root = roots[i]!;
+          dot += X[i]! * root * inv * (X[n + i]! * root);
+        }
+      }
+      const t = -dot / v1;
+      r01 = r01 + t * v1;
+      // Pass 3: Σ (b + t·a/ν)².
+      sb1 = 0;
+      if (roots === null) {
+        for (let i = r0; i < end; i++) {
+          const u = X[n + i]! + t * (X[i]! * inv);
+          sb1 += u * u;
+        }
+      } else {
+        for (let i = r0; i < end; i++) {
+          const root = roots[i]!;
+          const u = X[n + i]! * root + t * (X[i]! * root * inv);
+          sb1 += u * u;
+        }
+      }
+      r00 = -nrm;
+    }
+    // Reflection 1 on [r11; block column 1]: only its length matters (no later column).
+    let nrm1 = Math.sqrt(r11 * r11 + sb1);
+    if (nrm1 !== 0) {
+      if (r11 !== 0) nrm1 = r11 < 0 ? -nrm1 : nrm1;
+      r11 = -nrm1;
+    }
+  }
+  return { R: Float64Array.of(r00, 0, r01, r11), sumSquares: Float64Array.of(ss0, ss1), xty: Float64Array.of(xty0, xty1) };
 }

@@ -88,3 +88,7 @@ export type { Align } from './report/textTable.js';
 export type { PlotOptions } from './report/svg/layout.js';
 export type { InfluenceVcovOptions } from './inference/influence.js';
 export type { MultiplierBootstrapOptions } from './inference/bootstrap.js';
+export type { DidMethod } from './estimators/did/drdid.js';
+export type { VariableCoding } from './models/formula/terms.js';
+export type { VcovSpec } from './inference/vcovSpec.js';
+export type { MedsensSystem } from './estimators/mediation/medsens.js';

@@ -102,7 +102,7 @@ export class MatchedAttResult {
     return [{ ...this.estimate }];
   }
 
-  /** A fixest-style printed table of the ATT with its sample, variance and notes. @example console.log(att.summary()) */
+  /** A fixest-style printed table of the ATT with its sample, variance and notes. @example att.summary() // the printed table */
   summary(): string {
     return renderSummary({
       title: `Matched ATT, Dep. Var.: ${this.outcome} (weighted regression on the matched data)`,

@@ -439,7 +439,7 @@ export class MediationResult {
     });
   }
 
-  /** Printed like R's `summary(mediate(...))`. @example console.log(res.summary()) */
+  /** Printed like R's `summary(mediate(...))`. @example res.summary() // the printed table */
   summary(): string {
     const printOne = !this.interaction && this.outcomeLinear;
     const rows: [string, MediationEstimate][] = printOne

@@ -426,9 +426,9 @@ function fusedPass(state: PassState, coef: Float64Array | null): number {
   const { X, n, k, family, link, linkinv, muEta, y, prior, eta, mu, W, z, gram } = state;
   const binomial = family === 'binomial';
   const logit = binomial && link === 'logit';
+  if (logit) return logitPass(X, n, k, coef, y, prior, eta, mu, W, z, gram);
   gram.begin();
   let dev = 0;
-  let product = 1;
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
     for (let i = start; i < end; i++) {
@@ -442,57 +442,94 @@ function fusedPass(state: PassState, coef: Float64Array | null): number {
       }
       const yi = y[i]!;
       const pw = prior[i]!;
-      let m: number;
-      let d: number;
-      let unclamped = false;
-      if (logit) {
-        const t = Math.exp(e);
-        if (e >= MTHRESH && e <= THRESH) {
-          // μ = t/(1 + t), μ'(η) = t/(1 + t)² = V(μ), so W = w·μ'(η) and one division serves
-          // both (R's expressions up to an ulp).
-          const inv = 1 / (1 + t);
-          m = t * inv;
-          d = m * inv;
-          unclamped = true;
-        } else {
-          const c = e < MTHRESH ? DBL_EPSILON : INVEPS;
-          m = c / (1 + c);
-          d = DBL_EPSILON;
-        }
-        if (pw === 1 && (yi === 1 || yi === 0)) {
-          product *= yi === 1 ? m : 1 - m; // each factor ≥ DBL_EPSILON/2 (η is clamped)
-          if (product < 1e-250) {
-            dev -= 2 * Math.log(product);
-            product = 1;
-          }
-        } else {
-          dev += 2 * pw * (yLogY(yi, m) + yLogY(1 - yi, 1 - m));
-        }
-      } else {
-        m = linkinv(e);
-        d = muEta(e);
-        if (binomial) {
-          dev += 2 * pw * (yLogY(yi, m) + yLogY(1 - yi, 1 - m));
-        } else {
-          dev += pw * (yi - m) * (yi - m);
-        }
-      }
+      const m = linkinv(e);
+      const d = muEta(e);
+      dev += binomial ? 2 * pw * (yLogY(yi, m) + yLogY(1 - yi, 1 - m)) : pw * (yi - m) * (yi - m);
       mu[i] = m;
       const good = pw > 0 && d !== 0;
       let w = 0;
       if (good) {
         const variance = binomial ? m * (1 - m) : 1;
-        if (unclamped) {
-          w = pw * d; // w·μ'(η)²/V(μ) with μ'(η) = V(μ)
-        } else {
-          const wi = Math.sqrt((pw * d * d) / variance);
-          w = wi * wi;
-        }
+        const wi = Math.sqrt((pw * d * d) / variance);
+        w = wi * wi;
       }
       W[i] = w;
       z[i] = good ? e + (yi - m) / d : 0;
     }
     // XᵀWX (upper triangle) and XᵀWz of this block, column by column while the block is in cache
+    gram.accumulate(X, n, W, z, start, end);
+  }
+  return dev;
+}
+
+/**
+ * {@link fusedPass} for the binomial logit, the hot path of propensity scores, in its own
+ * monomorphic function: per block, η = Xb column by column, then one loop over the rows.
+ */
+function logitPass(
+  X: Float64Array,
+  n: number,
+  k: number,
+  coef: Float64Array | null,
+  y: Float64Array,
+  prior: Float64Array,
+  eta: Float64Array,
+  mu: Float64Array,
+  W: Float64Array,
+  z: Float64Array,
+  gram: GramSolver,
+): number {
+  gram.begin();
+  let dev = 0;
+  let product = 1;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    if (coef !== null) {
+      const c0 = coef[0]!;
+      for (let i = start; i < end; i++) eta[i] = X[i]! * c0;
+      for (let a = 1; a < k; a++) {
+        const c = coef[a]!;
+        const oa = a * n;
+        for (let i = start; i < end; i++) eta[i] = eta[i]! + X[oa + i]! * c;
+      }
+    }
+    for (let i = start; i < end; i++) {
+      const e = eta[i]!;
+      const yi = y[i]!;
+      const pw = prior[i]!;
+      const t = Math.exp(e);
+      let m: number;
+      let d: number;
+      let w: number;
+      if (e >= MTHRESH && e <= THRESH) {
+        // μ = t/(1 + t) and μ'(η) = t/(1 + t)² = V(μ), so W = w·μ'(η) and one division serves
+        // all three (R's expressions up to an ulp).
+        const inv = 1 / (1 + t);
+        m = t * inv;
+        d = m * inv;
+        w = pw * d;
+      } else {
+        // R's clamping: e^η → DBL_EPSILON or 1/DBL_EPSILON, μ'(η) = DBL_EPSILON
+        const c = e < MTHRESH ? DBL_EPSILON : INVEPS;
+        m = c / (1 + c);
+        d = DBL_EPSILON;
+        const wi = Math.sqrt((pw * d * d) / (m * (1 - m)));
+        w = wi * wi;
+      }
+      mu[i] = m;
+      if (pw === 1 && (yi === 1 || yi === 0)) {
+        product *= yi === 1 ? m : 1 - m; // each factor ≥ DBL_EPSILON/2 (η is clamped)
+        if (product < 1e-250) {
+          dev -= 2 * Math.log(product);
+          product = 1;
+        }
+      } else {
+        dev += 2 * pw * (yLogY(yi, m) + yLogY(1 - yi, 1 - m));
+      }
+      const good = pw > 0;
+      W[i] = good ? w : 0;
+      z[i] = good ? e + (yi - m) / d : 0;
+    }
     gram.accumulate(X, n, W, z, start, end);
   }
   return dev - 2 * Math.log(product);

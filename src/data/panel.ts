@@ -24,7 +24,54 @@ export interface PanelIndex {
 }
 
 /**
- * Codes units and periods of the rows `rows` (all rows when omitted) of a long panel.
+ * Marks the slots of the times and unit ids present among the rows `at` (0 = present). The row
+ * loops of {@link indexPanel} are small functions of their own: V8 then optimises each loop
+ * alone, instead of deoptimising and recompiling a long function whose later code has not run.
+ */
+function markDirect(at: Int32Array, time: Float64Array, unit: Float64Array, tLo: number, uLo: number, tSlot: Int32Array, uSlot: Int32Array): void {
+  for (let i = 0; i < at.length; i++) {
+    const row = at[i]!;
+    tSlot[time[row]! - tLo] = 0;
+    uSlot[unit[row]! - uLo] = 0;
+  }
+}
+
+/** Period and unit code of every row of `at` from the numbered slots (see {@link markDirect}). */
+function codeDirect(
+  at: Int32Array,
+  time: Float64Array,
+  unit: Float64Array,
+  tLo: number,
+  uLo: number,
+  tSlot: Int32Array,
+  uSlot: Int32Array,
+  periodCode: Int32Array,
+  unitCode: Int32Array,
+): void {
+  for (let i = 0; i < at.length; i++) {
+    const row = at[i]!;
+    periodCode[i] = tSlot[time[row]! - tLo]!;
+    unitCode[i] = uSlot[unit[row]! - uLo]!;
+  }
+}
+
+/**
+ * Known ranges of the times and numeric unit ids of the rows given to {@link indexPanel}: bounds
+ * (they may be loose: only which values occur matters) and whether all are integers. The caller
+ * vouches that every time and unit id among the rows is finite.
+ */
+export interface PanelBounds {
+  tLo: number;
+  tHi: number;
+  tInteger: boolean;
+  uLo: number;
+  uHi: number;
+  uInteger: boolean;
+}
+
+/**
+ * Codes units and periods of the rows `rows` (all rows when omitted) of a long panel. With
+ * `bounds` (see {@link PanelBounds}) the first of its three passes over the rows is skipped.
  *
  * Unit codes follow the sorted unit ids; period codes follow increasing time. Missing ids or
  * times must have been removed by the caller.
@@ -41,19 +88,24 @@ export function indexPanel(
   time: Float64Array,
   rows?: Int32Array,
   fn = 'indexPanel',
+  bounds?: PanelBounds,
 ): PanelIndex {
   const m = rows ? rows.length : time.length;
   // materialise the row list once so the hot loops below index plain typed arrays
   const at: Int32Array = rows ?? Int32Array.from({ length: m }, (_, i) => i);
   const unitNum = unit instanceof Float64Array ? unit : undefined;
-  // pass 1: ranges of times and (numeric) unit ids
+  // pass 1: ranges of times and (numeric) unit ids — skipped when the caller knows them
   let tLo = Infinity;
   let tHi = -Infinity;
   let tInteger = true;
   let uLo = Infinity;
   let uHi = -Infinity;
   let uInteger = unitNum !== undefined;
-  for (let i = 0; i < m; i++) {
+  if (bounds && m > 0) {
+    ({ tLo, tHi, tInteger } = bounds);
+    if (unitNum) ({ uLo, uHi, uInteger } = bounds);
+  }
+  if (!bounds) for (let i = 0; i < m; i++) {
     const row = at[i]!;
     const t = time[row]!;
     if (!Number.isFinite(t)) throw new CausalPanelError('non_finite', `${fn}: time is missing or not finite (row ${row + 1}: ${t})`, { fn, row, value: t });
@@ -79,20 +131,12 @@ export function indexPanel(
     // the common case, fused: one marking pass and one coding pass for both columns
     const tSlot = new Int32Array(tHi - tLo + 1).fill(-1);
     const uSlot = new Int32Array(uHi - uLo + 1).fill(-1);
-    for (let i = 0; i < m; i++) {
-      const row = at[i]!;
-      tSlot[time[row]! - tLo] = 0;
-      uSlot[unitNum![row]! - uLo] = 0;
-    }
+    markDirect(at, time, unitNum!, tLo, uLo, tSlot, uSlot);
     const list: number[] = [];
     for (let v = 0; v < tSlot.length; v++) if (tSlot[v] === 0) (tSlot[v] = list.length), list.push(v + tLo);
     periods = Float64Array.from(list);
     for (let v = 0; v < uSlot.length; v++) if (uSlot[v] === 0) (uSlot[v] = units.length), units.push(v + uLo);
-    for (let i = 0; i < m; i++) {
-      const row = at[i]!;
-      periodCode[i] = tSlot[time[row]! - tLo]!;
-      unitCode[i] = uSlot[unitNum![row]! - uLo]!;
-    }
+    codeDirect(at, time, unitNum!, tLo, uLo, tSlot, uSlot, periodCode, unitCode);
     return { unitCode, periodCode, units, periods, nUnits: units.length, nPeriods: periods.length };
   }
   if (tDirect) {

@@ -110,10 +110,21 @@ function weightedInfluence(
     sAttPg += att[c]! * pg[c]!;
   }
   const out = into ?? new Float64Array(n);
-  for (const c of cells) {
-    const wgt = pg[c]! / spg;
-    const o = c * n;
+  const m = cells.length;
+  const offsets = Int32Array.from(cells, (c) => c * n);
+  const wgts = Float64Array.from(cells, (c) => pg[c]! / spg);
+  if (m === 1) {
+    const o = offsets[0]!;
+    const wgt = wgts[0]!;
     for (let i = 0; i < n; i++) out[i] += psi[o + i]! * wgt;
+  } else {
+    // one pass over the rows, the cells inner (same additions in the same order as a pass per
+    // cell, without re-reading and re-writing `out` m times)
+    for (let i = 0; i < n; i++) {
+      let sum = out[i]!;
+      for (let j = 0; j < m; j++) sum += psi[offsets[j]! + i]! * wgts[j]!;
+      out[i] = sum;
+    }
   }
   if (!withWif) return out;
   // did's wif: wif_k(i) = (wᵢ1{Gᵢ=g_k} − pg_k)/Spg − (Σ_k' (wᵢ1{Gᵢ=g_k'} − pg_k'))·pg_k/Spg², and
@@ -133,6 +144,27 @@ function weightedInfluence(
     const cSum = (slot >= 0 ? count[slot]! * wi : 0) - spg;
     const cAtt = (slot >= 0 ? attSum[slot]! * wi : 0) - sAttPg;
     out[i] += cAtt / spg - (cSum * sAttPg) / spg2;
+  }
+  return out;
+}
+
+/**
+ * Σ_k v_k/K over the columns `which` (K = which.length), row by row: the same additions in the
+ * same order as one pass per column, in a single pass.
+ */
+function meanOfColumns(columns: readonly Float64Array[], which: readonly number[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  const K = which.length;
+  const cols = which.map((k) => columns[k]!);
+  if (K === 1) {
+    const v = cols[0]!;
+    for (let i = 0; i < n; i++) out[i] = 0 + v[i]! / K;
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += cols[k]![i]! / K;
+    out[i] = sum;
   }
   return out;
 }
@@ -342,11 +374,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       let s = 0;
       for (const k of post) s += attE[k]!;
       overallEst = s / post.length;
-      overallPsi = new Float64Array(n);
-      for (const k of post) {
-        const v = rowPsi[k]!;
-        for (let i = 0; i < n; i++) overallPsi[i] += v[i]! / post.length;
-      }
+      overallPsi = meanOfColumns(rowPsi, post, n);
     }
   } else {
     const minG = Math.min(...gPos);
@@ -373,8 +401,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     let s = 0;
     for (const a of attT) s += a;
     overallEst = s / attT.length;
-    overallPsi = new Float64Array(n);
-    for (const v of rowPsi) for (let i = 0; i < n; i++) overallPsi[i] += v[i]! / rowPsi.length;
+    overallPsi = meanOfColumns(rowPsi, rowPsi.map((_, k) => k), n);
   }
 
   // intervals for the rows: pointwise normal, or the bootstrap sup-t value for uniform bands

@@ -25,7 +25,7 @@
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import { toFrame } from '../../data/fromInput.js';
 import type { Frame } from '../../data/frame.js';
-import { checkBalance, indexPanel } from '../../data/panel.js';
+import { indexPanel, type PanelBounds } from '../../data/panel.js';
 import { chisqUpper, normalQuantile } from '../../numerics/distributions.js';
 import { invertSymmetric } from '../../numerics/cholesky.js';
 import { influenceSE } from '../../inference/influence.js';
@@ -164,6 +164,8 @@ interface Columns {
   anyNever: boolean;
   /** Largest finite cohort among complete rows. */
   gMaxFinite: number;
+  /** Ranges of the complete rows' (integer) times and numeric unit ids, for indexPanel. */
+  bounds: PanelBounds;
 }
 
 /** Reads and checks the columns; drops rows with a missing value (noted). */
@@ -187,23 +189,46 @@ function readColumns(frame: Frame, p: AttgtParams): Columns {
   const g = new Float64Array(nrow);
   let m = 0;
   let tMax = -Infinity;
+  // ranges of the complete rows' times and unit ids, so that indexPanel can skip its range pass
+  let tMin = Infinity;
+  let uLo = Infinity;
+  let uHi = -Infinity;
+  let uInteger = true;
   let anyNever = false;
   let gMaxFinite = -Infinity;
+  const x0 = xs.length > 0 ? xs[0]! : undefined;
   for (let i = 0; i < nrow; i++) {
-    let ok = true;
-    if (!Number.isFinite(y[i]!)) (bump(p.outcome), (ok = false));
     const ti = t[i]!;
-    if (!Number.isFinite(ti)) (bump(p.time), (ok = false));
-    for (let j = 0; j < xs.length; j++) if (!Number.isFinite(xs[j]![i]!)) (bump(p.covariates[j]!), (ok = false));
-    if (w && !Number.isFinite(w[i]!)) (bump(p.weights!), (ok = false));
-    if (unitNum && !Number.isFinite(unitNum[i]!)) (bump(p.unit!), (ok = false));
-    if (unitText && (unitText[i] === null || unitText[i] === undefined)) (bump(p.unit!), (ok = false));
-    if (!ok) continue;
+    // Fast screen: the sum of the row's numeric values is finite iff every one is (a NaN or ±∞
+    // propagates; a finite sum cannot overflow unless a value exceeds ~1e307, which only sends
+    // the row to the exact per-column check below).
+    let sum = y[i]! + ti;
+    if (x0) sum += x0[i]!;
+    for (let j = 1; j < xs.length; j++) sum += xs[j]![i]!;
+    if (w) sum += w[i]!;
+    if (unitNum) sum += unitNum[i]!;
+    if (sum - sum !== 0 || (unitText && (unitText[i] === null || unitText[i] === undefined))) {
+      let ok = true;
+      if (!Number.isFinite(y[i]!)) (bump(p.outcome), (ok = false));
+      if (!Number.isFinite(ti)) (bump(p.time), (ok = false));
+      for (let j = 0; j < xs.length; j++) if (!Number.isFinite(xs[j]![i]!)) (bump(p.covariates[j]!), (ok = false));
+      if (w && !Number.isFinite(w[i]!)) (bump(p.weights!), (ok = false));
+      if (unitNum && !Number.isFinite(unitNum[i]!)) (bump(p.unit!), (ok = false));
+      if (unitText && (unitText[i] === null || unitText[i] === undefined)) (bump(p.unit!), (ok = false));
+      if (!ok) continue;
+    }
     keepAll[m++] = i;
     if (Math.floor(ti) !== ti) {
       throw new CausalPanelError('invalid_option', `${FN}: time column "${p.time}" must hold integer periods (row ${i + 1}: ${ti})`, { fn: FN, column: p.time, row: i, value: ti });
     }
     if (ti > tMax) tMax = ti;
+    if (ti < tMin) tMin = ti;
+    if (unitNum) {
+      const u = unitNum[i]!;
+      if (u < uLo) uLo = u;
+      if (u > uHi) uHi = u;
+      if (uInteger && Math.floor(u) !== u) uInteger = false;
+    }
     const v = gRaw[i]!;
     if (Number.isNaN(v) || v === 0 || v === Infinity) {
       g[i] = Infinity;
@@ -220,7 +245,8 @@ function readColumns(frame: Frame, p: AttgtParams): Columns {
   const notes: Note[] = [];
   if (m < nrow) notes.push({ code: 'rows_dropped_missing', count: nrow - m, byColumn });
   if (m === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows left after removing missing values (${nrow} rows)`, { fn: FN });
-  return { y, t, g, xs, w, unitCol, keep, notes, tMax, anyNever, gMaxFinite };
+  const bounds: PanelBounds = { tLo: tMin, tHi: tMax, tInteger: true, uLo, uHi, uInteger };
+  return { y, t, g, xs, w, unitCol, keep, notes, tMax, anyNever, gMaxFinite, bounds };
 }
 
 /** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */
@@ -274,6 +300,80 @@ function prepare(frame: Frame, p: AttgtParams): PanelData | RcData {
   return prepareRc(cols, p, keep, cohortOf, w, notes, dropLatest ? latest : Infinity);
 }
 
+/**
+ * One pass over the kept rows (its own small function, so that V8 optimises it alone, without
+ * the deopt–recompile cycles of a long function's later, not-yet-run code): each unit's cohort
+ * (`inconsistent` is called, and must throw, when a unit's cohort changes), the number of periods
+ * each unit is observed in, and the first row repeating a (unit, period) (−1 if none).
+ */
+function cohortsAndCounts(
+  keep: Int32Array,
+  unitCode: Int32Array,
+  periodCode: Int32Array,
+  g: Float64Array,
+  nU: number,
+  nT: number,
+  inconsistent: (row: number, unit: number, previous: number, cohort: number) => never,
+): { cohortRaw: Float64Array; counts: Int32Array; duplicate: number } {
+  const cohortRaw = new Float64Array(nU).fill(NaN);
+  const seen = new Uint8Array(nU * nT);
+  const counts = new Int32Array(nU);
+  let duplicate = -1;
+  for (let r = 0; r < keep.length; r++) {
+    const row = keep[r]!;
+    const c = g[row]!;
+    const u = unitCode[r]!;
+    const cell = u + periodCode[r]! * nU;
+    if (seen[cell] === 1) {
+      if (duplicate < 0) duplicate = r;
+    } else {
+      seen[cell] = 1;
+      counts[u]++;
+    }
+    const prev = cohortRaw[u]!;
+    if (prev !== c) {
+      if (!Number.isNaN(prev)) inconsistent(row, u, prev, c);
+      cohortRaw[u] = c;
+    }
+  }
+  return { cohortRaw, counts, duplicate };
+}
+
+/**
+ * The scatter pass of {@link preparePanel} (a small function of its own, see
+ * {@link cohortsAndCounts}): each kept row of a kept unit (rank ≥ 0) lands in its (unit, period)
+ * cell of Y, of every covariate matrix and of W. Returns the number of rows placed.
+ */
+function scatterRows(
+  keep: Int32Array,
+  unitCode: Int32Array,
+  periodCode: Int32Array,
+  rank: Int32Array,
+  nU: number,
+  y: Float64Array,
+  Y: Float64Array,
+  xs: Float64Array[],
+  Xs: Float64Array[],
+  w: Float64Array | undefined,
+  W: Float64Array | undefined,
+): number {
+  let nobs = 0;
+  const X0 = Xs[0];
+  const x0 = xs[0];
+  for (let r = 0; r < keep.length; r++) {
+    const u = rank[unitCode[r]!]!;
+    if (u < 0) continue;
+    nobs++;
+    const row = keep[r]!;
+    const cell = u + periodCode[r]! * nU;
+    Y[cell] = y[row]!;
+    if (X0) X0[cell] = x0![row]!;
+    for (let j = 1; j < Xs.length; j++) Xs[j]![cell] = xs[j]![row]!;
+    if (W) W[cell] = w![row]!;
+  }
+  return nobs;
+}
+
 function preparePanel(
   cols: Columns,
   p: AttgtParams,
@@ -284,29 +384,22 @@ function preparePanel(
   excludeFrom: number,
 ): PanelData {
   const keep = keepIn;
-  const index = indexPanel(cols.unitCol!, cols.t, keep, FN);
+  // the complete rows' ranges bound those of any subset of them (keep may have been filtered)
+  const index = indexPanel(cols.unitCol!, cols.t, keep, FN, cols.bounds);
   const { unitCode, periodCode } = index;
   let nU = index.nUnits;
   const nT = index.nPeriods;
   const periods = index.periods;
-  // cohort per unit; it must not change over time (did: "The treatment must be irreversible")
-  const cohortRaw = new Float64Array(nU).fill(NaN);
-  for (let r = 0; r < keep.length; r++) {
-    const row = keep[r]!;
-    const c = cols.g[row]!;
-    const u = unitCode[r]!;
-    const prev = cohortRaw[u]!;
-    if (prev !== c) {
-      if (!Number.isNaN(prev)) {
-        throw new CausalPanelError(
-          'invalid_option',
-          `${FN}: column "${p.cohort}" must be constant within each unit (the treatment is irreversible), but unit ${index.units[u]} has ${prev === Infinity ? 0 : prev} and ${c === Infinity ? 0 : c} (row ${row + 1})`,
-          { fn: FN, column: p.cohort, row, value: c },
-        );
-      }
-      cohortRaw[u] = c;
-    }
-  }
+  // cohort per unit; it must not change over time (did: "The treatment must be irreversible").
+  // The same pass checks the panel structure (checkBalance's work, fused: one pass over the rows
+  // instead of two): a unit seen twice in a period is an error, units with gaps are dropped.
+  const { cohortRaw, counts, duplicate } = cohortsAndCounts(keep, unitCode, periodCode, cols.g, nU, nT, (row, u, prev, c) => {
+    throw new CausalPanelError(
+      'invalid_option',
+      `${FN}: column "${p.cohort}" must be constant within each unit (the treatment is irreversible), but unit ${index.units[u]} has ${prev === Infinity ? 0 : prev} and ${c === Infinity ? 0 : c} (row ${row + 1})`,
+      { fn: FN, column: p.cohort, row, value: c },
+    );
+  });
   // cohorts after the last period (+ anticipation) are never treated within the sample
   const cohortU = new Float64Array(nU);
   for (let u = 0; u < nU; u++) {
@@ -325,10 +418,14 @@ function preparePanel(
   }
   if (early > 0) notes.push({ code: 'units_dropped', count: early, reason: `already treated in the first period${p.anticipation > 0 ? ` (anticipation ${p.anticipation})` : ''}` });
   // a unit seen twice in a period is an error; units with gaps are dropped (did's balancing)
-  const bal = checkBalance(index, FN);
+  if (duplicate >= 0) {
+    const u = index.units[unitCode[duplicate]!];
+    const t = periods[periodCode[duplicate]!];
+    throw new CausalPanelError('invalid_option', `${FN}: unit ${u} is observed more than once in period ${t}`, { fn: FN, value: u });
+  }
   let gaps = 0;
-  for (const u of bal.incomplete) {
-    if (drop[u] === 0) {
+  for (let u = 0; u < nU; u++) {
+    if (counts[u] !== nT && drop[u] === 0) {
       drop[u] = 1;
       gaps++;
     }
@@ -397,22 +494,7 @@ function preparePanel(
   const Xs = cols.xs.map(() => new Float64Array(nU * nT));
   const W = w ? new Float64Array(nU * nT) : undefined;
   // one scatter pass: each kept row lands in its (unit, period) cell of every matrix
-  let nobs = 0;
-  const yCol = cols.y;
-  const X0 = Xs[0];
-  const x0 = cols.xs[0];
-  const wCol = w;
-  for (let r = 0; r < keep.length; r++) {
-    const u = rank[unitCode[r]!]!;
-    if (u < 0) continue;
-    nobs++;
-    const row = keep[r]!;
-    const cell = u + periodCode[r]! * nU;
-    Y[cell] = yCol[row]!;
-    if (X0) X0[cell] = x0![row]!;
-    for (let j = 1; j < Xs.length; j++) Xs[j]![cell] = cols.xs[j]![row]!;
-    if (W) W[cell] = wCol![row]!;
-  }
+  const nobs = scatterRows(keep, unitCode, periodCode, rank, nU, cols.y, Y, cols.xs, Xs, w, W);
   const invariant = (M: Float64Array): boolean => {
     for (let tt = 1; tt < nT; tt++) {
       const o = tt * nU;
@@ -674,14 +756,31 @@ function panelCell(
   if (sample.w && !sample.wNorm) sample.wNorm = normalize(sample.w, n1);
   const wN = sample.wNorm;
   const Xs = sample.X;
+  // (k ≤ 3: scalar accumulators, the same sums in the same order)
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  const o1 = k > 1 ? n1 : 0;
+  const o2 = k > 2 ? 2 * n1 : 0;
   for (let q = 1; q < ranges.length; q++) {
     const [a, b] = ranges[q]!;
     for (let u = a; u < b; u++, r++) {
       const dy = Y[y1 + u]! - Y[y0 + u]!;
       deltaY[r] = dy;
       const wy = wN ? wN[r]! * dy : dy;
-      for (let j = 0; j < k; j++) xty[j] += wy * Xs[r + j * n1]!;
+      if (k <= 3) {
+        s0 += wy * Xs[r]!;
+        if (k > 1) s1 += wy * Xs[o1 + r]!;
+        if (k > 2) s2 += wy * Xs[o2 + r]!;
+      } else {
+        for (let j = 0; j < k; j++) xty[j] += wy * Xs[r + j * n1]!;
+      }
     }
+  }
+  if (k <= 3) {
+    xty[0] += s0;
+    if (k > 1) xty[1] += s1;
+    if (k > 2) xty[2] += s2;
   }
   let ols: { xpxInv: Float64Array; xty: Float64Array } | undefined;
   if (p.method !== 'ipw') {
@@ -909,11 +1008,22 @@ function crossprodColumns(psi: Float64Array, n: number, cols: readonly number[])
   const q = cols.length;
   const S = new Float64Array(q * q);
   const BLOCK = 512;
-  for (let start = 0; start < n; start += BLOCK) {
+  // A cell's ψ is zero outside its 2×2 sample (its cohort and its comparison units, contiguous
+  // ranges since units are sorted by cohort): blocks where either column is all zero are
+  // skipped. Their block sums would be ±0, so the result is bit-for-bit the full sum's.
+  const nBlocks = Math.ceil(n / BLOCK);
+  const live = new Uint8Array(q * nBlocks);
+  let finite = true;
+  for (let a = 0; a < q; a++) if (!markLiveBlocks(psi, cols[a]! * n, n, BLOCK, live, a * nBlocks)) finite = false;
+  if (!finite) live.fill(1);
+  for (let blk = 0; blk < nBlocks; blk++) {
+    const start = blk * BLOCK;
     const end = Math.min(n, start + BLOCK);
     for (let a = 0; a < q; a++) {
+      if (live[a * nBlocks + blk] === 0) continue;
       const oa = cols[a]! * n;
       for (let b = a; b < q; b++) {
+        if (live[b * nBlocks + blk] === 0) continue;
         const ob = cols[b]! * n;
         let sum = 0;
         for (let i = start; i < end; i++) sum += psi[oa + i]! * psi[ob + i]!;
@@ -923,6 +1033,25 @@ function crossprodColumns(psi: Float64Array, n: number, cols: readonly number[])
   }
   for (let a = 0; a < q; a++) for (let b = a + 1; b < q; b++) S[b + a * q] = S[a + b * q]!;
   return S;
+}
+
+/**
+ * live[out + blk] = 1 when the column at `offset` has a non-zero entry in block blk. Returns
+ * false when the column holds ±Infinity (0·∞ would then not be 0: no block may be skipped).
+ */
+function markLiveBlocks(psi: Float64Array, offset: number, n: number, block: number, live: Uint8Array, out: number): boolean {
+  let finite = true;
+  for (let start = 0, blk = 0; start < n; start += block, blk++) {
+    const end = Math.min(n, start + block);
+    let any = false;
+    for (let i = start; i < end; i++) {
+      const v = psi[offset + i]!;
+      if (v !== 0) any = true;
+      if (v === Infinity || v === -Infinity) finite = false;
+    }
+    if (any) live[out + blk] = 1;
+  }
+  return finite;
 }
 
 /** did's Wald pre-test: W = n·θᵀV⁻¹θ over pre-treatment cells with finite SE; NaN when V is singular. */

@@ -159,22 +159,25 @@ export function fitPropensity(
     ps = new Float64Array(n).fill(swd / sw);
   } else {
     const fit = fitter(X, n, k, D, w);
-    ps = Float64Array.from(fit.fitted);
+    ps = fit.fitted.slice(); // (slice: Float64Array.from takes the slow iterator path)
     converged = fit.converged;
     iterations = fit.iterations;
   }
   const cap = 1 - 1e-6;
   for (let i = 0; i < n; i++) if (ps[i]! > cap) ps[i] = cap;
   const xwx = new Float64Array(k * k);
+  // v = ps(1 − ps)w once (the same products, in the same order, as inside every pair's sum)
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = ps[i]!;
+    v[i] = p * (1 - p) * w[i]!;
+  }
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
       let s = 0;
       const oa = a * n;
       const ob = b * n;
-      for (let i = 0; i < n; i++) {
-        const p = ps[i]!;
-        s += p * (1 - p) * w[i]! * X[oa + i]! * X[ob + i]!;
-      }
+      for (let i = 0; i < n; i++) s += v[i]! * X[oa + i]! * X[ob + i]!;
       xwx[a + b * k] = s;
       xwx[b + a * k] = s;
     }
@@ -435,6 +438,10 @@ function momentsPass(
   M3: Float64Array,
   A: Float64Array,
 ): void {
+  if (k <= 3) {
+    momentsPassSmall(code, deltaY, X, k, n, beta, wTs, wCs, sums, M1, M3, A);
+    return;
+  }
   let sT = 0;
   let sC = 0;
   let swT = 0;
@@ -470,6 +477,100 @@ function momentsPass(
   sums[3] = swC;
 }
 
+/**
+ * {@link momentsPass} for k ≤ 3 with scalar accumulators (typed-array accumulators updated on
+ * every row cost about twice as much); the same sums in the same order, so the same bits.
+ */
+function momentsPassSmall(
+  code: number,
+  deltaY: Float64Array,
+  X: Float64Array,
+  k: number,
+  n: number,
+  beta: Float64Array,
+  wTs: Float64Array,
+  wCs: Float64Array,
+  sums: Float64Array,
+  M1: Float64Array,
+  M3: Float64Array,
+  A: Float64Array,
+): void {
+  let sT = 0;
+  let sC = 0;
+  let swT = 0;
+  let swC = 0;
+  let m10 = 0;
+  let m11 = 0;
+  let m12 = 0;
+  let m30 = 0;
+  let m31 = 0;
+  let m32 = 0;
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  const b0 = beta[0]!;
+  const b1 = k > 1 ? beta[1]! : 0;
+  const b2 = k > 2 ? beta[2]! : 0;
+  const o1 = k > 1 ? n : 0;
+  const o2 = k > 2 ? 2 * n : 0;
+  for (let i = 0; i < n; i++) {
+    const x0 = X[i]!;
+    const x1 = k > 1 ? X[o1 + i]! : 0;
+    const x2 = k > 2 ? X[o2 + i]! : 0;
+    let fit = 0;
+    if (code !== IPW) {
+      fit += x0 * b0;
+      if (k > 1) fit += x1 * b1;
+      if (k > 2) fit += x2 * b2;
+    }
+    const wT = wTs[i]!;
+    const wC = wCs[i]!;
+    let v: number;
+    if (code === REG) {
+      sT += wT * deltaY[i]!;
+      sC += wT * fit;
+      v = 0;
+    } else {
+      v = code === DR ? deltaY[i]! - fit : deltaY[i]!;
+      sT += wT * v;
+      sC += wC * v;
+    }
+    swT += wT;
+    swC += wC;
+    m10 += wT * x0;
+    m30 += wC * x0;
+    a0 += wC * v * x0;
+    if (k > 1) {
+      m11 += wT * x1;
+      m31 += wC * x1;
+      a1 += wC * v * x1;
+    }
+    if (k > 2) {
+      m12 += wT * x2;
+      m32 += wC * x2;
+      a2 += wC * v * x2;
+    }
+  }
+  sums[0] = sT;
+  sums[1] = sC;
+  sums[2] = swT;
+  sums[3] = swC;
+  // the callers pass zeroed accumulators: adding to 0 keeps the bits of the generic pass
+  M1[0] += m10;
+  M3[0] += m30;
+  A[0] += a0;
+  if (k > 1) {
+    M1[1] += m11;
+    M3[1] += m31;
+    A[1] += a1;
+  }
+  if (k > 2) {
+    M1[2] += m12;
+    M3[2] += m32;
+    A[2] += a2;
+  }
+}
+
 /** Pass C of {@link drdidPanel}: ψᵢ with the estimation-effect corrections of the nuisance fits. */
 function influencePass(
   code: number,
@@ -492,17 +593,56 @@ function influencePass(
   mwC: number,
   influence: Float64Array,
 ): void {
+  // k ≤ 3: the coefficient vectors in scalars (no typed-array loads per row and column); the
+  // products are added in the same order as the generic loop, so the bits are the same
+  const small = k <= 3;
+  const o1 = k > 1 ? n : 0;
+  const o2 = k > 2 ? 2 * n : 0;
+  const beta0 = beta[0]!;
+  const beta1 = k > 1 ? beta[1]! : 0;
+  const beta2 = k > 2 ? beta[2]! : 0;
+  const a10 = a1[0]!;
+  const a11 = k > 1 ? a1[1]! : 0;
+  const a12 = k > 2 ? a1[2]! : 0;
+  const a30 = a3[0]!;
+  const a31 = k > 1 ? a3[1]! : 0;
+  const a32 = k > 2 ? a3[2]! : 0;
+  const b20 = b2[0]!;
+  const b21 = k > 1 ? b2[1]! : 0;
+  const b22 = k > 2 ? b2[2]! : 0;
   for (let i = 0; i < n; i++) {
     let fit = 0;
     let xa1 = 0;
     let xa3 = 0;
     let xb2 = 0;
-    for (let a = 0; a < k; a++) {
-      const x = X[i + a * n]!;
-      fit += x * beta[a]!;
-      xa1 += x * a1[a]!;
-      xa3 += x * a3[a]!;
-      xb2 += x * b2[a]!;
+    if (small) {
+      const x0 = X[i]!;
+      fit += x0 * beta0;
+      xa1 += x0 * a10;
+      xa3 += x0 * a30;
+      xb2 += x0 * b20;
+      if (k > 1) {
+        const x1 = X[o1 + i]!;
+        fit += x1 * beta1;
+        xa1 += x1 * a11;
+        xa3 += x1 * a31;
+        xb2 += x1 * b21;
+      }
+      if (k > 2) {
+        const x2 = X[o2 + i]!;
+        fit += x2 * beta2;
+        xa1 += x2 * a12;
+        xa3 += x2 * a32;
+        xb2 += x2 * b22;
+      }
+    } else {
+      for (let a = 0; a < k; a++) {
+        const x = X[i + a * n]!;
+        fit += x * beta[a]!;
+        xa1 += x * a1[a]!;
+        xa3 += x * a3[a]!;
+        xb2 += x * b2[a]!;
+      }
     }
     // w(1 − D)(ΔY − x'β)·x'(XᵀWX/n)⁻¹M: the outcome regression's linear representation
     const olsRes = code !== IPW ? w[i]! * (1 - D[i]!) * (deltaY[i]! - fit) : 0;

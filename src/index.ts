@@ -92,3 +92,4 @@ export type { DidMethod } from './estimators/did/drdid.js';
 export type { VariableCoding } from './models/formula/terms.js';
 export type { VcovSpec } from './inference/vcovSpec.js';
 export type { MedsensSystem } from './estimators/mediation/medsens.js';
+export { irls, type IrlsOptions, type IrlsResult } from './numerics/irls.js';

@@ -24,6 +24,11 @@ export function influenceSE(psi: ArrayLike<number>, offset = 0, n = psi.length -
   return Math.sqrt(sum) / n;
 }
 
+// Warm-up at module load (pure arithmetic, nothing observable): V8 records type feedback only
+// after a function's first calls, so a first call on 10⁵ rows compiled its loop on-stack with no
+// feedback for the code after it, and that code then deoptimised on every later call.
+for (let rep = 0; rep < 10; rep++) influenceSE(Float64Array.of(1, -1, 1, -1), 0, 4);
+
 /**
  * Cluster sums of an n×p influence matrix: G×p, `S[g + j * G] = Σ_{i: c(i) = g} ψᵢⱼ`.
  *

@@ -16,7 +16,9 @@
  *   iterative refinement when κ̂ > 10. Ill-conditioned or collinear iterations fall back to the
  *   QR. Both reproduce R's coefficients and SEs to ~1e-14 (lalonde: 2e-14 vs 8e-16 for 'qr');
  *   'auto' costs about one Newton–Raphson pass per iteration (≈ 5× less than the QR path at
- *   n = 10⁵, k = 3).
+ *   n = 10⁵, k = 3). The probit and gaussian passes store W and z, double-buffered, so the QR
+ *   fallback and the refinement reuse them; for small designs their XᵀWX is formed only after a
+ *   failed convergence test. The logit and probit have dedicated monomorphic passes.
  * - a non-finite deviance halves the step towards the previous coefficients (R's inner loop).
  * - convergence: |dev − dev_old| / (|dev| + 0.1) < ε (default 1e-8), at most 25 iterations.
  * - the covariance (XᵀWX)⁻¹ comes from the R factor of the LAST weighted fit, i.e. with the
@@ -53,7 +55,11 @@ export interface IrlsOptions {
   epsilon?: number;
   /** Maximum IRLS iterations (R `glm.control(maxit = 25)`). */
   maxIterations?: number;
-  /** Starting coefficients (R `start`), length k. */
+  /**
+   * Starting coefficients (R `glm(start =)`), length k: η₀ = X·start, and the deviance there is
+   * R's `devold`, so the convergence test applies from iteration 1. A warm start (e.g. the
+   * full-sample estimates for bootstrap refits) reaches the same MLE in fewer iterations.
+   */
   start?: ArrayLike<number>;
   /**
    * Whether the model has an intercept, for the null deviance (R's `intercept`). Default: true
@@ -152,12 +158,28 @@ export function linkFunctions(link: IrlsLink): LinkFunctions {
       return {
         linkfun: (mu) => normalQuantile(mu),
         linkinv: (eta) => normalCdf(Math.min(Math.max(eta, -thresh), thresh)),
-        muEta: (eta) => Math.max(normalPdf(eta), DBL_EPSILON),
+        muEta: (eta) => Math.max(dnorm(eta), DBL_EPSILON),
       };
     }
     case 'identity':
       return { linkfun: (mu) => mu, linkinv: (eta) => eta, muEta: () => 1 };
   }
+}
+
+const M_1_SQRT_2PI = 0.398942280401432677939946059934;
+
+/**
+ * φ(x) as R's `dnorm(x)` (`src/nmath/dnorm.c`): e^(−x²/2)/√(2π), with x split into a 16-bit
+ * head and a tail above |x| = 5 so that the exponent keeps full relative accuracy. Inline
+ * because it runs on every row of every probit iteration (the generic density costs ~10× more).
+ */
+function dnorm(x: number): number {
+  const a = Math.abs(x);
+  if (a < 5) return M_1_SQRT_2PI * Math.exp(-0.5 * a * a);
+  if (!(a <= 38.58)) return Number.isNaN(x) ? x : 0; // below the smallest subnormal
+  const head = Math.round(a * 65536) / 65536;
+  const tail = a - head;
+  return M_1_SQRT_2PI * (Math.exp(-0.5 * head * head) * Math.exp((-0.5 * tail - head) * tail));
 }
 
 /** y·log(y/μ), 0 when y = 0 (R's `y_log_y`). */
@@ -213,11 +235,16 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
   let lastEta = new Float64Array(n);
   const mu = new Float64Array(n);
   // W and z (the storing passes' outputs): the logit's iterations never store them, so they are
-  // allocated only when the QR fallback or the final refinement needs them.
+  // allocated only when the QR fallback or the final refinement needs them. The other links
+  // store them in every pass, double-buffered like η: (prevW, prevZ) are those of the pass that
+  // computed lastEta, i.e. of the last weighted fit, so the QR fallback, the refinement and
+  // R's `fit$weights` need no extra pass.
   const storesAlways = !(family === 'binomial' && link === 'logit');
   const gram = new GramSolver(k);
   const empty = storesAlways ? n : 0;
   const state: PassState = { X, n, k, family, link, linkinv, muEta, y: response, prior, mu, gram, W: new Float64Array(empty), z: new Float64Array(empty) };
+  let prevW: Float64Array = new Float64Array(empty);
+  let prevZ: Float64Array = new Float64Array(empty);
   const workingArrays = (): { W: Float64Array; z: Float64Array } => {
     if (state.W.length !== n) {
       state.W = new Float64Array(n);
@@ -258,11 +285,20 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
   let inverse: (() => Float64Array) | null = null;
   let lastByGram = false;
   let lastSolved = false; // coef is the last weighted fit's solution (not halved, finite)
+  // Links that store W and z in every pass form the next fit's XᵀWX only once the deviance test
+  // has failed (the converged pass's would be wasted), from the stored W and z: while X is small
+  // enough to stay in cache (n·k ≤ 2¹⁶), so the second sweep costs no memory traffic; with
+  // `solver: 'qr'` the Gram matrix is never used.
+  const deferGram = solver === 'qr' || (storesAlways && n * k <= 65536);
   for (let iter = 1; iter <= maxIterations; iter++) {
     iterations = iter;
     // This fit is at the current η (its XᵀWX and XᵀWz were accumulated by the pass that
     // computed η); the pass below writes the new η into the other buffer.
     [lastEta, eta] = [eta, lastEta];
+    if (storesAlways) {
+      [prevW, state.W] = [state.W, prevW];
+      [prevZ, state.z] = [state.z, prevZ];
+    }
     let solution: Float64Array | null = solver === 'qr' ? null : gram.solve();
     lastByGram = solution !== null;
     if (solution !== null) {
@@ -271,8 +307,12 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
       inverse = () => gram.inverse();
     } else {
       // Ill-conditioned or collinear: R's path, the pivoted QR of √W·X (dqrdc2 drops columns).
-      const { W, z } = workingArrays();
-      fusedPass(state, null, lastEta, true); // W and z of this fit
+      let W = prevW;
+      let z = prevZ;
+      if (!storesAlways) {
+        ({ W, z } = workingArrays());
+        fusedPass(state, null, lastEta, true); // W and z of this fit
+      }
       const scaledX = new Float64Array(n * k); // kept by the QR for its refinement: fresh each time
       const scaledZ = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -298,6 +338,7 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
     for (let p = 0; p < rank; p++) next[kept[p]!] = solution[kept[p]!]!;
     coef = next;
     lastSolved = true;
+    gram.idle = deferGram;
     dev = fusedPass(state, coef, eta, false);
     boundary = false;
     if (!Number.isFinite(dev)) {
@@ -328,21 +369,34 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
     }
     devOld = dev;
     coefOld = Float64Array.from(coef);
+    if (deferGram && solver !== 'qr') {
+      gram.idle = false;
+      gram.begin();
+      for (let start = 0; start < n; start += BLOCK) gram.accumulate(X, n, state.W, state.z, start, Math.min(n, start + BLOCK));
+    }
   }
+  gram.idle = false;
   // W and z of the last weighted fit (R's `fit$weights`), at its η; computed when needed.
   let workingWeights: Float64Array | undefined;
   if (lastByGram && lastSolved && gram.condition > REFINE_ABOVE) {
     // The Gram solve's error is O(κ²ε): above κ̂ = 10 one refinement step with the last fit's
     // (W, z) brings the final coefficients to QR accuracy (intermediate iterates need not be
     // exact: IRLS corrects them); η, μ and the deviance are then recomputed.
-    const { W, z } = workingArrays();
-    fusedPass(state, null, lastEta, true);
+    let W = prevW;
+    let z = prevZ;
+    if (!storesAlways) {
+      ({ W, z } = workingArrays());
+      fusedPass(state, null, lastEta, true);
+    }
     workingWeights = W.slice();
-    if (gram.refine(X, n, W, z, coef)) dev = fusedPass(state, coef, eta, false);
-    fitted(eta, mu, link, linkinv);
-  } else {
-    fitted(eta, mu, link, linkinv); // μ at the final η (the iterations' passes do not store it)
+    if (gram.refine(X, n, W, z, coef)) {
+      gram.idle = true; // the Cholesky factor stays that of the last fit; no new XᵀWX needed
+      dev = fusedPass(state, coef, eta, false);
+    }
   }
+  // μ at the final η: the logit's iteration passes do not store it; the other links' last pass
+  // was at the final η and did.
+  if (!storesAlways) fitted(eta, mu, link, linkinv);
   const finalEta = eta;
   const weightsEta = lastEta;
   const computeWorkingWeights = (): Float64Array => {
@@ -411,7 +465,7 @@ export function irls(X: Float64Array, n: number, k: number, y: ArrayLike<number>
     fitted: mu,
     linearPredictor: eta,
     get workingWeights(): Float64Array {
-      return (workingWeights ??= computeWorkingWeights());
+      return (workingWeights ??= storesAlways ? prevW : computeWorkingWeights());
     },
     get workingResiduals(): Float64Array {
       return (workingResiduals ??= computeWorkingResiduals());
@@ -472,6 +526,7 @@ function fusedPass(state: PassState, coef: Float64Array | null, eta: Float64Arra
   if (binomial && link === 'logit') {
     return store ? logitPass(X, n, k, coef, y, prior, eta, mu, W, z, gram) : logitLightPass(X, n, k, coef, y, prior, eta, gram);
   }
+  if (binomial && link === 'probit') return probitPass(X, n, k, coef, y, prior, eta, mu, W, z, gram);
   gram.begin();
   let dev = 0;
   for (let start = 0; start < n; start += BLOCK) {
@@ -713,6 +768,68 @@ function logitPass(
   return dev - 2 * Math.log(product);
 }
 
+/** −qnorm(DBL_EPSILON): R's binomial("probit")$linkinv clamps η to ±this. */
+const PROBIT_THRESH = -normalQuantile(DBL_EPSILON);
+
+/**
+ * {@link fusedPass} for the binomial probit (bootstrap refits of binary mediators and outcomes)
+ * in its own monomorphic function, with R's arithmetic per row: μ = Φ(η clamped to ±PROBIT_THRESH),
+ * μ'(η) = max(φ(η), DBL_EPSILON) with φ as R's `dnorm` ({@link dnorm}, inline), W = (√(w·μ'²/V))²,
+ * z = η + (y − μ)/μ', and for y ∈ {0, 1} the deviance term 2w·log(1/μ or 1/(1 − μ)) (the same
+ * bits as `yLogY`, one log). η = Xb is formed column by column per block, as in {@link logitPass}.
+ * Always stores μ, W and z (the generic path's outputs), so it serves both pass kinds.
+ */
+function probitPass(
+  X: Float64Array,
+  n: number,
+  k: number,
+  coef: Float64Array | null,
+  y: Float64Array,
+  prior: Float64Array,
+  eta: Float64Array,
+  mu: Float64Array,
+  W: Float64Array,
+  z: Float64Array,
+  gram: GramSolver,
+): number {
+  gram.begin();
+  let dev = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    if (coef !== null) {
+      const c0 = coef[0]!;
+      for (let i = start; i < end; i++) eta[i] = X[i]! * c0;
+      for (let a = 1; a < k; a++) {
+        const c = coef[a]!;
+        const oa = a * n;
+        for (let i = start; i < end; i++) eta[i] = eta[i]! + X[oa + i]! * c;
+      }
+    }
+    for (let i = start; i < end; i++) {
+      const e = eta[i]!;
+      const yi = y[i]!;
+      const pw = prior[i]!;
+      const m = normalCdf(e < -PROBIT_THRESH ? -PROBIT_THRESH : e > PROBIT_THRESH ? PROBIT_THRESH : e);
+      const phi = dnorm(e);
+      const d = phi > DBL_EPSILON ? phi : DBL_EPSILON;
+      if (yi === 1) dev += 2 * pw * Math.log(1 / m);
+      else if (yi === 0) dev += 2 * pw * Math.log(1 / (1 - m));
+      else dev += 2 * pw * (yLogY(yi, m) + yLogY(1 - yi, 1 - m));
+      mu[i] = m;
+      if (pw > 0) {
+        const wi = Math.sqrt((pw * d * d) / (m * (1 - m)));
+        W[i] = wi * wi;
+        z[i] = e + (yi - m) / d;
+      } else {
+        W[i] = 0;
+        z[i] = 0;
+      }
+    }
+    gram.accumulate(X, n, W, z, start, end);
+  }
+  return dev;
+}
+
 /** μ = g⁻¹(η) into `mu`, with the logit inlined as in {@link logitLightPass} (same bits). */
 function fitted(eta: Float64Array, mu: Float64Array, link: IrlsLink, linkinv: (eta: number) => number): void {
   const n = eta.length;
@@ -755,6 +872,8 @@ class GramSolver {
   readonly kept: Int32Array;
   /** Condition bound ‖R_s‖_F‖R_s⁻¹‖_F of the last {@link GramSolver.solve}. */
   condition = NaN;
+  /** When set, {@link GramSolver.accumulate} does nothing (passes whose XᵀWX is not needed). */
+  idle = false;
   private readonly k: number;
   private readonly G: Float64Array;
   private readonly h: Float64Array;
@@ -801,18 +920,87 @@ class GramSolver {
 
   /** Adds rows [start, end) (one block) to XᵀWX (upper triangle) and XᵀWz. */
   accumulate(X: Float64Array, n: number, W: Float64Array, z: Float64Array, start: number, end: number): void {
+    if (this.idle) return;
     const { k, G, h } = this;
-    for (let a = 0; a < k; a++) {
+    // 2×2 tiles of XᵀWX: rows a, a + 1 against columns b, b + 1 share the loads of x_a, x_{a+1},
+    // W, x_b, x_{b+1} (≈ 2× faster than one sum per sweep). Same bits: every entry is still
+    // Σ (x_a·W)·x_b in row order, and h_a = Σ (x_a·W)·z.
+    let a = 0;
+    for (; a + 1 < k; a += 2) {
       const oa = a * n;
-      let sh = 0;
-      for (let i = start; i < end; i++) sh += X[oa + i]! * W[i]! * z[i]!;
-      h[a] = h[a]! + sh;
-      for (let b = a; b < k; b++) {
-        const ob = b * n;
-        let sum = 0;
-        for (let i = start; i < end; i++) sum += X[oa + i]! * W[i]! * X[ob + i]!;
-        G[a + b * k] = G[a + b * k]! + sum;
+      const oa1 = oa + n;
+      let s00 = 0;
+      let s01 = 0;
+      let s11 = 0;
+      let h0 = 0;
+      let h1 = 0;
+      for (let i = start; i < end; i++) {
+        const w = W[i]!;
+        const xa = X[oa + i]!;
+        const xa1 = X[oa1 + i]!;
+        const wx0 = xa * w;
+        const wx1 = xa1 * w;
+        s00 += wx0 * xa;
+        s01 += wx0 * xa1;
+        s11 += wx1 * xa1;
+        h0 += wx0 * z[i]!;
+        h1 += wx1 * z[i]!;
       }
+      G[a + a * k] = G[a + a * k]! + s00;
+      G[a + (a + 1) * k] = G[a + (a + 1) * k]! + s01;
+      G[a + 1 + (a + 1) * k] = G[a + 1 + (a + 1) * k]! + s11;
+      h[a] = h[a]! + h0;
+      h[a + 1] = h[a + 1]! + h1;
+      let b = a + 2;
+      for (; b + 1 < k; b += 2) {
+        const ob = b * n;
+        const ob1 = ob + n;
+        let t00 = 0;
+        let t01 = 0;
+        let t10 = 0;
+        let t11 = 0;
+        for (let i = start; i < end; i++) {
+          const w = W[i]!;
+          const wx0 = X[oa + i]! * w;
+          const wx1 = X[oa1 + i]! * w;
+          const xb = X[ob + i]!;
+          const xb1 = X[ob1 + i]!;
+          t00 += wx0 * xb;
+          t01 += wx0 * xb1;
+          t10 += wx1 * xb;
+          t11 += wx1 * xb1;
+        }
+        G[a + b * k] = G[a + b * k]! + t00;
+        G[a + (b + 1) * k] = G[a + (b + 1) * k]! + t01;
+        G[a + 1 + b * k] = G[a + 1 + b * k]! + t10;
+        G[a + 1 + (b + 1) * k] = G[a + 1 + (b + 1) * k]! + t11;
+      }
+      if (b < k) {
+        const ob = b * n;
+        let t0 = 0;
+        let t1 = 0;
+        for (let i = start; i < end; i++) {
+          const w = W[i]!;
+          const xb = X[ob + i]!;
+          t0 += X[oa + i]! * w * xb;
+          t1 += X[oa1 + i]! * w * xb;
+        }
+        G[a + b * k] = G[a + b * k]! + t0;
+        G[a + 1 + b * k] = G[a + 1 + b * k]! + t1;
+      }
+    }
+    if (a < k) {
+      // last row of an odd k: its diagonal entry and h
+      const oa = a * n;
+      let s00 = 0;
+      let h0 = 0;
+      for (let i = start; i < end; i++) {
+        const wx = X[oa + i]! * W[i]!;
+        s00 += wx * X[oa + i]!;
+        h0 += wx * z[i]!;
+      }
+      G[a + a * k] = G[a + a * k]! + s00;
+      h[a] = h[a]! + h0;
     }
   }
 

@@ -57,6 +57,12 @@ export interface AttgtCells {
   periods: Float64Array;
   level: number;
   inference: AggregationInference;
+  /**
+   * Optional, per cell: row ranges [start₀, end₀, start₁, end₁, …) outside which the cell's
+   * influence column is exactly 0 (its 2×2 sample), so that aggregation skips the other rows.
+   * Same results as without (only zero terms are skipped); undefined = all rows.
+   */
+  support?: readonly (Int32Array | undefined)[];
 }
 
 /** One aggregated row: an {@link Estimate} with its event time, cohort or period `e`. */
@@ -102,6 +108,7 @@ function weightedInfluence(
   nSlots: number,
   withWif: boolean,
   into?: Float64Array,
+  support?: readonly (Int32Array | undefined)[],
 ): Float64Array {
   let spg = 0;
   let sAttPg = 0;
@@ -113,7 +120,19 @@ function weightedInfluence(
   const m = cells.length;
   const offsets = Int32Array.from(cells, (c) => c * n);
   const wgts = Float64Array.from(cells, (c) => pg[c]! / spg);
-  if (m === 1) {
+  let finiteWeights = true;
+  for (let j = 0; j < m; j++) if (!Number.isFinite(wgts[j]!)) finiteWeights = false;
+  if (support && finiteWeights && cells.every((c) => support[c] !== undefined)) {
+    // one pass per cell over its support only, in cell order: for every row the same additions
+    // in the same order as the row loop below, minus the terms ψ = 0 outside the support (adding
+    // a ±0 product to a sum that starts at +0 never changes its bits)
+    for (let j = 0; j < m; j++) {
+      const ranges = support[cells[j]!]!;
+      const o = offsets[j]!;
+      const wgt = wgts[j]!;
+      for (let q = 0; q < ranges.length; q += 2) addScaled(out, psi, o, wgt, ranges[q]!, ranges[q + 1]!);
+    }
+  } else if (m === 1) {
     const o = offsets[0]!;
     const wgt = wgts[0]!;
     for (let i = 0; i < n; i++) out[i] += psi[o + i]! * wgt;
@@ -146,6 +165,11 @@ function weightedInfluence(
     out[i] += cAtt / spg - (cSum * sAttPg) / spg2;
   }
   return out;
+}
+
+/** out[i] += ψ[o + i]·wgt for i in [a, b). */
+function addScaled(out: Float64Array, psi: Float64Array, o: number, wgt: number, a: number, b: number): void {
+  for (let i = a; i < b; i++) out[i] += psi[o + i]! * wgt;
 }
 
 /**
@@ -239,6 +263,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   const time = keep.map((j) => cellsIn.time[j]!);
   // typed arrays for everything the row loops read: one representation, no JIT deopts
   const att = Float64Array.from(keep, (j) => cellsIn.att[j]!);
+  const support = cellsIn.support ? keep.map((j) => cellsIn.support![j]) : undefined;
   // the cell influence matrix is read-only here: copy only when cells were dropped
   let psi = psiAll;
   if (p < cellsIn.att.length) {
@@ -305,7 +330,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       spg += pg[c]!;
     }
     overallEst = s / spg;
-    overallPsi = weightedInfluence(psi, n, keepers, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true);
+    overallPsi = weightedInfluence(psi, n, keepers, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, undefined, support);
   } else if (type === 'group') {
     const glist = glistOrig;
     const attG: number[] = [];
@@ -318,7 +343,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       for (const c of which) s += att[c]!;
       const a = which.length > 0 ? s / which.length : NaN;
       const slot = rowBuffer(glist.length, rowPsi.length);
-      const ps = which.length > 0 ? weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, false, slot) : slot.fill(NaN);
+      const ps = which.length > 0 ? weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, false, slot, support) : slot.fill(NaN);
       attG.push(a);
       pgg.push(pgOf.get(g)!);
       rowPsi.push(ps);
@@ -361,7 +386,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
         spg += pg[c]!;
       }
       const a = s / spg;
-      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(eseq.length, rowPsi.length));
+      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(eseq.length, rowPsi.length), support);
       attE.push(a);
       rowPsi.push(ps);
       rows.push({ ...estimateOf(`event:${e}`, a, cleanSE(inference.se(ps)), NaN, level), e });
@@ -392,7 +417,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
         spg += pg[c]!;
       }
       const a = s / spg;
-      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(calendar.length, rowPsi.length));
+      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(calendar.length, rowPsi.length), support);
       const period = union[t1 - 1]!;
       attT.push(a);
       rowPsi.push(ps);

@@ -33,7 +33,7 @@ import { multiplierBootstrap } from '../../inference/bootstrap.js';
 import { waldInference } from '../../inference/intervals.js';
 import type { Estimate } from '../../report/estimate.js';
 import { renderSummary } from '../../report/summary.js';
-import { controlXpxInverse, drdidPanel, drdidRc, fitPropensity, type PropensityFit, type TwoByTwo } from './drdid.js';
+import { controlXpxInverse, drdidPanel, normalizeWeights, drdidRc, fitPropensity, type PropensityFit, type TwoByTwo } from './drdid.js';
 import { aggregateAttgt, type AggregateOptions, type AggregationInference, type AggregationType, type AttgtAggregate, type AttgtCells } from './aggregate.js';
 import { validateAttgt, type AttgtOptions, type AttgtParams } from './validateAttgt.js';
 
@@ -144,6 +144,11 @@ interface RcData extends Prepared {
   w: Float64Array | undefined;
 }
 
+/** did's cohort coding: 0, missing and Infinity mean never treated (Infinity). */
+function cohortCode(v: number): number {
+  return Number.isNaN(v) || v === 0 ? Infinity : v;
+}
+
 function isInteger(x: number): boolean {
   return Number.isFinite(x) && Math.floor(x) === x;
 }
@@ -151,8 +156,10 @@ function isInteger(x: number): boolean {
 interface Columns {
   y: Float64Array;
   t: Float64Array;
-  /** Cohort per input row with 0 / missing coded as Infinity. */
-  g: Float64Array;
+  /** The cohort column as given (validated: 0 / missing / Infinity or a non-negative integer). */
+  gRaw: Float64Array;
+  /** Cohort per input row with 0 / missing coded as Infinity (built on first use). */
+  g: () => Float64Array;
   xs: Float64Array[];
   w: Float64Array | undefined;
   unitCol: Float64Array | readonly (string | null)[] | undefined;
@@ -186,7 +193,6 @@ function readColumns(frame: Frame, p: AttgtParams): Columns {
   // one pass: completeness, then (for complete rows) integer time, cohort coding and the range
   // facts `prepare` needs (last period, presence of never-treated units, latest cohort)
   const keepAll = new Int32Array(nrow);
-  const g = new Float64Array(nrow);
   let m = 0;
   let tMax = -Infinity;
   // ranges of the complete rows' times and unit ids, so that indexPanel can skip its range pass
@@ -231,12 +237,10 @@ function readColumns(frame: Frame, p: AttgtParams): Columns {
     }
     const v = gRaw[i]!;
     if (Number.isNaN(v) || v === 0 || v === Infinity) {
-      g[i] = Infinity;
       anyNever = true;
     } else if (!isInteger(v) || v < 0) {
       throw new CausalPanelError('invalid_option', `${FN}: cohort column "${p.cohort}" must be 0 (never treated) or a non-negative integer period (row ${i + 1}: ${v})`, { fn: FN, column: p.cohort, row: i, value: v });
     } else {
-      g[i] = v;
       if (v > gMaxFinite) gMaxFinite = v;
     }
     if (w && w[i]! < 0) throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${i + 1}: ${w[i]})`, { fn: FN, column: p.weights, row: i, value: w[i] });
@@ -246,7 +250,17 @@ function readColumns(frame: Frame, p: AttgtParams): Columns {
   if (m < nrow) notes.push({ code: 'rows_dropped_missing', count: nrow - m, byColumn });
   if (m === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows left after removing missing values (${nrow} rows)`, { fn: FN });
   const bounds: PanelBounds = { tLo: tMin, tHi: tMax, tInteger: true, uLo, uHi, uInteger };
-  return { y, t, g, xs, w, unitCol, keep, notes, tMax, anyNever, gMaxFinite, bounds };
+  // the coded cohort column is only materialised by the paths that need it (the direct panel
+  // coding reads gRaw through cohortCode)
+  let g: Float64Array | undefined;
+  const coded = (): Float64Array => {
+    if (!g) {
+      g = new Float64Array(nrow);
+      for (let i = 0; i < nrow; i++) g[i] = cohortCode(gRaw[i]!);
+    }
+    return g;
+  };
+  return { y, t, gRaw, g: coded, xs, w, unitCol, keep, notes, tMax, anyNever, gMaxFinite, bounds };
 }
 
 /** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */
@@ -261,7 +275,7 @@ function prepare(frame: Frame, p: AttgtParams): PanelData | RcData {
   const cols = readColumns(frame, p);
   const notes = cols.notes;
   let keep = cols.keep;
-  const { t, g } = cols;
+  const { t } = cols;
 
   // weights normalised to mean 1 over the complete rows (did normalises before any other filter)
   let w: Float64Array | undefined;
@@ -279,7 +293,10 @@ function prepare(frame: Frame, p: AttgtParams): PanelData | RcData {
   const hasNever = cols.anyNever || cols.gMaxFinite > lastTreat;
   // without never-treated units every finite cohort is ≤ lastTreat, so the latest is the maximum
   const latest = cols.gMaxFinite;
-  const cohortOf = (row: number): number => (g[row]! > lastTreat ? Infinity : g[row]!);
+  const cohortOf = (row: number): number => {
+    const c = cohortCode(cols.gRaw[row]!);
+    return c > lastTreat ? Infinity : c;
+  };
   let dropLatest = false;
   if (!hasNever) {
     if (p.control === 'never') {
@@ -374,6 +391,193 @@ function scatterRows(
   return nobs;
 }
 
+/**
+ * The panel's unit/period coding, as {@link preparePanel} consumes it: per unit code its raw
+ * cohort and number of distinct periods, the first position in `keep` repeating a (unit, period),
+ * and how to code a row and scatter the rows into unit × period matrices.
+ */
+interface PanelCoding {
+  nU: number;
+  nT: number;
+  units: (number | string)[];
+  periods: Float64Array;
+  cohortRaw: Float64Array;
+  counts: Int32Array;
+  duplicate: number;
+  /** Unit code of keep[r]. */
+  unitOf(r: number): number;
+  /** Period code of keep[r]. */
+  periodOf(r: number): number;
+  /** Scatters the kept rows of kept units (rank ≥ 0, by unit code) into Y, Xs, W; returns rows placed. */
+  scatter(rank: Int32Array, nKept: number, Y: Float64Array, Xs: Float64Array[], W: Float64Array | undefined, w: Float64Array | undefined): number;
+}
+
+type Inconsistent = (row: number, unitId: number | string, previous: number, cohort: number) => never;
+
+/** Coding through {@link indexPanel} (any unit ids): code arrays, then the count and scatter passes. */
+function codePanelIndexed(cols: Columns, keep: Int32Array, inconsistent: Inconsistent): PanelCoding {
+  const index = indexPanel(cols.unitCol!, cols.t, keep, FN, cols.bounds);
+  const { unitCode, periodCode } = index;
+  const nU = index.nUnits;
+  const nT = index.nPeriods;
+  const { cohortRaw, counts, duplicate } = cohortsAndCounts(keep, unitCode, periodCode, cols.g(), nU, nT, (row, u, prev, c) => inconsistent(row, index.units[u]!, prev, c));
+  return {
+    nU,
+    nT,
+    units: index.units,
+    periods: index.periods,
+    cohortRaw,
+    counts,
+    duplicate,
+    unitOf: (r) => unitCode[r]!,
+    periodOf: (r) => periodCode[r]!,
+    scatter: (rank, nKept, Y, Xs, W, w) => scatterRows(keep, unitCode, periodCode, rank, nKept, cols.y, Y, cols.xs, Xs, w, W),
+  };
+}
+
+/**
+ * Coding for integer unit ids and times in compact ranges (the common `1..N` ids): the raw
+ * offsets id − min and t − min address the tables directly, so no per-row code arrays are built
+ * and the rows are read twice (count, scatter) instead of four times. Same codes, counts and
+ * cells as {@link codePanelIndexed} (codes follow the sorted ids and periods). Null when the
+ * ranges are not compact.
+ */
+function codePanelDirect(cols: Columns, keep: Int32Array, inconsistent: Inconsistent): PanelCoding | null {
+  const unit = cols.unitCol;
+  const b = cols.bounds;
+  const m = keep.length;
+  if (!(unit instanceof Float64Array) || !b.uInteger || !b.tInteger || m === 0) return null;
+  const uRange = b.uHi - b.uLo + 1;
+  const tRange = b.tHi - b.tLo + 1;
+  if (!(uRange <= 4 * m + 1024 && tRange <= 4096 && uRange * tRange <= 8 * m + 1_000_000)) return null;
+  const raw = rawCounts(keep, unit, cols.t, cols.gRaw, b.uLo, b.tLo, uRange, tRange);
+  if (raw.inconsistent >= 0) {
+    const row = keep[raw.inconsistent]!;
+    const ru = unit[row]! - b.uLo;
+    inconsistent(row, unit[row]!, raw.cohortRaw[ru]!, cohortCode(cols.gRaw[row]!));
+  }
+  // codes: present ids / periods in increasing order
+  const uSlot = new Int32Array(uRange);
+  const units: number[] = [];
+  for (let v = 0; v < uRange; v++) {
+    if (raw.counts[v]! > 0) {
+      uSlot[v] = units.length;
+      units.push(v + b.uLo);
+    } else uSlot[v] = -1;
+  }
+  const tSlot = new Int32Array(tRange).fill(-1);
+  const periodList: number[] = [];
+  for (let v = 0; v < tRange; v++) if (raw.tPresent[v] === 1) (tSlot[v] = periodList.length), periodList.push(v + b.tLo);
+  const nU = units.length;
+  const cohortRaw = new Float64Array(nU);
+  const counts = new Int32Array(nU);
+  for (let v = 0; v < uRange; v++) {
+    const s = uSlot[v]!;
+    if (s >= 0) {
+      cohortRaw[s] = raw.cohortRaw[v]!;
+      counts[s] = raw.counts[v]!;
+    }
+  }
+  const uLo = b.uLo;
+  const tLo = b.tLo;
+  const t = cols.t;
+  return {
+    nU,
+    nT: periodList.length,
+    units,
+    periods: Float64Array.from(periodList),
+    cohortRaw,
+    counts,
+    duplicate: raw.duplicate,
+    unitOf: (r) => uSlot[unit[keep[r]!]! - uLo]!,
+    periodOf: (r) => tSlot[t[keep[r]!]! - tLo]!,
+    scatter: (rank, nKept, Y, Xs, W, w) => {
+      // rank by raw offset: one lookup per row
+      const rankRaw = new Int32Array(uRange).fill(-1);
+      for (let v = 0; v < uRange; v++) if (uSlot[v]! >= 0) rankRaw[v] = rank[uSlot[v]!]!;
+      return scatterDirect(keep, unit, t, uLo, tLo, rankRaw, tSlot, nKept, cols.y, Y, cols.xs, Xs, w, W);
+    },
+  };
+}
+
+/**
+ * The counting pass of {@link codePanelDirect} (its own function, see {@link cohortsAndCounts}):
+ * per raw unit offset the cohort and the number of distinct periods, which period offsets occur,
+ * the first position repeating a (unit, period) and the first whose cohort differs from its
+ * unit's earlier rows (−1 if none).
+ */
+function rawCounts(
+  keep: Int32Array,
+  unit: Float64Array,
+  t: Float64Array,
+  gRaw: Float64Array,
+  uLo: number,
+  tLo: number,
+  uRange: number,
+  tRange: number,
+): { cohortRaw: Float64Array; counts: Int32Array; tPresent: Uint8Array; duplicate: number; inconsistent: number } {
+  const cohortRaw = new Float64Array(uRange).fill(NaN);
+  const counts = new Int32Array(uRange);
+  const seen = new Uint8Array(uRange * tRange);
+  const tPresent = new Uint8Array(tRange);
+  let duplicate = -1;
+  for (let r = 0; r < keep.length; r++) {
+    const row = keep[r]!;
+    const u = unit[row]! - uLo;
+    const tt = t[row]! - tLo;
+    const cell = u + tt * uRange;
+    tPresent[tt] = 1;
+    if (seen[cell] === 1) {
+      if (duplicate < 0) duplicate = r;
+    } else {
+      seen[cell] = 1;
+      counts[u]++;
+    }
+    let c = gRaw[row]!;
+    if (c !== c || c === 0) c = Infinity; // cohortCode, inlined
+    const prev = cohortRaw[u]!;
+    if (prev !== c) {
+      if (!Number.isNaN(prev)) return { cohortRaw, counts, tPresent, duplicate, inconsistent: r };
+      cohortRaw[u] = c;
+    }
+  }
+  return { cohortRaw, counts, tPresent, duplicate, inconsistent: -1 };
+}
+
+/** The scatter pass of {@link codePanelDirect} (see {@link scatterRows}). */
+function scatterDirect(
+  keep: Int32Array,
+  unit: Float64Array,
+  t: Float64Array,
+  uLo: number,
+  tLo: number,
+  rankRaw: Int32Array,
+  tSlot: Int32Array,
+  nU: number,
+  y: Float64Array,
+  Y: Float64Array,
+  xs: Float64Array[],
+  Xs: Float64Array[],
+  w: Float64Array | undefined,
+  W: Float64Array | undefined,
+): number {
+  let nobs = 0;
+  const X0 = Xs[0];
+  const x0 = xs[0];
+  for (let r = 0; r < keep.length; r++) {
+    const row = keep[r]!;
+    const u = rankRaw[unit[row]! - uLo]!;
+    if (u < 0) continue;
+    nobs++;
+    const cell = u + tSlot[t[row]! - tLo]! * nU;
+    Y[cell] = y[row]!;
+    if (X0) X0[cell] = x0![row]!;
+    for (let j = 1; j < Xs.length; j++) Xs[j]![cell] = xs[j]![row]!;
+    if (W) W[cell] = w![row]!;
+  }
+  return nobs;
+}
+
 function preparePanel(
   cols: Columns,
   p: AttgtParams,
@@ -384,22 +588,21 @@ function preparePanel(
   excludeFrom: number,
 ): PanelData {
   const keep = keepIn;
-  // the complete rows' ranges bound those of any subset of them (keep may have been filtered)
-  const index = indexPanel(cols.unitCol!, cols.t, keep, FN, cols.bounds);
-  const { unitCode, periodCode } = index;
-  let nU = index.nUnits;
-  const nT = index.nPeriods;
-  const periods = index.periods;
-  // cohort per unit; it must not change over time (did: "The treatment must be irreversible").
+  // the complete rows' ranges bound those of any subset of them (keep may have been filtered).
+  // Cohort per unit; it must not change over time (did: "The treatment must be irreversible").
   // The same pass checks the panel structure (checkBalance's work, fused: one pass over the rows
   // instead of two): a unit seen twice in a period is an error, units with gaps are dropped.
-  const { cohortRaw, counts, duplicate } = cohortsAndCounts(keep, unitCode, periodCode, cols.g, nU, nT, (row, u, prev, c) => {
+  const inconsistent: Inconsistent = (row, unitId, prev, c) => {
     throw new CausalPanelError(
       'invalid_option',
-      `${FN}: column "${p.cohort}" must be constant within each unit (the treatment is irreversible), but unit ${index.units[u]} has ${prev === Infinity ? 0 : prev} and ${c === Infinity ? 0 : c} (row ${row + 1})`,
+      `${FN}: column "${p.cohort}" must be constant within each unit (the treatment is irreversible), but unit ${unitId} has ${prev === Infinity ? 0 : prev} and ${c === Infinity ? 0 : c} (row ${row + 1})`,
       { fn: FN, column: p.cohort, row, value: c },
     );
-  });
+  };
+  const coding = codePanelDirect(cols, keep, inconsistent) ?? codePanelIndexed(cols, keep, inconsistent);
+  const { cohortRaw, counts, duplicate, periods } = coding;
+  let nU = coding.nU;
+  const nT = coding.nT;
   // cohorts after the last period (+ anticipation) are never treated within the sample
   const cohortU = new Float64Array(nU);
   for (let u = 0; u < nU; u++) {
@@ -419,8 +622,8 @@ function preparePanel(
   if (early > 0) notes.push({ code: 'units_dropped', count: early, reason: `already treated in the first period${p.anticipation > 0 ? ` (anticipation ${p.anticipation})` : ''}` });
   // a unit seen twice in a period is an error; units with gaps are dropped (did's balancing)
   if (duplicate >= 0) {
-    const u = index.units[unitCode[duplicate]!];
-    const t = periods[periodCode[duplicate]!];
+    const u = coding.units[coding.unitOf(duplicate)];
+    const t = periods[coding.periodOf(duplicate)];
     throw new CausalPanelError('invalid_option', `${FN}: unit ${u} is observed more than once in period ${t}`, { fn: FN, value: u });
   }
   let gaps = 0;
@@ -434,10 +637,9 @@ function preparePanel(
   // every period must still be observed; otherwise re-index on the remaining rows (rare)
   if (early + gaps > 0) {
     const seenPeriod = new Uint8Array(nT);
-    for (let r = 0; r < keep.length; r++) if (drop[unitCode[r]!] === 0) seenPeriod[periodCode[r]!] = 1;
+    for (let r = 0; r < keep.length; r++) if (drop[coding.unitOf(r)] === 0) seenPeriod[coding.periodOf(r)] = 1;
     if (seenPeriod.some((s) => s === 0)) {
-      const uc = unitCode;
-      const kept = filterRowsIndexed(keep, (r) => drop[uc[r]!] === 0);
+      const kept = filterRowsIndexed(keep, (r) => drop[coding.unitOf(r)] === 0);
       if (kept.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period or with gaps`, { fn: FN });
       return preparePanel(cols, p, kept, lastTreat, w, notes, excludeFrom);
     }
@@ -480,7 +682,7 @@ function preparePanel(
   const fillPos = bucketCount.slice(0, cohortValues.length);
   const cohort = new Float64Array(nKept);
   const ids: (number | string)[] = new Array(nKept);
-  const unitIds = index.units;
+  const unitIds = coding.units;
   for (let u = 0; u < nU; u++) {
     if (drop[u] === 1) continue;
     const r = fillPos[unitSlot[u]!]!++;
@@ -494,7 +696,7 @@ function preparePanel(
   const Xs = cols.xs.map(() => new Float64Array(nU * nT));
   const W = w ? new Float64Array(nU * nT) : undefined;
   // one scatter pass: each kept row lands in its (unit, period) cell of every matrix
-  const nobs = scatterRows(keep, unitCode, periodCode, rank, nU, cols.y, Y, cols.xs, Xs, w, W);
+  const nobs = coding.scatter(rank, nU, Y, Xs, W, w);
   const invariant = (M: Float64Array): boolean => {
     for (let tt = 1; tt < nT; tt++) {
       const o = tt * nU;
@@ -628,7 +830,7 @@ function checkGroupSizes(start: Map<number, number>, end: Map<number, number>, n
 }
 
 /** Runs every ATT(g,t) 2×2 and fills the n×p influence matrix. */
-function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; psi: Float64Array } {
+function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; psi: Float64Array; support: (Int32Array | undefined)[] } {
   const { periods, glist, n } = d;
   const nT = periods.length;
   const varying = p.basePeriod === 'varying';
@@ -652,17 +854,21 @@ function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; 
   const psi = new Float64Array(n * specs.length);
   const psCache = new Map<string, PanelSample>();
   // buffers reused by every panel cell (ΔY and ψ of the 2×2 sample)
-  const scratch = { deltaY: new Float64Array(d.kind === 'panel' ? n : 0), influence: new Float64Array(d.kind === 'panel' ? n : 0) };
+  const scratch: PanelScratch = { deltaY: new Float64Array(d.kind === 'panel' ? n : 0), influence: new Float64Array(d.kind === 'panel' ? n : 0), support: undefined };
+  // per cell, the row ranges its ψ column can be non-zero on (panel cells: its 2×2 sample)
+  const support: (Int32Array | undefined)[] = [];
   const k = p.covariates.length + 1;
   specs.forEach(({ g, t0, cur, pret, post }, j) => {
     const column = psi.subarray(j * n, (j + 1) * n);
     if (!varying && periods[pret] === periods[cur]) {
       // universal base period: the reference cell is 0 by construction
       cells.push({ group: g, time: periods[cur]!, att: 0, post, reference: true });
+      support.push(new Int32Array(0)); // ψ ≡ 0
       return;
     }
     const cutoff = p.control === 'notyet' ? periods[Math.max(t0, pret) + tfac]! + p.anticipation : Infinity;
     const cell: Cell = { group: g, time: periods[cur]!, att: NaN, post, reference: false };
+    scratch.support = undefined;
     try {
       const att = d.kind === 'panel' ? panelCell(d, p, g, cur, pret, Math.min(pret, t0), cutoff, k, psCache, scratch, column) : rcCell(d, p, g, cur, pret, cutoff, column);
       cell.att = att;
@@ -674,9 +880,10 @@ function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; 
       cell.att = NaN;
       column.fill(NaN);
     }
+    support.push(Number.isNaN(cell.att) ? undefined : scratch.support);
     cells.push(cell);
   });
-  return { cells, psi };
+  return { cells, psi, support };
 }
 
 /** One panel ATT(g,t): treated = cohort g; controls = cohort > cutoff (≠ g). */
@@ -690,7 +897,7 @@ function panelCell(
   cutoff: number,
   k: number,
   cache: Map<string, PanelSample>,
-  scratch: { deltaY: Float64Array; influence: Float64Array },
+  scratch: PanelScratch,
   psi: Float64Array,
 ): number {
   const n = d.n;
@@ -753,8 +960,9 @@ function panelCell(
   let r = 0;
   for (let u = tStart; u < tEnd; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
   const xty = new Float64Array(k);
-  if (sample.w && !sample.wNorm) sample.wNorm = normalize(sample.w, n1);
-  const wN = sample.wNorm;
+  // (normalizeWeights: the same numbers as DRDID's i.weights, and its error for a zero mean)
+  sample.wNorm ??= normalizeWeights(sample.w, n1);
+  const wN = sample.w ? sample.wNorm : undefined;
   const Xs = sample.X;
   // (k ≤ 3: scalar accumulators, the same sums in the same order)
   let s0 = 0;
@@ -788,12 +996,21 @@ function panelCell(
     for (let j = 0; j < k; j++) xty[j] = xty[j]! / n1;
     ols = { xpxInv: sample.xpxInv, xty };
   }
-  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, method: p.method, propensity: sample.propensity, out: scratch.influence, ols });
+  // the normalised weights (all ones without weights) are the sample's, shared by its cells
+  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, normalizedWeights: sample.wNorm, method: p.method, propensity: sample.propensity, out: scratch.influence, ols });
   const scale = n / n1;
   const inf = res.influence;
   r = 0;
   for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) psi[u] = scale * inf[r]!;
+  scratch.support = Int32Array.from(ranges.flat());
   return res.att;
+}
+
+/** Buffers shared by the panel cells, and the support of the last cell's ψ (row ranges, flat). */
+interface PanelScratch {
+  deltaY: Float64Array;
+  influence: Float64Array;
+  support: Int32Array | undefined;
 }
 
 /** The 2×2 sample of one cohort and comparison set, shared across periods. */
@@ -804,7 +1021,7 @@ interface PanelSample {
   propensity: PropensityFit | undefined;
   /** (XᵀWX/n)⁻¹ over the sample's controls. */
   xpxInv: Float64Array | undefined;
-  /** Weights normalised to mean 1 over the sample (DRDID's i.weights). */
+  /** Weights normalised to mean 1 over the sample (DRDID's i.weights); all ones without weights. */
   wNorm: Float64Array | undefined;
 }
 
@@ -879,7 +1096,7 @@ function attgtUnlabelled(options: AttgtOptions): AttgtResult {
   const params = validateAttgt(options);
   const frame = toFrame(options.data, FN);
   const d = prepare(frame, params);
-  const { cells, psi } = estimateCells(d, params);
+  const { cells, psi, support } = estimateCells(d, params);
   const n = d.n;
   const p = cells.length;
   const level = params.level;
@@ -945,6 +1162,7 @@ function attgtUnlabelled(options: AttgtOptions): AttgtResult {
     periods: d.periods,
     level,
     inference,
+    support,
   });
 
   const tidy = (): Estimate[] =>

@@ -29,6 +29,8 @@
 import { multivariateNormalDraws, type Rng } from '../../numerics/random.js';
 import { demean, type FixedEffectCodes } from '../../numerics/demean.js';
 import { normalCdf, normalQuantile } from '../../numerics/distributions.js';
+import { irls, type IrlsResult } from '../../numerics/irls.js';
+import { CausalPanelError } from '../../errors.js';
 
 /** Link of a mediator or outcome model. */
 export type LinkName = 'identity' | 'logit' | 'probit';
@@ -102,33 +104,6 @@ export function inverseLink(link: LinkName, eta: number): number {
     return 1 / (1 + Math.exp(-eta));
   }
   return normalCdf(eta);
-}
-
-const INV_SQRT_2PI = 0.3989422804014327;
-// glm.fit's binomial linkinv/mu.eta clamp at DBL_EPSILON so that weights never vanish.
-const THRESH = 30;
-const MTHRESH = -30;
-const DBL_EPS = 2.220446049250313e-16;
-
-function muEta(link: LinkName, eta: number): number {
-  if (link === 'identity') return 1;
-  if (link === 'logit') {
-    const opexp = 1 + Math.exp(eta);
-    return eta > THRESH || eta < MTHRESH ? DBL_EPS : Math.exp(eta) / (opexp * opexp);
-  }
-  return Math.max(INV_SQRT_2PI * Math.exp(-0.5 * eta * eta), DBL_EPS);
-}
-
-function linkinvGlm(link: LinkName, eta: number): number {
-  if (link === 'logit') {
-    const t = eta < MTHRESH ? DBL_EPS : eta > THRESH ? 1 / DBL_EPS : Math.exp(eta);
-    return t / (1 + t);
-  }
-  if (link === 'probit') {
-    const bound = 8.125890664701906; // -qnorm(DBL_EPSILON), as binomial("probit")$linkinv
-    return normalCdf(Math.min(Math.max(eta, -bound), bound));
-  }
-  return eta;
 }
 
 /** out = A β (+ offset), A n×k column-major. */
@@ -651,40 +626,29 @@ function refitLinear(
 }
 
 /**
- * Binomial IRLS with prior weights w, started at `start` (the full-sample MLE), stopped as R's
- * glm.fit: |dev − dev_old| / (|dev| + 0.1) < 1e-8, at most 25 iterations. False on failure.
+ * Refits a binomial GLM on a resample (prior weights w = resample multiplicities) with the
+ * project's IRLS ({@link irls}: R's glm.fit iterations and stopping rule), warm-started at the
+ * full-sample estimates (R's `start`; the limit is the same MLE, reached in fewer iterations).
+ * Coefficients of columns dropped as collinear (e.g. a level absent from the resample) are set to
+ * 0, as predict() treats R's NA. Writes `beta`; false when no finite fit exists.
  */
-function refitBinomial(
-  X: Float64Array, n: number, k: number, y: Float64Array, w: Float64Array, link: LinkName, start: Float64Array,
-  work: RefitWork, irlsW: Float64Array, irlsZ: Float64Array,
-): boolean {
-  const { beta, eta } = work;
-  beta.set(start);
-  matvecInto(eta, X, n, k, beta, null);
-  let devOld = Infinity;
-  for (let iter = 0; iter < 25; iter++) {
-    for (let i = 0; i < n; i++) {
-      const e = eta[i]!;
-      const mu = linkinvGlm(link, e);
-      const dmu = muEta(link, e);
-      const variance = mu * (1 - mu);
-      irlsZ[i] = e + (y[i]! - mu) / dmu;
-      irlsW[i] = w[i]! === 0 ? 0 : (w[i]! * dmu * dmu) / variance;
-    }
-    formNormalEquations(X, n, k, irlsW, irlsZ, work);
-    if (choleskySolveInPlace(work, k) === 0) return false;
-    matvecInto(eta, X, n, k, beta, null);
-    let dev = 0;
-    for (let i = 0; i < n; i++) {
-      if (w[i]! === 0) continue;
-      const mu = linkinvGlm(link, eta[i]!);
-      const yi = y[i]!;
-      // Binomial unit deviance 2·w·[y log(y/μ) + (1−y) log((1−y)/(1−μ))] for y ∈ {0,1}.
-      dev += -2 * w[i]! * (yi > 0.5 ? Math.log(mu) : Math.log(1 - mu));
-    }
-    if (!Number.isFinite(dev)) return false;
-    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < 1e-8) return true;
-    devOld = dev;
+function refitBinomial(X: Float64Array, n: number, k: number, y: Float64Array, w: Float64Array, link: LinkName, start: Float64Array, beta: Float64Array): boolean {
+  // an aliased full-sample coefficient (NA in R) starts at 0, not NaN
+  const warm = start.every(Number.isFinite) ? start : start.map((c) => (Number.isFinite(c) ? c : 0));
+  let fit: IrlsResult;
+  try {
+    fit = irls(X, n, k, y, { family: 'binomial', link: link === 'probit' ? 'probit' : 'logit', weights: w, start: warm });
+  } catch (error) {
+    // no valid coefficients / singular resample: the replicate is skipped (R's na.rm = TRUE)
+    if (error instanceof CausalPanelError) return false;
+    throw error;
+  }
+  beta.fill(0);
+  for (let p = 0; p < fit.rank; p++) {
+    const j = fit.kept[p]!;
+    const c = fit.coef[j]!;
+    if (!Number.isFinite(c)) return false; // R: "non-finite coefficients at iteration"
+    beta[j] = c;
   }
   return true;
 }
@@ -909,8 +873,6 @@ export function bootstrapDraws(
   const clusterCounts = clusterCodes ? new Float64Array(nClusters) : null;
   const workM = createWork(n, mediator.kRefit);
   const workY = createWork(n, outcome.kRefit);
-  const irlsW = new Float64Array(n);
-  const irlsZ = new Float64Array(n);
   const betaM = new Float64Array(mediator.k);
   const active = new Int32Array(n);
   const buffer = (k: number): { X: Float64Array; y: Float64Array; w: Float64Array } => ({ X: new Float64Array(n * k), y: new Float64Array(n), w: new Float64Array(n) });
@@ -950,7 +912,7 @@ export function bootstrapDraws(
         rows = nActive;
       }
       if (isLinear) return refitLinear(X, rows, model.kRefit, y, wr, rowsUsed, model.absorbedDof, work, model.fixedEffects);
-      return refitBinomial(X, rows, model.kRefit, y, wr, model.link, model.coef, work, irlsW, irlsZ) ? 1 : NaN;
+      return refitBinomial(X.subarray(0, rows * model.kRefit), rows, model.kRefit, y.subarray(0, rows), wr.subarray(0, rows), model.link, model.coef, work.beta) ? 1 : NaN;
     };
     const sigmaOrFlag = refit(mediator, workM, bufM);
     let ok = Number.isFinite(sigmaOrFlag);

@@ -205,7 +205,7 @@ export abstract class ModelFit {
   /**
    * A printed summary in fixest's layout (title, observations, SE type, coefficient table, fit
    * statistics, `NOTE:` lines).
-   * @example console.log(fit.summary());
+   * @example fit.summary(); // the fixest-style table
    */
   summary(): string {
     const parts = this.summaryParts();
@@ -257,7 +257,7 @@ export abstract class ModelFit {
    */
   abstract withVcov(vcov: VcovOption, options?: { ssc?: Partial<Ssc> }): ModelFit;
 
-  /** `console.log(fit)` prints the summary (Node's inspect hook; nothing node-specific imported). */
+  /** Node's `util.inspect` hook: logging a fit shows its summary (nothing node-specific is imported). */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.summary();
   }

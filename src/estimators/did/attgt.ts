@@ -578,6 +578,94 @@ function scatterDirect(
   return nobs;
 }
 
+// The per-unit loops of preparePanel, each a small function of its own (see cohortsAndCounts):
+// inside the long function V8 ran them deoptimised.
+
+/** Cohort per unit (after lastTreat → never), and the units treated by `firstLimit` (dropped). */
+function unitCohorts(cohortRaw: Float64Array, nU: number, lastTreat: number, firstLimit: number): { cohortU: Float64Array; drop: Uint8Array; early: number } {
+  const cohortU = new Float64Array(nU);
+  const drop = new Uint8Array(nU);
+  let early = 0;
+  for (let u = 0; u < nU; u++) {
+    const raw = cohortRaw[u]!;
+    const c = raw > lastTreat ? Infinity : raw;
+    cohortU[u] = c;
+    if (Number.isFinite(c) && c <= firstLimit) {
+      drop[u] = 1;
+      early++;
+    }
+  }
+  return { cohortU, drop, early };
+}
+
+/** Marks the units not seen in every period as dropped; returns how many were newly dropped. */
+function dropGaps(counts: Int32Array, drop: Uint8Array, nU: number, nT: number): number {
+  let gaps = 0;
+  for (let u = 0; u < nU; u++) {
+    if (counts[u] !== nT && drop[u] === 0) {
+      drop[u] = 1;
+      gaps++;
+    }
+  }
+  return gaps;
+}
+
+/** Distinct cohorts in order of appearance and each unit's index among them (a short scan: cohorts are few). */
+function cohortSlots(cohortU: Float64Array, nU: number): { cohortValues: number[]; unitSlot: Int32Array } {
+  const cohortValues: number[] = [];
+  const unitSlot = new Int32Array(nU);
+  for (let u = 0; u < nU; u++) {
+    const c = cohortU[u]!;
+    let j = 0;
+    while (j < cohortValues.length && cohortValues[j] !== c) j++;
+    if (j === cohortValues.length) cohortValues.push(c);
+    unitSlot[u] = j;
+  }
+  return { cohortValues, unitSlot };
+}
+
+/** bucketCount[slot + 1] += 1 per kept unit; returns the number of kept units. */
+function countBuckets(unitSlot: Int32Array, drop: Uint8Array, nU: number, bucketCount: Int32Array): number {
+  let nKept = 0;
+  for (let u = 0; u < nU; u++) {
+    if (drop[u] === 0) {
+      bucketCount[unitSlot[u]! + 1]++;
+      nKept++;
+    }
+  }
+  return nKept;
+}
+
+/** Each kept unit's rank in (cohort, id) order, with its cohort and id at that rank. */
+function placeUnits(
+  drop: Uint8Array,
+  unitSlot: Int32Array,
+  fillPos: Int32Array,
+  cohortU: Float64Array,
+  unitIds: readonly (number | string)[],
+  nU: number,
+  rank: Int32Array,
+  cohort: Float64Array,
+  ids: (number | string)[],
+): void {
+  for (let u = 0; u < nU; u++) {
+    if (drop[u] === 1) continue;
+    const r = fillPos[unitSlot[u]!]!++;
+    rank[u] = r;
+    cohort[r] = cohortU[u]!;
+    ids[r] = unitIds[u]!;
+  }
+}
+
+/** Whether every period's column of the n × T matrix M equals the first. */
+function timeInvariant(M: Float64Array, nU: number, nT: number): boolean {
+  for (let tt = 1; tt < nT; tt++) {
+    const o = tt * nU;
+    for (let u = 0; u < nU; u++) if (M[o + u] !== M[u]) return false;
+  }
+  return true;
+}
+
 function preparePanel(
   cols: Columns,
   p: AttgtParams,
@@ -604,21 +692,8 @@ function preparePanel(
   let nU = coding.nU;
   const nT = coding.nT;
   // cohorts after the last period (+ anticipation) are never treated within the sample
-  const cohortU = new Float64Array(nU);
-  for (let u = 0; u < nU; u++) {
-    const c = cohortRaw[u]!;
-    cohortU[u] = c > lastTreat ? Infinity : c;
-  }
   // units already treated in the first period have no pre-period: dropped, as did
-  const drop = new Uint8Array(nU);
-  let early = 0;
-  for (let u = 0; u < nU; u++) {
-    const c = cohortU[u]!;
-    if (Number.isFinite(c) && c <= periods[0]! + p.anticipation) {
-      drop[u] = 1;
-      early++;
-    }
-  }
+  const { cohortU, drop, early } = unitCohorts(cohortRaw, nU, lastTreat, periods[0]! + p.anticipation);
   if (early > 0) notes.push({ code: 'units_dropped', count: early, reason: `already treated in the first period${p.anticipation > 0 ? ` (anticipation ${p.anticipation})` : ''}` });
   // a unit seen twice in a period is an error; units with gaps are dropped (did's balancing)
   if (duplicate >= 0) {
@@ -626,13 +701,7 @@ function preparePanel(
     const t = periods[coding.periodOf(duplicate)];
     throw new CausalPanelError('invalid_option', `${FN}: unit ${u} is observed more than once in period ${t}`, { fn: FN, value: u });
   }
-  let gaps = 0;
-  for (let u = 0; u < nU; u++) {
-    if (counts[u] !== nT && drop[u] === 0) {
-      drop[u] = 1;
-      gaps++;
-    }
-  }
+  const gaps = dropGaps(counts, drop, nU, nT);
   if (gaps > 0) notes.push({ code: 'units_dropped', count: gaps, reason: 'missing in some periods (panel balanced by dropping them, as did)' });
   // every period must still be observed; otherwise re-index on the remaining rows (rare)
   if (early + gaps > 0) {
@@ -646,28 +715,14 @@ function preparePanel(
   }
   // order the kept units by (cohort, id): every cohort is then a contiguous range
   // distinct cohorts are few: a unit's slot is found by a short scan of the sorted values
-  const cohortValues: number[] = [];
-  const unitSlot = new Int32Array(nU);
-  for (let u = 0; u < nU; u++) {
-    const c = cohortU[u]!;
-    let j = 0;
-    while (j < cohortValues.length && cohortValues[j] !== c) j++;
-    if (j === cohortValues.length) cohortValues.push(c);
-    unitSlot[u] = j;
-  }
+  const { cohortValues, unitSlot } = cohortSlots(cohortU, nU);
   const order = cohortValues.map((_, j) => j).sort((a, b) => cohortValues[a]! - cohortValues[b]!);
   const rankOfSlot = new Int32Array(cohortValues.length);
   order.forEach((j, r) => (rankOfSlot[j] = r));
   for (let u = 0; u < nU; u++) unitSlot[u] = rankOfSlot[unitSlot[u]!]!;
   cohortValues.sort((a, b) => a - b);
   const bucketCount = new Int32Array(cohortValues.length + 1);
-  let nKept = 0;
-  for (let u = 0; u < nU; u++) {
-    if (drop[u] === 0) {
-      bucketCount[unitSlot[u]! + 1]++;
-      nKept++;
-    }
-  }
+  const nKept = countBuckets(unitSlot, drop, nU, bucketCount);
   if (nKept === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period or with gaps`, { fn: FN });
   for (let j = 1; j < bucketCount.length; j++) bucketCount[j] += bucketCount[j - 1]!;
   const cohortStart = new Map<number, number>();
@@ -682,14 +737,7 @@ function preparePanel(
   const fillPos = bucketCount.slice(0, cohortValues.length);
   const cohort = new Float64Array(nKept);
   const ids: (number | string)[] = new Array(nKept);
-  const unitIds = coding.units;
-  for (let u = 0; u < nU; u++) {
-    if (drop[u] === 1) continue;
-    const r = fillPos[unitSlot[u]!]!++;
-    rank[u] = r;
-    cohort[r] = cohortU[u]!;
-    ids[r] = unitIds[u]!;
-  }
+  placeUnits(drop, unitSlot, fillPos, cohortU, coding.units, nU, rank, cohort, ids);
   nU = nKept;
   // unit × period matrices (column-major by period)
   const Y = new Float64Array(nU * nT);
@@ -697,13 +745,7 @@ function preparePanel(
   const W = w ? new Float64Array(nU * nT) : undefined;
   // one scatter pass: each kept row lands in its (unit, period) cell of every matrix
   const nobs = coding.scatter(rank, nU, Y, Xs, W, w);
-  const invariant = (M: Float64Array): boolean => {
-    for (let tt = 1; tt < nT; tt++) {
-      const o = tt * nU;
-      for (let u = 0; u < nU; u++) if (M[o + u] !== M[u]) return false;
-    }
-    return true;
-  };
+  const invariant = (M: Float64Array): boolean => timeInvariant(M, nU, nT);
   const covariatesInvariant = Xs.every(invariant);
   const weightsInvariant = W ? invariant(W) : true;
   const glist = [...cohortStart.keys()].filter((c) => Number.isFinite(c) && c > periods[0]! + p.anticipation && c < excludeFrom);
@@ -886,6 +928,90 @@ function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; 
   return { cells, psi, support };
 }
 
+/**
+ * ΔY = Y(cur) − Y(pre) over the 2×2 sample (row ranges `flat`: the treated range first, then the
+ * control ranges) and, over the controls, XᵀWΔY (not yet divided by n₁) into `xty`, the only
+ * outcome-dependent piece of the outcome regression. A small function of its own, see
+ * {@link cohortsAndCounts}.
+ */
+function deltaYAndXty(
+  Y: Float64Array,
+  y1: number,
+  y0: number,
+  flat: Int32Array,
+  deltaY: Float64Array,
+  wN: Float64Array | undefined,
+  Xs: Float64Array,
+  n1: number,
+  k: number,
+  xty: Float64Array,
+): void {
+  let r = 0;
+  for (let u = flat[0]!; u < flat[1]!; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
+  // (k ≤ 3: scalar accumulators, the same sums in the same order)
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  const o1 = k > 1 ? n1 : 0;
+  const o2 = k > 2 ? 2 * n1 : 0;
+  for (let q = 2; q < flat.length; q += 2) {
+    const a = flat[q]!;
+    const b = flat[q + 1]!;
+    for (let u = a; u < b; u++, r++) {
+      const dy = Y[y1 + u]! - Y[y0 + u]!;
+      deltaY[r] = dy;
+      const wy = wN ? wN[r]! * dy : dy;
+      if (k <= 3) {
+        s0 += wy * Xs[r]!;
+        if (k > 1) s1 += wy * Xs[o1 + r]!;
+        if (k > 2) s2 += wy * Xs[o2 + r]!;
+      } else {
+        for (let j = 0; j < k; j++) xty[j] += wy * Xs[r + j * n1]!;
+      }
+    }
+  }
+  if (k <= 3) {
+    xty[0] += s0;
+    if (k > 1) xty[1] += s1;
+    if (k > 2) xty[2] += s2;
+  }
+}
+
+/** ψ[u] = scale·inf[r] over the sample's row ranges (`flat`), r counting through the sample. */
+function scatterPsi(psi: Float64Array, inf: Float64Array, flat: Int32Array, scale: number): void {
+  let r = 0;
+  for (let q = 0; q < flat.length; q += 2) {
+    const b = flat[q + 1]!;
+    for (let u = flat[q]!; u < b; u++, r++) psi[u] = scale * inf[r]!;
+  }
+}
+
+/** D, the design [1, x…] and the weights of a 2×2 sample (row ranges `flat`), covariates at offset xo. */
+function buildSample(
+  flat: Int32Array,
+  tStart: number,
+  tEnd: number,
+  xo: number,
+  Xd: Float64Array[],
+  Wd: Float64Array | undefined,
+  k: number,
+  n1: number,
+  D: Float64Array,
+  X: Float64Array,
+  w: Float64Array | undefined,
+): void {
+  let r = 0;
+  for (let q = 0; q < flat.length; q += 2) {
+    const b = flat[q + 1]!;
+    for (let u = flat[q]!; u < b; u++, r++) {
+      D[r] = u >= tStart && u < tEnd ? 1 : 0;
+      X[r] = 1;
+      for (let j = 0; j < k - 1; j++) X[r + (j + 1) * n1] = Xd[j]![xo + u]!;
+      if (w) w[r] = Wd![xo + u]!;
+    }
+  }
+}
+
 /** One panel ATT(g,t): treated = cohort g; controls = cohort > cutoff (≠ g). */
 function panelCell(
   d: PanelData,
@@ -933,16 +1059,7 @@ function panelCell(
     const D = new Float64Array(n1);
     const X = new Float64Array(n1 * k);
     const w = d.W ? new Float64Array(n1) : undefined;
-    const xo = covPeriod * n;
-    let r = 0;
-    for (const [a, b] of ranges) {
-      for (let u = a; u < b; u++, r++) {
-        D[r] = u >= tStart && u < tEnd ? 1 : 0;
-        X[r] = 1;
-        for (let j = 0; j < k - 1; j++) X[r + (j + 1) * n1] = d.Xs[j]![xo + u]!;
-        if (w) w[r] = d.W![xo + u]!;
-      }
-    }
+    buildSample(Int32Array.from(ranges.flat()), tStart, tEnd, covPeriod * n, d.Xs, d.W, k, n1, D, X, w);
     // every field present from the start: one hidden class for all samples (no JIT deopts)
     sample = { D, X, w, propensity: undefined, xpxInv: undefined, wNorm: undefined };
     if (p.method !== 'reg') {
@@ -955,41 +1072,11 @@ function panelCell(
   const y1 = cur * n;
   const y0 = pret * n;
   const Y = d.Y;
-  // ΔY for the treated range, then the control ranges; while building the controls' part,
-  // accumulate XᵀWΔY/n, the only outcome-dependent piece of the outcome regression
-  let r = 0;
-  for (let u = tStart; u < tEnd; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
+  const flat = Int32Array.from(ranges.flat());
   const xty = new Float64Array(k);
   // (normalizeWeights: the same numbers as DRDID's i.weights, and its error for a zero mean)
   sample.wNorm ??= normalizeWeights(sample.w, n1);
-  const wN = sample.w ? sample.wNorm : undefined;
-  const Xs = sample.X;
-  // (k ≤ 3: scalar accumulators, the same sums in the same order)
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  const o1 = k > 1 ? n1 : 0;
-  const o2 = k > 2 ? 2 * n1 : 0;
-  for (let q = 1; q < ranges.length; q++) {
-    const [a, b] = ranges[q]!;
-    for (let u = a; u < b; u++, r++) {
-      const dy = Y[y1 + u]! - Y[y0 + u]!;
-      deltaY[r] = dy;
-      const wy = wN ? wN[r]! * dy : dy;
-      if (k <= 3) {
-        s0 += wy * Xs[r]!;
-        if (k > 1) s1 += wy * Xs[o1 + r]!;
-        if (k > 2) s2 += wy * Xs[o2 + r]!;
-      } else {
-        for (let j = 0; j < k; j++) xty[j] += wy * Xs[r + j * n1]!;
-      }
-    }
-  }
-  if (k <= 3) {
-    xty[0] += s0;
-    if (k > 1) xty[1] += s1;
-    if (k > 2) xty[2] += s2;
-  }
+  deltaYAndXty(Y, y1, y0, flat, deltaY, sample.w ? sample.wNorm : undefined, sample.X, n1, k, xty);
   let ols: { xpxInv: Float64Array; xty: Float64Array } | undefined;
   if (p.method !== 'ipw') {
     sample.xpxInv ??= controlXpxInverse(sample.X, sample.D, k, sample.w);
@@ -1000,9 +1087,8 @@ function panelCell(
   const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, normalizedWeights: sample.wNorm, method: p.method, propensity: sample.propensity, out: scratch.influence, ols });
   const scale = n / n1;
   const inf = res.influence;
-  r = 0;
-  for (const [a, b] of ranges) for (let u = a; u < b; u++, r++) psi[u] = scale * inf[r]!;
-  scratch.support = Int32Array.from(ranges.flat());
+  scatterPsi(psi, inf, flat, scale);
+  scratch.support = flat;
   return res.att;
 }
 

@@ -463,7 +463,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
         JSON.stringify({ kind: 'AttgtAggregate', type, overall, rows, criticalValue: crit, notes }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
       ) as object,
   };
-  // console.log(agg) prints the summary, as every other result (Node's inspect hook; nothing imported).
+  // Node's util.inspect hook: logging an aggregate shows its summary, as every other result.
   Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => result.summary(), enumerable: false });
   return result;
 }

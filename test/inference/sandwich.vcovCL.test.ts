@@ -56,8 +56,11 @@ describe('sandwich 3.0-2 vcovCL / vcovHC on lm(y ~ treat_post + factor(id) + fac
     // The dummies are coefficients here, so the default ssc counts them all too.
     expectClose(seOfTreatPost({ CRV1: 'id' }), oracle.stdErrorVcovCLHC1, 1e-8, 'vcovCL HC1 (default ssc)');
   });
-  it('vcovCL(type = "HC0") = CRV1 without any small-sample factor (oracle stores it times G/(G−1))', () => {
-    expectClose(seOfTreatPost({ CRV1: 'id' }, { adj: false, clusterAdj: false }), Math.sqrt((oracle.stdErrorClusterHC0TimesGOverGm1 ** 2 * (oracle.G - 1)) / oracle.G), 1e-8, 'vcovCL HC0');
+  it('vcovCL(type = "HC0") — sandwich applies G/(G−1) by default (cadjust = TRUE) — = CRV1 with ssc { adj: false }', () => {
+    expectClose(seOfTreatPost({ CRV1: 'id' }, { adj: false }), oracle.stdErrorClusterHC0TimesGOverGm1, 1e-8, 'vcovCL HC0');
+  });
+  it('vcovCL(type = "HC0", cadjust = FALSE) = CRV1 without any small-sample factor', () => {
+    expectClose(seOfTreatPost({ CRV1: 'id' }, { adj: false, clusterAdj: false }), Math.sqrt((oracle.stdErrorClusterHC0TimesGOverGm1 ** 2 * (oracle.G - 1)) / oracle.G), 1e-8, 'vcovCL HC0 cadjust = FALSE');
   });
   it('vcov() and vcovHC(type = "HC1") equal fixest iid and hetero', () => {
     expectClose(seOfTreatPost('iid'), oracle.stdErrorIid, 1e-8, 'iid');

@@ -196,3 +196,19 @@ export function checkClusterCount(clustering: ClusterCodes, fn: string): void {
     );
   }
 }
+
+/**
+ * A combined clustering (fixest's `cluster = ~a^b`): one clustering whose clusters are the observed
+ * combinations of the components' values, named with fixest's spelling `a^b`. Unlike multiway
+ * clustering this is a single dimension, built as the intersection of the components.
+ *
+ * @param name the term as written, e.g. `'id^period'`
+ * @param components the clusterings of each component, on the same rows
+ * @example
+ * combinedClusters('a^b', [clusterCodes('a', new Float64Array([1, 1, 2])), clusterCodes('b', new Float64Array([1, 2, 2]))]);
+ * // { name: 'a^b', codes: Int32Array [0, 1, 2], nClusters: 3 }
+ */
+export function combinedClusters(name: string, components: readonly ClusterCodes[]): ClusterCodes {
+  const joint = intersectClusters(components);
+  return { name, codes: joint.codes, nClusters: joint.nClusters };
+}

@@ -16,18 +16,22 @@ import { CausalPanelError } from '../errors.js';
  * influenceSE(Float64Array.of(1, -1, 1, -1)); // 0.5
  */
 export function influenceSE(psi: ArrayLike<number>, offset = 0, n = psi.length - offset): number {
+  return Math.sqrt(sumOfSquares(psi, offset, n)) / n;
+}
+
+/**
+ * Σ ψᵢ² over `psi[offset .. offset + n)`. The loop alone in its own function, returning: a first
+ * call on 10⁵ rows compiles the loop on-stack before any code after it has run, and code after
+ * the loop without type feedback (here `Math.sqrt`) deoptimised that code on every later call.
+ */
+function sumOfSquares(psi: ArrayLike<number>, offset: number, n: number): number {
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const v = psi[offset + i]!;
     sum += v * v;
   }
-  return Math.sqrt(sum) / n;
+  return sum;
 }
-
-// Warm-up at module load (pure arithmetic, nothing observable): V8 records type feedback only
-// after a function's first calls, so a first call on 10⁵ rows compiled its loop on-stack with no
-// feedback for the code after it, and that code then deoptimised on every later call.
-for (let rep = 0; rep < 10; rep++) influenceSE(Float64Array.of(1, -1, 1, -1), 0, 4);
 
 /**
  * Cluster sums of an n×p influence matrix: G×p, `S[g + j * G] = Σ_{i: c(i) = g} ψᵢⱼ`.

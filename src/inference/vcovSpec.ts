@@ -1,7 +1,8 @@
 /**
  * The `vcov` option → a normalised {@link VcovSpec}: `'iid'`, `'hetero'` (= `'HC1'`, fixest),
  * `'HC0'`, `'HC2'`, `'HC3'` (sandwich::vcovHC), `{ CRV1: 'id' }`, `{ CRV1: 'id + period' }`
- * (multiway) and `{ CRV3: 'id' }` (leave-one-cluster-out jackknife). The default follows fixest:
+ * (multiway), `{ CRV1: 'id^period' }` (fixest's combined cluster: one clustering by the observed
+ * combinations; only where `context.combined`) and `{ CRV3: 'id' }` (leave-one-cluster-out jackknife). The default follows fixest:
  * clustered by the first fixed effect when there is one, else iid.
  */
 import { CausalPanelError } from '../errors.js';
@@ -30,21 +31,40 @@ export interface VcovContext {
   fn: string;
   /** Names of the absorbed fixed effects, in formula order. */
   fixedEffects?: readonly string[];
+  /**
+   * Whether the caller can build combined clusters `a^b` (fixest: one clustering whose clusters
+   * are the observed combinations). Callers that cannot keep the default `false`, which refuses them.
+   */
+  combined?: boolean;
 }
 
 const ACCEPTED = '"iid", "hetero", "HC0", "HC1", "HC2", "HC3", { CRV1: "<cluster>" }, { CRV3: "<cluster>" }';
 
-function splitClusters(value: unknown, fn: string, key: string): string[] {
-  // fixest's `~id^period` is ONE cluster (the combination), not two-way clustering: refuse it
-  // rather than silently compute another variance.
-  if (typeof value === 'string' && value.includes('^')) {
-    throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} does not support combined clusters "a^b" (got ${JSON.stringify(value)}); add a column with the combination, or write "a + b" for two-way clustering`, { fn, option: 'vcov', value });
+function splitClusters(value: unknown, fn: string, key: string, combined: boolean): string[] {
+  // fixest's `~id^period` is ONE cluster (the combination), not two-way clustering: callers that
+  // cannot build combined codes refuse it rather than silently compute another variance.
+  const hasCaret = typeof value === 'string' ? value.includes('^') : Array.isArray(value) && value.some((s) => typeof s === 'string' && s.includes('^'));
+  if (hasCaret && !combined) {
+    throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} does not support combined clusters "a^b" here (got ${JSON.stringify(value)}); add a column with the combination, or write "a + b" for two-way clustering`, { fn, option: 'vcov', value });
   }
   const parts = typeof value === 'string'
     ? value.replace(/^\s*~/, '').split('+').map((s) => s.trim())
     : Array.isArray(value) && value.every((s) => typeof s === 'string')
       ? (value as string[]).map((s) => s.trim())
       : null;
+  if (parts !== null) {
+    // Normalise `id ^ period` to fixest's spelling `id^period`; every component must be a name.
+    for (let i = 0; i < parts.length; i++) {
+      const pieces = parts[i]!.split('^').map((s) => s.trim());
+      if (pieces.length > 1 && pieces.some((s) => s === '')) {
+        throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} has an empty component in a combined cluster (got ${JSON.stringify(value)})`, { fn, option: 'vcov', value });
+      }
+      if (pieces.length > 1 && new Set(pieces).size !== pieces.length) {
+        throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} repeats a variable in a combined cluster (got ${JSON.stringify(value)})`, { fn, option: 'vcov', value });
+      }
+      parts[i] = pieces.join('^');
+    }
+  }
   if (parts === null || parts.length === 0 || parts.some((s) => s === '')) {
     throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} must name one or more cluster columns, e.g. "id" or "id + period" (got ${JSON.stringify(value)})`, { fn, option: 'vcov', value });
   }
@@ -57,14 +77,15 @@ function splitClusters(value: unknown, fn: string, key: string): string[] {
 /**
  * Validates a `vcov` option; `undefined` gives fixest's default.
  *
- * @throws {CausalPanelError} `invalid_option` for anything else
+ * @throws {CausalPanelError} `invalid_option` for anything else (and for `a^b` unless `context.combined`)
  * @example
  * parseVcov(undefined, { fn: 'feols', fixedEffects: ['id', 'period'] }); // { type: 'CRV1', clusters: ['id'] }
  * parseVcov({ CRV1: 'id + period' }, { fn: 'feols' });                  // { type: 'CRV1', clusters: ['id', 'period'] }
  * parseVcov('hetero', { fn: 'feols' });                                  // { type: 'hetero', hc: 'HC1' }
+ * parseVcov({ CRV1: 'id ^ period' }, { fn: 'feols', combined: true });   // { type: 'CRV1', clusters: ['id^period'] }
  */
 export function parseVcov(option: VcovOption | undefined, context: VcovContext): VcovSpec {
-  const { fn, fixedEffects = [] } = context;
+  const { fn, fixedEffects = [], combined = false } = context;
   if (option === undefined) {
     return fixedEffects.length > 0 ? Object.freeze({ type: 'CRV1', clusters: Object.freeze([fixedEffects[0]!]) }) : Object.freeze({ type: 'iid' });
   }
@@ -86,7 +107,7 @@ export function parseVcov(option: VcovOption | undefined, context: VcovContext):
     const keys = Object.keys(option);
     if (keys.length === 1 && (keys[0] === 'CRV1' || keys[0] === 'CRV3')) {
       const key = keys[0];
-      const clusters = splitClusters((option as Record<string, unknown>)[key], fn, key);
+      const clusters = splitClusters((option as Record<string, unknown>)[key], fn, key, combined);
       if (key === 'CRV3' && clusters.length > 1) {
         throw new CausalPanelError('invalid_option', `${fn}: vcov.CRV3 supports one cluster only (got ${clusters.join(' + ')})`, { fn, option: 'vcov', value: option });
       }
@@ -114,4 +135,19 @@ export function vcovLabel(spec: VcovSpec): string {
     case 'CRV3':
       return `Clustered CRV3 (${spec.clusters.join(' & ')})`;
   }
+}
+
+/**
+ * The data columns a clustered spec reads: the components of every term, each once, in order
+ * (`['id', 'firm^year']` → `['id', 'firm', 'year']`); empty for non-clustered specs. Rows missing
+ * any of them must be dropped before fitting, as fixest does.
+ *
+ * @example
+ * clusterVariables({ type: 'CRV1', clusters: ['id', 'firm^year'] }); // ['id', 'firm', 'year']
+ */
+export function clusterVariables(spec: VcovSpec): string[] {
+  if (spec.type !== 'CRV1' && spec.type !== 'CRV3') return [];
+  const out: string[] = [];
+  for (const term of spec.clusters) for (const name of term.split('^')) if (!out.includes(name)) out.push(name);
+  return out;
 }

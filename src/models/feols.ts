@@ -12,10 +12,10 @@
 import { CausalPanelError, type Note } from '../errors.js';
 import type { Frame } from '../data/frame.js';
 import { toFrame, type DataInput } from '../data/fromInput.js';
-import { checkClusterCount, clusterCodes, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
+import { checkClusterCount, clusterCodes, combinedClusters, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
 import { computeVcov, leverage as leverageOf, vcovJackknife, type ScoreFactors } from '../inference/sandwich.js';
 import { resolveSsc, fixestNparams, type Ssc } from '../inference/ssc.js';
-import { parseVcov, type VcovOption, type VcovSpec } from '../inference/vcovSpec.js';
+import { clusterVariables, parseVcov, type VcovOption, type VcovSpec } from '../inference/vcovSpec.js';
 import { leastSquares } from '../numerics/leastSquares.js';
 import { demean, singletonMask } from '../numerics/demean.js';
 import { ModelFit, type ModelFitCore, type SummaryParts, type VcovInfo } from './fit.js';
@@ -24,7 +24,7 @@ import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMa
 
 /** Options of {@link feols}; names mirror fixest's arguments. */
 export interface FeolsOptions {
-  /** fixest `vcov`: 'iid', 'hetero' (= 'HC1'), 'HC0', 'HC2', 'HC3', { CRV1: 'id' }, { CRV1: 'id + period' }, { CRV3: 'id' }. Default: clustered by the first fixed effect, else 'iid'. */
+  /** fixest `vcov`: 'iid', 'hetero' (= 'HC1'), 'HC0', 'HC2', 'HC3', { CRV1: 'id' }, { CRV1: 'id + period' }, { CRV1: 'id^period' } (one cluster per observed combination), { CRV3: 'id' }. Default: clustered by the first fixed effect, else 'iid'. */
   vcov?: VcovOption;
   /** fixest `weights`: name of a column of non-negative weights. */
   weights?: string;
@@ -78,7 +78,7 @@ function validateOptions(options: FeolsOptions, fn: string): FeolsParams {
   if (typeof fixefRmSingletons !== 'boolean') {
     throw new CausalPanelError('invalid_option', `${fn}: fixefRmSingletons must be a boolean (got ${String(fixefRmSingletons)})`, { fn, option: 'fixefRmSingletons', value: fixefRmSingletons });
   }
-  if (vcov !== undefined) parseVcov(vcov, { fn }); // validate early: fail before any work
+  if (vcov !== undefined) parseVcov(vcov, { fn, combined: true }); // validate early: fail before any work
   return Object.freeze({ vcov, weights, level, ssc: resolveSsc(ssc, fn), fixefRmSingletons, demeanTolerance, demeanMaxIterations });
 }
 
@@ -111,18 +111,22 @@ interface OlsState {
 function clusteringsFor(spec: VcovSpec, state: OlsState, fn: string): ClusterCodes[] | undefined {
   if (spec.type !== 'CRV1' && spec.type !== 'CRV3') return undefined;
   const { design, frame } = state;
-  return spec.clusters.map((name) => {
+  // One column → codes on the estimation rows (an absorbed fixed effect reuses its codes).
+  const single = (name: string): ClusterCodes => {
     const fe = design.fixedEffects.find((f) => f.name === name);
-    let clustering: ClusterCodes;
-    if (fe !== undefined) {
-      clustering = { name, codes: fe.codes, nClusters: fe.nLevels };
-    } else {
-      const extra = Object.prototype.hasOwnProperty.call(design.extra, name) ? design.extra[name] : undefined;
-      clustering = extra !== undefined ? clusterCodes(name, extra) : clusterCodes(name, frame.column(name, fn), design.rows);
-      if (clustering.codes.some((c) => c < 0)) {
-        throw new CausalPanelError('invalid_option', `${fn}: cluster column "${name}" has missing values in the estimation rows; pass it in vcov when fitting so those rows are dropped`, { fn, column: name });
-      }
+    if (fe !== undefined) return { name, codes: fe.codes, nClusters: fe.nLevels };
+    const extra = Object.prototype.hasOwnProperty.call(design.extra, name) ? design.extra[name] : undefined;
+    const clustering = extra !== undefined ? clusterCodes(name, extra) : clusterCodes(name, frame.column(name, fn), design.rows);
+    if (clustering.codes.some((c) => c < 0)) {
+      throw new CausalPanelError('invalid_option', `${fn}: cluster column "${name}" has missing values in the estimation rows; pass it in vcov when fitting so those rows are dropped`, { fn, column: name });
     }
+    return clustering;
+  };
+  return spec.clusters.map((name) => {
+    // `a^b` (fixest): one clustering by the observed combinations, unless an absorbed fixed
+    // effect of that name already holds exactly those codes.
+    const fe = design.fixedEffects.find((f) => f.name === name);
+    const clustering = name.includes('^') && fe === undefined ? combinedClusters(name, name.split('^').map(single)) : single(name);
     checkClusterCount(clustering, fn);
     return clustering;
   });
@@ -291,7 +295,7 @@ export class OlsFit extends ModelFit {
    */
   withVcov(vcov: VcovOption, options: { ssc?: Partial<Ssc> } = {}): OlsFit {
     const fn = 'feols';
-    const spec = parseVcov(vcov, { fn, fixedEffects: this.#state.design.fixedEffects.map((f) => f.name) });
+    const spec = parseVcov(vcov, { fn, combined: true, fixedEffects: this.#state.design.fixedEffects.map((f) => f.name) });
     const ssc = options.ssc === undefined ? this.vcovInfo.ssc : resolveSsc(options.ssc, fn);
     const { vcov: matrix, dist, info } = olsVcov(spec, ssc, this.#state, fn);
     return new OlsFit(
@@ -543,7 +547,7 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
     keptTerms,
     coefficients,
   };
-  const spec = parseVcov(params.vcov, { fn, fixedEffects: design.fixedEffects.map((f) => f.name) });
+  const spec = parseVcov(params.vcov, { fn, combined: true, fixedEffects: design.fixedEffects.map((f) => f.name) });
   const { vcov, dist, info } = olsVcov(spec, params.ssc, state, fn);
   // Fit statistics, fixest's definitions.
   const tss = weightedSumSquares(yOriginal, weights, weightedMean(yOriginal, weights));
@@ -589,8 +593,8 @@ export function feols(formula: string, data: DataInput, options: FeolsOptions = 
   const params = validateOptions(options, fn);
   const frame = toFrame(data, fn);
   const spec = parseFormula(formula);
-  const vcovSpec = params.vcov === undefined ? undefined : parseVcov(params.vcov, { fn });
-  const extraVariables = vcovSpec !== undefined && (vcovSpec.type === 'CRV1' || vcovSpec.type === 'CRV3') ? [...vcovSpec.clusters] : [];
+  const vcovSpec = params.vcov === undefined ? undefined : parseVcov(params.vcov, { fn, combined: true });
+  const extraVariables = vcovSpec !== undefined ? clusterVariables(vcovSpec) : [];
   const design = buildDesign(spec, frame, { weights: params.weights, fn, extraVariables });
   return fitDesign(design, frame, options, formula, fn);
 }

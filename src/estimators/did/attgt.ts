@@ -946,44 +946,49 @@ function deltaYAndXty(
   k: number,
   xty: Float64Array,
 ): void {
-  let r = 0;
-  for (let u = flat[0]!; u < flat[1]!; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
-  // (k ≤ 3: scalar accumulators, the same sums in the same order)
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  const o1 = k > 1 ? n1 : 0;
-  const o2 = k > 2 ? 2 * n1 : 0;
-  for (let q = 2; q < flat.length; q += 2) {
-    const a = flat[q]!;
-    const b = flat[q + 1]!;
-    for (let u = a; u < b; u++, r++) {
-      const dy = Y[y1 + u]! - Y[y0 + u]!;
-      deltaY[r] = dy;
-      const wy = wN ? wN[r]! * dy : dy;
-      if (k <= 3) {
-        s0 += wy * Xs[r]!;
-        if (k > 1) s1 += wy * Xs[o1 + r]!;
-        if (k > 2) s2 += wy * Xs[o2 + r]!;
-      } else {
-        for (let j = 0; j < k; j++) xty[j] += wy * Xs[r + j * n1]!;
-      }
-    }
-  }
-  if (k <= 3) {
-    xty[0] += s0;
-    if (k > 1) xty[1] += s1;
-    if (k > 2) xty[2] += s2;
-  }
+  const r0 = differenceRange(Y, y1, y0, flat[0]!, flat[1]!, deltaY, 0);
+  let r = r0;
+  for (let q = 2; q < flat.length; q += 2) r = differenceRange(Y, y1, y0, flat[q]!, flat[q + 1]!, deltaY, r);
+  // one pass per column, each summing in row order from 0 (xty is zeroed): the same bits as a
+  // fused pass; separate monomorphic loops for with / without weights
+  for (let j = 0; j < k; j++) xty[j] += wN ? weightedDotRange(wN, deltaY, Xs, j * n1, r0, r) : dotRange(deltaY, Xs, j * n1, r0, r);
+}
+
+/**
+ * ΔY[r…] = Y[y1 + u] − Y[y0 + u] for u in [a, b); returns the next r. Each row loop of this file
+ * sits alone in a small function that only returns after it: a first call on 10⁵ rows compiles
+ * the loop on-stack before the code after it has run, and post-loop code without type feedback
+ * made that code deoptimise at the loop exit on every cell of the first attgt call.
+ */
+function differenceRange(Y: Float64Array, y1: number, y0: number, a: number, b: number, deltaY: Float64Array, r: number): number {
+  for (let u = a; u < b; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
+  return r;
+}
+
+/** Σ_{r ∈ [from, to)} dy[r]·X[off + r]. */
+function dotRange(dy: Float64Array, X: Float64Array, off: number, from: number, to: number): number {
+  let s = 0;
+  for (let r = from; r < to; r++) s += dy[r]! * X[off + r]!;
+  return s;
+}
+
+/** Σ_{r ∈ [from, to)} (w[r]·dy[r])·X[off + r]. */
+function weightedDotRange(w: Float64Array, dy: Float64Array, X: Float64Array, off: number, from: number, to: number): number {
+  let s = 0;
+  for (let r = from; r < to; r++) s += w[r]! * dy[r]! * X[off + r]!;
+  return s;
 }
 
 /** ψ[u] = scale·inf[r] over the sample's row ranges (`flat`), r counting through the sample. */
 function scatterPsi(psi: Float64Array, inf: Float64Array, flat: Int32Array, scale: number): void {
   let r = 0;
-  for (let q = 0; q < flat.length; q += 2) {
-    const b = flat[q + 1]!;
-    for (let u = flat[q]!; u < b; u++, r++) psi[u] = scale * inf[r]!;
-  }
+  for (let q = 0; q < flat.length; q += 2) r = scatterRange(psi, inf, flat[q]!, flat[q + 1]!, scale, r);
+}
+
+/** ψ[u] = scale·inf[r] for u in [a, b), r counting on; returns the next r (see {@link differenceRange}). */
+function scatterRange(psi: Float64Array, inf: Float64Array, a: number, b: number, scale: number, r: number): number {
+  for (let u = a; u < b; u++, r++) psi[u] = scale * inf[r]!;
+  return r;
 }
 
 /** D, the design [1, x…] and the weights of a 2×2 sample (row ranges `flat`), covariates at offset xo. */

@@ -46,10 +46,14 @@ function ipwWeights(pf: PropensityFit, D: Float64Array, w: Float64Array): IpwWei
   const cached = ipwCache.get(pf);
   if (cached && cached.wT.length === D.length) return cached;
   const n = D.length;
-  const ps = pf.ps;
-  const wT = new Float64Array(n);
-  const wC = new Float64Array(n);
-  const score = new Float64Array(n);
+  const out = { wT: new Float64Array(n), wC: new Float64Array(n), score: new Float64Array(n) };
+  fillIpwWeights(pf.ps, D, w, n, out.wT, out.wC, out.score);
+  ipwCache.set(pf, out);
+  return out;
+}
+
+/** The row loop of {@link ipwWeights}, alone in its function (see {@link momentsPassSmall}). */
+function fillIpwWeights(ps: Float64Array, D: Float64Array, w: Float64Array, n: number, wT: Float64Array, wC: Float64Array, score: Float64Array): void {
   for (let i = 0; i < n; i++) {
     const p = ps[i]!;
     const di = D[i]!;
@@ -59,9 +63,6 @@ function ipwWeights(pf: PropensityFit, D: Float64Array, w: Float64Array): IpwWei
     wC[i] = (trim * wi * p * (1 - di)) / (1 - p);
     score[i] = wi * (di - p);
   }
-  const out = { wT, wC, score };
-  ipwCache.set(pf, out);
-  return out;
 }
 
 /** A 2×2 ATT with its influence function (one entry per observation of the 2×2 sample). */
@@ -362,8 +363,7 @@ export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
   let iw: IpwWeights;
   if (pf) iw = ipwWeights(pf, D, w);
   else {
-    const wD = new Float64Array(n);
-    for (let i = 0; i < n; i++) wD[i] = w[i]! * D[i]!;
+    const wD = product(w, D, n);
     iw = { wT: wD, wC: wD, score: wD };
   }
 
@@ -413,8 +413,28 @@ export function controlXpxInverse(X: Float64Array, D: Float64Array, k: number, w
   return invertSymmetric(xpx, k, FN);
 }
 
+/** Elementwise a·b (length n). */
+function product(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+  return out;
+}
+
 /** Σ over controls of w·x xᵀ/n and w·x·ΔY/n (upper triangle filled symmetric). */
 function controlCrossproducts(deltaY: Float64Array, D: Float64Array, X: Float64Array, k: number, w: Float64Array, n: number, xpx: Float64Array, xty: Float64Array): void {
+  controlCrossproductSums(deltaY, D, X, k, w, n, xpx, xty);
+  for (let a = 0; a < k; a++) {
+    xty[a] = xty[a]! / n;
+    for (let b = a; b < k; b++) {
+      const v = xpx[a + b * k]! / n;
+      xpx[a + b * k] = v;
+      xpx[b + a * k] = v;
+    }
+  }
+}
+
+/** The row loop of {@link controlCrossproducts}, alone in its function (see {@link momentsPassSmall}). */
+function controlCrossproductSums(deltaY: Float64Array, D: Float64Array, X: Float64Array, k: number, w: Float64Array, n: number, xpx: Float64Array, xty: Float64Array): void {
   for (let i = 0; i < n; i++) {
     if (D[i] === 1) continue;
     const wi = w[i]!;
@@ -423,14 +443,6 @@ function controlCrossproducts(deltaY: Float64Array, D: Float64Array, X: Float64A
       const xa = wi * X[i + a * n]!;
       xty[a] += xa * dy;
       for (let b = a; b < k; b++) xpx[a + b * k] += xa * X[i + b * n]!;
-    }
-  }
-  for (let a = 0; a < k; a++) {
-    xty[a] = xty[a]! / n;
-    for (let b = a; b < k; b++) {
-      const v = xpx[a + b * k]! / n;
-      xpx[a + b * k] = v;
-      xpx[b + a * k] = v;
     }
   }
 }
@@ -451,9 +463,43 @@ function momentsPass(
   A: Float64Array,
 ): void {
   if (k <= 3) {
-    momentsPassSmall(code, deltaY, X, k, n, beta, wTs, wCs, sums, M1, M3, A);
+    const r = momentsPassSmall(code, deltaY, X, k, n, beta, wTs, wCs);
+    sums[0] = r[0]!;
+    sums[1] = r[1]!;
+    sums[2] = r[2]!;
+    sums[3] = r[3]!;
+    // the callers pass zeroed accumulators: adding to 0 keeps the bits of the generic pass
+    for (let a = 0; a < k; a++) {
+      M1[a] += r[4 + a]!;
+      M3[a] += r[7 + a]!;
+      A[a] += r[10 + a]!;
+    }
     return;
   }
+  const r = momentsPassGeneric(code, deltaY, X, k, n, beta, wTs, wCs, M1, M3, A);
+  sums[0] = r[0]!;
+  sums[1] = r[1]!;
+  sums[2] = r[2]!;
+  sums[3] = r[3]!;
+}
+
+/**
+ * The row loop of {@link momentsPass} for k > 3 (moment vectors accumulated in place); returns
+ * [Σ wT·v, Σ wC·v, Σ wT, Σ wC]. Nothing but the loop and the return, see {@link momentsPassSmall}.
+ */
+function momentsPassGeneric(
+  code: number,
+  deltaY: Float64Array,
+  X: Float64Array,
+  k: number,
+  n: number,
+  beta: Float64Array,
+  wTs: Float64Array,
+  wCs: Float64Array,
+  M1: Float64Array,
+  M3: Float64Array,
+  A: Float64Array,
+): number[] {
   let sT = 0;
   let sC = 0;
   let swT = 0;
@@ -483,15 +529,16 @@ function momentsPass(
       A[a] += wC * v * x;
     }
   }
-  sums[0] = sT;
-  sums[1] = sC;
-  sums[2] = swT;
-  sums[3] = swC;
+  return [sT, sC, swT, swC];
 }
 
 /**
  * {@link momentsPass} for k ≤ 3 with scalar accumulators (typed-array accumulators updated on
  * every row cost about twice as much); the same sums in the same order, so the same bits.
+ * Returns [ΣwT·v, ΣwC·v, ΣwT, ΣwC, M1₀..₂, M3₀..₂, A₀..₂] as an array literal and does nothing
+ * after its loop: the first call (10⁴–10⁶ rows) gets the loop compiled on-stack before any code
+ * after it has run, and post-loop stores/arithmetic without type feedback made that compiled
+ * loop deoptimise at its exit on every cell of the first attgt call (a literal needs no feedback).
  */
 function momentsPassSmall(
   code: number,
@@ -502,11 +549,7 @@ function momentsPassSmall(
   beta: Float64Array,
   wTs: Float64Array,
   wCs: Float64Array,
-  sums: Float64Array,
-  M1: Float64Array,
-  M3: Float64Array,
-  A: Float64Array,
-): void {
+): number[] {
   let sT = 0;
   let sC = 0;
   let swT = 0;
@@ -563,47 +606,8 @@ function momentsPassSmall(
       a2 += wC * v * x2;
     }
   }
-  sums[0] = sT;
-  sums[1] = sC;
-  sums[2] = swT;
-  sums[3] = swC;
-  // the callers pass zeroed accumulators: adding to 0 keeps the bits of the generic pass
-  M1[0] += m10;
-  M3[0] += m30;
-  A[0] += a0;
-  if (k > 1) {
-    M1[1] += m11;
-    M3[1] += m31;
-    A[1] += a1;
-  }
-  if (k > 2) {
-    M1[2] += m12;
-    M3[2] += m32;
-    A[2] += a2;
-  }
+  return [sT, sC, swT, swC, m10, m11, m12, m30, m31, m32, a0, a1, a2];
 }
-
-/**
- * Warm-up of {@link momentsPassSmall} on tiny inputs, once at module load, for every method and
- * k ≤ 3. V8 records type feedback only after a function's first few calls; the first real call
- * (10⁴–10⁶ rows) then gets its row loop compiled on-stack with no feedback for the code after the
- * loop, and that compiled loop deoptimised at its exit on every later call, running the pass
- * ~4× slower (measured: 54 → 12 ms over the 27 cells of the 10⁶-row benchmark). Pure
- * arithmetic on local arrays; nothing observable.
- */
-function warmMomentsPass(): void {
-  for (let rep = 0; rep < 2; rep++) {
-    for (let k = 1; k <= 3; k++) {
-      for (const code of [REG, IPW, DR]) {
-        const n = 4;
-        const X = new Float64Array(n * k).fill(1);
-        const ones = new Float64Array(n).fill(1);
-        momentsPassSmall(code, ones, X, k, n, new Float64Array(k), ones, ones, new Float64Array(4), new Float64Array(k), new Float64Array(k), new Float64Array(k));
-      }
-    }
-  }
-}
-warmMomentsPass();
 
 /** Pass C of {@link drdidPanel}: ψᵢ with the estimation-effect corrections of the nuisance fits. */
 function influencePass(

@@ -15,6 +15,9 @@
  * applied. `compat: '4.5.1'` reproduces those matches exactly (the oracles in
  * fixtures/oracles/matchit_*.json were made with 4.5.1); the default is the corrected algorithm.
  * `order: 'random'` uses our seeded PRNG and cannot reproduce R's `sample()`.
+ *
+ * `exact` (MatchIt `exact = ~ a + b`): nearest-neighbour matching within each stratum of identical
+ * exact values (`matchWithinStrata` in nearest.ts), as `matchit2nearest`.
  */
 import { CausalPanelError, formatNote, type Note, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
@@ -26,6 +29,7 @@ import { matchedAtt, type MatchedAttOptions, type MatchedAttResult } from './mat
 import {
   matchSubclass,
   matchWeights,
+  matchWithinStrata,
   nearestMultivariateMatch,
   nearestNeighborMatch,
   stableOrder,
@@ -33,6 +37,7 @@ import {
 } from './nearest.js';
 import { validateMatchit, type MatchitOptions, type MatchitParams } from './validateMatchit.js';
 import { createRng } from '../../numerics/random.js';
+import { clusterCodes, intersectClusters } from '../../inference/clusters.js';
 
 export type { MatchitOptions } from './validateMatchit.js';
 export type { BalanceRow } from './balance.js';
@@ -313,9 +318,9 @@ function sampleSd(values: Float64Array, skip: Uint8Array): number {
   return Math.sqrt(ss / (count - 1));
 }
 
-function matchingOrder(params: MatchitParams, distance: Float64Array): Int32Array {
+function matchingOrder(params: MatchitParams, distance: Float64Array, treat: Uint8Array = params.treat): Int32Array {
   const treatedDistance: number[] = [];
-  for (let a = 0; a < params.treat.length; a++) if (params.treat[a] === 1) treatedDistance.push(distance[a]!);
+  for (let a = 0; a < treat.length; a++) if (treat[a] === 1) treatedDistance.push(distance[a]!);
   const n1 = treatedDistance.length;
   // MatchIt: with replacement (reuse.max ≥ n1) the order is "data" whatever m.order says.
   const order = params.replace && params.distance !== 'mahalanobis' ? 'data' : params.order;
@@ -391,7 +396,40 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
   let n1 = 0;
   for (let a = 0; a < n; a++) n1 += treat[a]!;
   const n0 = n - n1;
-  if (params.method === 'nearest' && !params.replace) {
+  // Exact strata (MatchIt `exact`): one code per observed combination of the exact columns.
+  const strata = params.exact.length > 0
+    ? intersectClusters(params.exact.map((name) => clusterCodes(name, usedFrame.column(name, fn)))).codes
+    : null;
+  if (strata !== null) {
+    // matchit2nearest: stop when no stratum holds both groups; warn when some stratum has
+    // fewer controls than treated (or than ratio × treated) without replacement.
+    const count1 = new Map<number, number>();
+    const count0 = new Map<number, number>();
+    for (let a = 0; a < n; a++) {
+      const counts = treat[a] === 1 ? count1 : count0;
+      counts.set(strata[a]!, (counts.get(strata[a]!) ?? 0) + 1);
+    }
+    let common = 0;
+    let short = 0;
+    let shortRatio = 0;
+    for (const [stratum, t] of count1) {
+      const c = count0.get(stratum) ?? 0;
+      if (c > 0) common++;
+      if (c < t) short++;
+      if (c < params.ratio * t) shortRatio++;
+    }
+    if (common === 0) {
+      throw new CausalPanelError('no_matches', `${fn}: no matches were found: no exact stratum of ${params.exact.join(', ')} holds both treated and control units`, { fn, option: 'exact' });
+    }
+    if (params.method === 'nearest' && !params.replace) {
+      if (short > 0) {
+        notes.push({ code: 'ratio_exceeds_controls', message: `Fewer control units than treated units in some 'exact' strata (${short} of ${count1.size} strata of ${params.exact.join(', ')}); not all treated units will get a match.` });
+      }
+      if (params.ratio > 1 && shortRatio > 0) {
+        notes.push({ code: 'ratio_exceeds_controls', message: `Not all treated units will get ${params.ratio} matches (${shortRatio} 'exact' strata have fewer than ${params.ratio} controls per treated unit).` });
+      }
+    }
+  } else if (params.method === 'nearest' && !params.replace) {
     // MatchIt's warnings when controls run short (matchit2nearest: e_ratios).
     const available = n0 / n1;
     if (available < 1) {
@@ -410,13 +448,33 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
     weights = result.weights;
     kernelPairs = result.pairs.map((p) => ({ treated: p.treated, controls: p.controls }));
   } else {
-    const order = matchingOrder(params, distance);
-    const nearestParams = { ratio: params.ratio, replace: params.replace, caliper, order, discarded, legacyIntegerAbs: params.legacy };
-    if (params.distance === 'mahalanobis') {
-      const { coordinates, dimension } = mahalanobisCoordinates(covariates, treat, discarded, fn);
-      matches = nearestMultivariateMatch(coordinates, dimension, treat, nearestParams);
+    const base = { ratio: params.ratio, replace: params.replace, caliper, legacyIntegerAbs: params.legacy };
+    const mahalanobis = params.distance === 'mahalanobis' ? mahalanobisCoordinates(covariates, treat, discarded, fn) : null;
+    // The matcher on a set of units: distance, caliper and Mahalanobis scaling come from the
+    // full sample; the matching order is computed within the set (MatchIt per exact stratum).
+    const matchUnits = (d: Float64Array, t: Uint8Array, disc: Uint8Array, coordinates: Float64Array | null): MatchMatrix => {
+      const nearestParams = { ...base, order: matchingOrder(params, d, t), discarded: disc };
+      return mahalanobis !== null
+        ? nearestMultivariateMatch(coordinates!, mahalanobis.dimension, t, nearestParams)
+        : nearestNeighborMatch(d, t, nearestParams);
+    };
+    if (strata === null) {
+      matches = matchUnits(distance, treat, discarded, mahalanobis?.coordinates ?? null);
     } else {
-      matches = nearestNeighborMatch(distance, treat, nearestParams);
+      matches = matchWithinStrata(strata, treat, params.ratio, (rows) => {
+        let coordinates: Float64Array | null = null;
+        if (mahalanobis !== null) {
+          const dim = mahalanobis.dimension;
+          coordinates = new Float64Array(rows.length * dim);
+          rows.forEach((r, i) => coordinates!.set(mahalanobis.coordinates.subarray(r * dim, (r + 1) * dim), i * dim));
+        }
+        return matchUnits(
+          Float64Array.from(rows, (r) => distance[r]!),
+          Uint8Array.from(rows, (r) => treat[r]!),
+          Uint8Array.from(rows, (r) => discarded[r]!),
+          coordinates,
+        );
+      });
     }
     weights = matchWeights(matches, treat);
     if (!params.replace) subclass = matchSubclass(matches, n);

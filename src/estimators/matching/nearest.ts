@@ -379,3 +379,74 @@ export function nearestMultivariateMatch(
   }
   return { treatedRows: Int32Array.from(treatedRows), ratio, controls };
 }
+
+/**
+ * Exact matching (MatchIt `exact = ~ a + b`): runs a matcher separately within each stratum of
+ * identical exact values and assembles one match matrix over all units.
+ *
+ * MatchIt 4.5.1 `matchit2nearest` (without `unit.id`) splits the sample by the exact strata and
+ * calls the matcher on each subset with its own matching order (`m.order` computed within the
+ * stratum); the distance, the caliper and the discards are those of the full sample. Because
+ * strata share no controls, the greedy result within a stratum does not depend on the others,
+ * so processing strata one by one equals a global greedy pass that skips controls of other
+ * strata. Treated units in a stratum without controls stay unmatched (−1). Cost: one grouping
+ * pass (counting sort, O(n)) plus the matcher on each stratum.
+ *
+ * @param strata stratum code of every unit, 0..nStrata−1
+ * @param treat 1 = treated, 0 = control, per unit
+ * @param ratio columns of the match matrix
+ * @param matchStratum matches the units `rows` (ascending unit indices) and returns a match
+ *   matrix in indices local to `rows`
+ * @example
+ * // Two strata: {0: treated, 1: control} and {2: treated, 3: control}.
+ * matchWithinStrata(Int32Array.of(0, 0, 1, 1), Uint8Array.of(1, 0, 1, 0), 1, (rows) => {
+ *   const d = Float64Array.from(rows, (r) => [0.9, 0.1, 0.5, 0.45][r]!);
+ *   const t = Uint8Array.from(rows, (r) => [1, 0, 1, 0][r]!);
+ *   return nearestNeighborMatch(d, t, { ratio: 1, replace: false, caliper: null, order: Int32Array.of(0) });
+ * }).controls; // Int32Array [1, 3]
+ */
+export function matchWithinStrata(
+  strata: Int32Array,
+  treat: Uint8Array,
+  ratio: number,
+  matchStratum: (rows: Int32Array) => MatchMatrix,
+): MatchMatrix {
+  const n = treat.length;
+  let nStrata = 0;
+  for (let i = 0; i < n; i++) if (strata[i]! + 1 > nStrata) nStrata = strata[i]! + 1;
+  // Counting sort of the units by stratum, keeping row order inside each stratum.
+  const start = new Int32Array(nStrata + 1);
+  const treatedIn = new Int32Array(nStrata);
+  const controlIn = new Int32Array(nStrata);
+  for (let i = 0; i < n; i++) {
+    start[strata[i]! + 1]++;
+    if (treat[i] === 1) treatedIn[strata[i]!]++;
+    else controlIn[strata[i]!]++;
+  }
+  for (let s = 0; s < nStrata; s++) start[s + 1] += start[s]!;
+  const grouped = new Int32Array(n);
+  const fill = start.slice(0, nStrata);
+  for (let i = 0; i < n; i++) grouped[fill[strata[i]!]!++] = i;
+
+  let n1 = 0;
+  const treatedIndex = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) if (treat[i] === 1) treatedIndex[i] = n1++;
+  const treatedRows = new Int32Array(n1);
+  for (let i = 0; i < n; i++) if (treat[i] === 1) treatedRows[treatedIndex[i]!] = i;
+  const controls = new Int32Array(n1 * ratio).fill(-1);
+
+  for (let s = 0; s < nStrata; s++) {
+    // Strata without treated units have nothing to match; without controls nothing to match to.
+    if (treatedIn[s] === 0 || controlIn[s] === 0) continue;
+    const rows = grouped.subarray(start[s]!, start[s + 1]!);
+    const local = matchStratum(rows);
+    for (let t = 0; t < local.treatedRows.length; t++) {
+      const global = treatedIndex[rows[local.treatedRows[t]!]!]!;
+      for (let c = 0; c < Math.min(ratio, local.ratio); c++) {
+        const unit = local.controls[t * local.ratio + c]!;
+        controls[global * ratio + c] = unit >= 0 ? rows[unit]! : -1;
+      }
+    }
+  }
+  return { treatedRows, ratio, controls };
+}

@@ -32,6 +32,12 @@ export interface MatchitOptions {
   replace?: boolean;
   /** Order in which treated units are matched (MatchIt `m.order`): default `'largest'` distance first; `'data'` for Mahalanobis. */
   order?: 'largest' | 'smallest' | 'random' | 'data';
+  /**
+   * Exact-matching variables (MatchIt `exact = ~ married + nodegree`): `['married', 'nodegree']`
+   * or `'married + nodegree'`. Treated units are matched only to controls with identical values
+   * of all of them (nearest-neighbour matching runs within each stratum). Default: none.
+   */
+  exact?: string | readonly string[];
   /** Seed of `order = 'random'` (our PRNG: cannot reproduce R's `sample()`). */
   seed?: number;
   /** Drop units outside the common support of the distance (MatchIt `discard`): `true` = `'both'`. Default `'none'`. */
@@ -68,6 +74,8 @@ export interface MatchitParams {
   readonly replace: boolean;
   readonly order: 'largest' | 'smallest' | 'random' | 'data';
   readonly seed: number;
+  /** Exact-matching columns (empty = none). */
+  readonly exact: readonly string[];
   readonly commonSupport: 'none' | 'both' | 'control' | 'treated';
   readonly kernel: 'epanechnikov' | 'gaussian';
   readonly bandwidth: number;
@@ -78,6 +86,23 @@ export interface MatchitParams {
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], option: string, fn: string): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   throw new CausalPanelError('invalid_option', `${fn}: ${option} must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${JSON.stringify(value)})`, { fn, option, value });
+}
+
+/** `'~ a + b'`, `'a + b'` or `['a', 'b']` → `['a', 'b']`; undefined → `[]`. */
+function parseExact(value: unknown, fn: string): string[] {
+  if (value === undefined || value === null) return [];
+  const parts = typeof value === 'string'
+    ? value.replace(/^\s*~/, '').split('+').map((s) => s.trim())
+    : Array.isArray(value) && value.every((s) => typeof s === 'string')
+      ? (value as string[]).map((s) => s.trim())
+      : null;
+  if (parts === null || parts.length === 0 || parts.some((s) => s === '' || /[~^*:()|]/.test(s))) {
+    throw new CausalPanelError('invalid_option', `${fn}: exact must name one or more columns, e.g. ["married", "nodegree"] or "married + nodegree" (got ${JSON.stringify(value)})`, { fn, option: 'exact', value });
+  }
+  if (new Set(parts).size !== parts.length) {
+    throw new CausalPanelError('invalid_option', `${fn}: exact names a column twice (got ${JSON.stringify(value)})`, { fn, option: 'exact', value });
+  }
+  return parts;
 }
 
 function isMissing(value: unknown): boolean {
@@ -164,10 +189,16 @@ export function validateMatchit(options: MatchitOptions, fn = 'matchit'): Matchi
     throw new CausalPanelError('invalid_option', `${fn}: bandwidth must be a positive number (got ${String(bandwidth)})`, { fn, option: 'bandwidth', value: bandwidth });
   }
   const checkedCompat = oneOf(compat, ['4.5.1', 'current'] as const, 'compat', fn);
+  const exact = parseExact(options.exact, fn);
+  if (exact.length > 0 && checkedMethod === 'kernel') {
+    throw new CausalPanelError('invalid_option', `${fn}: exact is available with method "nearest" only (got method "kernel")`, { fn, option: 'exact', value: options.exact });
+  }
+  for (const name of exact) frame.column(name, fn); // missing_column before any work
 
   // Complete cases over the treatment and every covariate column (MatchIt stops on missing
   // values; we drop the rows and say so, as every estimator here does).
   const columns = [treatment, ...formulaColumns(spec).filter((c) => c !== treatment)];
+  for (const name of exact) if (!columns.includes(name)) columns.push(name);
   const n = frame.nrow;
   const keep = new Uint8Array(n).fill(1);
   const byColumn: Record<string, number> = Object.create(null);
@@ -232,6 +263,7 @@ export function validateMatchit(options: MatchitOptions, fn = 'matchit'): Matchi
     replace,
     order,
     seed,
+    exact: Object.freeze(exact),
     commonSupport: support,
     kernel: checkedKernel,
     bandwidth,

@@ -92,6 +92,17 @@ function cleanSE(se: number): number {
   return se <= SE_ZERO ? NaN : se;
 }
 
+/** Σ att·pg / Σ pg over `cells`, summed in the order given (did's group-size-weighted mean). */
+function pgWeightedMean(att: ArrayLike<number>, pg: ArrayLike<number>, cells: readonly number[]): number {
+  let s = 0;
+  let spg = 0;
+  for (const c of cells) {
+    s += att[c]! * pg[c]!;
+    spg += pg[c]!;
+  }
+  return s / spg;
+}
+
 /**
  * The influence function of Σⱼ wⱼ θⱼ (wⱼ = pgⱼ/Σpg over `cells`) including did's `wif` term for the
  * estimated weights: ψ = Σⱼ ψⱼ wⱼ + Σⱼ θⱼ ∂wⱼ.
@@ -323,13 +334,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     const keepers: number[] = [];
     for (let c = 0; c < p; c++) if (gPos[c]! <= tPos[c]! && tPos[c]! <= gPos[c]! + maxE) keepers.push(c);
     if (keepers.length === 0) throw new CausalPanelError('invalid_option', `${FN}: no post-treatment ATT(g,t) to aggregate`, { fn: FN });
-    let s = 0;
-    let spg = 0;
-    for (const c of keepers) {
-      s += att[c]! * pg[c]!;
-      spg += pg[c]!;
-    }
-    overallEst = s / spg;
+    overallEst = pgWeightedMean(att, pg, keepers);
     overallPsi = weightedInfluence(psi, n, keepers, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, undefined, support);
   } else if (type === 'group') {
     const glist = glistOrig;
@@ -349,13 +354,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       rowPsi.push(ps);
       rows.push({ ...estimateOf(`group:${g}`, a, cleanSE(inference.se(ps)), NaN, level), e: g });
     }
-    let s = 0;
-    let spg = 0;
-    for (let k = 0; k < glist.length; k++) {
-      s += attG[k]! * pgg[k]!;
-      spg += pgg[k]!;
-    }
-    overallEst = s / spg;
+    overallEst = pgWeightedMean(attG, pgg, glist.map((_, k) => k));
     const stacked = pool!;
     const idx = glist.map((_, k) => k);
     overallPsi = weightedInfluence(stacked, n, idx, Float64Array.from(attG), Float64Array.from(pgg), Int32Array.from(idx), rowWeight, rowSlot, nSlots, true);
@@ -379,13 +378,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     for (const e of eseq) {
       const which: number[] = [];
       for (let c = 0; c < p; c++) if (time[c]! - group[c]! === e && includeBalanced[c]) which.push(c);
-      let s = 0;
-      let spg = 0;
-      for (const c of which) {
-        s += att[c]! * pg[c]!;
-        spg += pg[c]!;
-      }
-      const a = s / spg;
+      const a = pgWeightedMean(att, pg, which);
       const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(eseq.length, rowPsi.length), support);
       attE.push(a);
       rowPsi.push(ps);
@@ -410,13 +403,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     for (const t1 of calendar) {
       const which: number[] = [];
       for (let c = 0; c < p; c++) if (tPos[c] === t1 && gPos[c]! <= tPos[c]!) which.push(c);
-      let s = 0;
-      let spg = 0;
-      for (const c of which) {
-        s += att[c]! * pg[c]!;
-        spg += pg[c]!;
-      }
-      const a = s / spg;
+      const a = pgWeightedMean(att, pg, which);
       const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(calendar.length, rowPsi.length), support);
       const period = union[t1 - 1]!;
       attT.push(a);

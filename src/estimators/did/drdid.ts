@@ -447,7 +447,16 @@ function controlCrossproductSums(deltaY: Float64Array, D: Float64Array, X: Float
   }
 }
 
-/** Pass B of {@link drdidPanel}: weighted sums of the outcome term v and the moment vectors. */
+/**
+ * Pass B of {@link drdidPanel}: weighted sums of the outcome term v and the moment vectors.
+ *
+ * The row loop runs twice: first over no rows, then over all n. A first call on 10⁴–10⁶ rows gets
+ * its loop compiled on-stack before the code after the loop has ever run; that code (the stores
+ * of the accumulators) then had no type feedback, and the compiled loop deoptimised at its exit
+ * on every cell of the first attgt call (~4× slower pass). The empty round runs the post-loop
+ * code once first, so its feedback exists when the loop is compiled; the accumulators start
+ * from the zeros it stores, so the sums are the same bits.
+ */
 function momentsPass(
   code: number,
   deltaY: Float64Array,
@@ -462,32 +471,26 @@ function momentsPass(
   M3: Float64Array,
   A: Float64Array,
 ): void {
-  if (k <= 3) {
-    const r = momentsPassSmall(code, deltaY, X, k, n, beta, wTs, wCs);
-    sums[0] = r[0]!;
-    sums[1] = r[1]!;
-    sums[2] = r[2]!;
-    sums[3] = r[3]!;
-    // the callers pass zeroed accumulators: adding to 0 keeps the bits of the generic pass
-    for (let a = 0; a < k; a++) {
-      M1[a] += r[4 + a]!;
-      M3[a] += r[7 + a]!;
-      A[a] += r[10 + a]!;
-    }
-    return;
+  // [ΣwT·v, ΣwC·v, ΣwT, ΣwC, M1₀..₂, M3₀..₂, A₀..₂]; columns 3.. accumulate in M1, M3, A
+  const acc = new Float64Array(13);
+  momentsRows(code, deltaY, X, k, n, beta, wTs, wCs, acc, M1, M3, A, 0);
+  momentsRows(code, deltaY, X, k, n, beta, wTs, wCs, acc, M1, M3, A, n);
+  for (let j = 0; j < 4; j++) sums[j] = acc[j]!;
+  // the callers pass zeroed accumulators: adding to 0 keeps the bits of a sum accumulated in place
+  for (let a = 0; a < Math.min(k, 3); a++) {
+    M1[a] += acc[4 + a]!;
+    M3[a] += acc[7 + a]!;
+    A[a] += acc[10 + a]!;
   }
-  const r = momentsPassGeneric(code, deltaY, X, k, n, beta, wTs, wCs, M1, M3, A);
-  sums[0] = r[0]!;
-  sums[1] = r[1]!;
-  sums[2] = r[2]!;
-  sums[3] = r[3]!;
 }
 
 /**
- * The row loop of {@link momentsPass} for k > 3 (moment vectors accumulated in place); returns
- * [Σ wT·v, Σ wC·v, Σ wT, Σ wC]. Nothing but the loop and the return, see {@link momentsPassSmall}.
+ * The row loop of {@link momentsPass} over rows 0..rows−1, continuing the accumulators `acc`
+ * (see {@link momentsPass}). Columns 0–2 use scalar accumulators (typed-array accumulators
+ * updated on every row cost about twice as much), columns 3.. accumulate in M1, M3, A; each sum
+ * runs over the rows in order, so the bits do not depend on which kind holds it.
  */
-function momentsPassGeneric(
+function momentsRows(
   code: number,
   deltaY: Float64Array,
   X: Float64Array,
@@ -496,79 +499,31 @@ function momentsPassGeneric(
   beta: Float64Array,
   wTs: Float64Array,
   wCs: Float64Array,
+  acc: Float64Array,
   M1: Float64Array,
   M3: Float64Array,
   A: Float64Array,
-): number[] {
-  let sT = 0;
-  let sC = 0;
-  let swT = 0;
-  let swC = 0;
-  for (let i = 0; i < n; i++) {
-    let fit = 0;
-    if (code !== IPW) for (let a = 0; a < k; a++) fit += X[i + a * n]! * beta[a]!;
-    const wT = wTs[i]!;
-    const wC = wCs[i]!;
-    let v: number;
-    if (code === REG) {
-      // reg_did_panel: both means are over the treated (w.cont = w·D)
-      sT += wT * deltaY[i]!;
-      sC += wT * fit;
-      v = 0;
-    } else {
-      v = code === DR ? deltaY[i]! - fit : deltaY[i]!;
-      sT += wT * v;
-      sC += wC * v;
-    }
-    swT += wT;
-    swC += wC;
-    for (let a = 0; a < k; a++) {
-      const x = X[i + a * n]!;
-      M1[a] += wT * x;
-      M3[a] += wC * x;
-      A[a] += wC * v * x;
-    }
-  }
-  return [sT, sC, swT, swC];
-}
-
-/**
- * {@link momentsPass} for k ≤ 3 with scalar accumulators (typed-array accumulators updated on
- * every row cost about twice as much); the same sums in the same order, so the same bits.
- * Returns [ΣwT·v, ΣwC·v, ΣwT, ΣwC, M1₀..₂, M3₀..₂, A₀..₂] as an array literal and does nothing
- * after its loop: the first call (10⁴–10⁶ rows) gets the loop compiled on-stack before any code
- * after it has run, and post-loop stores/arithmetic without type feedback made that compiled
- * loop deoptimise at its exit on every cell of the first attgt call (a literal needs no feedback).
- */
-function momentsPassSmall(
-  code: number,
-  deltaY: Float64Array,
-  X: Float64Array,
-  k: number,
-  n: number,
-  beta: Float64Array,
-  wTs: Float64Array,
-  wCs: Float64Array,
-): number[] {
-  let sT = 0;
-  let sC = 0;
-  let swT = 0;
-  let swC = 0;
-  let m10 = 0;
-  let m11 = 0;
-  let m12 = 0;
-  let m30 = 0;
-  let m31 = 0;
-  let m32 = 0;
-  let a0 = 0;
-  let a1 = 0;
-  let a2 = 0;
+  rows: number,
+): void {
+  let sT = acc[0]!;
+  let sC = acc[1]!;
+  let swT = acc[2]!;
+  let swC = acc[3]!;
+  let m10 = acc[4]!;
+  let m11 = acc[5]!;
+  let m12 = acc[6]!;
+  let m30 = acc[7]!;
+  let m31 = acc[8]!;
+  let m32 = acc[9]!;
+  let a0 = acc[10]!;
+  let a1 = acc[11]!;
+  let a2 = acc[12]!;
   const b0 = beta[0]!;
   const b1 = k > 1 ? beta[1]! : 0;
   const b2 = k > 2 ? beta[2]! : 0;
   const o1 = k > 1 ? n : 0;
   const o2 = k > 2 ? 2 * n : 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows; i++) {
     const x0 = X[i]!;
     const x1 = k > 1 ? X[o1 + i]! : 0;
     const x2 = k > 2 ? X[o2 + i]! : 0;
@@ -577,11 +532,13 @@ function momentsPassSmall(
       fit += x0 * b0;
       if (k > 1) fit += x1 * b1;
       if (k > 2) fit += x2 * b2;
+      for (let a = 3; a < k; a++) fit += X[i + a * n]! * beta[a]!;
     }
     const wT = wTs[i]!;
     const wC = wCs[i]!;
     let v: number;
     if (code === REG) {
+      // reg_did_panel: both means are over the treated (w.cont = w·D)
       sT += wT * deltaY[i]!;
       sC += wT * fit;
       v = 0;
@@ -605,8 +562,26 @@ function momentsPassSmall(
       m32 += wC * x2;
       a2 += wC * v * x2;
     }
+    for (let a = 3; a < k; a++) {
+      const x = X[i + a * n]!;
+      M1[a] += wT * x;
+      M3[a] += wC * x;
+      A[a] += wC * v * x;
+    }
   }
-  return [sT, sC, swT, swC, m10, m11, m12, m30, m31, m32, a0, a1, a2];
+  acc[0] = sT;
+  acc[1] = sC;
+  acc[2] = swT;
+  acc[3] = swC;
+  acc[4] = m10;
+  acc[5] = m11;
+  acc[6] = m12;
+  acc[7] = m30;
+  acc[8] = m31;
+  acc[9] = m32;
+  acc[10] = a0;
+  acc[11] = a1;
+  acc[12] = a2;
 }
 
 /** Pass C of {@link drdidPanel}: ψᵢ with the estimation-effect corrections of the nuisance fits. */

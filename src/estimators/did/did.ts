@@ -17,7 +17,7 @@
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { DataInput } from '../../data/fromInput.js';
 import { waldInference } from '../../inference/intervals.js';
-import { parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
+import { clusterVariables, parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
 import { feols, type OlsFit } from '../../models/feols.js';
 import type { Estimate } from '../../report/estimate.js';
 import { resolveStandardize, standardizeEstimate, type Standardize } from '../effectSize.js';
@@ -44,7 +44,7 @@ export interface DidColumns {
 export interface DidOptions extends DidColumns {
   /** Numeric control variables. */
   covariates?: readonly string[];
-  /** Variance: as feols; default `{ CRV1: unit }` (fixest's default, also without fixed effects). */
+  /** Variance: as feols (combined clusters `{ CRV1: 'school^year' }` included); default `{ CRV1: unit }` (fixest's default, also without fixed effects). */
   vcov?: VcovOption;
   /** SD used for `effectSize`: `'control-baseline'` (default), `'pooled'` or a number. */
   standardize?: Standardize;
@@ -101,8 +101,9 @@ function validateDidOptions(options: DidOptions): DidParams {
     }
   }
   // The default clusters by unit, as fixest does when the unit is the first fixed effect.
-  const vcovSpec = parseVcov(vcov, { fn: FN, fixedEffects: [unit] });
-  const clusters = vcovSpec.type === 'CRV1' || vcovSpec.type === 'CRV3' ? vcovSpec.clusters : [];
+  const vcovSpec = parseVcov(vcov, { fn: FN, fixedEffects: [unit], combined: true });
+  // Every component of a combined term `a^b` must exist and be complete.
+  const clusters = clusterVariables(vcovSpec);
   const validated = validateDidData(data, { outcome, unit, time, treat, post, covariates, weights, extra: clusters }, FN);
   if (typeof standardize === 'number') resolveStandardize(standardize, [], [], () => false, FN);
   else if (standardize !== 'control-baseline' && standardize !== 'pooled') resolveStandardize(standardize, [], [], () => false, FN);
@@ -122,7 +123,14 @@ export function vcovForFit(spec: VcovSpec, columns: RegressionColumns, data: Did
       return spec.hc;
     case 'CRV1':
     case 'CRV3': {
-      const aliases = spec.clusters.map((name) => columns.add(name, data.frame.column(name, data.fn)));
+      // A combined term `a^b` aliases each component (names like `first.treat` are not
+      // formula-safe) and re-joins them, so feols builds the same combined clustering.
+      const aliases = spec.clusters.map((term) =>
+        term
+          .split('^')
+          .map((name) => columns.add(name, data.frame.column(name, data.fn)))
+          .join('^'),
+      );
       return spec.type === 'CRV1' ? { CRV1: aliases } : { CRV3: aliases };
     }
   }
@@ -137,8 +145,26 @@ export function vcovForFit(spec: VcovSpec, columns: RegressionColumns, data: Did
 export function countClusters(spec: VcovSpec, data: DidData, rows: ArrayLike<number>): number {
   if (spec.type !== 'CRV1' && spec.type !== 'CRV3') return NaN;
   let smallest = Infinity;
-  for (const name of spec.clusters) smallest = Math.min(smallest, countDistinct(groupCodes(data.frame.column(name, data.fn)).codes, rows));
+  for (const term of spec.clusters) smallest = Math.min(smallest, countDistinct(termCodes(term, data), rows));
   return smallest;
+}
+
+/** Codes of a cluster term over all rows: a plain column, or the observed combinations of `a^b`. */
+function termCodes(term: string, data: DidData): Int32Array {
+  const components = term.split('^').map((name) => groupCodes(data.frame.column(name, data.fn)));
+  if (components.length === 1) return components[0]!.codes;
+  const index = new Map<string, number>();
+  const codes = new Int32Array(data.frame.nrow);
+  for (let row = 0; row < codes.length; row++) {
+    const key = components.map((c) => c.codes[row]).join(',');
+    let code = index.get(key);
+    if (code === undefined) {
+      code = index.size;
+      index.set(key, code);
+    }
+    codes[row] = code;
+  }
+  return codes;
 }
 
 /** Number of distinct codes among `rows`. @internal @example countDistinct(Int32Array.of(0, 1, 0), [0, 2]); // 1 */

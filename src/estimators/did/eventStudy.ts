@@ -16,7 +16,7 @@
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { DataInput } from '../../data/fromInput.js';
 import { waldInference } from '../../inference/intervals.js';
-import { parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
+import { clusterVariables, parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
 import { feols, type OlsFit } from '../../models/feols.js';
 import { choleskyFactor, choleskySolve } from '../../numerics/cholesky.js';
 import { fUpper } from '../../numerics/distributions.js';
@@ -44,7 +44,7 @@ export interface EventStudyOptions {
   window?: readonly [number, number];
   /** Numeric control variables. */
   covariates?: readonly string[];
-  /** Variance, as feols; default `{ CRV1: unit }` (fixest's default). */
+  /** Variance, as feols (combined clusters `{ CRV1: 'school^year' }` included); default `{ CRV1: unit }` (fixest's default). */
   vcov?: VcovOption;
   /** `'twfe'` (default) or `'sunab'` (Sun & Abraham 2021). */
   method?: 'twfe' | 'sunab';
@@ -244,8 +244,9 @@ function validateEventStudyOptions(options: EventStudyOptions): EventStudyParams
   if (typeof cohort !== 'string' || cohort.length === 0) {
     throw new CausalPanelError('invalid_option', `${FN}: option "cohort" must be a column name (got ${cohort === undefined ? 'undefined' : JSON.stringify(cohort)})`, { fn: FN, option: 'cohort', value: cohort });
   }
-  const vcovSpec = parseVcov(vcov, { fn: FN, fixedEffects: [unit] });
-  const clusters = vcovSpec.type === 'CRV1' || vcovSpec.type === 'CRV3' ? vcovSpec.clusters : [];
+  const vcovSpec = parseVcov(vcov, { fn: FN, fixedEffects: [unit], combined: true });
+  // Every component of a combined term `a^b` must exist and be complete.
+  const clusters = clusterVariables(vcovSpec);
   const validated = validateDidData(data, { outcome, unit, time, cohort, covariates, weights, extra: clusters, numericTime: true }, FN);
   return Object.freeze({ data: validated, outcome, unit, time, cohort, covariates: [...covariates], ref: Object.freeze(refs), window: binned, vcov: vcovSpec, method, level, weights });
 }

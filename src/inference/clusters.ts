@@ -67,37 +67,31 @@ export function clusterCodes(
       }
       return { name, codes, nClusters: next };
     }
-    const seen = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
+    return { name, codes, nClusters: codeInOrderSeen(codes, (i) => {
       const v = column[rows === undefined ? i : rows[i]!]!;
-      if (Number.isNaN(v)) {
-        codes[i] = -1;
-        continue;
-      }
-      let code = seen.get(v);
-      if (code === undefined) {
-        code = seen.size;
-        seen.set(v, code);
-      }
-      codes[i] = code;
-    }
-    return { name, codes, nClusters: seen.size };
+      return Number.isNaN(v) ? null : v;
+    }) };
   }
-  const seen = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const v = column[rows === undefined ? i : rows[i]!];
-    if (v === null || v === undefined) {
+  return { name, codes, nClusters: codeInOrderSeen(codes, (i) => column[rows === undefined ? i : rows[i]!] ?? null) };
+}
+
+/** Codes 0, 1, … in order of first appearance (−1 for a null key) into `codes`; returns the count. */
+function codeInOrderSeen<K>(codes: Int32Array, keyAt: (i: number) => K | null): number {
+  const seen = new Map<K, number>();
+  for (let i = 0; i < codes.length; i++) {
+    const key = keyAt(i);
+    if (key === null) {
       codes[i] = -1;
       continue;
     }
-    let code = seen.get(v);
+    let code = seen.get(key);
     if (code === undefined) {
       code = seen.size;
-      seen.set(v, code);
+      seen.set(key, code);
     }
     codes[i] = code;
   }
-  return { name, codes, nClusters: seen.size };
+  return seen.size;
 }
 
 /**

@@ -8,36 +8,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { irls, linkFunctions } from '../../src/numerics/irls.js';
 import { leastSquares } from '../../src/numerics/leastSquares.js';
+import { lalondeDesign, type OracleCoefRow } from '../helpers/lalondeDesign.js';
 import { expectClose } from '../helpers/expectClose.js';
 
-interface Row { term: string; estimate: number; stdError: number }
+type Row = OracleCoefRow;
 const oracle = JSON.parse(readFileSync(new URL('../../fixtures/oracles/matchit_nearest.json', import.meta.url), 'utf8')) as {
   call: string;
   results: { propensityModel: Row[]; propensityModelTightConvergence: Row[] };
 };
 
-/** lalonde.csv → model matrix with R's treatment contrasts for race (levels black, hispan, white). */
-function lalondeDesign(terms: string[]): { X: Float64Array; y: Float64Array; n: number; k: number } {
-  const lines = readFileSync(new URL('../../fixtures/datasets/lalonde.csv', import.meta.url), 'utf8').trim().split(/\r?\n/);
-  const header = lines[0]!.split(',').map((h) => h.replace(/"/g, ''));
-  const rows = lines.slice(1).map((line) => line.split(',').map((cell) => cell.replace(/"/g, '')));
-  const col = (name: string) => header.indexOf(name);
-  const n = rows.length;
-  const k = terms.length;
-  const X = new Float64Array(n * k);
-  terms.forEach((term, j) => {
-    for (let i = 0; i < n; i++) {
-      const row = rows[i]!;
-      let value: number;
-      if (term === '(Intercept)') value = 1;
-      else if (term.startsWith('race')) value = row[col('race')] === term.slice(4) ? 1 : 0;
-      else value = Number(row[col(term)]);
-      X[i + j * n] = value;
-    }
-  });
-  const y = Float64Array.from(rows, (row) => Number(row[col('treat')]));
-  return { X, y, n, k };
-}
 
 describe('irls reproduces R glm(binomial) — MatchIt 4.5.1 propensity model on lalonde', () => {
   const expected = oracle.results.propensityModel;

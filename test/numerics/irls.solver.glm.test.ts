@@ -11,30 +11,14 @@ import { describe, expect, it } from 'vitest';
 import { CausalPanelError } from '../../src/errors.js';
 import { irls, type IrlsOptions } from '../../src/numerics/irls.js';
 import { createRng } from '../../src/numerics/random.js';
+import { lalondeDesign, type OracleCoefRow } from '../helpers/lalondeDesign.js';
 import { expectClose, relativeError } from '../helpers/expectClose.js';
 
-interface Row { term: string; estimate: number; stdError: number }
+type Row = OracleCoefRow;
 const oracle = JSON.parse(readFileSync(new URL('../../fixtures/oracles/matchit_nearest.json', import.meta.url), 'utf8')) as {
   results: { propensityModel: Row[] };
 };
 
-/** lalonde.csv → R's model matrix (treatment contrasts for race: black is the base level). */
-function lalondeDesign(terms: string[]): { X: Float64Array; y: Float64Array; n: number; k: number } {
-  const lines = readFileSync(new URL('../../fixtures/datasets/lalonde.csv', import.meta.url), 'utf8').trim().split(/\r?\n/);
-  const header = lines[0]!.split(',').map((h) => h.replace(/"/g, ''));
-  const rows = lines.slice(1).map((line) => line.split(',').map((cell) => cell.replace(/"/g, '')));
-  const col = (name: string) => header.indexOf(name);
-  const n = rows.length;
-  const k = terms.length;
-  const X = new Float64Array(n * k);
-  terms.forEach((term, j) => {
-    for (let i = 0; i < n; i++) {
-      const row = rows[i]!;
-      X[i + j * n] = term === '(Intercept)' ? 1 : term.startsWith('race') ? (row[col('race')] === term.slice(4) ? 1 : 0) : Number(row[col(term)]);
-    }
-  });
-  return { X, y: Float64Array.from(rows, (row) => Number(row[col('treat')])), n, k };
-}
 
 /** A simulated logit design: intercept + (k − 1) covariates, P(y = 1) = logistic(Xβ). */
 function simulated(n: number, k: number, seed: number): { X: Float64Array; y: Float64Array } {

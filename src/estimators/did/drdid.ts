@@ -291,11 +291,9 @@ function checkGroups(D: Float64Array, fn: string): void {
   if (t === D.length) throw new CausalPanelError('no_control_units', `${fn}: no control units in the 2×2 sample`, { fn });
 }
 
-/** Input of {@link drdidPanel}. */
-export interface PanelTwoByTwoInput {
-  /** Y(post) − Y(pre) per unit. */
-  deltaY: Float64Array;
-  /** Treatment indicator (0/1) per unit. */
+/** What the panel and repeated-cross-section 2×2 inputs share. */
+export interface TwoByTwoInputBase {
+  /** Treatment-group indicator (0/1). */
   D: Float64Array;
   /** n×k column-major design with intercept. */
   X: Float64Array;
@@ -307,6 +305,12 @@ export interface PanelTwoByTwoInput {
   propensity?: PropensityFit;
   /** Logit fitter used when `propensity` is absent and covariates are present (default {@link irlsLogit}). */
   fitter?: LogitFitter;
+}
+
+/** Input of {@link drdidPanel}: one row per unit. */
+export interface PanelTwoByTwoInput extends TwoByTwoInputBase {
+  /** Y(post) − Y(pre) per unit. */
+  deltaY: Float64Array;
   /** Optional buffer (length ≥ n) that receives ψ, to avoid an allocation per cell. */
   out?: Float64Array;
   /**
@@ -677,20 +681,11 @@ function influencePass(
 }
 
 /** Input of {@link drdidRc}. */
-export interface RcTwoByTwoInput {
+export interface RcTwoByTwoInput extends TwoByTwoInputBase {
   /** Outcome per observation. */
   y: Float64Array;
   /** 1 when the observation is from the post period, else 0. */
   post: Float64Array;
-  /** Treatment-group indicator (0/1). */
-  D: Float64Array;
-  /** n×k column-major design with intercept. */
-  X: Float64Array;
-  k: number;
-  weights?: Float64Array;
-  method: DidMethod;
-  propensity?: PropensityFit;
-  fitter?: LogitFitter;
 }
 
 /**

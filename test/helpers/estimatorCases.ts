@@ -1,6 +1,6 @@
 /**
  * One small call per public estimator on the shipped fixtures, for the cross-cutting contract
- * tests (test/contract.test.ts): every case names its reference (package, version, call), runs
+ * tests (test/api.contract.test.ts): every case names its reference (package, version, call), runs
  * on any data form (Frame, rows, columns) with optionally renamed columns, and checks one or two
  * real numbers against the oracle JSON or a hand-derivable answer, so that the contract battery
  * also proves that each case computed the right thing (not just something of the right shape).

@@ -2,7 +2,7 @@
  * did() and eventStudy() with combined clusters `{ CRV1: 'id^period' }` (fixest 0.12.2
  * `cluster = ~id^period`: one clustering by the observed (id, period) combinations) and two-way
  * `{ CRV1: 'id + id^period' }`, on fixtures/datasets/base_did.csv. The reference is the equivalent
- * feols call (itself checked against fixest in test/inference/sandwich.combinedClusters.test.ts):
+ * feols call (itself checked against fixest in test/inference/sandwich.self.combinedClusters.test.ts):
  * did ≡ feols('y ~ treat:post | id + period'), eventStudy(twfe, cohort = 6·treat, ref = −1) ≡
  * feols('y ~ x1 + i(period, treat, 5) | id + period'). Same design and same clustering, so the
  * agreement should be exact up to rounding (tolerance 1e-12 relative).

@@ -10,6 +10,7 @@ import { normalQuantile } from '../../src/numerics/distributions.js';
 import { createRng } from '../../src/numerics/random.js';
 import { attgt } from '../../src/estimators/did/attgt.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 import { loadDataset, loadOracle } from '../helpers/oracle.js';
 
 function influenceMatrix(n: number, p: number, seed: number): Float64Array {
@@ -78,10 +79,7 @@ describe('attgt with bootstrap: { reps, seed } (did att_gt(bstrap = TRUE) conven
   });
 
   it('bootstrap SEs are within 10% of did\'s analytic SEs; point estimates unchanged', () => {
-    oracle.results.attgt.forEach((r, j) => {
-      expectClose(a.rows[j]!.att, r.att, 1e-10, `ATT ${j}`);
-      expectClose(a.rows[j]!.stdError, r.stdError, 0.1, `bootstrap SE ${j}`);
-    });
+    expectEstimatesMatch(a.rows, oracle.results.attgt, { att: 1e-10, stdError: 0.1 }, { by: ['group', 'time'], label: 'ATT(g,t)' });
     expectClose(a.aggregate('dynamic').overall.stdError, oracle.results.dynamic.overallStdError, 0.1, 'dynamic overall SE');
   });
 

@@ -13,6 +13,7 @@ import { parseVcov, type VcovOption } from '../../src/inference/vcovSpec.js';
 import { waldInference } from '../../src/inference/intervals.js';
 import { loadDataset, loadOracle } from '../helpers/oracle.js';
 import { expectAllClose, expectClose } from '../helpers/expectClose.js';
+import { expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 
 const data = loadDataset('base_did.csv');
 const n = data.nrow;
@@ -96,13 +97,12 @@ describe('computeVcov reproduces fixest 0.12.2 feols SEs from bread and scores (
     expect(result.dist).toEqual({ kind: 't', df: results.dfT });
     expect(result.label).toBe(results.vcovType);
     expect(result.nClusters === null ? null : Math.min(...result.nClusters)).toBe(results.nClusters);
-    const expected = results.coefficients as { estimate: number; stdError: number; statistic: number; pValue: number }[];
-    expectAllClose(coef, expected.map((e) => e.estimate), 1e-8, 'coef');
-    const se = Array.from({ length: k }, (_, j) => Math.sqrt(result.vcov[j + j * k]!));
-    expectAllClose(se, expected.map((e) => e.stdError), 1e-6, 'stdError');
-    const wald = expected.map((_, j) => waldInference(coef[j]!, se[j]!, result.dist));
-    expectAllClose(wald.map((w) => w.pValue), expected.map((e) => e.pValue), 1e-6, 'pValue');
-    expectAllClose(wald.map((w) => w.statistic), expected.map((e) => e.statistic), 1e-6, 'statistic');
+    const expected = results.coefficients as { term: string; estimate: number; stdError: number; statistic: number; pValue: number }[];
+    const rows = expected.map((e, j) => {
+      const se = Math.sqrt(result.vcov[j + j * k]!);
+      return { term: e.term, ...waldInference(coef[j]!, se, result.dist) };
+    });
+    expectEstimatesMatch(rows, expected, { estimate: 1e-8, stdError: 1e-6, statistic: 1e-6, pValue: 1e-6 }, { label: c.oracle });
     const vcovRows = results.vcov as number[][];
     expectAllClose(Array.from(result.vcov), vcovRows.flat(), 1e-6, 'vcov', { absTol: 1e-12 });
   });

@@ -11,6 +11,7 @@ import { irls, linkFunctions } from '../../src/numerics/irls.js';
 import { createRng } from '../../src/numerics/random.js';
 import { loadDataset } from '../helpers/oracle.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { coefficientRows, expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 
 interface Row { term: string; estimate: number; stdError: number }
 const ref = JSON.parse(readFileSync(new URL('../../fixtures/oracles/mediation_jobs_probit_outcome_boot.json', import.meta.url), 'utf8')) as {
@@ -39,10 +40,7 @@ describe(`irls probit vs R 4.2.2 glm (mediation 4.5.1 oracle: ${ref.call.split('
     it(`solver '${solver}': coefficients and SEs (from the last IRLS weights, as summary.glm) match R to 1e-9`, () => {
       const fit = irls(X, n, k, y, { family: 'binomial', link: 'probit', solver });
       expect(fit.converged).toBe(true);
-      rows.forEach((row, j) => {
-        expectClose(fit.coef[j]!, row.estimate, 1e-9, `${row.term} estimate`);
-        expectClose(Math.sqrt(fit.xtwxInverse[j + j * k]!), row.stdError, 1e-9, `${row.term} SE`);
-      });
+      expectEstimatesMatch(coefficientRows(rows.map((r) => r.term), fit.coef, fit.xtwxInverse), rows, { estimate: 1e-9, stdError: 1e-9 }, { ordered: true });
     });
   }
 

@@ -13,6 +13,7 @@ import { irls, type IrlsOptions } from '../../src/numerics/irls.js';
 import { createRng } from '../../src/numerics/random.js';
 import { lalondeDesign, type OracleCoefRow } from '../helpers/lalondeDesign.js';
 import { expectClose, relativeError } from '../helpers/expectClose.js';
+import { coefficientRows, expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 
 type Row = OracleCoefRow;
 const oracle = JSON.parse(readFileSync(new URL('../../fixtures/oracles/matchit_nearest.json', import.meta.url), 'utf8')) as {
@@ -59,10 +60,7 @@ describe('irls solver "auto" vs "qr" and vs R 4.2.2 glm(binomial) on lalonde (Ma
     it(`solver '${solver}': coefficients and SEs match R's glm to 1e-10`, () => {
       const fit = irls(X, n, k, y, { family: 'binomial', link: 'logit', solver });
       expect(fit.converged).toBe(true);
-      expected.forEach((row, j) => {
-        expectClose(fit.coef[j]!, row.estimate, 1e-10, `coef ${row.term}`);
-        expectClose(Math.sqrt(fit.xtwxInverse[j + j * k]!), row.stdError, 1e-10, `se ${row.term}`);
-      });
+      expectEstimatesMatch(coefficientRows(expected.map((r) => r.term), fit.coef, fit.xtwxInverse), expected, { estimate: 1e-10, stdError: 1e-10 }, { ordered: true });
     });
   }
 });

@@ -10,6 +10,7 @@ import { irls, linkFunctions } from '../../src/numerics/irls.js';
 import { leastSquares } from '../../src/numerics/leastSquares.js';
 import { lalondeDesign, type OracleCoefRow } from '../helpers/lalondeDesign.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { coefficientRows, expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 
 type Row = OracleCoefRow;
 const oracle = JSON.parse(readFileSync(new URL('../../fixtures/oracles/matchit_nearest.json', import.meta.url), 'utf8')) as {
@@ -33,20 +34,14 @@ describe('irls reproduces R glm(binomial) — MatchIt 4.5.1 propensity model on 
     expect(fit.converged).toBe(true);
     expect(fit.separation).toBe(false);
     expect(fit.rank).toBe(k);
-    expected.forEach((row, j) => {
-      expectClose(fit.coef[j]!, row.estimate, 1e-10, `coef ${row.term}`);
-      expectClose(Math.sqrt(fit.xtwxInverse[j + j * k]!), row.stdError, 1e-10, `se ${row.term}`);
-    });
+    expectEstimatesMatch(coefficientRows(terms, fit.coef, fit.xtwxInverse), expected, { estimate: 1e-10, stdError: 1e-10 }, { ordered: true });
   });
 
   it('exact MLE (R epsilon = 1e-15, then one pass from that solution): coefficients and SEs to 1e-10 (measured 7e-16)', () => {
     const tight = oracle.results.propensityModelTightConvergence;
     const mle = irls(X, n, k, y, { family: 'binomial', link: 'logit', epsilon: 1e-15, maxIterations: 100 });
     const fit = irls(X, n, k, y, { family: 'binomial', link: 'logit', start: mle.coef, maxIterations: 1 });
-    tight.forEach((row, j) => {
-      expectClose(mle.coef[j]!, row.estimate, 1e-10, `coef ${row.term}`);
-      expectClose(Math.sqrt(fit.xtwxInverse[j + j * k]!), row.stdError, 1e-10, `se ${row.term}`);
-    });
+    expectEstimatesMatch(coefficientRows(terms, mle.coef, fit.xtwxInverse), tight, { estimate: 1e-10, stdError: 1e-10 }, { ordered: true });
   });
 
   it('collinear column (race dummy duplicated): dropped as R glm does (NA), other estimates unchanged', () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { leastSquares } from '../../src/numerics/leastSquares.js';
 import { PivotedQR } from '../../src/numerics/qr.js';
 import { expectAllClose, expectClose } from '../helpers/expectClose.js';
+import { expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 
 interface Certified {
   dataset: string;
@@ -74,19 +75,20 @@ describe('leastSquares vs NIST StRD certified values (floors: R 4.2.2 lm LRE)', 
       const fit = leastSquares(X, n, k, y);
       expect(fit.rank).toBe(k);
       const sd = Math.sqrt(fit.rss / (n - k));
-      let worstCoef = 15;
-      let worstSe = 15;
-      certified.certified.forEach((term, j) => {
-        worstCoef = Math.min(worstCoef, lre(fit.coef[j]!, term.estimate));
-        if (term.stdError !== 0) {
-          const se = sd * Math.sqrt(fit.xtxInverse[j + j * k]!);
-          worstSe = Math.min(worstSe, lre(se, term.stdError));
-        }
-      });
+      const ses = certified.certified.map((_, j) => sd * Math.sqrt(fit.xtxInverse[j + j * k]!));
+      const worstCoef = Math.min(...certified.certified.map((term, j) => lre(fit.coef[j]!, term.estimate)));
+      const worstSe = Math.min(...certified.certified.map((term, j) => (term.stdError === 0 ? 15 : lre(ses[j]!, term.stdError))));
       const sdLre = certified.residualStdDev === 0 ? 15 : lre(sd, certified.residualStdDev);
       measured[name] = { coef: worstCoef, se: worstSe, sd: sdLre };
-      expect(worstCoef, `${name} worst coefficient LRE`).toBeGreaterThanOrEqual(floor);
-      expect(worstSe, `${name} worst SE LRE`).toBeGreaterThanOrEqual(floor);
+      // LRE ≥ floor ⇔ relative error ≤ 10^−floor (absolute error where the certified value is 0);
+      // a certified SE of 0 (exact fit) is not compared.
+      const tol = { rel: 10 ** -floor, abs: (row: object) => ((row as { estimate: number }).estimate === 0 ? 10 ** -floor : 0) };
+      expectEstimatesMatch(
+        certified.certified.map((term, j) => ({ term: term.term, estimate: fit.coef[j]!, stdError: ses[j]! })),
+        certified.certified.map((term) => (term.stdError === 0 ? { term: term.term, estimate: term.estimate } : term)),
+        { estimate: tol, stdError: { rel: 10 ** -floor } },
+        { label: `${name} (LRE floor ${floor})`, ordered: true },
+      );
       expect(sdLre, `${name} residual SD LRE`).toBeGreaterThanOrEqual(floor);
       if (certified.residualStdDev === 0) expect(sd).toBeLessThan(1e-9);
     });

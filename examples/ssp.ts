@@ -22,7 +22,7 @@ import { eventStudy } from '../src/estimators/did/eventStudy.js';
 import { attgt } from '../src/estimators/did/attgt.js';
 import { psmDid } from '../src/estimators/psmDid.js';
 import { mediate } from '../src/estimators/mediation/mediate.js';
-import type { Estimate } from '../src/report/estimate.js';
+import type { Estimate } from '../src/estimate.js';
 import { etable, type EtableModel } from '../src/report/etable.js';
 import { textTable } from '../src/report/textTable.js';
 import { formatFixed, formatPValue, significanceStars } from '../src/report/format.js';

@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'no_convergence'
   | 'empty_data'
   | 'unbalanced_panel'
-  | 'no_matches';
+  | 'no_matches'
+  | 'unknown_option';
 
 /** Where an error happened: the function, column, row (0-based), value or option involved. */
 export interface ErrorDetails {
@@ -32,6 +33,8 @@ export interface ErrorDetails {
   value?: unknown;
   option?: string;
   position?: number;
+  /** For `unknown_option`: the option name suggested instead (or a hint such as `vcov: { CRV1: … }`). */
+  suggestion?: string;
 }
 
 /**
@@ -52,9 +55,13 @@ export class CausalPanelError extends Error {
   }
 }
 
-/** Non-fatal events reported on a result, as fixest's `NOTE:` lines. */
+/**
+ * Non-fatal events reported on a result, as fixest's `NOTE:` lines. Every note has a typed
+ * `code`; its other fields are data (counts, names), rendered to text by {@link formatNote}.
+ */
 export type Note =
-  | { code: 'rows_dropped_missing'; count: number; byColumn: Record<string, number> }
+  /** Rows dropped for missing (or, where the estimator drops them, infinite) values. */
+  | { code: 'rows_dropped_missing'; count: number; byColumn: Record<string, number>; infinite?: number }
   | { code: 'collinear_dropped'; terms: string[] }
   | { code: 'singletons_removed'; count: number }
   | { code: 'zero_weight_dropped'; count: number }
@@ -63,20 +70,39 @@ export type Note =
   | { code: 'units_dropped'; count: number; reason: string }
   | { code: 'glm_not_converged'; iterations: number }
   | { code: 'fitted_probabilities_extreme'; count: number }
+  /** Matching: not every treated unit can get `ratio` controls (MatchIt's warning). */
   | { code: 'ratio_exceeds_controls'; message: string }
-  | { code: 'info'; message: string };
+  /** A multiway variance had a negative diagonal and was made PSD (fixest, Cameron–Gelbach–Miller 2011). */
+  | { code: 'vcov_psd_fixed' }
+  /** A test that could not be computed (singular covariance): its statistic is NaN. */
+  | { code: 'test_not_computed'; test: string; reason: string }
+  /** Rows present in one model's data but not the other's were dropped (mediation's dropobs). */
+  | { code: 'rows_dropped_unused'; count: number; reason: string }
+  /** Resamples or draws skipped (singular refit, empty group). */
+  | { code: 'resamples_skipped'; count: number; reason: string }
+  /** Cells of an estimator set to NA (did: no comparison units, an empty group, a failed fit). */
+  | { code: 'cells_not_estimated'; cells: string[]; reason: string }
+  /** Groups (cohorts) with very few units. */
+  | { code: 'small_groups'; groups: string[]; minimum: number }
+  /** How the sample or comparison group was changed to make the design estimable, as the reference does. */
+  | { code: 'design_adjusted'; message: string }
+  /** Missing estimates dropped before aggregation (did's `na.rm`). */
+  | { code: 'missing_estimates_dropped'; count: number };
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** Renders a note as a one-line `NOTE:` string (fixest wording where it has one). */
 export function formatNote(note: Note): string {
   switch (note.code) {
     case 'rows_dropped_missing': {
       const parts = Object.entries(note.byColumn).map(([column, count]) => `${column}: ${count}`);
-      return `NOTE: ${note.count} observation${note.count === 1 ? '' : 's'} removed because of NA values (${parts.join(', ')}).`;
+      const why = note.infinite !== undefined && note.infinite > 0 ? 'NA or infinite values' : 'NA values';
+      return `NOTE: ${plural(note.count, 'observation')} removed because of ${why} (${parts.join(', ')}).`;
     }
     case 'collinear_dropped':
       return `NOTE: ${note.terms.join(', ')} ${note.terms.length === 1 ? 'has' : 'have'} been removed because of collinearity.`;
     case 'zero_weight_dropped':
-      return `NOTE: ${note.count} observation${note.count === 1 ? '' : 's'} removed because of 0-weight.`;
+      return `NOTE: ${plural(note.count, 'observation')} removed because of 0-weight.`;
     case 'singletons_removed':
       return `NOTE: ${note.count} fixed-effect singleton${note.count === 1 ? ' was' : 's were'} removed.`;
     case 'fixef_removed_all': {
@@ -86,13 +112,26 @@ export function formatNote(note: Note): string {
     case 'demean_not_converged':
       return `NOTE: demeaning did not converge after ${note.iterations} iterations (max change ${note.maxChange.toExponential(2)}); results are unreliable.`;
     case 'units_dropped':
-      return `NOTE: ${note.count} unit${note.count === 1 ? '' : 's'} dropped: ${note.reason}.`;
+      return `NOTE: ${plural(note.count, 'unit')} dropped: ${note.reason}.`;
     case 'glm_not_converged':
       return `NOTE: IRLS did not converge after ${note.iterations} iterations.`;
     case 'fitted_probabilities_extreme':
       return `NOTE: fitted probabilities numerically 0 or 1 occurred (${note.count} observations).`;
+    case 'vcov_psd_fixed':
+      return "NOTE: Variance contained negative values in the diagonal and was 'fixed' (a la Cameron, Gelbach & Miller 2011).";
+    case 'test_not_computed':
+      return `NOTE: ${note.test} not computed: ${note.reason}.`;
+    case 'rows_dropped_unused':
+    case 'resamples_skipped':
+      return `NOTE: ${note.count} ${note.code === 'resamples_skipped' ? 'resamples skipped' : 'rows dropped'}: ${note.reason}.`;
+    case 'cells_not_estimated':
+      return `NOTE: ${note.cells.join(', ')} set to NA: ${note.reason}.`;
+    case 'small_groups':
+      return `NOTE: some groups have fewer than ${note.minimum} units, which may make their estimates unreliable: ${note.groups.join(', ')}.`;
+    case 'missing_estimates_dropped':
+      return `NOTE: ${note.count} missing estimate${note.count === 1 ? '' : 's'} dropped before aggregation.`;
     case 'ratio_exceeds_controls':
-    case 'info':
+    case 'design_adjusted':
       return `NOTE: ${note.message}`;
   }
 }

@@ -49,7 +49,7 @@ export { productOfCoefficients, type ProductOfCoefficientsOptions, type ProductO
 export { simulateSchoolPanel, SSP_TRUE_EFFECTS, SSP_MEDIATOR_EFFECTS, SSP_OUTCOMES, SSP_MEDIATORS, type SchoolPanelOptions, type TrueEffect } from './simulate/simulateSchoolPanel.js';
 
 // ⑥ report: results → text tables and SVG plots
-export { type Estimate, ESTIMATE_FIELDS } from './report/estimate.js';
+export { type Estimate, ESTIMATE_FIELDS } from './estimate.js';
 export { renderSummary, type SummaryInput } from './report/summary.js';
 export { etable, type EtableModel, type EtableInput, type EtableOptions } from './report/etable.js';
 export { eventStudyPlot, type EventStudyPlotOptions } from './report/svg/eventStudyPlot.js';

@@ -22,7 +22,7 @@
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ESTIMATE_FIELDS, type Estimate } from '../src/report/estimate.js';
+import { ESTIMATE_FIELDS, type Estimate } from '../src/estimate.js';
 import { normalCdf, normalQuantile } from '../src/numerics/distributions.js';
 import { expectClose } from './helpers/expectClose.js';
 import { Frame } from '../src/data/frame.js';

@@ -30,3 +30,24 @@ export function isMissingText(value: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True when a text column holds numbers except for a few text cells: more than half of its
+ * present cells read as numbers. Such a column is a numeric variable with typos (`'abc'` in row
+ * 8), not a categorical one, and is an error unless the caller asks for a factor (`factor(x)`).
+ *
+ * @example
+ * looksNumeric(['1', '2', 'abc', null]); // true
+ * looksNumeric(['a', 'b', '3']);         // false
+ */
+export function looksNumeric(column: ArrayLike<string | null>): boolean {
+  let present = 0;
+  let numbers = 0;
+  for (let i = 0; i < column.length; i++) {
+    const cell = column[i];
+    if (cell === null || cell === undefined) continue;
+    present++;
+    if (parseNumber(cell) !== undefined) numbers++;
+  }
+  return numbers > 0 && numbers * 2 > present;
+}

@@ -16,7 +16,7 @@
  * is stable for outcomes with a large mean.
  */
 import { CausalPanelError } from '../errors.js';
-import type { Estimate } from '../report/estimate.js';
+import type { Estimate } from '../estimate.js';
 
 /** How to standardize an effect: the reference group for σ, or σ itself. */
 export type Standardize = 'control-baseline' | 'pooled' | number;

@@ -2,17 +2,11 @@
  * Statistic, p-value and confidence interval from an estimate, its SE and the reference
  * distribution: the single place where Wald inference is derived (statsmodels' chain).
  */
+import type { EstimateValues } from '../estimate.js';
 import { criticalValue, twoSidedPValue, type Dist } from '../numerics/distributions.js';
 
 /** Wald inference for one quantity: the fields of an Estimate without `term`. */
-export interface WaldInference {
-  estimate: number;
-  stdError: number;
-  statistic: number;
-  pValue: number;
-  confLow: number;
-  confHigh: number;
-}
+export type WaldInference = EstimateValues;
 
 /**
  * Wald statistic, two-sided p-value and `level` interval for `estimate` with `stdError`.

@@ -318,9 +318,9 @@ export class OlsFit extends ModelFit {
   }
 
   /** Plain JSON: coefficients table, vcov, fit statistics, notes. @example JSON.stringify(fit) */
-  toJSON(): object {
+  protected override jsonFields(): Record<string, unknown> {
     return {
-      ...this.baseJSON(),
+      ...super.jsonFields(),
       formula: this.formula,
       r2: this.r2,
       adjR2: this.adjR2,

@@ -13,8 +13,8 @@ import { waldInference } from '../inference/intervals.js';
 import type { Ssc } from '../inference/ssc.js';
 import type { VcovOption, VcovSpec } from '../inference/vcovSpec.js';
 import type { Dist } from '../numerics/distributions.js';
-import type { Estimate } from '../report/estimate.js';
-import { renderSummary } from '../report/summary.js';
+import type { Estimate } from '../estimate.js';
+import { Result, type SummaryParts } from '../report/result.js';
 
 /** What fixest records beside a variance matrix. */
 export interface VcovInfo {
@@ -32,8 +32,6 @@ export interface VcovInfo {
   readonly fixedPsd?: boolean;
 }
 
-/** fixest's message when a multiway variance had a negative diagonal and was made PSD. */
-const PSD_FIX_MESSAGE = "Variance contained negative values in the diagonal and was 'fixed' (a la Cameron, Gelbach & Miller 2011).";
 
 /** The stored state of a fit. */
 export interface ModelFitCore {
@@ -55,12 +53,7 @@ export interface ModelFitCore {
   vcovInfo: VcovInfo;
 }
 
-/** Lines that a subclass contributes to {@link ModelFit.summary}. */
-export interface SummaryParts {
-  title: string;
-  meta: [string, string][];
-  footer: string[];
-}
+export type { SummaryParts };
 
 function record(terms: readonly string[], values: ArrayLike<number>): Record<string, number> {
   const out: Record<string, number> = Object.create(null);
@@ -76,17 +69,15 @@ function record(terms: readonly string[], values: ArrayLike<number>): Record<str
  * fit.se().x1;        // sqrt of the variance diagonal
  * fit.tidy()[1].pValue; // same number as fit.pvalue().x1
  */
-export abstract class ModelFit {
+export abstract class ModelFit extends Result {
   /** Which model made the fit (the `kind` of `toJSON()`). */
-  abstract readonly kind: 'feols' | 'glm';
+  abstract override readonly kind: 'feols' | 'glm';
   /** Term names of the kept coefficients. */
   readonly terms: readonly string[];
   /** Reference distribution (`t` with df, or `normal`). */
   readonly dist: Dist;
   /** Observations used. */
   readonly nobs: number;
-  /** Non-fatal events, as fixest's `NOTE:` lines. */
-  readonly notes: readonly Note[];
   /** Default confidence level of `confint()` and `tidy()`. */
   readonly level: number;
   /** How the variance was computed (label, dof.K, clusters, ssc). */
@@ -97,6 +88,10 @@ export abstract class ModelFit {
   #tidy = new Map<number, Estimate[]>();
 
   protected constructor(core: ModelFitCore) {
+    // The PSD note belongs to the variance: drop an inherited one, add it when this one was fixed.
+    const notes: Note[] = core.notes.filter((note) => note.code !== 'vcov_psd_fixed');
+    if (core.vcovInfo.fixedPsd) notes.push({ code: 'vcov_psd_fixed' });
+    super(notes);
     const k = core.terms.length;
     if (core.coefficients.length !== k || core.vcovMatrix.length !== k * k) {
       throw new CausalPanelError('invalid_option', `ModelFit: ${k} terms but ${core.coefficients.length} coefficients and a ${core.vcovMatrix.length}-cell vcov`, { fn: 'ModelFit' });
@@ -106,10 +101,6 @@ export abstract class ModelFit {
     this.#vcov = Float64Array.from(core.vcovMatrix);
     this.dist = Object.freeze({ ...core.dist });
     this.nobs = core.nobs;
-    // The PSD note belongs to the variance: drop an inherited one, add it when this one was fixed.
-    const notes = core.notes.filter((note) => !(note.code === 'info' && note.message === PSD_FIX_MESSAGE));
-    if (core.vcovInfo.fixedPsd) notes.push({ code: 'info', message: PSD_FIX_MESSAGE });
-    this.notes = Object.freeze(notes.map((note) => Object.freeze({ ...note })));
     this.level = core.level;
     this.vcovInfo = Object.freeze({ ...core.vcovInfo, nClusters: core.vcovInfo.nClusters === null ? null : Object.freeze([...core.vcovInfo.nClusters]) });
   }
@@ -199,66 +190,29 @@ export abstract class ModelFit {
     return rows.map((row) => ({ ...row }));
   }
 
-  /** Title, meta lines and footer of the printed summary. */
-  protected abstract summaryParts(): SummaryParts;
-
-  /**
-   * A printed summary in fixest's layout (title, observations, SE type, coefficient table, fit
-   * statistics, `NOTE:` lines).
-   * @example fit.summary(); // the fixest-style table
-   */
-  summary(): string {
-    const parts = this.summaryParts();
-    return renderSummary({
-      title: parts.title,
-      meta: parts.meta,
-      rows: this.tidy(),
-      notes: this.notes,
-      footer: parts.footer,
-      statisticLabel: this.dist.kind === 'normal' ? 'z value' : 't value',
-    });
+  /** z for a normal reference distribution, t otherwise. */
+  protected override statisticLabel(): 't value' | 'z value' {
+    return this.dist.kind === 'normal' ? 'z value' : 't value';
   }
 
-  /** Plain fields shared by every fit's `toJSON()`. */
-  protected baseJSON(): {
-    kind: 'feols' | 'glm';
-    nobs: number;
-    level: number;
-    dist: Dist;
-    vcovType: string;
-    dofK: number;
-    nClusters: number[] | null;
-    ssc: Ssc;
-    coefficients: Estimate[];
-    vcov: number[][];
-    notes: Note[];
-  } {
+  /** Plain fields shared by every fit's `toJSON()` (a subclass adds its own to these). */
+  protected jsonFields(): Record<string, unknown> {
     return {
-      kind: this.kind,
       nobs: this.nobs,
       level: this.level,
       dist: { ...this.dist },
       vcovType: this.vcovInfo.label,
       dofK: this.vcovInfo.dofK,
-      nClusters: this.vcovInfo.nClusters === null ? null : [...this.vcovInfo.nClusters],
-      ssc: { ...this.vcovInfo.ssc },
+      nClusters: this.vcovInfo.nClusters,
+      ssc: this.vcovInfo.ssc,
       coefficients: this.tidy(),
       vcov: this.vcov(),
-      notes: this.notes.map((note) => JSON.parse(JSON.stringify(note)) as Note),
     };
   }
-
-  /** Plain JSON-serialisable data with a `kind` tag. */
-  abstract toJSON(): object;
 
   /**
    * A new fit with the same estimates and another variance (`vcov` and optionally `ssc`).
    * @example fit.withVcov({ CRV1: 'id + period' }).se();
    */
   abstract withVcov(vcov: VcovOption, options?: { ssc?: Partial<Ssc> }): ModelFit;
-
-  /** Node's `util.inspect` hook: logging a fit shows its summary (nothing node-specific is imported). */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.summary();
-  }
 }

@@ -305,9 +305,9 @@ export class GlmFit extends ModelFit {
   }
 
   /** Plain JSON. @example JSON.stringify(fit) */
-  toJSON(): object {
+  protected override jsonFields(): Record<string, unknown> {
     return {
-      ...this.baseJSON(),
+      ...super.jsonFields(),
       formula: this.formula,
       family: this.family,
       link: this.link,

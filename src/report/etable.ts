@@ -8,7 +8,7 @@
  * scientific notation (`1.41e-18`). Fit statistics use `digitsStats = 5`.
  */
 import { CausalPanelError } from '../errors.js';
-import type { Estimate } from './estimate.js';
+import type { Estimate } from '../estimate.js';
 import { formatInteger, significanceStars, signif } from './format.js';
 import { markdownTable, textTable } from './textTable.js';
 

@@ -5,7 +5,7 @@
  * statistics and `NOTE:` lines.
  */
 import { formatNote, type Note } from '../errors.js';
-import type { Estimate } from './estimate.js';
+import type { Estimate } from '../estimate.js';
 import { formatCoefColumn, formatPValues, significanceStars, SIGNIF_LEGEND, R_DIGITS } from './format.js';
 import { textTable } from './textTable.js';
 
@@ -25,6 +25,8 @@ export interface SummaryInput {
   digits?: number;
   /** Label of the statistic column (default `'t value'`); the p-value header follows it. */
   statisticLabel?: 't value' | 'z value';
+  /** Further tables after the coefficient table (a balance table, a 2×2 means table), each under its heading. */
+  tables?: readonly { heading: string; body: string }[];
 }
 
 /**
@@ -74,6 +76,7 @@ export function renderSummary(input: SummaryInput): string {
     lines.push(coefTable(input.rows, { digits: input.digits, statisticLabel: input.statisticLabel }));
     lines.push('---', SIGNIF_LEGEND);
   }
+  for (const table of input.tables ?? []) lines.push('', table.heading, table.body);
   lines.push(...input.footer);
   for (const note of input.notes) lines.push(formatNote(note));
   return lines.join('\n');

@@ -104,8 +104,8 @@ describe('two-way clustering with a negative variance (fixest mat_posdef_fix)', 
     const fit = feols('y ~ 1', data, { vcov: { CRV1: 'id + period' } });
     // Raised to fixest's floor 1e-10 (times nothing else: k = 1).
     expect(fit.vcov()[0]![0]).toBeCloseTo(1e-10, 15);
-    expect(fit.notes).toContainEqual({ code: 'info', message: "Variance contained negative values in the diagonal and was 'fixed' (a la Cameron, Gelbach & Miller 2011)." });
+    expect(fit.notes).toContainEqual({ code: 'vcov_psd_fixed' });
     // Re-inference with iid drops the note (it belongs to the variance).
-    expect(fit.withVcov('iid').notes.some((n) => n.code === 'info')).toBe(false);
+    expect(fit.withVcov('iid').notes.some((n) => n.code === 'vcov_psd_fixed')).toBe(false);
   });
 });

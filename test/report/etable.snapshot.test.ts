@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { etable, etableNumber, escapeLatex, escapeHtml, type EtableModel } from '../../src/report/etable.js';
-import type { Estimate } from '../../src/report/estimate.js';
+import type { Estimate } from '../../src/estimate.js';
 import { CausalPanelError } from '../../src/errors.js';
 
 interface FixestOracle {

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { renderSummary, coefTable } from '../../src/report/summary.js';
 import { markdownTable, textTable } from '../../src/report/textTable.js';
-import type { Estimate } from '../../src/report/estimate.js';
+import type { Estimate } from '../../src/estimate.js';
 import { formatInteger } from '../../src/report/format.js';
 import { expectClose } from '../helpers/expectClose.js';
 

@@ -12,7 +12,7 @@
  */
 import { CausalPanelError, type Note } from '../../errors.js';
 import { waldInference } from '../../inference/intervals.js';
-import type { Estimate } from '../../report/estimate.js';
+import type { Estimate } from '../../estimate.js';
 
 /** Aggregation types (did's `aggte(type =)`). */
 export type AggregationType = 'simple' | 'dynamic' | 'group' | 'calendar';
@@ -256,7 +256,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     if (!options.naRm) {
       throw new CausalPanelError('invalid_option', `${FN}: ${cellsIn.att.length - keep.length} ATT(g,t) could not be estimated; pass { naRm: true } to drop them`, { fn: FN, option: 'naRm' });
     }
-    notes.push({ code: 'info', message: `${cellsIn.att.length - keep.length} missing ATT(g,t) dropped before aggregation (naRm).` });
+    notes.push({ code: 'missing_estimates_dropped', count: cellsIn.att.length - keep.length });
   }
   if (type === 'group' && options.naRm) {
     // did also drops cohorts whose post-treatment window has no estimate

@@ -31,7 +31,7 @@ import { invertSymmetric } from '../../numerics/cholesky.js';
 import { influenceSE } from '../../inference/influence.js';
 import { multiplierBootstrap } from '../../inference/bootstrap.js';
 import { waldInference } from '../../inference/intervals.js';
-import type { Estimate } from '../../report/estimate.js';
+import type { Estimate } from '../../estimate.js';
 import { renderSummary } from '../../report/summary.js';
 import { controlXpxInverse, drdidPanel, normalizeWeights, drdidRc, fitPropensity, type PropensityFit, type TwoByTwo } from './drdid.js';
 import { aggregateAttgt, type AggregateOptions, type AggregationInference, type AggregationType, type AttgtAggregate, type AttgtCells } from './aggregate.js';
@@ -310,7 +310,7 @@ function prepare(frame: Frame, p: AttgtParams): PanelData | RcData {
     const cutoff = latest - p.anticipation;
     keep = filterRows(keep, (i) => t[i]! < cutoff);
     dropLatest = true;
-    notes.push({ code: 'info', message: `No never-treated units: periods from ${cutoff} on were dropped and cohort ${latest} serves only as a comparison group (as did).` });
+    notes.push({ code: 'design_adjusted', message: `No never-treated units: periods from ${cutoff} on were dropped and cohort ${latest} serves only as a comparison group (as did).` });
     if (keep.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no periods left before the last cohort is treated`, { fn: FN });
   }
   if (p.panel) return preparePanel(cols, p, keep, lastTreat, w, notes, dropLatest ? latest : Infinity);
@@ -868,7 +868,7 @@ function checkGroupSizes(start: Map<number, number>, end: Map<number, number>, n
       { fn: FN, option: 'control' },
     );
   }
-  notes.push({ code: 'info', message: `Some cohorts have very few units (fewer than ${required}), which may make their ATT(g,t) unreliable: ${small.map((c) => (Number.isFinite(c) ? c : 0)).join(', ')}.` });
+  notes.push({ code: 'small_groups', groups: small.map((c) => String(Number.isFinite(c) ? c : 0)), minimum: required });
 }
 
 /** Runs every ATT(g,t) 2×2 and fills the n×p influence matrix. */
@@ -916,7 +916,7 @@ function estimateCells(d: PanelData | RcData, p: AttgtParams): { cells: Cell[]; 
       cell.att = att;
     } catch (e) {
       if (!(e instanceof CausalPanelError)) throw e;
-      d.notes.push({ code: 'info', message: `ATT(${g},${periods[cur]}) could not be estimated (${e.message}); set to NA, as did.` });
+      d.notes.push({ code: 'cells_not_estimated', cells: [`ATT(${g},${periods[cur]})`], reason: `${e.message}; as did` });
     }
     if (Number.isNaN(cell.att)) {
       cell.att = NaN;
@@ -1052,7 +1052,7 @@ function panelCell(
   let n1 = 0;
   for (const [a, b] of ranges) n1 += b - a;
   if (n1 === nTreat) {
-    d.notes.push({ code: 'info', message: `No comparison units for ATT(${g},${d.periods[cur]}); set to NA, as did.` });
+    d.notes.push({ code: 'cells_not_estimated', cells: [`ATT(${g},${d.periods[cur]})`], reason: 'no comparison units, as did' });
     return NaN;
   }
   // design, treatment indicator, weights and propensity score depend on the sample and on the
@@ -1157,7 +1157,7 @@ function rcCell(d: RcData, p: AttgtParams, g: number, cur: number, pret: number,
     else post[i] === 1 ? c01++ : c00++;
   });
   if (c11 === 0 || c10 === 0 || c01 === 0 || c00 === 0) {
-    d.notes.push({ code: 'info', message: `ATT(${g},${d.periods[cur]}) has an empty treated or comparison group in one of its periods; set to NA, as did.` });
+    d.notes.push({ code: 'cells_not_estimated', cells: [`ATT(${g},${d.periods[cur]})`], reason: 'an empty treated or comparison group in one of its periods, as did' });
     return NaN;
   }
   const res = drdidRc({ y, post, D, X, k, weights: w, method: p.method });
@@ -1378,7 +1378,7 @@ function waldPretest(cells: Cell[], psi: Float64Array, n: number, se: Float64Arr
   try {
     inv = invertSymmetric(S, q, FN);
   } catch {
-    notes.push({ code: 'info', message: 'Pre-test of parallel trends not reported: singular covariance matrix of the pre-treatment ATT(g,t) (as did).' });
+    notes.push({ code: 'test_not_computed', test: 'Pre-test of parallel trends', reason: 'singular covariance matrix of the pre-treatment ATT(g,t) (as did)' });
     return { statistic: NaN, df: q, pValue: NaN };
   }
   let stat = 0;

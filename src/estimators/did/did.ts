@@ -19,7 +19,7 @@ import type { DataInput } from '../../data/fromInput.js';
 import { waldInference } from '../../inference/intervals.js';
 import { clusterVariables, parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
 import { feols, type OlsFit } from '../../models/feols.js';
-import type { Estimate } from '../../report/estimate.js';
+import type { Estimate } from '../../estimate.js';
 import { resolveStandardize, standardizeEstimate, type Standardize } from '../effectSize.js';
 import { DidResult, twoByTwoMeans } from './didResult.js';
 import { groupCodes, RegressionColumns, validateDidData, type DidData } from './validateDid.js';
@@ -243,7 +243,7 @@ function didUnlabelled(options: DidOptions): DidResult<OlsFit> {
       const treatAlias = columns.add(params.treat, treat);
       attName = columns.addGenerated('ATT', treatPost);
       formula = `${y} ~ ${[treatAlias, ...covariates, attName].join(' + ')} | ${timeAlias}`;
-      notes.push({ code: 'info', message: `treat x post does not vary within any "${params.unit}": unit fixed effects replaced by the group indicator "${params.treat}"` });
+      notes.push({ code: 'design_adjusted', message: `treat x post does not vary within any "${params.unit}": unit fixed effects replaced by the group indicator "${params.treat}"` });
     }
   } else {
     const treatAlias = columns.add(params.treat, treat);

@@ -5,7 +5,7 @@
  * only holds and presents them (store little, derive the rest).
  */
 import type { Note } from '../../errors.js';
-import { jsonRow, type Estimate } from '../../report/estimate.js';
+import { jsonRow, type Estimate } from '../../estimate.js';
 import { renderSummary } from '../../report/summary.js';
 import { formatInteger, formatSignif } from '../../report/format.js';
 import type { StandardizeBasis } from '../effectSize.js';

@@ -20,7 +20,7 @@ import { clusterVariables, parseVcov, vcovLabel, type VcovOption, type VcovSpec 
 import { feols, type OlsFit } from '../../models/feols.js';
 import { choleskyFactor, choleskySolve } from '../../numerics/cholesky.js';
 import { fUpper } from '../../numerics/distributions.js';
-import { jsonRow, type Estimate } from '../../report/estimate.js';
+import { jsonRow, type Estimate } from '../../estimate.js';
 import { formatInteger, formatSignif, formatPValue } from '../../report/format.js';
 import { renderSummary } from '../../report/summary.js';
 import { checkLevel, countClusters, countDistinct, fitRows, termIndex, vcovForFit } from './did.js';
@@ -319,7 +319,7 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
       });
     }
     if (classes.notYetInSample.length > 0) {
-      notes.push({ code: 'info', message: `cohort${classes.notYetInSample.length === 1 ? '' : 's'} ${classes.notYetInSample.join(', ')} not treated within the sample: used as controls (as fixest's sunab)` });
+      notes.push({ code: 'design_adjusted', message: `cohort${classes.notYetInSample.length === 1 ? '' : 's'} ${classes.notYetInSample.join(', ')} not treated within the sample: used as controls (as fixest's sunab)` });
     }
     if (treatedCohorts.length === 0) {
       throw new CausalPanelError('no_treated_units', `${FN}: no cohort is observed both before and after treatment`, { fn: FN, column: params.cohort });

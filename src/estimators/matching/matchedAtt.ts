@@ -18,7 +18,7 @@ import { feols, type OlsFit } from '../../models/feols.js';
 import { deparseName } from '../../models/formula/expr.js';
 import type { VcovOption } from '../../inference/vcovSpec.js';
 import { waldInference } from '../../inference/intervals.js';
-import { jsonRow, type Estimate } from '../../report/estimate.js';
+import { jsonRow, type Estimate } from '../../estimate.js';
 import { renderSummary } from '../../report/summary.js';
 import { formatInteger, formatSignif } from '../../report/format.js';
 

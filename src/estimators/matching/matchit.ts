@@ -21,7 +21,7 @@
  */
 import { CausalPanelError, formatNote, type Note, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
-import type { Estimate } from '../../report/estimate.js';
+import type { Estimate } from '../../estimate.js';
 import { balanceCovariates, balanceTable, type BalanceCovariate, type BalanceRow } from './balance.js';
 import { mahalanobisCoordinates, propensityScore, type PropensityModel } from './distance.js';
 import { kernelMatch } from './kernel.js';

@@ -22,7 +22,7 @@ import { deparseName } from '../../models/formula/expr.js';
 import { glm, type GlmFit } from '../../models/glm.js';
 import { createRng } from '../../numerics/random.js';
 import type { FixedEffectCodes } from '../../numerics/demean.js';
-import type { Estimate } from '../../report/estimate.js';
+import type { Estimate } from '../../estimate.js';
 import { formatPValues, formatReal } from '../../report/format.js';
 import { textTable } from '../../report/textTable.js';
 import {
@@ -249,7 +249,7 @@ function prepare(input: Frame, params: MediateParams): Prepared {
     const common = Array.from(med.fit.rows).filter((r) => inOutcome.has(r));
     const dropped = frame.nrow - common.length;
     frame = frame.take(common);
-    notes.push({ code: 'info', message: `${dropped} rows not used by both models were dropped (mediation's dropobs = TRUE)` });
+    notes.push({ code: 'rows_dropped_unused', count: dropped, reason: "not used by both models (mediation's dropobs = TRUE)" });
     [med, out] = fitBoth(frame);
   } else if (med.fit.rows.length < frame.nrow) {
     const used = frame.take(med.fit.rows);
@@ -595,7 +595,7 @@ function mediateUnlabelled(options: MediateOptions): MediationResult {
   const notes = [...prepared.notes];
   let failed = 0;
   for (let s = 0; s < draws.d0.length; s++) if (!Number.isFinite(draws.d0[s]!)) failed++;
-  if (failed > 0) notes.push({ code: 'info', message: `${failed} bootstrap resamples had a singular design and were skipped` });
+  if (failed > 0) notes.push({ code: 'resamples_skipped', count: failed, reason: 'singular design in the bootstrap refit' });
   const summary = summarizeMediation(draws, point, { level: params.level, bca: params.boot && params.bootCi === 'bca' });
   return new MediationResult({
     summary,

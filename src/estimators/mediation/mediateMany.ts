@@ -6,7 +6,7 @@
  */
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import { toFrame } from '../../data/fromInput.js';
-import type { Estimate } from '../../report/estimate.js';
+import type { Estimate } from '../../estimate.js';
 import { formatReal, formatPValues } from '../../report/format.js';
 import { textTable } from '../../report/textTable.js';
 import { mediate, type MediateOptions, type MediationResult } from './mediate.js';
@@ -100,7 +100,7 @@ function mediateManyUnlabelled(options: MediateManyOptions): MediateManyResult {
     results.set(spec.mediator, result);
   }
   const notes: Note[] = [];
-  for (const [name, r] of results) for (const note of r.notes) notes.push(note.code === 'info' ? { code: 'info', message: `${name}: ${note.message}` } : note);
+  for (const [name, r] of results) for (const note of r.notes) notes.push(note.code === 'design_adjusted' ? { code: 'design_adjusted', message: `${name}: ${note.message}` } : note);
   const out: MediateManyResult = {
     kind: 'mediateMany',
     results,

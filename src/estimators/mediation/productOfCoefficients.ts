@@ -19,7 +19,7 @@ import { feols } from '../../models/feols.js';
 import { deparseName } from '../../models/formula/expr.js';
 import { deltaMethodSe } from '../../inference/deltaMethod.js';
 import { waldInference } from '../../inference/intervals.js';
-import type { Estimate } from '../../report/estimate.js';
+import type { Estimate } from '../../estimate.js';
 import { coefTable } from '../../report/summary.js';
 
 /** Options of {@link productOfCoefficients}. */

@@ -14,11 +14,11 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import { factor, formatRNumber, type Factor } from '../../data/factor.js';
 import type { Column, Frame } from '../../data/frame.js';
-import { finishRows } from '../../data/missing.js';
+import { droppedNote, MissingTracker } from '../../data/missing.js';
 import { deparseName, evaluate } from './expr.js';
 import { fixedEffectCodes, type DesignFixedEffect } from './fixedEffects.js';
 import type { FormulaSpec, FormulaVariable, Level } from './parse.js';
-import { checkFinite, gather, MissingTracker, numericExpression, scanVariable } from './scan.js';
+import { checkFinite, gather, numericExpression, scanVariable } from './scan.js';
 import { assembleMatrix, columnNames, termContrasts, type DesignInfo, type Resolved, type VariableCoding } from './terms.js';
 
 export type { DesignInfo, VariableCoding } from './terms.js';
@@ -144,7 +144,7 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
   let weights: Float64Array | null = null;
   if (options.weights !== undefined) {
     weights = frame.numeric(options.weights, fn);
-    tracker.numeric(options.weights, weights, true);
+    tracker.numeric(options.weights, weights);
     for (let i = 0; i < N; i++) {
       if (weights[i]! < 0) {
         throw new CausalPanelError('invalid_option', `${fn}: weights "${options.weights}" must be non-negative (row ${i + 1}: ${weights[i]})`, { fn, option: 'weights', column: options.weights, row: i, value: weights[i] });
@@ -158,10 +158,11 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
     return column;
   });
 
-  const complete = finishRows(tracker.mask, tracker.byColumn, fn, tracker.marked);
+  const complete = tracker.finish();
   const { dropped } = complete;
   const notes: Note[] = [];
-  if (dropped.count > 0) notes.push({ code: 'rows_dropped_missing', count: dropped.count, byColumn: dropped.byColumn });
+  const missingNote = droppedNote(dropped);
+  if (missingNote !== null) notes.push(missingNote);
   // fixest drops 0-weight observations (they count neither in n nor in the clusters) and says so.
   const rows = weights === null ? complete.rows : dropZeroWeights(complete.rows, weights, notes, fn);
   const n = rows.length;

@@ -4,6 +4,8 @@
  */
 import { CausalPanelError } from '../../errors.js';
 import type { Column, Frame } from '../../data/frame.js';
+import { looksNumeric } from '../../data/parseNumber.js';
+import type { MissingTracker } from '../../data/missing.js';
 import { evaluate, expressionColumns, type Expr } from './expr.js';
 import type { FormulaVariable } from './parse.js';
 
@@ -15,105 +17,6 @@ export interface Scan {
   column?: Column;
   /** i(): the `var` values over all input rows. */
   with?: Float64Array;
-}
-
-/**
- * Collects missing cells: marks rows and counts per column/label, each column once.
- *
- * @throws {CausalPanelError} `non_finite`, `no_rows_left` (a column missing in every row)
- * @example
- * const t = new MissingTracker(3, 'feols');
- * t.numeric('x', new Float64Array([1, NaN, 2]), true);
- * t.marked; // 1; t.byColumn = { x: 1 }
- */
-export class MissingTracker {
-  readonly mask: Uint8Array;
-  readonly byColumn: Record<string, number> = Object.create(null);
-  /** Rows marked so far. */
-  marked = 0;
-  private readonly seen = new Set<string>();
-  private readonly checked = new Set<string>();
-  constructor(private readonly nrow: number, private readonly fn: string) {
-    this.mask = new Uint8Array(nrow);
-  }
-
-  /** A column used as it is (factor, fixed effect, cluster): marks its missing cells. */
-  column(name: string, values: Column): void {
-    if (values instanceof Float64Array) return this.numeric(name, values, false);
-    if (this.seen.has(name)) return;
-    this.seen.add(name);
-    const mask = this.mask;
-    let count = 0;
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] === null || values[i] === undefined) {
-        count++;
-        if (mask[i] === 0) {
-          mask[i] = 1;
-          this.marked++;
-        }
-      }
-    }
-    this.record(name, count);
-  }
-
-  /**
-   * A numeric column: marks NaN cells and, with `finite`, throws `non_finite` on ±Infinity —
-   * one pass, since `v - v` is 0 exactly for finite v.
-   */
-  numeric(name: string, values: Float64Array, finite: boolean): void {
-    const mark = !this.seen.has(name);
-    const check = finite && !this.checked.has(name);
-    if (!mark && !check) return;
-    this.seen.add(name);
-    if (check) this.checked.add(name);
-    const mask = this.mask;
-    let count = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v - v !== 0) {
-        if (v !== v) {
-          count++;
-          if (mark && mask[i] === 0) {
-            mask[i] = 1;
-            this.marked++;
-          }
-        } else if (check) {
-          throw new CausalPanelError('non_finite', `${this.fn}: column "${name}" has a non-finite value (row ${i + 1}: ${v})`, { fn: this.fn, column: name, row: i, value: v });
-        }
-      }
-    }
-    if (mark) this.record(name, count);
-  }
-
-  /** Rows where a derived value is NaN/±Inf although its inputs were present (log(0), …). */
-  derived(label: string, values: Float64Array): void {
-    if (this.seen.has(label)) return;
-    this.seen.add(label);
-    let count = 0;
-    let invalid = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v - v !== 0) {
-        invalid++;
-        if (this.mask[i] === 0) {
-          this.mask[i] = 1;
-          this.marked++;
-          count++;
-        }
-      }
-    }
-    if (invalid === this.nrow && this.nrow > 0) {
-      throw new CausalPanelError('no_rows_left', `${this.fn}: "${label}" is missing or not finite in every row (${invalid} rows)`, { fn: this.fn, column: label, value: invalid });
-    }
-    if (count > 0) this.byColumn[label] = count;
-  }
-
-  private record(name: string, count: number): void {
-    if (count === this.nrow && count > 0) {
-      throw new CausalPanelError('no_rows_left', `${this.fn}: column "${name}" is missing in every row (${count} rows)`, { fn: this.fn, column: name, value: count });
-    }
-    if (count > 0) this.byColumn[name] = count;
-  }
 }
 
 /**
@@ -141,7 +44,7 @@ export function checkFinite(values: Float64Array, column: string, fn: string): v
  */
 export function numericExpression(frame: Frame, expr: Expr, tracker: MissingTracker, fn: string): Float64Array {
   for (const name of expressionColumns(expr)) {
-    tracker.numeric(name, frame.numeric(name, fn), true);
+    tracker.numeric(name, frame.numeric(name, fn));
   }
   return evaluate(expr, frame, fn);
 }
@@ -158,9 +61,12 @@ export function scanVariable(v: FormulaVariable, frame: Frame, tracker: MissingT
     case 'column': {
       const column = frame.column(v.column, fn);
       if (column instanceof Float64Array) {
-        tracker.numeric(v.column, column, true);
+        tracker.numeric(v.column, column);
         return { numeric: column };
       }
+      // Numbers with a few text cells are a numeric variable with bad cells, not a factor:
+      // frame.numeric names the first bad cell (`factor(x)` asks for the factor).
+      if (looksNumeric(column)) frame.numeric(v.column, fn);
       tracker.column(v.column, column);
       return { column };
     }
@@ -179,7 +85,7 @@ export function scanVariable(v: FormulaVariable, frame: Frame, tracker: MissingT
       tracker.column(v.factor, column);
       if (v.with === undefined) return { column };
       const w = frame.numeric(v.with, fn);
-      tracker.numeric(v.with, w, true);
+      tracker.numeric(v.with, w);
       return { column, with: w };
     }
   }

@@ -97,7 +97,7 @@ describe('attgt: inputs did drops with a warning are dropped with a Note (did 2.
     const single = rows.find((r) => r['first.treat'] === 0)!.countyreal!;
     const data = rows.map((r) => (r.countyreal === single ? { ...r, 'first.treat': 2005 } : r));
     const fit = attgt({ data, ...base, method: 'reg' });
-    expect(fit.notes.some((n) => n.code === 'info' && /very few units/.test(n.message))).toBe(true);
+    expect(fit.notes.some((n) => n.code === 'small_groups')).toBe(true);
     const cell = fit.rows.find((r) => r.group === 2005 && r.time === 2005)!;
     // ATT(2005, 2005) = Δy of the unit − mean Δy of the never-treated, 2004 → 2005
     const y = (id: number, year: number) => rows.find((r) => r.countyreal === id && r.year === year)!.lemp!;

@@ -158,7 +158,7 @@ describe('did() reproduces fixest 0.12.2 TWFE DiD on base_did', () => {
     const fit = feols('y ~ treat + treat_post | period', data, { vcov: 'hetero' });
     expectClose(res.att.estimate, fit.coef().treat_post!, 1e-12, 'ATT');
     expectClose(res.att.stdError, fit.se().treat_post!, 1e-12, 'SE');
-    expect(res.notes.some((n) => n.code === 'info')).toBe(true);
+    expect(res.notes.some((n) => n.code === 'design_adjusted')).toBe(true);
   });
 
   it('weights: equals feols(y ~ treat_post | id + period, weights = ~w) on the same data', () => {

@@ -1,27 +1,68 @@
 /**
- * The layer rule of docs/architecture.md: every file in src/ imports only from the layers its own
- * layer may use, and only src/node.ts and src/cli.ts touch `node:*` (the main entry stays
- * browser-safe).
+ * The layer rules of docs/architecture.md, read from the document itself so that the two cannot
+ * drift: the table "| layer | may import |" (which src/ layer may import which) and the table
+ * "| import | allowed only in |" (npm packages and Node built-ins). Every file in src/ must belong
+ * to a layer of the table, and every import it makes must be allowed by it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const srcRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const srcRoot = join(root, 'src');
+const doc = readFileSync(join(root, 'docs/architecture.md'), 'utf8');
 
-const allowed: Record<string, string[]> = {
-  errors: [],
-  numerics: ['errors'],
-  data: ['errors'],
-  inference: ['errors', 'numerics'],
-  report: ['errors'],
-  simulate: ['errors', 'data', 'numerics'],
-  models: ['errors', 'data', 'numerics', 'inference', 'report'],
-  estimators: ['errors', 'data', 'numerics', 'inference', 'report', 'models'],
-};
-const entryFiles = new Set(['index', 'node', 'cli']);
-const nodeAllowed = new Set(['node', 'cli']);
+/** The rows of the markdown table whose header row starts with `header` (cells trimmed). */
+function markdownTable(text: string, header: readonly string[]): string[][] {
+  const lines = text.split('\n');
+  const cells = (line: string) => line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  const start = lines.findIndex((line) => line.trim().startsWith('|') && header.every((h, i) => cells(line)[i]?.toLowerCase() === h));
+  if (start < 0) throw new Error(`docs/architecture.md: no table with header | ${header.join(' | ')} |`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.trim().startsWith('|')) break;
+    rows.push(cells(line));
+  }
+  return rows;
+}
+
+const codeSpans = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+
+interface Layer {
+  name: string;
+  /** `numerics/` (a folder) or `errors.ts` (a file directly in src/). */
+  members: string[];
+  mayImport: Set<string>;
+}
+
+/** The layer table: the first cell names the layer (`label: members` or one member), the second what it may import. */
+function readLayers(): Layer[] {
+  const layers: Layer[] = [];
+  for (const [first = '', second = ''] of markdownTable(doc, ['layer', 'may import'])) {
+    const members = codeSpans(first);
+    const label = first.includes(':') ? first.slice(0, first.indexOf(':')).trim() : members[0]!.replace(/\/$|\.ts$/, '');
+    const above = layers.map((l) => l.name);
+    const mayImport = new Set<string>();
+    for (const word of second.split(',').map((w) => w.trim().replace(/`/g, '').replace(/\/$|\.ts$/, ''))) {
+      if (word === 'everything above') above.forEach((n) => mayImport.add(n));
+      else if (word === 'everything') mayImport.add('*');
+      else if (word !== '' && word !== 'nothing') mayImport.add(word);
+    }
+    mayImport.add(label);
+    layers.push({ name: label, members, mayImport });
+  }
+  return layers;
+}
+
+/** The import table: an npm package pattern (`@stdlib/*`) or `node:*`, and the places allowed to import it. */
+function readImportRules(): { patterns: string[]; allowedIn: string[] }[] {
+  return markdownTable(doc, ['import', 'allowed only in']).map(([what = '', where = '']) => ({ patterns: codeSpans(what), allowedIn: codeSpans(where) }));
+}
+
+const layers = readLayers();
+const importRules = readImportRules();
 
 function listTs(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -31,36 +72,89 @@ function listTs(dir: string): string[] {
   });
 }
 
-function layerOf(path: string): string {
+/** `numerics/` for src/numerics/qr.ts, `errors.ts` for src/errors.ts. */
+function placeOf(path: string): string {
   const rel = relative(srcRoot, path).replace(/\\/g, '/');
-  const first = rel.split('/')[0]!;
-  return first.replace(/\.(ts|js)$/, '');
+  return rel.includes('/') ? `${rel.split('/')[0]}/` : rel.replace(/\.js$/, '.ts');
 }
 
-const importPattern = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const layerOf = (place: string): Layer | undefined => layers.find((l) => l.members.includes(place));
 
-describe('architecture: imports respect the layer table (docs/architecture.md)', () => {
-  const files = listTs(srcRoot);
-  it('finds the source files', () => {
-    expect(files.length).toBeGreaterThan(5);
+const matches = (spec: string, pattern: string): boolean =>
+  pattern.endsWith('*') ? spec.startsWith(pattern.slice(0, -1)) : spec === pattern || spec.startsWith(`${pattern}/`);
+
+const isNodeBuiltin = (spec: string): boolean => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]!);
+
+const importPattern = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
+
+describe('architecture: the tables of docs/architecture.md', () => {
+  it('parses the layer table and the import table', () => {
+    expect(layers.map((l) => l.name)).toContain('numerics');
+    expect(layers.every((l) => l.members.length > 0)).toBe(true);
+    expect(importRules.length).toBeGreaterThan(0);
   });
+  it('names only layers that exist in src/', () => {
+    const missing = layers.flatMap((l) => l.members).filter((m) => {
+      try {
+        statSync(join(srcRoot, m));
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(missing, 'listed in docs/architecture.md but absent from src/').toEqual([]);
+  });
+  it('refers only to layers it defines', () => {
+    const names = new Set(layers.map((l) => l.name));
+    const unknown = layers.flatMap((l) => [...l.mayImport].filter((n) => n !== '*' && !names.has(n)).map((n) => `${l.name} → ${n}`));
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe('architecture: src/ imports respect docs/architecture.md', () => {
+  const files = listTs(srcRoot);
   for (const file of files) {
-    const layer = layerOf(file);
-    it(`${relative(srcRoot, file)} imports only allowed layers`, () => {
+    const place = placeOf(file);
+    it(`${relative(srcRoot, file)}`, () => {
+      const layer = layerOf(place);
+      expect(layer, `${place} is in no row of the layer table of docs/architecture.md`).toBeDefined();
       const text = readFileSync(file, 'utf8');
       const violations: string[] = [];
       for (const match of text.matchAll(importPattern)) {
-        const spec = match[1] ?? match[2]!;
-        if (spec.startsWith('node:') || spec === 'fs' || spec === 'path') {
-          if (!nodeAllowed.has(layer)) violations.push(`${spec} (node built-in)`);
+        const spec = match[1] ?? match[2] ?? match[3]!;
+        if (spec.startsWith('.')) {
+          const target = layerOf(placeOf(resolve(dirname(file), spec)));
+          if (target === undefined) violations.push(`${spec} (in no layer)`);
+          else if (!layer!.mayImport.has('*') && !layer!.mayImport.has(target.name)) violations.push(`${spec} (layer ${target.name})`);
           continue;
         }
-        if (!spec.startsWith('.')) continue; // npm packages
-        const target = layerOf(resolve(dirname(file), spec));
-        if (target === layer || entryFiles.has(layer)) continue;
-        if (!(allowed[layer] ?? []).includes(target)) violations.push(`${spec} (layer ${target})`);
+        const key = isNodeBuiltin(spec) && !spec.startsWith('node:') ? `node:${spec}` : spec;
+        const rule = importRules.find((r) => r.patterns.some((p) => matches(key, p)));
+        if (rule === undefined) violations.push(`${spec} (package not in the import table)`);
+        else if (!rule.allowedIn.some((where) => where === place || (where.endsWith('/') && place === where))) {
+          violations.push(`${spec} (allowed only in ${rule.allowedIn.join(', ')})`);
+        }
       }
-      expect(violations, `${layer} may import only: ${(allowed[layer] ?? ['everything']).join(', ')}`).toEqual([]);
+      expect(violations, `${layer!.name} may import: ${[...layer!.mayImport].join(', ')}`).toEqual([]);
     });
   }
+});
+
+describe('architecture: test file names follow docs/architecture.md (<module>.<reference>[.<topic>].test.ts)', () => {
+  const references = new Set(markdownTable(doc, ['reference', 'checked against']).flatMap(([first = '']) => codeSpans(first)));
+  const repositoryTests = new Set(['architecture.test.ts', 'docs.examples.test.ts']);
+  const testRoot = join(root, 'test');
+  const testFiles = listTs(testRoot).filter((f) => f.endsWith('.test.ts')).map((f) => relative(testRoot, f).replace(/\\/g, '/'));
+  it('parses the reference table', () => {
+    expect(references).toContain('fixest');
+    expect(references).toContain('hand');
+  });
+  it('every test file names its module and reference', () => {
+    const wrong = testFiles.filter((file) => {
+      if (repositoryTests.has(file)) return false;
+      const parts = file.split('/').at(-1)!.replace(/\.test\.ts$/, '').split('.');
+      return parts.length < 2 || parts.length > 3 || !references.has(parts[1]!);
+    });
+    expect(wrong, `allowed references: ${[...references].join(', ')}`).toEqual([]);
+  });
 });

@@ -14,27 +14,69 @@ import type { Column } from './frame.js';
 export interface Factor {
   /** One code per (selected) row: 0..levels.length-1, or −1 when the cell is missing. */
   codes: Int32Array;
-  /** Level labels in R's sorted order. */
+  /** Level labels in R's sorted order (or in order of first appearance). */
   levels: string[];
-  /** For a numeric column: the level values, sorted ascending (aligned with `levels`). */
+  /** For a numeric column: the level values, aligned with `levels`. */
   values?: Float64Array;
 }
 
+/** Options of {@link factor}. */
+export interface FactorOptions {
+  /** Code only these rows (0-based, in this order); only the values present there become levels. */
+  rows?: ArrayLike<number>;
+  /**
+   * Level order: `'sorted'` (R's `factor()`, the default) or `'appearance'` (first appearance in
+   * the data: unit and cluster ids, where the order is only a labelling).
+   */
+  order?: 'sorted' | 'appearance';
+}
+
 /**
- * Codes a column as a factor, as R's `factor()`: levels are the sorted unique non-missing values.
+ * Codes a column as a factor, as R's `factor()`: levels are the sorted unique non-missing values
+ * (or, with `order: 'appearance'`, the unique values in order of first appearance — the one
+ * group coder for unit, time and cluster ids).
  *
  * With `rows`, only those rows (0-based, in that order) are coded and only the values present
  * there become levels (as `factor()` on a row subset); `codes` then has `rows.length` entries.
  *
  * @param column numeric (NaN missing) or text (null missing) column
- * @param rows optional row subset
  * @example
  * factor(['b', 'a', null, 'b']); // { codes: Int32Array [1, 0, -1, 1], levels: ['a', 'b'] }
  * factor(new Float64Array([2004, 2003, 2004])).levels; // ['2003', '2004']
+ * factor(['b', 'a', null, 'b'], { order: 'appearance' }); // { codes: Int32Array [0, 1, -1, 0], levels: ['b', 'a'] }
  */
-export function factor(column: Column, rows?: ArrayLike<number>): Factor {
+export function factor(column: Column, options: FactorOptions = {}): Factor {
+  const { rows, order = 'sorted' } = options;
+  if (order === 'appearance') return appearanceFactor(column, rows);
   if (column instanceof Float64Array) return numericFactor(column, rows);
   return textFactor(column, rows);
+}
+
+/** First-appearance coding: one Map pass; numbers keep their values beside the labels. */
+function appearanceFactor(column: Column, rows?: ArrayLike<number>): Factor {
+  const n = rows ? rows.length : column.length;
+  const codes = new Int32Array(n);
+  const index = new Map<string | number, number>();
+  const seen: (string | number)[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = rows ? column[rows[i]!]! : column[i]!;
+    if (v === null || v === undefined || v !== v) {
+      codes[i] = -1;
+      continue;
+    }
+    let code = index.get(v);
+    if (code === undefined) {
+      code = seen.length;
+      index.set(v, code);
+      seen.push(v);
+    }
+    codes[i] = code;
+  }
+  if (column instanceof Float64Array) {
+    const values = Float64Array.from(seen as number[]);
+    return { codes, levels: Array.from(values, formatRNumber), values };
+  }
+  return { codes, levels: seen as string[] };
 }
 
 function numericFactor(column: Float64Array, rows?: ArrayLike<number>): Factor {

@@ -23,10 +23,10 @@ describe('factor: codes and levels as R factor()', () => {
     expect(Array.from(f.codes)).toEqual([1, 0, 3, 1, 2]);
   });
   it('row subset: only those rows are coded and only their values become levels', () => {
-    const f = factor(new Float64Array([5, 6, 7, 5]), Int32Array.from([3, 2]));
+    const f = factor(new Float64Array([5, 6, 7, 5]), { rows: Int32Array.from([3, 2]) });
     expect(f.levels).toEqual(['5', '7']);
     expect(Array.from(f.codes)).toEqual([0, 1]);
-    const t = factor(['c', 'a', 'b'], [2, 0]);
+    const t = factor(['c', 'a', 'b'], { rows: [2, 0] });
     expect(t.levels).toEqual(['b', 'c']);
     expect(Array.from(t.codes)).toEqual([0, 1]); // rows 2 ('b') and 0 ('c')
   });
@@ -75,5 +75,15 @@ describe('factor: infinite values and mixed integers (R factor(c(Inf, 1, -Inf, N
     const f = factor(new Float64Array([3, 1, 2.5, 1, 3]));
     expect(f.levels).toEqual(['1', '2.5', '3']);
     expect(Array.from(f.codes)).toEqual([2, 0, 1, 0, 2]);
+  });
+});
+
+describe("factor(column, { order: 'appearance' }): the one group coder for ids", () => {
+  it('codes text and numbers by first appearance; missing is -1', () => {
+    expect(factor(['b', 'a', null, 'b'], { order: 'appearance' })).toEqual({ codes: Int32Array.from([0, 1, -1, 0]), levels: ['b', 'a'] });
+    const f = factor(new Float64Array([2004, 2003, NaN, 2004]), { order: 'appearance' });
+    expect(Array.from(f.codes)).toEqual([0, 1, -1, 0]);
+    expect(f.levels).toEqual(['2004', '2003']);
+    expect(Array.from(f.values!)).toEqual([2004, 2003]);
   });
 });

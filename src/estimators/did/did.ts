@@ -22,7 +22,8 @@ import { feols, type OlsFit } from '../../models/feols.js';
 import type { Estimate } from '../../estimate.js';
 import { resolveStandardize, standardizeEstimate, type Standardize } from '../effectSize.js';
 import { DidResult, twoByTwoMeans } from './didResult.js';
-import { groupCodes, RegressionColumns, validateDidData, type DidData } from './validateDid.js';
+import { factor } from '../../data/factor.js';
+import { RegressionColumns, validateDidData, type DidData } from './validateDid.js';
 
 /** The data and columns of a 2×2 difference-in-differences, shared by {@link did} and `psmDid`. */
 export interface DidColumns {
@@ -151,7 +152,7 @@ export function countClusters(spec: VcovSpec, data: DidData, rows: ArrayLike<num
 
 /** Codes of a cluster term over all rows: a plain column, or the observed combinations of `a^b`. */
 function termCodes(term: string, data: DidData): Int32Array {
-  const components = term.split('^').map((name) => groupCodes(data.frame.column(name, data.fn)));
+  const components = term.split('^').map((name) => factor(data.frame.column(name, data.fn), { order: 'appearance' }));
   if (components.length === 1) return components[0]!.codes;
   const index = new Map<string, number>();
   const codes = new Int32Array(data.frame.nrow);

@@ -25,7 +25,8 @@ import { formatInteger, formatSignif, formatPValue } from '../../report/format.j
 import { renderSummary } from '../../report/summary.js';
 import { checkLevel, countClusters, countDistinct, fitRows, termIndex, vcovForFit } from './did.js';
 import { aggregateCoefficients, classifyCohorts, sunabCells, type SunabCell } from './sunab.js';
-import { groupCodes, RegressionColumns, validateDidData, type DidData } from './validateDid.js';
+import { factor } from '../../data/factor.js';
+import { RegressionColumns, validateDidData, type DidData } from './validateDid.js';
 
 /** Options of {@link eventStudy}. */
 export interface EventStudyOptions {
@@ -423,7 +424,7 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
 
   // Pre-trend test over the kept pre-period coefficients (e < 0, reference excluded).
   const preIndices = design.map((d, j) => (d.e < 0 ? indices[j]! : -1)).filter((index) => index >= 0);
-  const nFixefParams = countDistinct(groupCodes(data.frame.column(params.unit, FN)).codes, usedRows) - 1 + countDistinct(groupCodes(time).codes, usedRows) - 1 + 1;
+  const nFixefParams = countDistinct(factor(data.frame.column(params.unit, FN), { order: 'appearance' }).codes, usedRows) - 1 + countDistinct(factor(time, { order: 'appearance' }).codes, usedRows) - 1 + 1;
   const pretest = waldPretest(coefficients, vcovMatrix, k, preIndices, usedRows.length - (k + nFixefParams));
 
   return new EventStudyResult({

@@ -15,6 +15,8 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import { Frame, type Column } from '../../data/frame.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
+import { factor, type Factor } from '../../data/factor.js';
+import { binaryColumn, constantWithinUnit } from '../../data/panelColumns.js';
 
 /** Column roles of a DiD design, as given by the caller. */
 export interface DidColumnsSpec {
@@ -32,12 +34,6 @@ export interface DidColumnsSpec {
   numericTime?: boolean;
 }
 
-/** Integer codes of a categorical column (−1 = missing) and its levels in order of appearance. */
-export interface GroupCodes {
-  codes: Int32Array;
-  levels: string[];
-}
-
 /** The validated, frozen inputs of a DiD estimator. */
 export interface DidData {
   readonly fn: string;
@@ -48,7 +44,7 @@ export interface DidData {
   /** The outcome as numbers, over all rows of `frame`. */
   readonly outcome: Float64Array;
   /** Unit codes over all rows of `frame` (−1 = missing). */
-  readonly unit: GroupCodes;
+  readonly unit: Factor;
   /** The time column (numeric when `numericTime`). */
   readonly time: Column;
   readonly treat?: Float64Array;
@@ -61,74 +57,9 @@ export interface DidData {
   readonly notes: readonly Note[];
 }
 
-/**
- * Integer codes for a unit / cluster / time column: equal values share a code; missing → −1.
- *
- * @example
- * groupCodes(['a', 'b', 'a', null]); // { codes: Int32Array [0, 1, 0, -1], levels: ['a', 'b'] }
- */
-export function groupCodes(column: Column): GroupCodes {
-  const codes = new Int32Array(column.length);
-  const index = new Map<string | number, number>();
-  const levels: string[] = [];
-  for (let i = 0; i < column.length; i++) {
-    const value = column[i];
-    if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) {
-      codes[i] = -1;
-      continue;
-    }
-    let code = index.get(value);
-    if (code === undefined) {
-      code = levels.length;
-      index.set(value, code);
-      levels.push(String(value));
-    }
-    codes[i] = code;
-  }
-  return { codes, levels };
-}
-
 function isMissing(column: Column, row: number): boolean {
   const value = column[row];
   return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
-}
-
-/** Checks that every non-missing value of a numeric column is 0 or 1. */
-function binaryColumn(frame: Frame, name: string, fn: string): Float64Array {
-  const values = frame.numeric(name, fn);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    if (!Number.isNaN(value) && value !== 0 && value !== 1) {
-      throw new CausalPanelError('invalid_option', `${fn}: column "${name}" must be 0/1 (row ${i + 1}: ${value})`, {
-        fn,
-        column: name,
-        row: i,
-        value,
-      });
-    }
-  }
-  return values;
-}
-
-/** Checks that `values` is constant within each unit over `rows`. */
-function constantWithinUnit(values: Float64Array, unit: GroupCodes, rows: Int32Array, name: string, fn: string, never?: (v: number) => boolean): void {
-  const first = new Float64Array(unit.levels.length).fill(NaN);
-  const firstRow = new Int32Array(unit.levels.length).fill(-1);
-  for (const row of rows) {
-    const code = unit.codes[row]!;
-    let value = values[row]!;
-    if (never !== undefined && never(value)) value = Infinity;
-    if (firstRow[code] === -1) {
-      firstRow[code] = row;
-      first[code] = value;
-    } else if (first[code] !== value) {
-      throw new CausalPanelError(
-        'invalid_option',
-        `${fn}: column "${name}" must be constant within unit "${unit.levels[code]}" (row ${firstRow[code]! + 1}: ${values[firstRow[code]!]}, row ${row + 1}: ${values[row]})`,
-        { fn, column: name, row, value: values[row] },
-      );
-    }
-  }
 }
 
 function requireString(value: unknown, option: string, fn: string): string {
@@ -234,7 +165,7 @@ export function validateDidData(data: DataInput, spec: DidColumnsSpec, fn: strin
     throw new CausalPanelError('no_rows_left', `${fn}: no rows left after removing missing values (${frame.nrow} rows)`, { fn });
   }
 
-  const unit = groupCodes(unitColumn);
+  const unit = factor(unitColumn, { order: 'appearance' });
   if (treat && spec.treat !== undefined) {
     constantWithinUnit(treat, unit, rows, spec.treat, fn);
     let nTreated = 0;

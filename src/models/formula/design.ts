@@ -186,7 +186,7 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
       resolved.push(subset === undefined ? { kind: 'numeric', values: s.numeric } : { kind: 'numeric', values: s.numeric, rows });
       return;
     }
-    const f = factor(s.column!, subset);
+    const f = factor(s.column!, { rows: subset });
     if (v.kind === 'i') {
       codings.push(iCoding(v, f, autoRef.has(j)));
       resolved.push({ kind: 'coded', codes: f.codes, ...(s.with ? { values: gather(s.with, rows) } : {}) });

@@ -29,7 +29,7 @@ export function fixedEffectCodes(name: string, columns: Column[], rows: Int32Arr
     const fast = smallIntegerCodes(columns[0], rows);
     if (fast !== null) return lazyFixedEffect(name, fast.codes, fast.values.length, () => Array.from(fast.values, formatRNumber));
   }
-  const factors = columns.map((c) => factor(c, rows));
+  const factors = columns.map((c) => factor(c, { rows }));
   if (factors.length === 1) {
     const f = factors[0]!;
     return lazyFixedEffect(name, f.codes, levelCount(f), () => f.levels);

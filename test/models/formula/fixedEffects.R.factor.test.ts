@@ -26,7 +26,7 @@ describe('smallIntegerCodes = R factor() level order (fixest fixed-effect coding
         const rows = Int32Array.from({ length: 700 }, (_, i) => i * 2);
         for (const subset of [undefined, rows]) {
           const fast = smallIntegerCodes(col, subset)!;
-          const ref = factor(col, subset);
+          const ref = factor(col, { rows: subset });
           expect(Array.from(fast.codes)).toEqual(Array.from(ref.codes));
           expect(Array.from(fast.values)).toEqual(Array.from(ref.values!));
         }

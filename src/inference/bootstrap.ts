@@ -14,7 +14,8 @@
 import { CausalPanelError } from '../errors.js';
 import { createRng, MAMMEN } from '../numerics/random.js';
 import { normalQuantile } from '../numerics/distributions.js';
-import { clusterSums } from './influence.js';
+import { opt, readOptions } from '../options.js';
+import { clusterCodesOption, clusterSums } from './influence.js';
 
 /** Options of {@link multiplierBootstrap}. */
 export interface MultiplierBootstrapOptions {
@@ -68,18 +69,27 @@ function quantileType1(sorted: Float64Array, p: number): number {
  */
 export function multiplierBootstrap(psi: Float64Array, n: number, p: number, options: MultiplierBootstrapOptions): MultiplierBootstrapResult {
   const fn = 'multiplierBootstrap';
-  const B = options.reps;
-  if (!Number.isInteger(B) || B < 2) throw new CausalPanelError('invalid_option', `${fn}: reps must be an integer ≥ 2 (${B})`, { fn, option: 'reps', value: B });
+  const params = readOptions(fn, options, {
+    reps: opt.integer({ min: 2 }),
+    seed: opt.seed(),
+    level: opt.level(),
+    weights: opt.oneOf(['mammen', 'rademacher'], 'mammen'),
+    cluster: opt.custom((value, at) => clusterCodesOption(value, at)),
+    nClusters: opt.integer({ min: 1 }),
+  });
+  if (params.reps === undefined) throw new CausalPanelError('invalid_option', `${fn}: option "reps" is required (an integer ≥ 2)`, { fn, option: 'reps' });
+  if (params.seed === undefined) throw new CausalPanelError('invalid_option', `${fn}: option "seed" is required (a finite number)`, { fn, option: 'seed' });
+  const B = params.reps;
   if (psi.length !== n * p) throw new CausalPanelError('invalid_option', `${fn}: influence matrix has ${psi.length} entries, expected n·p = ${n * p}`, { fn, value: psi.length });
-  const level = options.level ?? 0.95;
+  const level = params.level;
   let S = psi;
   let G = n;
-  if (options.cluster) {
-    G = options.nClusters ?? Math.max(-1, ...options.cluster) + 1;
-    S = clusterSums(psi, n, p, options.cluster, G);
+  if (params.cluster) {
+    G = params.nClusters ?? Math.max(-1, ...params.cluster) + 1;
+    S = clusterSums(psi, n, p, params.cluster, G);
   }
-  const rng = createRng(options.seed);
-  const rademacher = options.weights === 'rademacher';
+  const rng = createRng(params.seed);
+  const rademacher = params.weights === 'rademacher';
   const draws = new Float64Array(B * p);
   const v = new Float64Array(G);
   const scale = Math.sqrt(G) / G;

@@ -7,6 +7,7 @@
  * per estimated quantity, as did's `inffunc` (scaled so that `se = sqrt(mean(ψ²) / n)`).
  */
 import { CausalPanelError } from '../errors.js';
+import { invalidOption, opt, readOptions, type OptionPath } from '../options.js';
 
 /**
  * Standard error of one quantity from its influence function: sqrt(Σ ψᵢ²) / n, i.e. did's
@@ -54,6 +55,18 @@ export function clusterSums(psi: Float64Array, n: number, p: number, codes: Int3
   return out;
 }
 
+/**
+ * Reads a `cluster` option: an `Int32Array` of codes 0..G−1 (one per influence row), or undefined.
+ *
+ * @example
+ * clusterCodesOption(Int32Array.of(0, 1, 0), { fn: 'influenceVcov', key: 'cluster' }); // the codes
+ */
+export function clusterCodesOption(value: unknown, at: OptionPath): Int32Array | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof Int32Array)) throw invalidOption(at, 'an Int32Array of cluster codes', value);
+  return value;
+}
+
 /** Options for {@link influenceVcov}. */
 export interface InfluenceVcovOptions {
   /** Cluster code per row (0..nClusters−1): ψ is summed within clusters first. */
@@ -70,11 +83,12 @@ export interface InfluenceVcovOptions {
  * influenceVcov(Float64Array.of(1, -1, 2, -2), 2, 2); // Float64Array [0.5, 1, 1, 2]
  */
 export function influenceVcov(psi: Float64Array, n: number, p: number, options: InfluenceVcovOptions = {}): Float64Array {
+  const params = readOptions('influenceVcov', options, { cluster: opt.custom(clusterCodesOption), nClusters: opt.integer({ min: 1 }) });
   let m = n;
   let rows = psi;
-  if (options.cluster) {
-    const g = options.nClusters ?? Math.max(-1, ...options.cluster) + 1;
-    rows = clusterSums(psi, n, p, options.cluster, g);
+  if (params.cluster) {
+    const g = params.nClusters ?? Math.max(-1, ...params.cluster) + 1;
+    rows = clusterSums(psi, n, p, params.cluster, g);
     m = g;
   }
   const out = new Float64Array(p * p);

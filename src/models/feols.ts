@@ -10,17 +10,20 @@
  * Dimension symbols: n = rows used, k = coefficients, g = clusters, q = fixed-effect dimensions.
  */
 import { CausalPanelError, type Note } from '../errors.js';
+import { opt, readOptions, type Params } from '../options.js';
 import type { Frame } from '../data/frame.js';
 import { toFrame, type DataInput } from '../data/fromInput.js';
-import { checkClusterCount, clusterCodes, combinedClusters, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
-import { computeVcov, leverage as leverageOf, vcovJackknife, type ScoreFactors } from '../inference/sandwich.js';
-import { resolveSsc, fixestNparams, type Ssc } from '../inference/ssc.js';
-import { clusterVariables, parseVcov, type VcovOption, type VcovSpec } from '../inference/vcovSpec.js';
+import type { ScoreFactors } from '../inference/sandwich.js';
+import { DEFAULT_SSC, fixestNparams, type Ssc } from '../inference/ssc.js';
+import { clusterVariables, parseVcov, type VcovOption } from '../inference/vcovSpec.js';
 import { leastSquares } from '../numerics/leastSquares.js';
 import { demean, singletonMask } from '../numerics/demean.js';
-import { ModelFit, type ModelFitCore, type SummaryParts, type VcovInfo } from './fit.js';
+import { ModelFit, type ModelFitCore, type SummaryParts } from './fit.js';
 import { parseFormula } from './formula/parse.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
+import { columnMatrix, olsVcov, type OlsState } from './olsVcov.js';
+import { sscOption, vcovOption } from './vcovOptions.js';
+import { subsetDesign } from './subsetDesign.js';
 
 /** Options of {@link feols}; names mirror fixest's arguments. */
 export interface FeolsOptions {
@@ -28,7 +31,7 @@ export interface FeolsOptions {
   vcov?: VcovOption;
   /** fixest `weights`: name of a column of non-negative weights. */
   weights?: string;
-  /** Confidence level of intervals (default 0.95). */
+  /** Confidence level of intervals (default 0.95; fixest's `summary(level =)`). */
   level?: number;
   /** fixest `ssc()` options (default fixest's). */
   ssc?: Partial<Ssc>;
@@ -40,135 +43,58 @@ export interface FeolsOptions {
   demeanMaxIterations?: number;
 }
 
-interface FeolsParams {
-  readonly vcov: VcovOption | undefined;
-  readonly weights: string | undefined;
-  readonly level: number;
-  readonly ssc: Ssc;
-  readonly fixefRmSingletons: boolean;
-  readonly demeanTolerance: number | undefined;
-  readonly demeanMaxIterations: number;
-}
+const FEOLS_OPTIONS = {
+  vcov: vcovOption(),
+  weights: opt.column(),
+  level: opt.level(),
+  ssc: sscOption(),
+  fixefRmSingletons: opt.boolean(false),
+  demeanTolerance: opt.number({ min: 0, exclusiveMin: true }),
+  demeanMaxIterations: opt.integer({ min: 1, default: 10000 }),
+};
 
-function validateOptions(options: FeolsOptions, fn: string): FeolsParams {
-  if (options === null || typeof options !== 'object') {
-    throw new CausalPanelError('invalid_option', `${fn}: options must be an object (got ${String(options)})`, { fn });
-  }
-  const {
-    vcov,
-    weights,
-    level = 0.95,
-    ssc,
-    fixefRmSingletons = false,
-    demeanTolerance,
-    demeanMaxIterations = 10000,
-  } = options;
-  if (!(typeof level === 'number' && level > 0 && level < 1)) {
-    throw new CausalPanelError('invalid_option', `${fn}: level must be a number in (0, 1) (got ${String(level)})`, { fn, option: 'level', value: level });
-  }
-  if (weights !== undefined && typeof weights !== 'string') {
-    throw new CausalPanelError('invalid_option', `${fn}: weights must be a column name (got ${typeof weights})`, { fn, option: 'weights', value: weights });
-  }
-  if (demeanTolerance !== undefined && !(typeof demeanTolerance === 'number' && demeanTolerance > 0)) {
-    throw new CausalPanelError('invalid_option', `${fn}: demeanTolerance must be a positive number (got ${String(demeanTolerance)})`, { fn, option: 'demeanTolerance', value: demeanTolerance });
-  }
-  if (!(Number.isInteger(demeanMaxIterations) && demeanMaxIterations > 0)) {
-    throw new CausalPanelError('invalid_option', `${fn}: demeanMaxIterations must be a positive integer (got ${String(demeanMaxIterations)})`, { fn, option: 'demeanMaxIterations', value: demeanMaxIterations });
-  }
-  if (typeof fixefRmSingletons !== 'boolean') {
-    throw new CausalPanelError('invalid_option', `${fn}: fixefRmSingletons must be a boolean (got ${String(fixefRmSingletons)})`, { fn, option: 'fixefRmSingletons', value: fixefRmSingletons });
-  }
-  if (vcov !== undefined) parseVcov(vcov, { fn, combined: true }); // validate early: fail before any work
-  return Object.freeze({ vcov, weights, level, ssc: resolveSsc(ssc, fn), fixefRmSingletons, demeanTolerance, demeanMaxIterations });
-}
+const SPLIT = 'fit one model per sample: filter the data and call feols for each';
+const NOT_KEPT = 'a fit keeps what withVcov, predict and summary need';
+const QUIET = 'nothing is printed: notes are always recorded on fit.notes';
+/**
+ * fixest `feols()` arguments without a counterpart here, with what to do instead (`cluster`,
+ * `se` and `weight` are not listed: the option reader suggests `vcov` and `weights` for them).
+ */
+const FEOLS_UNSUPPORTED: Readonly<Record<string, string>> = {
+  offset: 'subtract the offset from the outcome instead',
+  subset: 'pass only the rows to use as data',
+  split: SPLIT,
+  fsplit: SPLIT,
+  'split.keep': SPLIT,
+  'split.drop': SPLIT,
+  'panel.id': 'lags and leads (l(), f(), d()) are not supported, so there is no panel to declare',
+  panelId: 'lags and leads (l(), f(), d()) are not supported, so there is no panel to declare',
+  fixef: 'write the fixed effects after "|" in the formula',
+  'fixef.rm': 'fixefRmSingletons: true drops singletons (fixest\'s fixef.rm = "singleton")',
+  fixefRm: 'fixefRmSingletons: true drops singletons (fixest\'s fixef.rm = "singleton")',
+  'fixef.tol': "use demeanTolerance (relative to each column's RMS, not on fixest's scale)",
+  fixefTol: "use demeanTolerance (relative to each column's RMS, not on fixest's scale)",
+  'fixef.iter': 'use demeanMaxIterations',
+  fixefIter: 'use demeanMaxIterations',
+  'fixef.algo': 'the demeaning is tuned by demeanTolerance and demeanMaxIterations only',
+  'collin.tol': "collinear columns are found by pivoted QR with R's lm tolerance (1e-7)",
+  collinTol: "collinear columns are found by pivoted QR with R's lm tolerance (1e-7)",
+  nthreads: 'the computation runs in one JavaScript thread',
+  lean: NOT_KEPT,
+  'mem.clean': NOT_KEPT,
+  demeaned: 'the demeaned columns are not returned',
+  'only.coef': 'use fit.coef()',
+  notes: QUIET,
+  warn: QUIET,
+  verbose: QUIET,
+};
+
+type FeolsParams = Params<typeof FEOLS_OPTIONS>;
 
 /** Sizes of the absorbed fixed effects. */
 export interface FixefSize {
   readonly name: string;
   readonly nLevels: number;
-}
-
-/** Everything the variance needs, kept on the fit so `withVcov` can recompute. */
-interface OlsState {
-  readonly frame: Frame;
-  readonly design: Design;
-  /** Demeaned kept columns of X (k columns of length n). */
-  readonly XdColumns: readonly Float64Array[];
-  /** Demeaned y. */
-  readonly yd: Float64Array;
-  readonly bread: Float64Array;
-  /** n×k scores x̃ᵢ·wᵢ·eᵢ, built on first read (a getter): clustered variances use `scoreFactors`. */
-  readonly scores: Float64Array;
-  readonly scoreFactors: ScoreFactors;
-  readonly residuals: Float64Array;
-  readonly rss: number;
-  readonly weights: Float64Array | undefined;
-  readonly keptTerms: readonly string[];
-  readonly coefficients: Float64Array;
-}
-
-/** Resolves the clusterings of a spec on the estimation rows. */
-function clusteringsFor(spec: VcovSpec, state: OlsState, fn: string): ClusterCodes[] | undefined {
-  if (spec.type !== 'CRV1' && spec.type !== 'CRV3') return undefined;
-  const { design, frame } = state;
-  // One column → codes on the estimation rows (an absorbed fixed effect reuses its codes).
-  const single = (name: string): ClusterCodes => {
-    const fe = design.fixedEffects.find((f) => f.name === name);
-    if (fe !== undefined) return { name, codes: fe.codes, nClusters: fe.nLevels };
-    const extra = Object.prototype.hasOwnProperty.call(design.extra, name) ? design.extra[name] : undefined;
-    const clustering = extra !== undefined ? clusterCodes(name, extra) : clusterCodes(name, frame.column(name, fn), design.rows);
-    if (clustering.codes.some((c) => c < 0)) {
-      throw new CausalPanelError('invalid_option', `${fn}: cluster column "${name}" has missing values in the estimation rows; pass it in vcov when fitting so those rows are dropped`, { fn, column: name });
-    }
-    return clustering;
-  };
-  return spec.clusters.map((name) => {
-    // `a^b` (fixest): one clustering by the observed combinations, unless an absorbed fixed
-    // effect of that name already holds exactly those codes.
-    const fe = design.fixedEffects.find((f) => f.name === name);
-    const clustering = name.includes('^') && fe === undefined ? combinedClusters(name, name.split('^').map(single)) : single(name);
-    checkClusterCount(clustering, fn);
-    return clustering;
-  });
-}
-
-function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): { vcov: Float64Array; dist: { kind: 't'; df: number } | { kind: 'normal' }; info: VcovInfo } {
-  const { design } = state;
-  const n = design.n;
-  const k = state.keptTerms.length;
-  const fixefSizes = design.fixedEffects.map((f) => f.nLevels);
-  const clusterings = clusteringsFor(spec, state, fn);
-  let nested: boolean[] | null = null;
-  if (clusterings !== undefined && design.fixedEffects.length > 0) {
-    nested = design.fixedEffects.map((fe) => clusterings.some((c) => c.name === fe.name || isNestedIn(fe.codes, fe.nLevels, c)));
-  }
-  if (spec.type === 'hetero' && (spec.hc === 'HC2' || spec.hc === 'HC3') && design.fixedEffects.length > 0) {
-    throw new CausalPanelError('invalid_option', `${fn}: vcov "${spec.hc}" needs the leverage, which is not available with absorbed fixed effects (use explicit dummies, or "hetero")`, { fn, option: 'vcov', value: spec.hc });
-  }
-  if (spec.type === 'CRV3' && nested !== null && !nested.every(Boolean)) {
-    throw new CausalPanelError('invalid_option', `${fn}: vcov CRV3 with fixed effects needs every fixed effect nested in the cluster (use explicit dummies for the others)`, { fn, option: 'vcov' });
-  }
-  const result = computeVcov({
-    fn,
-    spec,
-    ssc,
-    n,
-    k,
-    bread: state.bread,
-    get scores() {
-      return state.scores;
-    },
-    scoreFactors: state.scoreFactors,
-    sumSquaredResiduals: state.rss,
-    clusterings,
-    fixefSizes,
-    nested,
-    leverage: () => leverageOf(columnMatrix(state.XdColumns, n), n, k, state.bread, state.weights),
-    jackknife: (clustering) => vcovJackknife(columnMatrix(state.XdColumns, n), state.yd, n, k, state.coefficients, clustering, state.weights),
-    distKind: 't',
-  });
-  const info: VcovInfo = { spec, label: result.label, dofK: result.dofK, nClusters: result.nClusters, ssc, fixedPsd: result.fixedPsd };
-  return { vcov: result.vcov, dist: result.dist, info };
 }
 
 /**
@@ -289,15 +215,17 @@ export class OlsFit extends ModelFit {
   }
 
   /**
-   * The same fit with another variance.
-   * @throws {CausalPanelError} `invalid_option`, `too_few_clusters`, `missing_column`
+   * The same fit with another variance (fixest's `summary(fit, vcov = …, ssc = …)`); the point
+   * estimates are shared. Without `ssc` the fit's small-sample options are kept.
+   *
+   * @throws {CausalPanelError} `invalid_option`, `unknown_option`, `too_few_clusters`, `missing_column`
    * @example fit.withVcov({ CRV1: 'id + period' }).se();
    */
   withVcov(vcov: VcovOption, options: { ssc?: Partial<Ssc> } = {}): OlsFit {
-    const fn = 'feols';
+    const fn = 'withVcov';
+    const { ssc } = readOptions(fn, options, { ssc: sscOption() });
     const spec = parseVcov(vcov, { fn, combined: true, fixedEffects: this.#state.design.fixedEffects.map((f) => f.name) });
-    const ssc = options.ssc === undefined ? this.vcovInfo.ssc : resolveSsc(options.ssc, fn);
-    const { vcov: matrix, dist, info } = olsVcov(spec, ssc, this.#state, fn);
+    const { vcov: matrix, dist, info } = olsVcov(spec, ssc ?? this.vcovInfo.ssc, this.#state, fn);
     return new OlsFit(
       { terms: this.terms, coefficients: this.#state.coefficients, vcovMatrix: matrix, dist, nobs: this.nobs, notes: this.notes, level: this.level, vcovInfo: info },
       this.#state,
@@ -363,25 +291,6 @@ function weightedMean(x: Float64Array, weights: Float64Array | undefined): numbe
   return swx / sw;
 }
 
-/**
- * Columns → one n×k column-major matrix. Columns that already are consecutive views of one
- * buffer (demean's output, the design's X) are returned as a view of it, without a copy.
- */
-function columnMatrix(columns: readonly Float64Array[], n: number): Float64Array {
-  const first = columns[0];
-  if (first !== undefined && first.length === n) {
-    let consecutive = true;
-    for (let j = 1; j < columns.length && consecutive; j++) {
-      const c = columns[j]!;
-      consecutive = c.buffer === first.buffer && c.length === n && c.byteOffset === first.byteOffset + j * n * 8;
-    }
-    if (consecutive) return new Float64Array(first.buffer, first.byteOffset, n * columns.length);
-  }
-  const X = new Float64Array(n * columns.length);
-  columns.forEach((column, j) => X.set(column, j * n));
-  return X;
-}
-
 /** Scores x̃ᵢⱼ·(wᵢeᵢ) (n×k column-major), one pass per column. */
 function buildScores(XdColumns: readonly Float64Array[], n: number, k: number, we: Float64Array): Float64Array {
   const scores = new Float64Array(n * k);
@@ -393,53 +302,8 @@ function buildScores(XdColumns: readonly Float64Array[], n: number, k: number, w
   return scores;
 }
 
-/** The design without the rows marked in `drop`; fixed-effect levels re-coded densely. */
-function subsetDesign(design: Design, drop: Uint8Array): Design {
-  const n = design.n;
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) if (drop[i] === 0) keep.push(i);
-  const m = keep.length;
-  const y = Float64Array.from(keep, (i) => design.y[i]!);
-  const X = new Float64Array(m * design.k);
-  for (let j = 0; j < design.k; j++) for (let r = 0; r < m; r++) X[j * m + r] = design.X[j * n + keep[r]!]!;
-  // Levels still present keep R's sorted order; codes are made dense again.
-  const fixedEffects = design.fixedEffects.map((fe) => {
-    const present = new Uint8Array(fe.nLevels);
-    for (let r = 0; r < m; r++) present[fe.codes[keep[r]!]!] = 1;
-    const order = new Int32Array(fe.nLevels).fill(-1);
-    const levels: string[] = [];
-    for (let l = 0; l < fe.nLevels; l++) if (present[l]) order[l] = levels.push(fe.levels[l]!) - 1;
-    const codes = new Int32Array(m);
-    for (let r = 0; r < m; r++) codes[r] = order[fe.codes[keep[r]!]!]!;
-    return { name: fe.name, codes, nLevels: levels.length, levels };
-  });
-  const extra: Design['extra'] = Object.create(null);
-  for (const name of Object.keys(design.extra)) {
-    const column = design.extra[name]!;
-    extra[name] = column instanceof Float64Array ? Float64Array.from(keep, (i) => column[i]!) : keep.map((i) => column[i]!);
-  }
-  return {
-    ...design,
-    y,
-    X,
-    n: m,
-    rows: Int32Array.from(keep, (i) => design.rows[i]!),
-    weights: design.weights === undefined ? undefined : Float64Array.from(keep, (i) => design.weights![i]!),
-    fixedEffects,
-    extra,
-  };
-}
-
-/**
- * Fits a prepared design: demeaning, least squares, variance. Exposed for estimators that build
- * their own design (did, eventStudy); `feols` is the formula front end.
- *
- * @throws {CausalPanelError} `singular_design`, `too_few_clusters`, `invalid_option`
- * @example
- * const fit = fitDesign(design, frame, { vcov: 'hetero' }, 'y ~ x1');
- */
-export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptions = {}, formula = '', fn = 'feols'): OlsFit {
-  const params = validateOptions(options, fn);
+/** Fits a prepared design: singletons, demeaning, least squares, variance, fit statistics. */
+function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formula: string, fn: string): OlsFit {
   let design = inputDesign;
   const notes: Note[] = [...design.notes];
   if (params.fixefRmSingletons && design.fixedEffects.length > 0) {
@@ -548,7 +412,7 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
     coefficients,
   };
   const spec = parseVcov(params.vcov, { fn, combined: true, fixedEffects: design.fixedEffects.map((f) => f.name) });
-  const { vcov, dist, info } = olsVcov(spec, params.ssc, state, fn);
+  const { vcov, dist, info } = olsVcov(spec, params.ssc ?? DEFAULT_SSC, state, fn);
   // Fit statistics, fixest's definitions.
   const tss = weightedSumSquares(yOriginal, weights, weightedMean(yOriginal, weights));
   const wss = sumSquaresAfter !== null ? sumSquaresAfter[0]! : weightedSumSquares(yd, weights);
@@ -590,11 +454,11 @@ export function fitDesign(inputDesign: Design, frame: Frame, options: FeolsOptio
  */
 export function feols(formula: string, data: DataInput, options: FeolsOptions = {}): OlsFit {
   const fn = 'feols';
-  const params = validateOptions(options, fn);
+  const params = readOptions(fn, options, FEOLS_OPTIONS, { unsupported: FEOLS_UNSUPPORTED });
   const frame = toFrame(data, fn);
   const spec = parseFormula(formula);
   const vcovSpec = params.vcov === undefined ? undefined : parseVcov(params.vcov, { fn, combined: true });
   const extraVariables = vcovSpec !== undefined ? clusterVariables(vcovSpec) : [];
   const design = buildDesign(spec, frame, { weights: params.weights, fn, extraVariables });
-  return fitDesign(design, frame, options, formula, fn);
+  return fitDesign(design, frame, params, formula, fn);
 }

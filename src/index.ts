@@ -34,7 +34,8 @@ export { outcomeSd, standardizeEstimate, resolveStandardize, type Standardize, t
 export { attgt, type AttgtOptions, type AttgtResult, type AttgtRow, type AttgtPretest } from './estimators/did/attgt.js';
 export { type AggregationType, type AggregateOptions, type AttgtAggregate, type AggregateRow } from './estimators/did/aggregate.js';
 // ⑤ estimators — matching and PSM-DiD
-export { matchit, type MatchitResult, type MatchedSet } from './estimators/matching/matchit.js';
+export { matchit } from './estimators/matching/matchit.js';
+export { MatchitResult, type MatchedSet } from './estimators/matching/matchitResult.js';
 export { type MatchitOptions } from './estimators/matching/validateMatchit.js';
 export { type BalanceRow } from './estimators/matching/balance.js';
 export { matchedAtt, MatchedAttResult, type MatchedAttOptions } from './estimators/matching/matchedAtt.js';

@@ -197,7 +197,7 @@ const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
  * balanceRow('x', Float64Array.of(1, 2, 3, 4), Uint8Array.of(1, 1, 0, 0), { weights: null });
  * // { term: 'x', meanTreated: 1.5, meanControl: 3.5, stdMeanDiff: -2.828…, varRatio: 1, ecdfMean: 1, ecdfMax: 1, stdPairDist: null }
  */
-export function balanceRow(term: string, x: Float64Array, treat: Uint8Array, options: BalanceRowOptions): BalanceRow {
+function balanceRow(term: string, x: Float64Array, treat: Uint8Array, options: BalanceRowOptions): BalanceRow {
   const { weights, matches = null } = options;
   const n = x.length;
   let binary = true;

@@ -31,7 +31,7 @@ export interface KernelMatch {
  * KERNELS.epanechnikov(0.5); // 0.5625
  * KERNELS.gaussian(0);       // 1
  */
-export const KERNELS = Object.freeze({
+const KERNELS = Object.freeze({
   epanechnikov: (u: number): number => (Math.abs(u) < 1 ? 0.75 * (1 - u * u) : 0),
   gaussian: (u: number): number => Math.exp(-0.5 * u * u),
 });

@@ -12,14 +12,15 @@
  * Inference uses the t distribution with the residual degrees of freedom n − k, as
  * `lmtest::coeftest(fit, vcov = …)` on an `lm` object.
  */
-import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
+import { CausalPanelError, withFunctionName } from '../../errors.js';
+import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
 import type { Frame } from '../../data/frame.js';
 import { feols, type OlsFit } from '../../models/feols.js';
 import { deparseName } from '../../models/formula/expr.js';
-import type { VcovOption } from '../../inference/vcovSpec.js';
+import { parseVcov, type VcovOption } from '../../inference/vcovSpec.js';
 import { waldInference } from '../../inference/intervals.js';
-import { jsonRow, type Estimate } from '../../estimate.js';
-import { renderSummary } from '../../report/summary.js';
+import type { Estimate } from '../../estimate.js';
+import { Result, type SummaryParts } from '../../report/result.js';
 import { formatInteger, formatSignif } from '../../report/format.js';
 
 /** What {@link matchedAtt} needs from a matching result. */
@@ -34,27 +35,29 @@ export interface MatchedSample {
 
 /** Options of {@link matchedAtt}. */
 export interface MatchedAttOptions {
-  /** Outcome column. */
+  /** Outcome column (the left side of MatchIt's vignette `lm(y ~ treat, …)`). */
   outcome: string;
   /** Covariates added to the regression: a list of columns or right-side formula text (`'age + educ + race'`). */
   covariates?: readonly string[] | string;
-  /** Variance: default `{ CRV1: 'subclass' }` with pairs, else `'HC3'` (MatchIt's recommendation). */
+  /** Variance, as feols' `vcov`: default `{ CRV1: 'subclass' }` with pairs, else `'HC3'` (MatchIt's recommendation; `sandwich::vcovCL` / `vcovHC`). */
   vcov?: VcovOption;
-  /** Confidence level (default 0.95). */
+  /** Confidence level (default 0.95; `lmtest::coefci(level)`). */
   level?: number;
 }
 
 /** Everything a {@link MatchedAttResult} holds. */
 export interface MatchedAttInit {
-  estimate: Estimate;
+  /** Name of the treatment column (the row's term). */
+  treatment: string;
+  /** The treatment coefficient and its standard error. */
+  coefficient: number;
+  stdError: number;
   outcome: string;
   nobs: number;
   df: number;
   level: number;
   fit: OlsFit;
 }
-
-const inspect = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * The matched ATT: the treatment coefficient with its inference, the regression behind it, and
@@ -66,9 +69,9 @@ const inspect = Symbol.for('nodejs.util.inspect.custom');
  * att.tidy()[0].term; // 'treat'
  * att.toJSON().kind; // 'matchedAtt'
  */
-export class MatchedAttResult {
+export class MatchedAttResult extends Result {
   readonly kind = 'matchedAtt' as const;
-  /** `term` = the treatment name; t inference on the residual degrees of freedom. */
+  /** `term` = the treatment name; t inference on the residual degrees of freedom, at `level`. */
   readonly estimate: Estimate;
   /** Outcome column. */
   readonly outcome: string;
@@ -80,69 +83,86 @@ export class MatchedAttResult {
   readonly level: number;
   /** Variance label, as fixest prints it (`Clustered (subclass)`, `Heteroskedasticity-robust (HC3)`). */
   readonly vcovLabel: string;
-  /** Notes of the weighted regression. */
-  readonly notes: readonly Note[];
   /** The weighted regression (for other coefficients or re-inference). */
   readonly fit: OlsFit;
+  readonly #coefficient: number;
 
   /** @internal use {@link matchedAtt} or `MatchitResult.att()`. */
   constructor(init: MatchedAttInit) {
-    this.estimate = Object.freeze({ ...init.estimate });
+    super(init.fit.notes);
+    this.#coefficient = init.coefficient;
     this.outcome = init.outcome;
     this.nobs = init.nobs;
     this.df = init.df;
     this.level = init.level;
     this.vcovLabel = init.fit.vcovInfo.label;
-    this.notes = Object.freeze([...init.fit.notes]);
     this.fit = init.fit;
+    this.estimate = Object.freeze({ term: init.treatment, ...waldInference(init.coefficient, init.stdError, { kind: 't', df: init.df }, init.level) });
   }
 
-  /** The ATT as one broom-style row (term = the treatment). @example att.tidy()[0].estimate */
-  tidy(): Estimate[] {
-    return [{ ...this.estimate }];
+  /**
+   * The ATT as one broom-style row (term = the treatment), t inference on the residual degrees of
+   * freedom at `level` (default: the level of the call).
+   *
+   * @example
+   * att.tidy()[0].estimate;        // 770.39 (MatchIt 4.5.1 pairs, compat '4.5.1')
+   * att.tidy(0.9)[0].confLow;      // the 90% interval's lower end
+   */
+  tidy(level: number = this.level): Estimate[] {
+    if (level === this.level) return [{ ...this.estimate }];
+    return [{ term: this.estimate.term, ...waldInference(this.#coefficient, this.estimate.stdError, { kind: 't', df: this.df }, level) }];
   }
 
-  /** A fixest-style printed table of the ATT with its sample, variance and notes. @example att.summary() // the printed table */
-  summary(): string {
-    return renderSummary({
+  protected summaryParts(): SummaryParts {
+    return {
       title: `Matched ATT, Dep. Var.: ${this.outcome} (weighted regression on the matched data)`,
       meta: [
         ['Observations', formatInteger(this.nobs)],
         ['Standard-errors', this.vcovLabel],
       ],
-      rows: this.tidy(),
-      notes: this.notes,
       footer: [`t inference on ${this.df} residual degrees of freedom; ${Number((100 * this.level).toPrecision(6))}% CI [${formatSignif(this.estimate.confLow)}, ${formatSignif(this.estimate.confHigh)}]`],
-    });
+    };
   }
 
-  /** Plain JSON with a `kind` tag (non-finite numbers become `null`). @example JSON.stringify(att) */
-  toJSON(): Record<string, unknown> {
+  protected jsonFields(): Record<string, unknown> {
     return {
-      kind: this.kind,
-      estimate: jsonRow(this.estimate),
+      estimate: this.estimate,
       outcome: this.outcome,
       nobs: this.nobs,
       df: this.df,
       level: this.level,
       vcov: this.vcovLabel,
-      notes: JSON.parse(JSON.stringify(this.notes)) as unknown,
     };
   }
-
-  [inspect](): string {
-    return this.summary();
-  }
 }
+
+/** Covariates: column names, or right-side formula text. */
+function readCovariates(value: unknown, at: OptionPath): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((c) => typeof c === 'string' && c.length > 0)) return (value as string[]).map(deparseName).join(' + ');
+  throw invalidOption(at, 'an array of column names or right-side formula text like "age + educ"', value);
+}
+
+const MATCHED_ATT_SPEC = {
+  outcome: opt.column({ required: true }),
+  covariates: opt.custom(readCovariates),
+  vcov: opt.custom((value, at): VcovOption | undefined => {
+    if (value !== undefined) parseVcov(value as VcovOption, { fn: at.fn, combined: true });
+    return value as VcovOption | undefined;
+  }),
+  level: opt.level(),
+};
 
 /**
  * ATT of a matched sample by weighted regression with pair-clustered (or HC3) SEs.
  *
- * @throws {CausalPanelError} `missing_column`, `invalid_option` (outcome or covariates reuse `weights`/`subclass`)
+ * @throws {CausalPanelError} `unknown_option`, `invalid_option`, `missing_column`,
+ *   `singular_design` (the treatment is collinear in the outcome regression)
  * @example
- * const m = matchit({ formula: 'treat ~ age + educ + race + married + nodegree + re74 + re75', data: lalonde });
+ * const m = matchit({ formula: 'treat ~ age + educ + race + married + nodegree + re74 + re75', data: lalonde, compat: '4.5.1' });
  * matchedAtt(m, { outcome: 're78' }).estimate.estimate;
- * // 770.39 with MatchIt 4.5.1's pairs (fixtures/oracles/matchit_nearest.json, compat '4.5.1')
+ * // 770.39 with MatchIt 4.5.1's pairs (fixtures/oracles/matchit_nearest.json)
  */
 export function matchedAtt(sample: MatchedSample, options: MatchedAttOptions): MatchedAttResult {
   return withFunctionName('matchedAtt', () => matchedAttUnlabelled(sample, options));
@@ -151,15 +171,10 @@ export function matchedAtt(sample: MatchedSample, options: MatchedAttOptions): M
 /** {@link matchedAtt} itself; errors of inner public functions are relabelled by the wrapper above. */
 function matchedAttUnlabelled(sample: MatchedSample, options: MatchedAttOptions): MatchedAttResult {
   const fn = 'matchedAtt';
-  const { outcome, covariates, level = 0.95 } = options;
-  if (typeof outcome !== 'string' || outcome.length === 0) {
-    throw new CausalPanelError('invalid_option', `${fn}: outcome must be a column name (got ${String(outcome)})`, { fn, option: 'outcome' });
-  }
-  const vcov = options.vcov ?? (sample.hasSubclass ? { CRV1: 'subclass' } : 'HC3');
+  const { outcome, covariates, vcov = sample.hasSubclass ? { CRV1: 'subclass' } : 'HC3', level } = readOptions(fn, options, MATCHED_ATT_SPEC);
   // Column names go into formula text backquoted when not syntactic (R's rule), and come back so as terms.
   const treatTerm = deparseName(sample.treatment);
-  const extra = covariates === undefined ? '' : typeof covariates === 'string' ? covariates : covariates.map(deparseName).join(' + ');
-  const rhs = extra.trim().length > 0 ? `${treatTerm} + ${extra}` : treatTerm;
+  const rhs = covariates.trim().length > 0 ? `${treatTerm} + ${covariates}` : treatTerm;
   const data = sample.matchedData();
   const fit = feols(`${deparseName(outcome)} ~ ${rhs}`, data, { weights: 'weights', vcov, level });
   const j = fit.terms.indexOf(treatTerm);
@@ -167,7 +182,5 @@ function matchedAttUnlabelled(sample: MatchedSample, options: MatchedAttOptions)
     throw new CausalPanelError('singular_design', `${fn}: the treatment "${sample.treatment}" was dropped from the outcome regression (collinear)`, { fn, column: sample.treatment });
   }
   const df = fit.nobs - fit.terms.length;
-  const se = fit.se()[treatTerm]!;
-  const inference = waldInference(fit.coefficients[j]!, se, { kind: 't', df }, level);
-  return new MatchedAttResult({ estimate: { term: sample.treatment, ...inference }, outcome, nobs: fit.nobs, df, level, fit });
+  return new MatchedAttResult({ treatment: sample.treatment, coefficient: fit.coefficients[j]!, stdError: fit.se()[treatTerm]!, outcome, nobs: fit.nobs, df, level, fit });
 }

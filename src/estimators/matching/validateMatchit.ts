@@ -1,12 +1,17 @@
 /**
- * Validation of `matchit()` options into a frozen params object (did's `pre_process_did`,
- * MatchIt's `check.inputs` / `process.*`): every check happens once, here; the matching kernels
- * trust the result.
+ * `matchit()`'s options and data into a frozen params object (did's `pre_process_did`, MatchIt's
+ * `check.inputs` / `process.*`): options through the one reader ({@link readOptions}, unknown
+ * keys rejected), then the cross-option rules, then the data — complete cases through the one
+ * complete-case path (`data/missing.ts`, policy `'error'`: ±Infinity in the treatment, a
+ * covariate or a user distance is a `non_finite` error, as MatchIt refuses non-finite
+ * covariates). Every check happens once, here; the matching kernels trust the result.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
+import { invalidOption, opt, readOptions, showValue, type OptionPath } from '../../options.js';
 import type { Frame } from '../../data/frame.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
-import { deparse, formulaColumns, parseFormula, type FormulaSpec } from '../../models/formula/parse.js';
+import { droppedNote, MissingTracker } from '../../data/missing.js';
+import { deparse, evaluate, formulaColumns, parseFormula, type FormulaSpec } from '../../models/formula/parse.js';
 
 /** Options of `matchit()`; names are MatchIt's arguments in camelCase. */
 export interface MatchitOptions {
@@ -38,7 +43,7 @@ export interface MatchitOptions {
    * of all of them (nearest-neighbour matching runs within each stratum). Default: none.
    */
   exact?: string | readonly string[];
-  /** Seed of `order = 'random'` (our PRNG: cannot reproduce R's `sample()`). */
+  /** Seed of `order = 'random'` (our PRNG: cannot reproduce R's `sample()`; default 1). */
   seed?: number;
   /** Drop units outside the common support of the distance (MatchIt `discard`): `true` = `'both'`. Default `'none'`. */
   commonSupport?: boolean | 'none' | 'both' | 'control' | 'treated';
@@ -83,152 +88,134 @@ export interface MatchitParams {
   readonly notes: readonly Note[];
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], option: string, fn: string): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new CausalPanelError('invalid_option', `${fn}: ${option} must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${JSON.stringify(value)})`, { fn, option, value });
-}
+/** `matchit()` options MatchIt has and we do not, with what to use instead. */
+const UNSUPPORTED = Object.freeze({
+  estimand: "MatchIt's estimand: only the ATT is estimated",
+  mahvars: "MatchIt's mahvars: use distance: 'mahalanobis' to match on the formula's covariates",
+  antiexact: "MatchIt's antiexact: not implemented; exact makes variables agree",
+  discard: "MatchIt's discard: use commonSupport: 'both' | 'control' | 'treated'",
+  reestimate: "MatchIt's reestimate: the propensity score is fitted once, before commonSupport",
+  's.weights': "MatchIt's s.weights: sampling weights are not supported",
+  link: "MatchIt's link: use distance: 'logit' or 'probit'",
+});
 
-/** `'~ a + b'`, `'a + b'` or `['a', 'b']` → `['a', 'b']`; undefined → `[]`. */
-function parseExact(value: unknown, fn: string): string[] {
-  if (value === undefined || value === null) return [];
+const formulaReader = opt.custom((value, at): string => {
+  if (typeof value !== 'string') throw invalidOption(at, 'a formula string like "treat ~ x1 + x2"', value);
+  return value;
+});
+
+type DistanceOption = 'logit' | 'probit' | 'mahalanobis' | Float64Array;
+
+const distanceReader = opt.custom((value, at): DistanceOption => {
+  if (value === undefined) return 'logit';
+  if (value === 'logit' || value === 'probit' || value === 'mahalanobis') return value;
+  if (value !== null && typeof value === 'object' && typeof (value as ArrayLike<unknown>).length === 'number') {
+    return Float64Array.from(value as ArrayLike<number>, Number);
+  }
+  throw invalidOption(at, '"logit", "probit", "mahalanobis" or a numeric vector', value);
+});
+
+/** `'~ a + b'`, `'a + b'` or `['a', 'b']` → `['a', 'b']`; undefined/null → `[]`. */
+function readExact(value: unknown, at: OptionPath): readonly string[] {
+  if (value === undefined || value === null) return Object.freeze([]);
   const parts = typeof value === 'string'
     ? value.replace(/^\s*~/, '').split('+').map((s) => s.trim())
     : Array.isArray(value) && value.every((s) => typeof s === 'string')
       ? (value as string[]).map((s) => s.trim())
       : null;
   if (parts === null || parts.length === 0 || parts.some((s) => s === '' || /[~^*:()|]/.test(s))) {
-    throw new CausalPanelError('invalid_option', `${fn}: exact must name one or more columns, e.g. ["married", "nodegree"] or "married + nodegree" (got ${JSON.stringify(value)})`, { fn, option: 'exact', value });
+    throw invalidOption(at, 'one or more column names, e.g. ["married", "nodegree"] or "married + nodegree"', value);
   }
-  if (new Set(parts).size !== parts.length) {
-    throw new CausalPanelError('invalid_option', `${fn}: exact names a column twice (got ${JSON.stringify(value)})`, { fn, option: 'exact', value });
-  }
-  return parts;
+  if (new Set(parts).size !== parts.length) throw invalidOption(at, 'distinct column names', value);
+  return Object.freeze(parts);
 }
 
-function isMissing(value: unknown): boolean {
-  return value === null || (typeof value === 'number' && Number.isNaN(value));
+const commonSupportReader = opt.custom((value, at): MatchitParams['commonSupport'] => {
+  if (value === undefined || value === false) return 'none';
+  if (value === true) return 'both';
+  if (value === 'none' || value === 'both' || value === 'control' || value === 'treated') return value;
+  throw invalidOption(at, 'true, false, "none", "both", "control" or "treated"', value);
+});
+
+const MATCHIT_SPEC = {
+  formula: formulaReader,
+  data: opt.required<DataInput>('a data set'),
+  method: opt.oneOf(['nearest', 'kernel'], 'nearest'),
+  distance: distanceReader,
+  ratio: opt.integer({ min: 1, default: 1 }),
+  caliper: opt.number({ min: 0, exclusiveMin: true }),
+  stdCaliper: opt.boolean(true),
+  replace: opt.boolean(false),
+  order: opt.oneOf(['largest', 'smallest', 'random', 'data']),
+  exact: opt.custom(readExact),
+  seed: opt.seed(),
+  commonSupport: commonSupportReader,
+  kernel: opt.oneOf(['epanechnikov', 'gaussian'], 'epanechnikov'),
+  bandwidth: opt.number({ min: 0, exclusiveMin: true, default: 0.06 }),
+  compat: opt.oneOf(['4.5.1', 'current'], 'current'),
+};
+
+/** The cross-option rules (MatchIt's `check.inputs`), each in the one message form. */
+function checkCombinations(o: { method: string; distance: DistanceOption; caliper: number | undefined; order: string | undefined; commonSupport: string; exact: readonly string[] }, fn: string): void {
+  const at = (key: string): OptionPath => ({ fn, key });
+  if (o.distance === 'mahalanobis') {
+    if (o.method === 'kernel') throw invalidOption(at('distance'), '"logit", "probit" or a numeric vector with method "kernel" (kernel matching needs a propensity score)', o.distance);
+    if (o.caliper !== undefined) throw invalidOption(at('caliper'), 'unset with distance "mahalanobis" (a caliper applies to a propensity score or user distance)', o.caliper);
+    if (o.order === 'largest' || o.order === 'smallest') throw invalidOption(at('order'), '"data" or "random" with distance "mahalanobis"', o.order);
+    if (o.commonSupport !== 'none') throw invalidOption(at('commonSupport'), '"none" with distance "mahalanobis" (common support needs a propensity score)', o.commonSupport);
+  }
+  if (o.exact.length > 0 && o.method === 'kernel') throw invalidOption(at('exact'), 'unset with method "kernel" (exact matching is available with method "nearest")', o.exact);
 }
 
 /**
  * Checks `matchit()` options and the data; returns frozen params.
  *
- * @throws {CausalPanelError} `invalid_option`, `missing_column`, `non_numeric`, `no_treated_units`,
- *   `no_control_units`, `no_rows_left`, `formula_syntax`
+ * @throws {CausalPanelError} `unknown_option` (with a suggestion: `std.caliper` → `stdCaliper`,
+ *   `m.order` → `order`; MatchIt's `estimand`, `discard`, … say what to use), `invalid_option`,
+ *   `missing_column`, `non_numeric`, `non_finite`, `no_treated_units`, `no_control_units`,
+ *   `no_rows_left`, `formula_syntax`
  * @example
  * validateMatchit({ formula: 'treat ~ x', data: { treat: [1, 0], x: [1, 2] } }).ratio; // 1
+ * validateMatchit({ formula: 'treat ~ x', data, 'm.order': 'data' });
+ * // throws unknown_option: 'matchit: unknown option "m.order" (did you mean "order"?)'
  */
 export function validateMatchit(options: MatchitOptions, fn = 'matchit'): MatchitParams {
-  if (options === null || typeof options !== 'object') {
-    throw new CausalPanelError('invalid_option', `${fn}: options must be an object (got ${String(options)})`, { fn });
-  }
-  const {
-    formula,
-    data,
-    method = 'nearest',
-    distance = 'logit',
-    ratio = 1,
-    caliper,
-    stdCaliper = true,
-    replace = false,
-    seed = 1,
-    commonSupport = 'none',
-    kernel = 'epanechnikov',
-    bandwidth = 0.06,
-    compat = 'current',
-  } = options;
-  if (typeof formula !== 'string') {
-    throw new CausalPanelError('invalid_option', `${fn}: formula must be a string like "treat ~ x1 + x2" (got ${typeof formula})`, { fn, option: 'formula' });
-  }
-  const spec = parseFormula(formula, fn);
+  const o = readOptions(fn, options, MATCHIT_SPEC, { unsupported: UNSUPPORTED });
+  checkCombinations(o, fn);
+  const spec = parseFormula(o.formula, fn);
   if (spec.response === null || spec.response.type !== 'name') {
-    throw new CausalPanelError('formula_syntax', `${fn}: the left side of the formula must be the treatment column (got "${spec.responseLabel ?? ''}")`, { fn, value: formula });
+    throw new CausalPanelError('formula_syntax', `${fn}: the left side of the formula must be the treatment column (got "${spec.responseLabel ?? ''}")`, { fn, value: o.formula });
   }
   if (spec.fixedEffects.length > 0) {
-    throw new CausalPanelError('formula_syntax', `${fn}: fixed effects (| …) are not allowed in a propensity-score formula (${formula})`, { fn, value: formula });
+    throw new CausalPanelError('formula_syntax', `${fn}: fixed effects (| …) are not allowed in a propensity-score formula (${o.formula})`, { fn, value: o.formula });
+  }
+  if (o.distance === 'mahalanobis' && spec.variables.length === 0) {
+    throw new CausalPanelError('invalid_option', `${fn}: covariates must be given in the formula with distance "mahalanobis" (${deparse(spec.response)} ~ …)`, { fn, option: 'formula' });
   }
   const treatment = spec.response.name;
-  const frame = toFrame(data, fn);
-  const checkedMethod = oneOf(method, ['nearest', 'kernel'] as const, 'method', fn);
-  let checkedDistance: MatchitParams['distance'];
-  let userValues: Float64Array | null = null;
-  if (typeof distance === 'string') checkedDistance = oneOf(distance, ['logit', 'probit', 'mahalanobis'] as const, 'distance', fn);
-  else if (distance !== null && typeof distance === 'object' && typeof (distance as ArrayLike<number>).length === 'number') {
-    if (distance.length !== frame.nrow) {
-      throw new CausalPanelError('invalid_option', `${fn}: a numeric distance must have one value per row (${distance.length} values for ${frame.nrow} rows)`, { fn, option: 'distance', value: distance.length });
-    }
-    checkedDistance = 'user';
-    userValues = Float64Array.from(distance as ArrayLike<number>, Number);
-  } else {
-    throw new CausalPanelError('invalid_option', `${fn}: distance must be "logit", "probit", "mahalanobis" or a numeric vector (got ${String(distance)})`, { fn, option: 'distance', value: distance });
+  const frame = toFrame(o.data, fn);
+  const userValues = o.distance instanceof Float64Array ? o.distance : null;
+  if (userValues !== null && userValues.length !== frame.nrow) {
+    throw new CausalPanelError('invalid_option', `${fn}: option "distance" must be a numeric vector with one value per row (got ${userValues.length} values for ${frame.nrow} rows)`, { fn, option: 'distance', value: userValues.length });
   }
-  if (checkedMethod === 'kernel' && checkedDistance === 'mahalanobis') {
-    throw new CausalPanelError('invalid_option', `${fn}: kernel matching needs a propensity score, not distance "mahalanobis"`, { fn, option: 'distance', value: distance });
-  }
-  if (!(typeof ratio === 'number' && Number.isInteger(ratio) && ratio >= 1)) {
-    throw new CausalPanelError('invalid_option', `${fn}: ratio must be a whole number ≥ 1 (got ${String(ratio)})`, { fn, option: 'ratio', value: ratio });
-  }
-  if (caliper !== undefined && caliper !== null && !(typeof caliper === 'number' && Number.isFinite(caliper) && caliper > 0)) {
-    throw new CausalPanelError('invalid_option', `${fn}: caliper must be a positive number (got ${String(caliper)})`, { fn, option: 'caliper', value: caliper });
-  }
-  if (caliper !== undefined && caliper !== null && checkedDistance === 'mahalanobis') {
-    throw new CausalPanelError('invalid_option', `${fn}: a caliper on the distance needs a propensity score or user distance, not "mahalanobis"`, { fn, option: 'caliper', value: caliper });
-  }
-  if (typeof stdCaliper !== 'boolean') throw new CausalPanelError('invalid_option', `${fn}: stdCaliper must be true or false (got ${String(stdCaliper)})`, { fn, option: 'stdCaliper', value: stdCaliper });
-  if (typeof replace !== 'boolean') throw new CausalPanelError('invalid_option', `${fn}: replace must be true or false (got ${String(replace)})`, { fn, option: 'replace', value: replace });
-  const order = oneOf(options.order ?? (checkedDistance === 'mahalanobis' ? 'data' : 'largest'), ['largest', 'smallest', 'random', 'data'] as const, 'order', fn);
-  if (checkedDistance === 'mahalanobis' && (order === 'largest' || order === 'smallest')) {
-    throw new CausalPanelError('invalid_option', `${fn}: order must be "data" or "random" with distance "mahalanobis" (got "${order}")`, { fn, option: 'order', value: order });
-  }
-  if (!(typeof seed === 'number' && Number.isFinite(seed))) throw new CausalPanelError('invalid_option', `${fn}: seed must be a number (got ${String(seed)})`, { fn, option: 'seed', value: seed });
-  const support = commonSupport === true ? 'both' : commonSupport === false ? 'none' : oneOf(commonSupport, ['none', 'both', 'control', 'treated'] as const, 'commonSupport', fn);
-  if (support !== 'none' && checkedDistance === 'mahalanobis') {
-    throw new CausalPanelError('invalid_option', `${fn}: commonSupport needs a propensity score, not distance "mahalanobis"`, { fn, option: 'commonSupport', value: commonSupport });
-  }
-  const checkedKernel = oneOf(kernel, ['epanechnikov', 'gaussian'] as const, 'kernel', fn);
-  if (!(typeof bandwidth === 'number' && Number.isFinite(bandwidth) && bandwidth > 0)) {
-    throw new CausalPanelError('invalid_option', `${fn}: bandwidth must be a positive number (got ${String(bandwidth)})`, { fn, option: 'bandwidth', value: bandwidth });
-  }
-  const checkedCompat = oneOf(compat, ['4.5.1', 'current'] as const, 'compat', fn);
-  const exact = parseExact(options.exact, fn);
-  if (exact.length > 0 && checkedMethod === 'kernel') {
-    throw new CausalPanelError('invalid_option', `${fn}: exact is available with method "nearest" only (got method "kernel")`, { fn, option: 'exact', value: options.exact });
-  }
-  for (const name of exact) frame.column(name, fn); // missing_column before any work
+  for (const name of o.exact) frame.column(name, fn); // missing_column before any work
 
-  // Complete cases over the treatment and every covariate column (MatchIt stops on missing
-  // values; we drop the rows and say so, as every estimator here does).
+  // Complete cases over the treatment, every covariate column, derived covariates (log(0) is not
+  // finite) and the user distance. NA rows are dropped with a note; ±Infinity is an error.
+  const tracker = new MissingTracker(frame.nrow, fn, 'error');
   const columns = [treatment, ...formulaColumns(spec).filter((c) => c !== treatment)];
-  for (const name of exact) if (!columns.includes(name)) columns.push(name);
-  const n = frame.nrow;
-  const keep = new Uint8Array(n).fill(1);
-  const byColumn: Record<string, number> = Object.create(null);
+  for (const name of o.exact) if (!columns.includes(name)) columns.push(name);
   for (const name of columns) {
     const column = frame.column(name, fn);
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      if (isMissing(column[i]) && keep[i] === 1) {
-        keep[i] = 0;
-        count++;
-      }
-    }
-    if (count > 0) byColumn[name] = count;
+    if (column instanceof Float64Array) tracker.numeric(name, column);
+    else tracker.column(name, column);
   }
-  if (userValues) {
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(userValues[i]!) && keep[i] === 1) {
-        keep[i] = 0;
-        count++;
-      }
-    }
-    if (count > 0) byColumn.distance = count;
-  }
-  const rowList: number[] = [];
-  for (let i = 0; i < n; i++) if (keep[i] === 1) rowList.push(i);
+  for (const variable of spec.variables) if (variable.kind === 'expr') tracker.derived(variable.label, evaluate(variable.expr, frame, fn));
+  if (userValues !== null) tracker.numeric(columns.includes('distance') ? 'distance (option)' : 'distance', userValues);
+  const { rows, dropped } = tracker.finish();
   const notes: Note[] = [];
-  if (rowList.length < n) notes.push({ code: 'rows_dropped_missing', count: n - rowList.length, byColumn });
-  if (rowList.length === 0) throw new CausalPanelError('no_rows_left', `${fn}: no complete rows (every row has a missing value)`, { fn });
-  const rows = Int32Array.from(rowList);
+  const note = droppedNote(dropped);
+  if (note !== null) notes.push(note);
 
   const treatColumn = frame.numeric(treatment, fn);
   const treat = new Uint8Array(rows.length);
@@ -236,16 +223,13 @@ export function validateMatchit(options: MatchitOptions, fn = 'matchit'): Matchi
   for (let a = 0; a < rows.length; a++) {
     const v = treatColumn[rows[a]!]!;
     if (v !== 0 && v !== 1) {
-      throw new CausalPanelError('invalid_option', `${fn}: treatment "${treatment}" must be 0/1 (row ${rows[a]! + 1}: ${v})`, { fn, column: treatment, row: rows[a]!, value: v });
+      throw new CausalPanelError('invalid_option', `${fn}: treatment "${treatment}" must be 0/1 (row ${rows[a]! + 1}: ${showValue(v)})`, { fn, column: treatment, row: rows[a]!, value: v });
     }
     treat[a] = v;
     n1 += v;
   }
   if (n1 === 0) throw new CausalPanelError('no_treated_units', `${fn}: no treated units (${treatment} = 1) in the data`, { fn, column: treatment });
   if (n1 === rows.length) throw new CausalPanelError('no_control_units', `${fn}: no control units (${treatment} = 0) in the data`, { fn, column: treatment });
-  if (checkedDistance === 'mahalanobis' && spec.variables.length === 0) {
-    throw new CausalPanelError('invalid_option', `${fn}: covariates must be given in the formula with distance "mahalanobis" (${deparse(spec.response)} ~ …)`, { fn, option: 'formula' });
-  }
 
   return Object.freeze({
     fn,
@@ -254,20 +238,20 @@ export function validateMatchit(options: MatchitOptions, fn = 'matchit'): Matchi
     treatment,
     rows,
     treat,
-    method: checkedMethod,
-    distance: checkedDistance,
-    userDistance: userValues ? Float64Array.from(rows, (i) => userValues![i]!) : null,
-    ratio,
-    caliper: caliper ?? null,
-    stdCaliper,
-    replace,
-    order,
-    seed,
-    exact: Object.freeze(exact),
-    commonSupport: support,
-    kernel: checkedKernel,
-    bandwidth,
-    legacy: checkedCompat === '4.5.1',
-    notes,
+    method: o.method,
+    distance: userValues !== null ? 'user' : (o.distance as 'logit' | 'probit' | 'mahalanobis'),
+    userDistance: userValues !== null ? Float64Array.from(rows, (i) => userValues[i]!) : null,
+    ratio: o.ratio,
+    caliper: o.caliper ?? null,
+    stdCaliper: o.stdCaliper,
+    replace: o.replace,
+    order: o.order ?? (o.distance === 'mahalanobis' ? 'data' : 'largest'),
+    seed: o.seed ?? 1,
+    exact: o.exact,
+    commonSupport: o.commonSupport,
+    kernel: o.kernel,
+    bandwidth: o.bandwidth,
+    legacy: o.compat === '4.5.1',
+    notes: Object.freeze(notes),
   });
 }

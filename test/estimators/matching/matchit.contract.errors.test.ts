@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CausalPanelError, type ErrorCode } from '../../../src/errors.js';
-import { matchit, type MatchitOptions } from '../../../src/estimators/matching/matchit.js';
+import { matchit } from '../../../src/estimators/matching/matchit.js';
+import type { MatchitOptions } from '../../../src/estimators/matching/validateMatchit.js';
 
 // Small data sets whose outcome is hand-checkable.
 const base = {

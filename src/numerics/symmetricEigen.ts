@@ -12,7 +12,12 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
-/** Eigenvalues λ (ascending) and eigenvectors V (k×k, column-major: column j belongs to λ_j). */
+/**
+ * Eigenvalues λ (ascending) and eigenvectors V (k×k, column-major: column j belongs to λ_j).
+ *
+ * @example
+ * symmetricEigen(Float64Array.of(4, 0, 0, 1), 2); // { values: [1, 4], vectors: [0, 1, 1, 0] }
+ */
 export interface SymmetricEigen {
   values: Float64Array;
   vectors: Float64Array;
@@ -24,7 +29,7 @@ export interface SymmetricEigen {
  *
  * @example
  * const { values, vectors } = symmetricEigen(Float64Array.of(2, 1, 1, 2), 2);
- * values;  // Float64Array [1, 3]
+ * values;  // Float64Array [1.0000000000000002, 3]
  * vectors; // columns ±(0.7071, −0.7071) and ±(0.7071, 0.7071)
  */
 export function symmetricEigen(S: ArrayLike<number>, k: number): SymmetricEigen {

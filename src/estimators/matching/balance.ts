@@ -28,7 +28,14 @@ import { evaluate, type FormulaSpec } from '../../models/formula/parse.js';
 import { neumaierSum } from '../../numerics/sum.js';
 import type { MatchMatrix } from './nearest.js';
 
-/** One row of a balance table (MatchIt's `summary()` columns in camelCase; null = NA). */
+/**
+ * One row of a balance table (MatchIt's `summary()` columns in camelCase; null = NA).
+ *
+ * @example
+ * m.balance().before[1];
+ * // { term: 'age', meanTreated: 25.8162, meanControl: 28.0303, stdMeanDiff: -0.3094, varRatio: 0.44,
+ * //   ecdfMean: 0.0813, ecdfMax: 0.1577, stdPairDist: null } (MatchIt 4.5.1 summary(m)$sum.all, lalonde)
+ */
 export interface BalanceRow {
   term: string;
   meanTreated: number;
@@ -41,7 +48,12 @@ export interface BalanceRow {
   stdPairDist: number | null;
 }
 
-/** A named covariate column for balance. */
+/**
+ * A named covariate column for balance.
+ *
+ * @example
+ * const covariate: BalanceCovariate = { name: 'raceblack', values: Float64Array.of(1, 0, 0) };
+ */
 export interface BalanceCovariate {
   name: string;
   values: Float64Array;
@@ -90,7 +102,13 @@ export function balanceCovariates(spec: FormulaSpec, frame: Frame, fn = 'matchit
   return out;
 }
 
-/** Options of {@link balanceRow}. */
+/**
+ * Options of {@link balanceTable}.
+ *
+ * @example
+ * balanceTable(covariates, treat, distance, { weights: null });              // before matching
+ * balanceTable(covariates, treat, distance, { weights, matches });           // after, with pair distances
+ */
 export interface BalanceRowOptions {
   /** Matching weights (null = before matching: all 1). */
   weights: Float64Array | null;

@@ -14,7 +14,13 @@
  * Cost: O(n log n + Σ_i controls within h) for Epanechnikov (a sorted sweep); O(n1·n0) Gaussian.
  */
 
-/** Output of {@link kernelMatch}. */
+/**
+ * Output of {@link kernelMatch}.
+ *
+ * @example
+ * kernelMatch(Float64Array.of(0.5, 0.47), Uint8Array.of(1, 0), 'epanechnikov', 0.06);
+ * // { weights: [1, 1], pairs: [{ treated: 0, controls: [1], kernelWeights: [1] }], unmatched: [] }
+ */
 export interface KernelMatch {
   /** Per unit: 1 for treated units with controls in the bandwidth, Σ_i w_ij for controls, else 0. */
   weights: Float64Array;

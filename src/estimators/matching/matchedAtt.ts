@@ -23,7 +23,12 @@ import type { Estimate } from '../../estimate.js';
 import { Result, type SummaryParts } from '../../report/result.js';
 import { formatInteger, formatSignif } from '../../report/format.js';
 
-/** What {@link matchedAtt} needs from a matching result. */
+/**
+ * What {@link matchedAtt} needs from a matching result (a `MatchitResult`, or any sample of that shape).
+ *
+ * @example
+ * matchedAtt({ matchedData: () => md, treatment: 'treat', hasSubclass: true }, { outcome: 're78' });
+ */
 export interface MatchedSample {
   /** match.data(): matched rows with columns `weights`, `subclass` (when pairs exist), `distance`. */
   matchedData(): Frame;
@@ -33,7 +38,12 @@ export interface MatchedSample {
   readonly hasSubclass: boolean;
 }
 
-/** Options of {@link matchedAtt}. */
+/**
+ * Options of {@link matchedAtt}.
+ *
+ * @example
+ * const options: MatchedAttOptions = { outcome: 're78', covariates: ['age', 'educ'], vcov: 'HC3', level: 0.9 };
+ */
 export interface MatchedAttOptions {
   /** Outcome column (the left side of MatchIt's vignette `lm(y ~ treat, …)`). */
   outcome: string;
@@ -45,7 +55,12 @@ export interface MatchedAttOptions {
   level?: number;
 }
 
-/** Everything a {@link MatchedAttResult} holds. */
+/**
+ * Everything a {@link MatchedAttResult} is built from (by {@link matchedAtt}).
+ *
+ * @example
+ * new MatchedAttResult({ treatment: 'treat', coefficient: 770.39, stdError: 701.58, outcome: 're78', nobs: 370, df: 368, level: 0.95, fit });
+ */
 export interface MatchedAttInit {
   /** Name of the treatment column (the row's term). */
   treatment: string;

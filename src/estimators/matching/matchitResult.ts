@@ -15,13 +15,23 @@ import type { MatchMatrix } from './nearest.js';
 import type { PropensityModel } from './propensityScore.js';
 import type { MatchitParams } from './validateMatchit.js';
 
-/** A treated unit and its matched controls (0-based input rows). */
+/**
+ * A treated unit and its matched controls (0-based input rows).
+ *
+ * @example
+ * m.pairs[0]; // { treated: 0, controls: [484] } (MatchIt 4.5.1: row 1 ↔ row 485)
+ */
 export interface MatchedSet {
   treated: number;
   controls: number[];
 }
 
-/** What the matching produced, over the used rows (built by `matchit()`). */
+/**
+ * What the matching produced, over the used rows (built by `matchit()`).
+ *
+ * @example
+ * new MatchitResult({ params, distance, weights, subclass, matches, kernelPairs: null, discarded, covariates, model, caliper: null, notes: [] });
+ */
 export interface MatchitState {
   params: MatchitParams;
   /** Distance over used rows (NaN for Mahalanobis). */

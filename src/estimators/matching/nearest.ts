@@ -19,7 +19,12 @@
  * Dimension symbols: n = units, n1 = treated units, r = ratio.
  */
 
-/** Options of {@link nearestNeighborMatch}, already validated (see `validateMatchit.ts`). */
+/**
+ * Options of {@link nearestNeighborMatch}, already validated (see `validateMatchit.ts`).
+ *
+ * @example
+ * const params: NearestParams = { ratio: 1, replace: false, caliper: null, order: Int32Array.of(1, 0) };
+ */
 export interface NearestParams {
   /** Controls per treated unit (MatchIt `ratio`), integer ≥ 1. */
   readonly ratio: number;
@@ -45,7 +50,13 @@ export interface NearestParams {
   readonly legacyIntegerAbs?: boolean;
 }
 
-/** The match matrix: one row per treated unit in data order, `ratio` columns of 0-based rows (−1 = none). */
+/**
+ * The match matrix: one row per treated unit in data order, `ratio` columns of 0-based rows (−1 = none).
+ *
+ * @example
+ * // treated rows 0 and 3; row 0 matched to 2, row 3 unmatched
+ * const mm: MatchMatrix = { treatedRows: Int32Array.of(0, 3), ratio: 1, controls: Int32Array.of(2, -1) };
+ */
 export interface MatchMatrix {
   /** Row indices of the treated units, in data order (MatchIt's `rownames(match.matrix)`). */
   readonly treatedRows: Int32Array;
@@ -66,8 +77,8 @@ export interface MatchMatrix {
  */
 export function stableOrder(values: ArrayLike<number>, decreasing = false): Int32Array {
   const n = values.length;
-  // LSD radix sort on the IEEE-754 bits mapped to unsigned order (4 passes of 16 bits): stable
-  // by construction, O(n), and ~10× faster than a comparator sort at 1e6 keys.
+  // LSD radix sort on the IEEE-754 bits mapped to unsigned order (4 passes of 16 bits), stable
+  // by construction and O(n); timing in docs/numerics.md (Matching).
   const bits = new Float64Array(1);
   const words = new Uint32Array(bits.buffer);
   const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

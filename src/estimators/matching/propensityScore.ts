@@ -14,7 +14,12 @@ import type { Frame } from '../../data/frame.js';
 import { glm, type GlmFit } from '../../models/glm.js';
 import { glmFamily } from '../../numerics/family.js';
 
-/** The fitted propensity-score model (R's `m$model`): a `GlmFit`. */
+/**
+ * The fitted propensity-score model (R's `m$model`): a `GlmFit`.
+ *
+ * @example
+ * m.model?.coef().age; // 0.0158 (glm logit of treat on lalonde)
+ */
 export type PropensityModel = GlmFit;
 
 /**

@@ -13,7 +13,12 @@ import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { droppedNote, MissingTracker } from '../../data/missing.js';
 import { deparse, evaluate, formulaColumns, parseFormula, type FormulaSpec } from '../../models/formula/parse.js';
 
-/** Options of `matchit()`; names are MatchIt's arguments in camelCase. */
+/**
+ * Options of `matchit()`; names are MatchIt's arguments in camelCase.
+ *
+ * @example
+ * const options: MatchitOptions = { formula: 'treat ~ age + educ', data: lalonde, ratio: 2, caliper: 0.1, stdCaliper: true };
+ */
 export interface MatchitOptions {
   /** `treat ~ x1 + x2 + factor_column`: treatment (0/1) on the left, covariates on the right (MatchIt `formula`). */
   formula: string;
@@ -59,7 +64,12 @@ export interface MatchitOptions {
   compat?: '4.5.1' | 'current';
 }
 
-/** The validated, normalised options. */
+/**
+ * The validated, normalised options and data of `matchit()` (frozen).
+ *
+ * @example
+ * validateMatchit({ formula: 'treat ~ x', data: { treat: [1, 0, 0], x: [1, 2, 3] } }).order; // 'largest'
+ */
 export interface MatchitParams {
   readonly fn: string;
   readonly frame: Frame;

@@ -28,7 +28,9 @@ export { type Ssc } from './inference/ssc.js';
 // ⑤ estimators — regression DiD
 export { did, type DidOptions } from './estimators/did/did.js';
 export { DidResult, twoByTwoMeans, type DidResultInit, type DidMeans, type MeanCell } from './estimators/did/didResult.js';
-export { eventStudy, EventStudyResult, waldPretest, type EventStudyOptions, type EventTimeEstimate, type CohortEstimate, type PreTest } from './estimators/did/eventStudy.js';
+export { eventStudy, type EventStudyOptions } from './estimators/did/eventStudy.js';
+export { EventStudyResult, type EventTimeEstimate, type CohortEstimate } from './estimators/did/eventStudyResult.js';
+export { waldPretest, type PreTest } from './estimators/did/waldPretest.js';
 export { outcomeSd, standardizeEstimate, resolveStandardize, type Standardize, type StandardizeBasis } from './estimators/effectSize.js';
 // ⑤ estimators — staggered DiD (Callaway–Sant'Anna)
 export { attgt, type AttgtOptions, type AttgtResult, type AttgtRow, type AttgtPretest } from './estimators/did/attgt.js';
@@ -39,7 +41,8 @@ export { MatchitResult, type MatchedSet } from './estimators/matching/matchitRes
 export { type MatchitOptions } from './estimators/matching/validateMatchit.js';
 export { type BalanceRow } from './estimators/matching/balance.js';
 export { matchedAtt, MatchedAttResult, type MatchedAttOptions } from './estimators/matching/matchedAtt.js';
-export { psmDid, type PsmDidOptions, type PsmDidResult } from './estimators/psmDid.js';
+export { psmDid, type PsmDidOptions } from './estimators/psmDid.js';
+export { PsmDidResult } from './estimators/psmDidResult.js';
 // ⑤ estimators — causal mediation
 export { mediate, type MediateOptions, type MediationResult } from './estimators/mediation/mediate.js';
 export { mediateMany, type MediateManyOptions, type MediateManyResult, type MediatorSpec } from './estimators/mediation/mediateMany.js';

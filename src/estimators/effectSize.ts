@@ -1,5 +1,5 @@
 /**
- * Effect sizes in standard-deviation units of the outcome, shared by did(), psmDid() and attgt().
+ * Effect sizes in standard-deviation units of the outcome, used by did() and psmDid().
  *
  * An effect θ with standard error s is reported as θ/σ with standard error s/σ, where σ is the
  * sample standard deviation (n − 1 denominator) of the outcome in a reference group:
@@ -17,9 +17,30 @@
  */
 import { CausalPanelError } from '../errors.js';
 import type { Estimate } from '../estimate.js';
+import { invalidOption, opt, type OptionPath, type Reader } from '../options.js';
 
 /** How to standardize an effect: the reference group for σ, or σ itself. */
 export type Standardize = 'control-baseline' | 'pooled' | number;
+
+function readStandardize(value: unknown, at: OptionPath): Standardize {
+  if (value === undefined) return 'control-baseline';
+  if (value === 'control-baseline' || value === 'pooled') return value;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  throw invalidOption(at, '"control-baseline", "pooled" or a positive finite number', value);
+}
+
+/**
+ * The reader of the `standardize` option (for `readOptions`): `'control-baseline'` (the
+ * default), `'pooled'` or a positive finite number.
+ *
+ * @example
+ * readOptions('did', {}, { standardize: standardizeOption() }).standardize; // 'control-baseline'
+ * readOptions('did', { standardize: 'glass' }, { standardize: standardizeOption() });
+ * // throws invalid_option: 'did: option "standardize" must be "control-baseline", "pooled" or a positive finite number (got "glass")'
+ */
+export function standardizeOption(): Reader<Standardize> {
+  return opt.custom(readStandardize);
+}
 
 /**
  * Sample standard deviation (n − 1) of `values` over the row indices `rows`, optionally restricted
@@ -107,24 +128,9 @@ export function resolveStandardize(
   isControlBaseline: (row: number) => boolean,
   fn: string,
 ): StandardizeBasis {
-  if (typeof standardize === 'number') {
-    if (!Number.isFinite(standardize) || standardize <= 0) {
-      throw new CausalPanelError('invalid_option', `${fn}: standardize must be 'control-baseline', 'pooled' or a positive number (got ${standardize})`, {
-        fn,
-        option: 'standardize',
-        value: standardize,
-      });
-    }
-    return { standardize, sd: standardize, n: NaN };
-  }
-  if (standardize !== 'control-baseline' && standardize !== 'pooled') {
-    throw new CausalPanelError('invalid_option', `${fn}: standardize must be 'control-baseline', 'pooled' or a positive number (got ${JSON.stringify(standardize)})`, {
-      fn,
-      option: 'standardize',
-      value: standardize,
-    });
-  }
-  const which = standardize === 'pooled' ? undefined : isControlBaseline;
+  const checked = readStandardize(standardize, { fn, key: 'standardize' });
+  if (typeof checked === 'number') return { standardize: checked, sd: checked, n: NaN };
+  const which = checked === 'pooled' ? undefined : isControlBaseline;
   let n = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -132,11 +138,11 @@ export function resolveStandardize(
   }
   const sd = outcomeSd(values, rows, which);
   if (!(sd > 0)) {
-    throw new CausalPanelError('invalid_option', `${fn}: cannot standardize by the ${standardize} SD of the outcome (${n} rows, SD ${sd})`, {
+    throw new CausalPanelError('invalid_option', `${fn}: cannot standardize by the ${checked} SD of the outcome (${n} rows, SD ${sd})`, {
       fn,
       option: 'standardize',
       value: sd,
     });
   }
-  return { standardize, sd, n };
+  return { standardize: checked, sd, n };
 }

@@ -9,29 +9,32 @@
  *    `'mean'` averages the numeric covariates over all its pre-period rows. Units without a
  *    pre-period row cannot be matched on a baseline and are dropped (a note says how many).
  * 2. `matchit()` on that unit table (all matching options pass through: nearest/kernel, logit/
- *    probit/Mahalanobis, ratio, caliper, replacement, order, common support).
+ *    probit/Mahalanobis, ratio, caliper, replacement, order, common support); matchit reads and
+ *    checks them itself.
  * 3. `did()` on every panel row of the matched units, with the unit's matching weight as
  *    regression weight, clustered by matched set (`clusterBy: 'subclass'`, default when pairs
  *    exist: pairs are the sampling units after matching without replacement, MatchIt's advice)
  *    or by unit (`'unit'`, default with replacement or kernel matching).
  *
- * The result is a {@link DidResult} (kind `'psmDid'`) with the matching's balance table and
- * summary added.
+ * The options are exactly did()'s design options and matchit()'s matching options: anything
+ * else is an `unknown_option` error with a suggestion.
  */
 import { CausalPanelError, type Note, withFunctionName } from '../errors.js';
 import { Frame, type Column } from '../data/frame.js';
+import { factor } from '../data/factor.js';
 import { toFrame } from '../data/fromInput.js';
-import type { OlsFit } from '../models/feols.js';
-import type { Standardize } from './effectSize.js';
+import { binaryColumn, constantWithinUnit } from '../data/panelColumns.js';
+import { invalidOption, opt, readOptions, type OptionPath, type Reader } from '../options.js';
+import { standardizeOption, type Standardize } from './effectSize.js';
 import { did, type DidColumns } from './did/did.js';
-import { DidResult, type DidResultInit } from './did/didResult.js';
-import type { BalanceRow } from './matching/balance.js';
-import { matchit, type MatchitResult } from './matching/matchit.js';
+import { panelOptionSpec } from './did/validateDid.js';
+import { matchit } from './matching/matchit.js';
 import type { MatchitOptions } from './matching/validateMatchit.js';
+import { PsmDidResult } from './psmDidResult.js';
 
 /** Options of {@link psmDid}: the DiD columns, the baseline covariates and any matchit() option. */
 export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'>, DidColumns {
-  /** Covariates of the propensity score, measured at baseline (numeric, or text = factor with `baseline: 'first'`). */
+  /** Covariates of the propensity score, measured at baseline (numeric, or text = factor with `baseline: 'first'`); MatchIt's formula right-hand side. */
   covariates: readonly string[];
   /** Baseline values: the first pre-period row of each unit (default) or the mean over its pre-period rows. */
   baseline?: 'first' | 'mean';
@@ -45,49 +48,63 @@ export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'>,
   fixedEffects?: boolean;
 }
 
-/**
- * A PSM-DiD result: did()'s shape (att, effectSize, nobs, nUnits, means, fit, tidy/summary/toJSON)
- * plus the unit-level matching and its balance.
- *
- * @example
- * const res = psmDid({ data: panel, outcome: 'y', unit: 'id', time: 'period', treat: 'treated', post: 'post', covariates: ['x'] });
- * res.tidy()[0].term;            // 'ATT'
- * res.matching.nMatched;         // { treated, control } units
- * res.balance.after[0].term;     // 'distance'
- */
-export class PsmDidResult extends DidResult<OlsFit> {
-  /** Balance of the baseline covariates before and after matching (MatchIt's summary). */
-  readonly balance: { before: BalanceRow[]; after: BalanceRow[] };
-  /** The unit-level matching (pairs, weights, subclasses refer to rows of the unit table). */
-  readonly matching: MatchitResult;
-  /** Unit ids in the order of the unit table used by `matching`. */
-  readonly unitIds: readonly (string | number)[];
-
-  constructor(init: DidResultInit<OlsFit>, matching: MatchitResult, unitIds: (string | number)[]) {
-    super(init);
-    this.matching = matching;
-    this.balance = matching.balance();
-    this.unitIds = Object.freeze([...unitIds]);
-  }
-
-  /** did()'s summary followed by the matching summary. */
-  override summary(): string {
-    return `${super.summary()}\n\nMatching on baseline covariates (units):\n${this.matching.summary()}`;
-  }
-}
-
 const FN = 'psmDid';
 
-function isMissing(v: unknown): boolean {
-  return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
+/** matchit()'s options (all but `formula` and `data`), passed through for matchit to read. */
+type MatchingKey = Exclude<keyof MatchitOptions, 'formula' | 'data'>;
+/** Every matchit option, once (the type makes a missing or unknown key a compile error). */
+const MATCHING_KEY_SET: Record<MatchingKey, true> = {
+  method: true,
+  distance: true,
+  ratio: true,
+  caliper: true,
+  stdCaliper: true,
+  replace: true,
+  order: true,
+  exact: true,
+  seed: true,
+  commonSupport: true,
+  kernel: true,
+  bandwidth: true,
+  compat: true,
+};
+const MATCHING_KEYS = Object.keys(MATCHING_KEY_SET) as MatchingKey[];
+
+const passThrough: Reader<unknown> = opt.custom((value) => value);
+
+function readCovariates(value: unknown, at: OptionPath): readonly string[] {
+  const names = opt.columns().read(value, at);
+  if (names.length === 0) throw invalidOption(at, 'a non-empty array of column names', value);
+  return names;
 }
+
+/** The options of {@link psmDid}: did()'s design options, psmDid's own, then matchit()'s. */
+const PSM_DID_SPEC = {
+  ...panelOptionSpec(),
+  treat: opt.column({ required: true }),
+  post: opt.column({ required: true }),
+  covariates: opt.custom(readCovariates),
+  baseline: opt.oneOf(['first', 'mean'], 'first'),
+  clusterBy: opt.oneOf(['subclass', 'unit']),
+  standardize: standardizeOption(),
+  level: opt.level(),
+  fixedEffects: opt.boolean(true),
+  ...(Object.fromEntries(MATCHING_KEYS.map((key) => [key, passThrough])) as Record<MatchingKey, Reader<unknown>>),
+};
+
+/** Options did() has that psmDid sets itself. */
+const UNSUPPORTED = Object.freeze({
+  vcov: 'psmDid clusters by matched set or by unit: use clusterBy: "subclass" | "unit"',
+  weights: 'the regression weights are the matching weights',
+  formula: 'the propensity score is fitted on treat ~ covariates at baseline: use covariates',
+});
 
 /**
  * Propensity-score matching on baseline covariates followed by a weighted DiD on the matched panel.
  *
- * @throws {CausalPanelError} `missing_column`, `non_numeric`, `invalid_option` (treat not constant
- *   within unit, bad option), `no_treated_units`, `no_control_units`, `no_matches`,
- *   `perfect_separation`, and did()'s errors
+ * @throws {CausalPanelError} `unknown_option`, `invalid_option` (bad option, treat/post not 0/1,
+ *   treat not constant within unit), `missing_column`, `non_numeric`, `no_treated_units`,
+ *   `no_control_units`, `no_matches`, `perfect_separation`, and matchit()'s and did()'s errors
  * @example
  * const res = psmDid({ data: panel, outcome: 'y', unit: 'id', time: 'period', treat: 'treated',
  *   post: 'post', covariates: ['x'] });
@@ -95,69 +112,42 @@ function isMissing(v: unknown): boolean {
  * res.balance.after;   // balance of x after matching
  */
 export function psmDid(options: PsmDidOptions): PsmDidResult {
-  return withFunctionName('psmDid', () => psmDidUnlabelled(options));
+  return withFunctionName(FN, () => psmDidUnlabelled(options));
 }
 
 /** {@link psmDid} itself; errors of inner public functions are relabelled by the wrapper above. */
 function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
-  if (options === null || typeof options !== 'object') {
-    throw new CausalPanelError('invalid_option', `${FN}: options must be an object (got ${String(options)})`, { fn: FN });
-  }
-  const { data, outcome, unit, time, treat, post, covariates, baseline = 'first', clusterBy, standardize, level, fixedEffects, ...matchOptions } = options;
-  if (!Array.isArray(covariates) || covariates.length === 0 || !covariates.every((c) => typeof c === 'string')) {
-    throw new CausalPanelError('invalid_option', `${FN}: covariates must be a non-empty array of column names (got ${JSON.stringify(covariates)})`, { fn: FN, option: 'covariates' });
-  }
-  if (baseline !== 'first' && baseline !== 'mean') {
-    throw new CausalPanelError('invalid_option', `${FN}: baseline must be "first" or "mean" (got ${JSON.stringify(baseline)})`, { fn: FN, option: 'baseline', value: baseline });
-  }
-  if (clusterBy !== undefined && clusterBy !== 'subclass' && clusterBy !== 'unit') {
-    throw new CausalPanelError('invalid_option', `${FN}: clusterBy must be "subclass" or "unit" (got ${JSON.stringify(clusterBy)})`, { fn: FN, option: 'clusterBy', value: clusterBy });
-  }
-  const frame = toFrame(data, FN);
+  const params = readOptions(FN, options, PSM_DID_SPEC, { unsupported: UNSUPPORTED });
+  const { outcome, unit, time, treat, post, covariates, baseline } = params;
+  const matchOptions: Record<string, unknown> = Object.create(null);
+  for (const key of MATCHING_KEYS) if (params[key] !== undefined) matchOptions[key] = params[key];
+
+  const frame = toFrame(params.data, FN);
   for (const name of ['psm_weights', 'psm_subclass']) {
     if (frame.has(name)) throw new CausalPanelError('invalid_option', `${FN}: the data already has a column "${name}" (reserved for the matching output)`, { fn: FN, column: name });
   }
-  const unitColumn = frame.column(unit, FN);
+  const unitFactor = factor(frame.column(unit, FN), { order: 'appearance' });
   const timeColumn = frame.numeric(time, FN);
-  const treatColumn = frame.numeric(treat, FN);
-  const postColumn = frame.numeric(post, FN);
+  const treatColumn = binaryColumn(frame, treat, FN);
+  const postColumn = binaryColumn(frame, post, FN);
   frame.numeric(outcome, FN);
   const covariateColumns = covariates.map((name) => (baseline === 'mean' ? frame.numeric(name, FN) : frame.column(name, FN)));
 
-  // Units in order of first appearance; the baseline row = earliest pre-period row.
-  const unitIndex = new Map<string | number, number>();
-  const unitIds: (string | number)[] = [];
-  const unitOfRow = new Int32Array(frame.nrow).fill(-1);
-  for (let i = 0; i < frame.nrow; i++) {
-    const id = unitColumn[i];
-    if (isMissing(id)) continue;
-    const key = id as string | number;
-    let u = unitIndex.get(key);
-    if (u === undefined) {
-      u = unitIds.length;
-      unitIndex.set(key, u);
-      unitIds.push(key);
-    }
-    unitOfRow[i] = u;
-  }
-  const nUnits = unitIds.length;
+  // The treatment group of each unit (constant within unit), and its baseline row(s).
+  const unitOfRow = unitFactor.codes;
+  const nUnits = unitFactor.levels.length;
+  const grouped: number[] = [];
+  for (let i = 0; i < frame.nrow; i++) if (unitOfRow[i]! >= 0 && !Number.isNaN(treatColumn[i]!)) grouped.push(i);
+  constantWithinUnit(treatColumn, unitFactor, Int32Array.from(grouped), treat, FN);
   const unitTreat = new Float64Array(nUnits).fill(NaN);
+  for (const i of grouped) unitTreat[unitOfRow[i]!] = treatColumn[i]!;
   const firstPre = new Int32Array(nUnits).fill(-1);
   const preRows: number[][] = Array.from({ length: nUnits }, () => []);
   for (let i = 0; i < frame.nrow; i++) {
     const u = unitOfRow[i]!;
-    if (u < 0) continue;
-    const g = treatColumn[i]!;
-    if (!Number.isNaN(g)) {
-      if (Number.isNaN(unitTreat[u]!)) unitTreat[u] = g;
-      else if (unitTreat[u] !== g) {
-        throw new CausalPanelError('invalid_option', `${FN}: treat must be constant within each unit (unit ${String(unitIds[u])}, row ${i + 1}: ${g} vs ${unitTreat[u]})`, { fn: FN, column: treat, row: i, value: g });
-      }
-    }
-    if (postColumn[i] === 0 && !Number.isNaN(timeColumn[i]!)) {
-      preRows[u]!.push(i);
-      if (firstPre[u] === -1 || timeColumn[i]! < timeColumn[firstPre[u]!]!) firstPre[u] = i;
-    }
+    if (u < 0 || postColumn[i] !== 0 || Number.isNaN(timeColumn[i]!)) continue;
+    preRows[u]!.push(i);
+    if (firstPre[u] === -1 || timeColumn[i]! < timeColumn[firstPre[u]!]!) firstPre[u] = i;
   }
   const notes: Note[] = [];
   const kept: number[] = [];
@@ -168,28 +158,13 @@ function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
   unitTable[treat] = Float64Array.from(kept, (u) => unitTreat[u]!);
   covariates.forEach((name, j) => {
     const column = covariateColumns[j]!;
-    if (baseline === 'mean') {
-      const numeric = column as Float64Array;
-      unitTable[name] = Float64Array.from(kept, (u) => {
-        let sum = 0;
-        let count = 0;
-        for (const i of preRows[u]!) {
-          if (!Number.isNaN(numeric[i]!)) {
-            sum += numeric[i]!;
-            count++;
-          }
-        }
-        return count > 0 ? sum / count : NaN;
-      });
-    } else if (column instanceof Float64Array) {
-      unitTable[name] = Float64Array.from(kept, (u) => column[firstPre[u]!]!);
-    } else {
-      unitTable[name] = kept.map((u) => column[firstPre[u]!] ?? null);
-    }
+    if (baseline === 'mean') unitTable[name] = Float64Array.from(kept, (u) => preMean(column as Float64Array, preRows[u]!));
+    else if (column instanceof Float64Array) unitTable[name] = Float64Array.from(kept, (u) => column[firstPre[u]!]!);
+    else unitTable[name] = kept.map((u) => column[firstPre[u]!] ?? null);
   });
   const unitFrame = new Frame(unitTable, [treat, ...covariates.filter((c) => c !== treat)]);
   const formula = `${treat} ~ ${covariates.map((c) => (/^[A-Za-z.][A-Za-z0-9._]*$/.test(c) ? c : `\`${c}\``)).join(' + ')}`;
-  const matching = matchit({ ...matchOptions, formula, data: unitFrame });
+  const matching = matchit({ ...(matchOptions as Omit<MatchitOptions, 'formula' | 'data'>), formula, data: unitFrame });
 
   // Panel rows of matched units, with the unit's weight and matched set.
   const unitWeight = new Float64Array(nUnits);
@@ -203,9 +178,9 @@ function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
     const u = unitOfRow[i]!;
     if (u >= 0 && unitWeight[u]! > 0) rows.push(i);
   }
-  const cluster = clusterBy ?? (matching.hasSubclass ? 'subclass' : 'unit');
-  if (cluster === 'subclass' && !matching.hasSubclass) {
-    throw new CausalPanelError('invalid_option', `${FN}: clusterBy "subclass" needs matched pairs (nearest matching without replacement); use clusterBy "unit"`, { fn: FN, option: 'clusterBy', value: clusterBy });
+  const clusterBy = params.clusterBy ?? (matching.hasSubclass ? 'subclass' : 'unit');
+  if (clusterBy === 'subclass' && !matching.hasSubclass) {
+    throw invalidOption({ fn: FN, key: 'clusterBy' }, '"unit" unless matching gives matched pairs (nearest matching without replacement)', params.clusterBy);
   }
   const panel = frame.take(rows).withColumns({
     psm_weights: Float64Array.from(rows, (i) => unitWeight[unitOfRow[i]!]!),
@@ -219,35 +194,40 @@ function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
     treat,
     post,
     weights: 'psm_weights',
-    vcov: { CRV1: cluster === 'subclass' ? 'psm_subclass' : unit },
-    ...(standardize !== undefined ? { standardize } : {}),
-    ...(level !== undefined ? { level } : {}),
-    ...(fixedEffects !== undefined ? { fixedEffects } : {}),
+    vcov: { CRV1: clusterBy === 'subclass' ? 'psm_subclass' : unit },
+    standardize: params.standardize,
+    level: params.level,
+    fixedEffects: params.fixedEffects,
   });
-  const init: DidResultInit<OlsFit> = {
-    kind: 'psmDid',
-    title: `PSM-DiD (matched on baseline ${covariates.join(', ')}), Dep. Var.: ${outcome}`,
-    att: result.att,
-    effectSize: result.effectSize,
-    standardize: result.standardize,
-    nobs: result.nobs,
-    nUnits: result.nUnits,
-    nClusters: result.nClusters,
-    vcovLabel: result.vcovLabel,
-    means: result.means,
-    notes: [...notes, ...matching.notes, ...result.notes],
-    fit: result.fit,
-    extra: {
-      matching: {
-        baseline,
-        clusterBy: cluster,
-        unitsMatched: matching.nMatched,
-        unitsUnmatched: matching.unmatched.length,
-        unitsDiscarded: matching.discarded.length,
-        caliper: matching.caliper,
-      },
-      balance: matching.balance(),
+  const unitIds = unitFactor.values !== undefined ? Array.from(unitFactor.values) : unitFactor.levels;
+  return new PsmDidResult(
+    {
+      title: `PSM-DiD (matched on baseline ${covariates.join(', ')}), Dep. Var.: ${outcome}`,
+      att: result.att,
+      level: result.level,
+      standardize: result.standardize,
+      nobs: result.nobs,
+      nUnits: result.nUnits,
+      nClusters: result.nClusters,
+      vcovLabel: result.vcovLabel,
+      means: result.means,
+      notes: [...notes, ...matching.notes, ...result.notes],
+      fit: result.fit,
     },
-  };
-  return new PsmDidResult(init, matching, kept.map((u) => unitIds[u]!));
+    matching,
+    { baseline, clusterBy, unitIds: kept.map((u) => unitIds[u]!) },
+  );
+}
+
+/** Mean of the non-missing values of `column` over `rows` (NaN when none). */
+function preMean(column: Float64Array, rows: readonly number[]): number {
+  let sum = 0;
+  let count = 0;
+  for (const i of rows) {
+    if (!Number.isNaN(column[i]!)) {
+      sum += column[i]!;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : NaN;
 }

@@ -1,14 +1,18 @@
 /**
- * The result of a difference-in-differences estimate (did(), psmDid()): the ATT, the effect in
- * SD units of the outcome, sample sizes, the 2×2 table of mean outcomes, notes and the underlying
- * regression fit. Point estimates and inference are computed once by the estimator; this class
- * only holds and presents them (store little, derive the rest).
+ * The result of a difference-in-differences estimate (did(), and psmDid() through its subclass):
+ * the ATT, the effect in SD units of the outcome, sample sizes, the 2×2 table of mean outcomes,
+ * notes and the underlying regression fit. The estimator computes the ATT once; the effect size
+ * and the rows at another confidence level are derived from it (store little, derive the rest).
  */
 import type { Note } from '../../errors.js';
-import { jsonRow, type Estimate } from '../../estimate.js';
-import { renderSummary } from '../../report/summary.js';
+import type { Estimate } from '../../estimate.js';
+import { waldInference } from '../../inference/intervals.js';
+import type { OlsFit } from '../../models/feols.js';
+import { opt } from '../../options.js';
 import { formatInteger, formatSignif } from '../../report/format.js';
-import type { StandardizeBasis } from '../effectSize.js';
+import { Result, type SummaryParts } from '../../report/result.js';
+import { textTable } from '../../report/textTable.js';
+import { standardizeEstimate, type StandardizeBasis } from '../effectSize.js';
 
 /** Mean outcome and row count of one cell of the 2×2 design. */
 export interface MeanCell {
@@ -28,13 +32,13 @@ export interface DidMeans {
 }
 
 /** Everything a {@link DidResult} holds. */
-export interface DidResultInit<F = unknown> {
-  /** Result tag for `toJSON()`: `'did'`, `'psmDid'`, … */
-  kind?: string;
+export interface DidResultInit {
   /** Title line of `summary()`. */
-  title?: string;
+  title: string;
+  /** The ATT at `level` (term `'ATT'`). */
   att: Estimate;
-  effectSize: Estimate;
+  /** Confidence level of `att`. */
+  level: number;
   standardize: StandardizeBasis;
   nobs: number;
   nUnits: number;
@@ -44,102 +48,110 @@ export interface DidResultInit<F = unknown> {
   vcovLabel: string;
   means: DidMeans;
   notes: readonly Note[];
-  /** The underlying regression (an OlsFit for did()). */
-  fit: F;
-  /** Extra plain-data fields reported by `toJSON()` (e.g. matching diagnostics of psmDid). */
-  extra?: Record<string, unknown>;
+  /** The underlying regression. */
+  fit: OlsFit;
 }
-
-const inspect = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A difference-in-differences result: `att`, `effectSize`, `nobs`, `nUnits`, `nClusters`,
- * `means`, `notes`, `fit`, with `tidy()`, `summary()` and `toJSON()`.
- *
- * Shared by did() and psmDid(); the latter passes `kind: 'psmDid'` and its matching summary in
- * `extra`. Subclasses may add fields.
+ * `means`, `notes`, `fit`, with `tidy(level?)`, `summary()` and `toJSON()` (kind `'did'`).
  *
  * @example
- * const res = did({ data, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' });
- * res.tidy(); // [ATT row, ATT (SD) row]
- * res.toJSON().kind; // 'did'
+ * const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' });
+ * res.tidy().map((r) => r.term); // ['ATT', 'ATT (SD)']
+ * res.toJSON().kind;             // 'did'
  */
-export class DidResult<F = unknown> {
-  readonly kind: string;
+export class DidResult extends Result {
+  readonly kind: string = 'did';
   readonly title: string;
-  /** The average treatment effect on the treated (term `'ATT'`). */
+  /** The average treatment effect on the treated (term `'ATT'`) at `level`. */
   readonly att: Estimate;
   /** The ATT in SD units of the outcome (SE scaled by the same SD; statistic and p unchanged). */
   readonly effectSize: Estimate;
   /** The SD used for `effectSize` and where it came from. */
   readonly standardize: StandardizeBasis;
+  /** Confidence level of `att` and `effectSize` (and the default of `tidy()`). */
+  readonly level: number;
   readonly nobs: number;
   readonly nUnits: number;
   readonly nClusters: number;
   readonly vcovLabel: string;
   readonly means: DidMeans;
-  readonly notes: readonly Note[];
   /** The underlying regression fit. */
-  readonly fit: F;
-  readonly extra: Readonly<Record<string, unknown>>;
+  readonly fit: OlsFit;
 
-  constructor(init: DidResultInit<F>) {
-    this.kind = init.kind ?? 'did';
-    this.title = init.title ?? 'Difference-in-differences';
+  /** @internal use `did()` or `psmDid()`. */
+  constructor(init: DidResultInit) {
+    super(init.notes);
+    this.title = init.title;
     this.att = Object.freeze({ ...init.att });
-    this.effectSize = Object.freeze({ ...init.effectSize });
     this.standardize = Object.freeze({ ...init.standardize });
+    this.effectSize = Object.freeze(standardizeEstimate(this.att, this.standardize.sd, 'ATT (SD)'));
+    this.level = init.level;
     this.nobs = init.nobs;
     this.nUnits = init.nUnits;
     this.nClusters = init.nClusters;
     this.vcovLabel = init.vcovLabel;
-    this.means = init.means;
-    this.notes = Object.freeze([...init.notes]);
+    this.means = Object.freeze({
+      treated: Object.freeze({ pre: Object.freeze({ ...init.means.treated.pre }), post: Object.freeze({ ...init.means.treated.post }) }),
+      control: Object.freeze({ pre: Object.freeze({ ...init.means.control.pre }), post: Object.freeze({ ...init.means.control.post }) }),
+      diffInDiff: init.means.diffInDiff,
+    });
     this.fit = init.fit;
-    this.extra = Object.freeze({ ...(init.extra ?? {}) });
   }
 
-  /** The ATT and the effect size as broom-style rows. */
-  tidy(): Estimate[] {
-    return [{ ...this.att }, { ...this.effectSize }];
+  /**
+   * The ATT and the effect size as {@link Estimate} rows, with intervals at `level`.
+   *
+   * @throws {CausalPanelError} `invalid_option` unless 0 < level < 1
+   * @example res.tidy(0.9)[0].confLow; // the 90% lower bound of the ATT
+   */
+  tidy(level: number = this.level): Estimate[] {
+    const checked = opt.level().read(level, { fn: this.kind, key: 'level' });
+    const att: Estimate = checked === this.level ? { ...this.att } : { term: 'ATT', ...waldInference(this.att.estimate, this.att.stdError, this.fit.dist, checked) };
+    return [att, standardizeEstimate(att, this.standardize.sd, 'ATT (SD)')];
   }
 
-  /** A fixest-style printed table with the 2×2 means and notes. */
-  summary(): string {
-    const meta: [string, string][] = [
-      ['Observations', formatInteger(this.nobs)],
-      ['Units', formatInteger(this.nUnits)],
-      ['Standard-errors', this.vcovLabel],
-    ];
+  protected override statisticLabel(): 't value' | 'z value' {
+    return this.fit.dist.kind === 'normal' ? 'z value' : 't value';
+  }
+
+  protected summaryParts(): SummaryParts {
     const sdLabel = typeof this.standardize.standardize === 'number' ? 'given' : this.standardize.standardize;
     const m = this.means;
-    const footer = [
-      `Effect size: ATT / SD, SD = ${formatSignif(this.standardize.sd)} (${sdLabel})`,
-      `Means (pre -> post): treated ${formatSignif(m.treated.pre.mean)} -> ${formatSignif(m.treated.post.mean)}, ` +
-        `control ${formatSignif(m.control.pre.mean)} -> ${formatSignif(m.control.post.mean)}; raw DiD ${formatSignif(m.diffInDiff)}`,
-    ];
-    return renderSummary({ title: this.title, meta, rows: this.tidy(), notes: this.notes, footer });
-  }
-
-  /** Plain JSON data (non-finite numbers become `null`). */
-  toJSON(): Record<string, unknown> {
+    const cell = (c: MeanCell): string => `${formatSignif(c.mean)} (${formatInteger(c.n)})`;
+    const means = textTable(
+      [
+        ['treated', cell(m.treated.pre), cell(m.treated.post), formatSignif(m.treated.post.mean - m.treated.pre.mean)],
+        ['control', cell(m.control.pre), cell(m.control.post), formatSignif(m.control.post.mean - m.control.pre.mean)],
+      ],
+      { header: ['', 'pre (n)', 'post (n)', 'post - pre'] },
+    );
     return {
-      kind: this.kind,
-      att: jsonRow(this.att),
-      effectSize: jsonRow(this.effectSize),
-      standardize: { standardize: this.standardize.standardize, sd: this.standardize.sd, n: Number.isFinite(this.standardize.n) ? this.standardize.n : null },
-      nobs: this.nobs,
-      nUnits: this.nUnits,
-      nClusters: Number.isFinite(this.nClusters) ? this.nClusters : null,
-      vcov: this.vcovLabel,
-      means: JSON.parse(JSON.stringify(this.means)) as unknown,
-      notes: JSON.parse(JSON.stringify(this.notes)) as unknown,
-      ...JSON.parse(JSON.stringify(this.extra)),
+      title: this.title,
+      meta: [
+        ['Observations', formatInteger(this.nobs)],
+        ['Units', formatInteger(this.nUnits)],
+        ['Standard-errors', this.vcovLabel],
+      ],
+      tables: [{ heading: `Mean outcome (raw DiD of means: ${formatSignif(m.diffInDiff)})`, body: means }],
+      footer: [`Effect size: ATT / SD, SD = ${formatSignif(this.standardize.sd)} (${sdLabel})`],
     };
   }
 
-  [inspect](): string {
-    return this.summary();
+  protected jsonFields(): Record<string, unknown> {
+    return {
+      title: this.title,
+      att: this.att,
+      effectSize: this.effectSize,
+      standardize: this.standardize,
+      level: this.level,
+      nobs: this.nobs,
+      nUnits: this.nUnits,
+      nClusters: this.nClusters,
+      vcov: this.vcovLabel,
+      means: this.means,
+    };
   }
 }
 

@@ -15,18 +15,17 @@
  */
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { DataInput } from '../../data/fromInput.js';
-import { waldInference } from '../../inference/intervals.js';
-import { clusterVariables, parseVcov, vcovLabel, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
-import { feols, type OlsFit } from '../../models/feols.js';
-import { choleskyFactor, choleskySolve } from '../../numerics/cholesky.js';
-import { fUpper } from '../../numerics/distributions.js';
-import { jsonRow, type Estimate } from '../../estimate.js';
-import { formatInteger, formatSignif, formatPValue } from '../../report/format.js';
-import { renderSummary } from '../../report/summary.js';
-import { checkLevel, countClusters, countDistinct, fitRows, termIndex, vcovForFit } from './did.js';
-import { aggregateCoefficients, classifyCohorts, sunabCells, type SunabCell } from './sunab.js';
 import { factor } from '../../data/factor.js';
-import { RegressionColumns, validateDidData, type DidData } from './validateDid.js';
+import type { Estimate } from '../../estimate.js';
+import { waldInference } from '../../inference/intervals.js';
+import { clusterVariables, vcovLabel, type VcovOption } from '../../inference/vcovSpec.js';
+import { feols } from '../../models/feols.js';
+import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
+import { EventStudyResult, type CohortEstimate, type EventTimeEstimate } from './eventStudyResult.js';
+import { countClusters, countDistinct, fitRows, RegressionColumns, termIndex, vcovForFit } from './regressionColumns.js';
+import { aggregateCoefficients, classifyCohorts, sunabCells, type SunabCell } from './sunab.js';
+import { defaultVcov, panelOptionSpec, validateDidData, vcovOption } from './validateDid.js';
+import { waldPretest } from './waldPretest.js';
 
 /** Options of {@link eventStudy}. */
 export interface EventStudyOptions {
@@ -37,11 +36,11 @@ export interface EventStudyOptions {
   unit: string;
   /** Time period column (numeric). */
   time: string;
-  /** First treated period; 0, missing or Infinity = never treated. */
+  /** First treated period (fixest `sunab(cohort, …)`, did's `gname`); 0, missing or Infinity = never treated. */
   cohort: string;
   /** Reference relative period(s) with no coefficient (default −1; fixest's `ref` / `ref.p`). */
   ref?: number | readonly number[];
-  /** Bin relative times below `min` into `min` and above `max` into `max`. */
+  /** Bin relative times below `min` into `min` and above `max` into `max` (fixest's `bin.rel`). */
   window?: readonly [number, number];
   /** Numeric control variables. */
   covariates?: readonly string[];
@@ -51,206 +50,40 @@ export interface EventStudyOptions {
   method?: 'twfe' | 'sunab';
   /** Confidence level (default 0.95). */
   level?: number;
-  /** Column of regression weights. */
+  /** Column of regression weights (fixest's `weights`). */
   weights?: string;
 }
 
-/** One event-time row: an Estimate with its relative time. */
-export type EventTimeEstimate = Estimate & {
-  /** Time relative to treatment. */
-  e: number;
-  /** True for the reference period: estimate 0 by construction, NaN SE (as fixest's iplot). */
-  reference?: boolean;
-};
-
-/** A cohort-specific coefficient of the Sun–Abraham regression. */
-export type CohortEstimate = Estimate & { e: number; cohort: number; weight: number };
-
-/** Joint Wald F test that every pre-period coefficient is 0 (fixest's `wald()`). */
-export interface PreTest {
-  statistic: number;
-  df1: number;
-  df2: number;
-  pValue: number;
-}
-
-const inspect = Symbol.for('nodejs.util.inspect.custom');
 const FN = 'eventStudy';
 
-/** Everything an {@link EventStudyResult} holds. */
-export interface EventStudyResultInit {
-  method: 'twfe' | 'sunab';
-  outcome: string;
-  ref: readonly number[];
-  window?: readonly [number, number];
-  rows: EventTimeEstimate[];
-  pretest: PreTest;
-  overall?: Estimate;
-  cohortEstimates?: CohortEstimate[];
-  nobs: number;
-  nUnits: number;
-  nClusters: number;
-  vcovLabel: string;
-  notes: readonly Note[];
-  fit: OlsFit;
+function readRef(value: unknown, at: OptionPath): readonly number[] {
+  if (value === undefined) return Object.freeze([-1]);
+  const refs = typeof value === 'number' ? [value] : Array.isArray(value) ? (value as unknown[]) : null;
+  if (refs === null || refs.length === 0 || !refs.every((r) => typeof r === 'number' && Number.isFinite(r))) {
+    throw invalidOption(at, 'a finite number or a non-empty array of them', value);
+  }
+  return Object.freeze([...new Set(refs as number[])]);
 }
 
-/**
- * Result of {@link eventStudy}: event-time `rows` (the reference period included with
- * `reference: true`, estimate 0 and NaN SE), the pre-trend `pretest`, and for 'sunab' the
- * aggregated `overall` ATT and the `cohortEstimates` it came from.
- *
- * @example
- * const es = eventStudy({ data, outcome: 'y', unit: 'id', time: 'period', cohort: 'g' });
- * es.rows.find((r) => r.e === 0)?.estimate;
- * es.pretest.pValue;
- */
-export class EventStudyResult {
-  readonly kind = 'eventStudy';
-  readonly method: 'twfe' | 'sunab';
-  readonly outcome: string;
-  readonly ref: readonly number[];
-  readonly window?: readonly [number, number];
-  /** Event-time estimates ordered by e, the reference period(s) included. */
-  readonly rows: readonly EventTimeEstimate[];
-  readonly pretest: PreTest;
-  /** 'sunab': the ATT averaged over all post-treatment cells (fixest's `agg = "ATT"`). */
-  readonly overall?: Estimate;
-  /** 'sunab': the cohort × relative-time coefficients, fixest's term names. */
-  readonly cohortEstimates?: readonly CohortEstimate[];
-  readonly nobs: number;
-  readonly nUnits: number;
-  readonly nClusters: number;
-  readonly vcovLabel: string;
-  readonly notes: readonly Note[];
-  /** The underlying regression. */
-  readonly fit: OlsFit;
-
-  /** @internal use {@link eventStudy}. */
-  constructor(init: EventStudyResultInit) {
-    this.method = init.method;
-    this.outcome = init.outcome;
-    this.ref = Object.freeze([...init.ref]);
-    if (init.window !== undefined) this.window = Object.freeze([init.window[0], init.window[1]] as const);
-    this.rows = Object.freeze(init.rows.map((row) => Object.freeze({ ...row })));
-    this.pretest = Object.freeze({ ...init.pretest });
-    if (init.overall !== undefined) this.overall = Object.freeze({ ...init.overall });
-    if (init.cohortEstimates !== undefined) this.cohortEstimates = Object.freeze(init.cohortEstimates.map((row) => Object.freeze({ ...row })));
-    this.nobs = init.nobs;
-    this.nUnits = init.nUnits;
-    this.nClusters = init.nClusters;
-    this.vcovLabel = init.vcovLabel;
-    this.notes = Object.freeze([...init.notes]);
-    this.fit = init.fit;
-  }
-
-  /**
-   * Event-time rows (reference included), then the overall ATT for 'sunab', as plain
-   * {@link Estimate}s with exactly the seven fields (broom's tidy contract; `e` lives on `rows`).
-   */
-  tidy(): Estimate[] {
-    const pick = ({ term, estimate, stdError, statistic, pValue, confLow, confHigh }: Estimate): Estimate => ({ term, estimate, stdError, statistic, pValue, confLow, confHigh });
-    const rows = this.rows.map(pick);
-    if (this.overall !== undefined) rows.push(pick(this.overall));
-    return rows;
-  }
-
-  /** fixest-style printed table with the pre-trend test and notes. */
-  summary(): string {
-    const p = this.pretest;
-    const title = this.method === 'sunab' ? `Event study (Sun & Abraham 2021), Dep. Var.: ${this.outcome}` : `Event study (TWFE), Dep. Var.: ${this.outcome}`;
-    return renderSummary({
-      title,
-      meta: [
-        ['Observations', formatInteger(this.nobs)],
-        ['Units', formatInteger(this.nUnits)],
-        ['Standard-errors', this.vcovLabel],
-        ['Reference period', this.ref.join(', ')],
-      ],
-      rows: [...this.rows.filter((row) => row.reference !== true), ...(this.overall === undefined ? [] : [this.overall])],
-      notes: this.notes,
-      footer: [
-        Number.isFinite(p.statistic)
-          ? `Pre-trend Wald test: stat = ${formatSignif(p.statistic)}, p-value = ${formatPValue(p.pValue)}, on ${p.df1} and ${formatInteger(p.df2)} DoF`
-          : 'Pre-trend Wald test: no pre-period coefficients',
-      ],
-    });
-  }
-
-  /** Plain JSON data with `kind: 'eventStudy'` (non-finite numbers become null). */
-  toJSON(): Record<string, unknown> {
-    return {
-      kind: this.kind,
-      method: this.method,
-      outcome: this.outcome,
-      ref: [...this.ref],
-      window: this.window === undefined ? null : [...this.window],
-      rows: this.rows.map(jsonRow),
-      pretest: jsonRow(this.pretest),
-      overall: this.overall === undefined ? null : jsonRow(this.overall),
-      cohortEstimates: this.cohortEstimates === undefined ? null : this.cohortEstimates.map(jsonRow),
-      nobs: this.nobs,
-      nUnits: this.nUnits,
-      nClusters: Number.isFinite(this.nClusters) ? this.nClusters : null,
-      vcov: this.vcovLabel,
-      notes: JSON.parse(JSON.stringify(this.notes)) as unknown,
-    };
-  }
-
-  [inspect](): string {
-    return this.summary();
-  }
+function readWindow(value: unknown, at: OptionPath): readonly [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const ok = Array.isArray(value) && value.length === 2 && value.every((w) => typeof w === 'number' && Number.isFinite(w)) && value[0] <= value[1];
+  if (!ok) throw invalidOption(at, '[min, max] with finite min <= max', value);
+  return Object.freeze([value[0] as number, value[1] as number] as const);
 }
 
-interface EventStudyParams {
-  readonly data: DidData;
-  readonly outcome: string;
-  readonly unit: string;
-  readonly time: string;
-  readonly cohort: string;
-  readonly covariates: readonly string[];
-  readonly ref: readonly number[];
-  readonly window?: readonly [number, number];
-  readonly vcov: VcovSpec;
-  readonly method: 'twfe' | 'sunab';
-  readonly level: number;
-  readonly weights?: string;
-}
-
-function validateEventStudyOptions(options: EventStudyOptions): EventStudyParams {
-  if (options === null || typeof options !== 'object') {
-    throw new CausalPanelError('invalid_option', `${FN}: options must be an object (got ${options === null ? 'null' : typeof options})`, { fn: FN });
-  }
-  const { data, outcome, unit, time, cohort, ref = -1, window, covariates = [], vcov, method = 'twfe', level = 0.95, weights } = options;
-  if (method !== 'twfe' && method !== 'sunab') {
-    throw new CausalPanelError('invalid_option', `${FN}: method must be "twfe" or "sunab" (got ${JSON.stringify(method)})`, { fn: FN, option: 'method', value: method });
-  }
-  const refs = typeof ref === 'number' ? [ref] : Array.isArray(ref) ? [...(ref as readonly number[])] : null;
-  if (refs === null || refs.length === 0 || refs.some((r) => typeof r !== 'number' || !Number.isFinite(r))) {
-    throw new CausalPanelError('invalid_option', `${FN}: ref must be a finite number or an array of them (got ${JSON.stringify(ref)})`, { fn: FN, option: 'ref', value: ref });
-  }
-  let binned: readonly [number, number] | undefined;
-  if (window !== undefined) {
-    const ok = Array.isArray(window) && window.length === 2 && window.every((w) => typeof w === 'number' && Number.isFinite(w)) && window[0]! <= window[1]!;
-    if (!ok) {
-      throw new CausalPanelError('invalid_option', `${FN}: window must be [min, max] with finite min <= max (got ${JSON.stringify(window)})`, { fn: FN, option: 'window', value: window });
-    }
-    binned = [window[0]!, window[1]!];
-    const outside = refs.find((r) => r < binned![0] || r > binned![1]);
-    if (outside !== undefined) {
-      throw new CausalPanelError('invalid_option', `${FN}: ref ${outside} lies outside window [${binned[0]}, ${binned[1]}]`, { fn: FN, option: 'ref', value: outside });
-    }
-  }
-  checkLevel(level, FN);
-  if (typeof cohort !== 'string' || cohort.length === 0) {
-    throw new CausalPanelError('invalid_option', `${FN}: option "cohort" must be a column name (got ${cohort === undefined ? 'undefined' : JSON.stringify(cohort)})`, { fn: FN, option: 'cohort', value: cohort });
-  }
-  const vcovSpec = parseVcov(vcov, { fn: FN, fixedEffects: [unit], combined: true });
-  // Every component of a combined term `a^b` must exist and be complete.
-  const clusters = clusterVariables(vcovSpec);
-  const validated = validateDidData(data, { outcome, unit, time, cohort, covariates, weights, extra: clusters, numericTime: true }, FN);
-  return Object.freeze({ data: validated, outcome, unit, time, cohort, covariates: [...covariates], ref: Object.freeze(refs), window: binned, vcov: vcovSpec, method, level, weights });
-}
+/** The options of {@link eventStudy}, one reader each (the fields of {@link EventStudyOptions}). */
+const EVENT_STUDY_SPEC = {
+  ...panelOptionSpec(),
+  cohort: opt.column({ required: true }),
+  ref: opt.custom(readRef),
+  window: opt.custom(readWindow),
+  covariates: opt.columns(),
+  vcov: vcovOption(),
+  method: opt.oneOf(['twfe', 'sunab'], 'twfe'),
+  level: opt.level(),
+  weights: opt.column(),
+};
 
 /** A generated column name for relative time e (`e_m2`, `e_0`, `e_3`). */
 function eventName(e: number): string {
@@ -288,8 +121,13 @@ export function eventStudy(options: EventStudyOptions): EventStudyResult {
 
 /** {@link eventStudy} itself; errors of inner public functions are relabelled by the wrapper above. */
 function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
-  const params = validateEventStudyOptions(options);
-  const { data, level } = params;
+  const params = readOptions(FN, options, EVENT_STUDY_SPEC);
+  const { level, window } = params;
+  const outside = window === undefined ? undefined : params.ref.find((r) => r < window[0] || r > window[1]);
+  if (outside !== undefined) throw invalidOption({ fn: FN, key: 'ref' }, `inside window [${window![0]}, ${window![1]}]`, outside);
+  const vcovSpec = defaultVcov(params.vcov, params.unit, FN);
+  // Every component of a combined cluster term `a^b` must exist and be complete.
+  const data = validateDidData(params.data, { ...params, extra: clusterVariables(vcovSpec), numericTime: true }, FN);
   const time = data.time as Float64Array;
   const cohort = data.cohort!;
   const nrow = data.frame.nrow;
@@ -362,7 +200,7 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
     throw new CausalPanelError('singular_design', `${FN}: no event-time coefficient to estimate (every treated row is at the reference period)`, { fn: FN });
   }
 
-  const vcov = vcovForFit(params.vcov, columns, data);
+  const vcov = vcovForFit(vcovSpec, columns, data);
   const weights = params.weights !== undefined ? columns.add(params.weights, data.weights!) : undefined;
   const formula = `${y} ~ ${[...covariates, ...design.map((d) => d.name)].join(' + ')} | ${unitAlias} + ${timeAlias}`;
   const subset = Int32Array.from(rows);
@@ -425,45 +263,24 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
   // Pre-trend test over the kept pre-period coefficients (e < 0, reference excluded).
   const preIndices = design.map((d, j) => (d.e < 0 ? indices[j]! : -1)).filter((index) => index >= 0);
   const nFixefParams = countDistinct(factor(data.frame.column(params.unit, FN), { order: 'appearance' }).codes, usedRows) - 1 + countDistinct(factor(time, { order: 'appearance' }).codes, usedRows) - 1 + 1;
-  const pretest = waldPretest(coefficients, vcovMatrix, k, preIndices, usedRows.length - (k + nFixefParams));
+  const fitNotes: Note[] = [...fit.notes];
+  const pretest = waldPretest(coefficients, vcovMatrix, k, preIndices, usedRows.length - (k + nFixefParams), fitNotes);
 
   return new EventStudyResult({
     method: params.method,
     outcome: params.outcome,
     ref: params.ref,
     window: params.window,
+    level,
     rows: eventRows,
     pretest,
     overall,
     cohortEstimates,
     nobs: usedRows.length,
     nUnits: countDistinct(data.unit.codes, usedRows),
-    nClusters: countClusters(params.vcov, data, usedRows),
-    vcovLabel: vcovLabel(params.vcov),
-    notes: [...notes, ...fit.notes],
+    nClusters: countClusters(vcovSpec, data, usedRows),
+    vcovLabel: vcovLabel(vcovSpec),
+    notes: [...notes, ...fitNotes],
     fit,
   });
-}
-
-/**
- * Joint Wald F test that the coefficients at `indices` are all 0: F = b'V⁻¹b / q on (q, df2),
- * as fixest's `wald()`. NaN statistic and p-value when `indices` is empty.
- *
- * @example
- * waldPretest([1, 2], [1, 0, 0, 1], 2, [0, 1], 100).statistic; // (1 + 4) / 2 = 2.5
- */
-export function waldPretest(coefficients: ArrayLike<number>, vcov: ArrayLike<number>, k: number, indices: readonly number[], df2: number): PreTest {
-  const q = indices.length;
-  if (q === 0) return { statistic: NaN, df1: 0, df2, pValue: NaN };
-  const sub = new Float64Array(q * q);
-  const b = new Float64Array(q);
-  for (let a = 0; a < q; a++) {
-    b[a] = coefficients[indices[a]!]!;
-    for (let c = 0; c < q; c++) sub[a + c * q] = vcov[indices[a]! + indices[c]! * k]!;
-  }
-  const x = choleskySolve(choleskyFactor(sub, q, FN), q, b);
-  let quad = 0;
-  for (let a = 0; a < q; a++) quad += b[a]! * x[a]!;
-  const statistic = quad / q;
-  return { statistic, df1: q, df2, pValue: fUpper(statistic, q, df2) };
 }

@@ -1,10 +1,14 @@
 /**
- * Shared validation for the regression-based DiD estimators (did, eventStudy, psmDid): checks the
- * outcome / unit / time / treat / post / cohort / covariate columns once, drops incomplete rows
- * (reported as a note, never silently), and returns a frozen params object that the estimators
+ * The boundary of the regression-based DiD estimators (did, eventStudy, psmDid): the option
+ * readers they share, and the one data check — the outcome / unit / time / treat / post / cohort /
+ * covariate / weight columns read once, incomplete rows dropped through the one complete-case
+ * path (`data/missing.ts`, reported as a note), and a frozen {@link DidData} that the estimators
  * trust (did's `pre_process_did`, fixest's "strongly checked before").
  *
  * Conventions:
+ * - Missing values (NaN, null) drop the row; ±Infinity in the outcome, a covariate, the weights,
+ *   treat/post or a numeric time is a `non_finite` error, as in fixest (policy `'error'`).
+ *   Unit and cluster columns are labels: ±Infinity there is a value, as in feols' fixed effects.
  * - `treat` and `post` must be 0/1 (booleans become 0/1 when the data is read).
  * - `treat` is the design's group indicator and must be constant within a unit; a unit whose
  *   rows disagree is an error (a unit switching groups is not a DiD design).
@@ -13,12 +17,53 @@
  *   The cohort must be constant within a unit.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
-import { Frame, type Column } from '../../data/frame.js';
+import type { Column, Frame } from '../../data/frame.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { factor, type Factor } from '../../data/factor.js';
+import { droppedNote, MissingTracker } from '../../data/missing.js';
 import { binaryColumn, constantWithinUnit } from '../../data/panelColumns.js';
+import { parseVcov, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
+import { opt, type Reader } from '../../options.js';
 
-/** Column roles of a DiD design, as given by the caller. */
+/**
+ * The option readers every regression DiD entry shares: `data` and the `outcome`, `unit` and
+ * `time` columns (all required).
+ *
+ * @example
+ * readOptions('did', { data: rows, outcome: 'y', unit: 'id', time: 'period' }, panelOptionSpec()).unit; // 'id'
+ */
+export function panelOptionSpec() {
+  return {
+    data: opt.required<DataInput>('a data set: a Frame, an array of rows or an object of columns'),
+    outcome: opt.column({ required: true }),
+    unit: opt.column({ required: true }),
+    time: opt.column({ required: true }),
+  };
+}
+
+/**
+ * The reader of a DiD `vcov` option: as feols' (combined clusters `a^b` included), `undefined`
+ * when not given — the estimator then clusters by unit, fixest's default for a model whose first
+ * fixed effect is the unit ({@link defaultVcov}).
+ *
+ * @example
+ * readOptions('did', { vcov: 'hetero' }, { vcov: vcovOption() }).vcov; // { type: 'hetero', hc: 'HC1' }
+ */
+export function vcovOption(): Reader<VcovSpec | undefined> {
+  return opt.custom((value, at) => (value === undefined ? undefined : parseVcov(value as VcovOption, { fn: at.fn, combined: true })));
+}
+
+/**
+ * The variance of a DiD fit: the one given, else clustered by unit (fixest's default).
+ *
+ * @example
+ * defaultVcov(undefined, 'id', 'did'); // { type: 'CRV1', clusters: ['id'] }
+ */
+export function defaultVcov(given: VcovSpec | undefined, unit: string, fn: string): VcovSpec {
+  return given ?? parseVcov(undefined, { fn, fixedEffects: [unit], combined: true });
+}
+
+/** Column roles of a DiD design (names already checked by the option readers). */
 export interface DidColumnsSpec {
   outcome: string;
   unit: string;
@@ -57,124 +102,65 @@ export interface DidData {
   readonly notes: readonly Note[];
 }
 
-function isMissing(column: Column, row: number): boolean {
-  const value = column[row];
-  return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
-}
-
-function requireString(value: unknown, option: string, fn: string): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new CausalPanelError('invalid_option', `${fn}: option "${option}" must be a column name (got ${value === undefined ? 'undefined' : JSON.stringify(value)})`, {
-      fn,
-      option,
-      value,
-    });
-  }
-  return value;
-}
-
-/** True for the never-treated codes of a cohort column: 0, missing or ±Infinity. */
-export function isNeverTreated(cohort: number): boolean {
-  return cohort === 0 || !Number.isFinite(cohort);
-}
-
 /**
- * Validates the columns of a DiD design and drops incomplete rows.
+ * Reads the columns of a DiD design and drops incomplete rows.
  *
- * @throws {CausalPanelError} `invalid_option` (missing role, non-0/1 treat or post, treat or
- *   cohort varying within a unit), `missing_column`, `non_numeric`, `non_finite` (±Infinity), `no_rows_left`,
- *   `no_treated_units`, `no_control_units`
+ * @throws {CausalPanelError} `missing_column`, `non_numeric`, `non_finite` (±Infinity),
+ *   `invalid_option` (non-0/1 treat or post, negative weights, treat or cohort varying within a
+ *   unit), `no_rows_left`, `no_treated_units`, `no_control_units`
  * @example
  * const v = validateDidData(rows, { outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' }, 'did');
- * v.rows.length; // rows with every variable present
+ * v.rows.length; // 1080 on base_did (rows with every variable present)
  */
 export function validateDidData(data: DataInput, spec: DidColumnsSpec, fn: string): DidData {
   const frame = toFrame(data, fn);
-  const outcomeName = requireString(spec.outcome, 'outcome', fn);
-  const unitName = requireString(spec.unit, 'unit', fn);
-  const timeName = requireString(spec.time, 'time', fn);
-  const covariateNames = spec.covariates ?? [];
-  if (!Array.isArray(covariateNames)) {
-    throw new CausalPanelError('invalid_option', `${fn}: covariates must be an array of column names (got ${JSON.stringify(covariateNames)})`, {
-      fn,
-      option: 'covariates',
-      value: covariateNames,
-    });
-  }
-  covariateNames.forEach((name, j) => requireString(name, `covariates[${j}]`, fn));
-
-  const outcome = frame.numeric(outcomeName, fn);
-  const unitColumn = frame.column(unitName, fn);
-  const time = spec.numericTime ? frame.numeric(timeName, fn) : frame.column(timeName, fn);
-  const treat = spec.treat !== undefined ? binaryColumn(frame, requireString(spec.treat, 'treat', fn), fn) : undefined;
-  const post = spec.post !== undefined ? binaryColumn(frame, requireString(spec.post, 'post', fn), fn) : undefined;
-  const covariates = covariateNames.map((name) => frame.numeric(name, fn));
-  const weights = spec.weights !== undefined ? frame.numeric(requireString(spec.weights, 'weights', fn), fn) : undefined;
-  const extra = (spec.extra ?? []).map((name) => [name, frame.column(name, fn)] as const);
+  const tracker = new MissingTracker(frame.nrow, fn, 'error');
+  const outcome = frame.numeric(spec.outcome, fn);
+  tracker.numeric(spec.outcome, outcome);
+  const unitColumn = frame.column(spec.unit, fn);
+  tracker.column(spec.unit, unitColumn);
+  const time = spec.numericTime ? frame.numeric(spec.time, fn) : frame.column(spec.time, fn);
+  if (spec.numericTime) tracker.numeric(spec.time, time as Float64Array);
+  else tracker.column(spec.time, time);
+  const treat = spec.treat !== undefined ? binaryColumn(frame, spec.treat, fn) : undefined;
+  if (treat !== undefined) tracker.numeric(spec.treat!, treat);
+  const post = spec.post !== undefined ? binaryColumn(frame, spec.post, fn) : undefined;
+  if (post !== undefined) tracker.numeric(spec.post!, post);
+  const covariates = (spec.covariates ?? []).map((name) => {
+    const column = frame.numeric(name, fn);
+    tracker.numeric(name, column);
+    return column;
+  });
+  const weights = spec.weights !== undefined ? frame.numeric(spec.weights, fn) : undefined;
+  if (weights !== undefined) tracker.numeric(spec.weights!, weights);
+  for (const name of spec.extra ?? []) tracker.column(name, frame.column(name, fn));
+  // The cohort is never missing: NaN, 0 and ±Infinity all mean never treated.
   let cohort: Float64Array | undefined;
   if (spec.cohort !== undefined) {
-    const raw = frame.numeric(requireString(spec.cohort, 'cohort', fn), fn);
-    cohort = Float64Array.from(raw, (v) => (isNeverTreated(v) ? Infinity : v));
+    const raw = frame.numeric(spec.cohort, fn);
+    cohort = Float64Array.from(raw, (v) => (v === 0 || !Number.isFinite(v) ? Infinity : v));
   }
 
-  // Complete cases over every used variable (the cohort is never missing: NaN = never treated).
-  const checked: [string, Column][] = [
-    [outcomeName, outcome],
-    [unitName, unitColumn],
-    [timeName, time],
-  ];
-  if (treat && spec.treat !== undefined) checked.push([spec.treat, treat]);
-  if (post && spec.post !== undefined) checked.push([spec.post, post]);
-  covariateNames.forEach((name, j) => checked.push([name, covariates[j]!]));
-  if (weights && spec.weights !== undefined) checked.push([spec.weights, weights]);
-  for (const [name, column] of extra) checked.push([name, column]);
-
-  const byColumn: Record<string, number> = Object.create(null);
-  const kept: number[] = [];
-  for (let row = 0; row < frame.nrow; row++) {
-    let complete = true;
-    for (const [name, column] of checked) {
-      // ±Infinity in the data is an error, as in feols (design.ts); only NaN/null/'' is missing.
-      if (column instanceof Float64Array && (column[row] === Infinity || column[row] === -Infinity)) {
-        throw new CausalPanelError('non_finite', `${fn}: column "${name}" has a non-finite value (row ${row + 1}: ${column[row]})`, { fn, column: name, row, value: column[row] });
-      }
-      if (isMissing(column, row)) {
-        if (complete) byColumn[name] = (byColumn[name] ?? 0) + 1;
-        complete = false;
+  const { rows, dropped } = tracker.finish();
+  if (weights !== undefined) {
+    for (const row of rows) {
+      if (weights[row]! < 0) {
+        throw new CausalPanelError('invalid_option', `${fn}: weights "${spec.weights}" must be non-negative (row ${row + 1}: ${weights[row]})`, { fn, option: 'weights', column: spec.weights, row, value: weights[row] });
       }
     }
-    if (weights && complete && !(weights[row]! >= 0)) {
-      throw new CausalPanelError('invalid_option', `${fn}: weights must be non-negative (row ${row + 1}: ${weights[row]})`, {
-        fn,
-        column: spec.weights,
-        row,
-        value: weights[row],
-      });
-    }
-    if (complete) kept.push(row);
   }
-  const rows = Int32Array.from(kept);
-  const notes: Note[] = [];
-  const droppedCount = frame.nrow - rows.length;
-  if (droppedCount > 0) {
-    const plain: Record<string, number> = {};
-    for (const name of Object.keys(byColumn)) Object.defineProperty(plain, name, { value: byColumn[name], enumerable: true, writable: true, configurable: true });
-    notes.push({ code: 'rows_dropped_missing', count: droppedCount, byColumn: plain });
-  }
-  if (rows.length === 0) {
-    throw new CausalPanelError('no_rows_left', `${fn}: no rows left after removing missing values (${frame.nrow} rows)`, { fn });
-  }
+  const note = droppedNote(dropped);
 
   const unit = factor(unitColumn, { order: 'appearance' });
-  if (treat && spec.treat !== undefined) {
-    constantWithinUnit(treat, unit, rows, spec.treat, fn);
+  if (treat !== undefined) {
+    constantWithinUnit(treat, unit, rows, spec.treat!, fn);
     let nTreated = 0;
     for (const row of rows) nTreated += treat[row]!;
     if (nTreated === 0) throw new CausalPanelError('no_treated_units', `${fn}: no treated units (column "${spec.treat}" is 0 in every used row)`, { fn, column: spec.treat });
     if (nTreated === rows.length) throw new CausalPanelError('no_control_units', `${fn}: no control units (column "${spec.treat}" is 1 in every used row)`, { fn, column: spec.treat });
   }
-  if (cohort && spec.cohort !== undefined) {
-    constantWithinUnit(cohort, unit, rows, spec.cohort, fn);
+  if (cohort !== undefined) {
+    constantWithinUnit(cohort, unit, rows, spec.cohort!, fn);
     let nTreated = 0;
     for (const row of rows) if (Number.isFinite(cohort[row]!)) nTreated += 1;
     if (nTreated === 0) throw new CausalPanelError('no_treated_units', `${fn}: no treated units (column "${spec.cohort}" is never-treated in every used row)`, { fn, column: spec.cohort });
@@ -192,73 +178,6 @@ export function validateDidData(data: DataInput, spec: DidColumnsSpec, fn: strin
     cohort,
     covariates: Object.freeze(covariates),
     weights,
-    notes: Object.freeze(notes),
+    notes: Object.freeze(note === null ? [] : [note]),
   });
-}
-
-/** Names a regression formula can hold without quoting: plain identifiers, none of ours. */
-const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-
-/**
- * Builds the columns handed to `feols` under formula-safe names: a user's column keeps its name
- * when it is a plain identifier (so the fit reads naturally), otherwise it gets a generated
- * alias (`cp_v1`, …). Generated columns (`ATT`, event-time dummies) get fresh names. The caller's
- * data is never modified: the columns are collected into a new Frame.
- *
- * @example
- * const b = new RegressionColumns();
- * b.add('first.treat', col); // 'cp_v1'
- * b.add('y', y);             // 'y'
- */
-export class RegressionColumns {
-  private readonly store: Record<string, Column> = Object.create(null);
-  private readonly names: string[] = [];
-  private readonly byUserName = new Map<string, string>();
-  private counter = 0;
-
-  /** Adds a user column (once) and returns its formula-safe name. */
-  add(userName: string, column: Column): string {
-    const known = this.byUserName.get(userName);
-    if (known !== undefined) return known;
-    const alias = SAFE_NAME.test(userName) && !userName.startsWith('cp_') && !(userName in this.store) ? userName : this.fresh('cp_v');
-    this.put(alias, column);
-    this.byUserName.set(userName, alias);
-    return alias;
-  }
-
-  /** Adds a generated column under `base` (or a fresh variant if taken) and returns its name. */
-  addGenerated(base: string, column: Column): string {
-    const name = !(base in this.store) && !this.reservedByUser(base) ? base : this.fresh(`cp_${base.replace(/[^A-Za-z0-9_]/g, '_')}_`);
-    this.put(name, column);
-    return name;
-  }
-
-  /** The alias of a user column added before. */
-  alias(userName: string): string | undefined {
-    return this.byUserName.get(userName);
-  }
-
-  /** The collected columns as a Frame. */
-  frame(): Frame {
-    return new Frame(this.store, this.names);
-  }
-
-  private reservedByUser(name: string): boolean {
-    for (const alias of this.byUserName.values()) if (alias === name) return true;
-    return false;
-  }
-
-  private fresh(prefix: string): string {
-    let name: string;
-    do {
-      this.counter += 1;
-      name = `${prefix}${this.counter}`;
-    } while (name in this.store);
-    return name;
-  }
-
-  private put(name: string, column: Column): void {
-    this.store[name] = column;
-    this.names.push(name);
-  }
 }

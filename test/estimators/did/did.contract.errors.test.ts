@@ -43,7 +43,7 @@ const didCases: [string, Partial<DidOptions>, ErrorCode][] = [
   ['bad standardize', { standardize: 'glass' as never }, 'invalid_option'],
   ['negative standardize', { standardize: -1 }, 'invalid_option'],
   ['fixedEffects not boolean', { fixedEffects: 'yes' as never }, 'invalid_option'],
-  ['covariates not an array', { covariates: 'x1' as never }, 'invalid_option'],
+  ['covariates not column names', { covariates: [1] as never }, 'invalid_option'],
   ['missing treat option', { treat: undefined as never }, 'invalid_option'],
 ];
 

@@ -1,0 +1,62 @@
+/**
+ * The joint pre-trend test of an event study, as fixest's `wald()`: F = b'V⁻¹b / q over the q
+ * pre-period coefficients b with covariance block V, on (q, df2) degrees of freedom.
+ *
+ * V⁻¹b is solved through a Cholesky factor of V (`numerics/cholesky.ts`). When V is singular —
+ * fewer clusters than pre-period coefficients, a heteroskedasticity-robust block of deficient
+ * rank, cohort-specific Sun–Abraham coefficients that covariates make dependent — the statistic
+ * does not exist: the test is reported as NaN with a `test_not_computed` note (fixest's `wald()`
+ * reports the failure and the estimates stand), never as an error that loses the estimate.
+ */
+import { CausalPanelError, type Note } from '../../errors.js';
+import { choleskyFactor, choleskySolve } from '../../numerics/cholesky.js';
+import { fUpper } from '../../numerics/distributions.js';
+
+/** Joint Wald F test that every pre-period coefficient is 0 (fixest's `wald()`). */
+export interface PreTest {
+  /** F statistic; NaN when there is no pre-period coefficient or their covariance is singular. */
+  statistic: number;
+  /** Number of pre-period coefficients tested (q). */
+  df1: number;
+  /** Residual degrees of freedom of the regression (n − number of parameters). */
+  df2: number;
+  pValue: number;
+}
+
+/**
+ * Joint Wald F test that the coefficients at `indices` are all 0: F = b'V⁻¹b / q on (q, df2),
+ * as fixest's `wald()`. NaN statistic and p-value when `indices` is empty, or when their
+ * covariance block is singular (then a `test_not_computed` note is pushed on `notes`).
+ *
+ * @param coefficients all k coefficients
+ * @param vcov their k×k covariance, column-major
+ * @param indices the coefficients tested
+ * @param df2 denominator degrees of freedom
+ * @param notes where a `test_not_computed` note goes
+ * @example
+ * waldPretest([1, 2], [1, 0, 0, 1], 2, [0, 1], 100).statistic; // (1 + 4) / 2 = 2.5
+ * waldPretest([1, 2], [1, 1, 1, 1], 2, [0, 1], 100, notes).statistic; // NaN (singular), notes[0].code === 'test_not_computed'
+ */
+export function waldPretest(coefficients: ArrayLike<number>, vcov: ArrayLike<number>, k: number, indices: readonly number[], df2: number, notes: Note[] = []): PreTest {
+  const q = indices.length;
+  if (q === 0) return { statistic: NaN, df1: 0, df2, pValue: NaN };
+  const block = new Float64Array(q * q);
+  const b = new Float64Array(q);
+  for (let a = 0; a < q; a++) {
+    b[a] = coefficients[indices[a]!]!;
+    for (let c = 0; c < q; c++) block[a + c * q] = vcov[indices[a]! + indices[c]! * k]!;
+  }
+  let factor: Float64Array;
+  try {
+    factor = choleskyFactor(block, q, 'waldPretest');
+  } catch (error) {
+    if (!(error instanceof CausalPanelError) || error.code !== 'singular_design') throw error;
+    notes.push({ code: 'test_not_computed', test: 'Pre-trend Wald test', reason: `the covariance matrix of the ${q} pre-period coefficients is singular` });
+    return { statistic: NaN, df1: q, df2, pValue: NaN };
+  }
+  const x = choleskySolve(factor, q, b);
+  let quad = 0;
+  for (let a = 0; a < q; a++) quad += b[a]! * x[a]!;
+  const statistic = quad / q;
+  return { statistic, df1: q, df2, pValue: fUpper(statistic, q, df2) };
+}

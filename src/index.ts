@@ -33,8 +33,8 @@ export { EventStudyResult, type EventTimeEstimate, type CohortEstimate } from '.
 export { waldPretest, type PreTest } from './estimators/did/waldPretest.js';
 export { outcomeSd, standardizeEstimate, resolveStandardize, type Standardize, type StandardizeBasis } from './estimators/effectSize.js';
 // ⑤ estimators — staggered DiD (Callaway–Sant'Anna)
-export { attgt, type AttgtOptions, type AttgtResult, type AttgtRow, type AttgtPretest } from './estimators/did/attgt.js';
-export { type AggregationType, type AggregateOptions, type AttgtAggregate, type AggregateRow } from './estimators/did/aggregate.js';
+export { attgt, AttgtResult, type AttgtOptions, type AttgtRow, type AttgtPretest } from './estimators/did/attgt.js';
+export { AttgtAggregate, type AggregationType, type AggregateOptions, type AggregateRow } from './estimators/did/aggregate.js';
 // ⑤ estimators — matching and PSM-DiD
 export { matchit } from './estimators/matching/matchit.js';
 export { MatchitResult, type MatchedSet } from './estimators/matching/matchitResult.js';
@@ -82,7 +82,7 @@ export type { FamilyName, LinkName } from './models/families.js';
 export type { VcovInfo, SummaryParts } from './models/fit.js';
 export type { FixefSize } from './models/feols.js';
 export type { AggregationInference } from './estimators/did/aggregate.js';
-export type { AttgtBootstrapOptions, AttgtParams } from './estimators/did/validateAttgt.js';
+export type { AttgtBootstrapOptions, AttgtParams } from './estimators/did/attgtOptions.js';
 export type { DesignFixedEffect } from './models/formula/fixedEffects.js';
 export type { DesignInfo } from './models/formula/terms.js';
 export type { FixedEffectSpec, FormulaVariable, Level } from './models/formula/parse.js';

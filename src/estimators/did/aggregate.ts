@@ -5,36 +5,46 @@
  *
  * Reimplements did 2.5.1's `compute.aggte`: weights are the cohort shares pg = mean(wᵢ·1{Gᵢ = g}),
  * and because they are estimated, every weighted aggregate adds did's "weight influence function"
- * (`wif`) to the combined influence function. Window selection (`group <= t <= group + max_e`) is
- * done, as in did, on the positions of periods in the sorted union of periods and cohorts.
- * Standard errors come from the aggregated influence function (`sqrt(mean(ψ²)/n)`) or from the
- * multiplier bootstrap when the ATT(g,t)s were bootstrapped.
+ * (`wif`, `aggregateInfluence.ts`) to the combined influence function. Window selection
+ * (`group <= t <= group + max_e`) is done, as in did, on the positions of periods in the sorted
+ * union of periods and cohorts. Standard errors come from the aggregated influence function
+ * (`sqrt(mean(ψ²)/n)`) or from the multiplier bootstrap when the ATT(g,t)s were bootstrapped.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
-import { waldInference } from '../../inference/intervals.js';
-import type { Estimate } from '../../estimate.js';
+import { invalidOption, opt, readOptions } from '../../options.js';
+import { meanOfColumns, pgWeightedMean, weightedInfluence } from './aggregateInfluence.js';
+import { AttgtAggregate } from './aggregateResult.js';
+
+export { AttgtAggregate, type AggregateRow } from './aggregateResult.js';
 
 /** Aggregation types (did's `aggte(type =)`). */
 export type AggregationType = 'simple' | 'dynamic' | 'group' | 'calendar';
 
-/** Options of `aggregate` (did's `min_e`, `max_e`, `balance_e`, `na.rm`). */
+const TYPES: readonly AggregationType[] = ['simple', 'dynamic', 'group', 'calendar'];
+
+/** Options of `aggregate` (did's `aggte` arguments in camelCase). */
 export interface AggregateOptions {
-  /** Smallest event time kept (dynamic). */
+  /** Smallest event time kept (dynamic; did's `min_e`). */
   minE?: number;
-  /** Largest event time kept (dynamic; also limits post periods in simple/group as did). */
+  /** Largest event time kept (dynamic; also limits post periods in simple/group as did's `max_e`). */
   maxE?: number;
-  /** Keep only cohorts observed for at least this many periods after treatment (dynamic). */
+  /** Keep only cohorts observed for at least this many periods after treatment (dynamic; did's `balance_e`). */
   balanceE?: number;
   /** Drop ATT(g,t)s that could not be estimated instead of failing (did's `na.rm`). */
   naRm?: boolean;
+  /** Confidence level (did's `1 − alp`; default: the attgt call's level). */
+  level?: number;
 }
 
 /** How standard errors and critical values are formed for influence functions. */
 export interface AggregationInference {
   /** SE of one quantity from its n-vector influence function. */
   se(psi: Float64Array): number;
-  /** Critical value for the rows (pointwise normal, or sup-t from the bootstrap), given the n×p row influence functions. */
-  critical(psi: Float64Array, p: number): number;
+  /**
+   * Critical value at `level` for p quantities with n × p influence functions `psi`: pointwise
+   * normal, or the bootstrap sup-t value for uniform bands (p = 0: pointwise).
+   */
+  critical(psi: Float64Array, p: number, level: number): number;
 }
 
 /** What aggregation needs from an `attgt` fit. */
@@ -47,6 +57,8 @@ export interface AttgtCells {
   /** n×p column-major influence functions of the cells. */
   influence: Float64Array;
   n: number;
+  /** Input rows behind the cells (default n). */
+  nobs?: number;
   /** Normalised sampling weight of each influence-function row (unit or observation). */
   weights: Float64Array;
   /** Cohort of each row (Infinity = never treated). */
@@ -55,6 +67,7 @@ export interface AttgtCells {
   groups: Float64Array;
   /** The periods (did's tlist), increasing. */
   periods: Float64Array;
+  /** Default confidence level. */
   level: number;
   inference: AggregationInference;
   /**
@@ -65,200 +78,56 @@ export interface AttgtCells {
   support?: readonly (Int32Array | undefined)[];
 }
 
-/** One aggregated row: an {@link Estimate} with its event time, cohort or period `e`. */
-export type AggregateRow = Estimate & { e: number };
-
-/** Result of an aggregation. */
-export interface AttgtAggregate {
-  type: AggregationType;
-  overall: Estimate;
-  rows: AggregateRow[];
-  /** Critical value used for the rows' intervals. */
-  criticalValue: number;
-  notes: Note[];
-  /** n×p influence functions of the rows (p = rows.length), column-major. */
-  influence(): Float64Array;
-  /** Influence function of the overall effect (length n). */
-  overallInfluence(): Float64Array;
-  tidy(): Estimate[];
-  summary(): string;
-  toJSON(): object;
-}
-
 const FN = 'aggregate';
 const SE_ZERO = Math.sqrt(2.220446049250313e-16) * 10;
 
+/** did's NA for zero SEs (reference cells, degenerate aggregates). */
 function cleanSE(se: number): number {
   return se <= SE_ZERO ? NaN : se;
 }
 
-/** Σ att·pg / Σ pg over `cells`, summed in the order given (did's group-size-weighted mean). */
-function pgWeightedMean(att: ArrayLike<number>, pg: ArrayLike<number>, cells: readonly number[]): number {
-  let s = 0;
-  let spg = 0;
-  for (const c of cells) {
-    s += att[c]! * pg[c]!;
-    spg += pg[c]!;
-  }
-  return s / spg;
-}
+/** An event-time bound: any number but NaN (±Infinity = no bound). */
+const bound = (dflt: number) =>
+  opt.custom((value, at): number => {
+    if (value === undefined) return dflt;
+    if (typeof value !== 'number' || Number.isNaN(value)) throw invalidOption(at, 'a number', value);
+    return value;
+  });
 
-/**
- * The influence function of Σⱼ wⱼ θⱼ (wⱼ = pgⱼ/Σpg over `cells`) including did's `wif` term for the
- * estimated weights: ψ = Σⱼ ψⱼ wⱼ + Σⱼ θⱼ ∂wⱼ.
- */
-function weightedInfluence(
-  psi: Float64Array,
-  n: number,
-  cells: readonly number[],
-  att: Float64Array,
-  pg: Float64Array,
-  cellSlot: Int32Array,
-  rowWeight: Float64Array,
-  rowSlot: Int32Array,
-  nSlots: number,
-  withWif: boolean,
-  into?: Float64Array,
-  support?: readonly (Int32Array | undefined)[],
-): Float64Array {
-  let spg = 0;
-  let sAttPg = 0;
-  for (const c of cells) {
-    spg += pg[c]!;
-    sAttPg += att[c]! * pg[c]!;
-  }
-  const out = into ?? new Float64Array(n);
-  const m = cells.length;
-  const offsets = Int32Array.from(cells, (c) => c * n);
-  const wgts = Float64Array.from(cells, (c) => pg[c]! / spg);
-  let finiteWeights = true;
-  for (let j = 0; j < m; j++) if (!Number.isFinite(wgts[j]!)) finiteWeights = false;
-  if (support && finiteWeights && cells.every((c) => support[c] !== undefined)) {
-    // one pass per cell over its support only, in cell order: for every row the same additions
-    // in the same order as the row loop below, minus the terms ψ = 0 outside the support (adding
-    // a ±0 product to a sum that starts at +0 never changes its bits)
-    for (let j = 0; j < m; j++) {
-      const ranges = support[cells[j]!]!;
-      const o = offsets[j]!;
-      const wgt = wgts[j]!;
-      for (let q = 0; q < ranges.length; q += 2) addScaled(out, psi, o, wgt, ranges[q]!, ranges[q + 1]!);
-    }
-  } else if (m === 1) {
-    const o = offsets[0]!;
-    const wgt = wgts[0]!;
-    for (let i = 0; i < n; i++) out[i] += psi[o + i]! * wgt;
-  } else {
-    // one pass over the rows, the cells inner (same additions in the same order as a pass per
-    // cell, without re-reading and re-writing `out` m times)
-    for (let i = 0; i < n; i++) {
-      let sum = out[i]!;
-      for (let j = 0; j < m; j++) sum += psi[offsets[j]! + i]! * wgts[j]!;
-      out[i] = sum;
-    }
-  }
-  if (!withWif) return out;
-  // did's wif: wif_k(i) = (wᵢ1{Gᵢ=g_k} − pg_k)/Spg − (Σ_k' (wᵢ1{Gᵢ=g_k'} − pg_k'))·pg_k/Spg², and
-  // Σ_k θ_k wif_k(i) depends on row i only through its cohort slot: with m(s) = #cells of cohort s
-  // and a(s) = Σ θ over those cells, it is (wᵢa(sᵢ) − Σθpg)/Spg − (wᵢm(sᵢ) − Spg)·Σθpg/Spg².
-  const count = new Float64Array(nSlots);
-  const attSum = new Float64Array(nSlots);
-  for (const c of cells) {
-    const slot = cellSlot[c]!;
-    count[slot]++;
-    attSum[slot] += att[c]!;
-  }
-  const spg2 = spg * spg;
-  for (let i = 0; i < n; i++) {
-    const slot = rowSlot[i]!;
-    const wi = rowWeight[i]!;
-    const cSum = (slot >= 0 ? count[slot]! * wi : 0) - spg;
-    const cAtt = (slot >= 0 ? attSum[slot]! * wi : 0) - sAttPg;
-    out[i] += cAtt / spg - (cSum * sAttPg) / spg2;
-  }
-  return out;
-}
-
-/** out[i] += ψ[o + i]·wgt for i in [a, b). */
-function addScaled(out: Float64Array, psi: Float64Array, o: number, wgt: number, a: number, b: number): void {
-  for (let i = a; i < b; i++) out[i] += psi[o + i]! * wgt;
-}
-
-/**
- * Σ_k v_k/K over the columns `which` (K = which.length), row by row: the same additions in the
- * same order as one pass per column, in a single pass.
- */
-function meanOfColumns(columns: readonly Float64Array[], which: readonly number[], n: number): Float64Array {
-  const out = new Float64Array(n);
-  const K = which.length;
-  const cols = which.map((k) => columns[k]!);
-  if (K === 1) {
-    const v = cols[0]!;
-    for (let i = 0; i < n; i++) out[i] = 0 + v[i]! / K;
-    return out;
-  }
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += cols[k]![i]! / K;
-    out[i] = sum;
-  }
-  return out;
-}
-
-function estimateOf(term: string, estimate: number, se: number, critical: number, level: number): Estimate {
-  const w = waldInference(estimate, se, { kind: 'normal' }, level);
-  return {
-    term,
-    estimate,
-    stdError: se,
-    statistic: w.statistic,
-    pValue: w.pValue,
-    confLow: estimate - critical * se,
-    confHigh: estimate + critical * se,
-  };
-}
-
-function pad(s: string, width: number): string {
-  return s.length >= width ? s : ' '.repeat(width - s.length) + s;
-}
-
-function fmt(x: number): string {
-  return Number.isNaN(x) ? 'NA' : x.toPrecision(6);
-}
+/** did's aggte arguments that aggregate does not offer, with why. */
+const UNSUPPORTED: Readonly<Record<string, string>> = Object.freeze({
+  type: 'the type is the first argument: aggregate("dynamic", { … })',
+  bstrap: 'the bootstrap is chosen in attgt({ bootstrap }) and reused by aggregate',
+  biters: 'the bootstrap is chosen in attgt({ bootstrap: { reps, seed } }) and reused by aggregate',
+  cband: 'uniform bands are chosen in attgt({ bootstrap: { uniform } })',
+  clustervars: "SEs are clustered as in the attgt fit (by unit, did's default)",
+});
 
 /**
  * Aggregates ATT(g,t) cells into `simple`, `dynamic`, `group` or `calendar` effects, as did's `aggte`.
  *
- * @throws {CausalPanelError} `invalid_option` for an unknown type, missing ATT(g,t)s without
- *   `naRm`, or an empty event-time window
+ * @throws {CausalPanelError} `invalid_option` for an unknown type or option value, missing
+ *   ATT(g,t)s without `naRm`, or an empty event-time window; `unknown_option`
  * @example
  * const fit = attgt({ data, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' });
  * aggregateAttgt(fit.cells(), 'dynamic').overall.estimate; // ≈ −0.0772 (did 2.5.1, mpdta)
  */
 export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, options: AggregateOptions = {}): AttgtAggregate {
-  if (!['simple', 'dynamic', 'group', 'calendar'].includes(type)) {
-    throw new CausalPanelError('invalid_option', `${FN}: type must be 'simple', 'dynamic', 'group' or 'calendar' (${JSON.stringify(type)})`, { fn: FN, option: 'type', value: type });
-  }
-  const minE = options.minE ?? -Infinity;
-  const maxE = options.maxE ?? Infinity;
-  const balanceE = options.balanceE;
-  for (const [name, v] of [['minE', minE], ['maxE', maxE]] as const) {
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new CausalPanelError('invalid_option', `${FN}: ${name} must be a number (${v})`, { fn: FN, option: name, value: v });
-  }
-  if (balanceE !== undefined && !(Number.isInteger(balanceE) && balanceE >= 0)) {
-    throw new CausalPanelError('invalid_option', `${FN}: balanceE must be a non-negative integer (${balanceE})`, { fn: FN, option: 'balanceE', value: balanceE });
-  }
+  if (!(TYPES as readonly unknown[]).includes(type)) throw invalidOption({ fn: FN, key: 'type' }, `one of ${TYPES.map((t) => `"${t}"`).join(', ')}`, type);
+  const params = readOptions(FN, options, { minE: bound(-Infinity), maxE: bound(Infinity), balanceE: opt.integer({ min: 0 }), naRm: opt.boolean(false), level: opt.level(cellsIn.level) }, { unsupported: UNSUPPORTED });
+  const { minE, maxE, balanceE } = params;
   const notes: Note[] = [];
-  const { n, influence: psiAll, level, inference } = cellsIn;
+  const { n, influence: psiAll, inference } = cellsIn;
   // drop cells that could not be estimated (did: error unless na.rm = TRUE)
   let keep: number[] = [];
   for (let j = 0; j < cellsIn.att.length; j++) if (!Number.isNaN(cellsIn.att[j]!)) keep.push(j);
   if (keep.length < cellsIn.att.length) {
-    if (!options.naRm) {
+    if (!params.naRm) {
       throw new CausalPanelError('invalid_option', `${FN}: ${cellsIn.att.length - keep.length} ATT(g,t) could not be estimated; pass { naRm: true } to drop them`, { fn: FN, option: 'naRm' });
     }
     notes.push({ code: 'missing_estimates_dropped', count: cellsIn.att.length - keep.length });
   }
-  if (type === 'group' && options.naRm) {
+  if (type === 'group' && params.naRm) {
     // did also drops cohorts whose post-treatment window has no estimate
     const ok = new Set<number>();
     for (const j of keep) {
@@ -283,7 +152,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   }
 
   // positions in the sorted union of periods and cohorts (did's t2orig / orig2t), 0 = never treated
-  const glistOrig = type === 'group' || options.naRm ? [...new Set(group)].sort((a, b) => a - b) : Array.from(cellsIn.groups);
+  const glistOrig = type === 'group' || params.naRm ? [...new Set(group)].sort((a, b) => a - b) : Array.from(cellsIn.groups);
   const union = [...new Set([...Array.from(cellsIn.periods), ...glistOrig])].sort((a, b) => a - b);
   const pos = new Map<number, number>();
   union.forEach((v, i) => pos.set(v, i + 1));
@@ -318,7 +187,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   const pg = Float64Array.from(group, (g) => pgOf.get(g)!);
   const cellSlot = Int32Array.from(group, (g) => slotOf.get(g) ?? -1);
 
-  const rows: AggregateRow[] = [];
+  const rows: { term: string; e: number; estimate: number; stdError: number }[] = [];
   const rowPsi: Float64Array[] = [];
   // the rows' influence functions live side by side in one n × rows matrix (no copies)
   let pool: Float64Array | null = null;
@@ -328,7 +197,6 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   };
   let overallEst: number;
   let overallPsi: Float64Array;
-  const normalCrit = (): number => inference.critical(new Float64Array(0), 0);
 
   if (type === 'simple') {
     const keepers: number[] = [];
@@ -352,7 +220,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       attG.push(a);
       pgg.push(pgOf.get(g)!);
       rowPsi.push(ps);
-      rows.push({ ...estimateOf(`group:${g}`, a, cleanSE(inference.se(ps)), NaN, level), e: g });
+      rows.push({ term: `group:${g}`, e: g, estimate: a, stdError: cleanSE(inference.se(ps)) });
     }
     overallEst = pgWeightedMean(attG, pgg, glist.map((_, k) => k));
     const stacked = pool!;
@@ -382,7 +250,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(eseq.length, rowPsi.length), support);
       attE.push(a);
       rowPsi.push(ps);
-      rows.push({ ...estimateOf(`event:${e}`, a, cleanSE(inference.se(ps)), NaN, level), e });
+      rows.push({ term: `event:${e}`, e, estimate: a, stdError: cleanSE(inference.se(ps)) });
     }
     const post = eseq.map((e, k) => (e >= 0 ? k : -1)).filter((k) => k >= 0);
     if (post.length === 0) {
@@ -408,7 +276,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       const period = union[t1 - 1]!;
       attT.push(a);
       rowPsi.push(ps);
-      rows.push({ ...estimateOf(`time:${period}`, a, cleanSE(inference.se(ps)), NaN, level), e: period });
+      rows.push({ term: `time:${period}`, e: period, estimate: a, stdError: cleanSE(inference.se(ps)) });
     }
     let s = 0;
     for (const a of attT) s += a;
@@ -416,41 +284,17 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     overallPsi = meanOfColumns(rowPsi, rowPsi.map((_, k) => k), n);
   }
 
-  // intervals for the rows: pointwise normal, or the bootstrap sup-t value for uniform bands
-  const stackedRows: Float64Array = pool ?? new Float64Array(0);
-  const crit = rows.length > 0 ? inference.critical(stackedRows, rowPsi.length) : normalCrit();
-  for (const r of rows) {
-    r.confLow = r.estimate - crit * r.stdError;
-    r.confHigh = r.estimate + crit * r.stdError;
-  }
-  const overall = estimateOf('ATT', overallEst, cleanSE(inference.se(overallPsi)), normalCrit(), level);
-  const finalOverallPsi = overallPsi;
-
-  const result: AttgtAggregate = {
+  const overallSE = cleanSE(inference.se(overallPsi));
+  return new AttgtAggregate({
     type,
-    overall,
+    overall: { estimate: overallEst, stdError: overallSE },
     rows,
-    criticalValue: crit,
+    rowInfluence: pool ?? new Float64Array(0),
+    overallInfluence: overallPsi,
+    n,
+    nobs: cellsIn.nobs ?? n,
+    level: params.level,
+    inference,
     notes,
-    influence: () => Float64Array.from(stackedRows),
-    overallInfluence: () => Float64Array.from(finalOverallPsi),
-    tidy: () => [{ ...overall }, ...rows.map(({ e: _e, ...est }) => ({ ...est }))],
-    summary: () => {
-      const label = type === 'dynamic' ? 'Event time' : type === 'group' ? 'Group' : type === 'calendar' ? 'Time' : '';
-      const lines = [`Aggregate ATT (${type}), as did::aggte`, ''];
-      lines.push(`Overall ATT: ${fmt(overall.estimate)}  (SE ${fmt(overall.stdError)}; ${Math.round(level * 100)}% CI ${fmt(overall.confLow)}, ${fmt(overall.confHigh)})`);
-      if (rows.length > 0) {
-        lines.push('', [pad(label, 10), pad('Estimate', 13), pad('Std. Error', 13), pad('CI low', 13), pad('CI high', 13)].join(' '));
-        for (const r of rows) lines.push([pad(String(r.e), 10), pad(fmt(r.estimate), 13), pad(fmt(r.stdError), 13), pad(fmt(r.confLow), 13), pad(fmt(r.confHigh), 13)].join(' '));
-      }
-      return lines.join('\n');
-    },
-    toJSON: () =>
-      JSON.parse(
-        JSON.stringify({ kind: 'AttgtAggregate', type, overall, rows, criticalValue: crit, notes }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
-      ) as object,
-  };
-  // Node's util.inspect hook: logging an aggregate shows its summary, as every other result.
-  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => result.summary(), enumerable: false });
-  return result;
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attgt } from '../../../src/estimators/did/attgt.js';
-import type { AttgtOptions } from '../../../src/estimators/did/validateAttgt.js';
+import type { AttgtOptions } from '../../../src/estimators/did/attgtOptions.js';
 import { CausalPanelError } from '../../../src/errors.js';
 import { expectClose } from '../../helpers/expectClose.js';
 import { loadDataset, loadOracle } from '../../helpers/oracle.js';

@@ -1,0 +1,81 @@
+/**
+ * Standard errors and critical values of the ATT(g,t)s, as did 2.5.1: analytic SEs from the
+ * influence functions, sqrt(Σψ²)/n, with pointwise normal intervals (`bstrap = FALSE`), or did's
+ * multiplier bootstrap (`mboot`: Mammen weights, IQR-based SEs, sup-t critical value for uniform
+ * bands when `cband = TRUE`). SEs at or below √ε·10 are NA, as did reports reference cells.
+ * The same choice is handed on to the aggregations.
+ */
+import { multiplierBootstrap } from '../../inference/bootstrap.js';
+import { influenceSE } from '../../inference/influence.js';
+import { normalQuantile } from '../../numerics/distributions.js';
+import type { AggregationInference } from './aggregate.js';
+import type { AttgtParams } from './attgtOptions.js';
+
+const SE_ZERO = Math.sqrt(2.220446049250313e-16) * 10;
+
+/** Inference for the cells of one `attgt` fit. */
+export interface CellInference {
+  /** SE per cell (NaN: not estimated, or a reference cell). */
+  se: Float64Array;
+  /** Critical value of the cell intervals at `level`. */
+  critical(level: number): number;
+  /** How aggregations of the cells get their SEs and critical values. */
+  aggregation: AggregationInference;
+}
+
+const pointwise = (level: number): number => normalQuantile(1 - (1 - level) / 2);
+
+/**
+ * SEs and critical values of the cells from their n × p influence matrix ψ (see the file header).
+ *
+ * @example
+ * const inf = cellInference(psi, n, att, params);
+ * inf.se[0];          // 0.02325 for ATT(2004,2004) on mpdta (did 2.5.1)
+ * inf.critical(0.95); // 1.959964 (analytic)
+ */
+export function cellInference(psi: Float64Array, n: number, att: Float64Array, params: AttgtParams): CellInference {
+  const p = att.length;
+  const se = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const s = Number.isNaN(att[j]!) ? NaN : influenceSE(psi, j * n, n);
+    se[j] = s <= SE_ZERO ? NaN : s;
+  }
+  const boot = params.bootstrap;
+  if (!boot) {
+    return {
+      se,
+      critical: pointwise,
+      aggregation: { se: (v) => influenceSE(v, 0, v.length), critical: (_m, _q, level) => pointwise(level) },
+    };
+  }
+  const draws = (m: Float64Array, q: number, level: number) => multiplierBootstrap(m, n, q, { reps: boot.reps, seed: boot.seed, level });
+  // the cells with an SE, side by side
+  const valid: number[] = [];
+  for (let j = 0; j < p; j++) if (!Number.isNaN(se[j]!)) valid.push(j);
+  const validColumns = (): Float64Array => {
+    const sub = new Float64Array(n * valid.length);
+    valid.forEach((j, c) => sub.set(psi.subarray(j * n, (j + 1) * n), c * n));
+    return sub;
+  };
+  const first = draws(validColumns(), valid.length, params.level);
+  valid.forEach((j, c) => {
+    const s = first.se[c]!;
+    se[j] = s <= SE_ZERO ? NaN : s;
+  });
+  const uniformCritical = (result: { critical: number }, level: number): number =>
+    boot.uniform && valid.length > 0 && Number.isFinite(result.critical) ? result.critical : pointwise(level);
+  const atLevel = uniformCritical(first, params.level);
+  return {
+    se,
+    critical: (level) => (level === params.level ? atLevel : boot.uniform && valid.length > 0 ? uniformCritical(draws(validColumns(), valid.length, level), level) : pointwise(level)),
+    aggregation: {
+      se: (v) => draws(v, 1, params.level).se[0]!,
+      critical: (m, q, level) => {
+        const z = pointwise(level);
+        if (!boot.uniform || q === 0) return z;
+        const c = draws(m, q, level).critical;
+        return Number.isFinite(c) && c >= z ? c : z;
+      },
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The options of `attgt`, read once with {@link readOptions} into a frozen {@link AttgtParams}
+ * (did's `DIDparams`): every value checked, every default filled in, unknown keys rejected with
+ * a suggestion (`control_group` → `control`, `xformla` → `covariates`, `est_method` → `method`,
+ * `bstrap`/`biters` → `bootstrap`, `idname`/`tname`/`gname`/`yname` → `unit`/`time`/`cohort`/
+ * `outcome`), and did's options that attgt does not offer named as such.
+ */
+import type { DataInput } from '../../data/fromInput.js';
+import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
+import type { DidMethod } from './drdid.js';
+
+/** Multiplier-bootstrap settings of {@link AttgtOptions}. */
+export interface AttgtBootstrapOptions {
+  /** Number of bootstrap draws (did's `biters`, default 1000 there). */
+  reps: number;
+  /** Seed of the deterministic generator: the same seed gives bit-identical results. */
+  seed: number;
+  /** Uniform (sup-t) confidence bands for the ATT(g,t)s, as did's `cband` (default true). */
+  uniform?: boolean;
+}
+
+/** Options of `attgt` (see the public API contract); the R argument each mirrors is named. */
+export interface AttgtOptions {
+  /** The long panel (or repeated cross-sections): rows, columns or a Frame (did's `data`). */
+  data: DataInput;
+  /** Outcome column (did's `yname`). */
+  outcome: string;
+  /** Unit id column (did's `idname`; required for panels, unused for `panel: false`). */
+  unit?: string;
+  /** Time column, integer periods (did's `tname`). */
+  time: string;
+  /** First-treated period; 0, missing or Infinity = never treated (did's `gname`). */
+  cohort: string;
+  /** Numeric covariate columns of the propensity score and outcome regressions (did's `xformla`). */
+  covariates?: readonly string[];
+  /** Comparison group: never-treated (default) or not-yet-treated units (did's `control_group`). */
+  control?: 'never' | 'notyet';
+  /** 2×2 estimator: doubly robust (default), inverse-probability weighting or outcome regression (did's `est_method`). */
+  method?: DidMethod;
+  /** Periods of treatment anticipation (did's `anticipation`, default 0). */
+  anticipation?: number;
+  /** Base period for pre-treatment cells (did's `base_period`, default 'varying'). */
+  basePeriod?: 'varying' | 'universal';
+  /** Panel data (did's `panel`, default true); false = repeated cross-sections. */
+  panel?: boolean;
+  /** Multiplier bootstrap instead of analytic SEs (did's `bstrap`/`biters`/`cband`; default false). */
+  bootstrap?: false | AttgtBootstrapOptions;
+  /** Sampling-weight column (did's `weightsname`). */
+  weights?: string;
+  /** Confidence level (did's `1 − alp`, default 0.95). */
+  level?: number;
+}
+
+/** The normalised, frozen parameters of one `attgt` call (the data aside). */
+export interface AttgtParams {
+  readonly outcome: string;
+  readonly unit: string | undefined;
+  readonly time: string;
+  readonly cohort: string;
+  readonly covariates: readonly string[];
+  readonly control: 'never' | 'notyet';
+  readonly method: DidMethod;
+  readonly anticipation: number;
+  readonly basePeriod: 'varying' | 'universal';
+  readonly panel: boolean;
+  readonly bootstrap: false | Readonly<Required<AttgtBootstrapOptions>>;
+  readonly weights: string | undefined;
+  readonly level: number;
+}
+
+const FN = 'attgt';
+
+/** did's arguments that attgt does not offer, with why. */
+const UNSUPPORTED: Readonly<Record<string, string>> = Object.freeze({
+  clustervars: "SEs are clustered by unit (panel) or observation (cross-sections), did's default; other clusters are not implemented",
+  allow_unbalanced_panel: "units with gaps are dropped to balance the panel, as did's default allow_unbalanced_panel = FALSE",
+  faster_mode: "always on: attgt follows did's faster_mode path (pre_process_did2, compute.att_gt2)",
+  print_details: 'attgt prints nothing; dropped rows, units and cells are reported as notes',
+  pl: 'attgt runs single-threaded',
+  cores: 'attgt runs single-threaded',
+});
+
+/** A required value read by `inner`. */
+function required<T>(inner: { read(value: unknown, at: OptionPath): T | undefined }, expected: string) {
+  return opt.custom((value, at): T => {
+    if (value === undefined) throw invalidOption(at, expected, value);
+    return inner.read(value, at) as T;
+  });
+}
+
+const BOOTSTRAP_SPEC = {
+  reps: required<number>(opt.integer({ min: 2 }), 'an integer ≥ 2'),
+  seed: required<number>(opt.seed(), 'a finite number'),
+  uniform: opt.boolean(true),
+};
+
+const SPEC = {
+  data: opt.required<DataInput>('a data set'),
+  outcome: opt.column({ required: true }),
+  unit: opt.column(),
+  time: opt.column({ required: true }),
+  cohort: opt.column({ required: true }),
+  covariates: opt.columns(),
+  control: opt.oneOf(['never', 'notyet'], 'never'),
+  method: opt.oneOf(['dr', 'ipw', 'reg'], 'dr'),
+  anticipation: opt.integer({ min: 0, default: 0 }),
+  basePeriod: opt.oneOf(['varying', 'universal'], 'varying'),
+  panel: opt.boolean(true),
+  bootstrap: opt.custom((value, at) => (value === undefined || value === false ? false : opt.object(BOOTSTRAP_SPEC).read(value, at)!)),
+  weights: opt.column(),
+  level: opt.level(),
+};
+
+/**
+ * Reads the options of `attgt`: the data, and the frozen parameters (every default filled in).
+ *
+ * @throws {CausalPanelError} `unknown_option` (with a suggestion, or why did's option is not
+ *   supported), `invalid_option` for a missing or malformed value
+ * @example
+ * readAttgtOptions({ data: rows, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' }).params.method; // 'dr'
+ * readAttgtOptions({ data: rows, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', control_group: 'notyettreated' });
+ * // throws unknown_option: 'attgt: unknown option "control_group" (did you mean "control"?)'
+ */
+export function readAttgtOptions(options: AttgtOptions): { data: DataInput; params: AttgtParams } {
+  const { data, ...params } = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
+  if (params.panel && params.unit === undefined) {
+    throw invalidOption({ fn: FN, key: 'unit' }, 'a column name when panel is true (did: idname is required for panel data)', undefined);
+  }
+  return { data, params: Object.freeze(params) };
+}

@@ -3,7 +3,7 @@ import { psmDid } from '../../src/estimators/psmDid.js';
 import { did } from '../../src/estimators/did/did.js';
 import { createRng } from '../../src/numerics/random.js';
 import { CausalPanelError } from '../../src/errors.js';
-import { expectClose } from '../helpers/expectClose.js';
+import { expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 import { loadDataset } from '../helpers/oracle.js';
 
 /**
@@ -76,8 +76,8 @@ describe('psmDid on base_did (fixest 0.12.2 base_did) with trivial matching equa
       method: 'kernel', kernel: 'gaussian', bandwidth: 1e6, clusterBy: 'unit',
     });
     // did(): 4.993390413897197 (fixest: feols(y ~ treat:post | id + period, base_did)).
-    expectClose(plain.att.estimate, 4.993390413897197, 1e-8, 'did ATT');
-    expectClose(res.att.estimate, plain.att.estimate, 1e-9, 'psmDid ATT vs did ATT');
+    expectEstimatesMatch([plain.att], [{ term: 'ATT', estimate: 4.993390413897197 }], { estimate: 1e-8 }, { label: 'did ATT' });
+    expectEstimatesMatch([res.att], [{ term: 'ATT', estimate: plain.att.estimate }], { estimate: 1e-9 }, { label: 'psmDid ATT vs did ATT' });
     expect(res.nobs).toBe(plain.nobs);
     expect(res.nUnits).toBe(108);
   });

@@ -133,9 +133,9 @@ export class DidResult extends Result {
         ['Observations', formatInteger(this.nobs)],
         ['Units', formatInteger(this.nUnits)],
         ['Standard-errors', this.vcovLabel],
+        ['Effect size', `ATT / SD, SD = ${formatSignif(this.standardize.sd)} (${sdLabel})`],
       ],
       tables: [{ heading: `Mean outcome (raw DiD of means: ${formatSignif(m.diffInDiff)})`, body: means }],
-      footer: [`Effect size: ATT / SD, SD = ${formatSignif(this.standardize.sd)} (${sdLabel})`],
     };
   }
 

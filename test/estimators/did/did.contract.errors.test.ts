@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { did, type DidOptions } from '../../../src/estimators/did/did.js';
 import { eventStudy, type EventStudyOptions } from '../../../src/estimators/did/eventStudy.js';
 import { CausalPanelError, type ErrorCode } from '../../../src/errors.js';
-import { expectClose } from '../../helpers/expectClose.js';
-import { loadDataset, loadOracle } from '../../helpers/oracle.js';
+import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
+import { loadDataset, loadOracle, type OracleFit } from '../../helpers/oracle.js';
 
 const baseDid = loadDataset('base_did.csv');
 const rows = baseDid.toRows().map((row) => ({ ...row }));
@@ -107,7 +107,7 @@ describe('mutation safety and hostile column names', () => {
   });
 
   it('columns named "__proto__", "constructor" and "first.treat" work and give fixest\'s numbers (fixest_twfe_did_cluster)', () => {
-    const oracle = loadOracle<{ coefficients: { estimate: number; stdError: number }[] }>('fixest_twfe_did_cluster');
+    const oracle = loadOracle<OracleFit>('fixest_twfe_did_cluster');
     const data: Record<string, Float64Array> = Object.create(null);
     data['__proto__'] = Float64Array.from(baseDid.numeric('y'));
     data['constructor'] = Float64Array.from(baseDid.numeric('id'));
@@ -115,8 +115,8 @@ describe('mutation safety and hostile column names', () => {
     data['toString'] = Float64Array.from(baseDid.numeric('post'));
     data['period'] = Float64Array.from(baseDid.numeric('period'));
     const res = did({ data, outcome: '__proto__', unit: 'constructor', time: 'period', treat: 'first.treat', post: 'toString' });
-    expectClose(res.att.estimate, oracle.results.coefficients[0]!.estimate, 1e-8, 'ATT');
-    expectClose(res.att.stdError, oracle.results.coefficients[0]!.stdError, 1e-6, 'SE');
+    const fixestRow = oracle.results.coefficients[0]!;
+    expectEstimatesMatch([{ ...res.att, term: fixestRow.term }], [fixestRow], { estimate: 1e-8, stdError: 1e-6 }, { label: 'ATT' });
     expect(res.vcovLabel).toBe('Clustered (constructor)');
     expect(Object.getPrototypeOf(data)).toBeNull();
   });

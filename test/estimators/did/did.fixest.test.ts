@@ -11,7 +11,9 @@ import { outcomeSd } from '../../../src/estimators/effectSize.js';
 import { feols } from '../../../src/models/feols.js';
 import type { Frame } from '../../../src/data/frame.js';
 import type { VcovOption } from '../../../src/inference/vcovSpec.js';
+import type { Estimate } from '../../../src/estimate.js';
 import { expectClose } from '../../helpers/expectClose.js';
+import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset, loadOracle, type OracleCoef, type OracleFit } from '../../helpers/oracle.js';
 
 const baseDid: Frame = loadDataset('base_did.csv');
@@ -22,11 +24,12 @@ function track(kind: keyof typeof maxRel, a: number, e: number): void {
   maxRel[kind] = Math.max(maxRel[kind], Math.abs(a - e) / Math.abs(e));
 }
 
-function expectAttMatches(att: { estimate: number; stdError: number; statistic: number; pValue: number }, oracle: OracleCoef, label: string): void {
-  expectClose(att.estimate, oracle.estimate, 1e-8, `${label} estimate`);
-  expectClose(att.stdError, oracle.stdError, 1e-6, `${label} stdError`);
-  expectClose(att.statistic, oracle.statistic, 1e-6, `${label} statistic`);
-  expectClose(att.pValue, oracle.pValue, 1e-6, `${label} pValue`);
+/** fixest's tolerances (file header): coefficient 1e-8, SE / statistic / p-value 1e-6 relative. */
+const TOL = { estimate: 1e-8, stdError: 1e-6, statistic: 1e-6, pValue: 1e-6 };
+
+/** The ATT row against fixest's row for the treatment term, through the one assertion battery. */
+function expectAttMatches(att: Estimate, oracle: OracleCoef, label: string): void {
+  expectEstimatesMatch([{ ...att, term: oracle.term }], [oracle], TOL, { label });
   track('coef', att.estimate, oracle.estimate);
   track('se', att.stdError, oracle.stdError);
   track('p', att.pValue, oracle.pValue);
@@ -55,8 +58,7 @@ describe('did() reproduces fixest 0.12.2 TWFE DiD on base_did', () => {
     const [x1, treatPost] = oracle.results.coefficients;
     expectAttMatches(res.att, treatPost!, 'ATT');
     // The covariate's coefficient and the full vcov come through the underlying fit.
-    expectClose(res.fit.coef().x1!, x1!.estimate, 1e-8, 'x1 estimate');
-    expectClose(res.fit.se().x1!, x1!.stdError, 1e-6, 'x1 stdError');
+    expectEstimatesMatch(res.fit.tidy().filter((r) => r.term === 'x1'), [x1!], TOL, { label: 'x1' });
     const v = res.fit.vcov();
     expectClose(v[0]![1]!, oracle.results.vcov[0]![1]!, 1e-6, 'cov(x1, ATT)');
   });
@@ -81,12 +83,13 @@ describe('did() reproduces fixest 0.12.2 TWFE DiD on base_did', () => {
     const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['x1'], fixedEffects: false });
     const byTerm = new Map(oracle.results.coefficients.map((c) => [c.term, c]));
     expectAttMatches(res.att, byTerm.get('treat:post')!, 'treat:post');
-    const coef = res.fit.coef();
-    const se = res.fit.se();
-    for (const term of ['(Intercept)', 'treat', 'post', 'x1']) {
-      expectClose(coef[term]!, byTerm.get(term)!.estimate, 1e-8, `${term} estimate`);
-      expectClose(se[term]!, byTerm.get(term)!.stdError, 1e-6, `${term} stdError`);
-    }
+    const terms = ['(Intercept)', 'treat', 'post', 'x1'];
+    expectEstimatesMatch(
+      res.fit.tidy().filter((r) => terms.includes(r.term)),
+      terms.map((term) => byTerm.get(term)!),
+      { estimate: 1e-8, stdError: 1e-6 },
+      { label: 'fixest_2x2_no_fe' },
+    );
     // Full 5×5 vcov in R's order: (Intercept), treat, post, x1, treat:post.
     const v = res.fit.vcov();
     for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) expectClose(v[i]![j]!, oracle.results.vcov[i]![j]!, 1e-6, `vcov[${i}][${j}]`);

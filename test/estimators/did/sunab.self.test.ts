@@ -19,6 +19,7 @@ import { aggregateCoefficients, classifyCohorts, sunabCells } from '../../../src
 import { feols } from '../../../src/models/feols.js';
 import { tCdf } from '../../../src/numerics/distributions.js';
 import { expectClose } from '../../helpers/expectClose.js';
+import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset, loadOracle } from '../../helpers/oracle.js';
 
 describe('sunab helpers (hand-derivable)', () => {
@@ -148,9 +149,8 @@ describe('(b) sunab on mpdta equals a hand-built saturated feols aggregated by h
     // ATT(g, g + e) — and both weight cohorts by their size, so the point estimates coincide.
     // (SEs differ: cluster-robust regression vs influence function.)
     const oracle = loadOracle<{ dynamic: { rows: { e: number; att: number }[] } }>('did_mpdta_never_reg');
-    for (const o of oracle.results.dynamic.rows.filter((r) => r.e >= 0)) {
-      expectClose(es.rows.find((r) => r.e === o.e)!.estimate, o.att, 1e-8, `e=${o.e} vs did dynamic`);
-    }
+    const post = es.rows.filter((r) => r.e >= 0).map((r) => ({ e: r.e, att: r.estimate }));
+    expectEstimatesMatch(post, oracle.results.dynamic.rows.filter((r) => r.e >= 0), { att: 1e-8 }, { by: 'e', label: 'sunab vs did dynamic' });
   });
 
   it('window [-2, 2] bins relative times before building the cohort cells (fixest bin.rel): cells at e = -2 pool e ≤ -2', () => {

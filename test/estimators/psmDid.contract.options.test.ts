@@ -1,0 +1,95 @@
+/**
+ * psmDid() options (the API contract of issue 9): its reader accepts exactly did()'s design
+ * options, its own (`baseline`, `clusterBy`) and matchit()'s matching options — which matchit
+ * reads and checks itself — and rejects anything else with a suggestion; did() options that
+ * psmDid sets itself (`vcov`, `weights`) say what to use instead. Result contract: kind 'psmDid',
+ * the balance table as a summary table, toJSON through the one path.
+ * Data: fixtures/datasets/base_did.csv (fixest 0.12.2's base_did).
+ */
+import { describe, expect, it } from 'vitest';
+import { psmDid, type PsmDidOptions } from '../../src/estimators/psmDid.js';
+import { CausalPanelError } from '../../src/errors.js';
+import { loadDataset } from '../helpers/oracle.js';
+
+const data = loadDataset('base_did.csv');
+const args: PsmDidOptions = { data, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['x1'] };
+
+function thrown(run: () => unknown): CausalPanelError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof CausalPanelError) return e;
+    throw e;
+  }
+  throw new Error('expected a CausalPanelError');
+}
+
+describe('psmDid options', () => {
+  it.each([
+    ['std.caliper', { 'std.caliper': false }, 'stdCaliper'],
+    ['m.order', { 'm.order': 'smallest' }, 'order'],
+    ['cluster', { cluster: 'id' }, 'clusterBy'],
+    ['xformla', { xformla: '~x1' }, 'covariates'],
+    ['baseLine', { baseLine: 'mean' }, 'baseline'],
+  ])('%s → unknown_option suggesting %s', (key, extra, suggestion) => {
+    const error = thrown(() => psmDid({ ...args, ...extra } as never));
+    expect(error.code).toBe('unknown_option');
+    expect(error.message).toBe(`psmDid: unknown option "${key}" (did you mean "${suggestion}"?)`);
+  });
+
+  it.each([
+    ['vcov', { vcov: 'hetero' }, 'clusterBy'],
+    ['weights', { weights: 'x1' }, 'matching weights'],
+  ])('did()\'s %s is set by psmDid: unknown_option saying what to use', (key, extra, mention) => {
+    const error = thrown(() => psmDid({ ...args, ...extra } as never));
+    expect(error.code).toBe('unknown_option');
+    expect(error.message).toContain(`psmDid: option "${key}" is not supported (`);
+    expect(error.message).toContain(mention);
+  });
+
+  it.each([
+    ['baseline', { baseline: 'last' }, 'psmDid: option "baseline" must be one of "first", "mean" (got "last")'],
+    ['clusterBy', { clusterBy: 'school' }, 'psmDid: option "clusterBy" must be one of "subclass", "unit" (got "school")'],
+    ['covariates', { covariates: [] }, 'psmDid: option "covariates" must be a non-empty array of column names (got [])'],
+    ['level', { level: 95 }, 'psmDid: option "level" must be a number in (0, 1) (got 95)'],
+  ])('psmDid\'s own option %s is read by psmDid', (_key, extra, message) => {
+    const error = thrown(() => psmDid({ ...args, ...extra } as never));
+    expect(error.code).toBe('invalid_option');
+    expect(error.message).toBe(message);
+  });
+
+  it('a matching option is passed to matchit(), which checks it (ratio 0 → invalid_option naming ratio)', () => {
+    const error = thrown(() => psmDid({ ...args, ratio: 0 }));
+    expect(error.code).toBe('invalid_option');
+    expect(error.message.startsWith('psmDid: ')).toBe(true);
+    expect(error.message).toContain('"ratio"');
+  });
+
+  it('every matching option reaches matchit(): ratio 2 with replacement matches 2 controls per treated unit', () => {
+    const res = psmDid({ ...args, ratio: 2, replace: true, clusterBy: 'unit' });
+    expect(res.matching.nMatched.treated).toBeGreaterThan(0);
+    expect(res.matching.pairs.every((set) => set.controls.length === 2)).toBe(true);
+  });
+});
+
+describe('psmDid result contract', () => {
+  const res = psmDid({ ...args, method: 'kernel', kernel: 'gaussian', bandwidth: 1e6, clusterBy: 'unit' });
+
+  it('kind "psmDid", did()\'s rows, the balance table in the summary', () => {
+    expect(res.kind).toBe('psmDid');
+    expect(res.tidy().map((r) => r.term)).toEqual(['ATT', 'ATT (SD)']);
+    const text = res.summary();
+    expect(text.split('\n')[0]).toBe('PSM-DiD (matched on baseline x1), Dep. Var.: y');
+    expect(text).toContain('Balance of the baseline covariates (units):');
+    expect(text).toMatch(/\nx1\s+-?\d+\.\d{4}\s+-?\d+\.\d{4}/);
+    expect(text).toContain('Mean outcome (raw DiD of means:');
+  });
+
+  it('toJSON(): kind, matching design and balance as plain JSON', () => {
+    const json = JSON.parse(JSON.stringify(res));
+    expect(json.kind).toBe('psmDid');
+    expect(json.matching).toMatchObject({ baseline: 'first', clusterBy: 'unit', unitsUnmatched: 0, unitsDiscarded: 0 });
+    expect(json.balance.after.map((r: { term: string }) => r.term)).toEqual(['distance', 'x1']);
+    expect(json.att.estimate).toBe(res.att.estimate);
+  });
+});

@@ -15,24 +15,29 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readCsv } from '../src/node.js';
-import { Frame } from '../src/data/frame.js';
-import { did } from '../src/estimators/did/did.js';
-import { eventStudy } from '../src/estimators/did/eventStudy.js';
-import { attgt } from '../src/estimators/did/attgt.js';
-import { psmDid } from '../src/estimators/psmDid.js';
-import { mediate } from '../src/estimators/mediation/mediate.js';
-import type { Estimate } from '../src/estimate.js';
-import { etable, type EtableModel } from '../src/report/etable.js';
-import { textTable } from '../src/report/textTable.js';
-import { formatFixed, formatPValue, significanceStars } from '../src/report/format.js';
-import { eventStudyPlot } from '../src/report/svg/eventStudyPlot.js';
-import { attgtPlot } from '../src/report/svg/attgtPlot.js';
-import { coefPlot } from '../src/report/svg/coefPlot.js';
-import { lovePlot } from '../src/report/svg/lovePlot.js';
-import { overlapPlot } from '../src/report/svg/overlapPlot.js';
-import { mediationPlot, mediationRows } from '../src/report/svg/mediationPlot.js';
-import { SSP_MEDIATORS, SSP_OUTCOMES, SSP_TRUE_EFFECTS } from '../src/simulate/simulateSchoolPanel.js';
+import { readCsv } from 'causal-panel/node';
+import {
+  Frame,
+  did,
+  eventStudy,
+  attgt,
+  psmDid,
+  mediate,
+  etable,
+  textTable,
+  eventStudyPlot,
+  attgtPlot,
+  coefPlot,
+  lovePlot,
+  overlapPlot,
+  mediationPlot,
+  mediationRows,
+  SSP_MEDIATORS,
+  SSP_OUTCOMES,
+  SSP_TRUE_EFFECTS,
+  type Estimate,
+  type EtableModel,
+} from 'causal-panel';
 
 const started = Date.now();
 const print = (text = '') => process.stdout.write(`${text}\n`);
@@ -44,6 +49,10 @@ const save = (name: string, svg: string) => {
   writeFileSync(`${outDir}${name}`, svg);
   written.push(`out/${name}`);
 };
+// Number formatting for the tables (fixed decimals, R's significance stars, p-values as fixest prints them).
+const formatFixed = (x: number, decimals: number) => (Number.isNaN(x) ? 'NA' : Number.isFinite(x) ? x.toFixed(decimals) : x > 0 ? 'Inf' : '-Inf');
+const significanceStars = (p: number) => (!(p >= 0) ? '' : p <= 0.001 ? '***' : p <= 0.01 ? '**' : p <= 0.05 ? '*' : p <= 0.1 ? '.' : '');
+const formatPValue = (p: number) => (Number.isNaN(p) ? 'NA' : p < 2.2e-16 ? '< 2.2e-16' : String(Number(p.toPrecision(5))));
 const f3 = (x: number) => formatFixed(x, 3);
 const ci = (e: { confLow: number; confHigh: number }) => `[${f3(e.confLow)}, ${f3(e.confHigh)}]`;
 const cell = (e: Estimate) => `${f3(e.estimate)}${significanceStars(e.pValue)} (${f3(e.stdError)})`;

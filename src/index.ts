@@ -55,7 +55,8 @@ export { simulateSchoolPanel, SSP_TRUE_EFFECTS, SSP_MEDIATOR_EFFECTS, SSP_OUTCOM
 // ⑥ report: results → text tables and SVG plots
 export { type Estimate, ESTIMATE_FIELDS } from './estimate.js';
 export { renderSummary, type SummaryInput } from './report/summary.js';
-export { etable, type EtableModel, type EtableInput, type EtableOptions } from './report/etable.js';
+export { etable, type EtableOptions } from './report/etable.js';
+export { type EtableModel, type EtableInput } from './report/etableModel.js';
 export { eventStudyPlot, type EventStudyPlotOptions } from './report/svg/eventStudyPlot.js';
 export { coefPlot, type CoefPlotOptions } from './report/svg/coefPlot.js';
 export { attgtPlot } from './report/svg/attgtPlot.js';

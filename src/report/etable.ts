@@ -1,132 +1,79 @@
 /**
  * Multi-model regression tables in the layout of fixest's `etable()`: coefficients with stars and
- * SEs in parentheses, then fixed-effects rows (Yes/No), the vcov type, observations and R².
- * Text (console layout of `etable`), Markdown, LaTeX (booktabs) and HTML.
+ * SEs in parentheses, then fixed-effects rows (Yes/No), the vcov type, observations and fixest's
+ * default fit statistics (R² and within / adjusted R² for OLS; squared correlation, pseudo R² and
+ * BIC as soon as a GLM is in the table). Text (console layout of `etable`), Markdown, LaTeX
+ * (booktabs) and HTML.
  *
- * Number format (fixest `etable`, `digits = 4`): |x| ≥ 1 → `max(1, digits − 1 − ⌊log10|x|⌋)`
- * decimals; |x| < 1 → `digits` decimals; values that would round to 0 → 3 significant digits in
- * scientific notation (`1.41e-18`). Fit statistics use `digitsStats = 5`.
+ * Numbers as fixest's `format_number` ({@link etableNumber}): `digits = 4` for coefficients and
+ * SEs, `digitsStats = 5` for fit statistics.
  */
 import { CausalPanelError } from '../errors.js';
-import type { Estimate } from '../estimate.js';
-import { formatInteger, significanceStars, signif } from './format.js';
-import { markdownTable, textTable } from './textTable.js';
+import { invalidOption, opt, readOptions, type OptionPath, type Params } from '../options.js';
+import { etableNumber, formatInteger, significanceStars } from './format.js';
+import { etableModel, type EtableInput, type EtableModel } from './etableModel.js';
+import { renderHtml, renderLatex, renderMarkdown, renderText, type EtableGrid } from './etableFormats.js';
 
-/** What one column of an {@link etable} needs; fits provide it through `toEtableModel()`. */
-export interface EtableModel {
-  /** Column title (default `(1)`, `(2)`, …). */
-  name?: string;
-  /** Coefficient rows. */
-  rows: readonly Estimate[];
-  /** Number of observations. */
-  nobs: number;
-  /** R². */
-  r2?: number;
-  /** Within R² (fixed-effects models). */
-  withinR2?: number;
-  /** Names of the fixed effects absorbed, e.g. `['id', 'period']`. */
-  fixedEffects?: readonly string[];
-  /** Vcov label, e.g. `'IID'`, `'Heteroskedasticity-robust'`, `'Clustered (id)'`. */
-  vcovType?: string;
-  /** Dependent variable. */
-  depVar?: string;
-}
-
-/**
- * Anything {@link etable} accepts: an {@link EtableModel}, an object with `toEtableModel()`, or a
- * fit-like object with `tidy()` and `nobs` (feols/glm fits: `r2`, `wr2`, `vcovInfo.label`,
- * `fixedEffects`, `formula` are read when present).
- */
-export type EtableInput = EtableModel | { toEtableModel(): EtableModel } | { tidy(): Estimate[]; nobs: number };
-
-/** Options of {@link etable}. */
+/** Options of {@link etable}; names mirror fixest's `etable` arguments. */
 export interface EtableOptions {
-  /** Output format (default `'text'`). */
+  /** Output format (default `'text'`; fixest's `tex = TRUE` is `'latex'`). */
   format?: 'text' | 'markdown' | 'latex' | 'html';
-  /** Significant digits of coefficients and SEs (default 4, as fixest). */
+  /** fixest `digits`: significant digits of coefficients and SEs (default 4). */
   digits?: number;
-  /** Decimals of fit statistics (default 5, as fixest's `digits.stats`). */
+  /** fixest `digits.stats`: significant digits of fit statistics (default 5). */
   digitsStats?: number;
-  /** An extra header row under the model names, one label per model. */
+  /** fixest `headers`: an extra header row under the model names, one label per model. */
   headers?: readonly string[];
-  /** Term order / subset: only these terms, in this order. */
+  /** fixest `keep` (exact names): only these terms, in this order. */
   keep?: readonly string[];
-  /** Rename terms for display: `{ treat_post: 'Treated × Post' }`. */
+  /** fixest `dict`: display names of terms, `{ treat_post: 'Treated × Post' }`. */
   dict?: Readonly<Record<string, string>>;
 }
 
-const STAR_NOTE = "Signif. codes: 0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1";
-
-/**
- * One coefficient as etable prints it.
- *
- * @example
- * etableNumber(-145.73, 4); // '-145.7'
- * etableNumber(0.24601, 4); // '0.2460'
- * etableNumber(1.41e-18, 4); // '1.41e-18'
- */
-export function etableNumber(x: number, digits = 4): string {
-  if (Number.isNaN(x)) return 'NA';
-  if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
-  if (x === 0) return '0';
-  const e = Math.floor(Math.log10(Math.abs(x)));
-  if (e >= 0) return x.toFixed(Math.max(1, digits - 1 - e));
-  const fixed = x.toFixed(digits);
-  if (Number(fixed) !== 0) return fixed;
-  const s = signif(x, 3).toExponential();
-  return s.replace('e+', 'e');
-}
-
-// Reads the fields a fit or DiD result exposes (duck typing keeps report/ free of model imports):
-// `tidy()`, `nobs`, `r2`, `wr2`, `vcovInfo.label` or `vcovLabel`, `fixedEffects[].name`, `formula`.
-function fromFit(x: Record<string, unknown>): EtableModel | null {
-  if (typeof x.tidy !== 'function' || typeof x.nobs !== 'number') return null;
-  const rows = (x.tidy as () => Estimate[]).call(x);
-  const vcovInfo = x.vcovInfo as { label?: unknown } | undefined;
-  const vcovType = typeof vcovInfo?.label === 'string' ? vcovInfo.label : typeof x.vcovLabel === 'string' ? x.vcovLabel : undefined;
-  const fe = Array.isArray(x.fixedEffects)
-    ? (x.fixedEffects as unknown[]).map((f) => (typeof f === 'string' ? f : String((f as { name?: unknown }).name))).filter((f) => f !== 'undefined')
-    : undefined;
-  const formula = typeof x.formula === 'string' ? x.formula : '';
-  const lhs = formula.includes('~') ? formula.slice(0, formula.indexOf('~')).trim() : '';
-  return {
-    rows,
-    nobs: x.nobs,
-    r2: typeof x.r2 === 'number' ? x.r2 : undefined,
-    withinR2: typeof x.wr2 === 'number' && fe !== undefined && fe.length > 0 ? x.wr2 : undefined,
-    fixedEffects: fe,
-    vcovType,
-    depVar: lhs === '' ? undefined : lhs,
+function strings(what: string): (value: unknown, at: OptionPath) => readonly string[] | undefined {
+  return (value, at) => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw invalidOption(at, what, value);
+    return Object.freeze([...(value as string[])]);
   };
 }
 
-function resolve(input: EtableInput, index: number): EtableModel {
-  const x = input as unknown as Record<string, unknown>;
-  let model: EtableModel | null = null;
-  if (x !== null && typeof x === 'object') {
-    if (typeof x.toEtableModel === 'function') model = (x.toEtableModel as () => EtableModel).call(x);
-    else if (Array.isArray(x.rows) && typeof x.nobs === 'number' && (x.rows.length === 0 || typeof (x.rows[0] as Estimate).term === 'string')) model = x as unknown as EtableModel;
-    else model = fromFit(x);
-  }
-  if (model === null || typeof model !== 'object' || !Array.isArray(model.rows) || typeof model.nobs !== 'number') {
-    throw new CausalPanelError('invalid_option', `etable: model ${index + 1} is neither an EtableModel nor a fit with tidy() and nobs (${typeof input})`, {
-      fn: 'etable',
-      option: 'fits',
-    });
-  }
-  return model;
-}
+const ETABLE_OPTIONS = {
+  format: opt.oneOf(['text', 'markdown', 'latex', 'html'], 'text'),
+  digits: opt.integer({ min: 1, max: 15, default: 4 }),
+  digitsStats: opt.integer({ min: 1, max: 15, default: 5 }),
+  headers: opt.custom(strings('an array of strings, one per model')),
+  keep: opt.custom(strings('an array of term names')),
+  dict: opt.custom((value, at): Readonly<Record<string, string>> | undefined => {
+    if (value === undefined) return undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+      throw invalidOption(at, 'an object mapping terms to display names', value);
+    }
+    return Object.freeze(Object.assign(Object.create(null) as Record<string, string>, value));
+  }),
+};
 
-/** The table as plain cells, shared by every output format. */
-interface Grid {
-  names: string[];
-  headers?: string[];
-  depVars?: string[];
-  coefs: { label: string; coef: string[]; stars: string[]; se: string[] }[];
-  fixedEffects: { label: string; values: string[] }[];
-  stats: { label: string; values: string[] }[];
-  vcovNote: string;
-}
+const RESULT_VCOV = "each column shows its result's own standard errors: fit with vcov, or use fit.withVcov()";
+const ETABLE_UNSUPPORTED: Readonly<Record<string, string>> = {
+  vcov: RESULT_VCOV,
+  se: RESULT_VCOV,
+  cluster: RESULT_VCOV,
+  ssc: RESULT_VCOV,
+  tex: 'use format: "latex"',
+  file: 'etable returns a string: write it to a file yourself',
+  title: 'add a caption around the returned table',
+  coefstat: 'standard errors are shown in parentheses',
+  ci: 'standard errors are shown in parentheses',
+  drop: 'list the terms to show in keep',
+  order: 'list the terms in the order wanted in keep',
+  fitstat: "the fit statistics are fixest's defaults",
+  'signif.code': "the stars are fixest's defaults (*** 0.001, ** 0.01, * 0.05, . 0.1)",
+  signifCode: "the stars are fixest's defaults (*** 0.001, ** 0.01, * 0.05, . 0.1)",
+  extralines: 'add rows to the returned table yourself',
+  notes: 'add notes around the returned table',
+};
+
+type EtableParams = Params<typeof ETABLE_OPTIONS>;
 
 function shortVcov(type: string): string {
   const m = /^Clustered \((.*)\)$/.exec(type);
@@ -135,17 +82,23 @@ function shortVcov(type: string): string {
   return type;
 }
 
-function buildGrid(models: EtableModel[], options: EtableOptions): Grid {
-  const digits = options.digits ?? 4;
-  const digitsStats = options.digitsStats ?? 5;
-  const dict = options.dict ?? {};
+/** Fixest's default statistics: `[label, field]` rows, chosen by the kinds of models in the table. */
+function statisticRows(models: readonly EtableModel[]): [string, keyof EtableModel][] {
+  if (models.some((m) => m.pseudoR2 !== undefined)) return [['Squared Cor.', 'squaredCor'], ['Pseudo R2', 'pseudoR2'], ['BIC', 'bic']];
+  const anyFixedEffects = models.some((m) => (m.fixedEffects ?? []).length > 0);
+  return anyFixedEffects ? [['R2', 'r2'], ['Within R2', 'withinR2']] : [['R2', 'r2'], ['Adj. R2', 'adjR2']];
+}
+
+function buildGrid(models: readonly EtableModel[], params: EtableParams): EtableGrid {
+  const { digits, digitsStats } = params;
+  const dict = params.dict ?? {};
   const names = models.map((m, i) => m.name ?? `(${i + 1})`);
   let terms: string[] = [];
   const seen = new Set<string>();
   for (const m of models) for (const r of m.rows) if (!seen.has(r.term)) (seen.add(r.term), terms.push(r.term));
   // fixest lists the constant first, as "Constant".
   if (seen.has('(Intercept)')) terms = ['(Intercept)', ...terms.filter((t) => t !== '(Intercept)')];
-  if (options.keep) terms = options.keep.filter((t) => seen.has(t));
+  if (params.keep) terms = params.keep.filter((t) => seen.has(t));
   const coefs = terms.map((term) => {
     const coef: string[] = [];
     const stars: string[] = [];
@@ -165,147 +118,47 @@ function buildGrid(models: EtableModel[], options: EtableOptions): Grid {
 
   const stats: { label: string; values: string[] }[] = [];
   const types = models.map((m) => m.vcovType ?? '');
-  let vcovNote = '';
+  let vcovNote = 'Standard-errors in parentheses';
   if (types.some((t) => t !== '')) {
     const allClustered = types.every((t) => /^Clustered \(/.test(t));
     stats.push({ label: allClustered ? 'S.E.: Clustered' : 'S.E. type', values: types.map((t) => (t === '' ? '--' : shortVcov(t))) });
     const unique = [...new Set(types.filter((t) => t !== ''))];
-    vcovNote = unique.length === 1 ? `${unique[0]} standard-errors in parentheses` : 'Standard-errors in parentheses';
-  } else vcovNote = 'Standard-errors in parentheses';
-  stats.push({ label: 'Observations', values: models.map((m) => formatInteger(m.nobs)) });
-  const stat = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '--' : etableNumber(x, digitsStats));
-  if (models.some((m) => m.r2 !== undefined)) stats.push({ label: 'R2', values: models.map((m) => stat(m.r2)) });
-  if (models.some((m) => m.withinR2 !== undefined)) stats.push({ label: 'Within R2', values: models.map((m) => stat(m.withinR2)) });
+    if (unique.length === 1) vcovNote = `${unique[0]} standard-errors in parentheses`;
+  }
+  stats.push({ label: 'Observations', values: models.map((m) => (m.nobs === undefined ? '--' : formatInteger(m.nobs))) });
+  const stat = (x: unknown) => (typeof x !== 'number' || Number.isNaN(x) ? '--' : etableNumber(x, digitsStats));
+  for (const [label, field] of statisticRows(models)) {
+    if (models.some((m) => m[field] !== undefined)) stats.push({ label, values: models.map((m) => stat(m[field])) });
+  }
   const depVars = models.some((m) => m.depVar !== undefined) ? models.map((m) => m.depVar ?? '') : undefined;
-  const headers = options.headers ? models.map((_, i) => options.headers![i] ?? '') : undefined;
+  const headers = params.headers ? models.map((_, i) => params.headers![i] ?? '') : undefined;
   return { names, headers, depVars, coefs, fixedEffects, stats, vcovNote };
 }
 
-function renderText(g: Grid): string {
-  const rows: string[][] = [];
-  const header = ['', ...g.names];
-  if (g.headers) rows.push(['', ...g.headers]);
-  if (g.depVars) rows.push(['Dependent Var.:', ...g.depVars]);
-  rows.push(['', ...g.names.map(() => '')]);
-  for (const c of g.coefs) rows.push([c.label, ...c.coef.map((v, j) => (v === '' ? '' : `${v}${c.stars[j]} ${c.se[j]}`))]);
-  const dashAt = g.fixedEffects.length > 0 ? rows.length : -1;
-  if (g.fixedEffects.length > 0) rows.push(['Fixed-Effects:', ...g.names.map(() => '')]);
-  for (const f of g.fixedEffects) rows.push([f.label, ...f.values]);
-  const ruleAt = rows.length;
-  rows.push(['', ...g.names.map(() => '')]);
-  for (const s of g.stats) rows.push([s.label, ...s.values]);
-  // Column widths first, then fill the rule rows with dashes / underscores of that width.
-  const all = [header, ...rows];
-  const widths = header.map((_, j) => Math.max(...all.map((r) => (r[j] ?? '').length), j === 0 ? 15 : 0));
-  if (dashAt >= 0) rows[dashAt] = ['Fixed-Effects:', ...widths.slice(1).map((w) => '-'.repeat(w))];
-  rows[ruleAt] = widths.map((w) => '_'.repeat(w));
-  return `${textTable(rows, { header })}\n---\n${STAR_NOTE}`;
-}
-
-function renderMarkdown(g: Grid): string {
-  const rows: string[][] = [];
-  if (g.headers) rows.push(['', ...g.headers]);
-  if (g.depVars) rows.push(['Dependent Var.:', ...g.depVars]);
-  for (const c of g.coefs) {
-    rows.push([c.label, ...c.coef.map((v, j) => (v === '' ? '' : `${v}${c.stars[j]!.replace(/\*/g, '\\*')}`))]);
-    rows.push(['', ...c.se]);
-  }
-  if (g.fixedEffects.length > 0) rows.push(['*Fixed effects*', ...g.names.map(() => '')]);
-  for (const f of g.fixedEffects) rows.push([f.label, ...f.values]);
-  for (const s of g.stats) rows.push([s.label, ...s.values]);
-  const align = ['left' as const, ...g.names.map(() => 'right' as const)];
-  return `${markdownTable(rows, { header: ['', ...g.names], align })}\n\n${g.vcovNote}. ${STAR_NOTE.replace(/\*/g, '\\*')}`;
-}
-
 /**
- * Escapes LaTeX special characters (`\ & % $ # _ { } ~ ^`).
+ * A side-by-side table of several results, as fixest's `etable()`.
  *
+ * Each column is a result with `tidy()` — feols / glm fits, did, eventStudy, attgt aggregations,
+ * matchedAtt, mediation results, … — read through its public fields, an {@link EtableModel}, or
+ * an object with `toEtableModel()`. Terms appear in order of first appearance (or `keep`'s
+ * order). A GLM's fit statistics are labelled as fixest labels them ("Squared Cor.", "Pseudo R2",
+ * "BIC"), never as an R².
+ *
+ * @throws {CausalPanelError} `invalid_option` when `fits` is empty or a model is none of the
+ *   above; `unknown_option` / `invalid_option` for options
  * @example
- * escapeLatex('treat_post & 5%'); // 'treat\\_post \\& 5\\%'
- */
-export function escapeLatex(text: string): string {
-  return text.replace(/[\\&%$#_{}~^]/g, (c) => {
-    if (c === '\\') return '\\textbackslash{}';
-    if (c === '~') return '\\textasciitilde{}';
-    if (c === '^') return '\\textasciicircum{}';
-    return `\\${c}`;
-  });
-}
-
-function renderLatex(g: Grid): string {
-  const k = g.names.length;
-  const line = (cells: string[]) => `   ${cells.join(' & ')}\\\\`;
-  const out: string[] = [`\\begin{tabular}{l${'c'.repeat(k)}}`, '   \\toprule'];
-  if (g.headers) out.push(line(['', ...g.headers.map(escapeLatex)]));
-  if (g.depVars) out.push(line(['Dependent Variable:', ...g.depVars.map(escapeLatex)]));
-  out.push(line(['Model:', ...g.names.map(escapeLatex)]), '   \\midrule', '   \\emph{Variables}\\\\');
-  for (const c of g.coefs) {
-    out.push(line([escapeLatex(c.label), ...c.coef.map((v, j) => (v === '' ? '' : `${v}${c.stars[j] ? `$^{${c.stars[j] === '.' ? '\\cdot' : c.stars[j]}}$` : ''}`))]));
-    out.push(line(['', ...c.se]));
-  }
-  if (g.fixedEffects.length > 0) {
-    out.push('   \\midrule', '   \\emph{Fixed-effects}\\\\');
-    for (const f of g.fixedEffects) out.push(line([escapeLatex(f.label), ...f.values]));
-  }
-  out.push('   \\midrule', '   \\emph{Fit statistics}\\\\');
-  for (const s of g.stats) out.push(line([s.label === 'R2' ? 'R$^2$' : s.label === 'Within R2' ? 'Within R$^2$' : escapeLatex(s.label), ...s.values.map(escapeLatex)]));
-  out.push(
-    '   \\bottomrule',
-    `   \\multicolumn{${k + 1}}{l}{\\emph{${escapeLatex(g.vcovNote)}}}\\\\`,
-    `   \\multicolumn{${k + 1}}{l}{\\emph{Signif. codes: ***: 0.001, **: 0.01, *: 0.05, $\\cdot$: 0.1}}\\\\`,
-    '\\end{tabular}',
-  );
-  return out.join('\n');
-}
-
-/**
- * Escapes `& < > " '` for HTML text and attribute values.
- *
- * @example
- * escapeHtml('a < b & "c"'); // 'a &lt; b &amp; &quot;c&quot;'
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-function renderHtml(g: Grid): string {
-  const k = g.names.length;
-  const tr = (cells: string[], tag = 'td', cls?: string) =>
-    `    <tr${cls ? ` class="${cls}"` : ''}>${cells.map((c, j) => `<${tag}${j > 0 ? ' style="text-align:center"' : ''}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
-  const out: string[] = ['<table class="etable">', '  <thead>', tr(['', ...g.names], 'th')];
-  if (g.headers) out.push(tr(['', ...g.headers], 'th'));
-  if (g.depVars) out.push(tr(['Dependent Var.:', ...g.depVars]));
-  out.push('  </thead>', '  <tbody>');
-  for (const c of g.coefs) {
-    out.push(tr([c.label, ...c.coef.map((v, j) => (v === '' ? '' : `${v}${c.stars[j]}`))], 'td', 'coef'));
-    out.push(tr(['', ...c.se], 'td', 'se'));
-  }
-  if (g.fixedEffects.length > 0) out.push(`    <tr><td colspan="${k + 1}"><em>Fixed effects</em></td></tr>`);
-  for (const f of g.fixedEffects) out.push(tr([f.label, ...f.values]));
-  for (const s of g.stats) out.push(tr([s.label, ...s.values], 'td', 'stat'));
-  out.push('  </tbody>', '  <tfoot>', `    <tr><td colspan="${k + 1}">${escapeHtml(g.vcovNote)}. ${escapeHtml(STAR_NOTE)}</td></tr>`, '  </tfoot>', '</table>');
-  return out.join('\n');
-}
-
-/**
- * A side-by-side table of several models, as fixest's `etable()`.
- *
- * Each model is an {@link EtableModel} or any object with a `toEtableModel()` method (the fits
- * and DiD results provide one). Terms appear in order of first appearance (or `keep`'s order).
- *
- * @throws CausalPanelError `invalid_option` when `fits` is empty, a model has neither the
- *   fields nor `toEtableModel()`, or `format` is unknown.
- * @example
- * etable([fit1, fit2], { format: 'markdown', headers: ['TWFE', 'with x1'] });
- * etable([{ name: 'm1', rows: fit.tidy(), nobs: 1080, r2: 0.53, fixedEffects: ['id'], vcovType: 'Clustered (id)' }]);
+ * etable([feols('y ~ x1 | id', data), feols('y ~ x1', data, { vcov: 'hetero' })]);
+ * // '                              (1)                (2)\nDependent Var.:                y                  y\n...'
+ * etable([glm('treat ~ age + educ', lalonde, { family: 'binomial' })]);
+ * // '... Squared Cor. ... Pseudo R2 ... BIC ...'
  */
 export function etable(fits: readonly EtableInput[], options: EtableOptions = {}): string {
+  const params = readOptions('etable', options, ETABLE_OPTIONS, { unsupported: ETABLE_UNSUPPORTED });
   if (!Array.isArray(fits) || fits.length === 0) {
-    throw new CausalPanelError('invalid_option', 'etable: no models given (0)', { fn: 'etable', option: 'fits', value: 0 });
+    throw new CausalPanelError('invalid_option', `etable: fits must be a non-empty array of results (got ${Array.isArray(fits) ? 'an empty array' : typeof fits})`, { fn: 'etable', option: 'fits', value: fits });
   }
-  const grid = buildGrid(fits.map(resolve), options);
-  const format = options.format ?? 'text';
-  switch (format) {
+  const grid = buildGrid(fits.map((fit, i) => etableModel(fit, i)), params);
+  switch (params.format) {
     case 'text':
       return renderText(grid);
     case 'markdown':
@@ -314,7 +167,5 @@ export function etable(fits: readonly EtableInput[], options: EtableOptions = {}
       return renderLatex(grid);
     case 'html':
       return renderHtml(grid);
-    default:
-      throw new CausalPanelError('invalid_option', `etable: unknown format (${String(format)})`, { fn: 'etable', option: 'format', value: format });
   }
 }

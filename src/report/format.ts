@@ -261,3 +261,44 @@ export function formatFixed(x: number, decimals: number): string {
   if (!Number.isFinite(x)) return nonFinite(x);
   return fixedString(x, decimals);
 }
+
+// fixest's cpp_add_commas: x rounded to r decimals, thousands separated by ",", no decimals for
+// whole numbers; the decimals are the first r digits of C's "%f" of the fractional part.
+function addCommas(x: number, r: number, whole: boolean): string {
+  let xr = Math.round(x * 10 ** r) / 10 ** r;
+  const negative = xr < 0;
+  if (negative) xr = -xr;
+  const integer = Math.trunc(xr).toString();
+  let out = (negative ? '-' : '') + (xr < 1000 ? integer : integer.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+  if (!(whole && Number.isInteger(x)) && r > 0) out += `.${(xr - Math.floor(xr)).toFixed(6).slice(2, 2 + r)}`;
+  return out;
+}
+
+/**
+ * One number as fixest's `etable` prints it (fixest's `format_nber_single`): |x| ≥ 10^(digits−1)
+ * rounded to 1 decimal, otherwise to `digits` significant digits; then exponent ≥ 10 or ≤ −5 →
+ * `1.41e-18` (2 decimals); |x| ≥ 1 → `max(1, digits − 1 − ⌊log10|x|⌋)` decimals with thousands
+ * separators (none for whole numbers); |x| > 10^−digits → `digits` decimals. NaN → `NA`; an
+ * exact 0 prints as `0` (fixest would print `0e-16`).
+ *
+ * @example
+ * etableNumber(-145.73, 4);   // '-145.7'
+ * etableNumber(0.24601, 4);   // '0.2460'
+ * etableNumber(1.41e-18, 4);  // '1.41e-18'
+ * etableNumber(12639.97, 5);  // '12,640.0'
+ */
+export function etableNumber(x: number, digits = 4): string {
+  if (Number.isNaN(x)) return 'NA';
+  if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
+  if (x === 0) return '0';
+  const whole = Number.isInteger(x);
+  const value = Math.abs(x) >= 10 ** (digits - 1) ? roundTo(x, 1) : signif(x, digits);
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  if (exponent >= 10 || exponent <= -5) {
+    const mantissa = roundTo(value * 10 ** -exponent, Math.min(digits, 2));
+    return `${mantissa}e${exponent > 0 ? '+' : ''}${exponent}`;
+  }
+  if (exponent >= 0) return addCommas(value, Math.max(digits - 1 - exponent, 1), whole);
+  if (Math.abs(value) > 10 ** -digits) return value.toFixed(digits);
+  return value.toFixed(-exponent);
+}

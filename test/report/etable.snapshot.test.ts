@@ -4,7 +4,10 @@
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { etable, etableNumber, escapeLatex, escapeHtml, type EtableModel } from '../../src/report/etable.js';
+import { etable } from '../../src/report/etable.js';
+import type { EtableModel } from '../../src/report/etableModel.js';
+import { escapeLatex, escapeHtml } from '../../src/report/etableFormats.js';
+import { etableNumber } from '../../src/report/format.js';
 import type { Estimate } from '../../src/estimate.js';
 import { CausalPanelError } from '../../src/errors.js';
 
@@ -172,8 +175,8 @@ describe('etable(twfe, ols) as fixest 0.12.2 etable()', () => {
     const text = etable([{ toEtableModel: () => twfe }]);
     expect(text).toContain('0.9722***');
     expect(() => etable([])).toThrow(CausalPanelError);
-    expect(() => etable([twfe], { format: 'pdf' as 'text' })).toThrow(/unknown format/);
-    expect(() => etable([{} as EtableModel])).toThrow(/neither/);
+    expect(() => etable([twfe], { format: 'pdf' as 'text' })).toThrow('etable: option "format" must be one of "text", "markdown", "latex", "html" (got "pdf")');
+    expect(() => etable([{} as EtableModel])).toThrow('etable: model 1 must be a result with tidy(), or { rows, nobs } (got {})');
     // a fit-like object: tidy(), nobs, r2, wr2, vcovInfo.label, fixedEffects, formula (feols's fields)
     const fitLike = { tidy: () => [...twfe.rows], nobs: 1080, r2: 0.5321324077374369, wr2: 0.36870554640153963, vcovInfo: { label: 'Clustered (id)' }, fixedEffects: [{ name: 'id' }, { name: 'period' }], formula: 'y ~ x1 + treat_post | id + period' };
     expect(etable([fitLike])).toBe(etable([{ ...twfe, name: undefined }]));

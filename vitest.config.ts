@@ -5,6 +5,18 @@ import { defineConfig } from 'vitest/config';
 // so examples, doc blocks and tests can import 'causal-panel' exactly as a user would.
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
+/**
+ * The slowest files (Monte Carlo comparisons with R's draws, panels of 10⁵–10⁶ rows, a TypeScript
+ * program over src/ for the doc blocks): run by
+ * `npm run test:full` (projects "fast" and "slow"), which CI runs; `npm test` runs project "fast" only.
+ */
+const SLOW = [
+  'test/docs.examples.types.test.ts',
+  'test/estimators/mediation/mediate.mediation.test.ts',
+  'test/models/feols.hand.tall.test.ts',
+  'test/numerics/leastSquares.hand.tall.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     alias: [
@@ -13,9 +25,19 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     exclude: ['bench/**', 'node_modules/**'],
     testTimeout: 60_000,
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+    // Both cores (vitest's default leaves one idle on a 2-core machine: cores − 1 workers), and
+    // one module graph per worker instead of one per file: the library keeps no global state, and
+    // tests restore what they spy on.
+    pool: 'threads',
+    maxWorkers: 2,
+    minWorkers: 2,
+    isolate: false,
+    // test/**/*.test-d.ts (expectTypeOf) are checked by `tsc --noEmit`, the first half of `npm test`.
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['bench/**', 'node_modules/**', ...SLOW] } },
+      { extends: true, test: { name: 'slow', include: SLOW } },
+    ],
   },
 });

@@ -142,7 +142,7 @@ describe('architecture: src/ imports respect docs/architecture.md', () => {
 
 describe('architecture: test file names follow docs/architecture.md (<module>.<reference>[.<topic>].test.ts)', () => {
   const references = new Set(markdownTable(doc, ['reference', 'checked against']).flatMap(([first = '']) => codeSpans(first)));
-  const repositoryTests = new Set(['architecture.test.ts', 'docs.examples.test.ts']);
+  const repositoryTests = new Set(['architecture.test.ts', 'docs.examples.test.ts', 'docs.examples.types.test.ts']);
   const testRoot = join(root, 'test');
   const testFiles = listTs(testRoot).filter((f) => f.endsWith('.test.ts')).map((f) => relative(testRoot, f).replace(/\\/g, '/'));
   it('parses the reference table', () => {

@@ -1,8 +1,9 @@
 /**
- * Public result types, checked at compile time with vitest's `expectTypeOf` (vitest.config.ts
- * enables typecheck for test/**\/*.test-d.ts). The shapes are those of the public API contract
- * (../shared/API.md), which mirror fixest 0.12.2 / did 2.5.1 / MatchIt 4.5.1 / mediation 4.5.1
- * outputs; everything is imported from the package entry, as a user would.
+ * Public result types, checked at compile time with vitest's `expectTypeOf`: a failed assertion
+ * is a type error, reported by `tsc --noEmit` (the first half of `npm test`; tsconfig.json
+ * includes test/). The shapes are those of the public API contract (../shared/API.md), which
+ * mirror fixest 0.12.2 / did 2.5.1 / MatchIt 4.5.1 / mediation 4.5.1 outputs; everything is
+ * imported from the package entry, as a user would.
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import {

@@ -14,53 +14,148 @@
  * variances RSS/n (fixtures/oracles/lavaan_jobs_indirect.json): every variance is scaled by (n − p)/n.
  */
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
-import { toFrame, type DataInput } from '../../data/fromInput.js';
-import { feols } from '../../models/feols.js';
-import { deparseName } from '../../models/formula/expr.js';
+import type { DataInput } from '../../data/fromInput.js';
+import { toFrame } from '../../data/fromInput.js';
+import type { Estimate } from '../../estimate.js';
 import { deltaMethodSe } from '../../inference/deltaMethod.js';
 import { waldInference } from '../../inference/intervals.js';
-import type { Estimate } from '../../estimate.js';
-import { coefTable } from '../../report/summary.js';
+import { feols } from '../../models/feols.js';
+import { deparseName } from '../../models/formula/expr.js';
+import { parseFormula } from '../../models/formula/parse.js';
+import { opt, readOptions } from '../../options.js';
+import { formatSignif } from '../../report/format.js';
+import { Result, type SummaryParts } from '../../report/result.js';
+import { completeModelRows } from './completeModelRows.js';
 
 /** Options of {@link productOfCoefficients}. */
 export interface ProductOfCoefficientsOptions {
   data: DataInput;
-  /** Mediator model, e.g. `'job_seek ~ treat + econ_hard + sex + age'` (feols syntax). */
+  /** Mediator model, e.g. `'job_seek ~ treat + econ_hard + sex + age'` (feols syntax; lavaan's `M ~ a*T + …`). */
   mediatorModel: string;
   /** Outcome model, e.g. `'depress2 ~ treat + job_seek + econ_hard + sex + age'`. */
   outcomeModel: string;
+  /** Treatment variable (the a path starts here). */
   treat: string;
+  /** Mediator variable (a ends, b starts here). */
   mediator: string;
-  /** 'ols' (default; summary.lm variances) or 'ml' (lavaan's n-denominator variances). */
+  /** 'ols' (default; summary.lm variances) or 'ml' (lavaan's n-denominator variances, `sem(estimator = "ML")`). */
   variance?: 'ols' | 'ml';
-  /** Confidence level (default 0.95). */
+  /** Confidence level (default 0.95; lavaan `level`). */
   level?: number;
 }
 
-/** Result of {@link productOfCoefficients}. */
-export interface ProductOfCoefficientsResult {
-  kind: 'productOfCoefficients';
-  /** T → M path. */
-  a: Estimate;
-  /** M → Y path. */
-  b: Estimate;
-  /** Direct effect T → Y. */
-  c: Estimate;
-  /** a·b with the Sobel SE. */
-  indirect: Estimate;
-  /** c + a·b. */
-  total: Estimate;
-  /** Aroian's SE √(b²Va + a²Vb + VaVb) of a·b. */
-  aroianStdError: number;
-  variance: 'ols' | 'ml';
-  nobs: number;
-  notes: readonly Note[];
-  tidy(): Estimate[];
-  summary(): string;
-  toJSON(): object;
+const FN = 'productOfCoefficients';
+
+const SPEC = {
+  data: opt.required<DataInput>('a data set'),
+  mediatorModel: opt.required<string>('a formula "M ~ T + X"'),
+  outcomeModel: opt.required<string>('a formula "Y ~ T + M + X"'),
+  treat: opt.column({ required: true }),
+  mediator: opt.column({ required: true }),
+  variance: opt.oneOf(['ols', 'ml'], 'ols'),
+  level: opt.level(),
+};
+
+const UNSUPPORTED = {
+  unsupported: {
+    se: "lavaan's se: only the delta-method (Sobel) standard errors are computed; use mediate(boot: true) for bootstrap intervals",
+    bootstrap: "lavaan's bootstrap: use mediate(boot: true) for bootstrap intervals",
+  },
+};
+
+/** The variances and estimates behind a product-of-coefficients result. */
+interface Paths {
+  /** a, b, c and their variance (3×3; a is from the other equation, so Cov(a, ·) = 0). */
+  a: number;
+  b: number;
+  c: number;
+  V: Float64Array;
 }
 
-const FN = 'productOfCoefficients';
+/** The five reported rows at `level`. */
+function pathRows(p: Paths, level: number): Estimate[] {
+  const dist = { kind: 'normal' as const };
+  const row = (term: string, estimate: number, se: number): Estimate => ({ term, ...waldInference(estimate, se, dist, level) });
+  const { a, b, c, V } = p;
+  return [
+    row('a', a, Math.sqrt(V[0]!)),
+    row('b', b, Math.sqrt(V[4]!)),
+    row('c', c, Math.sqrt(V[8]!)),
+    row('indirect', a * b, deltaMethodSe(Float64Array.of(b, a, 0), V)),
+    row('total', c + a * b, deltaMethodSe(Float64Array.of(b, a, 1), V)),
+  ];
+}
+
+/**
+ * Result of {@link productOfCoefficients}: the paths `a`, `b`, `c`, the `indirect` effect a·b
+ * (Sobel SE) and the `total` c + a·b, each an {@link Estimate} with normal (z) inference.
+ *
+ * @example
+ * poc.indirect.stdError; // 0.0124542 (lavaan 0.6-14, variance 'ml')
+ * poc.tidy().map((r) => r.term); // ['a', 'b', 'c', 'indirect', 'total']
+ */
+export class ProductOfCoefficientsResult extends Result {
+  readonly kind = 'productOfCoefficients' as const;
+  /** T → M path. */
+  readonly a: Estimate;
+  /** M → Y path. */
+  readonly b: Estimate;
+  /** Direct effect T → Y. */
+  readonly c: Estimate;
+  /** a·b with the Sobel SE. */
+  readonly indirect: Estimate;
+  /** c + a·b. */
+  readonly total: Estimate;
+  /** Aroian's SE √(b²Va + a²Vb + VaVb) of a·b. */
+  readonly aroianStdError: number;
+  readonly variance: 'ols' | 'ml';
+  readonly nobs: number;
+  readonly level: number;
+  readonly #paths: Paths;
+
+  /** @internal use {@link productOfCoefficients}. */
+  constructor(paths: Paths, fields: { variance: 'ols' | 'ml'; nobs: number; level: number; notes: readonly Note[] }) {
+    super(fields.notes);
+    this.#paths = paths;
+    const [a, b, c, indirect, total] = pathRows(paths, fields.level).map((r) => Object.freeze(r));
+    this.a = a!;
+    this.b = b!;
+    this.c = c!;
+    this.indirect = indirect!;
+    this.total = total!;
+    const { V } = paths;
+    this.aroianStdError = Math.sqrt(paths.b * paths.b * V[0]! + paths.a * paths.a * V[4]! + V[0]! * V[4]!);
+    this.variance = fields.variance;
+    this.nobs = fields.nobs;
+    this.level = fields.level;
+  }
+
+  /**
+   * The rows a, b, c, indirect, total with z statistics, normal p-values and intervals at `level`.
+   * @throws {CausalPanelError} `invalid_option` when level is not in (0, 1)
+   * @example poc.tidy(0.9)[3].term; // 'indirect'
+   */
+  tidy(level = this.level): Estimate[] {
+    if (level === this.level) return [this.a, this.b, this.c, this.indirect, this.total].map((r) => ({ ...r }));
+    return pathRows(this.#paths, readOptions(this.kind, { level }, { level: opt.level() }).level);
+  }
+
+  protected override statisticLabel(): 'z value' {
+    return 'z value';
+  }
+
+  protected summaryParts(): SummaryParts {
+    return {
+      title: `Product of coefficients (Sobel), ${this.variance === 'ml' ? 'ML (lavaan)' : 'OLS'} variances`,
+      meta: [['Observations', String(this.nobs)]],
+      footer: [`Aroian SE of indirect: ${formatSignif(this.aroianStdError, 6)}`],
+    };
+  }
+
+  protected jsonFields(): Record<string, unknown> {
+    return { a: this.a, b: this.b, c: this.c, indirect: this.indirect, total: this.total, aroianStdError: this.aroianStdError, variance: this.variance, nobs: this.nobs, level: this.level };
+  }
+}
 
 function pick(terms: readonly string[], name: string, role: string): number {
   // Term names are R's: a non-syntactic column name (`__proto__`) appears backquoted.
@@ -72,33 +167,14 @@ function pick(terms: readonly string[], name: string, role: string): number {
 }
 
 /**
- * The notes of two models fitted on the same rows: their `rows_dropped_missing` notes describe the
- * same dropped rows (checked above), so they are reported once, with the columns of both.
- */
-function mergeModelNotes(mediatorNotes: readonly Note[], outcomeNotes: readonly Note[]): Note[] {
-  const notes = [...mediatorNotes];
-  for (const note of outcomeNotes) {
-    const twin = notes.find((n) => n.code === 'rows_dropped_missing');
-    if (note.code !== 'rows_dropped_missing' || twin === undefined || twin.code !== 'rows_dropped_missing') {
-      notes.push(note);
-      continue;
-    }
-    // A row missing in several columns counts once per column in each model: keep the larger count.
-    const byColumn: Record<string, number> = Object.create(null);
-    for (const source of [twin.byColumn, note.byColumn]) {
-      for (const column of Object.keys(source)) byColumn[column] = Math.max(byColumn[column] ?? 0, source[column]!);
-    }
-    notes[notes.indexOf(twin)] = { code: 'rows_dropped_missing', count: Math.max(twin.count, note.count), byColumn };
-  }
-  return notes;
-}
-
-/**
  * Product-of-coefficients indirect effect a·b with its Sobel (delta-method) SE, and the total
  * effect c + a·b.
  *
- * @throws {CausalPanelError} `invalid_option` (variance, level, treat/mediator without a
- *   coefficient, models on different rows), and the errors of `feols`
+ * Rows with a missing value in a variable of either model are dropped from both (one note);
+ * ±Infinity is an error.
+ *
+ * @throws {CausalPanelError} `unknown_option`, `invalid_option` (variance, level, treat/mediator
+ *   without a coefficient), `missing_column`, `non_finite`, and the errors of `feols`
  * @example
  * const poc = productOfCoefficients({
  *   data: jobs, treat: 'treat', mediator: 'job_seek', variance: 'ml',
@@ -108,75 +184,28 @@ function mergeModelNotes(mediatorNotes: readonly Note[], outcomeNotes: readonly 
  * poc.indirect.stdError; // 0.0124542 (lavaan 0.6-14, fixtures/oracles/lavaan_jobs_indirect.json)
  */
 export function productOfCoefficients(options: ProductOfCoefficientsOptions): ProductOfCoefficientsResult {
-  return withFunctionName('productOfCoefficients', () => productOfCoefficientsUnlabelled(options));
-}
-
-/** {@link productOfCoefficients} itself; errors of inner public functions are relabelled by the wrapper above. */
-function productOfCoefficientsUnlabelled(options: ProductOfCoefficientsOptions): ProductOfCoefficientsResult {
-  const { data, mediatorModel, outcomeModel, treat, mediator, variance = 'ols', level = 0.95 } = options;
-  if (variance !== 'ols' && variance !== 'ml') {
-    throw new CausalPanelError('invalid_option', `${FN}: variance must be "ols" or "ml" (got ${JSON.stringify(variance)})`, { fn: FN, option: 'variance', value: variance });
-  }
-  if (!(level > 0 && level < 1)) {
-    throw new CausalPanelError('invalid_option', `${FN}: level must be in (0, 1) (got ${level})`, { fn: FN, option: 'level', value: level });
-  }
-  const frame = toFrame(data, FN);
-  const med = feols(mediatorModel, frame, { vcov: 'iid' });
-  const out = feols(outcomeModel, frame, { vcov: 'iid' });
-  if (med.nobs !== out.nobs || med.rows.some((r, i) => r !== out.rows[i])) {
-    throw new CausalPanelError('invalid_option', `${FN}: the two models use different rows (${med.nobs} and ${out.nobs}); remove missing values first`, { fn: FN });
-  }
-  const n = med.nobs;
-  // ML variances divide the RSS by n instead of n − p.
-  const scaleM = variance === 'ml' ? (n - med.nparams) / n : 1;
-  const scaleY = variance === 'ml' ? (n - out.nparams) / n : 1;
-  const ia = pick(med.terms, treat, 'mediator');
-  const ib = pick(out.terms, mediator, 'outcome');
-  const ic = pick(out.terms, treat, 'outcome');
-  const vm = med.vcovMatrix;
-  const vy = out.vcovMatrix;
-  const km = med.k;
-  const ky = out.k;
-  const a = med.coefficients[ia]!;
-  const b = out.coefficients[ib]!;
-  const c = out.coefficients[ic]!;
-  const va = vm[ia + ia * km]! * scaleM;
-  const vb = vy[ib + ib * ky]! * scaleY;
-  const vc = vy[ic + ic * ky]! * scaleY;
-  const cbc = vy[ib + ic * ky]! * scaleY;
-  // (a, b, c) covariance: a is from the other equation, so its covariances are zero.
-  const V = Float64Array.of(va, 0, 0, 0, vb, cbc, 0, cbc, vc);
-  const dist = { kind: 'normal' as const };
-  const row = (term: string, estimate: number, se: number): Estimate => ({ term, ...waldInference(estimate, se, dist, level) });
-  const aRow = row('a', a, Math.sqrt(va));
-  const bRow = row('b', b, Math.sqrt(vb));
-  const cRow = row('c', c, Math.sqrt(vc));
-  const indirect = row('indirect', a * b, deltaMethodSe(Float64Array.of(b, a, 0), V));
-  const total = row('total', c + a * b, deltaMethodSe(Float64Array.of(b, a, 1), V));
-  const aroianStdError = Math.sqrt(b * b * va + a * a * vb + va * vb);
-  const notes = mergeModelNotes(med.notes, out.notes);
-  const rows = [aRow, bRow, cRow, indirect, total];
-  const result: ProductOfCoefficientsResult = {
-    kind: 'productOfCoefficients',
-    a: aRow,
-    b: bRow,
-    c: cRow,
-    indirect,
-    total,
-    aroianStdError,
-    variance,
-    nobs: n,
-    notes,
-    tidy: () => rows.map((r) => ({ ...r })),
-    summary: () =>
-      [
-        `Product of coefficients (Sobel), ${variance === 'ml' ? 'ML (lavaan)' : 'OLS'} variances`,
-        `Observations: ${n}`,
-        coefTable(rows, { statisticLabel: 'z value' }),
-        `Aroian SE of indirect: ${Number(aroianStdError.toPrecision(6))}`,
-      ].join('\n'),
-    toJSON: () => ({ kind: 'productOfCoefficients', a: aRow, b: bRow, c: cRow, indirect, total, aroianStdError, variance, nobs: n, notes }),
-  };
-  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => result.summary(), enumerable: false });
-  return result;
+  return withFunctionName(FN, () => {
+    const { data, mediatorModel, outcomeModel, treat, mediator, variance, level } = readOptions(FN, options, SPEC, UNSUPPORTED);
+    // Both models on the rows complete in every variable of either (lavaan's listwise deletion).
+    const { frame, notes } = completeModelRows(toFrame(data, FN), [parseFormula(mediatorModel, FN), parseFormula(outcomeModel, FN)], [], FN);
+    const med = feols(mediatorModel, frame, { vcov: 'iid' });
+    const out = feols(outcomeModel, frame, { vcov: 'iid' });
+    const n = med.nobs;
+    // ML variances divide the RSS by n instead of n − p.
+    const scaleM = variance === 'ml' ? (n - med.nparams) / n : 1;
+    const scaleY = variance === 'ml' ? (n - out.nparams) / n : 1;
+    const ia = pick(med.terms, treat, 'mediator');
+    const ib = pick(out.terms, mediator, 'outcome');
+    const ic = pick(out.terms, treat, 'outcome');
+    const vm = med.vcovMatrix;
+    const vy = out.vcovMatrix;
+    const km = med.k;
+    const ky = out.k;
+    const va = vm[ia + ia * km]! * scaleM;
+    const vb = vy[ib + ib * ky]! * scaleY;
+    const vc = vy[ic + ic * ky]! * scaleY;
+    const cbc = vy[ib + ic * ky]! * scaleY;
+    const paths: Paths = { a: med.coefficients[ia]!, b: out.coefficients[ib]!, c: out.coefficients[ic]!, V: Float64Array.of(va, 0, 0, 0, vb, cbc, 0, cbc, vc) };
+    return new ProductOfCoefficientsResult(paths, { variance, nobs: n, level, notes: [...notes, ...med.notes, ...out.notes] });
+  });
 }

@@ -44,7 +44,7 @@ describe('mediate: bad input → CausalPanelError code (table-driven)', () => {
     ['sims not an integer', { sims: 10.5 }, 'invalid_option'],
     ['sims < 2', { sims: 1 }, 'invalid_option'],
     ['level = 1', { level: 1 }, 'invalid_option'],
-    ['bootCi unknown', { boot: true, bootCi: 'normal' as never }, 'invalid_option'],
+    ['bootCiType unknown', { boot: true, bootCiType: 'normal' as never }, 'invalid_option'],
     ['controlValue = treatValue', { controlValue: 1, treatValue: 1 }, 'invalid_option'],
     ['formula without ~', { outcomeModel: 'Y T M' }, 'formula_syntax'],
     ['cluster column missing', { cluster: 'nope' }, 'missing_column'],

@@ -9,7 +9,7 @@
 import { describe, it, expect } from 'vitest';
 import { mediate, type MediateOptions } from '../../../src/estimators/mediation/mediate.js';
 import { mediateMany } from '../../../src/estimators/mediation/mediateMany.js';
-import { progressReporter } from '../../../src/estimators/mediation/simulate.js';
+import { progressReporter } from '../../../src/estimators/mediation/progress.js';
 import { CausalPanelError } from '../../../src/errors.js';
 import { expectClose } from '../../helpers/expectClose.js';
 import { loadOracle } from '../../helpers/oracle.js';
@@ -108,7 +108,7 @@ describe('mediate onProgress (mediation 4.5.1 jobs models)', () => {
       mediate(bad);
     } catch (e) {
       expect((e as CausalPanelError).code).toBe('invalid_option');
-      expect((e as CausalPanelError).message).toMatch(/^mediate: onProgress must be a function/);
+      expect((e as CausalPanelError).message).toBe('mediate: option "onProgress" must be a function (got "yes")');
     }
   });
 });

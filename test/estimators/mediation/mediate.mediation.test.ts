@@ -12,7 +12,9 @@ import { glm } from '../../../src/models/glm.js';
 import { createRng } from '../../../src/numerics/random.js';
 import { normalCdf } from '../../../src/numerics/distributions.js';
 import { mediate, type MediationResult } from '../../../src/estimators/mediation/mediate.js';
-import { bcaInterval, quantileSorted, simulationPValue, type MediationEstimate } from '../../../src/estimators/mediation/simulate.js';
+import { simulationPValue, type MediationEstimate } from '../../../src/estimators/mediation/summarizeMediation.js';
+import { bcaInterval } from '../../../src/numerics/bca.js';
+import { quantileSorted } from '../../../src/numerics/quantile.js';
 import { mediateMany } from '../../../src/estimators/mediation/mediateMany.js';
 import { jobs, jobsModels } from '../../helpers/jobsModels.js';
 import { expectClose } from '../../helpers/expectClose.js';
@@ -145,9 +147,9 @@ describe('mediate: reproducibility and contracts', () => {
     expect(c.acme.average.confLow).not.toBe(a.acme.average.confLow);
     expect(c.acme.average.estimate).toBe(a.acme.average.estimate);
   });
-  it('BCa intervals (boot.ci.type = "bca") bracket the point estimate and differ from percentile', () => {
+  it('BCa intervals (bootCiType = "bca", R boot.ci.type) bracket the point estimate and differ from percentile', () => {
     const perc = mediate({ ...models, boot: true, sims: 500, seed: 3 });
-    const bca = mediate({ ...models, boot: true, sims: 500, seed: 3, bootCi: 'bca' });
+    const bca = mediate({ ...models, boot: true, sims: 500, seed: 3, bootCiType: 'bca' });
     expect(bca.acme.average.estimate).toBe(perc.acme.average.estimate);
     expect(bca.acme.average.confLow).toBeLessThan(bca.acme.average.estimate);
     expect(bca.acme.average.confHigh).toBeGreaterThan(bca.acme.average.estimate);

@@ -1,0 +1,219 @@
+/**
+ * The result of `mediate`: ACME, ADE, proportion mediated (control / treated / average) and the
+ * total effect — mediation 4.5.1's d0/d1/d.avg, z0/z1/z.avg, n0/n1/n.avg and tau — with the
+ * simulated values behind them, printed as `summary(mediate(...))`.
+ */
+import type { Note } from '../../errors.js';
+import type { Estimate } from '../../estimate.js';
+import { invalidOption } from '../../options.js';
+import { formatPValues, formatReal, significanceStars, SIGNIF_LEGEND } from '../../report/format.js';
+import { Result, type SummaryParts } from '../../report/result.js';
+import { textTable } from '../../report/textTable.js';
+import type { EffectDraws } from './drawEffects.js';
+import type { MediateParams } from './mediateOptions.js';
+import type { MedsensSystem } from './medsens.js';
+import { summarizeMediation, type MediationEstimate, type MediationSummary, type MediationTriple, type PointEffects } from './summarizeMediation.js';
+
+/** The simulated values behind a mediation result (one entry per draw). */
+export interface MediationDraws {
+  acmeControl: Float64Array;
+  acmeTreated: Float64Array;
+  adeControl: Float64Array;
+  adeTreated: Float64Array;
+}
+
+/** The ten reported quantities in `summary.mediate`'s order, with their labels. */
+const TERMS: readonly (readonly [string, (s: MediationSummary) => MediationEstimate])[] = [
+  ['ACME (control)', (s) => s.acme.control],
+  ['ACME (treated)', (s) => s.acme.treated],
+  ['ADE (control)', (s) => s.ade.control],
+  ['ADE (treated)', (s) => s.ade.treated],
+  ['Total Effect', (s) => s.total],
+  ['Prop. Mediated (control)', (s) => s.propMediated.control],
+  ['Prop. Mediated (treated)', (s) => s.propMediated.treated],
+  ['ACME (average)', (s) => s.acme.average],
+  ['ADE (average)', (s) => s.ade.average],
+  ['Prop. Mediated (average)', (s) => s.propMediated.average],
+];
+
+function freezeTriple(triple: MediationTriple): MediationTriple {
+  return Object.freeze({ control: Object.freeze({ ...triple.control }), treated: Object.freeze({ ...triple.treated }), average: Object.freeze({ ...triple.average }) });
+}
+
+/** What `mediate` hands to the result. */
+export interface MediationResultFields {
+  summary: MediationSummary;
+  params: MediateParams;
+  nobs: number;
+  interaction: boolean;
+  notes: readonly Note[];
+  draws: EffectDraws;
+  /** The full-sample statistic (bootstrap), or null (quasi-Bayes). */
+  point: PointEffects | null;
+  sensitivity: MedsensSystem | null;
+}
+
+/**
+ * Result of `mediate`: `acme`, `ade`, `propMediated` (each with `control`, `treated`, `average`
+ * leaves) and `total`, each `{ estimate, confLow, confHigh, pValue, stdError }`.
+ *
+ * The effects are simulation-based, not Wald estimates. In every leaf and `tidy()` row:
+ * `estimate` is mediation's point estimate (quasi-Bayes: the mean of the draws, the median for
+ * the proportion mediated under control/treated; bootstrap: the full-sample statistic);
+ * `stdError` is the standard deviation of the draws (mediation reports none); `statistic` (in
+ * `tidy()`) is estimate / stdError, for reference only; `pValue` is mediation's simulation
+ * p-value 2·min(share of draws > 0, share < 0), not a function of the statistic; `confLow`,
+ * `confHigh` are the reported interval (percentile or BCa quantiles of the draws).
+ *
+ * @example
+ * const res = mediate({ ...jobsModels, boot: true, sims: 1000, seed: 2014 });
+ * res.acme.average.estimate; // -0.0157446 (mediation 4.5.1, fixtures/oracles/mediation_jobs_boot.json)
+ * res.tidy()[7].term;        // 'ACME (average)'
+ * res.toJSON().kind;         // 'mediate'
+ */
+export class MediationResult extends Result {
+  readonly kind = 'mediate' as const;
+  readonly acme: MediationTriple;
+  readonly ade: MediationTriple;
+  readonly propMediated: MediationTriple;
+  readonly total: MediationEstimate;
+  readonly nobs: number;
+  readonly sims: number;
+  readonly boot: boolean;
+  /** Bootstrap interval type (R `boot.ci.type`). */
+  readonly bootCiType: 'perc' | 'bca';
+  readonly level: number;
+  readonly treat: string;
+  readonly mediator: string;
+  readonly controlValue: number;
+  readonly treatValue: number;
+  readonly cluster: string | null;
+  /** Whether the outcome model has a treatment×mediator interaction (R `INT`). */
+  readonly interaction: boolean;
+  /** Whether the outcome model is linear (gaussian identity). */
+  readonly outcomeLinear: boolean;
+  readonly #summary: MediationSummary;
+  readonly #draws: EffectDraws;
+  readonly #point: PointEffects | null;
+  readonly #sens: MedsensSystem | null;
+  readonly #tidy = new Map<number, readonly Estimate[]>();
+
+  /** @internal use `mediate`. */
+  constructor(fields: MediationResultFields) {
+    super(fields.notes);
+    const { summary, params } = fields;
+    this.acme = freezeTriple(summary.acme);
+    this.ade = freezeTriple(summary.ade);
+    this.propMediated = freezeTriple(summary.propMediated);
+    this.total = Object.freeze({ ...summary.total });
+    this.nobs = fields.nobs;
+    this.sims = params.sims;
+    this.boot = params.boot;
+    this.bootCiType = params.bootCiType;
+    this.level = params.level;
+    this.treat = params.treat;
+    this.mediator = params.mediator;
+    this.controlValue = params.controlValue;
+    this.treatValue = params.treatValue;
+    this.cluster = params.cluster;
+    this.interaction = fields.interaction;
+    this.outcomeLinear = params.outcomeFamily.link === 'identity';
+    this.#summary = summary;
+    this.#draws = fields.draws;
+    this.#point = fields.point;
+    this.#sens = fields.sensitivity;
+  }
+
+  /**
+   * The simulated (or bootstrapped) d0, d1, z0, z1 values, as copies.
+   * @example res.draws().acmeControl.length; // sims
+   */
+  draws(): MediationDraws {
+    return {
+      acmeControl: Float64Array.from(this.#draws.d0),
+      acmeTreated: Float64Array.from(this.#draws.d1),
+      adeControl: Float64Array.from(this.#draws.z0),
+      adeTreated: Float64Array.from(this.#draws.z1),
+    };
+  }
+
+  /**
+   * The linear–linear system that `medsens` re-estimates (null for other models).
+   * @internal
+   * @example res.sensitivitySystem()?.km; // 5 on the jobs models
+   */
+  sensitivitySystem(): MedsensSystem | null {
+    return this.#sens;
+  }
+
+  /**
+   * One row per quantity, labelled and ordered as `summary(mediate)` with an interaction (ten
+   * rows); at another `level` the intervals are recomputed from the same draws. See the class
+   * TSDoc for what each field holds.
+   *
+   * @throws {CausalPanelError} `invalid_option` when level is not in (0, 1)
+   * @example
+   * res.tidy().find((r) => r.term === 'ACME (average)')?.estimate; // -0.0157446 on the jobs models
+   */
+  tidy(level = this.level): Estimate[] {
+    if (typeof level !== 'number' || !(level > 0 && level < 1)) throw invalidOption({ fn: this.kind, key: 'level' }, 'a number in (0, 1)', level);
+    let rows = this.#tidy.get(level);
+    if (rows === undefined) {
+      const summary = level === this.level ? this.#summary : summarizeMediation(this.#draws, this.#point, { level, bca: this.boot && this.bootCiType === 'bca' });
+      rows = TERMS.map(([term, get]) => {
+        const e = get(summary);
+        return Object.freeze({ term, estimate: e.estimate, stdError: e.stdError, statistic: e.estimate / e.stdError, pValue: e.pValue, confLow: e.confLow, confHigh: e.confHigh });
+      });
+      this.#tidy.set(level, rows);
+    }
+    return rows.map((row) => ({ ...row }));
+  }
+
+  /** `summary.mediate`'s table (four rows without an interaction and with a linear outcome, else ten). */
+  protected summaryParts(): SummaryParts {
+    const printOne = !this.interaction && this.outcomeLinear;
+    const summary = this.#summary;
+    const rows: (readonly [string, MediationEstimate])[] = printOne
+      ? [
+          ['ACME', summary.acme.treated],
+          ['ADE', summary.ade.control],
+          ['Total Effect', summary.total],
+          ['Prop. Mediated', summary.propMediated.control],
+        ]
+      : TERMS.map(([term, get]) => [term, get(summary)] as const);
+    const pct = `${Number((100 * this.level).toPrecision(6))}`;
+    const numbers = formatReal(rows.flatMap(([, e]) => [e.estimate, e.confLow, e.confHigh]), 4);
+    const pvals = formatPValues(rows.map(([, e]) => e.pValue), 3);
+    const body = rows.map(([term, e], i) => [term, numbers[3 * i]!, numbers[3 * i + 1]!, numbers[3 * i + 2]!, pvals[i]!, significanceStars(e.pValue)]);
+    const table = textTable(body, { header: ['', 'Estimate', `${pct}% CI Lower`, `${pct}% CI Upper`, 'p-value', ''], align: ['left', 'right', 'right', 'right', 'right', 'left'] });
+    const method = this.boot
+      ? `Nonparametric Bootstrap Confidence Intervals with the ${this.bootCiType === 'perc' ? 'Percentile' : 'BCa'} Method`
+      : 'Quasi-Bayesian Confidence Intervals';
+    const meta: [string, string][] = [
+      ['Sample Size Used', String(this.nobs)],
+      ['Simulations', String(this.sims)],
+    ];
+    if (this.cluster !== null) meta.push([this.boot ? 'Clusters resampled' : 'Cluster-robust draws', this.cluster]);
+    return { title: 'Causal Mediation Analysis', meta, rows: [], tables: [{ heading: method, body: [table, '---', SIGNIF_LEGEND].join('\n') }] };
+  }
+
+  protected jsonFields(): Record<string, unknown> {
+    return {
+      acme: this.acme,
+      ade: this.ade,
+      propMediated: this.propMediated,
+      total: this.total,
+      nobs: this.nobs,
+      sims: this.sims,
+      boot: this.boot,
+      bootCiType: this.bootCiType,
+      level: this.level,
+      treat: this.treat,
+      mediator: this.mediator,
+      controlValue: this.controlValue,
+      treatValue: this.treatValue,
+      cluster: this.cluster,
+      interaction: this.interaction,
+    };
+  }
+}

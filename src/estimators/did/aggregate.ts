@@ -141,7 +141,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   const p = keep.length;
   const group = keep.map((j) => cellsIn.group[j]!);
   const time = keep.map((j) => cellsIn.time[j]!);
-  // typed arrays for everything the row loops read: one representation, no JIT deopts
+  // typed arrays for everything the row loops read (one element kind; docs/numerics.md, attgt)
   const att = Float64Array.from(keep, (j) => cellsIn.att[j]!);
   const support = cellsIn.support ? keep.map((j) => cellsIn.support![j]) : undefined;
   // the cell influence matrix is read-only here: copy only when cells were dropped

@@ -111,7 +111,7 @@ export class AttgtResult extends Result {
 
   /**
    * The inputs aggregation works from (shares the influence matrix; do not modify it).
-   * @example aggregateAttgt(cs.cells(), 'simple').overall.estimate; // −0.03998 on mpdta
+   * @example aggregateAttgt(cs.cells(), 'simple').overall.estimate; // −0.03995 on mpdta (did 2.5.1)
    */
   cells(): AttgtCells {
     const init = this.#init;

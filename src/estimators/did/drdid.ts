@@ -110,7 +110,7 @@ export function checkConditioning(xpx: Float64Array, k: number): void {
  *
  * @throws {CausalPanelError} `singular_design`
  * @example
- * wls(Float64Array.of(1, 1, 1), 3, 1, Float64Array.of(1, 2, 9), Float64Array.of(1, 1, 0)).beta; // [1.5]
+ * wls(Float64Array.of(1, 1, 1), 3, 1, Float64Array.of(1, 2, 9), Float64Array.of(1, 1, 0)).beta; // ≈ [1.5] (the mean of the weighted rows)
  */
 export function wls(X: Float64Array, n: number, k: number, y: Float64Array, rowWeight: Float64Array): { beta: Float64Array; xpxInv: Float64Array } {
   const xpx = crossprod(X, n, k, rowWeight);
@@ -169,7 +169,7 @@ function controlCrossproductSums(deltaY: Float64Array, D: Float64Array, X: Float
  *
  * @throws {CausalPanelError} `singular_design` when the control design is not of full rank
  * @example
- * controlXpxInverse(Float64Array.of(1, 1, 1), Float64Array.of(1, 0, 0), 1, undefined)[0]; // 1.5 (= 3/2)
+ * controlXpxInverse(Float64Array.of(1, 1, 1), Float64Array.of(1, 0, 0), 1, undefined)[0]; // ≈ 1.5 (= 3/2, to rounding)
  */
 export function controlXpxInverse(X: Float64Array, D: Float64Array, k: number, weights: Float64Array | undefined): Float64Array {
   const n = D.length;

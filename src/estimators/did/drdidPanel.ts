@@ -44,7 +44,7 @@ export interface PanelTwoByTwoInput extends TwoByTwoInputBase {
  * @example
  * const r = drdidPanel({ deltaY: Float64Array.of(3, 1, 2), D: Float64Array.of(1, 0, 0),
  *   X: Float64Array.of(1, 1, 1), k: 1, method: 'dr' });
- * r.att; // 1.5 (= 3 − mean(1, 2))
+ * r.att; // ≈ 1.5 (= 3 − mean(1, 2), to rounding)
  */
 export function drdidPanel(input: PanelTwoByTwoInput): TwoByTwo {
   const fn = 'drdidPanel';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { attgt } from '../../../src/estimators/did/attgt.js';
 import { aggregateAttgt } from '../../../src/estimators/did/aggregate.js';
-import { expectClose } from '../../helpers/expectClose.js';
+import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset, loadOracle } from '../../helpers/oracle.js';
 
 const mpdta = loadDataset('mpdta.csv');
@@ -38,7 +38,7 @@ describe('aggregateAttgt with AttgtCells.support = without it (did 2.5.1 aggte, 
     const oracle = loadOracle<{ dynamic: { overallAtt: number; overallStdError: number } }>('did_mpdta_never_dr_lpop');
     const fit = attgt({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', covariates: ['lpop'], method: 'dr', control: 'never' });
     const agg = fit.aggregate('dynamic');
-    expectClose(agg.overall.estimate, oracle.results.dynamic.overallAtt, 1e-6, 'dynamic overall ATT');
-    expectClose(agg.overall.stdError, oracle.results.dynamic.overallStdError, 1e-5, 'dynamic overall SE');
+    const reference = { term: 'ATT', estimate: oracle.results.dynamic.overallAtt, stdError: oracle.results.dynamic.overallStdError };
+    expectEstimatesMatch([agg.overall], [reference], { estimate: 1e-6, stdError: 1e-5 }, { label: 'dynamic overall' });
   });
 });

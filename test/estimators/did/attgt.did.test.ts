@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { attgt } from '../../../src/estimators/did/attgt.js';
 import { expectClose, relativeError } from '../../helpers/expectClose.js';
+import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset, loadOracle } from '../../helpers/oracle.js';
 
 interface Row { group: number; time: number; att: number; stdError: number }
@@ -45,6 +46,15 @@ function optionsFromCall(call: string) {
 
 const maxErr = { att: 0, se: 0 };
 
+/** Records the largest relative errors of rows already paired with their oracle rows (same order). */
+function track(rows: readonly object[], oracleRows: readonly object[], field: 'att' | 'estimate'): void {
+  const value = (row: object | undefined, key: string) => (row as Record<string, number>)[key]!;
+  rows.forEach((row, j) => {
+    maxErr.att = Math.max(maxErr.att, relativeError(value(row, field), value(oracleRows[j], field)));
+    maxErr.se = Math.max(maxErr.se, relativeError(value(row, 'stdError'), value(oracleRows[j], 'stdError')));
+  });
+}
+
 describe.each(CASES)('attgt vs did 2.5.1 att_gt + aggte: %s', (name) => {
   const oracle = loadOracle<DidResults>(name);
   const opts = optionsFromCall(oracle.call!);
@@ -52,15 +62,8 @@ describe.each(CASES)('attgt vs did 2.5.1 att_gt + aggte: %s', (name) => {
   const res = oracle.results;
 
   it(`ATT(g,t) and SEs match ${oracle.package}: ${oracle.call}`, () => {
-    expect(fit.rows.length).toBe(res.attgt.length);
-    res.attgt.forEach((r, j) => {
-      const ours = fit.rows[j]!;
-      expect([ours.group, ours.time]).toEqual([r.group, r.time]);
-      expectClose(ours.att, r.att, ATT_TOL, `ATT(${r.group},${r.time})`);
-      expectClose(ours.stdError, r.stdError, SE_TOL, `SE(${r.group},${r.time})`);
-      maxErr.att = Math.max(maxErr.att, relativeError(ours.att, r.att));
-      maxErr.se = Math.max(maxErr.se, relativeError(ours.stdError, r.stdError));
-    });
+    expectEstimatesMatch(fit.rows, res.attgt, { att: ATT_TOL, stdError: SE_TOL }, { by: ['group', 'time'], ordered: true, label: `${name} ATT(g,t)` });
+    track(fit.rows, res.attgt, 'att');
   });
 
   it(`Wald pre-test p-value matches did (rounded to 5 digits by did): ${res.waldPreTestP}`, () => {
@@ -71,20 +74,11 @@ describe.each(CASES)('attgt vs did 2.5.1 att_gt + aggte: %s', (name) => {
     it(`aggte(type = '${type}') overall and rows match did`, () => {
       const agg = fit.aggregate(type);
       const ref = res[type];
-      expectClose(agg.overall.estimate, ref.overallAtt, ATT_TOL, `${type} overall ATT`);
-      expectClose(agg.overall.stdError, ref.overallStdError, SE_TOL, `${type} overall SE`);
-      maxErr.att = Math.max(maxErr.att, relativeError(agg.overall.estimate, ref.overallAtt));
-      maxErr.se = Math.max(maxErr.se, relativeError(agg.overall.stdError, ref.overallStdError));
-      const refRows = ref.rows ?? [];
-      expect(agg.rows.length).toBe(refRows.length);
-      refRows.forEach((r, j) => {
-        const ours = agg.rows[j]!;
-        expect(ours.e).toBe(r.e);
-        expectClose(ours.estimate, r.att, ATT_TOL, `${type} e=${r.e} ATT`);
-        expectClose(ours.stdError, r.stdError, SE_TOL, `${type} e=${r.e} SE`);
-        maxErr.att = Math.max(maxErr.att, relativeError(ours.estimate, r.att));
-        maxErr.se = Math.max(maxErr.se, relativeError(ours.stdError, r.stdError));
-      });
+      const overall = [{ term: 'ATT', estimate: ref.overallAtt, stdError: ref.overallStdError }];
+      const refRows = (ref.rows ?? []).map((r) => ({ e: r.e, estimate: r.att, stdError: r.stdError }));
+      expectEstimatesMatch([agg.overall], overall, { estimate: ATT_TOL, stdError: SE_TOL }, { label: `${name} ${type} overall` });
+      expectEstimatesMatch(agg.rows, refRows, { estimate: ATT_TOL, stdError: SE_TOL }, { by: 'e', ordered: true, label: `${name} ${type} rows` });
+      track([agg.overall, ...agg.rows], [...overall, ...refRows], 'estimate');
     });
   }
 });
@@ -93,11 +87,7 @@ describe('attgt vs did 2.5.1: manual 2×2 check (did_mpdta_manual_2x2_check.json
   it('no-covariate ATT(g,t) equal the 2×2 differences in mean changes with population-variance SEs', () => {
     const oracle = loadOracle<{ rows: { group: number; time: number; att: number; stdError: number; nTreated: number; nControl: number }[] }>('did_mpdta_manual_2x2_check');
     const fit = attgt({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', method: 'reg' });
-    for (const r of oracle.results.rows) {
-      const ours = fit.rows.find((x) => x.group === r.group && x.time === r.time)!;
-      expectClose(ours.att, r.att, 1e-10, `ATT(${r.group},${r.time})`);
-      expectClose(ours.stdError, r.stdError, 1e-10, `SE(${r.group},${r.time})`);
-    }
+    expectEstimatesMatch(fit.rows, oracle.results.rows, { att: 1e-10, stdError: 1e-10 }, { by: ['group', 'time'], allowExtraRows: true, label: 'manual 2×2' });
   });
 
   it('reports the largest relative errors measured against did', () => {

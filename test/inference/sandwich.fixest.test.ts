@@ -14,6 +14,7 @@ import { waldInference } from '../../src/inference/intervals.js';
 import { loadDataset, loadOracle } from '../helpers/oracle.js';
 import { expectAllClose, expectClose } from '../helpers/expectClose.js';
 import { expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
+import { twoWayWithin } from '../helpers/twoWayWithin.js';
 
 const data = loadDataset('base_did.csv');
 const n = data.nrow;
@@ -43,24 +44,8 @@ function matrix(columns: Float64Array[]): Float64Array {
   columns.forEach((c, j) => X.set(c, j * n));
   return X;
 }
-/**
- * Residuals of v on the two-way fixed-effect dummies. base_did is a balanced panel (108 ids × 10
- * periods), where that projection has the closed form v̄_id + v̄_period − v̄ (checked below against
- * least squares on the explicit dummies).
- */
-function partialOut(v: Float64Array): Float64Array {
-  const byId = new Float64Array(idClusters.nClusters);
-  const byPeriod = new Float64Array(periodClusters.nClusters);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    byId[idClusters.codes[i]!]! += v[i]!;
-    byPeriod[periodClusters.codes[i]!]! += v[i]!;
-    total += v[i]!;
-  }
-  const perId = n / idClusters.nClusters;
-  const perPeriod = n / periodClusters.nClusters;
-  return Float64Array.from(v, (x, i) => x - byId[idClusters.codes[i]!]! / perId - byPeriod[periodClusters.codes[i]!]! / perPeriod + total / n);
-}
+/** Residuals of v on the two-way fixed-effect dummies (closed form: base_did is balanced; checked below). */
+const partialOut = (v: Float64Array): Float64Array => twoWayWithin(v, idClusters, periodClusters);
 
 /** Fits y on columns and returns what computeVcov needs. */
 function fitArrays(columns: Float64Array[], response: Float64Array) {

@@ -11,6 +11,7 @@ import { resolveSsc } from '../../src/inference/ssc.js';
 import { parseVcov } from '../../src/inference/vcovSpec.js';
 import { loadDataset, loadOracle } from '../helpers/oracle.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { twoWayWithin } from '../helpers/twoWayWithin.js';
 
 const oracle = loadOracle('lm_sandwich_twfe_cluster').results;
 const data = loadDataset('base_did.csv');
@@ -68,13 +69,10 @@ describe('sandwich 3.0-2 vcovCL / vcovHC on lm(y ~ treat_post + factor(id) + fac
     expectClose(seOfTreatPost('HC0'), oracle.stdErrorHC0, 1e-8, 'HC0');
   });
   it('the within regression with fixefK "full" gives vcovCL HC1; with fixefK "nested" gives fixest', () => {
-    // FWL: partial the fixed effects out of treat_post and y, then a one-column regression.
-    const fe = X.subarray(0, n * k).slice();
-    const feCols = [0, ...Array.from({ length: k - 2 }, (_, j) => j + 2)];
-    const F = new Float64Array(n * feCols.length);
-    feCols.forEach((c, j) => F.set(fe.subarray(c * n, (c + 1) * n), j * n));
-    const xt = leastSquares(F, n, feCols.length, treatPost).residuals;
-    const yt = leastSquares(F, n, feCols.length, y).residuals;
+    // FWL: partial the fixed effects out of treat_post and y (the residuals on the intercept and
+    // the id and period dummies; closed form on this balanced panel), then a one-column regression.
+    const xt = twoWayWithin(treatPost, id, period);
+    const yt = twoWayWithin(y, id, period);
     const within = leastSquares(xt, n, 1, yt);
     const sc = Float64Array.from(xt, (v, i) => v * within.residuals[i]!);
     const nested = [isNestedIn(id.codes, id.nClusters, id), isNestedIn(period.codes, period.nClusters, id)];

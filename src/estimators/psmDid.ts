@@ -14,7 +14,8 @@
  * 3. `did()` on every panel row of the matched units, with the unit's matching weight as
  *    regression weight, clustered by matched set (`clusterBy: 'subclass'`, default when pairs
  *    exist: pairs are the sampling units after matching without replacement, MatchIt's advice)
- *    or by unit (`'unit'`, default with replacement or kernel matching).
+ *    or by unit (`'unit'`, default with replacement or kernel matching), or with the `vcov`
+ *    given.
  *
  * The options are exactly did()'s design options and matchit()'s matching options: anything
  * else is an `unknown_option` error with a suggestion.
@@ -23,11 +24,13 @@ import { CausalPanelError, type Note, withFunctionName } from '../errors.js';
 import { Frame, type Column } from '../data/frame.js';
 import { factor } from '../data/factor.js';
 import { toFrame } from '../data/fromInput.js';
+import { MissingTracker } from '../data/missing.js';
 import { binaryColumn, constantWithinUnit } from '../data/panelColumns.js';
 import { invalidOption, opt, readOptions, type OptionPath, type Reader } from '../options.js';
 import { standardizeOption, type Standardize } from './effectSize.js';
 import { did, type DidColumns } from './did/did.js';
-import { panelOptionSpec } from './did/validateDid.js';
+import { panelOptionSpec, vcovOption } from './did/validateDid.js';
+import type { VcovOption, VcovSpec } from '../inference/vcovSpec.js';
 import { matchit } from './matching/matchit.js';
 import type { MatchitOptions } from './matching/validateMatchit.js';
 import { PsmDidResult } from './psmDidResult.js';
@@ -40,6 +43,8 @@ export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'>,
   baseline?: 'first' | 'mean';
   /** Cluster of the DiD SEs: matched set (default with pairs) or unit (default otherwise). */
   clusterBy?: 'subclass' | 'unit';
+  /** Variance of the DiD, as did()'s `vcov` (any columns of `data`); instead of `clusterBy`. */
+  vcov?: VcovOption;
   /** SD for the effect size, as did() (default `'control-baseline'`). */
   standardize?: Standardize;
   /** Confidence level (default 0.95). */
@@ -86,6 +91,7 @@ const PSM_DID_SPEC = {
   covariates: opt.custom(readCovariates),
   baseline: opt.oneOf(['first', 'mean'], 'first'),
   clusterBy: opt.oneOf(['subclass', 'unit']),
+  vcov: vcovOption(),
   standardize: standardizeOption(),
   level: opt.level(),
   fixedEffects: opt.boolean(true),
@@ -94,7 +100,6 @@ const PSM_DID_SPEC = {
 
 /** Options did() has that psmDid sets itself. */
 const UNSUPPORTED = Object.freeze({
-  vcov: 'psmDid clusters by matched set or by unit: use clusterBy: "subclass" | "unit"',
   weights: 'the regression weights are the matching weights',
   formula: 'the propensity score is fitted on treat ~ covariates at baseline: use covariates',
 });
@@ -118,6 +123,9 @@ export function psmDid(options: PsmDidOptions): PsmDidResult {
 /** {@link psmDid} itself; errors of inner public functions are relabelled by the wrapper above. */
 function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
   const params = readOptions(FN, options, PSM_DID_SPEC, { unsupported: UNSUPPORTED });
+  if (params.vcov !== undefined && params.clusterBy !== undefined) {
+    throw invalidOption({ fn: FN, key: 'clusterBy' }, 'left out when vcov is given (vcov sets the variance)', params.clusterBy);
+  }
   const { outcome, unit, time, treat, post, covariates, baseline } = params;
   const matchOptions: Record<string, unknown> = Object.create(null);
   for (const key of MATCHING_KEYS) if (params[key] !== undefined) matchOptions[key] = params[key];
@@ -130,8 +138,16 @@ function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
   const timeColumn = frame.numeric(time, FN);
   const treatColumn = binaryColumn(frame, treat, FN);
   const postColumn = binaryColumn(frame, post, FN);
-  frame.numeric(outcome, FN);
   const covariateColumns = covariates.map((name) => (baseline === 'mean' ? frame.numeric(name, FN) : frame.column(name, FN)));
+  // ±Infinity in a variable used is an error naming the caller's row (policy 'error', as fixest
+  // and MatchIt); missing cells are left to matchit (unit table) and did (matched panel).
+  const infinite = new MissingTracker(frame.nrow, FN, 'error');
+  infinite.numeric(outcome, frame.numeric(outcome, FN));
+  infinite.numeric(time, timeColumn);
+  covariates.forEach((name, j) => {
+    const column = covariateColumns[j]!;
+    if (column instanceof Float64Array) infinite.numeric(name, column);
+  });
 
   // The treatment group of each unit (constant within unit), and its baseline row(s).
   const unitOfRow = unitFactor.codes;
@@ -178,7 +194,7 @@ function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
     const u = unitOfRow[i]!;
     if (u >= 0 && unitWeight[u]! > 0) rows.push(i);
   }
-  const clusterBy = params.clusterBy ?? (matching.hasSubclass ? 'subclass' : 'unit');
+  const clusterBy = params.vcov !== undefined ? null : params.clusterBy ?? (matching.hasSubclass ? 'subclass' : 'unit');
   if (clusterBy === 'subclass' && !matching.hasSubclass) {
     throw invalidOption({ fn: FN, key: 'clusterBy' }, '"unit" unless matching gives matched pairs (nearest matching without replacement)', params.clusterBy);
   }
@@ -194,7 +210,7 @@ function psmDidUnlabelled(options: PsmDidOptions): PsmDidResult {
     treat,
     post,
     weights: 'psm_weights',
-    vcov: { CRV1: clusterBy === 'subclass' ? 'psm_subclass' : unit },
+    vcov: clusterBy === null ? vcovOptionOf(params.vcov!) : { CRV1: clusterBy === 'subclass' ? 'psm_subclass' : unit },
     standardize: params.standardize,
     level: params.level,
     fixedEffects: params.fixedEffects,
@@ -230,4 +246,11 @@ function preMean(column: Float64Array, rows: readonly number[]): number {
     }
   }
   return count > 0 ? sum / count : NaN;
+}
+
+/** A validated variance spec as did()'s `vcov` option. */
+function vcovOptionOf(spec: VcovSpec): VcovOption {
+  if (spec.type === 'iid') return 'iid';
+  if (spec.type === 'hetero') return spec.hc;
+  return spec.type === 'CRV1' ? { CRV1: spec.clusters } : { CRV3: spec.clusters };
 }

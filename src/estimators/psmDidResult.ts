@@ -13,8 +13,8 @@ import type { MatchitResult } from './matching/matchitResult.js';
 export interface PsmDidDesign {
   /** Baseline covariate values: the first pre-period row of each unit, or the mean over them. */
   baseline: 'first' | 'mean';
-  /** Cluster of the DiD SEs: matched set or unit. */
-  clusterBy: 'subclass' | 'unit';
+  /** Cluster of the DiD SEs: matched set or unit; null when the caller gave `vcov`. */
+  clusterBy: 'subclass' | 'unit' | null;
   /** Unit ids in the order of the unit table used by `matching`. */
   unitIds: readonly (string | number)[];
 }
@@ -42,7 +42,8 @@ export class PsmDidResult extends DidResult {
   /** The unit-level matching (pairs, weights, subclasses refer to rows of the unit table). */
   readonly matching: MatchitResult;
   readonly baseline: 'first' | 'mean';
-  readonly clusterBy: 'subclass' | 'unit';
+  /** Cluster of the DiD SEs: matched set or unit; null when the caller gave `vcov`. */
+  readonly clusterBy: 'subclass' | 'unit' | null;
   /** Unit ids in the order of the unit table used by `matching`. */
   readonly unitIds: readonly (string | number)[];
 

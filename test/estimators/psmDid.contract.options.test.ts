@@ -2,12 +2,13 @@
  * psmDid() options (the API contract of issue 9): its reader accepts exactly did()'s design
  * options, its own (`baseline`, `clusterBy`) and matchit()'s matching options — which matchit
  * reads and checks itself — and rejects anything else with a suggestion; did() options that
- * psmDid sets itself (`vcov`, `weights`) say what to use instead. Result contract: kind 'psmDid',
+ * psmDid sets itself (`weights`, the matching weights) say what to use instead. Result contract: kind 'psmDid',
  * the balance table as a summary table, toJSON through the one path.
  * Data: fixtures/datasets/base_did.csv (fixest 0.12.2's base_did).
  */
 import { describe, expect, it } from 'vitest';
 import { psmDid, type PsmDidOptions } from '../../src/estimators/psmDid.js';
+import { did } from '../../src/estimators/did/did.js';
 import { CausalPanelError } from '../../src/errors.js';
 import { loadDataset } from '../helpers/oracle.js';
 
@@ -28,7 +29,7 @@ describe('psmDid options', () => {
   it.each([
     ['std.caliper', { 'std.caliper': false }, 'stdCaliper'],
     ['m.order', { 'm.order': 'smallest' }, 'order'],
-    ['cluster', { cluster: 'id' }, 'clusterBy'],
+    ['clusterby', { clusterby: 'unit' }, 'clusterBy'],
     ['xformla', { xformla: '~x1' }, 'covariates'],
     ['baseLine', { baseLine: 'mean' }, 'baseline'],
   ])('%s → unknown_option suggesting %s', (key, extra, suggestion) => {
@@ -37,9 +38,26 @@ describe('psmDid options', () => {
     expect(error.message).toBe(`psmDid: unknown option "${key}" (did you mean "${suggestion}"?)`);
   });
 
+  it("cluster (R's name) → unknown_option suggesting vcov: { CRV1: … }, as did()", () => {
+    const error = thrown(() => psmDid({ ...args, cluster: 'id' } as never));
+    expect(error.message).toBe('psmDid: unknown option "cluster" (did you mean vcov: { CRV1: "id" }?)');
+  });
+
+  it('vcov is did()\'s: { CRV1: "id" } gives the same fit as clusterBy "unit"; with clusterBy too it is invalid_option', () => {
+    const byVcov = psmDid({ ...args, replace: true, vcov: { CRV1: 'id' } });
+    const byUnit = psmDid({ ...args, replace: true, clusterBy: 'unit' });
+    expect(byVcov.tidy()).toEqual(byUnit.tidy());
+    expect(byVcov.vcovLabel).toBe('Clustered (id)');
+    expect(byVcov.clusterBy).toBeNull();
+    expect(psmDid({ ...args, replace: true, vcov: 'hetero' }).vcovLabel).toBe(did({ data, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', vcov: 'hetero' }).vcovLabel);
+    const error = thrown(() => psmDid({ ...args, vcov: 'iid', clusterBy: 'unit' }));
+    expect(error.code).toBe('invalid_option');
+    expect(error.message).toBe('psmDid: option "clusterBy" must be left out when vcov is given (vcov sets the variance) (got "unit")');
+  });
+
   it.each([
-    ['vcov', { vcov: 'hetero' }, 'clusterBy'],
     ['weights', { weights: 'x1' }, 'matching weights'],
+    ['formula', { formula: 'treat ~ x1' }, 'covariates'],
   ])('did()\'s %s is set by psmDid: unknown_option saying what to use', (key, extra, mention) => {
     const error = thrown(() => psmDid({ ...args, ...extra } as never));
     expect(error.code).toBe('unknown_option');
@@ -69,6 +87,20 @@ describe('psmDid options', () => {
     const res = psmDid({ ...args, ratio: 2, replace: true, clusterBy: 'unit' });
     expect(res.matching.nMatched.treated).toBeGreaterThan(0);
     expect(res.matching.pairs.every((set) => set.controls.length === 2)).toBe(true);
+  });
+});
+
+describe('psmDid data policy: ±Infinity is non_finite naming the caller\'s row (as did, fixest, MatchIt)', () => {
+  it.each([
+    ['x1', 3, Infinity],
+    ['y', 1078, -Infinity],
+  ])('%s row %i = %s', (column, row, value) => {
+    const values = Float64Array.from(data.numeric(column));
+    values[row] = value;
+    const error = thrown(() => psmDid({ ...args, data: data.withColumns({ [column]: values }) }));
+    expect(error.code).toBe('non_finite');
+    expect(error.details).toMatchObject({ column, row, value });
+    expect(error.message).toBe(`psmDid: column "${column}" has a non-finite value (row ${row + 1}: ${value})`);
   });
 });
 

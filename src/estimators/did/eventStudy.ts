@@ -262,7 +262,9 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
 
   // Pre-trend test over the kept pre-period coefficients (e < 0, reference excluded).
   const preIndices = design.map((d, j) => (d.e < 0 ? indices[j]! : -1)).filter((index) => index >= 0);
-  const nFixefParams = countDistinct(factor(data.frame.column(params.unit, FN), { order: 'appearance' }).codes, usedRows) - 1 + countDistinct(factor(time, { order: 'appearance' }).codes, usedRows) - 1 + 1;
+  // fixest's nparams for the fixed effects: Σ(levels − 1) + 1 over unit and time.
+  const nUnits = countDistinct(data.unit.codes, usedRows);
+  const nFixefParams = nUnits - 1 + countDistinct(factor(time, { order: 'appearance' }).codes, usedRows) - 1 + 1;
   const fitNotes: Note[] = [...fit.notes];
   const pretest = waldPretest(coefficients, vcovMatrix, k, preIndices, usedRows.length - (k + nFixefParams), fitNotes);
 
@@ -277,7 +279,7 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
     overall,
     cohortEstimates,
     nobs: usedRows.length,
-    nUnits: countDistinct(data.unit.codes, usedRows),
+    nUnits,
     nClusters: countClusters(vcovSpec, data, usedRows),
     vcovLabel: vcovLabel(vcovSpec),
     notes: [...notes, ...fitNotes],

@@ -1,10 +1,12 @@
 /**
  * Event-study plot: dynamic effects by event time with confidence intervals (error bars and a
  * shaded band), a dashed zero line and a dotted vertical line at the reference period — the
- * layout of fixest's `iplot` and did's `ggdid` for dynamic aggregations.
+ * layout of fixest's `iplot` and did's `ggdid` for dynamic aggregations. Takes an eventStudy()
+ * result, an attgt dynamic aggregation, or rows with `e`.
  */
-import { CausalPanelError } from '../../errors.js';
+import { invalidOption, opt } from '../../options.js';
 import { el, svgDocument, type SvgElement } from './svg.js';
+import { checkRows, isFields, readPlotOptions, wrongInput } from './plotArguments.js';
 import { extent, linearScale, niceDomain, niceTicks } from './scale.js';
 import { COLORS, legend, refLine, titleText, xAxis, yAxis, type Box, type PlotOptions } from './layout.js';
 
@@ -19,31 +21,73 @@ export interface EventRow {
 
 /** Options of {@link eventStudyPlot}. */
 export interface EventStudyPlotOptions extends PlotOptions {
-  /** Reference period (normalised to 0; default -1). `null`: no reference marker. */
-  ref?: number | null;
+  /**
+   * Reference period(s) normalised to 0, drawn hollow at 0 with a dotted line at the first (fixest
+   * `iplot`'s `ref.line`). Default: an eventStudy result's `ref`; none for an attgt aggregation
+   * (did has no normalised period); -1 for rows. `null`: no reference marker.
+   */
+  ref?: number | readonly number[] | null;
   /** Draw the shaded CI band (default true). */
   band?: boolean;
   /** Colour pre- and post-treatment points differently (default true). */
   colorByPeriod?: boolean;
 }
 
+/** What {@link eventStudyPlot} reads from a result: rows with `e`, and `ref` (eventStudy) or `type` (attgt aggregation). */
+export interface EventStudyLike {
+  rows: readonly EventRow[];
+  ref?: readonly number[];
+  type?: string;
+}
+
+const ACCEPTS = "an eventStudy() result, an attgt aggregate('dynamic') or rows { e, estimate, confLow, confHigh }";
+
+const refOption = opt.custom((value, at): number[] | null | undefined => {
+  if (value === undefined || value === null) return value;
+  const refs = typeof value === 'number' ? [value] : Array.isArray(value) ? (value as unknown[]) : null;
+  if (refs === null || refs.length === 0 || !refs.every((r) => typeof r === 'number' && Number.isFinite(r))) throw invalidOption(at, 'a finite number, an array of them, or null', value);
+  return refs as number[];
+});
+
 /**
- * An SVG event-study plot.
+ * An SVG event-study plot of an eventStudy() result, an attgt dynamic aggregation, or rows.
  *
- * @throws CausalPanelError `empty_data` when `rows` is empty.
+ * @throws {CausalPanelError} `empty_data` when there are no rows; `invalid_option` for anything
+ *   else as first argument, an aggregation that is not `'dynamic'`, or a row without e /
+ *   estimate / confLow / confHigh; `unknown_option`
  * @example
- * eventStudyPlot(es.rows, { ref: -1, title: 'Event study: maths' });
+ * eventStudyPlot(eventStudy({ data, outcome: 'y', unit: 'id', time: 'period', cohort: 'g' }), { title: 'Event study' });
+ * eventStudyPlot(attgt({ ... }).aggregate('dynamic'));   // no reference period
+ * eventStudyPlot(rows, { ref: -1 });
  */
-export function eventStudyPlot(rows: readonly EventRow[], options: EventStudyPlotOptions = {}): string {
-  if (rows.length === 0) throw new CausalPanelError('empty_data', 'eventStudyPlot: no rows to plot (0)', { fn: 'eventStudyPlot', value: 0 });
+export function eventStudyPlot(input: readonly EventRow[] | EventStudyLike, options: EventStudyPlotOptions = {}): string {
+  const fn = 'eventStudyPlot';
+  const params = readPlotOptions(fn, options, { ref: refOption, band: opt.boolean(true), colorByPeriod: opt.boolean(true) });
+  let rows: unknown = input;
+  let refs: readonly number[] | null = params.ref === undefined ? [-1] : params.ref;
+  let yLabel = params.yLabel;
+  if (isFields(input)) {
+    if (!Array.isArray(input.rows)) throw wrongInput(fn, ACCEPTS, input);
+    if (typeof input.type === 'string' && input.type !== 'dynamic') {
+      throw wrongInput(fn, `${ACCEPTS}; an aggregation of type "${input.type}" has no event times`, input);
+    }
+    rows = input.rows;
+    if (params.yLabel === undefined && typeof input.level === 'number') yLabel = `Estimate and ${Number((100 * input.level).toPrecision(6))}% CI`;
+    if (params.ref === undefined) refs = Array.isArray(input.ref) && input.ref.every((r) => typeof r === 'number') ? (input.ref as number[]) : null;
+  }
+  const checked = checkRows<EventRow>(fn, rows, { e: 'number', estimate: 'number', confLow: 'number', confHigh: 'number' }, ACCEPTS, isFields(input) ? input : undefined);
+  return drawEventStudy(checked, refs !== null && refs.length > 0 ? refs : null, { ...params, yLabel });
+}
+
+function drawEventStudy(rows: readonly EventRow[], refs: readonly number[] | null, options: PlotOptions & { band: boolean; colorByPeriod: boolean }): string {
   const width = options.width ?? 640;
   const height = options.height ?? 400;
-  const ref = options.ref === undefined ? -1 : options.ref;
+  const ref = refs === null ? null : refs[0]!;
   const sorted = [...rows].sort((a, b) => a.e - b.e);
   const box: Box = { left: 64, top: options.title ? 58 : 32, width: width - 64 - 20, height: 0 };
   box.height = height - box.top - 56;
   const es = sorted.map((r) => r.e);
-  if (ref !== null) es.push(ref);
+  if (refs !== null) es.push(...refs);
   const [e0, e1] = extent(es);
   const x = linearScale([e0 - 0.6, e1 + 0.6], [box.left, box.left + box.width]);
   const [lo, hi] = extent([...sorted.flatMap((r) => [r.confLow, r.confHigh, r.estimate]), 0]);
@@ -63,8 +107,8 @@ export function eventStudyPlot(rows: readonly EventRow[], options: EventStudyPlo
         });
   // The reference period is drawn hollow at 0, whether or not the rows include it (fixest's
   // iplot and eventStudy() list it with estimate 0 and no interval).
-  const isRefRow = (r: EventRow) => ref !== null && r.e === ref && !(Number.isFinite(r.confLow) && Number.isFinite(r.confHigh) && r.confHigh > r.confLow);
-  const hasRef = ref !== null;
+  const isRefRow = (r: EventRow) => refs !== null && refs.includes(r.e) && !(Number.isFinite(r.confLow) && Number.isFinite(r.confHigh) && r.confHigh > r.confLow);
+  const hasRef = refs !== null;
   const children: (SvgElement | null)[] = [
     titleText(options.title, 12),
     xAxis(x, box, options.xLabel ?? 'Periods relative to treatment', xTicks),
@@ -78,7 +122,7 @@ export function eventStudyPlot(rows: readonly EventRow[], options: EventStudyPlo
       ...sorted
         .filter((r) => Number.isFinite(r.estimate) && !isRefRow(r))
         .map((r) => el('circle', { class: 'point', cx: x(r.e), cy: y(r.estimate), r: 4.5, fill: colorOf(r.e) }, [el('title', {}, [`e = ${r.e}: ${r.estimate}`])])),
-      hasRef ? el('circle', { class: 'ref-point', cx: x(ref), cy: y(0), r: 4.5, fill: 'white', stroke: COLORS.ink, 'stroke-width': 1.5 }) : null,
+      ...(refs ?? []).map((r) => el('circle', { class: 'ref-point', cx: x(r), cy: y(0), r: 4.5, fill: 'white', stroke: COLORS.ink, 'stroke-width': 1.5 })),
     ]),
     options.colorByPeriod === false
       ? null
@@ -86,7 +130,7 @@ export function eventStudyPlot(rows: readonly EventRow[], options: EventStudyPlo
           [
             { label: 'Pre-treatment', color: COLORS.orange },
             { label: 'Post-treatment', color: COLORS.blue },
-            ...(hasRef ? [{ label: `Reference (e = ${ref})`, color: COLORS.ink, hollow: true }] : []),
+            ...(hasRef ? [{ label: `Reference (e = ${refs.join(', ')})`, color: COLORS.ink, hollow: true }] : []),
           ],
           box.left,
           box.top - 12,

@@ -1,10 +1,11 @@
 /**
  * Love plot (cobalt's `love.plot`, MatchIt's `plot(summary(m))`): the absolute standardised mean
  * difference of each covariate before (hollow) and after (filled) matching, with a dashed line at
- * the 0.1 balance threshold.
+ * the 0.1 balance threshold. Takes a matchit result (its `balance()`) or rows.
  */
-import { CausalPanelError } from '../../errors.js';
+import { opt } from '../../options.js';
 import { el, svgDocument, type SvgElement } from './svg.js';
+import { checkRows, isFields, readPlotOptions, wrongInput } from './plotArguments.js';
 import { extent, linearScale, niceDomain } from './scale.js';
 import { categoryAxis, COLORS, legend, refLine, textWidth, titleText, xAxis, type Box, type PlotOptions } from './layout.js';
 
@@ -23,18 +24,46 @@ export interface LovePlotOptions extends PlotOptions {
   absolute?: boolean;
 }
 
+/** What {@link lovePlot} reads from a matching result: MatchIt's `summary(m)` balance tables. */
+export interface BalanceTables {
+  balance(): { before: readonly { term: string; stdMeanDiff: number | null }[]; after: readonly { term: string; stdMeanDiff: number | null }[] };
+}
+
+const ACCEPTS = 'a matchit result (with balance()) or rows { term, before, after }';
+
+/** Rows of a Love plot from balance tables: each term's SMD before and after (NaN where absent). */
+function balancePoints(tables: unknown, fn: string): BalancePoint[] {
+  const ok = isFields(tables) && Array.isArray(tables.before) && Array.isArray(tables.after);
+  if (!ok) throw wrongInput(fn, `${ACCEPTS}; balance() returned something else`, tables);
+  const smd = (row: unknown): number => (isFields(row) && typeof row.stdMeanDiff === 'number' ? row.stdMeanDiff : NaN);
+  const after = new Map((tables.after as unknown[]).filter(isFields).map((row) => [row.term, row]));
+  return (tables.before as unknown[]).filter(isFields).map((row) => ({ term: String(row.term), before: smd(row), after: smd(after.get(row.term)) }));
+}
+
 /**
- * An SVG Love plot.
+ * An SVG Love plot of a matchit result's balance (MatchIt's `summary(m)`: standardised mean
+ * differences of all units before matching and of the matched sample after), or of rows.
  *
- * @throws CausalPanelError `empty_data` when `rows` is empty.
+ * @throws {CausalPanelError} `empty_data` when there are no rows; `invalid_option` for anything
+ *   else as first argument (e.g. `42`) or a row without term / before / after; `unknown_option`
  * @example
- * const b = m.balance();
- * lovePlot(b.before.map((r, i) => ({ term: r.term, before: r.stdMeanDiff, after: b.after[i].stdMeanDiff })));
+ * lovePlot(matchit({ formula: 'treat ~ age + educ + re74', data: lalonde }), { title: 'Balance' });
+ * lovePlot([{ term: 'age', before: -0.31, after: 0.06 }], { absolute: false });
  */
-export function lovePlot(rows: readonly BalancePoint[], options: LovePlotOptions = {}): string {
-  if (rows.length === 0) throw new CausalPanelError('empty_data', 'lovePlot: no rows to plot (0)', { fn: 'lovePlot', value: 0 });
-  const threshold = options.threshold ?? 0.1;
-  const absolute = options.absolute ?? true;
+export function lovePlot(input: readonly BalancePoint[] | BalanceTables, options: LovePlotOptions = {}): string {
+  const fn = 'lovePlot';
+  const params = readPlotOptions(fn, options, { threshold: opt.number({ min: 0, exclusiveMin: true, default: 0.1 }), absolute: opt.boolean(true) });
+  let rows: unknown = input;
+  if (isFields(input)) {
+    if (typeof input.balance !== 'function') throw wrongInput(fn, ACCEPTS, input);
+    rows = balancePoints((input.balance as () => unknown).call(input), fn);
+  }
+  const checked = checkRows<BalancePoint>(fn, rows, { term: 'string', before: 'number', after: 'number' }, ACCEPTS);
+  return drawLovePlot(checked, params);
+}
+
+function drawLovePlot(rows: readonly BalancePoint[], options: LovePlotOptions & { threshold: number; absolute: boolean }): string {
+  const { threshold, absolute } = options;
   const f = (v: number) => (absolute ? Math.abs(v) : v);
   const width = options.width ?? 640;
   const height = options.height ?? Math.max(200, 110 + 28 * rows.length);

@@ -1,10 +1,11 @@
 /**
  * Mediation plot (mediation's `plot.mediate`): ACME, ADE and total effect with confidence
- * intervals, one row each, and a dashed zero line.
+ * intervals, one row each, and a dashed zero line. Takes a mediate() result or rows.
  */
-import { CausalPanelError } from '../../errors.js';
+import { opt } from '../../options.js';
 import { svgDocument } from './svg.js';
-import { pointRangePanel, type PointRange } from './coefPlot.js';
+import { POINT_RANGE_FIELDS, pointRangePanel, type PointRange } from './coefPlot.js';
+import { checkRows, isFields, readPlotOptions, wrongInput, type Fields } from './plotArguments.js';
 import { COLORS, textWidth, titleText, type Box, type PlotOptions } from './layout.js';
 
 /** One effect of a mediation result: `{ estimate, confLow, confHigh }` (pValue ignored). */
@@ -40,19 +41,54 @@ export function mediationRows(result: MediationEffects, which: 'average' | 'both
   ];
 }
 
+/** Options of {@link mediationPlot}. */
+export interface MediationPlotOptions extends PlotOptions {
+  /**
+   * With a mediate() result: `'average'` (default) plots ACME, ADE and the total effect;
+   * `'both'` plots ACME and ADE under control and treated, as `plot.mediate(treatment = "both")`.
+   */
+  which?: 'average' | 'both';
+}
+
+const ACCEPTS = 'a mediate() result (acme, ade, total) or rows { term, estimate, confLow, confHigh }';
+const LEAF = { estimate: 'number', confLow: 'number', confHigh: 'number' } as const;
+
+function isLeaf(x: unknown): boolean {
+  return isFields(x) && Object.entries(LEAF).every(([key, type]) => typeof x[key] === type);
+}
+
+/** A mediate()-shaped result: acme and ade with control / treated / average leaves, and total. */
+function isMediation(x: Fields): x is Fields & MediationEffects {
+  const triple = (t: unknown) => isFields(t) && isLeaf(t.control) && isLeaf(t.treated) && isLeaf(t.average);
+  return triple(x.acme) && triple(x.ade) && isLeaf(x.total);
+}
+
 /**
- * An SVG plot of mediation effects with confidence intervals.
+ * An SVG plot of mediation effects with confidence intervals, from a mediate() result or rows.
  *
- * @throws CausalPanelError `empty_data` when `rows` is empty.
+ * @throws {CausalPanelError} `empty_data` when there are no rows; `invalid_option` for anything
+ *   else as first argument (e.g. `{}`); `unknown_option`
  * @example
- * mediationPlot(mediationRows(med), { title: 'Mediation through peer effects' });
+ * mediationPlot(med, { title: 'Mediation through peer effects' }); // ACME, ADE, Total Effect
+ * mediationPlot(med, { which: 'both' });                            // ACME and ADE under control and treated, total
  */
-export function mediationPlot(rows: readonly PointRange[], options: PlotOptions = {}): string {
-  if (rows.length === 0) throw new CausalPanelError('empty_data', 'mediationPlot: no rows to plot (0)', { fn: 'mediationPlot', value: 0 });
-  const width = options.width ?? 640;
-  const height = options.height ?? Math.max(200, 100 + 40 * rows.length);
-  const left = Math.min(width / 2, 24 + Math.max(...rows.map((r) => textWidth(r.term))));
-  const box: Box = { left, top: options.title ? 40 : 16, width: width - left - 24, height: 0 };
+export function mediationPlot(input: readonly PointRange[] | MediationEffects, options: MediationPlotOptions = {}): string {
+  const fn = 'mediationPlot';
+  const params = readPlotOptions(fn, options, { which: opt.oneOf(['average', 'both']) });
+  let rows: unknown = input;
+  let xLabel = params.xLabel;
+  if (isFields(input)) {
+    if (!isMediation(input)) throw wrongInput(fn, ACCEPTS, input);
+    rows = mediationRows(input, params.which ?? 'average');
+    if (typeof input.level === 'number') xLabel ??= `Estimate and ${Number((100 * input.level).toPrecision(6))}% CI`;
+  } else if (params.which !== undefined) {
+    throw wrongInput(fn, 'a mediate() result when option "which" is given', input);
+  }
+  const checked = checkRows<PointRange>(fn, rows, POINT_RANGE_FIELDS, ACCEPTS);
+  const width = params.width ?? 640;
+  const height = params.height ?? Math.max(200, 100 + 40 * checked.length);
+  const left = Math.min(width / 2, 24 + Math.max(...checked.map((r) => textWidth(r.term))));
+  const box: Box = { left, top: params.title ? 40 : 16, width: width - left - 24, height: 0 };
   box.height = height - box.top - 50;
-  return svgDocument(width, height, [titleText(options.title, 12), ...pointRangePanel(rows, box, { ...options, color: COLORS.green })], options.title);
+  return svgDocument(width, height, [titleText(params.title, 12), ...pointRangePanel(checked, box, { xLabel, color: COLORS.green })], params.title);
 }

@@ -1,9 +1,12 @@
 /**
  * Propensity-score overlap: mirrored histograms of the score for treated (above the axis) and
- * control units (below), as MatchIt's `plot(m, type = "hist")` shows common support.
+ * control units (below), as MatchIt's `plot(m, type = "hist")` shows common support (all units,
+ * before matching). Takes a matchit result, `{ distance, treat }` or the two groups' scores.
  */
 import { CausalPanelError } from '../../errors.js';
+import { invalidOption, opt } from '../../options.js';
 import { el, svgDocument, type SvgElement } from './svg.js';
+import { isFields, readPlotOptions, wrongInput, type Fields } from './plotArguments.js';
 import { linearScale, niceTicks } from './scale.js';
 import { COLORS, legend, refLine, titleText, xAxis, type Box, type PlotOptions } from './layout.js';
 
@@ -12,7 +15,7 @@ export interface OverlapPlotOptions extends PlotOptions {
   /** Number of equal-width bins on [min, max] (default 20). */
   bins?: number;
   /** Histogram range (default [0, 1], the range of a probability). */
-  range?: [number, number];
+  range?: readonly [number, number];
 }
 
 /**
@@ -34,23 +37,96 @@ export function binShares(values: ArrayLike<number>, bins: number, lo: number, h
   return counts.map((c) => (n > 0 ? c / n : 0));
 }
 
+/** Scores split by group. */
+export interface OverlapGroups {
+  treated: ArrayLike<number>;
+  control: ArrayLike<number>;
+}
+
 /**
- * An SVG mirrored histogram of propensity scores.
- *
- * @throws CausalPanelError `empty_data` when either group has no finite score; `invalid_option`
- *   for bins < 1 or an empty range.
- * @example
- * overlapPlot({ treated: scores.filter((_, i) => treat[i] === 1), control: scores.filter((_, i) => treat[i] === 0) });
+ * Scores and treatment per unit (MatchIt's `m$distance` and `m$treat`); a matchit result that has
+ * no `treat` is read through its matched sets instead (see {@link overlapPlot}).
  */
-export function overlapPlot(groups: { treated: ArrayLike<number>; control: ArrayLike<number> }, options: OverlapPlotOptions = {}): string {
-  const bins = options.bins ?? 20;
-  const [lo, hi] = options.range ?? [0, 1];
-  if (!(bins >= 1) || !Number.isInteger(bins)) throw new CausalPanelError('invalid_option', `overlapPlot: bins must be a positive integer (${bins})`, { fn: 'overlapPlot', option: 'bins', value: bins });
-  if (!(hi > lo)) throw new CausalPanelError('invalid_option', `overlapPlot: range must have max > min (${lo}, ${hi})`, { fn: 'overlapPlot', option: 'range', value: [lo, hi] });
+export interface ScoresAndTreatment {
+  distance: ArrayLike<number>;
+  treat: ArrayLike<number>;
+}
+
+const ACCEPTS = 'a matchit result, { distance, treat } or { treated, control } (arrays of scores)';
+
+const isNumbers = (x: unknown): x is ArrayLike<number> =>
+  (Array.isArray(x) && x.every((v) => typeof v === 'number')) || x instanceof Float64Array || x instanceof Float32Array;
+
+/** Splits scores by a 0/1 treatment; rows without a finite score are left out. */
+function splitByTreatment(distance: ArrayLike<number>, isTreated: (i: number) => boolean): OverlapGroups {
+  const treated: number[] = [];
+  const control: number[] = [];
+  for (let i = 0; i < distance.length; i++) if (Number.isFinite(distance[i])) (isTreated(i) ? treated : control).push(distance[i]!);
+  return { treated, control };
+}
+
+/**
+ * A matchit result without `treat`: its treated units are the treated of the matched sets plus
+ * the unmatched treated — all of them, unless units were discarded (then their group is unknown).
+ */
+function groupsFromMatchedSets(m: Fields, distance: ArrayLike<number>, fn: string): OverlapGroups {
+  const sets = m.pairs;
+  const unmatched = m.unmatched;
+  const discarded = m.discarded;
+  if (!Array.isArray(sets) || !Array.isArray(unmatched) || !Array.isArray(discarded)) throw wrongInput(fn, ACCEPTS, m);
+  if (discarded.length > 0) {
+    throw wrongInput(fn, `${ACCEPTS}; this matchit result discarded ${discarded.length} units and does not record their treatment: pass { distance, treat }`, m);
+  }
+  const treated = new Set<number>(unmatched as number[]);
+  for (const set of sets) if (isFields(set) && typeof set.treated === 'number') treated.add(set.treated);
+  return splitByTreatment(distance, (i) => treated.has(i));
+}
+
+function groupsOf(input: unknown, fn: string): OverlapGroups {
+  if (!isFields(input)) throw wrongInput(fn, ACCEPTS, input);
+  if ('treated' in input || 'control' in input) {
+    if (!isNumbers(input.treated) || !isNumbers(input.control)) throw wrongInput(fn, ACCEPTS, input);
+    return { treated: input.treated, control: input.control };
+  }
+  const distance = input.distance;
+  if (!isNumbers(distance)) throw wrongInput(fn, ACCEPTS, input);
+  if (input.treat === undefined) return groupsFromMatchedSets(input, distance, fn);
+  const treat = input.treat;
+  if (!isNumbers(treat) || treat.length !== distance.length) throw wrongInput(fn, `${ACCEPTS}, with treat as long as distance`, input);
+  return splitByTreatment(distance, (i) => treat[i] === 1);
+}
+
+const rangeOption = opt.custom((value, at): readonly [number, number] | undefined => {
+  if (value === undefined) return undefined;
+  const ok = Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) && value[1] > value[0];
+  if (!ok) throw invalidOption(at, '[min, max] with max > min', value);
+  return value as [number, number];
+});
+
+/**
+ * An SVG mirrored histogram of propensity scores of all units: treated above, control below.
+ *
+ * @throws {CausalPanelError} `empty_data` when either group has no finite score (e.g. Mahalanobis
+ *   matching); `invalid_option` for anything else as first argument, bins < 1 or an empty range;
+ *   `unknown_option`
+ * @example
+ * overlapPlot(matchit({ formula: 'treat ~ age + educ + re74', data: lalonde }), { title: 'Common support' });
+ * overlapPlot({ distance: m.distance, treat: lalonde.numeric('treat') }, { bins: 30 });
+ */
+export function overlapPlot(input: ScoresAndTreatment | OverlapGroups | { distance: ArrayLike<number> }, options: OverlapPlotOptions = {}): string {
+  const fn = 'overlapPlot';
+  const params = readPlotOptions(fn, options, { bins: opt.integer({ min: 1, default: 20 }), range: rangeOption });
+  const groups = groupsOf(input, fn);
+  const { bins } = params;
+  const [lo, hi] = params.range ?? [0, 1];
   const finiteCount = (v: ArrayLike<number>) => Array.from(v as ArrayLike<number>).filter(Number.isFinite).length;
   if (finiteCount(groups.treated) === 0 || finiteCount(groups.control) === 0) {
     throw new CausalPanelError('empty_data', 'overlapPlot: a group has no finite scores (treated or control)', { fn: 'overlapPlot' });
   }
+  return drawOverlap(groups, bins, lo, hi, params);
+}
+
+function drawOverlap(groups: OverlapGroups, bins: number, lo: number, hi: number, options: PlotOptions): string {
   const treated = binShares(groups.treated, bins, lo, hi);
   const control = binShares(groups.control, bins, lo, hi);
   const width = options.width ?? 640;

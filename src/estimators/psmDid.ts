@@ -98,7 +98,7 @@ const PSM_DID_SPEC = {
   ...(Object.fromEntries(MATCHING_KEYS.map((key) => [key, passThrough])) as Record<MatchingKey, Reader<unknown>>),
 };
 
-/** Options did() has that psmDid sets itself. */
+/** Options psmDid sets itself (did()'s weights, matchit()'s formula), with what to use instead. */
 const UNSUPPORTED = Object.freeze({
   weights: 'the regression weights are the matching weights',
   formula: 'the propensity score is fitted on treat ~ covariates at baseline: use covariates',

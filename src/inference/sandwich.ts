@@ -16,7 +16,7 @@
  *
  * Dimension symbols: n = rows used, k = coefficients, g = clusters. Matrices are column-major.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../numerics/symmetricEigen.js';
 import { CausalPanelError } from '../errors.js';
 import type { Dist } from '../numerics/distributions.js';
 import type { ClusterCodes } from './clusters.js';
@@ -367,20 +367,14 @@ export function fixPositiveDefinite(vcov: Float64Array, k: number): { vcov: Floa
   let negative = false;
   for (let i = 0; i < k; i++) if (vcov[i + i * k]! < 0) negative = true;
   if (!negative) return { vcov, fixed: false };
-  const rows: number[][] = [];
-  for (let i = 0; i < k; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < k; j++) row.push(vcov[i + j * k]!);
-    rows.push(row);
-  }
-  const eig = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const values = eig.realEigenvalues.map((v) => Math.max(v, 1e-10));
-  const vectors = eig.eigenvectorMatrix;
+  const eig = symmetricEigen(vcov, k);
+  const values = eig.values.map((v) => Math.max(v, 1e-10));
+  const vectors = eig.vectors;
   const out = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
       let s = 0;
-      for (let l = 0; l < k; l++) s += vectors.get(i, l) * values[l]! * vectors.get(j, l);
+      for (let l = 0; l < k; l++) s += vectors[i + l * k]! * values[l]! * vectors[j + l * k]!;
       out[i + j * k] = s;
     }
   }

@@ -9,13 +9,57 @@
  * (test/browser.test.ts).
  */
 import { CausalPanelError } from '../errors.js';
+import { invalidOption, opt, readOptions, type Params } from '../options.js';
 import { Frame, type Column } from './frame.js';
 import { toColumn } from './fromInput.js';
 
-/** Options for {@link parseCsv}. */
+/** Options for {@link parseCsv} and `readCsv`. */
 export interface ParseCsvOptions {
-  /** Field delimiter (default `,`). */
+  /** Field delimiter, one character (default `,`; R's `sep`, csv-parse's `delimiter`). */
   delimiter?: string;
+}
+
+const CSV_OPTIONS = {
+  delimiter: opt.custom((value, at): string => {
+    if (value === undefined) return ',';
+    if (typeof value !== 'string' || value.length !== 1 || value === '"' || value === '\n' || value === '\r') {
+      throw invalidOption(at, 'one character other than a quote or a newline', value);
+    }
+    return value;
+  }),
+};
+
+/** R `read.csv` / csv-parse arguments without a counterpart here, with what happens instead. */
+const CSV_UNSUPPORTED: Readonly<Record<string, string>> = {
+  sep: 'use delimiter',
+  header: 'the first row is always the header',
+  quote: 'fields are quoted with " (RFC 4180)',
+  dec: 'the decimal mark is always "."',
+  'na.strings': 'empty cells and NA are missing',
+  naStrings: 'empty cells and NA are missing',
+  colClasses: 'a column is numeric when every present cell is a number, else text',
+  stringsAsFactors: 'text columns stay text: ask for a factor with factor(x) in a formula',
+  skip: 'remove the lines before the header from the text',
+  nrows: 'take rows of the returned frame (frame.take)',
+  encoding: 'the text is read as UTF-8',
+  fileEncoding: 'the text is read as UTF-8',
+  'comment.char': 'comment lines are not recognised',
+  columns: 'the first row is always the header',
+  cast: 'a column is numeric when every present cell is a number, else text',
+};
+
+/** The params of {@link parseCsv} and `readCsv`. */
+export type CsvParams = Params<typeof CSV_OPTIONS>;
+
+/**
+ * Reads the options of {@link parseCsv} / `readCsv` (`fn` names the caller in messages).
+ *
+ * @throws {CausalPanelError} `unknown_option` (R's `sep` says to use `delimiter`), `invalid_option`
+ * @example
+ * readCsvOptions('readCsv', { delimiter: ';' }); // { delimiter: ';' }
+ */
+export function readCsvOptions(fn: string, options: unknown): CsvParams {
+  return readOptions(fn, options, CSV_OPTIONS, { unsupported: CSV_UNSUPPORTED });
 }
 
 /**
@@ -23,10 +67,13 @@ export interface ParseCsvOptions {
  *
  * @example
  * parseCsv('y,g\n1,a\nNA,b\n').columns.y; // Float64Array [1, NaN]
- * @throws CausalPanelError `empty_data` when there is no header or no rows
+ * parseCsv('y;g\n1;a\n', { delimiter: ';' }).names; // ['y', 'g']
+ * @throws {CausalPanelError} `empty_data` when there is no header or no rows; `invalid_option`
+ *   naming the line of a malformed record; `unknown_option`
  */
 export function parseCsv(text: string, options: ParseCsvOptions = {}): Frame {
-  const { delimiter = ',' } = options;
+  const { delimiter } = readCsvOptions('parseCsv', options);
+  if (typeof text !== 'string') throw new CausalPanelError('invalid_option', `parseCsv: text must be a string (got ${typeof text})`, { fn: 'parseCsv', value: text });
   const records = readRecords(text, delimiter);
   if (records.length === 0) throw new CausalPanelError('empty_data', 'parseCsv: no header row', { fn: 'parseCsv' });
   const header = records[0]!;
@@ -35,7 +82,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Frame {
   const columns: Record<string, Column> = Object.create(null);
   const names: string[] = [];
   header.forEach((rawName, j) => {
-    // R's write.csv leaves the row-name column unnamed: call it "" → "...1"? keep a stable name
+    // An unnamed column (R's write.csv row names) is called V<j>, as read.csv(header = FALSE) does.
     const name = rawName === '' ? `V${j + 1}` : rawName;
     const cells = new Array<string>(nrow);
     for (let i = 0; i < nrow; i++) cells[i] = records[i + 1]![j]!;
@@ -55,13 +102,6 @@ function csvError(what: string, line: number): CausalPanelError {
  * quote, an unterminated quote.
  */
 function readRecords(input: string, delimiter: string): string[][] {
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new CausalPanelError('invalid_option', `parseCsv: delimiter must be one character other than a quote or newline (${JSON.stringify(delimiter)})`, {
-      fn: 'parseCsv',
-      option: 'delimiter',
-      value: delimiter,
-    });
-  }
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const records: string[][] = [];
   const n = text.length;

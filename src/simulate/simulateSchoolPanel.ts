@@ -27,7 +27,7 @@
  * post (year ≥ cohort; for never-treated schools year ≥ `startYear`), treated (treat × post),
  * math, chinese, english, science, peer, leadership, teaching, prior, size, migrant, teacherExp.
  */
-import { CausalPanelError } from '../errors.js';
+import { invalidOption, opt, readOptions } from '../options.js';
 import { Frame } from '../data/frame.js';
 import { createRng } from '../numerics/random.js';
 
@@ -107,39 +107,47 @@ const PEER = { prior: 0.2, school: 0.4, student: Math.sqrt(1 - 0.04 - 0.16) };
 const LEAD = { prior: 0.1, school: 0.6, year: 0.3 };
 const TEACH = { prior: 0.1, school: 0.5, student: Math.sqrt(1 - 0.01 - 0.25) };
 
-function check(ok: boolean, option: string, value: unknown, what: string): void {
-  if (!ok) throw new CausalPanelError('invalid_option', `simulateSchoolPanel: ${option} ${what} (${String(value)})`, { fn: 'simulateSchoolPanel', option, value });
+const FN = 'simulateSchoolPanel';
+
+const SCHOOL_PANEL_OPTIONS = {
+  seed: opt.custom((value, at): number => {
+    if (value === undefined) throw invalidOption(at, 'given (the output is a pure function of the seed)', value);
+    return opt.seed().read(value, at)!;
+  }),
+  schools: opt.integer({ min: 2, default: 120 }),
+  studentsPerSchool: opt.integer({ min: 1, default: 30 }),
+  years: opt.custom((value, at): readonly number[] => {
+    if (value === undefined) return Object.freeze([2017, 2018, 2019, 2020, 2021]);
+    const ok = Array.isArray(value) && value.length >= 2 && value.every((y, i) => Number.isInteger(y) && (i === 0 || y > value[i - 1]));
+    if (!ok) throw invalidOption(at, 'at least two ascending integers', value);
+    return Object.freeze([...(value as number[])]);
+  }),
+  treatedSchools: opt.integer({ min: 1, default: 40 }),
+  lateSchools: opt.integer({ min: 0, default: 8 }),
+  startYear: opt.integer({ default: 2019 }),
+  trendOnPrior: opt.number({ default: 0.05 }),
+};
+
+/** An option that must agree with another one (each was read on its own first). */
+function within(ok: boolean, key: string, expected: string, value: unknown): void {
+  if (!ok) throw invalidOption({ fn: FN, key }, expected, value);
 }
 
 /**
  * Simulates an SSP-like school panel (see the module comment for the data-generating process).
  *
- * @throws CausalPanelError `invalid_option` for a non-finite seed, fewer than 2 schools,
- *   treatedSchools ≥ schools, lateSchools > treatedSchools, years not ascending integers or
- *   without a pre-period, or fewer than 1 student per school.
+ * @throws {CausalPanelError} `invalid_option` for a missing or non-finite seed, fewer than 2
+ *   schools, treatedSchools ≥ schools, lateSchools > treatedSchools, years not ascending integers
+ *   or without a pre-period, or fewer than 1 student per school; `unknown_option`
  * @example
  * const frame = simulateSchoolPanel({ seed: 2019 });
  * frame.nrow; // 18000 (120 schools × 5 years × 30 students)
  */
 export function simulateSchoolPanel(options: SchoolPanelOptions): Frame {
-  const {
-    seed,
-    schools = 120,
-    studentsPerSchool = 30,
-    years = [2017, 2018, 2019, 2020, 2021],
-    treatedSchools = 40,
-    lateSchools = 8,
-    startYear = 2019,
-    trendOnPrior = 0.05,
-  } = options;
-  check(Number.isFinite(seed), 'seed', seed, 'must be a finite number');
-  check(Number.isInteger(schools) && schools >= 2, 'schools', schools, 'must be an integer ≥ 2');
-  check(Number.isInteger(studentsPerSchool) && studentsPerSchool >= 1, 'studentsPerSchool', studentsPerSchool, 'must be an integer ≥ 1');
-  check(Number.isInteger(treatedSchools) && treatedSchools >= 1 && treatedSchools < schools, 'treatedSchools', treatedSchools, 'must be an integer in [1, schools)');
-  check(Number.isInteger(lateSchools) && lateSchools >= 0 && lateSchools <= treatedSchools, 'lateSchools', lateSchools, 'must be an integer in [0, treatedSchools]');
-  check(years.length >= 2 && years.every((y, i) => Number.isInteger(y) && (i === 0 || y > years[i - 1]!)), 'years', years.join(','), 'must be ascending integers');
-  check(years[0]! < startYear, 'startYear', startYear, 'must come after the first year');
-  check(Number.isFinite(trendOnPrior), 'trendOnPrior', trendOnPrior, 'must be finite');
+  const { seed, schools, studentsPerSchool, years, treatedSchools, lateSchools, startYear, trendOnPrior } = readOptions(FN, options, SCHOOL_PANEL_OPTIONS);
+  within(treatedSchools < schools, 'treatedSchools', `an integer in [1, schools) = [1, ${schools})`, treatedSchools);
+  within(lateSchools <= treatedSchools, 'lateSchools', `an integer in [0, treatedSchools] = [0, ${treatedSchools}]`, lateSchools);
+  within(years[0]! < startYear, 'startYear', `after the first year (${years[0]})`, startYear);
 
   const rng = createRng(seed);
   const firstYear = years[0]!;

@@ -1,12 +1,13 @@
 /**
  * Printed summaries in the layout of fixest's `summary()` / `print.fixest`: a title line, meta
- * lines (`Observations: 1,080`), the coefficient table (Estimate / Std. Error / t value /
- * Pr(>|t|) / stars) formatted as fixest's `print_coeftable`, the significance legend, fit
- * statistics and `NOTE:` lines.
+ * lines (`Observations: 1,080`), the estimate table — fixest's coefficient table (Estimate /
+ * Std. Error / t value / Pr(>|t|) / stars, as `print_coeftable`) or, for simulation-based
+ * estimates, mediation's interval table (Estimate / CI Lower / CI Upper / p-value / stars, as
+ * `summary.mediate`) — the significance legend, further tables, fit statistics and `NOTE:` lines.
  */
 import { formatNote, type Note } from '../errors.js';
 import type { Estimate } from '../estimate.js';
-import { formatCoefColumn, formatPValues, significanceStars, SIGNIF_LEGEND, R_DIGITS } from './format.js';
+import { formatCoefColumn, formatPValues, formatReal, significanceStars, SIGNIF_LEGEND, R_DIGITS } from './format.js';
 import { textTable } from './textTable.js';
 
 /** Input of {@link renderSummary}. */
@@ -27,6 +28,13 @@ export interface SummaryInput {
   statisticLabel?: 't value' | 'z value';
   /** Further tables after the coefficient table (a balance table, a 2×2 means table), each under its heading. */
   tables?: readonly { heading: string; body: string }[];
+  /**
+   * Layout of the estimate table: `'coefficients'` (default; fixest's) or `'intervals'`
+   * (mediation's `summary.mediate`: estimate, interval bounds at `level`, p-value).
+   */
+  rowsLayout?: 'coefficients' | 'intervals';
+  /** Confidence level named in the interval table's headers (default 0.95). */
+  level?: number;
 }
 
 /**
@@ -55,6 +63,23 @@ export function coefTable(rows: readonly Estimate[], options: { digits?: number;
 }
 
 /**
+ * The estimate table of mediation's `summary.mediate`: term, estimate and interval bounds
+ * formatted together with `format(digits = 4)`, p-values with `format(digits = 3)`, then stars.
+ *
+ * @example
+ * intervalTable([{ term: 'ACME', estimate: 0.0788, confLow: 0.0351, confHigh: 0.1273, pValue: 0, stdError: 0.023, statistic: NaN }]);
+ * // '     Estimate 95% CI Lower 95% CI Upper   p-value\nACME   0.0788       0.0351       0.1273 < 2.2e-16 ***'
+ */
+export function intervalTable(rows: readonly Estimate[], options: { level?: number; digits?: number; pDigits?: number } = {}): string {
+  const { level = 0.95, digits = 4, pDigits = 3 } = options;
+  const pct = `${Number((100 * level).toPrecision(6))}`;
+  const numbers = formatReal(rows.flatMap((r) => [r.estimate, r.confLow, r.confHigh]), digits);
+  const pvals = formatPValues(rows.map((r) => r.pValue), pDigits);
+  const body = rows.map((r, i) => [r.term, numbers[3 * i]!, numbers[3 * i + 1]!, numbers[3 * i + 2]!, pvals[i]!, significanceStars(r.pValue)]);
+  return textTable(body, { header: ['', 'Estimate', `${pct}% CI Lower`, `${pct}% CI Upper`, 'p-value', ''], align: ['left', 'right', 'right', 'right', 'right', 'left'] });
+}
+
+/**
  * Renders a result summary as fixest's `summary()` prints it.
  *
  * @example
@@ -73,7 +98,11 @@ export function renderSummary(input: SummaryInput): string {
   const lines: string[] = [input.title];
   for (const [label, value] of input.meta) lines.push(`${label}: ${value}`);
   if (input.rows.length > 0) {
-    lines.push(coefTable(input.rows, { digits: input.digits, statisticLabel: input.statisticLabel }));
+    lines.push(
+      input.rowsLayout === 'intervals'
+        ? intervalTable(input.rows, { level: input.level })
+        : coefTable(input.rows, { digits: input.digits, statisticLabel: input.statisticLabel }),
+    );
     lines.push('---', SIGNIF_LEGEND);
   }
   for (const table of input.tables ?? []) lines.push('', table.heading, table.body);

@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { renderSummary, coefTable } from '../../src/report/summary.js';
+import { renderSummary, coefTable, intervalTable } from '../../src/report/summary.js';
 import { markdownTable, textTable } from '../../src/report/textTable.js';
 import type { Estimate } from '../../src/estimate.js';
 import { formatInteger } from '../../src/report/format.js';
@@ -83,6 +83,28 @@ describe('renderSummary as fixest 0.12.2 summary(feols(y ~ x1 + treat_post | id 
     expect(lines[0]).toContain('Pr(>|z|)');
     expect(lines[1]!.endsWith('*')).toBe(true);
     expect(lines[3]).toMatch(/^b\s+NA\s+NA\s+NA\s+NA$/);
+  });
+});
+
+describe("renderSummary with rowsLayout 'intervals' prints mediation's summary.mediate table", () => {
+  const e = (term: string, estimate: number, confLow: number, confHigh: number, pValue: number): Estimate => ({ term, estimate, stdError: NaN, statistic: NaN, pValue, confLow, confHigh });
+  const rows = [e('ACME', 0.0788, 0.0351, 0.1273, 0), e('ADE', -0.0123, -0.1052, 0.0812, 0.786), e('Total Effect', 0.0665, -0.0271, 0.1583, 0.162), e('Prop. Mediated', 1.1845, -4.2, 6.8, 0.162)];
+  it('estimates and bounds with common decimals (format(digits = 4)), p-values format(digits = 3), the level in the headers', () => {
+    const text = renderSummary({ title: 'Causal Mediation Analysis', meta: [['Sample Size Used', '899'], ['Simulations', '1000']], rows, rowsLayout: 'intervals', level: 0.9, notes: [], footer: [] });
+    expect(text).toMatchInlineSnapshot(`
+      "Causal Mediation Analysis
+      Sample Size Used: 899
+      Simulations: 1000
+                     Estimate 90% CI Lower 90% CI Upper   p-value
+      ACME             0.0788       0.0351       0.1273 < 2.2e-16 ***
+      ADE             -0.0123      -0.1052       0.0812     0.786
+      Total Effect     0.0665      -0.0271       0.1583     0.162
+      Prop. Mediated   1.1845      -4.2000       6.8000     0.162
+      ---
+      Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+    `);
+    expect(text).toContain(intervalTable(rows, { level: 0.9 }));
+    expect(intervalTable(rows).split('\n')[0]).toContain('95% CI Lower');
   });
 });
 

@@ -26,7 +26,7 @@ import { factor } from '../../data/factor.js';
 import type { Frame } from '../../data/frame.js';
 import { evaluate, type FormulaSpec } from '../../models/formula/parse.js';
 import { neumaierSum } from '../../numerics/sum.js';
-import type { MatchMatrix } from './nearest.js';
+import type { MatchMatrix } from './matchMatrix.js';
 
 /**
  * One row of a balance table (MatchIt's `summary()` columns in camelCase; null = NA).
@@ -59,7 +59,8 @@ export interface BalanceCovariate {
   values: Float64Array;
 }
 
-const SQRT_EPS = Math.sqrt(2.220446049250313e-16);
+/** √ε (R: `sqrt(.Machine$double.eps)`). */
+const SQRT_EPS = Math.sqrt(Number.EPSILON);
 
 /**
  * MatchIt's covariate columns for `summary()`: the formula's right-side variables, factors

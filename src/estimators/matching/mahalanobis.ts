@@ -12,8 +12,6 @@ import { CausalPanelError } from '../../errors.js';
 import { symmetricEigen } from '../../numerics/symmetricEigen.js';
 import type { BalanceCovariate } from './balance.js';
 
-const DBL_EPSILON = 2.220446049250313e-16;
-
 /**
  * Coordinates whose Euclidean distances are MatchIt's Mahalanobis distances (row-major n×p).
  *
@@ -41,7 +39,7 @@ export function mahalanobisCoordinates(
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    return Math.abs(max - min) >= Math.sqrt(DBL_EPSILON);
+    return Math.abs(max - min) >= Math.sqrt(Number.EPSILON);
   });
   if (columns.length === 0) {
     throw new CausalPanelError('invalid_option', `${fn}: no covariate varies, so a Mahalanobis distance cannot be formed`, { fn, option: 'distance' });

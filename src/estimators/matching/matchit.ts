@@ -27,15 +27,9 @@ import { balanceCovariates } from './balance.js';
 import { kernelMatch } from './kernel.js';
 import { mahalanobisCoordinates } from './mahalanobis.js';
 import { MatchitResult, type MatchedSet } from './matchitResult.js';
-import {
-  matchSubclass,
-  matchWeights,
-  matchWithinStrata,
-  nearestMultivariateMatch,
-  nearestNeighborMatch,
-  stableOrder,
-  type MatchMatrix,
-} from './nearest.js';
+import { matchSubclass, matchWeights, type MatchMatrix } from './matchMatrix.js';
+import { matchWithinStrata, nearestMultivariateMatch, nearestNeighborMatch } from './nearest.js';
+import { stableOrder } from './stableOrder.js';
 import { propensityScore, type PropensityModel } from './propensityScore.js';
 import { validateMatchit, type MatchitOptions, type MatchitParams } from './validateMatchit.js';
 

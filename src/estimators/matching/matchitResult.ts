@@ -11,7 +11,7 @@ import { formatFixed, formatInteger } from '../../report/format.js';
 import { textTable } from '../../report/textTable.js';
 import { balanceTable, type BalanceCovariate, type BalanceRow } from './balance.js';
 import { matchedAtt, type MatchedAttOptions, type MatchedAttResult } from './matchedAtt.js';
-import type { MatchMatrix } from './nearest.js';
+import type { MatchMatrix } from './matchMatrix.js';
 import type { PropensityModel } from './propensityScore.js';
 import type { MatchitParams } from './validateMatchit.js';
 

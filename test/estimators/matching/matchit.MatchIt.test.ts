@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchit } from '../../../src/estimators/matching/matchit.js';
-import { nearestNeighborMatch, stableOrder } from '../../../src/estimators/matching/nearest.js';
+import { nearestNeighborMatch } from '../../../src/estimators/matching/nearest.js';
+import { stableOrder } from '../../../src/estimators/matching/stableOrder.js';
 import type { BalanceRow } from '../../../src/estimators/matching/balance.js';
 import { expectAllClose, expectClose, relativeError } from '../../helpers/expectClose.js';
 import { loadDataset, loadOracle } from '../../helpers/oracle.js';

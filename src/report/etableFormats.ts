@@ -15,13 +15,8 @@ export interface EtableGrid {
   vcovNote: string;
 }
 
-/**
- * The significance legend under a console or Markdown etable.
- *
- * @example
- * STAR_NOTE; // "Signif. codes: 0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
- */
-export const STAR_NOTE = "Signif. codes: 0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1";
+// The significance legend under a console or Markdown etable (fixest's, with one space).
+const STAR_NOTE = "Signif. codes: 0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1";
 
 // fixest's tex aliases of the fit statistics (fitstat's `tex_alias`).
 const TEX_LABELS: Readonly<Record<string, string>> = {

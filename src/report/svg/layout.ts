@@ -45,13 +45,9 @@ export interface PlotOptions {
   yLabel?: string;
 }
 
-/**
- * A tick label: integers as is, others with up to 4 significant digits and no float noise.
- *
- * @example
- * tickLabel(0.30000000000000004); // '0.3'
- */
-export function tickLabel(v: number): string {
+// A tick label: integers as is, others with up to 4 significant digits and no float noise
+// (0.30000000000000004 → '0.3').
+function tickLabel(v: number): string {
   if (Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(4)));
 }

@@ -79,7 +79,7 @@ export type { RawMediateOptions, ProgressCallback, MediationTriple, MediationEst
 export type { SensitivityCurve, MediationLike } from './estimators/mediation/medsens.js';
 export type { MatchedSample } from './estimators/matching/matchedAtt.js';
 export type { DidColumns } from './estimators/did/did.js';
-export type { FamilyName, LinkName } from './models/families.js';
+export type { FamilyName, LinkName } from './numerics/family.js';
 export type { VcovInfo, SummaryParts } from './models/fit.js';
 export type { FixefSize } from './models/feols.js';
 export type { AggregationInference } from './estimators/did/aggregate.js';

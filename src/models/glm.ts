@@ -17,8 +17,8 @@ import { checkClusterCount, clusterCodes, type ClusterCodes } from '../inference
 import { computeVcov, leverage as leverageOf, scaleMatrix } from '../inference/sandwich.js';
 import { resolveSsc, type Ssc } from '../inference/ssc.js';
 import { parseVcov, type VcovOption, type VcovSpec } from '../inference/vcovSpec.js';
-import { irls } from '../numerics/irls.js';
-import { glmAic, makeFamily, type Family, type FamilyName, type LinkName } from './families.js';
+import { DBL_EPSILON, glmFamily, type FamilyName, type GlmFamily, type LinkName } from '../numerics/family.js';
+import { irls, type IrlsResult } from '../numerics/irls.js';
 import { ModelFit, type ModelFitCore, type SummaryParts, type VcovInfo } from './fit.js';
 import { parseFormula } from './formula/parse.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
@@ -44,7 +44,7 @@ export interface GlmOptions {
 }
 
 interface GlmParams {
-  readonly family: Family;
+  readonly family: GlmFamily;
   readonly weights: string | undefined;
   readonly epsilon: number;
   readonly maxIterations: number;
@@ -71,13 +71,13 @@ function validateOptions(options: GlmOptions, fn: string): GlmParams {
     throw new CausalPanelError('invalid_option', `${fn}: weights must be a column name (got ${typeof weights})`, { fn, option: 'weights', value: weights });
   }
   parseVcov(vcov, { fn });
-  return Object.freeze({ family: makeFamily(family, link, fn), weights, epsilon, maxIterations, vcov, ssc: resolveSsc(ssc, fn), level });
+  return Object.freeze({ family: glmFamily(family, link, fn), weights, epsilon, maxIterations, vcov, ssc: resolveSsc(ssc, fn), level });
 }
 
 interface GlmState {
   readonly frame: Frame;
   readonly design: Design;
-  readonly family: Family;
+  readonly family: GlmFamily;
   /** Kept columns of X (n×k). */
   readonly X: Float64Array;
   readonly y: Float64Array;
@@ -89,17 +89,22 @@ interface GlmState {
   readonly eta: Float64Array;
   readonly dispersion: number;
   readonly residualDf: number;
+  /** The IRLS fit: working weights and residuals (read lazily, for robust variances). */
+  readonly fit: IrlsResult;
 }
 
-/** Scores xᵢ·wᵢ(yᵢ − μᵢ)·μ'(ηᵢ)/V(μᵢ), n×k. */
+/**
+ * Scores xᵢ·Wᵢ·rᵢ, n×k, with the fit's working weights W (of the last IRLS step) and working
+ * residuals r = (y − μ)/μ′(η) (sandwich's `estfun.glm` times φ): wᵢ(yᵢ − μᵢ)μ′(ηᵢ)/V(μᵢ) at
+ * convergence, with the μ′ of the fit.
+ */
 function glmScores(state: GlmState, k: number): Float64Array {
-  const { X, y, mu, eta, family, priorWeights } = state;
-  const n = y.length;
+  const { X, fit } = state;
+  const n = state.y.length;
   const factor = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const w = priorWeights === undefined ? 1 : priorWeights[i]!;
-    factor[i] = (w * (y[i]! - mu[i]!) * family.muEta(eta[i]!)) / family.variance(mu[i]!);
-  }
+  const W = fit.workingWeights;
+  const residuals = fit.workingResiduals;
+  for (let i = 0; i < n; i++) factor[i] = residuals[i]! * W[i]!;
   const scores = new Float64Array(n * k);
   for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) scores[j * n + i] = X[j * n + i]! * factor[i]!;
   return scores;
@@ -136,16 +141,8 @@ function glmVcov(spec: VcovSpec, ssc: Ssc, state: GlmState, k: number, fn: strin
     clusterings,
     fixefSizes: [],
     nested: null,
-    leverage: () => {
-      // Hat values of the weighted fit use the working weights (R's hatvalues.glm).
-      const w = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const prior = state.priorWeights === undefined ? 1 : state.priorWeights[i]!;
-        const d = state.family.muEta(state.eta[i]!);
-        w[i] = (prior * d * d) / state.family.variance(state.mu[i]!);
-      }
-      return leverageOf(state.X, n, k, state.bread, w);
-    },
+    // Hat values of the weighted fit use its working weights (R's hatvalues.glm).
+    leverage: () => leverageOf(state.X, n, k, state.bread, state.fit.workingWeights),
     distKind,
     residualDf: spec.type === 'iid' || spec.type === 'hetero' ? state.residualDf : undefined,
   });
@@ -398,6 +395,7 @@ export function glm(formula: string, data: DataInput, options: GlmOptions = {}):
     weights: priorWeights,
     epsilon: params.epsilon,
     maxIterations: params.maxIterations,
+    intercept: design.hasIntercept,
   });
   const kept = fit.kept;
   const k = kept.length;
@@ -413,13 +411,13 @@ export function glm(formula: string, data: DataInput, options: GlmOptions = {}):
     X.set(design.X.subarray(kept[c]! * n, (kept[c]! + 1) * n), c * n);
     coefficients[c] = fit.coef[kept[c]!]!;
   }
-  const mu = Float64Array.from(fit.fitted);
-  const eta = Float64Array.from(fit.linearPredictor);
+  const mu = fit.fitted;
+  const eta = fit.linearPredictor;
   if (family.family === 'binomial') {
     let extreme = 0;
     for (let i = 0; i < n; i++) {
       if (priorWeights !== undefined && !(priorWeights[i]! > 0)) continue;
-      if (mu[i]! < 10 * 2.220446049250313e-16 || mu[i]! > 1 - 10 * 2.220446049250313e-16) extreme++;
+      if (mu[i]! < 10 * DBL_EPSILON || mu[i]! > 1 - 10 * DBL_EPSILON) extreme++;
     }
     if (extreme > 0 || fit.separation) {
       // R only warns; a single regressor that splits y is perfect separation: the MLE does not exist.
@@ -431,38 +429,13 @@ export function glm(formula: string, data: DataInput, options: GlmOptions = {}):
     }
   }
   if (!fit.converged) notes.push({ code: 'glm_not_converged', iterations: fit.iterations });
-  // Residual df counts rows with positive prior weight (R's df.residual).
-  let nPositive = 0;
-  for (let i = 0; i < n; i++) if (priorWeights === undefined || priorWeights[i]! > 0) nPositive++;
-  const residualDf = nPositive - k;
-  let dispersion = 1;
-  if (family.family === 'gaussian') {
-    let ss = 0;
-    for (let i = 0; i < n; i++) {
-      const w = priorWeights === undefined ? 1 : priorWeights[i]!;
-      ss += w * (y[i]! - mu[i]!) * (y[i]! - mu[i]!);
-    }
-    dispersion = ss / residualDf;
-  }
-  const state: GlmState = { frame, design, family, X, y, priorWeights, coefficients, bread: Float64Array.from(fit.xtwxInverse), mu, eta, dispersion, residualDf };
+  // Deviance, null deviance, AIC and residual df (rows with positive prior weight − rank) are glm.fit's.
+  const residualDf = fit.dfResidual;
+  // φ: 1 for binomial; Σ w(y − μ)²/df = deviance/df for gaussian (summary.glm).
+  const dispersion = family.family === 'gaussian' ? fit.deviance / residualDf : 1;
+  const state: GlmState = { frame, design, family, X, y, priorWeights, coefficients, bread: Float64Array.from(fit.xtwxInverse), mu, eta, dispersion, residualDf, fit };
   const { vcov, dist, info } = glmVcov(vcovSpec, params.ssc, state, k, fn);
-  // Null deviance: intercept-only fit (weighted mean of y) or η = 0 without an intercept.
-  let sw = 0;
-  let swy = 0;
-  for (let i = 0; i < n; i++) {
-    const w = priorWeights === undefined ? 1 : priorWeights[i]!;
-    sw += w;
-    swy += w * y[i]!;
-  }
-  const mu0 = design.hasIntercept ? swy / sw : family.linkinv(0);
-  let nullDeviance = 0;
-  let deviance = 0;
-  for (let i = 0; i < n; i++) {
-    const w = priorWeights === undefined ? 1 : priorWeights[i]!;
-    nullDeviance += w * family.unitDeviance(y[i]!, mu0);
-    deviance += w * family.unitDeviance(y[i]!, mu[i]!);
-  }
-  const aic = glmAic(family, y, mu, priorWeights, deviance, k);
+  const { deviance, nullDeviance, aic } = fit;
   return new GlmFit(
     { terms, coefficients, vcovMatrix: vcov, dist, nobs: n, notes, level: params.level, vcovInfo: info },
     state,

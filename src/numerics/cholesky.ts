@@ -93,15 +93,3 @@ export function invertSymmetric(A: ArrayLike<number>, k: number, fn = 'invertSym
   }
   return out;
 }
-
-/**
- * log det(A) of an SPD matrix from its Cholesky factor: 2 Σ log Lᵢᵢ.
- *
- * @example
- * logDeterminant(choleskyFactor(Float64Array.of(4, 0, 0, 9), 2), 2); // log(36)
- */
-export function logDeterminant(L: Float64Array, k: number): number {
-  let sum = 0;
-  for (let i = 0; i < k; i++) sum += Math.log(L[i + i * k] as number);
-  return 2 * sum;
-}

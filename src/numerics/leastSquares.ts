@@ -14,7 +14,9 @@
  * Dimension symbols: n = rows, k = columns, r = rank.
  */
 import { CausalPanelError } from '../errors.js';
-import { PivotedQR, accurateResiduals, streamingR } from './qr.js';
+import { accurateResiduals } from './accurateResiduals.js';
+import { PivotedQR } from './qr.js';
+import { streamingR } from './streamingR.js';
 
 /** Options for {@link leastSquares}. */
 export interface LeastSquaresOptions {

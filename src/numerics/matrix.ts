@@ -73,67 +73,6 @@ export function matvec(A: Float64Array, n: number, k: number, x: ArrayLike<numbe
 }
 
 /**
- * A·B for A (n×m) and B (m×p), column-major; result n×p.
- *
- * @example
- * matmul(Float64Array.of(1, 0, 0, 1), 2, 2, Float64Array.of(5, 6), 1); // [5, 6]
- */
-export function matmul(A: Float64Array, n: number, m: number, B: Float64Array, p: number): Float64Array {
-  const out = new Float64Array(n * p);
-  for (let c = 0; c < p; c++) {
-    const outOffset = c * n;
-    for (let j = 0; j < m; j++) {
-      const b = B[j + c * m] as number;
-      if (b === 0) continue;
-      const offset = j * n;
-      for (let i = 0; i < n; i++) out[outOffset + i] += (A[offset + i] as number) * b;
-    }
-  }
-  return out;
-}
-
-/**
- * Transpose of an n×k column-major matrix (result k×n).
- *
- * @example
- * transpose(Float64Array.of(1, 2, 3, 4, 5, 6), 2, 3); // [1, 3, 5, 2, 4, 6]
- */
-export function transpose(A: Float64Array, n: number, k: number): Float64Array {
-  const out = new Float64Array(n * k);
-  for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) out[j + i * k] = A[i + j * n] as number;
-  return out;
-}
-
-/**
- * Copies the listed columns of an n×k matrix into a new n×columns.length matrix.
- *
- * @example
- * selectColumns(Float64Array.of(1, 2, 3, 4), 2, Int32Array.of(1)); // [3, 4]
- */
-export function selectColumns(A: Float64Array, n: number, columns: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(n * columns.length);
-  for (let c = 0; c < columns.length; c++) {
-    const j = columns[c] as number;
-    out.set(A.subarray(j * n, (j + 1) * n), c * n);
-  }
-  return out;
-}
-
-/**
- * Builds a column-major n×k matrix from an array of k columns of length n.
- *
- * @example
- * fromColumns([Float64Array.of(1, 2), Float64Array.of(3, 4)]); // Float64Array [1, 2, 3, 4]
- */
-export function fromColumns(columns: ArrayLike<number>[], n = columns.length > 0 ? columns[0]!.length : 0): Float64Array {
-  const out = new Float64Array(n * columns.length);
-  columns.forEach((column, j) => {
-    for (let i = 0; i < n; i++) out[i + j * n] = column[i] as number;
-  });
-  return out;
-}
-
-/**
  * Converts a column-major k×k (or n×k) matrix to an array of rows (`number[][]`), e.g. for `vcov()`.
  *
  * @example

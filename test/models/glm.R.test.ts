@@ -48,6 +48,31 @@ describe('glm(binomial) reproduces R glm on lalonde (MatchIt 4.5.1 propensity mo
   });
 });
 
+describe('glm robust variance uses the fit\'s working weights and residuals (R 4.2.2 estfun.glm)', () => {
+  // R 4.2.2, lalonde.csv: g <- glm(treat ~ age + educ + race + married + nodegree + re74 + re75,
+  //   data = d, family = binomial(link)); X <- model.matrix(g)
+  //   ef <- residuals(g, "working") * weights(g, "working") * X   # sandwich::estfun.glm
+  //   sqrt(diag(vcov(g) %*% crossprod(ef) %*% vcov(g)))           # HC0
+  //   c(AIC(g), deviance(g), g$null.deviance)                      # printed with sprintf("%.17g")
+  const R = {
+    logit: {
+      hc0: [0.9075091437325995, 0.013316481769649266, 0.059698819463404988, 0.3690046106944801, 0.28964858201074295, 0.28658869803310516, 0.3385258677008342, 3.1478725570061138e-5, 4.4822452847423397e-5],
+      aicDevNull: [505.84393131049808, 487.84393131049808, 751.49208004547211],
+    },
+    probit: {
+      hc0: [0.51148223600317999, 0.0072685374037508941, 0.033112006897527919, 0.20776471906942512, 0.15184238208878478, 0.16445746631950101, 0.19263525184829622, 1.7405596940109028e-5, 2.560576984121131e-5],
+      aicDevNull: [504.12866931783299, 486.12866931783299, 751.49208004547211],
+    },
+  } as const;
+  it.each(['logit', 'probit'] as const)('binomial(%s): HC0 SEs 1e-10, AIC, deviance and null deviance 1e-12', (link) => {
+    const fit = glm(psFormula, lalonde, { family: 'binomial', link });
+    const hc0 = fit.withVcov('hetero', { ssc: { adj: false, clusterAdj: false } });
+    expectAllClose(Object.values(hc0.se()), R[link].hc0, 1e-10, `HC0 ${link}`);
+    expectAllClose([fit.aic, fit.deviance, fit.nullDeviance], R[link].aicDevNull, 1e-12, `aic/deviance/null ${link}`);
+    expect(fit.dfResidual).toBe(605);
+  });
+});
+
 describe('glm(binomial, probit) reproduces R glm on jobs (mediation 4.5.1 oracles)', () => {
   it('glm(job_dich ~ treat + econ_hard + sex + age, binomial("probit"))', () => {
     const model = loadOracle('mediation_jobs_binary_mediator_boot').results.mediatorModel;

@@ -4,7 +4,8 @@
  * variables (the self-consistency oracle fixest and pyfixest use), on unbalanced random panels.
  */
 import { describe, expect, it } from 'vitest';
-import { countSingletons, demean, dropSingletons, singletonMask, type FixedEffectCodes } from '../../src/numerics/demean.js';
+import { demean, type FixedEffectCodes } from '../../src/numerics/demean.js';
+import { dropSingletons, singletonMask } from '../../src/numerics/singletons.js';
 import { leastSquares } from '../../src/numerics/leastSquares.js';
 import { createRng } from '../../src/numerics/random.js';
 import { expectAllClose, expectClose } from '../helpers/expectClose.js';
@@ -135,11 +136,11 @@ describe('fixed-effect singletons (reghdfe / fixest fixef.rm = "singleton"): ite
       { codes: Int32Array.of(0, 1, 0, 2, 1), nLevels: 3 },
     ];
     expect(Array.from(singletonMask(cascade))).toEqual([1, 1, 1, 1, 1]);
-    expect(countSingletons(cascade)).toBe(5);
+    expect(dropSingletons(cascade).count).toBe(5);
     // Same units, periods 0 1 0 1 1: only unit 2's row is a singleton; nothing cascades.
     const single = [cascade[0]!, { codes: Int32Array.of(0, 1, 0, 1, 1), nLevels: 2 }];
     expect(Array.from(singletonMask(single))).toEqual([0, 0, 0, 0, 1]);
-    expect(countSingletons(single)).toBe(1);
+    expect(dropSingletons(single).count).toBe(1);
   });
   it('dropSingletons returns the kept rows and densely recoded levels', () => {
     const fes = [

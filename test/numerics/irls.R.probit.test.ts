@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { irls, linkFunctions } from '../../src/numerics/irls.js';
+import { glmFamily } from '../../src/numerics/family.js';
+import { irls } from '../../src/numerics/irls.js';
 import { createRng } from '../../src/numerics/random.js';
 import { loadDataset } from '../helpers/oracle.js';
 import { expectClose } from '../helpers/expectClose.js';
@@ -73,7 +74,7 @@ describe(`irls probit vs R 4.2.2 glm (mediation 4.5.1 oracle: ${ref.call.split('
 });
 
 describe("probit μ'(η) = max(dnorm(η), DBL_EPSILON) as R's binomial('probit')$mu.eta (nmath/dnorm.c)", () => {
-  const { muEta } = linkFunctions('probit');
+  const { muEta } = glmFamily('binomial', 'probit');
   it('equals e^(−η²/2)/√(2π) below |η| = 5 and in the split-exponent range 5–8.1 (1e-14)', () => {
     for (const x of [0, 0.5, -1.3, 2, 4.99, 5, -6, 7.5, 8.1]) {
       expectClose(muEta(x), Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI), 1e-14, `φ(${x})`);

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { irls, linkFunctions } from '../../src/numerics/irls.js';
+import { glmFamily } from '../../src/numerics/family.js';
+import { irls } from '../../src/numerics/irls.js';
 import { leastSquares } from '../../src/numerics/leastSquares.js';
 import { lalondeDesign, type OracleCoefRow } from '../helpers/lalondeDesign.js';
 import { expectClose } from '../helpers/expectClose.js';
@@ -81,7 +82,7 @@ describe('irls reproduces R glm(binomial) — MatchIt 4.5.1 propensity model on 
 
   it('probit link: score equations Xᵀ(y − μ)μ\'/V = 0 hold at the converged fit (R glm probit solves them)', () => {
     const fit = irls(X, n, k, y, { family: 'binomial', link: 'probit', epsilon: 1e-14, maxIterations: 100 });
-    const { muEta } = linkFunctions('probit');
+    const { muEta } = glmFamily('binomial', 'probit');
     for (let j = 0; j < k; j++) {
       let score = 0;
       let scale = 0;
@@ -110,7 +111,7 @@ describe('irls: gaussian identity equals least squares; R family clamping; separ
     expect(fit.iterations).toBe(2);
   });
   it('logit inverse link clamps at DBL_EPSILON beyond |η| > 30 (R family.c)', () => {
-    const { linkinv, muEta } = linkFunctions('logit');
+    const { linkinv, muEta } = glmFamily('binomial', 'logit');
     const eps = 2.220446049250313e-16;
     expectClose(linkinv(-31), eps / (1 + eps), 1e-15, 'linkinv(-31)');
     expectClose(linkinv(31), 1 / eps / (1 + 1 / eps), 1e-15, 'linkinv(31)');

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { leastSquares } from '../../src/numerics/leastSquares.js';
-import { streamingR } from '../../src/numerics/qr.js';
+import { streamingR } from '../../src/numerics/streamingR.js';
 import { expectClose } from '../helpers/expectClose.js';
 
 /** (−1)^(bit b of i): Walsh/Rademacher function b, exactly orthogonal to 1 and to other bits. */

@@ -56,13 +56,8 @@ export interface DrawScratch {
   r: Float64Array;
 }
 
-/**
- * Buffers for {@link drawEffects} on n rows (noise on, no linear moments; see {@link prepareScratch}).
- *
- * @example
- * createScratch(899).m1.length; // 899
- */
-export function createScratch(n: number): DrawScratch {
+/** Buffers for {@link drawEffects} on n rows (noise on, no linear moments; see {@link prepareScratch}). */
+function createScratch(n: number): DrawScratch {
   return {
     muTreat: new Float64Array(n),
     muControl: new Float64Array(n),
@@ -99,13 +94,8 @@ function sameData(a: PreparedMatrix, b: PreparedMatrix): boolean {
   return true;
 }
 
-/**
- * False when the mediator noise cancels in every contrast (see {@link DrawScratch.noise}).
- *
- * @example
- * needsMediatorNoise(linearMediator, linearOutcomeWithoutInteraction); // false
- */
-export function needsMediatorNoise(mediator: MediatorKernelModel, outcome: OutcomeKernelModel): boolean {
+/** False when the mediator noise cancels in every contrast (see {@link DrawScratch.noise}). */
+function needsMediatorNoise(mediator: MediatorKernelModel, outcome: OutcomeKernelModel): boolean {
   if (mediator.family.family !== 'gaussian') return true;
   if (outcome.family.link !== 'identity') return true;
   return !sameData(outcome.slope[0], outcome.slope[1]);

@@ -90,7 +90,12 @@ function readFormula(value: unknown, at: OptionPath): string {
   return value;
 }
 
-/** The option spec shared by `mediate` and `mediateMany` (everything but the models and the mediator). */
+/**
+ * The option spec shared by `mediate` and `mediateMany` (everything but the models and the mediator).
+ *
+ * @example
+ * readOptions('mediateMany', { data, treat: 'treat', sims: 100 }, mediateSpec).sims; // 100
+ */
 export const mediateSpec = {
   data: opt.required<DataInput>('a data set'),
   treat: opt.column({ required: true }),
@@ -107,7 +112,13 @@ export const mediateSpec = {
   onProgress: opt.func<ProgressCallback>(),
 };
 
-/** Options of R's `mediate()` that this port does not have, with why. */
+/**
+ * Options of R's `mediate()` that this port does not have, with why.
+ *
+ * @example
+ * mediate({ ...models, robustSE: true });
+ * // throws unknown_option: 'mediate: option "robustSE" is not supported (heteroskedasticity-robust quasi-Bayesian draws …)'
+ */
 export const MEDIATE_UNSUPPORTED: ReadOptionsContext = {
   unsupported: {
     robustSE: 'heteroskedasticity-robust quasi-Bayesian draws are not implemented; cluster gives cluster-robust (CRV1) draws',

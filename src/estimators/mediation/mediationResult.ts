@@ -6,9 +6,7 @@
 import type { Note } from '../../errors.js';
 import type { Estimate } from '../../estimate.js';
 import { invalidOption } from '../../options.js';
-import { formatPValues, formatReal, significanceStars, SIGNIF_LEGEND } from '../../report/format.js';
 import { Result, type SummaryParts } from '../../report/result.js';
-import { textTable } from '../../report/textTable.js';
 import type { EffectDraws } from './drawEffects.js';
 import type { MediateParams } from './mediateOptions.js';
 import type { MedsensSystem } from './medsens.js';
@@ -35,6 +33,11 @@ const TERMS: readonly (readonly [string, (s: MediationSummary) => MediationEstim
   ['ADE (average)', (s) => s.ade.average],
   ['Prop. Mediated (average)', (s) => s.propMediated.average],
 ];
+
+/** A reported quantity as an {@link Estimate} row (statistic = estimate / stdError, for reference). */
+function row(term: string, e: MediationEstimate): Estimate {
+  return { term, estimate: e.estimate, stdError: e.stdError, statistic: e.estimate / e.stdError, pValue: e.pValue, confLow: e.confLow, confHigh: e.confHigh };
+}
 
 function freezeTriple(triple: MediationTriple): MediationTriple {
   return Object.freeze({ control: Object.freeze({ ...triple.control }), treated: Object.freeze({ ...triple.treated }), average: Object.freeze({ ...triple.average }) });
@@ -160,10 +163,7 @@ export class MediationResult extends Result {
     let rows = this.#tidy.get(level);
     if (rows === undefined) {
       const summary = level === this.level ? this.#summary : summarizeMediation(this.#draws, this.#point, { level, bca: this.boot && this.bootCiType === 'bca' });
-      rows = TERMS.map(([term, get]) => {
-        const e = get(summary);
-        return Object.freeze({ term, estimate: e.estimate, stdError: e.stdError, statistic: e.estimate / e.stdError, pValue: e.pValue, confLow: e.confLow, confHigh: e.confHigh });
-      });
+      rows = TERMS.map(([term, get]) => Object.freeze(row(term, get(summary))));
       this.#tidy.set(level, rows);
     }
     return rows.map((row) => ({ ...row }));
@@ -171,21 +171,11 @@ export class MediationResult extends Result {
 
   /** `summary.mediate`'s table (four rows without an interaction and with a linear outcome, else ten). */
   protected summaryParts(): SummaryParts {
-    const printOne = !this.interaction && this.outcomeLinear;
     const summary = this.#summary;
-    const rows: (readonly [string, MediationEstimate])[] = printOne
-      ? [
-          ['ACME', summary.acme.treated],
-          ['ADE', summary.ade.control],
-          ['Total Effect', summary.total],
-          ['Prop. Mediated', summary.propMediated.control],
-        ]
-      : TERMS.map(([term, get]) => [term, get(summary)] as const);
-    const pct = `${Number((100 * this.level).toPrecision(6))}`;
-    const numbers = formatReal(rows.flatMap(([, e]) => [e.estimate, e.confLow, e.confHigh]), 4);
-    const pvals = formatPValues(rows.map(([, e]) => e.pValue), 3);
-    const body = rows.map(([term, e], i) => [term, numbers[3 * i]!, numbers[3 * i + 1]!, numbers[3 * i + 2]!, pvals[i]!, significanceStars(e.pValue)]);
-    const table = textTable(body, { header: ['', 'Estimate', `${pct}% CI Lower`, `${pct}% CI Upper`, 'p-value', ''], align: ['left', 'right', 'right', 'right', 'right', 'left'] });
+    const printOne = !this.interaction && this.outcomeLinear;
+    const rows = printOne
+      ? [row('ACME', summary.acme.treated), row('ADE', summary.ade.control), row('Total Effect', summary.total), row('Prop. Mediated', summary.propMediated.control)]
+      : TERMS.map(([term, get]) => row(term, get(summary)));
     const method = this.boot
       ? `Nonparametric Bootstrap Confidence Intervals with the ${this.bootCiType === 'perc' ? 'Percentile' : 'BCa'} Method`
       : 'Quasi-Bayesian Confidence Intervals';
@@ -194,7 +184,7 @@ export class MediationResult extends Result {
       ['Simulations', String(this.sims)],
     ];
     if (this.cluster !== null) meta.push([this.boot ? 'Clusters resampled' : 'Cluster-robust draws', this.cluster]);
-    return { title: 'Causal Mediation Analysis', meta, rows: [], tables: [{ heading: method, body: [table, '---', SIGNIF_LEGEND].join('\n') }] };
+    return { title: `Causal Mediation Analysis, ${method}`, meta, rows, rowsLayout: 'intervals', level: this.level };
   }
 
   protected jsonFields(): Record<string, unknown> {

@@ -207,8 +207,9 @@ export class MedsensResult extends Result {
 
   /** medsens's printout: per effect, the grid rows whose CI covers zero, then ρ, R²* and R̃² at zero. */
   protected summaryParts(): SummaryParts {
+    const pct = `${Number((100 * this.level).toPrecision(6))}%`;
     const tables = this.curves().map(([label, c]) => {
-      const lines = ['    Rho   Est.  95% CI Lower  95% CI Upper  R^2_M*R^2_Y*  R^2_M~R^2_Y~'];
+      const lines = [`    Rho   Est.  ${pct} CI Lower  ${pct} CI Upper  R^2_M*R^2_Y*  R^2_M~R^2_Y~`];
       c.estimate.forEach((e, i) => {
         if (c.confLow[i]! < 0 && c.confHigh[i]! > 0) {
           lines.push([fmt(this.rho[i]!), fmt(e), fmt(c.confLow[i]!), fmt(c.confHigh[i]!), fmt(this.r2StarProd[i]!), fmt(this.r2TildeProd[i]!)].map((s) => s.padStart(12)).join(''));

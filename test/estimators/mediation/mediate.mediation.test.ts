@@ -13,8 +13,6 @@ import { createRng } from '../../../src/numerics/random.js';
 import { normalCdf } from '../../../src/numerics/distributions.js';
 import { mediate, type MediationResult } from '../../../src/estimators/mediation/mediate.js';
 import { simulationPValue, type MediationEstimate } from '../../../src/estimators/mediation/summarizeMediation.js';
-import { bcaInterval } from '../../../src/numerics/bca.js';
-import { quantileSorted } from '../../../src/numerics/quantile.js';
 import { mediateMany } from '../../../src/estimators/mediation/mediateMany.js';
 import { jobs, jobsModels } from '../../helpers/jobsModels.js';
 import { expectClose } from '../../helpers/expectClose.js';
@@ -384,20 +382,13 @@ describe('mediate with missing values (R: na.omit per model, then both models mu
   });
 });
 
-describe('simulation summaries: hand-derivable values (R quantile type 7, mediation pval and BC.CI)', () => {
-  const oneTo1000 = Float64Array.from({ length: 1000 }, (_, i) => i + 1);
-  it('quantileSorted(1..1000, 0.025) = 25.975 and (0.975) = 975.025, as R quantile(1:1000, c(.025, .975))', () => {
-    expectClose(quantileSorted(oneTo1000, 0.025), 25.975, 1e-15, 'q.025');
-    expectClose(quantileSorted(oneTo1000, 0.975), 975.025, 1e-15, 'q.975');
-  });
+describe('simulation p-value: mediation pval()', () => {
   it('simulationPValue: 2·min(#>0, #<0)/n; 1 when the estimate is 0', () => {
     const draws = Float64Array.from({ length: 100 }, (_, i) => i - 9.5); // 10 negative, 90 positive
     expect(simulationPValue(draws, 1)).toBe(0.2);
     expect(simulationPValue(draws, 0)).toBe(1);
   });
-  it('bcaInterval on a symmetric sample (bias 0, acceleration 0) equals the percentile interval', () => {
-    const [low, high] = bcaInterval(oneTo1000, 0.95);
-    expectClose(low, 25.975, 1e-12, 'BCa low');
-    expectClose(high, 975.025, 1e-12, 'BCa high');
+  it('skipped (NaN) replicates are left out of the count', () => {
+    expect(simulationPValue(Float64Array.of(-1, NaN, 1, 2, 3), 1.25)).toBe(0.5);
   });
 });

@@ -8,7 +8,7 @@ import { expectClose } from '../helpers/expectClose.js';
 
 describe('quantileSorted = R quantile(type = 7)', () => {
   const oneTo1000 = Float64Array.from({ length: 1000 }, (_, i) => i + 1);
-  it.each([
+  it.each<[readonly number[], number, number, string]>([
     // [sample, p, R's value, R call]
     [[1, 2, 3, 4], 0.5, 2.5, 'quantile(1:4, 0.5)'],
     [[1, 2, 3], 0.1, 1.2, 'quantile(c(3, 1, 2), 0.1): h = 1 + 2·0.1'],
@@ -16,7 +16,7 @@ describe('quantileSorted = R quantile(type = 7)', () => {
     [[1, 2, 3, 4], 1, 4, 'quantile(1:4, 1) = max'],
     [[5, 5, 5], 0.3, 5, 'quantile(c(5, 5, 5), 0.3): equal neighbours, no interpolation'],
     [[7], 0.9, 7, 'quantile(7, 0.9)'],
-  ] as const)('%j at p = %s → %s (%s)', (sample, p, expected) => {
+  ])('%j at p = %s → %s (%s)', (sample, p, expected) => {
     expectClose(quantileSorted(Float64Array.from(sample), p), expected, 1e-15, `q(${p})`);
   });
   it('quantile(1:1000, c(.025, .975)) = 25.975, 975.025 (mediation’s 95% percentile bounds)', () => {

@@ -131,13 +131,6 @@ describe('missing and infinite values: one complete-case path (data/missing.ts),
     ['mediate', () => mediate({ ...jobsModels, data: jobs.withColumns({ econ_hard: Float64Array.from(jobs.numeric('econ_hard'), (v, i) => (i === 4 ? -Infinity : v)) }), sims: 10 })],
     ['productOfCoefficients', () => productOfCoefficients({ ...jobsModels, data: jobs.withColumns({ econ_hard: Float64Array.from(jobs.numeric('econ_hard'), (v, i) => (i === 4 ? -Infinity : v)) }) })],
   ] as const)('%s: ±Infinity in a model variable is non_finite naming column, row and value', (fn, run) => {
-    try {
-      run();
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(CausalPanelError);
-      expect((error as CausalPanelError).code).toBe('non_finite');
-      expect((error as CausalPanelError).message).toBe(`${fn}: column "econ_hard" has a non-finite value (row 5: -Infinity)`);
-    }
+    expect(run).toThrow(expect.objectContaining({ name: 'CausalPanelError', code: 'non_finite', message: `${fn}: column "econ_hard" has a non-finite value (row 5: -Infinity)` }));
   });
 });

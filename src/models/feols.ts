@@ -5,7 +5,9 @@
  * effects, the weights or the cluster columns are dropped together, as fixest) → y and X swept
  * of the fixed effects by alternating projections (Gaure 2013) → least squares by pivoted
  * Householder QR (collinear columns dropped as R/fixest) → variance from the bread (XᵀWX)⁻¹ and
- * the scores xᵢwᵢeᵢ with fixest's small-sample corrections (`ssc.ts`).
+ * the scores xᵢwᵢeᵢ with fixest's small-sample corrections (`olsVcov.ts`, `inference/ssc.ts`).
+ * Options are read once into frozen params; fixest arguments without a counterpart are refused
+ * with what to do instead.
  *
  * Dimension symbols: n = rows used, k = coefficients, g = clusters, q = fixed-effect dimensions.
  */

@@ -194,13 +194,8 @@ function rowFacts(
   return { badTime, badCohort, badWeight, anyNever, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger } };
 }
 
-/**
- * Rows of `keep` for which `test(row)` holds, as a new Int32Array.
- *
- * @example
- * filterRows(Int32Array.of(0, 2, 5), (row) => row > 1); // Int32Array [2, 5]
- */
-export function filterRows(keep: Int32Array, test: (row: number) => boolean): Int32Array {
+/** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */
+function filterRows(keep: Int32Array, test: (row: number) => boolean): Int32Array {
   const out = new Int32Array(keep.length);
   let m = 0;
   for (let r = 0; r < keep.length; r++) if (test(keep[r]!)) out[m++] = keep[r]!;

@@ -17,12 +17,18 @@ import { AttgtAggregate } from './aggregateResult.js';
 
 export { AttgtAggregate, type AggregateRow } from './aggregateResult.js';
 
-/** Aggregation types (did's `aggte(type =)`). */
+/**
+ * Aggregation types (did's `aggte(type =)`).
+ * @example cs.aggregate('dynamic' satisfies AggregationType).rows[0].e; // −3 (event time) on mpdta
+ */
 export type AggregationType = 'simple' | 'dynamic' | 'group' | 'calendar';
 
 const TYPES: readonly AggregationType[] = ['simple', 'dynamic', 'group', 'calendar'];
 
-/** Options of `aggregate` (did's `aggte` arguments in camelCase). */
+/**
+ * Options of `aggregate` (did's `aggte` arguments in camelCase).
+ * @example cs.aggregate('dynamic', { minE: -1, maxE: 1 }).rows.map((r) => r.e); // [-1, 0, 1]
+ */
 export interface AggregateOptions {
   /** Smallest event time kept (dynamic; did's `min_e`). */
   minE?: number;
@@ -36,7 +42,10 @@ export interface AggregateOptions {
   level?: number;
 }
 
-/** How standard errors and critical values are formed for influence functions. */
+/**
+ * How standard errors and critical values are formed for influence functions.
+ * @example cs.cells().inference.critical(new Float64Array(0), 0, 0.95); // 1.959964 (analytic SEs)
+ */
 export interface AggregationInference {
   /** SE of one quantity from its n-vector influence function. */
   se(psi: Float64Array): number;
@@ -47,7 +56,10 @@ export interface AggregationInference {
   critical(psi: Float64Array, p: number, level: number): number;
 }
 
-/** What aggregation needs from an `attgt` fit. */
+/**
+ * What aggregation needs from an `attgt` fit.
+ * @example cs.cells().n; // 500 units on mpdta; cs.cells().att.length === cs.rows.length
+ */
 export interface AttgtCells {
   /** Cohort of each ATT(g,t) cell. */
   group: Float64Array;

@@ -10,7 +10,10 @@ import { formatInteger, formatSignif } from '../../report/format.js';
 import { Result, type SummaryParts } from '../../report/result.js';
 import type { AggregationInference, AggregationType } from './aggregate.js';
 
-/** One aggregated row: an {@link Estimate} with its event time, cohort or period `e`. */
+/**
+ * One aggregated row: an {@link Estimate} with its event time, cohort or period `e`.
+ * @example cs.aggregate('group').rows[0]; // { term: 'group:2004', estimate: −0.0797, …, e: 2004 } on mpdta
+ */
 export type AggregateRow = Estimate & { e: number };
 
 /** Everything an {@link AttgtAggregate} holds. */

@@ -9,7 +9,10 @@ import type { DataInput } from '../../data/fromInput.js';
 import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
 import type { DidMethod } from './drdid.js';
 
-/** Multiplier-bootstrap settings of {@link AttgtOptions}. */
+/**
+ * Multiplier-bootstrap settings of {@link AttgtOptions}.
+ * @example attgt({ ...cs, bootstrap: { reps: 999, seed: 1 } }).criticalValue; // 2.728 on mpdta: the sup-t value (> 1.96)
+ */
 export interface AttgtBootstrapOptions {
   /** Number of bootstrap draws (did's `biters`, default 1000 there). */
   reps: number;
@@ -19,7 +22,10 @@ export interface AttgtBootstrapOptions {
   uniform?: boolean;
 }
 
-/** Options of `attgt` (see the public API contract); the R argument each mirrors is named. */
+/**
+ * Options of `attgt` (see the public API contract); the R argument each mirrors is named.
+ * @example attgt({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', control: 'notyet' });
+ */
 export interface AttgtOptions {
   /** The long panel (or repeated cross-sections): rows, columns or a Frame (did's `data`). */
   data: DataInput;
@@ -51,7 +57,10 @@ export interface AttgtOptions {
   level?: number;
 }
 
-/** The normalised, frozen parameters of one `attgt` call (the data aside). */
+/**
+ * The normalised, frozen parameters of one `attgt` call (the data aside).
+ * @example attgt(options).params; // { outcome: 'lemp', …, control: 'never', method: 'dr', anticipation: 0, level: 0.95 }
+ */
 export interface AttgtParams {
   readonly outcome: string;
   readonly unit: string | undefined;

@@ -7,7 +7,10 @@ import { invertSymmetric } from '../../numerics/cholesky.js';
 import { chisqUpper } from '../../numerics/distributions.js';
 import type { Cell } from './attgtCells.js';
 
-/** did's Wald pre-test of parallel trends over the pre-treatment ATT(g,t)s. */
+/**
+ * did's Wald pre-test of parallel trends over the pre-treatment ATT(g,t)s.
+ * @example cs.pretest; // { statistic: 7.7912, df: 5, pValue: 0.16812 } on mpdta (did 2.5.1: p = 0.16812)
+ */
 export interface AttgtPretest {
   statistic: number;
   df: number;

@@ -19,6 +19,7 @@ import type { AttgtPretest } from './attgtPretest.js';
 /**
  * One ATT(g,t): an {@link Estimate} (term `ATT(g,t)`) with its cohort `group` and period `time`.
  * `att` is the same number as `estimate` (the public API's name for it, as did's `att`).
+ * @example cs.rows[0]; // { term: 'ATT(2004,2004)', estimate: −0.01050, …, group: 2004, time: 2004, att: −0.01050, post: true }
  */
 export type AttgtRow = Estimate & {
   group: number;

@@ -20,7 +20,10 @@ import { invertSymmetric } from '../../numerics/cholesky.js';
 import { crossprod, crossprodVector } from '../../numerics/matrix.js';
 import type { PropensityFit } from './drdidPropensity.js';
 
-/** The three 2×2 estimators. */
+/**
+ * The three 2×2 estimators: doubly robust, inverse-probability weighting, outcome regression.
+ * @example attgt({ ...cs, method: 'ipw' satisfies DidMethod });
+ */
 export type DidMethod = 'dr' | 'ipw' | 'reg';
 
 /** A 2×2 ATT with its influence function (one entry per observation of the 2×2 sample). */

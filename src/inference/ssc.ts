@@ -12,7 +12,7 @@
  * - `tDf`: degrees of freedom of the t reference: `'min'` (G_min − 1 when clustered, else n − K),
  *   `'conventional'` (n − K) or a number.
  */
-import { CausalPanelError } from '../errors.js';
+import { invalidOption, opt } from '../options.js';
 
 /** fixest's `ssc()` options in camelCase. */
 export interface Ssc {
@@ -36,35 +36,33 @@ export interface Ssc {
  */
 export const DEFAULT_SSC: Ssc = Object.freeze({ adj: true, fixefK: 'nested', clusterAdj: true, clusterDf: 'min', tDf: 'min' });
 
+/** The `ssc` options as option readers, each with fixest's default. */
+const SSC_SPEC = {
+  adj: opt.boolean(DEFAULT_SSC.adj),
+  fixefK: opt.oneOf(['nested', 'full', 'none'], DEFAULT_SSC.fixefK),
+  clusterAdj: opt.boolean(DEFAULT_SSC.clusterAdj),
+  clusterDf: opt.oneOf(['min', 'conventional'], DEFAULT_SSC.clusterDf),
+  tDf: opt.custom((value, at): Ssc['tDf'] => {
+    if (value === undefined) return DEFAULT_SSC.tDf;
+    if (value === 'min' || value === 'conventional' || (typeof value === 'number' && value > 0)) return value;
+    throw invalidOption(at, '"min", "conventional" or a positive number', value);
+  }),
+};
+
+/** fixest's `ssc()` arguments we do not have, with why. */
+const SSC_UNSUPPORTED = { 'fixef.force_exact': 'the fixed-effect count of fixefK is always exact here', fixefForceExact: 'the fixed-effect count of fixefK is always exact here' };
+
 /**
- * Validates partial `ssc` options and fills in fixest's defaults.
+ * Validates partial `ssc` options (fixest's dotted names are suggested in camelCase) and fills in
+ * fixest's defaults.
  *
- * @throws {CausalPanelError} `invalid_option` for an unknown key or value
+ * @throws {CausalPanelError} `unknown_option` for an unknown key, `invalid_option` for a bad value
  * @example
  * resolveSsc({ fixefK: 'full' }); // { adj: true, fixefK: 'full', clusterAdj: true, clusterDf: 'min', tDf: 'min' }
  */
 export function resolveSsc(options: Partial<Ssc> | undefined, fn = 'ssc'): Ssc {
   if (options === undefined) return DEFAULT_SSC;
-  if (options === null || typeof options !== 'object') {
-    throw new CausalPanelError('invalid_option', `${fn}: ssc must be an object (got ${String(options)})`, { fn, option: 'ssc', value: options });
-  }
-  for (const key of Object.keys(options)) {
-    if (!['adj', 'fixefK', 'clusterAdj', 'clusterDf', 'tDf'].includes(key)) {
-      throw new CausalPanelError('invalid_option', `${fn}: unknown ssc option "${key}" (accepted: adj, fixefK, clusterAdj, clusterDf, tDf)`, { fn, option: 'ssc', value: key });
-    }
-  }
-  const merged = { ...DEFAULT_SSC, ...options };
-  const bad = (option: string, value: unknown, accepted: string): never => {
-    throw new CausalPanelError('invalid_option', `${fn}: ssc.${option} must be ${accepted} (got ${JSON.stringify(value)})`, { fn, option: `ssc.${option}`, value });
-  };
-  if (typeof merged.adj !== 'boolean') bad('adj', merged.adj, 'a boolean');
-  if (typeof merged.clusterAdj !== 'boolean') bad('clusterAdj', merged.clusterAdj, 'a boolean');
-  if (!['nested', 'full', 'none'].includes(merged.fixefK)) bad('fixefK', merged.fixefK, '"nested", "full" or "none"');
-  if (!['min', 'conventional'].includes(merged.clusterDf)) bad('clusterDf', merged.clusterDf, '"min" or "conventional"');
-  if (!(merged.tDf === 'min' || merged.tDf === 'conventional' || (typeof merged.tDf === 'number' && merged.tDf > 0))) {
-    bad('tDf', merged.tDf, '"min", "conventional" or a positive number');
-  }
-  return Object.freeze(merged);
+  return opt.object(SSC_SPEC, { unsupported: SSC_UNSUPPORTED }).read(options, { fn, key: 'ssc' })!;
 }
 
 /** What K depends on: the coefficients kept and the fixed effects with their nesting. */

@@ -130,9 +130,10 @@ describe('fixest ssc(): dof.K and nesting (fixest 0.12.2 R/VCOV.R)', () => {
     expect(isNestedIn(periodClusters.codes, periodClusters.nClusters, idClusters)).toBe(false);
     expect(intersectClusters([idClusters, periodClusters]).nClusters).toBe(1080);
   });
-  it('rejects unknown ssc options with invalid_option', () => {
-    expect(() => resolveSsc({ fixefK: 'all' as never })).toThrowError(/fixefK/);
-    expect(() => resolveSsc({ foo: 1 } as never)).toThrowError(/unknown ssc option/);
+  it('rejects bad ssc values (invalid_option) and unknown keys (unknown_option, fixest names suggested)', () => {
+    expect(() => resolveSsc({ fixefK: 'all' as never })).toThrowError('ssc: option "ssc.fixefK" must be one of "nested", "full", "none" (got "all")');
+    expect(() => resolveSsc({ foo: 1 } as never)).toThrowError('ssc: unknown option "ssc.foo" (known options: adj, fixefK, clusterAdj, clusterDf, tDf)');
+    expect(() => resolveSsc({ 'cluster.adj': false } as never)).toThrowError('ssc: unknown option "ssc.cluster.adj" (did you mean "clusterAdj"?)');
   });
   it('vcov cluster syntax: "~id" and "id + period" as fixest; "id^period" (one combined cluster in fixest) is refused, not read as two-way', () => {
     expect(parseVcov({ CRV1: '~id' }, { fn: 'feols' })).toEqual({ type: 'CRV1', clusters: ['id'] });

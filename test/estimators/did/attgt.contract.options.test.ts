@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { attgt } from '../../../src/estimators/did/attgt.js';
 import type { AttgtOptions } from '../../../src/estimators/did/attgtOptions.js';
-import { CausalPanelError, formatNote } from '../../../src/errors.js';
+import { formatNote } from '../../../src/errors.js';
 import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset } from '../../helpers/oracle.js';
 
@@ -16,15 +16,14 @@ const mpdta = loadDataset('mpdta.csv');
 const rows = mpdta.toRows() as Record<string, number>[];
 const cs = { data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' } as const;
 
-function thrown(f: () => unknown): CausalPanelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CausalPanelError) return e;
-    throw e;
-  }
-  throw new Error('expected a CausalPanelError, but the call returned');
-}
+/** A CausalPanelError with these fields (an asymmetric matcher for toThrow). */
+const error = (fields: { code: string; message?: string | RegExp; details?: Record<string, unknown> }) =>
+  expect.objectContaining({
+    name: 'CausalPanelError',
+    code: fields.code,
+    ...(fields.message !== undefined ? { message: typeof fields.message === 'string' ? fields.message : expect.stringMatching(fields.message) } : {}),
+    ...(fields.details !== undefined ? { details: expect.objectContaining(fields.details) } : {}),
+  });
 
 const attgtWith = (extra: Record<string, unknown>) => () => attgt({ ...cs, ...extra } as unknown as AttgtOptions);
 
@@ -47,25 +46,18 @@ describe('attgt: did argument names are unknown options that suggest ours', () =
     ['covariate', { covariate: ['lpop'] }, '"covariates"'],
   ];
   it.each(cases)('%s', (key, extra, suggestion) => {
-    const error = thrown(attgtWith(extra));
-    expect(error.code).toBe('unknown_option');
-    expect(error.message).toBe(`attgt: unknown option "${key}" (did you mean ${suggestion}?)`);
-    expect(error.details).toMatchObject({ fn: 'attgt', option: key });
+    expect(attgtWith(extra)).toThrow(error({ code: 'unknown_option', message: `attgt: unknown option "${key}" (did you mean ${suggestion}?)`, details: { fn: 'attgt', option: key } }));
   });
 
   it('inside bootstrap too: bootstrap.iters is unknown', () => {
-    const error = thrown(attgtWith({ bootstrap: { reps: 99, seed: 1, iters: 5 } }));
-    expect(error.code).toBe('unknown_option');
-    expect(error.details.option).toBe('bootstrap.iters');
+    expect(attgtWith({ bootstrap: { reps: 99, seed: 1, iters: 5 } })).toThrow(error({ code: 'unknown_option', details: { option: 'bootstrap.iters' } }));
   });
 });
 
 describe("attgt: did's arguments that attgt does not offer say so", () => {
   const keys = ['clustervars', 'allow_unbalanced_panel', 'faster_mode', 'print_details', 'pl', 'cores'];
   it.each(keys)('%s', (key) => {
-    const error = thrown(attgtWith({ [key]: true }));
-    expect(error.code).toBe('unknown_option');
-    expect(error.message).toMatch(new RegExp(`^attgt: option "${key}" is not supported \\(.+\\)$`));
+    expect(attgtWith({ [key]: true })).toThrow(error({ code: 'unknown_option', message: new RegExp(`^attgt: option "${key}" is not supported \\(.+\\)$`) }));
   });
 });
 
@@ -82,9 +74,7 @@ describe('attgt: bad option values are invalid_option in the one message form', 
     ['unit', { unit: undefined }, 'attgt: option "unit" must be a column name when panel is true (did: idname is required for panel data) (got undefined)'],
   ];
   it.each(cases)('%s', (_key, extra, message) => {
-    const error = thrown(attgtWith(extra));
-    expect(error.code).toBe('invalid_option');
-    expect(error.message).toBe(message);
+    expect(attgtWith(extra)).toThrow(error({ code: 'invalid_option', message }));
   });
 
   it('panel: false needs no unit', () => {
@@ -102,16 +92,12 @@ describe('aggregate: options read once, did names suggested', () => {
     ['alp', { alp: 0.1 }, 'attgt: unknown option "alp" (did you mean level: 0.9?)'],
   ];
   it.each(unknown)('%s', (_key, options, message) => {
-    const error = thrown(() => fit.aggregate('dynamic', options as never));
-    expect(error.code).toBe('unknown_option');
     // aggregate runs outside attgt's call: its own name leads the message
-    expect(error.message).toBe(message.replace(/^attgt: /, 'aggregate: '));
+    expect(() => fit.aggregate('dynamic', options as never)).toThrow(error({ code: 'unknown_option', message: message.replace(/^attgt: /, 'aggregate: ') }));
   });
 
   it.each(['type', 'bstrap', 'biters', 'cband', 'clustervars'])('%s is not supported here, with why', (key) => {
-    const error = thrown(() => fit.aggregate('dynamic', { [key]: 1 } as never));
-    expect(error.code).toBe('unknown_option');
-    expect(error.message).toMatch(new RegExp(`^aggregate: option "${key}" is not supported \\(.+\\)$`));
+    expect(() => fit.aggregate('dynamic', { [key]: 1 } as never)).toThrow(error({ code: 'unknown_option', message: new RegExp(`^aggregate: option "${key}" is not supported \\(.+\\)$`) }));
   });
 
   it.each([
@@ -120,14 +106,11 @@ describe('aggregate: options read once, did names suggested', () => {
     ['naRm', { naRm: 1 }, 'aggregate: option "naRm" must be true or false (got 1)'],
     ['level', { level: 1 }, 'aggregate: option "level" must be a number in (0, 1) (got 1)'],
   ] as const)('%s: invalid_option', (_key, options, message) => {
-    const error = thrown(() => fit.aggregate('dynamic', options as never));
-    expect(error.code).toBe('invalid_option');
-    expect(error.message).toBe(message);
+    expect(() => fit.aggregate('dynamic', options as never)).toThrow(error({ code: 'invalid_option', message }));
   });
 
   it('the type is checked in the same form', () => {
-    const error = thrown(() => fit.aggregate('weekly' as never));
-    expect(error.message).toBe('aggregate: option "type" must be one of "simple", "dynamic", "group", "calendar" (got "weekly")');
+    expect(() => fit.aggregate('weekly' as never)).toThrow(error({ code: 'invalid_option', message: 'aggregate: option "type" must be one of "simple", "dynamic", "group", "calendar" (got "weekly")' }));
   });
 
   it('minE / maxE / balanceE give did windows; ±Infinity means no bound', () => {
@@ -173,9 +156,7 @@ describe('attgt data policy (did): NA or ±Infinity rows are dropped and noted; 
   });
 
   it('a cohort of −Infinity is not a period: invalid_option naming the row', () => {
-    const error = thrown(() => attgt({ ...cs, data: withCell('first.treat', 4, -Infinity) }));
-    expect(error.code).toBe('invalid_option');
-    expect(error.details).toMatchObject({ column: 'first.treat', row: 4 });
+    expect(() => attgt({ ...cs, data: withCell('first.treat', 4, -Infinity) })).toThrow(error({ code: 'invalid_option', details: { column: 'first.treat', row: 4 } }));
   });
 
   it('text unit ids (coded by factor, in text order) give the numbers of the integer ids', () => {

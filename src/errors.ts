@@ -76,8 +76,6 @@ export type Note =
   | { code: 'vcov_psd_fixed' }
   /** A test that could not be computed (singular covariance): its statistic is NaN. */
   | { code: 'test_not_computed'; test: string; reason: string }
-  /** Rows present in one model's data but not the other's were dropped (mediation's dropobs). */
-  | { code: 'rows_dropped_unused'; count: number; reason: string }
   /** Resamples or draws skipped (singular refit, empty group). */
   | { code: 'resamples_skipped'; count: number; reason: string }
   /** Cells of an estimator set to NA (did: no comparison units, an empty group, a failed fit). */
@@ -121,9 +119,8 @@ export function formatNote(note: Note): string {
       return "NOTE: Variance contained negative values in the diagonal and was 'fixed' (a la Cameron, Gelbach & Miller 2011).";
     case 'test_not_computed':
       return `NOTE: ${note.test} not computed: ${note.reason}.`;
-    case 'rows_dropped_unused':
     case 'resamples_skipped':
-      return `NOTE: ${note.count} ${note.code === 'resamples_skipped' ? 'resamples skipped' : 'rows dropped'}: ${note.reason}.`;
+      return `NOTE: ${note.count} resamples skipped: ${note.reason}.`;
     case 'cells_not_estimated':
       return `NOTE: ${note.cells.join(', ')} set to NA: ${note.reason}.`;
     case 'small_groups':

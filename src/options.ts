@@ -282,6 +282,7 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
   model_m: ['mediatorModel'],
   model_y: ['outcomeModel'],
   seed: ['seed'],
+  boot_ci: ['bootCiType'],
 });
 
 /** R's hint for what the suggested key takes, when the names differ in kind. */

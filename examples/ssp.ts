@@ -31,12 +31,10 @@ import {
   lovePlot,
   overlapPlot,
   mediationPlot,
-  mediationRows,
   SSP_MEDIATORS,
   SSP_OUTCOMES,
   SSP_TRUE_EFFECTS,
   type Estimate,
-  type EtableModel,
 } from 'causal-panel';
 
 const started = Date.now();
@@ -97,38 +95,14 @@ print(naive[0]!.summary());
 print();
 print(matched[0]!.summary());
 
-// the four naive models side by side, as fixest::etable
-const etModels: EtableModel[] = SSP_OUTCOMES.map((outcome, k) => ({
-  name: outcome,
-  depVar: outcome,
-  rows: [naive[k]!.att],
-  nobs: naive[k]!.nobs,
-  fixedEffects: ['school', 'year'],
-  vcovType: naive[k]!.vcovLabel,
-}));
+// the four naive models side by side, as fixest::etable (the ATT rows; etable takes the results)
 print();
-print(etable(etModels));
+print(etable(naive, { keep: ['ATT'] }));
 
-const balance = matched[0]!.balance;
-save(
-  'love_plot.svg',
-  lovePlot(
-    balance.before.map((row, i) => ({ term: row.term, before: row.stdMeanDiff ?? NaN, after: balance.after[i]!.stdMeanDiff ?? NaN })),
-    { title: 'Covariate balance of schools before and after matching' },
-  ),
-);
-{
-  // Propensity scores of the unit table used for matching (one row per school).
-  const { matching, unitIds } = matched[0]!;
-  const treatOf = new Map<number, number>();
-  const school = data.columns.school as Float64Array;
-  const treat = data.columns.treat as Float64Array;
-  for (let i = 0; i < data.nrow; i++) treatOf.set(school[i]!, treat[i]!);
-  const treatedScores: number[] = [];
-  const controlScores: number[] = [];
-  unitIds.forEach((id, i) => (treatOf.get(Number(id)) === 1 ? treatedScores : controlScores).push(matching.distance[i]!));
-  save('overlap_plot.svg', overlapPlot({ treated: treatedScores, control: controlScores }, { title: 'Propensity scores of schools (treated above, control below)' }));
-}
+// Balance and overlap of the unit-level matching behind the first PSM-DiD (one row per school).
+const { matching } = matched[0]!;
+save('love_plot.svg', lovePlot(matching, { title: 'Covariate balance of schools before and after matching' }));
+save('overlap_plot.svg', overlapPlot(matching, { title: 'Propensity scores of schools (treated above, control below)' }));
 
 // ---------------------------------------------------------------- 3: event study
 rule('3. Event study (maths): TWFE leads and lags, reference e = -1');
@@ -142,7 +116,7 @@ print(
     : 'Not rejected: with two short leads the test has little power against the slow differential trend built into\n' +
         'the simulation, yet the naive estimate above is biased. A passed pre-test is not proof of parallel trends.',
 );
-save('event_study_math.svg', eventStudyPlot(es.rows, { ref: -1, title: 'Event study: maths (TWFE)', yLabel: 'Effect on maths (points)' }));
+save('event_study_math.svg', eventStudyPlot(es, { title: 'Event study: maths (TWFE)', yLabel: 'Effect on maths (points)' }));
 
 // ---------------------------------------------------------------- 4: Callaway & Sant'Anna
 rule("4. Callaway & Sant'Anna ATT(g, t), maths, doubly robust, conditioning on prior achievement");
@@ -154,8 +128,8 @@ print();
 print(`Overall ATT (simple): ${cell(simple.overall)}  95% CI ${ci(simple.overall)}   true: ${SSP_TRUE_EFFECTS.math.total}`);
 print(textTable(dynamic.rows.map((r) => [`e = ${r.e}`, cell(r), ci(r)]), { header: ['event time', 'ATT (SE)', '95% CI'] }));
 print(`Pre-test of parallel trends (conditional on prior): p = ${formatPValue(cs.pretestPValue)}`);
-save('attgt_math.svg', attgtPlot(cs.rows, { title: 'ATT(g, t) for maths by joining cohort' }));
-save('dynamic_math.svg', eventStudyPlot(dynamic.rows.map((r) => ({ ...r })), { ref: null, title: "Dynamic effects (Callaway & Sant'Anna): maths" }));
+save('attgt_math.svg', attgtPlot(cs, { title: 'ATT(g, t) for maths by joining cohort' }));
+save('dynamic_math.svg', eventStudyPlot(dynamic, { title: "Dynamic effects (Callaway & Sant'Anna): maths" }));
 
 // ---------------------------------------------------------------- 5: mediation
 rule('5. Causal mediation of the maths effect (2021 students, quasi-Bayesian, clustered by school)');
@@ -180,7 +154,7 @@ for (const m of SSP_MEDIATORS) {
   const truth = m === 'peer' ? SSP_TRUE_EFFECTS.math.viaPeer : m === 'leadership' ? SSP_TRUE_EFFECTS.math.viaLeadership : SSP_TRUE_EFFECTS.math.viaTeaching;
   const acme = med.acme.average;
   mediationTable.push([m, f3(acme.estimate), ci(acme), formatFixed(truth, 2), f3(med.ade.average.estimate), f3(med.total.estimate), f3(med.propMediated.average.estimate)]);
-  save(`mediation_${m}.svg`, mediationPlot(mediationRows(med), { title: `Mediation of the maths effect through ${m}` }));
+  save(`mediation_${m}.svg`, mediationPlot(med, { title: `Mediation of the maths effect through ${m}` }));
 }
 print(textTable(mediationTable, { header: ['mediator', 'ACME', '95% CI', 'true', 'ADE', 'total', 'prop. med.'] }));
 print(`True total effect on maths: ${SSP_TRUE_EFFECTS.math.total} (direct ${SSP_TRUE_EFFECTS.math.direct}, via peer ${SSP_TRUE_EFFECTS.math.viaPeer}, via leadership ${SSP_TRUE_EFFECTS.math.viaLeadership}, via teaching 0).`);

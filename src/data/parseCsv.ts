@@ -6,7 +6,7 @@
  * newlines; CRLF or LF; BOM removed; empty lines skipped; every record as long as the header) —
  * the options csv-parse was called with before. It replaces csv-parse in the main entry because
  * csv-parse's Node build reads `Buffer` at load time, which breaks the browser bundle
- * (test/browser.test.ts).
+ * (test/index.contract.browser.test.ts).
  */
 import { CausalPanelError } from '../errors.js';
 import { invalidOption, opt, readOptions, type Params } from '../options.js';

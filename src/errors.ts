@@ -6,7 +6,13 @@
  * collinear terms, singletons) are returned as {@link Note}s on results, never printed.
  */
 
-/** Machine-readable error codes. */
+/**
+ * Machine-readable error codes.
+ *
+ * @example
+ * try { feols('y ~ nope', { y: [1, 2, 3] }); }
+ * catch (e) { if (e instanceof CausalPanelError) e.code satisfies ErrorCode; } // 'missing_column'
+ */
 export type ErrorCode =
   | 'missing_column'
   | 'non_numeric'
@@ -25,7 +31,13 @@ export type ErrorCode =
   | 'no_matches'
   | 'unknown_option';
 
-/** Where an error happened: the function, column, row (0-based), value or option involved. */
+/**
+ * Where an error happened: the function, column, row (0-based), value or option involved.
+ *
+ * @example
+ * try { feols('y ~ nope', { y: [1, 2, 3] }); }
+ * catch (e) { if (e instanceof CausalPanelError) e.details; } // { fn: 'feols', column: 'nope' }
+ */
 export interface ErrorDetails {
   fn?: string;
   column?: string;
@@ -58,6 +70,10 @@ export class CausalPanelError extends Error {
 /**
  * Non-fatal events reported on a result, as fixest's `NOTE:` lines. Every note has a typed
  * `code`; its other fields are data (counts, names), rendered to text by {@link formatNote}.
+ *
+ * @example
+ * feols('y ~ x', { y: [1, 2, 3, NaN], x: [1, 2, 4, 5] }).notes;
+ * // [{ code: 'rows_dropped_missing', count: 1, byColumn: { y: 1 } }]
  */
 export type Note =
   /** Rows dropped for missing (or, where the estimator drops them, infinite) values. */
@@ -89,7 +105,13 @@ export type Note =
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-/** Renders a note as a one-line `NOTE:` string (fixest wording where it has one). */
+/**
+ * Renders a note as a one-line `NOTE:` string (fixest wording where it has one).
+ *
+ * @example
+ * formatNote({ code: 'rows_dropped_missing', count: 3, byColumn: { y: 2, x1: 1 } });
+ * // 'NOTE: 3 observations removed because of NA values (y: 2, x1: 1).'
+ */
 export function formatNote(note: Note): string {
   switch (note.code) {
     case 'rows_dropped_missing': {

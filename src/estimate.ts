@@ -7,7 +7,13 @@
  * layer — inference included — speaks the same names.
  */
 
-/** One reported quantity with its uncertainty. */
+/**
+ * One reported quantity with its uncertainty.
+ *
+ * @example
+ * did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' }).att;
+ * // { term: 'ATT', estimate: ≈ 4.99339, stdError: ≈ 0.521434, statistic: …, pValue: …, confLow: …, confHigh: … }
+ */
 export interface Estimate {
   term: string;
   estimate: number;
@@ -21,7 +27,13 @@ export interface Estimate {
 /** The fields of an {@link Estimate} without its `term`: what Wald inference derives. */
 export type EstimateValues = Omit<Estimate, 'term'>;
 
-/** The seven fields of {@link Estimate}, in broom's order. */
+/**
+ * The seven fields of {@link Estimate}, in broom's order.
+ *
+ * @example
+ * ESTIMATE_FIELDS; // ['term', 'estimate', 'stdError', 'statistic', 'pValue', 'confLow', 'confHigh']
+ * textTable(fit.tidy().map((row) => ESTIMATE_FIELDS.map((field) => String(row[field]))), { header: [...ESTIMATE_FIELDS] });
+ */
 export const ESTIMATE_FIELDS = ['term', 'estimate', 'stdError', 'statistic', 'pValue', 'confLow', 'confHigh'] as const;
 
 /**

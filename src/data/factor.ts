@@ -10,7 +10,12 @@
  */
 import type { Column } from './frame.js';
 
-/** Integer codes (−1 = missing) and the level labels they index. */
+/**
+ * Integer codes (−1 = missing) and the level labels they index.
+ *
+ * @example
+ * factor(['b', 'a', null, 'b']); // { codes: Int32Array [1, 0, -1, 1], levels: ['a', 'b'] }
+ */
 export interface Factor {
   /** One code per (selected) row: 0..levels.length-1, or −1 when the cell is missing. */
   codes: Int32Array;

@@ -8,7 +8,13 @@
 import { CausalPanelError } from '../errors.js';
 import { parseNumber } from './parseNumber.js';
 
-/** One column: numbers (NaN = missing) or text (null = missing). */
+/**
+ * One column: numbers (NaN = missing) or text (null = missing).
+ *
+ * @example
+ * const g: Column = ['a', null];
+ * new Frame({ y: new Float64Array([1, NaN]), g }).column('g'); // ['a', null]
+ */
 export type Column = Float64Array | readonly (string | null)[];
 
 /**

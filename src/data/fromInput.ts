@@ -9,7 +9,13 @@ import { CausalPanelError } from '../errors.js';
 import { Frame, type Column } from './frame.js';
 import { isMissingText, parseNumber } from './parseNumber.js';
 
-/** What estimators accept as data. */
+/**
+ * What estimators accept as data.
+ *
+ * @example
+ * const data: DataInput = { y: [1, 2, 3], x: [0, 1, 1] }; // or [{ y: 1, x: 0 }, …], or a Frame
+ * feols('y ~ x', data).nobs; // 3
+ */
 export type DataInput = Frame | readonly Record<string, unknown>[] | Readonly<Record<string, ArrayLike<unknown>>>;
 
 /**

@@ -16,7 +16,13 @@ import type { Column, Frame } from './frame.js';
 /** What to do with ±Infinity in a numeric variable. */
 export type NonFinitePolicy = 'error' | 'drop' | 'keep';
 
-/** Rows kept and what was dropped. */
+/**
+ * Rows kept and what was dropped.
+ *
+ * @example
+ * completeRows(new Frame({ y: new Float64Array([1, NaN, 3]), g: ['a', 'b', null] }), ['y', 'g']);
+ * // { rows: Int32Array [0], dropped: { count: 2, byColumn: { y: 1, g: 1 }, infinite: 0 } }
+ */
 export interface CompleteRows {
   /** 0-based indices of the rows with no missing value in any variable, ascending. */
   rows: Int32Array;

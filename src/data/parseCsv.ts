@@ -13,7 +13,13 @@ import { invalidOption, opt, readOptions, type Params } from '../options.js';
 import { Frame, type Column } from './frame.js';
 import { toColumn } from './fromInput.js';
 
-/** Options for {@link parseCsv} and `readCsv`. */
+/**
+ * Options for {@link parseCsv} and `readCsv`.
+ *
+ * @example
+ * const options: ParseCsvOptions = { delimiter: ';' };
+ * parseCsv('y;g\n1;a\n2;NA\n', options).columns.g; // ['a', null]
+ */
 export interface ParseCsvOptions {
   /** Field delimiter, one character (default `,`; R's `sep`, csv-parse's `delimiter`). */
   delimiter?: string;

@@ -19,7 +19,13 @@ import { CausalPanelError } from '../errors.js';
 import type { Estimate } from '../estimate.js';
 import { invalidOption, opt, type OptionPath, type Reader } from '../options.js';
 
-/** How to standardize an effect: the reference group for σ, or σ itself. */
+/**
+ * How to standardize an effect: the reference group for σ, or σ itself.
+ *
+ * @example
+ * const standardize: Standardize = 'pooled'; // or 'control-baseline' (the default), or a σ such as 12.5
+ * did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', standardize }).standardize.sd; // ≈ 5.70686
+ */
 export type Standardize = 'control-baseline' | 'pooled' | number;
 
 function readStandardize(value: unknown, at: OptionPath): Standardize {
@@ -101,7 +107,14 @@ export function standardizeEstimate(estimate: Estimate, sd: number, term = `${es
   };
 }
 
-/** The σ used for an effect size and where it came from. */
+/**
+ * The σ used for an effect size and where it came from.
+ *
+ * @example
+ * resolveStandardize('pooled', [1, 2, 3, 4], [0, 1, 2, 3], () => true, 'did'); // { standardize: 'pooled', sd: 1.2909944487358056, n: 4 }
+ * did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' }).standardize;
+ * // { standardize: 'control-baseline', sd: ≈ 5.04424, n: 265 }
+ */
 export interface StandardizeBasis {
   /** The option given. */
   standardize: Standardize;

@@ -35,7 +35,14 @@ import { matchit } from './matching/matchit.js';
 import type { MatchitOptions } from './matching/validateMatchit.js';
 import { PsmDidResult } from './psmDidResult.js';
 
-/** Options of {@link psmDid}: the DiD columns, the baseline covariates and any matchit() option. */
+/**
+ * Options of {@link psmDid}: the DiD columns, the baseline covariates and any matchit() option.
+ *
+ * @example
+ * const options: PsmDidOptions = { data: ssp, outcome: 'math', unit: 'school', time: 'year', treat: 'treat', post: 'post',
+ *   covariates: ['prior', 'size', 'migrant', 'teacherExp'], replace: true, baseline: 'mean', clusterBy: 'unit' };
+ * psmDid(options).att.estimate; // ≈ 0.625039 (ssp: fixtures/ssp.csv)
+ */
 export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'>, DidColumns {
   /** Covariates of the propensity score, measured at baseline (numeric, or text = factor with `baseline: 'first'`); MatchIt's formula right-hand side. */
   covariates: readonly string[];

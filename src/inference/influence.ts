@@ -67,7 +67,13 @@ export function clusterCodesOption(value: unknown, at: OptionPath): Int32Array |
   return value;
 }
 
-/** Options for {@link influenceVcov}. */
+/**
+ * Options for {@link influenceVcov}.
+ *
+ * @example
+ * const options: InfluenceVcovOptions = { cluster: Int32Array.of(0, 0, 1, 1), nClusters: 2 };
+ * influenceVcov(Float64Array.of(1, 2, 3, 4, 1, 1, 0, 0), 4, 2, options); // Float64Array [3.625, 0.375, 0.375, 0.25]
+ */
 export interface InfluenceVcovOptions {
   /** Cluster code per row (0..nClusters−1): ψ is summed within clusters first. */
   cluster?: Int32Array;

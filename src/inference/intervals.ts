@@ -5,7 +5,13 @@
 import type { EstimateValues } from '../estimate.js';
 import { criticalValue, twoSidedPValue, type Dist } from '../numerics/distributions.js';
 
-/** Wald inference for one quantity: the fields of an Estimate without `term`. */
+/**
+ * Wald inference for one quantity: the fields of an Estimate without `term`.
+ *
+ * @example
+ * const inference: WaldInference = waldInference(2, 1, { kind: 'normal' });
+ * inference.pValue; // 0.04550026389635844
+ */
 export type WaldInference = EstimateValues;
 
 /**

@@ -14,7 +14,13 @@
  */
 import { invalidOption, opt } from '../options.js';
 
-/** fixest's `ssc()` options in camelCase. */
+/**
+ * fixest's `ssc()` options in camelCase.
+ *
+ * @example
+ * feols('y ~ x1 | id + period', baseDid, { ssc: { fixefK: 'full' } }).vcovInfo.ssc;
+ * // { adj: true, fixefK: 'full', clusterAdj: true, clusterDf: 'min', tDf: 'min' }
+ */
 export interface Ssc {
   /** fixest `adj`: apply (n − 1)/(n − K). Default true. */
   readonly adj: boolean;

@@ -7,7 +7,13 @@
  */
 import { CausalPanelError } from '../errors.js';
 
-/** What users pass as `vcov`. */
+/**
+ * What users pass as `vcov`.
+ *
+ * @example
+ * const vcov: VcovOption = { CRV1: 'id + period' }; // or 'iid', 'hetero', 'HC3', { CRV3: 'id' }, …
+ * feols('y ~ x1 | id + period', baseDid, { vcov }).vcovInfo.label; // 'Clustered (id & period)'
+ */
 export type VcovOption =
   | 'iid'
   | 'hetero'
@@ -18,7 +24,14 @@ export type VcovOption =
   | { CRV1: string | readonly string[] }
   | { CRV3: string | readonly string[] };
 
-/** A validated variance specification. */
+/**
+ * A validated variance specification.
+ *
+ * @example
+ * feols('y ~ x1 | id + period', baseDid, { vcov: 'hetero' }).vcovInfo.spec; // { type: 'hetero', hc: 'HC1' }
+ * feols('y ~ x1 | id + period', baseDid, { vcov: { CRV1: 'id + period' } }).vcovInfo.spec;
+ * // { type: 'CRV1', clusters: ['id', 'period'] }
+ */
 export type VcovSpec =
   | { readonly type: 'iid' }
   | { readonly type: 'hetero'; readonly hc: 'HC0' | 'HC1' | 'HC2' | 'HC3' }

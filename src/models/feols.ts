@@ -27,7 +27,13 @@ import { columnMatrix, olsVcov, type OlsState } from './olsVcov.js';
 import { sscOption, vcovOption } from './vcovOptions.js';
 import { subsetDesign } from './subsetDesign.js';
 
-/** Options of {@link feols}; names mirror fixest's arguments. */
+/**
+ * Options of {@link feols}; names mirror fixest's arguments.
+ *
+ * @example
+ * const options: FeolsOptions = { vcov: { CRV1: 'id' }, weights: 'w', level: 0.9, ssc: { adj: false } };
+ * feols('y ~ x1 | id + period', data, options);
+ */
 export interface FeolsOptions {
   /** fixest `vcov`: 'iid', 'hetero' (= 'HC1'), 'HC0', 'HC2', 'HC3', { CRV1: 'id' }, { CRV1: 'id + period' }, { CRV1: 'id^period' } (one cluster per observed combination), { CRV3: 'id' }. Default: clustered by the first fixed effect, else 'iid'. */
   vcov?: VcovOption;
@@ -93,7 +99,12 @@ const FEOLS_UNSUPPORTED: Readonly<Record<string, string>> = {
 
 type FeolsParams = Params<typeof FEOLS_OPTIONS>;
 
-/** Sizes of the absorbed fixed effects. */
+/**
+ * Sizes of the absorbed fixed effects.
+ *
+ * @example
+ * feols('y ~ x1 | id + period', baseDid).fixedEffects; // [{ name: 'id', nLevels: 108 }, { name: 'period', nLevels: 10 }]
+ */
 export interface FixefSize {
   readonly name: string;
   readonly nLevels: number;

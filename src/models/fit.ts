@@ -16,7 +16,14 @@ import type { Dist } from '../numerics/distributions.js';
 import type { Estimate } from '../estimate.js';
 import { Result, type SummaryParts } from '../report/result.js';
 
-/** What fixest records beside a variance matrix. */
+/**
+ * What fixest records beside a variance matrix.
+ *
+ * @example
+ * feols('y ~ x1 | id + period', baseDid).vcovInfo;
+ * // { spec: { type: 'CRV1', clusters: ['id'] }, label: 'Clustered (id)', dofK: 11, nClusters: [108],
+ * //   ssc: { adj: true, fixefK: 'nested', clusterAdj: true, clusterDf: 'min', tDf: 'min' }, fixedPsd: false }
+ */
 export interface VcovInfo {
   /** The validated specification. */
   readonly spec: VcovSpec;

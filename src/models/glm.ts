@@ -23,7 +23,13 @@ import { ModelFit, type ModelFitCore, type SummaryParts, type VcovInfo } from '.
 import { parseFormula } from './formula/parse.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
 
-/** Options of {@link glm}; names mirror R's arguments. */
+/**
+ * Options of {@link glm}; names mirror R's arguments.
+ *
+ * @example
+ * const options: GlmOptions = { family: 'binomial', link: 'probit', vcov: 'hetero' };
+ * glm('treat ~ age + educ', lalonde, options).coef().age; // ≈ -0.0149944 (lalonde: fixtures/datasets/lalonde.csv)
+ */
 export interface GlmOptions {
   /** R `family`: 'gaussian' (default) or 'binomial'. */
   family?: FamilyName;

@@ -11,7 +11,13 @@ import tQuantileStd from '@stdlib/stats-base-dists-t-quantile';
 import fCdfStd from '@stdlib/stats-base-dists-f-cdf';
 import chisqCdfStd from '@stdlib/stats-base-dists-chisquare-cdf';
 
-/** The reference distribution of a test statistic. */
+/**
+ * The reference distribution of a test statistic.
+ *
+ * @example
+ * feols('y ~ x1 | id + period', baseDid, { vcov: { CRV1: 'id' } }).dist; // { kind: 't', df: 107 }
+ * glm('treat ~ age + educ', lalonde, { family: 'binomial' }).dist; // { kind: 'normal' }
+ */
 export type Dist = { kind: 't'; df: number } | { kind: 'normal' };
 
 /** Standard normal CDF Φ(x). @example normalCdf(1.959963984540054); // 0.975 */

@@ -25,9 +25,19 @@
 import { CausalPanelError } from '../errors.js';
 import { normalCdf, normalQuantile } from './distributions.js';
 
-/** Error family (R `family`). */
+/**
+ * Error family (R `family`).
+ *
+ * @example
+ * glm('treat ~ age + educ', lalonde, { family: 'binomial' satisfies FamilyName }).family; // 'binomial'
+ */
 export type FamilyName = 'gaussian' | 'binomial';
-/** Link function (R `link`). */
+/**
+ * Link function (R `link`).
+ *
+ * @example
+ * glm('treat ~ age + educ', lalonde, { family: 'binomial', link: 'probit' satisfies LinkName }).link; // 'probit'
+ */
 export type LinkName = 'identity' | 'logit' | 'probit';
 
 /**

@@ -34,7 +34,13 @@ import { BLOCK, GramSolver, REFINE_ABOVE } from './gramSolver.js';
 import { fittedMeans, fusedPass, type PassState } from './irlsPasses.js';
 import { PivotedQR } from './qr.js';
 
-/** Options for {@link irls} (R's `glm.fit` / `glm.control` arguments). */
+/**
+ * Options for {@link irls} (R's `glm.fit` / `glm.control` arguments).
+ *
+ * @example
+ * const options: IrlsOptions = { family: 'binomial', link: 'probit', epsilon: 1e-10, solver: 'qr' };
+ * irls(X, 6, 2, y, options).converged; // true (X and y as in the example of irls)
+ */
 export interface IrlsOptions {
   /** Error family (R `family`). */
   family: FamilyName;
@@ -67,7 +73,15 @@ export interface IrlsOptions {
   solver?: 'auto' | 'qr';
 }
 
-/** Result of {@link irls}. */
+/**
+ * Result of {@link irls}.
+ *
+ * @example
+ * const X = Float64Array.of(1, 1, 1, 1, 1, 1,  0, 1, 2, 3, 4, 5);
+ * const fit = irls(X, 6, 2, Float64Array.of(0, 0, 1, 0, 1, 1), { family: 'binomial', link: 'logit' });
+ * fit.coef; // Float64Array [-3.03507, 1.21403]
+ * fit.deviance; // ≈ 4.95597; fit.iterations = 5, fit.dfResidual = 4
+ */
 export interface IrlsResult {
   /** Coefficients, length k; NaN for columns dropped as collinear. */
   coef: Float64Array;

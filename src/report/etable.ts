@@ -14,7 +14,14 @@ import { etableNumber, formatInteger, significanceStars } from './format.js';
 import { etableModel, type EtableInput, type EtableModel } from './etableModel.js';
 import { renderHtml, renderLatex, renderMarkdown, renderText, type EtableGrid } from './etableFormats.js';
 
-/** Options of {@link etable}; names mirror fixest's `etable` arguments. */
+/**
+ * Options of {@link etable}; names mirror fixest's `etable` arguments.
+ *
+ * @example
+ * const options: EtableOptions = { format: 'markdown', keep: ['x1'], dict: { x1: 'Covariate' } };
+ * etable([feols('y ~ x1 | id + period', baseDid)], options);
+ * // '|                 |          (1) |\n|:----------------|-------------:|\n| Dependent Var.: |            y |\n| Covariate       | 0.9779\*\*\* |\n…'
+ */
 export interface EtableOptions {
   /** Output format (default `'text'`; fixest's `tex = TRUE` is `'latex'`). */
   format?: 'text' | 'markdown' | 'latex' | 'html';

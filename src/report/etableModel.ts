@@ -16,7 +16,14 @@ import { CausalPanelError } from '../errors.js';
 import type { Estimate } from '../estimate.js';
 import { showValue } from '../options.js';
 
-/** One column of an etable. */
+/**
+ * One column of an etable.
+ *
+ * @example
+ * const column: EtableModel = { name: 'manual', rows: [{ term: 'x', estimate: 1.5, stdError: 0.5, statistic: 3, pValue: 0.003, confLow: 0.5, confHigh: 2.5 }],
+ *   nobs: 100, vcovType: 'IID', depVar: 'y' };
+ * etable([column]); // '                          manual\nDependent Var.:                y\n\nx               1.500** (0.5000)\n…'
+ */
 export interface EtableModel {
   /** Column title (default `(1)`, `(2)`, …). */
   name?: string;
@@ -48,6 +55,10 @@ export interface EtableModel {
  * Anything `etable` accepts: an {@link EtableModel}, an object with `toEtableModel()`, or any
  * result with `tidy()` (feols / glm fits, did, eventStudy, attgt aggregations, matchedAtt,
  * mediation results, …).
+ *
+ * @example
+ * const fits: EtableInput[] = [feols('y ~ x1 | id', data), did(didOptions), { tidy: () => rows }];
+ * etable(fits); // one column per input
  */
 export type EtableInput = EtableModel | { toEtableModel(): EtableModel } | { tidy(): readonly Estimate[] };
 

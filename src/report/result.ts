@@ -12,7 +12,17 @@ import { formatNote, type Note } from '../errors.js';
 import { toJsonValue, type Estimate } from '../estimate.js';
 import { renderSummary, type SummaryInput } from './summary.js';
 
-/** What a result contributes to its printed summary; rows default to `tidy()`, notes are added. */
+/**
+ * What a result contributes to its printed summary; rows default to `tidy()`, notes are added.
+ *
+ * @example
+ * // what the fit of feols('y ~ x1 | id + period', baseDid) contributes to fit.summary():
+ * const parts: SummaryParts = {
+ *   title: 'OLS estimation, Dep. Var.: y',
+ *   meta: [['Observations', '1,080'], ['Fixed-effects', 'id: 108,  period: 10'], ['Standard-errors', 'Clustered (id)']],
+ *   footer: ['RMSE: 4.08574     Adj. R2: 0.424564', '                Within R2: 0.307756'],
+ * };
+ */
 export type SummaryParts = Omit<SummaryInput, 'notes' | 'rows' | 'footer'> & { rows?: readonly Estimate[]; footer?: readonly string[] };
 
 /**

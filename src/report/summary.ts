@@ -10,7 +10,24 @@ import type { Estimate } from '../estimate.js';
 import { formatCoefColumn, formatPValues, formatReal, significanceStars, SIGNIF_LEGEND, R_DIGITS } from './format.js';
 import { textTable } from './textTable.js';
 
-/** Input of {@link renderSummary}. */
+/**
+ * Input of {@link renderSummary}.
+ *
+ * @example
+ * const input: SummaryInput = {
+ *   title: 'Manual', meta: [['Observations', '100']], footer: [],
+ *   rows: [{ term: 'x', estimate: 1.5, stdError: 0.5, statistic: 3, pValue: 0.003, confLow: 0.5, confHigh: 2.5 }],
+ *   notes: [{ code: 'singletons_removed', count: 2 }],
+ * };
+ * renderSummary(input);
+ * // Manual
+ * // Observations: 100
+ * //   Estimate Std. Error t value Pr(>|t|)
+ * // x      1.5        0.5       3    0.003 **
+ * // ---
+ * // Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1
+ * // NOTE: 2 fixed-effect singletons were removed.
+ */
 export interface SummaryInput {
   /** First line, e.g. `"OLS estimation, Dep. Var.: y"`. */
   title: string;

@@ -5,10 +5,23 @@
  * names use.
  */
 
-/** Horizontal alignment of a column. */
+/**
+ * Horizontal alignment of a column.
+ *
+ * @example
+ * const align: Align[] = ['left', 'right', 'center'];
+ * textTable([['x1', '0.97', '0.05']], { header: ['term', 'estimate', 'stdError'], align, sep: ' | ' });
+ * // 'term | estimate | stdError\nx1   |     0.97 |   0.05'
+ */
 export type Align = 'left' | 'right' | 'center';
 
-/** Options for {@link textTable} and {@link markdownTable}. */
+/**
+ * Options for {@link textTable} and {@link markdownTable}.
+ *
+ * @example
+ * const options: TableOptions = { header: ['', 'Estimate'], sep: '  ' };
+ * textTable([['x1', '0.97'], ['treat', '5.00']], options); // '       Estimate\nx1         0.97\ntreat      5.00'
+ */
 export interface TableOptions {
   /** Header cells (one per column); omitted = no header line. */
   header?: readonly string[];

@@ -46,7 +46,12 @@ export const SSP_OUTCOMES = ['math', 'chinese', 'english', 'science'] as const;
  */
 export const SSP_MEDIATORS = ['peer', 'leadership', 'teaching'] as const;
 
-/** One outcome's true effects (SD units): total = direct + viaPeer + viaLeadership + viaTeaching. */
+/**
+ * One outcome's true effects (SD units): total = direct + viaPeer + viaLeadership + viaTeaching.
+ *
+ * @example
+ * const math: TrueEffect = SSP_TRUE_EFFECTS.math; // { total: 0.67, direct: 0.1, viaPeer: 0.4, viaLeadership: 0.17, viaTeaching: 0 }
+ */
 export interface TrueEffect {
   total: number;
   direct: number;
@@ -80,7 +85,13 @@ export const SSP_MEDIATOR_EFFECTS: Readonly<Record<(typeof SSP_MEDIATORS)[number
   teaching: 0.6,
 });
 
-/** Options of {@link simulateSchoolPanel}. */
+/**
+ * Options of {@link simulateSchoolPanel}.
+ *
+ * @example
+ * const options: SchoolPanelOptions = { seed: 1, schools: 20, studentsPerSchool: 5, treatedSchools: 6, lateSchools: 2 };
+ * simulateSchoolPanel(options).nrow; // 500 (20 schools × 5 students × 5 years)
+ */
 export interface SchoolPanelOptions {
   /** Seed of the random stream (required: the output is a pure function of the options). */
   seed: number;

@@ -14,7 +14,13 @@ import { Result, type SummaryParts } from '../../report/result.js';
 import { textTable } from '../../report/textTable.js';
 import { standardizeEstimate, type StandardizeBasis } from '../effectSize.js';
 
-/** Mean outcome and row count of one cell of the 2×2 design. */
+/**
+ * Mean outcome and row count of one cell of the 2×2 design.
+ *
+ * @example
+ * did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' }).means.treated.post;
+ * // { mean: 6.171998662087372, n: 275 }
+ */
 export interface MeanCell {
   mean: number;
   n: number;
@@ -23,6 +29,11 @@ export interface MeanCell {
 /**
  * Mean outcome by group × period over the rows used, and the raw difference in differences
  * (treated post − treated pre) − (control post − control pre).
+ *
+ * @example
+ * twoByTwoMeans([1, 2, 3, 5], [0, 0, 1, 1], [0, 1, 0, 1], [0, 1, 2, 3]);
+ * // { treated: { pre: { mean: 3, n: 1 }, post: { mean: 5, n: 1 } },
+ * //   control: { pre: { mean: 1, n: 1 }, post: { mean: 2, n: 1 } }, diffInDiff: 1 }
  */
 export interface DidMeans {
   treated: { pre: MeanCell; post: MeanCell };
@@ -31,7 +42,17 @@ export interface DidMeans {
   diffInDiff: number;
 }
 
-/** Everything a {@link DidResult} holds. */
+/**
+ * Everything a {@link DidResult} holds.
+ *
+ * @example
+ * const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' });
+ * const init: Omit<DidResultInit, 'means' | 'fit' | 'notes'> = {
+ *   title: res.title, // 'TWFE difference-in-differences, Dep. Var.: y'
+ *   att: res.att, level: res.level, standardize: res.standardize,
+ *   nobs: res.nobs, nUnits: res.nUnits, nClusters: res.nClusters, vcovLabel: res.vcovLabel, // 1080, 108, 108, 'Clustered (id)'
+ * };
+ */
 export interface DidResultInit {
   /** Title line of `summary()`. */
   title: string;

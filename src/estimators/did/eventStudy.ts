@@ -27,7 +27,13 @@ import { aggregateCoefficients, classifyCohorts, sunabCells, type SunabCell } fr
 import { defaultVcov, panelOptionSpec, validateDidData, vcovOption } from './validateDid.js';
 import { waldPretest } from './waldPretest.js';
 
-/** Options of {@link eventStudy}. */
+/**
+ * Options of {@link eventStudy}.
+ *
+ * @example
+ * const options: EventStudyOptions = { data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', method: 'sunab' };
+ * eventStudy(options).overall?.estimate; // ≈ -0.0399513 (mpdta: fixtures/datasets/mpdta.csv)
+ */
 export interface EventStudyOptions {
   data: DataInput;
   /** Outcome column (numeric). */

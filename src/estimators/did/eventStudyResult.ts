@@ -13,7 +13,15 @@ import { formatInteger, formatPValue, formatSignif } from '../../report/format.j
 import { Result, type SummaryParts } from '../../report/result.js';
 import type { PreTest } from './waldPretest.js';
 
-/** One event-time row: an Estimate with its relative time. */
+/**
+ * One event-time row: an Estimate with its relative time.
+ *
+ * @example
+ * const es = eventStudy({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' });
+ * es.rows.find((r) => r.e === -1);
+ * // { term: 'year::-1', estimate: 0, stdError: NaN, statistic: NaN, pValue: NaN, confLow: NaN, confHigh: NaN, e: -1, reference: true }
+ * es.rows.find((r) => r.e === 0)?.estimate; // ≈ -0.0181439
+ */
 export type EventTimeEstimate = Estimate & {
   /** Time relative to treatment. */
   e: number;
@@ -21,7 +29,13 @@ export type EventTimeEstimate = Estimate & {
   reference?: boolean;
 };
 
-/** A cohort-specific coefficient of the Sun–Abraham regression. */
+/**
+ * A cohort-specific coefficient of the Sun–Abraham regression.
+ *
+ * @example
+ * const sa = eventStudy({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', method: 'sunab' });
+ * sa.cohortEstimates?.[0]; // { term: 'year::-4:cohort::2007', estimate: ≈ 0.00330636, …, e: -4, cohort: 2007, weight: 131 }
+ */
 export type CohortEstimate = Estimate & { e: number; cohort: number; weight: number };
 
 /** Everything an {@link EventStudyResult} holds. */

@@ -12,7 +12,13 @@ import { CausalPanelError, type Note } from '../../errors.js';
 import { choleskyFactor, choleskySolve } from '../../numerics/cholesky.js';
 import { fUpper } from '../../numerics/distributions.js';
 
-/** Joint Wald F test that every pre-period coefficient is 0 (fixest's `wald()`). */
+/**
+ * Joint Wald F test that every pre-period coefficient is 0 (fixest's `wald()`).
+ *
+ * @example
+ * eventStudy({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' }).pretest;
+ * // { statistic: ≈ 1.63157, df1: 3, df2: 1989, pValue: ≈ 0.180038 }
+ */
 export interface PreTest {
   /** F statistic; NaN when there is no pre-period coefficient or their covariance is singular. */
   statistic: number;

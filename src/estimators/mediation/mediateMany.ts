@@ -15,7 +15,13 @@ import { textTable } from '../../report/textTable.js';
 import { runMediate, type MediateOptions, type MediationResult } from './mediate.js';
 import { MEDIATE_UNSUPPORTED, mediateParams, mediateSpec, type MediationFamily } from './mediateOptions.js';
 
-/** One mediator: its name, and optionally its own formulas and family. */
+/**
+ * One mediator: its name, and optionally its own formulas and family.
+ *
+ * @example
+ * const spec: MediatorSpec = { mediator: 'job_dich', mediatorFamily: 'binomial' };
+ * mediateMany({ ...jobsTemplates, mediators: ['job_seek', spec], sims: 100 }).results.get('job_dich')?.acme.average.estimate; // ≈ -0.0246988
+ */
 export interface MediatorSpec {
   mediator: string;
   mediatorModel?: string;
@@ -23,7 +29,17 @@ export interface MediatorSpec {
   mediatorFamily?: MediationFamily;
 }
 
-/** Options of {@link mediateMany}: those of `mediate` with `{mediator}` formula templates. */
+/**
+ * Options of {@link mediateMany}: those of `mediate` with `{mediator}` formula templates.
+ *
+ * @example
+ * const jobsTemplates: Omit<MediateManyOptions, 'mediators'> = {
+ *   data: jobs, treat: 'treat',
+ *   mediatorModel: '{mediator} ~ treat + econ_hard + sex + age',
+ *   outcomeModel: 'depress2 ~ treat + {mediator} + econ_hard + sex + age',
+ * };
+ * [...mediateMany({ ...jobsTemplates, mediators: ['job_seek', 'job_dich'] }).results.keys()]; // ['job_seek', 'job_dich']
+ */
 export interface MediateManyOptions extends Omit<MediateOptions, 'mediator' | 'mediatorModel' | 'outcomeModel'> {
   /** Mediator names or specs. */
   mediators: readonly (string | MediatorSpec)[];

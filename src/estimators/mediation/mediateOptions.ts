@@ -10,7 +10,15 @@ import { glmFamily, type GlmFamily } from '../../numerics/family.js';
 import { invalidOption, opt, readOptions, type OptionPath, type Params, type ReadOptionsContext } from '../../options.js';
 import type { ProgressCallback } from './progress.js';
 
-/** A model family as accepted by `mediate`: 'gaussian', or binomial with a logit/probit link. */
+/**
+ * A model family as accepted by `mediate`: 'gaussian', or binomial with a logit/probit link.
+ *
+ * @example
+ * const mediatorFamily: MediationFamily = { family: 'binomial', link: 'probit' }; // or 'gaussian', 'binomial' (logit)
+ * mediate({ data: jobs, treat: 'treat', mediator: 'job_dich', mediatorFamily, sims: 100,
+ *   mediatorModel: 'job_dich ~ treat + econ_hard + sex + age',
+ *   outcomeModel: 'depress2 ~ treat + job_dich + econ_hard + sex + age' }).acme.average.estimate; // ≈ -0.0245359 (seed 1)
+ */
 export type MediationFamily =
   | 'gaussian'
   | 'binomial'
@@ -20,6 +28,14 @@ export type MediationFamily =
 /**
  * Options of `mediate` other than the data (as given by the caller); each mirrors the R argument
  * named in its comment.
+ *
+ * @example
+ * const jobsModels: RawMediateOptions = {
+ *   treat: 'treat', mediator: 'job_seek', boot: true, sims: 1000, seed: 2014,
+ *   mediatorModel: 'job_seek ~ treat + econ_hard + sex + age',
+ *   outcomeModel: 'depress2 ~ treat + job_seek + econ_hard + sex + age',
+ * };
+ * mediate({ ...jobsModels, data: jobs }).acme.average.estimate; // -0.0157446 (mediation 4.5.1, fixtures/oracles/mediation_jobs_boot.json)
  */
 export interface RawMediateOptions {
   /** Mediator model formula (R `model.m`), e.g. `'job_seek ~ treat + econ_hard + sex + age'`. */
@@ -61,7 +77,17 @@ export interface RawMediateOptions {
   onProgress?: ProgressCallback;
 }
 
-/** Options of `mediate`: `data`, and the model, simulation and progress options of {@link RawMediateOptions}. */
+/**
+ * Options of `mediate`: `data`, and the model, simulation and progress options of {@link RawMediateOptions}.
+ *
+ * @example
+ * const options: MediateOptions = {
+ *   data: jobs, treat: 'treat', mediator: 'job_seek', boot: true, sims: 1000, seed: 2014,
+ *   mediatorModel: 'job_seek ~ treat + econ_hard + sex + age',
+ *   outcomeModel: 'depress2 ~ treat + job_seek + econ_hard + sex + age',
+ * };
+ * mediate(options).total.estimate; // -0.0560093 (mediation 4.5.1, fixtures/oracles/mediation_jobs_boot.json)
+ */
 export interface MediateOptions extends RawMediateOptions {
   /** Data: a Frame, rows, or columns. */
   data: DataInput;

@@ -12,7 +12,14 @@ import type { MediateParams } from './mediateOptions.js';
 import type { MedsensSystem } from './medsens.js';
 import { summarizeMediation, type MediationEstimate, type MediationSummary, type MediationTriple, type PointEffects } from './summarizeMediation.js';
 
-/** The simulated values behind a mediation result (one entry per draw). */
+/**
+ * The simulated values behind a mediation result (one entry per draw).
+ *
+ * @example
+ * const draws = mediate({ ...jobsModels, boot: true, sims: 1000, seed: 2014 }).draws();
+ * Object.keys(draws); // ['acmeControl', 'acmeTreated', 'adeControl', 'adeTreated']
+ * draws.acmeControl.length; // 1000
+ */
 export interface MediationDraws {
   acmeControl: Float64Array;
   acmeTreated: Float64Array;

@@ -21,7 +21,13 @@ import { olsStart, surAtRho, surCrossproducts, type MedsensSystem } from './meds
 
 export type { MedsensSystem } from './medsensSystem.js';
 
-/** Options of {@link medsens}, mirroring R's `medsens(x, rho.by, eps, effect.type)`. */
+/**
+ * Options of {@link medsens}, mirroring R's `medsens(x, rho.by, eps, effect.type)`.
+ *
+ * @example
+ * const options: MedsensOptions = { rhoBy: 0.1, effectType: 'both' };
+ * medsens(mediate({ ...jobsModels, sims: 100 }), options).adeControl?.rhoAtZero; // ≈ 0.6
+ */
 export interface MedsensOptions {
   /** Grid step of ρ (R `rho.by`, default 0.1), in (0, 1). */
   rhoBy?: number;
@@ -31,7 +37,15 @@ export interface MedsensOptions {
   effectType?: 'indirect' | 'direct' | 'both';
 }
 
-/** One traced effect: its curve in ρ with normal CIs, and where it crosses zero. */
+/**
+ * One traced effect: its curve in ρ with normal CIs, and where it crosses zero.
+ *
+ * @example
+ * const curve = medsens(mediate({ ...jobsModels, sims: 100 }), { rhoBy: 0.1 }).acmeControl;
+ * curve?.estimate.length; // 19 (ρ = -0.9, -0.8, …, 0.9)
+ * curve?.rhoAtZero;       // ≈ -0.3 (mediation 4.5.1, fixtures/oracles/mediation_jobs_medsens.json)
+ * curve?.r2TildeAtZero;   // ≈ 0.0782613
+ */
 export interface SensitivityCurve {
   estimate: number[];
   /** Delta-method standard error at each ρ. */
@@ -46,7 +60,13 @@ export interface SensitivityCurve {
   r2TildeAtZero: number;
 }
 
-/** What {@link medsens} needs of a mediation result (a `MediationResult` from `mediate`). */
+/**
+ * What {@link medsens} needs of a mediation result (a `MediationResult` from `mediate`).
+ *
+ * @example
+ * const mediation: MediationLike = mediate({ ...jobsModels, sims: 100 });
+ * medsens(mediation).rhoAtZero; // ≈ -0.3
+ */
 export interface MediationLike {
   sensitivitySystem(): MedsensSystem | null;
 }

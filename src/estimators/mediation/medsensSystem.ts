@@ -15,7 +15,15 @@ import { CausalPanelError } from '../../errors.js';
 import { invertSymmetric } from '../../numerics/cholesky.js';
 import { sampleSd } from '../../numerics/moments.js';
 
-/** The linear–linear system medsens needs (no absorbed fixed effects). */
+/**
+ * The linear–linear system medsens needs (no absorbed fixed effects).
+ *
+ * @example
+ * const system = mediate({ ...jobsModels, sims: 100 }).sensitivitySystem();
+ * // { n: 899, km: 5, ky: 6, mediatorTreatIndex: 1, outcomeTreatIndex: 1, outcomeMediatorIndex: 2,
+ * //   outcomeInteractionIndex: -1, r2Mediator: ≈ 0.0114705, r2Outcome: ≈ 0.120339, level: 0.95, … }
+ * // (null for a binomial mediator or outcome)
+ */
 export interface MedsensSystem {
   n: number;
   /** Mediator design n×km and response. */

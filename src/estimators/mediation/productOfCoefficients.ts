@@ -27,7 +27,17 @@ import { formatSignif } from '../../report/format.js';
 import { Result, type SummaryParts } from '../../report/result.js';
 import { completeModelRows } from './completeModelRows.js';
 
-/** Options of {@link productOfCoefficients}. */
+/**
+ * Options of {@link productOfCoefficients}.
+ *
+ * @example
+ * const options: ProductOfCoefficientsOptions = {
+ *   data: jobs, treat: 'treat', mediator: 'job_seek', variance: 'ml', level: 0.9,
+ *   mediatorModel: 'job_seek ~ treat + econ_hard + sex + age',
+ *   outcomeModel: 'depress2 ~ treat + job_seek + econ_hard + sex + age',
+ * };
+ * productOfCoefficients(options).indirect.stdError; // 0.0124542 (lavaan 0.6-14, fixtures/oracles/lavaan_jobs_indirect.json)
+ */
 export interface ProductOfCoefficientsOptions {
   data: DataInput;
   /** Mediator model, e.g. `'job_seek ~ treat + econ_hard + sex + age'` (feols syntax; lavaan's `M ~ a*T + …`). */

@@ -3,7 +3,13 @@
  * the library never prints; the CLI draws its bar on stderr from these calls.
  */
 
-/** Progress of a simulation: `done` of `total` draws (or resamples) finished. */
+/**
+ * Progress of a simulation: `done` of `total` draws (or resamples) finished.
+ *
+ * @example
+ * const onProgress: ProgressCallback = (done, total) => process.stderr.write(`\r${done}/${total}`);
+ * mediate({ ...jobsModels, sims: 200, onProgress }); // called with (2, 200), (4, 200), …, (200, 200): 100 calls
+ */
 export type ProgressCallback = (done: number, total: number) => void;
 
 /** Largest number of progress calls per run (a bar needs no more; a callback per draw would cost). */

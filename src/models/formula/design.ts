@@ -24,7 +24,13 @@ import { assembleMatrix, columnNames, termContrasts, type DesignInfo, type Resol
 export type { DesignInfo, VariableCoding } from './terms.js';
 export type { DesignFixedEffect } from './fixedEffects.js';
 
-/** Options for {@link buildDesign}. */
+/**
+ * Options for {@link buildDesign}.
+ *
+ * @example
+ * const options: BuildDesignOptions = { weights: 'w', extraVariables: ['id'], fn: 'did' };
+ * buildDesign(parseFormula('y ~ x + g'), frame, options).extra.id; // the id column over the kept rows
+ */
 export interface BuildDesignOptions {
   /** Column of non-negative observation weights. */
   weights?: string;
@@ -34,7 +40,16 @@ export interface BuildDesignOptions {
   fn?: string;
 }
 
-/** A model ready for fitting. */
+/**
+ * A model ready for fitting.
+ *
+ * @example
+ * const frame = new Frame({ y: new Float64Array([1, 2, 3, NaN]), x: new Float64Array([0, 1, 5, 2]), g: ['a', 'b', 'a', 'b'] });
+ * const d = buildDesign(parseFormula('y ~ x + g'), frame);
+ * d.terms; // ['(Intercept)', 'x', 'gb']; d.n = 3, d.k = 3
+ * d.X; // Float64Array [1, 1, 1, 0, 1, 5, 0, 1, 0] (column-major)
+ * d.notes; // [{ code: 'rows_dropped_missing', count: 1, byColumn: { y: 1 } }]
+ */
 export interface Design {
   /** Response over the kept rows (length 0 for a one-sided formula). */
   y: Float64Array;
@@ -238,7 +253,14 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
   return design;
 }
 
-/** Result of {@link modelMatrix}. */
+/**
+ * Result of {@link modelMatrix}.
+ *
+ * @example
+ * // d = buildDesign(parseFormula('y ~ x + g'), frame), fitted where g has levels 'a', 'b'
+ * modelMatrix(d.info, new Frame({ x: new Float64Array([2, NaN]), g: ['b', 'a'] }));
+ * // { X: Float64Array [1, NaN, 2, NaN, 1, NaN], n: 2, k: 3, terms: ['(Intercept)', 'x', 'gb'], rows: Int32Array [0] }
+ */
 export interface ModelMatrix {
   /** frame.nrow × k, column-major; rows with a missing regressor are NaN. */
   X: Float64Array;

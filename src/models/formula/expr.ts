@@ -10,7 +10,13 @@ import { CausalPanelError } from '../../errors.js';
 import { formatRNumber } from '../../data/factor.js';
 import type { Frame } from '../../data/frame.js';
 
-/** A node of a parsed formula. `pos` is the 0-based character index where it starts. */
+/**
+ * A node of a parsed formula. `pos` is the 0-based character index where it starts.
+ *
+ * @example
+ * parseFormula('log(y) ~ x').response;
+ * // { type: 'call', fn: 'log', args: [{ value: { type: 'name', name: 'y', pos: 4 } }], pos: 0 }
+ */
 export type Expr =
   | { type: 'number'; value: number; pos: number }
   | { type: 'string'; value: string; pos: number }
@@ -20,13 +26,26 @@ export type Expr =
   | { type: 'binary'; op: BinaryOp; left: Expr; right: Expr; pos: number }
   | { type: 'paren'; arg: Expr; pos: number };
 
-/** One argument of a call: `value` or `name = value`. */
+/**
+ * One argument of a call: `value` or `name = value`.
+ *
+ * @example
+ * const arg: CallArg = { name: 'ref', value: { type: 'number', value: 5, pos: 23 } }; // `ref = 5` of i(period, treat, ref = 5)
+ * const response = parseFormula('log(y) ~ x').response;
+ * if (response?.type === 'call') response.args; // [{ value: { type: 'name', name: 'y', pos: 4 } }]
+ */
 export interface CallArg {
   name?: string;
   value: Expr;
 }
 
-/** Binary operators of the formula language. */
+/**
+ * Binary operators of the formula language.
+ *
+ * @example
+ * const variable = parseFormula('y ~ I(x^2)').variables[0];
+ * if (variable.kind === 'expr' && variable.expr.type === 'call') variable.expr.args[0].value; // { type: 'binary', op: '^', … }
+ */
 export type BinaryOp = '~' | '|' | '+' | '-' | '*' | '/' | ':' | '^';
 
 /** Functions allowed in arithmetic (inside `I()`, on the left side, or as a term). */

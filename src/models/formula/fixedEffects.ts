@@ -5,7 +5,14 @@
 import { factor, formatRNumber, type Factor } from '../../data/factor.js';
 import type { Column } from '../../data/frame.js';
 
-/** One fixed effect coded over the rows kept. */
+/**
+ * One fixed effect coded over the rows kept.
+ *
+ * @example
+ * const frame = new Frame({ y: new Float64Array([1, 2, 3]), x: new Float64Array([0, 1, 5]), id: ['u', 'u', 'v'] });
+ * buildDesign(parseFormula('y ~ x | id'), frame).fixedEffects;
+ * // [{ name: 'id', codes: Int32Array [0, 0, 1], nLevels: 2, levels: ['u', 'v'] }]
+ */
 export interface DesignFixedEffect {
   /** `id`, or `id^period` for a combination. */
   name: string;

@@ -19,7 +19,14 @@ import { Parser, tokenize } from './syntax.js';
 export { deparse, evaluate, expressionColumns, type Expr } from './expr.js';
 export { parseExpression } from './syntax.js';
 
-/** One variable of the right-hand side (R's "variable"; a term is a set of them). */
+/**
+ * One variable of the right-hand side (R's "variable"; a term is a set of them).
+ *
+ * @example
+ * parseFormula('y ~ x + factor(g)').variables;
+ * // [{ kind: 'column', label: 'x', column: 'x', columns: ['x'] },
+ * //  { kind: 'factor', label: 'factor(g)', column: 'g', columns: ['g'] }]
+ */
 export type FormulaVariable =
   /** A bare column: numeric regressor, or a factor when the column is text. */
   | { kind: 'column'; label: string; column: string; columns: string[] }
@@ -34,23 +41,48 @@ export type FormulaVariable =
    */
   | { kind: 'i'; label: string; factor: string; with?: string; ref: Level[]; refFirst: boolean; keep?: Level[]; columns: string[] };
 
-/** A level value written in a formula (`ref = 5`, `ref = "a"`). */
+/**
+ * A level value written in a formula (`ref = 5`, `ref = "a"`).
+ *
+ * @example
+ * const variable = parseFormula('y ~ i(period, treat, ref = 5)').variables[0];
+ * if (variable.kind === 'i') variable.ref; // [5] (a Level[])
+ */
 export type Level = number | string;
 
-/** One term: a set of variables (indices into `FormulaSpec.variables`, ascending). */
+/**
+ * One term: a set of variables (indices into `FormulaSpec.variables`, ascending).
+ *
+ * @example
+ * parseFormula('y ~ x1*x2').terms;
+ * // [{ label: 'x1', variables: [0] }, { label: 'x2', variables: [1] }, { label: 'x1:x2', variables: [0, 1] }]
+ */
 export interface FormulaTerm {
   /** R's term label, e.g. `x1`, `treat:post`, `log(x)`. */
   label: string;
   variables: number[];
 }
 
-/** One fixed effect: `id`, or `id^period` (the variables combined). */
+/**
+ * One fixed effect: `id`, or `id^period` (the variables combined).
+ *
+ * @example
+ * parseFormula('y ~ x | id^period').fixedEffects; // [{ name: 'id^period', variables: ['id', 'period'] }]
+ */
 export interface FixedEffectSpec {
   name: string;
   variables: string[];
 }
 
-/** A parsed formula. */
+/**
+ * A parsed formula.
+ *
+ * @example
+ * const spec = parseFormula('log(y) ~ x1 + i(period, treat, ref = 5) | id + period');
+ * spec.responseLabel; // 'log(y)'
+ * spec.terms.map((term) => term.label); // ['x1', 'i(period, treat, ref = 5)']
+ * spec.columns; // ['y', 'x1', 'period', 'treat', 'id']
+ */
 export interface FormulaSpec {
   /** The formula text as given. */
   text: string;

@@ -14,7 +14,14 @@
  */
 import type { FormulaSpec } from './parse.js';
 
-/** How one variable of the right side is represented (fixed at fit time). */
+/**
+ * How one variable of the right side is represented (fixed at fit time).
+ *
+ * @example
+ * buildDesign(parseFormula('y ~ x + g'), frame).info.codings; // [{ kind: 'numeric' }, { kind: 'factor', levels: ['a', 'b'] }]
+ * buildDesign(parseFormula('y ~ i(g, x, ref = "a")'), frame).info.codings;
+ * // [{ kind: 'i', levels: ['a', 'b'], kept: Int32Array [-1, 0], names: ['g::b:x'] }]
+ */
 export type VariableCoding =
   | { kind: 'numeric' }
   | { kind: 'factor'; levels: string[]; values?: Float64Array }
@@ -28,7 +35,15 @@ export type Resolved =
   /** codes into the coding's levels; −1 = zero row (missing or unseen `i()` level). */
   | { kind: 'coded'; codes: Int32Array; values?: Float64Array };
 
-/** Everything needed to rebuild the same columns on new data. */
+/**
+ * Everything needed to rebuild the same columns on new data.
+ *
+ * @example
+ * const info = buildDesign(parseFormula('y ~ x + g'), frame).info;
+ * info.terms; // ['(Intercept)', 'x', 'gb']
+ * info.assign; // Int32Array [-1, 0, 1]
+ * modelMatrix(info, newFrame).terms; // the same columns on new data
+ */
 export interface DesignInfo {
   spec: FormulaSpec;
   /** Whether X has an `(Intercept)` column (false with fixed effects, as fixest). */

@@ -8,7 +8,13 @@ import { checkRows, isFields, readPlotOptions, wrongInput } from './plotArgument
 import { extent, linearScale, niceDomain, niceTicks } from './scale.js';
 import { COLORS, legend, refLine, titleText, xAxis, yAxis, type Box, type PlotOptions } from './layout.js';
 
-/** One ATT(g, t): an attgt() row (`estimate`, with `att` as its alias), or `att` alone. */
+/**
+ * One ATT(g, t): an attgt() row (`estimate`, with `att` as its alias), or `att` alone.
+ *
+ * @example
+ * const rows: GroupTimeRow[] = [{ group: 2004, time: 2004, att: -0.0105, confLow: -0.0561, confHigh: 0.0351 }];
+ * attgtPlot(rows); // one panel, for the 2004 cohort
+ */
 export interface GroupTimeRow {
   group: number;
   time: number;

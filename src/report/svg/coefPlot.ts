@@ -10,7 +10,13 @@ import { checkRows, isFields, readPlotOptions, textOption, wrongInput } from './
 import { extent, linearScale, niceDomain } from './scale.js';
 import { categoryAxis, COLORS, refLine, textWidth, titleText, xAxis, type Box, type PlotOptions } from './layout.js';
 
-/** A row to plot: an Estimate or anything with these fields. */
+/**
+ * A row to plot: an Estimate or anything with these fields.
+ *
+ * @example
+ * const rows: PointRange[] = [{ term: 'x1', estimate: 0.98, confLow: 0.89, confHigh: 1.07 }];
+ * coefPlot(rows); // an SVG string
+ */
 export interface PointRange {
   term: string;
   estimate: number;
@@ -18,7 +24,13 @@ export interface PointRange {
   confHigh: number;
 }
 
-/** Options of {@link coefPlot}. */
+/**
+ * Options of {@link coefPlot}.
+ *
+ * @example
+ * const options: CoefPlotOptions = { title: 'TWFE estimates', level: 0.9, reference: null, color: '#0072B2' };
+ * coefPlot(fit, options); // x axis: "Estimate and 90% CI"; no reference line
+ */
 export interface CoefPlotOptions extends PlotOptions {
   /** Where the dashed reference line goes (default 0; `null` for none). */
   reference?: number | null;
@@ -43,7 +55,13 @@ const referenceOption = opt.custom((value, at): number | null | undefined => {
  */
 export const POINT_RANGE_FIELDS = { term: 'string', estimate: 'number', confLow: 'number', confHigh: 'number' } as const;
 
-/** Anything with `tidy(level?)` rows (every result). */
+/**
+ * Anything with `tidy(level?)` rows (every result).
+ *
+ * @example
+ * const result: Tidyable = feols('y ~ x1 | id + period', baseDid);
+ * coefPlot(result, { level: 0.9 }); // plots result.tidy(0.9)
+ */
 export interface Tidyable {
   tidy(level?: number): readonly Estimate[];
 }

@@ -10,7 +10,13 @@ import { checkRows, isFields, readPlotOptions, wrongInput } from './plotArgument
 import { extent, linearScale, niceDomain, niceTicks } from './scale.js';
 import { COLORS, legend, refLine, titleText, xAxis, yAxis, type Box, type PlotOptions } from './layout.js';
 
-/** One event-time estimate. */
+/**
+ * One event-time estimate.
+ *
+ * @example
+ * const rows: EventRow[] = [{ e: -1, estimate: 0, confLow: 0, confHigh: 0 }, { e: 0, estimate: 0.5, confLow: 0.2, confHigh: 0.8 }];
+ * eventStudyPlot(rows); // '<?xml version="1.0" encoding="UTF-8"?>\n<svg …>…</svg>'
+ */
 export interface EventRow {
   /** Event time (periods relative to treatment). */
   e: number;
@@ -19,7 +25,14 @@ export interface EventRow {
   confHigh: number;
 }
 
-/** Options of {@link eventStudyPlot}. */
+/**
+ * Options of {@link eventStudyPlot}.
+ *
+ * @example
+ * const options: EventStudyPlotOptions = { ref: -1, band: false, title: 'Event study', width: 800 };
+ * eventStudyPlot(eventStudy({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' }), options);
+ * // '<?xml …?>\n<svg xmlns="http://www.w3.org/2000/svg" width="800" height="400" …>…'
+ */
 export interface EventStudyPlotOptions extends PlotOptions {
   /**
    * Reference period(s) normalised to 0, drawn hollow at 0 with a dotted line at the first (fixest
@@ -33,7 +46,14 @@ export interface EventStudyPlotOptions extends PlotOptions {
   colorByPeriod?: boolean;
 }
 
-/** What {@link eventStudyPlot} reads from a result: rows with `e`, and `ref` (eventStudy) or `type` (attgt aggregation). */
+/**
+ * What {@link eventStudyPlot} reads from a result: rows with `e`, and `ref` (eventStudy) or `type` (attgt aggregation).
+ *
+ * @example
+ * const es: EventStudyLike = eventStudy({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' });
+ * es.ref; // [-1]
+ * eventStudyPlot(es); // the reference period -1 drawn hollow at 0
+ */
 export interface EventStudyLike {
   rows: readonly EventRow[];
   ref?: readonly number[];

@@ -31,7 +31,14 @@ export interface Box {
   height: number;
 }
 
-/** Size and labels shared by all plot functions. */
+/**
+ * Size and labels shared by all plot functions.
+ *
+ * @example
+ * const options: PlotOptions = { width: 900, height: 600, title: 'ATT(g, t)', xLabel: 'Year', yLabel: 'ATT' };
+ * attgtPlot(attgt({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' }), options);
+ * // '<?xml …?>\n<svg xmlns="http://www.w3.org/2000/svg" width="900" height="600" …>…'
+ */
 export interface PlotOptions {
   /** SVG width in px (default 640). */
   width?: number;

@@ -9,14 +9,26 @@ import { checkRows, isFields, readPlotOptions, wrongInput } from './plotArgument
 import { extent, linearScale, niceDomain } from './scale.js';
 import { categoryAxis, COLORS, legend, refLine, textWidth, titleText, xAxis, type Box, type PlotOptions } from './layout.js';
 
-/** SMD of one covariate before and after matching (NaN = not available: no mark). */
+/**
+ * SMD of one covariate before and after matching (NaN = not available: no mark).
+ *
+ * @example
+ * const rows: BalancePoint[] = [{ term: 'age', before: -0.31, after: 0.06 }];
+ * lovePlot(rows, { absolute: false }); // an SVG string
+ */
 export interface BalancePoint {
   term: string;
   before: number;
   after: number;
 }
 
-/** Options of {@link lovePlot}. */
+/**
+ * Options of {@link lovePlot}.
+ *
+ * @example
+ * const options: LovePlotOptions = { threshold: 0.05, absolute: false, title: 'Balance' };
+ * lovePlot(matchit({ formula: 'treat ~ age + educ + re74', data: lalonde }), options); // signed SMDs, lines at ±0.05
+ */
 export interface LovePlotOptions extends PlotOptions {
   /** Balance threshold drawn as a dashed line (default 0.1). */
   threshold?: number;
@@ -24,7 +36,13 @@ export interface LovePlotOptions extends PlotOptions {
   absolute?: boolean;
 }
 
-/** What {@link lovePlot} reads from a matching result: MatchIt's `summary(m)` balance tables. */
+/**
+ * What {@link lovePlot} reads from a matching result: MatchIt's `summary(m)` balance tables.
+ *
+ * @example
+ * const m: BalanceTables = matchit({ formula: 'treat ~ age + educ + re74', data: lalonde });
+ * m.balance().before[1]; // { term: 'age', stdMeanDiff: ≈ -0.309445, … }; after: ≈ 0.0423063
+ */
 export interface BalanceTables {
   balance(): { before: readonly { term: string; stdMeanDiff: number | null }[]; after: readonly { term: string; stdMeanDiff: number | null }[] };
 }

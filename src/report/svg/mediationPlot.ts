@@ -8,14 +8,28 @@ import { POINT_RANGE_FIELDS, pointRangePanel, type PointRange } from './coefPlot
 import { checkRows, isFields, readPlotOptions, wrongInput, type Fields } from './plotArguments.js';
 import { COLORS, textWidth, titleText, type Box, type PlotOptions } from './layout.js';
 
-/** One effect of a mediation result: `{ estimate, confLow, confHigh }` (pValue ignored). */
+/**
+ * One effect of a mediation result: `{ estimate, confLow, confHigh }` (pValue ignored).
+ *
+ * @example
+ * const leaf: EffectLeaf = { estimate: -0.0157, confLow: -0.0416, confHigh: 0.0066 };
+ * mediationRows({ acme: { control: leaf, treated: leaf, average: leaf }, ade: { control: leaf, treated: leaf, average: leaf }, total: leaf })[0];
+ * // { term: 'ACME', estimate: -0.0157, confLow: -0.0416, confHigh: 0.0066 }
+ */
 export interface EffectLeaf {
   estimate: number;
   confLow: number;
   confHigh: number;
 }
 
-/** The part of a mediation result the plot reads (mediate()'s shape). */
+/**
+ * The part of a mediation result the plot reads (mediate()'s shape).
+ *
+ * @example
+ * const effects: MediationEffects = mediate({ ...jobsModels, sims: 100 });
+ * mediationRows(effects, 'both').map((row) => row.term);
+ * // ['ACME (control)', 'ACME (treated)', 'ADE (control)', 'ADE (treated)', 'Total Effect']
+ */
 export interface MediationEffects {
   acme: { control: EffectLeaf; treated: EffectLeaf; average: EffectLeaf };
   ade: { control: EffectLeaf; treated: EffectLeaf; average: EffectLeaf };
@@ -41,7 +55,13 @@ export function mediationRows(result: MediationEffects, which: 'average' | 'both
   ];
 }
 
-/** Options of {@link mediationPlot}. */
+/**
+ * Options of {@link mediationPlot}.
+ *
+ * @example
+ * const options: MediationPlotOptions = { which: 'both', title: 'Mediation through job search' };
+ * mediationPlot(mediate({ ...jobsModels, sims: 100 }), options); // rows ACME (control), ACME (treated), ADE (control), ADE (treated), Total Effect
+ */
 export interface MediationPlotOptions extends PlotOptions {
   /**
    * With a mediate() result: `'average'` (default) plots ACME, ADE and the total effect;

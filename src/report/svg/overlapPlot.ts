@@ -10,7 +10,13 @@ import { isFields, readPlotOptions, wrongInput, type Fields } from './plotArgume
 import { linearScale, niceTicks } from './scale.js';
 import { COLORS, legend, refLine, titleText, xAxis, type Box, type PlotOptions } from './layout.js';
 
-/** Options of {@link overlapPlot}. */
+/**
+ * Options of {@link overlapPlot}.
+ *
+ * @example
+ * const options: OverlapPlotOptions = { bins: 30, range: [0, 1], title: 'Common support' };
+ * overlapPlot(matchit({ formula: 'treat ~ age + educ + re74', data: lalonde }), options); // an SVG string
+ */
 export interface OverlapPlotOptions extends PlotOptions {
   /** Number of equal-width bins on [min, max] (default 20). */
   bins?: number;
@@ -37,7 +43,13 @@ export function binShares(values: ArrayLike<number>, bins: number, lo: number, h
   return counts.map((c) => (n > 0 ? c / n : 0));
 }
 
-/** Scores split by group. */
+/**
+ * Scores split by group.
+ *
+ * @example
+ * const groups: OverlapGroups = { treated: [0.6, 0.7, 0.8], control: [0.2, 0.3, 0.65] };
+ * overlapPlot(groups); // treated above the axis, control below
+ */
 export interface OverlapGroups {
   treated: ArrayLike<number>;
   control: ArrayLike<number>;
@@ -46,6 +58,11 @@ export interface OverlapGroups {
 /**
  * Scores and treatment per unit (MatchIt's `m$distance` and `m$treat`); a matchit result that has
  * no `treat` is read through its matched sets instead (see {@link overlapPlot}).
+ *
+ * @example
+ * const m = matchit({ formula: 'treat ~ age + educ + re74', data: lalonde });
+ * const scores: ScoresAndTreatment = { distance: m.distance, treat: lalonde.numeric('treat') };
+ * overlapPlot(scores, { bins: 30 }); // an SVG string
  */
 export interface ScoresAndTreatment {
   distance: ArrayLike<number>;

@@ -7,7 +7,7 @@
  * `matchit`, mediation 4.5.1 `mediate`), which stop with an error in these situations too.
  */
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError, type ErrorCode } from '../src/errors.js';
+import type { ErrorCode } from '../src/errors.js';
 import { feols } from '../src/models/feols.js';
 import { glm } from '../src/models/glm.js';
 import { parseFormula } from '../src/models/formula/parse.js';
@@ -23,6 +23,7 @@ import { medsens } from '../src/estimators/mediation/medsens.js';
 import { productOfCoefficients } from '../src/estimators/mediation/productOfCoefficients.js';
 import { toFrame } from '../src/data/fromInput.js';
 import { parseCsv } from '../src/data/parseCsv.js';
+import { thrown } from './helpers/thrown.js';
 
 // A small 2×2 panel: 6 units × 2 periods, units 1–3 treated, with a covariate and a cluster.
 const panelRows: Record<string, number>[] = [];
@@ -154,20 +155,9 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'did: treat not constant within a unit', run: () => did({ data: mapColumn('treat', (v, i) => (i === 1 ? 1 - v : v)), ...didArgs }), code: 'invalid_option', fn: 'did', mentions: ['treat'] },
 ];
 
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
 describe('bad inputs across the public API throw CausalPanelError(code, "<fn>: … (<value>)") (table-driven, stdlib style)', () => {
   it.each(BAD_INPUTS)('$name → $code', ({ name, run, code, fn, mentions, details }) => {
-    const error = caught(run);
-    expect(error, 'did not throw').toBeInstanceOf(CausalPanelError);
-    const e = error as CausalPanelError;
+    const e = thrown(run);
     expect(e.code, e.message).toBe(code);
     expect(e.name).toBe('CausalPanelError');
     expect(e.message.startsWith(`${fn}: `), `message starts with "${fn}: ": ${e.message}`).toBe(true);
@@ -191,8 +181,6 @@ describe('NaN is missing, not an error (fixest/R semantics): the row is dropped 
 
 describe('parseCsv bad input', () => {
   it('a ragged row throws CausalPanelError naming the line', () => {
-    const error = caught(() => parseCsv('a,b\n1,2\n3\n'));
-    expect(error).toBeInstanceOf(CausalPanelError);
-    expect((error as CausalPanelError).message.startsWith('parseCsv: ')).toBe(true);
+    expect(thrown(() => parseCsv('a,b\n1,2\n3\n')).message).toMatch(/^parseCsv: /);
   });
 });

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError } from '../src/errors.js';
 import { editDistance, opt, readOptions, suggestOption } from '../src/options.js';
-
-function thrown(f: () => unknown): CausalPanelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CausalPanelError) return e;
-    throw e;
-  }
-  throw new Error('expected a CausalPanelError');
-}
+import { thrown } from './helpers/thrown.js';
 
 const spec = {
   data: opt.required<unknown>('a data set'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CausalPanelError, formatNote } from '../../src/errors.js';
 import { Frame } from '../../src/data/frame.js';
 import { completeRows, droppedNote, finishRows, MissingTracker } from '../../src/data/missing.js';
+import { thrown } from '../helpers/thrown.js';
 
 // Reference: R 4.2.2 complete.cases() / na.omit(): a row is kept when no used variable is NA.
 describe('completeRows: as R complete.cases over the variables used', () => {
@@ -41,15 +42,9 @@ describe('completeRows: as R complete.cases over the variables used', () => {
     { variables: ['y', 'unused'], code: 'no_rows_left', message: 'did: column "unused" is missing in every row (5 rows)' },
   ];
   it.each(bad)('$variables → $code', ({ variables, code, message }) => {
-    let err: unknown;
-    try {
-      completeRows(frame, variables, { fn: 'did' });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CausalPanelError);
-    expect((err as CausalPanelError).code).toBe(code);
-    expect((err as CausalPanelError).message).toContain(message);
+    const err = thrown(() => completeRows(frame, variables, { fn: 'did' }));
+    expect(err.code).toBe(code);
+    expect(err.message).toContain(message);
   });
 
   it('no complete row left → no_rows_left with the per-column counts', () => {

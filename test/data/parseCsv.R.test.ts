@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError } from '../../src/errors.js';
 import { parseCsv } from '../../src/data/parseCsv.js';
+import { thrown } from '../helpers/thrown.js';
 
 // Reference: R 4.2.2 read.csv(): "" and NA are missing; a column is numeric when every present
 // cell reads as a number; otherwise it stays text (as read.csv with stringsAsFactors = FALSE).
@@ -47,16 +47,10 @@ describe('parseCsv: numeric inference', () => {
   it('one bad cell makes the column text, and numeric() names that cell (1-based row)', () => {
     const frame = parseCsv('x,y\n1,2\n3,oops\n5,6\n');
     expect(frame.isNumeric('y')).toBe(false);
-    let err: unknown;
-    try {
-      frame.numeric('y', 'feols');
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CausalPanelError);
-    expect((err as CausalPanelError).code).toBe('non_numeric');
-    expect((err as CausalPanelError).message).toBe('feols: column "y" is not numeric (row 2: "oops")');
-    expect((err as CausalPanelError).details).toMatchObject({ column: 'y', row: 1, value: 'oops' });
+    const err = thrown(() => frame.numeric('y', 'feols'));
+    expect(err.code).toBe('non_numeric');
+    expect(err.message).toBe('feols: column "y" is not numeric (row 2: "oops")');
+    expect(err.details).toMatchObject({ column: 'y', row: 1, value: 'oops' });
   });
 });
 
@@ -99,15 +93,9 @@ describe('parseCsv: quoting and structure', () => {
     ['y,x\n1,2\n3\n', 'invalid_option', 'parseCsv:'],
   ];
   it.each(bad)('%j → %s', (text, code, message) => {
-    let err: unknown;
-    try {
-      parseCsv(text);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CausalPanelError);
-    expect((err as CausalPanelError).code).toBe(code);
-    expect((err as CausalPanelError).message).toContain(message);
+    const err = thrown(() => parseCsv(text));
+    expect(err.code).toBe(code);
+    expect(err.message).toContain(message);
   });
 });
 

@@ -6,21 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { CausalPanelError, type ErrorCode } from '../../src/errors.js';
+import type { ErrorCode } from '../../src/errors.js';
 import { parseCsv } from '../../src/data/parseCsv.js';
 import { readCsv } from '../../src/node.js';
+import { thrown } from '../helpers/thrown.js';
 
 const mpdta = fileURLToPath(new URL('../../fixtures/datasets/mpdta.csv', import.meta.url));
-
-function caught(run: () => unknown): CausalPanelError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CausalPanelError) return error;
-    throw error;
-  }
-  throw new Error('expected a CausalPanelError, got no error');
-}
 
 describe('parseCsv options', () => {
   const cases: [Record<string, unknown>, ErrorCode, string][] = [
@@ -32,7 +23,7 @@ describe('parseCsv options', () => {
     [{ delimiter: '"' }, 'invalid_option', 'parseCsv: option "delimiter" must be one character other than a quote or a newline (got "\\"")'],
   ];
   it.each(cases)('%o → %s', (options, code, message) => {
-    const error = caught(() => parseCsv('a;b\n1;2\n', options as never));
+    const error = thrown(() => parseCsv('a;b\n1;2\n', options as never));
     expect(error.code).toBe(code);
     expect(error.message).toBe(message);
   });
@@ -45,7 +36,7 @@ describe('parseCsv options', () => {
     const frame = parseCsv('y,x\n1,1\n2,2\n3,abc\n4,4\n');
     expect(frame.isNumeric('x')).toBe(false);
     expect(frame.columns.x).toEqual(['1', '2', 'abc', '4']);
-    expect(caught(() => frame.numeric('x', 'feols')).message).toBe('feols: column "x" is not numeric (row 3: "abc")');
+    expect(thrown(() => frame.numeric('x', 'feols')).message).toBe('feols: column "x" is not numeric (row 3: "abc")');
   });
 });
 

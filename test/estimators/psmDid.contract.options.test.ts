@@ -9,21 +9,11 @@
 import { describe, expect, it } from 'vitest';
 import { psmDid, type PsmDidOptions } from '../../src/estimators/psmDid.js';
 import { did } from '../../src/estimators/did/did.js';
-import { CausalPanelError } from '../../src/errors.js';
 import { loadDataset } from '../helpers/oracle.js';
+import { thrown } from '../helpers/thrown.js';
 
 const data = loadDataset('base_did.csv');
 const args: PsmDidOptions = { data, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['x1'] };
-
-function thrown(run: () => unknown): CausalPanelError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof CausalPanelError) return e;
-    throw e;
-  }
-  throw new Error('expected a CausalPanelError');
-}
 
 describe('psmDid options', () => {
   it.each([

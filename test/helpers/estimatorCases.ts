@@ -25,6 +25,7 @@ import { mediateMany } from '../../src/estimators/mediation/mediateMany.js';
 import { medsens } from '../../src/estimators/mediation/medsens.js';
 import { productOfCoefficients } from '../../src/estimators/mediation/productOfCoefficients.js';
 import { expectClose } from './expectClose.js';
+import { expectEstimatesMatch } from './expectEstimatesMatch.js';
 import { loadDataset, loadOracle } from './oracle.js';
 
 /** The shipped datasets the cases use (base_did gets `cohort` = 6·treat, as fixest's event study). */
@@ -170,6 +171,9 @@ function checkEventRows(rows: readonly { e: number; estimate: number; stdError: 
   }
 }
 
+/** did's ATT(g,t) rows of the oracle: `{ group, time, att, stdError }`. */
+const attgtCells = attgtOracle.attgt as { group: number; time: number; att: number; stdError: number }[];
+
 const attgtCall = (data: DataInput, col: ColumnMap, bootstrap: false | { reps: number; seed: number } = false) =>
   attgt({ data, outcome: col('lemp'), unit: col('countyreal'), time: col('year'), cohort: col('first.treat'), method: 'dr', control: 'never', bootstrap });
 
@@ -184,13 +188,10 @@ const aggregateCase = (type: AggregationType): EstimatorCase => ({
   run: (data, col) => attgtCall(data, col).aggregate(type),
   check: (agg) => {
     const ref = attgtOracle[type];
-    expectClose(agg.overall.estimate, ref.overallAtt, 1e-8, `${type} overall ATT`);
-    expectClose(agg.overall.stdError, ref.overallStdError, 1e-6, `${type} overall SE`);
-    for (const row of (ref.rows ?? []) as { e: number; att: number; stdError: number }[]) {
-      const mine = agg.rows.find((r: { e: number }) => r.e === row.e);
-      expectClose(mine.estimate, row.att, 1e-8, `${type} e=${row.e} ATT`);
-      expectClose(mine.stdError, row.stdError, 1e-6, `${type} e=${row.e} SE`);
-    }
+    const tol = { estimate: 1e-8, stdError: 1e-6 };
+    expectEstimatesMatch([agg.overall], [{ term: 'ATT', estimate: ref.overallAtt, stdError: ref.overallStdError }], tol, { label: `${type} overall` });
+    const rows = ((ref.rows ?? []) as { e: number; att: number; stdError: number }[]).map((r) => ({ e: r.e, estimate: r.att, stdError: r.stdError }));
+    expectEstimatesMatch(agg.rows, rows, tol, { by: 'e', label: `${type} rows` });
   },
 });
 
@@ -309,13 +310,7 @@ export const ESTIMATOR_CASES: readonly EstimatorCase[] = [
     notesOf: (result) => result.notes,
     run: (data, col) => attgtCall(data, col),
     check: (res) => {
-      const refs = attgtOracle.attgt as { group: number; time: number; att: number; stdError: number }[];
-      expect(res.rows.length).toBe(refs.length);
-      for (const ref of refs) {
-        const row = res.rows.find((r: { group: number; time: number }) => r.group === ref.group && r.time === ref.time);
-        expectClose(row.att, ref.att, 1e-8, `ATT(${ref.group},${ref.time})`);
-        expectClose(row.stdError, ref.stdError, 1e-6, `SE(${ref.group},${ref.time})`);
-      }
+      expectEstimatesMatch(res.rows, attgtCells, { att: 1e-8, stdError: 1e-6 }, { by: ['group', 'time'], label: 'ATT(g,t)' });
       expectClose(res.pretestPValue, attgtOracle.waldPreTestP, 1e-3, 'pre-test p (did prints 5 digits)');
     },
   },
@@ -329,12 +324,8 @@ export const ESTIMATOR_CASES: readonly EstimatorCase[] = [
     notesOf: (result) => result.notes,
     run: (data, col) => attgtCall(data, col, { reps: 199, seed: 42 }),
     check: (res) => {
-      for (const ref of attgtOracle.attgt as { group: number; time: number; att: number; stdError: number }[]) {
-        const row = res.rows.find((r: { group: number; time: number }) => r.group === ref.group && r.time === ref.time);
-        expectClose(row.att, ref.att, 1e-8, `ATT(${ref.group},${ref.time})`);
-        // 199 draws: the bootstrap SE is within Monte Carlo error (~5%·√2) of the analytic one.
-        expectClose(row.stdError, ref.stdError, 0.25, `bootstrap SE(${ref.group},${ref.time})`);
-      }
+      // 199 draws: the bootstrap SE is within Monte Carlo error (~5%·√2) of the analytic one.
+      expectEstimatesMatch(res.rows, attgtCells, { att: 1e-8, stdError: 0.25 }, { by: ['group', 'time'], label: 'bootstrap ATT(g,t)' });
     },
   },
   aggregateCase('simple'),
@@ -502,7 +493,7 @@ export const ESTIMATOR_CASES: readonly EstimatorCase[] = [
     dataset: 'jobs',
     columns: JOBS,
     stochastic: true,
-    offers: { tidy: false, summary: true, toJSON: true, inspect: true },
+    offers: ALL,
     notesOf: null,
     run: (data, col) =>
       medsens(mediate({ data, mediatorModel: mediatorModel(col), outcomeModel: outcomeModel(col), treat: col('treat'), mediator: col('job_seek'), boot: true, sims: 20, seed: 2 }), {

@@ -3,10 +3,11 @@
  * code (stdlib style), plus the notes fixest prints instead of failing, and a mutation test.
  */
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError, type ErrorCode } from '../../src/errors.js';
+import type { ErrorCode } from '../../src/errors.js';
 import { feols } from '../../src/models/feols.js';
 import { glm } from '../../src/models/glm.js';
 import { loadDataset } from '../helpers/oracle.js';
+import { thrown } from '../helpers/thrown.js';
 
 const base = loadDataset('base_did.csv');
 const small = {
@@ -17,16 +18,6 @@ const small = {
   text: ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'],
   empty: [null, null, null, null, null, null, null, null],
 };
-
-function codeOf(run: () => unknown): ErrorCode | 'no error' {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CausalPanelError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 const cases: { name: string; run: () => unknown; code: ErrorCode; message?: RegExp }[] = [
   { name: 'non-numeric outcome cell', run: () => feols('y ~ x', { ...small, y: [1, 2, 'abc', 4, 5, 6, 7, 8] }), code: 'non_numeric', message: /"y"/ },
@@ -47,7 +38,7 @@ const cases: { name: string; run: () => unknown; code: ErrorCode; message?: RegE
 
 describe('feols / glm bad inputs throw CausalPanelError with a code (table-driven)', () => {
   it.each(cases)('$name → $code', ({ run, code, message }) => {
-    expect(codeOf(run)).toBe(code);
+    expect(thrown(run).code).toBe(code);
     if (message) expect(run).toThrowError(message);
   });
 });

@@ -6,8 +6,9 @@
  * unless the formula asks for a factor.
  */
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError, type ErrorCode } from '../../src/errors.js';
+import type { ErrorCode } from '../../src/errors.js';
 import { feols } from '../../src/models/feols.js';
+import { thrown } from '../helpers/thrown.js';
 
 const n = 12;
 const columns = {
@@ -16,16 +17,6 @@ const columns = {
   id: [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
   w: [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2],
 };
-
-function caught(run: () => unknown): CausalPanelError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CausalPanelError) return error;
-    throw error;
-  }
-  throw new Error('expected a CausalPanelError, got no error');
-}
 
 describe('feols: R / Stata option names are unknown_option errors that suggest ours', () => {
   const cases: { given: Record<string, unknown>; suggestion: string; message: string }[] = [
@@ -37,24 +28,24 @@ describe('feols: R / Stata option names are unknown_option errors that suggest o
     { given: { fixefRmSingleton: true }, suggestion: 'fixefRmSingletons', message: 'feols: unknown option "fixefRmSingleton" (did you mean "fixefRmSingletons"?)' },
   ];
   it.each(cases)('$given → $suggestion', ({ given, suggestion, message }) => {
-    const error = caught(() => feols('y ~ x', columns, given as never));
+    const error = thrown(() => feols('y ~ x', columns, given as never));
     expect(error.code).toBe('unknown_option');
     expect(error.message).toBe(message);
     expect(error.details).toMatchObject({ fn: 'feols', option: Object.keys(given)[0], suggestion });
   });
 
   it('a nested ssc key in fixest spelling suggests the camelCase key', () => {
-    const error = caught(() => feols('y ~ x', columns, { ssc: { 'fixef.K': 'full' } as never }));
+    const error = thrown(() => feols('y ~ x', columns, { ssc: { 'fixef.K': 'full' } as never }));
     expect(error.code).toBe('unknown_option');
     expect(error.message).toBe('feols: unknown option "ssc.fixef.K" (did you mean "fixefK"?)');
   });
 
   it('withVcov reads its options the same way', () => {
     const fit = feols('y ~ x', columns);
-    const error = caught(() => fit.withVcov({ CRV1: 'id' }, { ssc: { cluster_adj: false } } as never));
+    const error = thrown(() => fit.withVcov({ CRV1: 'id' }, { ssc: { cluster_adj: false } } as never));
     expect(error.code).toBe('unknown_option');
     expect(error.message).toBe('withVcov: unknown option "ssc.cluster_adj" (did you mean "clusterAdj"?)');
-    expect(caught(() => fit.withVcov('iid', { cluster: 'id' } as never)).code).toBe('unknown_option');
+    expect(thrown(() => fit.withVcov('iid', { cluster: 'id' } as never)).code).toBe('unknown_option');
     // a valid ssc changes the variance: no G/(G − 1) factor
     const adjusted = fit.withVcov({ CRV1: 'id' }).se().x!;
     const unadjusted = fit.withVcov({ CRV1: 'id' }, { ssc: { clusterAdj: false } }).se().x!;
@@ -65,15 +56,15 @@ describe('feols: R / Stata option names are unknown_option errors that suggest o
 describe('feols: fixest arguments without a counterpart say so', () => {
   const unsupported = ['fixef.rm', 'split', 'fsplit', 'subset', 'panel.id', 'lean', 'demeaned', 'nthreads', 'offset', 'fixef.tol', 'fixef.iter', 'collin.tol', 'verbose'];
   it.each(unsupported)('%s → unknown_option "is not supported (…)"', (key) => {
-    const error = caught(() => feols('y ~ x', columns, { [key]: 1 } as never));
+    const error = thrown(() => feols('y ~ x', columns, { [key]: 1 } as never));
     expect(error.code).toBe('unknown_option');
     expect(error.message).toMatch(new RegExp(`^feols: option "${key.replace('.', '\\.')}" is not supported \\(.+\\)$`));
     expect(error.details).toMatchObject({ fn: 'feols', option: key });
   });
 
   it('the reasons point to what to use instead', () => {
-    expect(caught(() => feols('y ~ x', columns, { 'fixef.rm': 'singleton' } as never)).message).toContain('fixefRmSingletons: true');
-    expect(caught(() => feols('y ~ x', columns, { 'fixef.iter': 100 } as never)).message).toContain('demeanMaxIterations');
+    expect(thrown(() => feols('y ~ x', columns, { 'fixef.rm': 'singleton' } as never)).message).toContain('fixefRmSingletons: true');
+    expect(thrown(() => feols('y ~ x', columns, { 'fixef.iter': 100 } as never)).message).toContain('demeanMaxIterations');
   });
 });
 
@@ -88,14 +79,14 @@ describe('feols: option values are checked in the one message form', () => {
     { name: 'bad ssc value', options: { ssc: { fixefK: 'some' } }, code: 'invalid_option', message: /fixefK/ },
   ];
   it.each(cases)('$name → $code', ({ options, code, message }) => {
-    const error = caught(() => feols('y ~ x', columns, options as never));
+    const error = thrown(() => feols('y ~ x', columns, options as never));
     expect(error.code).toBe(code);
     if (typeof message === 'string') expect(error.message).toBe(message);
     else expect(error.message).toMatch(message);
   });
 
   it('options that are not an object are invalid_option', () => {
-    expect(caught(() => feols('y ~ x', columns, 'hetero' as never)).message).toBe('feols: options must be an object (got "hetero")');
+    expect(thrown(() => feols('y ~ x', columns, 'hetero' as never)).message).toBe('feols: options must be an object (got "hetero")');
   });
 
   it('the accepted options change the fit as documented', () => {
@@ -116,7 +107,7 @@ describe('feols: numbers with one text cell are non_numeric, unless the formula 
     ['rows', asRows],
     ['columns', asColumns],
   ] as const)('data as %s: y ~ x names column "x", row 8 and "abc"', (_, data) => {
-    const error = caught(() => feols('y ~ x', data));
+    const error = thrown(() => feols('y ~ x', data));
     expect(error.code).toBe('non_numeric');
     expect(error.message).toBe('feols: column "x" is not numeric (row 8: "abc")');
     expect(error.details).toMatchObject({ fn: 'feols', column: 'x', row: 7, value: 'abc' });

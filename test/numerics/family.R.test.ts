@@ -21,9 +21,9 @@
  * 2μ − 1; R's qnorm uses Wichura's AS 241), so the probit linkfun is checked to 1e-8 there.
  */
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError } from '../../src/errors.js';
 import { DBL_EPSILON, PROBIT_THRESH, dnorm, glmFamily, logitMuEta } from '../../src/numerics/family.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { thrown } from '../helpers/thrown.js';
 
 const ULP4 = 4 * DBL_EPSILON;
 const etas = [-40, -33, -30.5, -30, -5, -1, 0, 0.5, 1, 5, 30, 30.5, 33, 40];
@@ -130,13 +130,8 @@ describe('glmFamily: frozen records, R defaults, typed errors', () => {
     ['binomial', 'identity'],
     ['poisson', undefined],
   ])('%s/%s throws invalid_option', (family, link) => {
-    try {
-      glmFamily(family as 'gaussian', link as 'logit' | undefined, 'glm');
-      expect.fail('no error');
-    } catch (error) {
-      expect(error).toBeInstanceOf(CausalPanelError);
-      expect((error as CausalPanelError).code).toBe('invalid_option');
-      expect((error as CausalPanelError).message).toMatch(/^glm: /);
-    }
+    const error = thrown(() => glmFamily(family as 'gaussian', link as 'logit' | undefined, 'glm'));
+    expect(error.code).toBe('invalid_option');
+    expect(error.message).toMatch(/^glm: /);
   });
 });

@@ -10,6 +10,7 @@ import { etableModel } from '../../src/report/etableModel.js';
 import { etableNumber } from '../../src/report/format.js';
 import type { Estimate } from '../../src/estimate.js';
 import { loadDataset } from '../helpers/oracle.js';
+import { thrown } from '../helpers/thrown.js';
 
 const base = loadDataset('base_did.csv');
 const mpdta = loadDataset('mpdta.csv');
@@ -78,17 +79,9 @@ describe('etable rejects what is not a result, with the position and what it acc
     ['tidy() returning junk', { tidy: () => [1, 2] }],
   ];
   it.each(bad)('%s → invalid_option', (_, input) => {
-    const error = (() => {
-      try {
-        etable([feols('y ~ x1', base), input as never]);
-      } catch (e) {
-        return e;
-      }
-      return null;
-    })();
-    expect(error).toBeInstanceOf(CausalPanelError);
-    expect((error as CausalPanelError).code).toBe('invalid_option');
-    expect((error as CausalPanelError).message).toMatch(/^etable: (model 2|row 1 of model 2|row 2 of model 2) must /);
+    const error = thrown(() => etable([feols('y ~ x1', base), input as never]));
+    expect(error.code).toBe('invalid_option');
+    expect(error.message).toMatch(/^etable: (model 2|row 1 of model 2|row 2 of model 2) must /);
   });
   it('no results at all', () => {
     expect(() => etable([])).toThrow('etable: fits must be a non-empty array of results (got an empty array)');

@@ -5,7 +5,7 @@
  * is a CausalPanelError naming the function and what it accepts, never a TypeError.
  */
 import { describe, expect, it } from 'vitest';
-import { attgt, eventStudy, feols, matchit, mediate, CausalPanelError, type ErrorCode } from '../../src/index.js';
+import { attgt, eventStudy, feols, matchit, mediate, type ErrorCode } from '../../src/index.js';
 import { attgtPlot } from '../../src/report/svg/attgtPlot.js';
 import { coefPlot } from '../../src/report/svg/coefPlot.js';
 import { eventStudyPlot } from '../../src/report/svg/eventStudyPlot.js';
@@ -14,6 +14,7 @@ import { mediationPlot, mediationRows } from '../../src/report/svg/mediationPlot
 import { overlapPlot } from '../../src/report/svg/overlapPlot.js';
 import { allText, byClass, findAll, parseXml } from '../helpers/xml.js';
 import { loadDataset } from '../helpers/oracle.js';
+import { thrown } from '../helpers/thrown.js';
 
 const lalonde = loadDataset('lalonde.csv');
 const mpdta = loadDataset('mpdta.csv');
@@ -95,16 +96,6 @@ describe('plots take the result they plot', () => {
   });
 });
 
-function caught(run: () => unknown): CausalPanelError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CausalPanelError);
-    return error as CausalPanelError;
-  }
-  throw new Error('expected a CausalPanelError, got no error');
-}
-
 describe('a wrong argument is a CausalPanelError naming the function and what it accepts', () => {
   const cases: [string, () => unknown, ErrorCode, RegExp][] = [
     ['lovePlot(42)', () => lovePlot(42 as never), 'invalid_option', /^lovePlot: the first argument must be a matchit result \(with balance\(\)\) or rows \{ term, before, after \} \(got 42\)$/],
@@ -122,7 +113,7 @@ describe('a wrong argument is a CausalPanelError naming the function and what it
     ['coefPlot([])', () => coefPlot([]), 'empty_data', /^coefPlot: no rows to plot \(0\)$/],
   ];
   it.each(cases)('%s → %s', (_, run, code, message) => {
-    const error = caught(run);
+    const error = thrown(run);
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);
   });
@@ -143,7 +134,7 @@ describe('plot options are read like every entry point', () => {
     ['mediationPlot title 1', () => mediationPlot(med, { title: 1 as never }), 'invalid_option', /^mediationPlot: option "title" must be a string \(got 1\)$/],
   ];
   it.each(cases)('%s → %s', (_, run, code, message) => {
-    const error = caught(run);
+    const error = thrown(run);
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);
   });

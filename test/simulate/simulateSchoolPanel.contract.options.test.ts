@@ -3,18 +3,9 @@
  * with a suggestion, values and the relations between them are invalid_option in the one form.
  */
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError, type ErrorCode } from '../../src/errors.js';
+import type { ErrorCode } from '../../src/errors.js';
 import { simulateSchoolPanel } from '../../src/simulate/simulateSchoolPanel.js';
-
-function caught(run: () => unknown): CausalPanelError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CausalPanelError) return error;
-    throw error;
-  }
-  throw new Error('expected a CausalPanelError, got no error');
-}
+import { thrown } from '../helpers/thrown.js';
 
 describe('simulateSchoolPanel options', () => {
   const cases: [Record<string, unknown>, ErrorCode, string][] = [
@@ -29,7 +20,7 @@ describe('simulateSchoolPanel options', () => {
     [{ seed: 1, startYear: 2017 }, 'invalid_option', 'simulateSchoolPanel: option "startYear" must be after the first year (2017) (got 2017)'],
   ];
   it.each(cases)('%o → %s', (options, code, message) => {
-    const error = caught(() => simulateSchoolPanel(options as never));
+    const error = thrown(() => simulateSchoolPanel(options as never));
     expect(error.code).toBe(code);
     expect(error.message).toBe(message);
   });

@@ -8,9 +8,9 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { simulateSchoolPanel, SSP_TRUE_EFFECTS, SSP_MEDIATOR_EFFECTS, SSP_OUTCOMES } from '../../src/simulate/simulateSchoolPanel.js';
 import { parseCsv } from '../../src/data/parseCsv.js';
-import { CausalPanelError } from '../../src/errors.js';
 import type { Frame } from '../../src/data/frame.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { thrown } from '../helpers/thrown.js';
 
 const num = (f: Frame, name: string) => f.columns[name] as Float64Array;
 
@@ -100,13 +100,7 @@ describe('simulateSchoolPanel (SSP-like DGP)', () => {
       { seed: 1, years: [2019, 2018] }, { seed: 1, startYear: 2017 }, { seed: 1, studentsPerSchool: 0 },
     ];
     for (const options of bad) {
-      try {
-        simulateSchoolPanel(options as never);
-        expect.fail(`no throw for ${JSON.stringify(options)}`);
-      } catch (e) {
-        expect(e).toBeInstanceOf(CausalPanelError);
-        expect((e as CausalPanelError).code, JSON.stringify(options)).toBe('invalid_option');
-      }
+      expect(thrown(() => simulateSchoolPanel(options as never)).code, JSON.stringify(options)).toBe('invalid_option');
     }
   });
 });

@@ -6,25 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { attgt } from '../../../src/estimators/did/attgt.js';
 import type { AttgtOptions } from '../../../src/estimators/did/attgtOptions.js';
-import { CausalPanelError } from '../../../src/errors.js';
 import { expectClose } from '../../helpers/expectClose.js';
 import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset, loadOracle } from '../../helpers/oracle.js';
+import { thrown } from '../../helpers/thrown.js';
 
 const mpdta = loadDataset('mpdta.csv');
 const rows = mpdta.toRows() as Record<string, number>[];
 const base = { outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' } as const;
 const oracle = loadOracle<{ attgt: { group: number; time: number; att: number; stdError: number }[] }>('did_mpdta_never_dr');
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CausalPanelError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 describe('attgt: bad input throws CausalPanelError with the expected code (did 2.5.1 pre_process_did2 rules)', () => {
   const noNever = rows.filter((r) => r['first.treat'] !== 0);
@@ -48,7 +38,7 @@ describe('attgt: bad input throws CausalPanelError with the expected code (did 2
     ['negative cohort', () => attgt({ data: rows.map((r, i) => (i < 5 ? { ...r, 'first.treat': -1 } : r)), ...base }), 'invalid_option'],
   ];
   it.each(cases)('%s → %s', (_label, run, code) => {
-    expect(codeOf(run)).toBe(code);
+    expect(thrown(run).code).toBe(code);
   });
 
   it("the no-never-treated error suggests control: 'notyet'", () => {
@@ -57,7 +47,7 @@ describe('attgt: bad input throws CausalPanelError with the expected code (did 2
 
   it('aggregate with an unknown type throws invalid_option', () => {
     const fit = attgt({ data: mpdta, ...base });
-    expect(codeOf(() => fit.aggregate('weekly' as unknown as 'simple'))).toBe('invalid_option');
+    expect(thrown(() => fit.aggregate('weekly' as unknown as 'simple')).code).toBe('invalid_option');
   });
 });
 

@@ -6,22 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { did, type DidOptions } from '../../../src/estimators/did/did.js';
 import { eventStudy, type EventStudyOptions } from '../../../src/estimators/did/eventStudy.js';
-import { CausalPanelError, type ErrorCode } from '../../../src/errors.js';
+import type { ErrorCode } from '../../../src/errors.js';
 import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset, loadOracle, type OracleFit } from '../../helpers/oracle.js';
+import { thrown } from '../../helpers/thrown.js';
 
 const baseDid = loadDataset('base_did.csv');
 const rows = baseDid.toRows().map((row) => ({ ...row }));
 const valid: DidOptions = { data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' };
-
-function codeOf(run: () => unknown): ErrorCode | 'no error' | 'other error' {
-  try {
-    run();
-    return 'no error';
-  } catch (e) {
-    return e instanceof CausalPanelError ? e.code : 'other error';
-  }
-}
 
 function withRow(index: number, patch: Record<string, unknown>): Record<string, unknown>[] {
   return rows.map((row, i) => (i === index ? { ...row, ...patch } : row));
@@ -49,18 +41,13 @@ const didCases: [string, Partial<DidOptions>, ErrorCode][] = [
 
 describe('did() bad inputs → CausalPanelError codes', () => {
   it.each(didCases)('%s', (_label, patch, code) => {
-    expect(codeOf(() => did({ ...valid, ...patch }))).toBe(code);
+    expect(thrown(() => did({ ...valid, ...patch })).code).toBe(code);
   });
 
   it('the 0/1 error names the column, the row and the value', () => {
-    try {
-      did({ ...valid, data: withRow(2, { treat: 2 }) });
-      expect.fail('no error');
-    } catch (e) {
-      const err = e as CausalPanelError;
-      expect(err.message).toBe('did: column "treat" must be 0/1 (row 3: 2)');
-      expect(err.details).toMatchObject({ fn: 'did', column: 'treat', row: 2, value: 2 });
-    }
+    const err = thrown(() => did({ ...valid, data: withRow(2, { treat: 2 }) }));
+    expect(err.message).toBe('did: column "treat" must be 0/1 (row 3: 2)');
+    expect(err.details).toMatchObject({ fn: 'did', column: 'treat', row: 2, value: 2 });
   });
 
   it('rows with a missing value are dropped and reported in a note', () => {
@@ -85,7 +72,7 @@ const esCases: [string, Partial<EventStudyOptions>, ErrorCode][] = [
 
 describe('eventStudy() bad inputs → CausalPanelError codes', () => {
   it.each(esCases)('%s', (_label, patch, code) => {
-    expect(codeOf(() => eventStudy({ ...esValid, ...patch }))).toBe(code);
+    expect(thrown(() => eventStudy({ ...esValid, ...patch })).code).toBe(code);
   });
 });
 

@@ -12,25 +12,15 @@
 import { describe, expect, it } from 'vitest';
 import { did, type DidOptions } from '../../../src/estimators/did/did.js';
 import { eventStudy, type EventStudyOptions } from '../../../src/estimators/did/eventStudy.js';
-import { CausalPanelError } from '../../../src/errors.js';
 import { formatNote } from '../../../src/errors.js';
 import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset } from '../../helpers/oracle.js';
+import { thrown } from '../../helpers/thrown.js';
 
 const base = loadDataset('base_did.csv');
 const data = base.withColumns({ g: Float64Array.from(base.numeric('treat'), (t) => 6 * t) });
 const didArgs: DidOptions = { data, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' };
 const esArgs: EventStudyOptions = { data, outcome: 'y', unit: 'id', time: 'period', cohort: 'g' };
-
-function thrown(run: () => unknown): CausalPanelError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof CausalPanelError) return e;
-    throw e;
-  }
-  throw new Error('expected a CausalPanelError');
-}
 
 describe('unknown options are errors that name the right key', () => {
   const cases: [string, () => unknown, string, string][] = [

@@ -5,11 +5,11 @@
  * a `non_finite` error (MatchIt refuses non-finite covariates), NA rows are dropped with a note.
  */
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError } from '../../../src/errors.js';
 import { formatNote } from '../../../src/errors.js';
 import { matchit } from '../../../src/estimators/matching/matchit.js';
 import { matchedAtt } from '../../../src/estimators/matching/matchedAtt.js';
 import type { MatchitOptions } from '../../../src/estimators/matching/validateMatchit.js';
+import { thrown } from '../../helpers/thrown.js';
 
 const data = {
   treat: [1, 1, 0, 0, 0, 0],
@@ -17,16 +17,6 @@ const data = {
   y: [5, 7, 1, 2, 3, 4],
 };
 const distance = [0.9, 0.3, 0.95, 0.35, 0.2, 0.05];
-
-function thrown(run: () => unknown): CausalPanelError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CausalPanelError);
-    return error as CausalPanelError;
-  }
-  throw new Error('expected a CausalPanelError');
-}
 
 const RENAMED: [string, unknown, string][] = [
   ['std.caliper', false, 'stdCaliper'],

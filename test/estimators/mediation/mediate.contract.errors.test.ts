@@ -4,10 +4,11 @@
  * silently misbehaves where we refuse).
  */
 import { describe, it, expect } from 'vitest';
-import { CausalPanelError, type ErrorCode } from '../../../src/errors.js';
+import type { ErrorCode } from '../../../src/errors.js';
 import { mediate, type MediateOptions } from '../../../src/estimators/mediation/mediate.js';
 import { medsens } from '../../../src/estimators/mediation/medsens.js';
 import { productOfCoefficients } from '../../../src/estimators/mediation/productOfCoefficients.js';
+import { thrown } from '../../helpers/thrown.js';
 
 const n = 40;
 const T = Float64Array.from({ length: n }, (_, i) => i % 2);
@@ -18,15 +19,6 @@ const Mbin = Float64Array.from(M, (m) => (m > 0.3 ? 1 : 0));
 const T3 = Float64Array.from({ length: n }, (_, i) => i % 3);
 const data = { T, X, M, Y, Mbin, T3, g: Array.from({ length: n }, (_, i) => `g${i % 4}`), one: Array.from({ length: n }, () => 'a') };
 const good: MediateOptions = { data, treat: 'T', mediator: 'M', mediatorModel: 'M ~ T + X', outcomeModel: 'Y ~ T + M + X', sims: 20 };
-
-function codeOf(f: () => unknown): ErrorCode | 'no error' | 'other error' {
-  try {
-    f();
-    return 'no error';
-  } catch (e) {
-    return e instanceof CausalPanelError ? e.code : 'other error';
-  }
-}
 
 describe('mediate: bad input → CausalPanelError code (table-driven)', () => {
   const cases: [string, Partial<MediateOptions> & Record<string, unknown>, ErrorCode][] = [
@@ -53,7 +45,7 @@ describe('mediate: bad input → CausalPanelError code (table-driven)', () => {
     ['outcome non-linear in a continuous mediator', { outcomeModel: 'Y ~ T + M + I(M^2)' }, 'invalid_option'],
   ];
   it.each(cases)('%s', (_label, patch, code) => {
-    expect(codeOf(() => mediate({ ...good, ...patch } as MediateOptions))).toBe(code);
+    expect(thrown(() => mediate({ ...good, ...patch } as MediateOptions)).code).toBe(code);
   });
   it('a 0/2 treatment is accepted with controlValue = 0, treatValue = 2', () => {
     const T2 = Float64Array.from(T, (t) => 2 * t);
@@ -63,7 +55,7 @@ describe('mediate: bad input → CausalPanelError code (table-driven)', () => {
   it('a binary mediator with a binomial mediatorFamily is accepted; non-object options throw invalid_option', () => {
     const res = mediate({ ...good, mediator: 'Mbin', mediatorModel: 'Mbin ~ T + X', outcomeModel: 'Y ~ T + Mbin + X', mediatorFamily: 'binomial' });
     expect(Number.isFinite(res.ade.average.estimate)).toBe(true);
-    expect(codeOf(() => mediate(null as never))).toBe('invalid_option');
+    expect(thrown(() => mediate(null as never)).code).toBe('invalid_option');
   });
 });
 
@@ -71,7 +63,7 @@ describe('medsens / productOfCoefficients: bad input', () => {
   it('medsens on a binary-outcome mediation throws invalid_option (only linear–linear is ported)', () => {
     const Ybin = Float64Array.from(Y, (y) => (y > 1 ? 1 : 0));
     const res = mediate({ ...good, data: { ...data, Ybin }, outcomeModel: 'Ybin ~ T + M + X', outcomeFamily: { family: 'binomial', link: 'probit' } });
-    expect(codeOf(() => medsens(res))).toBe('invalid_option');
+    expect(thrown(() => medsens(res)).code).toBe('invalid_option');
   });
   it.each([
     ['variance unknown', { variance: 'robust' }, 'invalid_option'],
@@ -79,6 +71,6 @@ describe('medsens / productOfCoefficients: bad input', () => {
     ['level out of range', { level: 0 }, 'invalid_option'],
   ] as const)('productOfCoefficients: %s', (_label, patch, code) => {
     const base = { data, treat: 'T', mediator: 'M', mediatorModel: 'M ~ T + X', outcomeModel: 'Y ~ T + M + X' };
-    expect(codeOf(() => productOfCoefficients({ ...base, ...(patch as object) } as never))).toBe(code);
+    expect(thrown(() => productOfCoefficients({ ...base, ...(patch as object) } as never)).code).toBe(code);
   });
 });

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Matrix, QrDecomposition, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError } from '../../../src/errors.js';
 import { Frame } from '../../../src/data/frame.js';
 import { parseCsv } from '../../../src/data/parseCsv.js';
 import { buildDesign, modelMatrix, type Design } from '../../../src/models/formula/design.js';
 import { parseFormula } from '../../../src/models/formula/parse.js';
 import { expectClose } from '../../helpers/expectClose.js';
 import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
+import { thrown } from '../../helpers/thrown.js';
 
 /** `{ term, estimate }` rows from a design's term names and a coefficient vector. */
 const estimateRows = (terms: readonly string[], beta: ArrayLike<number>) => terms.map((term, j) => ({ term, estimate: beta[j]! }));
@@ -337,17 +337,6 @@ describe('buildDesign: fixed effects', () => {
   });
 });
 
-/** Runs `f`, returns the CausalPanelError it throws. */
-function caught(f: () => unknown): CausalPanelError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CausalPanelError);
-    return e as CausalPanelError;
-  }
-  throw new Error('expected a CausalPanelError');
-}
-
 describe('buildDesign: bad inputs throw CausalPanelError naming function, column, row and value', () => {
   const frame = new Frame({
     y: new Float64Array([1, 2, 3]),
@@ -379,7 +368,7 @@ describe('buildDesign: bad inputs throw CausalPanelError naming function, column
     { formula: 'y ~ factor(one)', code: 'singular_design', message: 'factor "factor(one)" has a single level in the rows used ("1")', column: 'one' },
   ];
   it.each(table)('$formula → $code', ({ formula, options, code, message, column, row }) => {
-    const err = caught(() => design(formula, frame, options));
+    const err = thrown(() => design(formula, frame, options));
     expect(err.code).toBe(code);
     expect(err.message).toContain(message);
     expect(err.details.fn).toBe('feols');
@@ -387,7 +376,7 @@ describe('buildDesign: bad inputs throw CausalPanelError naming function, column
     if (row !== undefined) expect(err.details.row).toBe(row);
   });
   it('the calling function is named (fn option)', () => {
-    expect(caught(() => design('y ~ nope', frame, { fn: 'glm' })).message).toMatch(/^glm: column "nope"/);
+    expect(thrown(() => design('y ~ nope', frame, { fn: 'glm' })).message).toMatch(/^glm: column "nope"/);
   });
   it('an Infinity in a cluster (extra) column is a value, not an error', () => {
     const d = design('y ~ 1', frame, { extraVariables: ['x'] });
@@ -429,7 +418,7 @@ describe('modelMatrix: same columns on new data (R predict / model.matrix(terms(
     const m = modelMatrix(d.info, frame);
     expect(Array.from(m.rows)).toEqual([0]);
     expect(Number.isNaN(m.X[1])).toBe(true);
-    const err = caught(() => modelMatrix(d.info, frame.withColumns({ race: ['white', 'asian'] })));
+    const err = thrown(() => modelMatrix(d.info, frame.withColumns({ race: ['white', 'asian'] })));
     expect(err.code).toBe('invalid_option');
     expect(err.message).toBe('modelMatrix: factor "race" has a level not seen in the fitted data (row 2: "asian")');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CausalPanelError } from '../../../src/errors.js';
 import { deparse, formulaColumns, parseExpression, parseFixedEffectList, parseFormula, parseVariableList } from '../../../src/models/formula/parse.js';
+import { thrown } from '../../helpers/thrown.js';
 
 // Expected term labels are what R 4.2.2 prints for attr(terms(f), "term.labels") and
 // attr(terms(f), "intercept"); fixed effects as fixest 0.12.2 names them.
@@ -143,14 +143,7 @@ const bad: { formula: string; message: string; position: number }[] = [
 
 describe('parseFormula: syntax errors (formula_syntax, position)', () => {
   it.each(bad)('$formula', ({ formula, message, position }) => {
-    let error: unknown;
-    try {
-      parseFormula(formula);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CausalPanelError);
-    const err = error as CausalPanelError;
+    const err = thrown(() => parseFormula(formula));
     expect(err.code).toBe('formula_syntax');
     expect(err.message).toContain(message);
     expect(err.details.position).toBe(position);

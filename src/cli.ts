@@ -20,7 +20,6 @@ import { readCsv } from './node.js';
 import type { Frame } from './data/frame.js';
 import type { VcovOption } from './inference/vcovSpec.js';
 import type { AggregationType } from './estimators/did/aggregate.js';
-import { renderSummary } from './report/summary.js';
 
 /** Where the CLI writes (injectable for tests). */
 export interface CliIo {
@@ -166,18 +165,16 @@ const COMMANDS: Record<string, Command> = {
       });
       const type = oneOf<AggregationType>(v, 'aggregate', ['simple', 'dynamic', 'group', 'calendar']);
       if (type === undefined) return res;
+      // The ATT(g,t) table, then the aggregation's own summary (did's aggte: overall ATT, then
+      // one row per event time, cohort or period); JSON: the attgt result with the aggregation's
+      // overall row and rows under `aggregate`.
       const agg = res.aggregate(type);
       return {
-        summary: () =>
-          `${res.summary()}\n\n${renderSummary({
-            title: `Aggregation: ${type}`,
-            meta: [],
-            rows: [{ ...agg.overall, term: 'Overall' }, ...agg.rows.map((r) => ({ ...r, term: `${type === 'dynamic' ? 'e' : type === 'group' ? 'g' : 't'} = ${r.e}` }))],
-            notes: [],
-            footer: [],
-            statisticLabel: 'z value',
-          })}`,
-        toJSON: () => ({ ...(res.toJSON() as Record<string, unknown>), aggregate: { type, overall: agg.overall, rows: agg.rows } }),
+        summary: () => `${res.summary()}\n\n${agg.summary()}`,
+        toJSON: () => {
+          const { overall, rows } = agg.toJSON();
+          return { ...res.toJSON(), aggregate: { type, overall, rows } };
+        },
       };
     },
   },

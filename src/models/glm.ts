@@ -20,6 +20,8 @@ import { parseVcov, type VcovOption, type VcovSpec } from '../inference/vcovSpec
 import { DBL_EPSILON, glmFamily, type FamilyName, type GlmFamily, type LinkName } from '../numerics/family.js';
 import { irls, type IrlsResult } from '../numerics/irls.js';
 import { ModelFit, type ModelFitCore, type SummaryParts, type VcovInfo } from './fit.js';
+import { sscOption, vcovOption } from './vcovOptions.js';
+import { opt, readOptions } from '../options.js';
 import { parseFormula } from './formula/parse.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
 
@@ -49,6 +51,31 @@ export interface GlmOptions {
   level?: number;
 }
 
+const GLM_OPTIONS = {
+  family: opt.oneOf(['gaussian', 'binomial'], 'gaussian'),
+  link: opt.oneOf(['identity', 'logit', 'probit']),
+  weights: opt.column(),
+  epsilon: opt.number({ min: 0, exclusiveMin: true, default: 1e-8 }),
+  maxIterations: opt.integer({ min: 1, default: 25 }),
+  vcov: vcovOption(),
+  ssc: sscOption(),
+  level: opt.level(),
+};
+
+/** R `glm()` arguments without a counterpart here, with what to do instead. */
+const GLM_UNSUPPORTED: Readonly<Record<string, string>> = {
+  offset: 'subtract the offset from the linear predictor: not supported yet',
+  subset: 'pass only the rows to use as data',
+  start: "IRLS starts from R's mustart (glm.fit's default)",
+  etastart: "IRLS starts from R's mustart (glm.fit's default)",
+  mustart: "IRLS starts from R's mustart (glm.fit's default)",
+  control: 'use epsilon and maxIterations (glm.control(epsilon, maxit))',
+  maxit: 'use maxIterations',
+  method: "the fit is always R's glm.fit IRLS",
+  'na.action': 'rows with a missing value are dropped and reported in fit.notes (na.omit)',
+  model: 'the fit keeps its design: fit.design',
+};
+
 interface GlmParams {
   readonly family: GlmFamily;
   readonly weights: string | undefined;
@@ -60,24 +87,16 @@ interface GlmParams {
 }
 
 function validateOptions(options: GlmOptions, fn: string): GlmParams {
-  if (options === null || typeof options !== 'object') {
-    throw new CausalPanelError('invalid_option', `${fn}: options must be an object (got ${String(options)})`, { fn });
-  }
-  const { family = 'gaussian', link, weights, epsilon = 1e-8, maxIterations = 25, vcov = 'iid', ssc, level = 0.95 } = options;
-  if (!(typeof epsilon === 'number' && epsilon > 0)) {
-    throw new CausalPanelError('invalid_option', `${fn}: epsilon must be a positive number (got ${String(epsilon)})`, { fn, option: 'epsilon', value: epsilon });
-  }
-  if (!(Number.isInteger(maxIterations) && maxIterations > 0)) {
-    throw new CausalPanelError('invalid_option', `${fn}: maxIterations must be a positive integer (got ${String(maxIterations)})`, { fn, option: 'maxIterations', value: maxIterations });
-  }
-  if (!(typeof level === 'number' && level > 0 && level < 1)) {
-    throw new CausalPanelError('invalid_option', `${fn}: level must be a number in (0, 1) (got ${String(level)})`, { fn, option: 'level', value: level });
-  }
-  if (weights !== undefined && typeof weights !== 'string') {
-    throw new CausalPanelError('invalid_option', `${fn}: weights must be a column name (got ${typeof weights})`, { fn, option: 'weights', value: weights });
-  }
-  parseVcov(vcov, { fn });
-  return Object.freeze({ family: glmFamily(family, link, fn), weights, epsilon, maxIterations, vcov, ssc: resolveSsc(ssc, fn), level });
+  const params = readOptions(fn, options, GLM_OPTIONS, { unsupported: GLM_UNSUPPORTED });
+  return Object.freeze({
+    family: glmFamily(params.family, params.link, fn),
+    weights: params.weights,
+    epsilon: params.epsilon,
+    maxIterations: params.maxIterations,
+    vcov: params.vcov ?? 'iid',
+    ssc: params.ssc ?? resolveSsc(undefined, fn),
+    level: params.level,
+  });
 }
 
 interface GlmState {
@@ -258,10 +277,7 @@ export class GlmFit extends ModelFit {
    * @example fit.predict(newRows, { type: 'response' });
    */
   predict(newData?: DataInput, options: { type?: 'link' | 'response' } = {}): Float64Array {
-    const { type = 'link' } = options;
-    if (type !== 'link' && type !== 'response') {
-      throw new CausalPanelError('invalid_option', `predict: type must be "link" or "response" (got ${JSON.stringify(type)})`, { fn: 'predict', option: 'type', value: type });
-    }
+    const { type } = readOptions('predict', options, { type: opt.oneOf(['link', 'response'], 'link') });
     if (newData === undefined) return type === 'link' ? this.linearPredictor() : this.fitted();
     const mm = this.modelMatrix(newData);
     const eta = new Float64Array(mm.n);
@@ -280,9 +296,10 @@ export class GlmFit extends ModelFit {
    * @example fit.withVcov('HC1').se();
    */
   withVcov(vcov: VcovOption, options: { ssc?: Partial<Ssc> } = {}): GlmFit {
-    const fn = 'glm';
+    const fn = 'withVcov';
     const spec = parseVcov(vcov, { fn });
-    const ssc = options.ssc === undefined ? this.vcovInfo.ssc : resolveSsc(options.ssc, fn);
+    const read = readOptions(fn, options, { ssc: sscOption() });
+    const ssc = read.ssc ?? this.vcovInfo.ssc;
     const { vcov: matrix, dist, info } = glmVcov(spec, ssc, this.#state, this.k, fn);
     return new GlmFit(
       { terms: this.terms, coefficients: this.#state.coefficients, vcovMatrix: matrix, dist, nobs: this.nobs, notes: this.notes, level: this.level, vcovInfo: info },

@@ -17,10 +17,13 @@
  * Φ comes from `distributions.ts` (stdlib), which agrees with R's `pnorm` to ~1e-14 relative in
  * the far tail (exactly in the bulk); everything else here is R's arithmetic operation for operation.
  *
- * The scalar functions (`logitExpEta`, `logitLinkinvFromExp`, `logitMuEtaFromExp`,
- * `probitLinkinv`, `probitMuEta`, `binomialDevResid`, …) are exported so that the IRLS row passes
- * call them directly (small functions the engine inlines): the hot loops and the records share
- * one definition. The logit is split around t = e^η so that a pass needs one exponential per row.
+ * The scalar functions (`logitScale`, `logitMean`, `logitMuEtaInside`, `logitLinkinv`,
+ * `logitMuEta`, `probitLinkinv`, `probitMuEta`, `binomialDevResid`) are exported so that the IRLS
+ * row passes call them directly (small functions the engine inlines): the hot loops and the
+ * records share one definition. The logit is split around t = e^η and r = 1/(1 + t), so that a
+ * pass inside ±30 needs one exponential and one division per row; μ = t·r and μ′ = μ·r equal R's
+ * t/(1 + t) and t/(1 + t)² to rounding (R's bits cannot be matched anyway: its exp is the C
+ * library's).
  */
 import { CausalPanelError } from '../errors.js';
 import { normalCdf, normalQuantile } from './distributions.js';
@@ -89,50 +92,48 @@ function logitLinkfun(mu: number): number {
 }
 
 /**
- * e^η with the clamping of R's `logit_linkinv`: DBL_EPSILON below η = −30, 1/DBL_EPSILON above 30.
- * With {@link logitLinkinvFromExp} and {@link logitMuEtaFromExp} it lets a row pass form μ and μ′
- * from one exponential.
+ * r = 1/(1 + t), the factor shared by the logit's μ and μ′ at t = e^η (inside ±30) or at R's
+ * clamped t (outside).
  *
  * @example
- * logitExpEta(-40); // 2.220446049250313e-16
+ * logitScale(1); // 0.5
  */
-export function logitExpEta(eta: number): number {
-  // (literal constants: see docs/numerics.md, Engine tuning)
-  return eta < -30 ? 2.220446049250313e-16 : eta > 30 ? 4503599627370496 : Math.exp(eta);
+export function logitScale(t: number): number {
+  return 1 / (1 + t);
 }
 
 /**
- * μ = t/(1 + t) from t = {@link logitExpEta}(η) (R's `x_d_opx`).
+ * μ = t·r with r = {@link logitScale}(t): R's t/(1 + t) (`x_d_opx`) to rounding.
  *
  * @example
- * logitLinkinvFromExp(1); // 0.5
+ * logitMean(1, 0.5); // 0.5
  */
-export function logitLinkinvFromExp(t: number): number {
-  return t / (1 + t);
+export function logitMean(t: number, r: number): number {
+  return t * r;
 }
 
 /**
- * μ′(η) from η and t = {@link logitExpEta}(η): DBL_EPSILON for |η| > 30, else t/(1 + t)²
- * (R's `logit_mu_eta`; inside ±30, t is e^η).
+ * μ′ = μ·r inside |η| ≤ 30, from μ = {@link logitMean}(e^η, r) and r = {@link logitScale}(e^η):
+ * R's e^η/(1 + e^η)² (`logit_mu_eta`) to rounding.
  *
  * @example
- * logitMuEtaFromExp(0, 1); // 0.25
+ * logitMuEtaInside(0.5, 0.5); // 0.25
  */
-export function logitMuEtaFromExp(eta: number, t: number): number {
-  if (eta > 30 || eta < -30) return 2.220446049250313e-16;
-  const opexp = 1 + t;
-  return t / (opexp * opexp);
+export function logitMuEtaInside(mu: number, r: number): number {
+  return mu * r;
 }
 
 /**
- * Inverse logit with R's clamping (`logit_linkinv`): t/(1 + t), t = e^η, DBL_EPSILON below
- * η = −30 and 1/DBL_EPSILON above 30.
+ * Inverse logit with R's clamping (`logit_linkinv`): t/(1 + t) with t = e^η, replaced by
+ * DBL_EPSILON below η = −30 and by 1/DBL_EPSILON above 30.
  *
  * @example
  * logitLinkinv(-33); // 2.2204460492503126e-16 (R 4.2.2 binomial()$linkinv(-33))
  */
 export function logitLinkinv(eta: number): number {
-  return logitLinkinvFromExp(logitExpEta(eta));
+  // (literal constants: see docs/numerics.md, Engine tuning)
+  const t = eta < -30 ? 2.220446049250313e-16 : eta > 30 ? 4503599627370496 : Math.exp(eta);
+  return logitMean(t, logitScale(t));
 }
 
 /**
@@ -143,7 +144,10 @@ export function logitLinkinv(eta: number): number {
  * logitMuEta(33); // 2.220446049250313e-16 (R 4.2.2 binomial()$mu.eta(33))
  */
 export function logitMuEta(eta: number): number {
-  return logitMuEtaFromExp(eta, logitExpEta(eta));
+  if (eta > 30 || eta < -30) return 2.220446049250313e-16;
+  const t = Math.exp(eta);
+  const r = logitScale(t);
+  return logitMuEtaInside(logitMean(t, r), r);
 }
 
 /**

@@ -6,9 +6,10 @@
  * prior weight or μ′ = 0).
  *
  * Every formula (g⁻¹, μ′, V, the unit deviance) is the family module's (`family.ts`); the binomial
- * logit and probit have their own passes that call its scalar functions directly, and the logit
- * uses the canonical-link identity μ′(η) = V(μ) inside ±30 so that W = w·μ′ and W·z =
- * W·η + w·(y − μ) need no square root or division (R's expressions up to an ulp). For rows with
+ * logit and probit have their own passes that call its scalar functions directly (inside ±30 the
+ * logit's μ = t·r, μ′ = μ·r from t = e^η, r = 1/(1 + t); outside, R's clamped `linkinv` and
+ * `mu.eta`), and the logit uses the canonical-link identity μ′(η) = V(μ) inside ±30 so that
+ * W = w·μ′ and W·z = W·η + w·(y − μ) need no square root or division (R's expressions up to an ulp). For rows with
  * y ∈ {0, 1} and unit prior weight the logit's deviance terms −2·log(μ or 1 − μ) are summed as
  * the log of a running product (one log per run of factors, taken before the product could
  * underflow). Sums run in blocks of {@link BLOCK} rows.
@@ -18,10 +19,11 @@
 import {
   LOGIT_THRESH,
   binomialDevResid,
-  logitExpEta,
   logitLinkinv,
-  logitLinkinvFromExp,
-  logitMuEtaFromExp,
+  logitMean,
+  logitMuEta,
+  logitMuEtaInside,
+  logitScale,
   probitLinkinv,
   probitMuEta,
   type GlmFamily,
@@ -112,6 +114,13 @@ function logitLightPass(
   gram: GramSolver,
 ): number {
   const acc = gram.begin();
+  // the family's functions as locals: an imported binding is re-read at every call (docs/numerics.md, Engine tuning)
+  const scale = logitScale;
+  const mean = logitMean;
+  const muEtaInside = logitMuEtaInside;
+  const linkinv = logitLinkinv;
+  const muEta = logitMuEta;
+  const devResid = binomialDevResid;
   const thresh = LOGIT_THRESH;
   const small = k <= 3;
   const c0 = coef !== null ? coef[0]! : 0;
@@ -153,16 +162,20 @@ function logitLightPass(
       }
       const yi = y[i]!;
       const pw = prior[i]!;
-      const t = logitExpEta(e);
-      const m = logitLinkinvFromExp(t);
-      const d = logitMuEtaFromExp(e, t);
+      let m: number;
       let w: number;
       let wz: number;
       if (e >= -thresh && e <= thresh) {
         // canonical link: μ′ = V(μ), so W = w·μ′ and W·z = W·η + w·(y − μ)
-        w = pw * d;
+        const t = Math.exp(e);
+        const r = scale(t);
+        m = mean(t, r);
+        w = pw * muEtaInside(m, r);
         wz = w * e + pw * (yi - m);
       } else {
+        // R's clamping
+        m = linkinv(e);
+        const d = muEta(e);
         const wi = Math.sqrt((pw * d * d) / (m * (1 - m)));
         w = wi * wi;
         wz = w * (e + (yi - m) / d);
@@ -174,7 +187,7 @@ function logitLightPass(
           product = 1;
         }
       } else {
-        dev += binomialDevResid(yi, m, pw);
+        dev += devResid(yi, m, pw);
       }
       if (!(pw > 0)) continue;
       if (small) {
@@ -242,6 +255,12 @@ function logitPass(
   gram: GramSolver,
 ): number {
   gram.begin();
+  const scale = logitScale; // (locals: see logitLightPass)
+  const mean = logitMean;
+  const muEtaInside = logitMuEtaInside;
+  const linkinv = logitLinkinv;
+  const muEta = logitMuEta;
+  const devResid = binomialDevResid;
   const thresh = LOGIT_THRESH;
   let dev = 0;
   let product = 1;
@@ -252,13 +271,18 @@ function logitPass(
       const e = eta[i]!;
       const yi = y[i]!;
       const pw = prior[i]!;
-      const t = logitExpEta(e);
-      const m = logitLinkinvFromExp(t);
-      const d = logitMuEtaFromExp(e, t);
+      let m: number;
+      let d: number;
       let w: number;
       if (e >= -thresh && e <= thresh) {
+        const t = Math.exp(e);
+        const r = scale(t);
+        m = mean(t, r);
+        d = muEtaInside(m, r);
         w = pw * d; // canonical link: μ′ = V(μ)
       } else {
+        m = linkinv(e); // R's clamping
+        d = muEta(e);
         const wi = Math.sqrt((pw * d * d) / (m * (1 - m)));
         w = wi * wi;
       }
@@ -270,7 +294,7 @@ function logitPass(
           product = 1;
         }
       } else {
-        dev += binomialDevResid(yi, m, pw);
+        dev += devResid(yi, m, pw);
       }
       const good = pw > 0;
       W[i] = good ? w : 0;
@@ -299,6 +323,9 @@ function probitPass(
   z: Float64Array,
   gram: GramSolver,
 ): number {
+  const linkinv = probitLinkinv; // (locals: see logitLightPass)
+  const muEta = probitMuEta;
+  const devResid = binomialDevResid;
   gram.begin();
   let dev = 0;
   for (let start = 0; start < n; start += BLOCK) {
@@ -308,9 +335,9 @@ function probitPass(
       const e = eta[i]!;
       const yi = y[i]!;
       const pw = prior[i]!;
-      const m = probitLinkinv(e);
-      const d = probitMuEta(e);
-      dev += binomialDevResid(yi, m, pw);
+      const m = linkinv(e);
+      const d = muEta(e);
+      dev += devResid(yi, m, pw);
       mu[i] = m;
       if (pw > 0) {
         const wi = Math.sqrt((pw * d * d) / (m * (1 - m)));
@@ -345,10 +372,6 @@ function linearPredictorBlock(X: Float64Array, n: number, k: number, coef: Float
  */
 export function fittedMeans(eta: Float64Array, mu: Float64Array, family: GlmFamily): void {
   const n = eta.length;
-  if (family.link === 'logit') {
-    for (let i = 0; i < n; i++) mu[i] = logitLinkinv(eta[i]!);
-    return;
-  }
   const { linkinv } = family;
   for (let i = 0; i < n; i++) mu[i] = linkinv(eta[i]!);
 }

@@ -13,9 +13,10 @@
  *   gaussian()$aic(1:3, rep(1, 3), c(1.1, 1.9, 3.2), c(1, 2, 0.5), 0.4); gaussian()$aic(1:3, rep(1, 3), c(1.1, 1.9, 3.2), rep(1, 3), 0.06)
  *   -qnorm(.Machine$double.eps); dnorm(c(5.5, 7.25, 38.5, 38.6))
  *
- * Tolerances: clamped values must be identical (they are constants in R). Elsewhere the logit
- * and dnorm repeat R's operations one for one, so only the exponential (V8's vs the C library's)
- * can differ: 4 ulp. Φ and Φ⁻¹ come from stdlib (numerics/distributions.ts): Φ agrees with R's
+ * Tolerances: clamped values must be identical (they are constants in R). Elsewhere dnorm repeats
+ * R's operations one for one and the logit forms R's t/(1 + t) and t/(1 + t)² as t·r and t·r·r
+ * with r = 1/(1 + t) (one division per row in the IRLS passes); with V8's exponential instead of
+ * the C library's, that is 4 ulp. Φ and Φ⁻¹ come from stdlib (numerics/distributions.ts): Φ agrees with R's
  * pnorm to ~1e-14 relative in the far tail (1e-13 here); Φ⁻¹ to 1 ulp in the bulk but only to
  * 2e-9 relative at μ = 1e-10 (stdlib computes √2·erfinv(2μ − 1), which loses the tail's digits in
  * 2μ − 1; R's qnorm uses Wichura's AS 241), so the probit linkfun is checked to 1e-8 there.

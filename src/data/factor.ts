@@ -196,24 +196,8 @@ export function isIdentity(rows: ArrayLike<number>): boolean {
 }
 
 function textFactor(column: readonly (string | null)[], rows?: ArrayLike<number>): Factor {
-  const n = rows ? rows.length : column.length;
-  const codes = new Int32Array(n);
-  const index = new Map<string, number>();
-  const seen: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = rows ? column[rows[i]!]! : column[i]!;
-    if (v === null || v === undefined) {
-      codes[i] = -1;
-      continue;
-    }
-    let code = index.get(v);
-    if (code === undefined) {
-      code = seen.length;
-      index.set(v, code);
-      seen.push(v);
-    }
-    codes[i] = code;
-  }
+  const { codes, levels: seen } = appearanceFactor(column, rows);
+  const n = codes.length;
   // Renumber the first-appearance codes into sorted order (C-locale: code-unit comparison).
   const order = seen.map((_, j) => j).sort((a, b) => (seen[a]! < seen[b]! ? -1 : seen[a]! > seen[b]! ? 1 : 0));
   const remap = new Int32Array(seen.length);

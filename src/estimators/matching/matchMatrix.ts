@@ -66,19 +66,21 @@ export function matchWeights(matches: MatchMatrix, treat: Uint8Array): Float64Ar
  * MatchIt's subclass (pair membership) for matching without replacement (`mm2subclass`): each
  * matched treated unit and its controls share a subclass; unmatched units get null.
  *
- * Numbering follows MatchIt exactly: the subclass is first labelled by the treated unit's
- * 1-based row number *as text*, and R's `factor()` sorts those labels as strings ("1" < "10" <
- * "100" < "11" < … < "2"), then renumbers them 1, 2, …. So subclass 2 belongs to row 10 when
- * there are ≥ 10 treated rows.
+ * Numbering follows MatchIt. By default (MatchIt ≥ 4.6, `mm2subclassC`) the matched focal units
+ * are numbered 1, 2, … in data order. With `textOrder` (MatchIt 4.5.1, `compat: '4.5.1'`) the
+ * subclass is first labelled by the treated unit's 1-based row number *as text*, and R's
+ * `factor()` sorts those labels as strings ("1" < "10" < "100" < "11" < … < "2"), then renumbers
+ * them 1, 2, …; so subclass 2 belongs to row 10 when there are ≥ 10 treated rows.
  *
  * @example
  * matchSubclass({ treatedRows: Int32Array.of(0, 2), ratio: 1, controls: Int32Array.of(1, 3) }, 4);
  * // [1, 1, 2, 2]
  */
-export function matchSubclass(matches: MatchMatrix, n: number): (number | null)[] {
+export function matchSubclass(matches: MatchMatrix, n: number, textOrder = false): (number | null)[] {
   const { treatedRows, ratio, controls } = matches;
   const matched: number[] = [];
   for (let t = 0; t < treatedRows.length; t++) if (controls[t * ratio]! >= 0) matched.push(t);
+  if (!textOrder) return subclassFromNumbers(matches, n, matched, Int32Array.from(matched, (_, i) => i + 1));
   // Text order of positive integers without building strings: compare the digits left-aligned
   // (x·10^(D − digits(x))), then the shorter number first ("1" < "10" < "100" < "11").
   const label = Float64Array.from(matched, (t) => treatedRows[t]! + 1);
@@ -94,6 +96,12 @@ export function matchSubclass(matches: MatchMatrix, n: number): (number | null)[
   const ranks = stableOrder(key);
   const number = new Int32Array(matched.length);
   ranks.forEach((i, rank) => (number[i] = rank + 1));
+  return subclassFromNumbers(matches, n, matched, number);
+}
+
+/** Subclass of every unit: focal unit `matched[i]` and its matches get `number[i]`, others null. */
+function subclassFromNumbers(matches: MatchMatrix, n: number, matched: readonly number[], number: Int32Array): (number | null)[] {
+  const { treatedRows, ratio, controls } = matches;
   const subclass: (number | null)[] = new Array<number | null>(n).fill(null);
   matched.forEach((t, i) => {
     const s = number[i]!;

@@ -255,7 +255,7 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
     const mahalanobis = params.distance === 'mahalanobis' ? mahalanobisCoordinates(covariates, treat, discarded, fn) : null;
     matches = nearestMatches(params, distance, discarded, caliper, mahalanobis, strata);
     weights = matchWeights(matches, treat);
-    if (!params.replace) subclass = matchSubclass(matches, n);
+    if (!params.replace) subclass = matchSubclass(matches, n, params.legacy);
   }
 
   let sumTreated = 0;

@@ -1,0 +1,150 @@
+/**
+ * Properties of feols on random small panels (fast-check, fixed seed, bounded runs; panels from
+ * ./randomPanel.ts): the fit is unchanged by row order, by relabelling unit and time ids (numbers
+ * ↔ strings) and by scaling the weights; coefficients and SEs scale exactly (to rounding) under an
+ * affine map of the outcome; absorbed fixed effects equal explicit dummies; a missing cell in an
+ * unused column drops nothing.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { feols, type FeolsOptions } from '../../src/models/feols.js';
+import {
+  affineMap,
+  affineOutcome,
+  affineRows,
+  expectSameRows,
+  makePanel,
+  panelSpec,
+  permutation,
+  permuteRows,
+  relabel,
+  RUNS,
+  weightScale,
+  withUnusedMissing,
+  type Columns,
+} from './randomPanel.js';
+
+const FORMULA = 'y ~ x + treatPost | id + period';
+const VCOVS: FeolsOptions['vcov'][] = ['iid', 'hetero', { CRV1: 'id' }, { CRV1: 'id + period' }];
+const vcovArb = fc.constantFrom(...VCOVS);
+const weighted = fc.boolean();
+
+function columns(spec: Parameters<typeof makePanel>[0]): Columns {
+  return makePanel(spec) as unknown as Columns;
+}
+
+function fit(data: Columns, vcov: FeolsOptions['vcov'], useWeights: boolean, formula = FORMULA) {
+  return feols(formula, data, { vcov, ...(useWeights ? { weights: 'w' } : {}) });
+}
+
+describe('feols: invariances on random panels', () => {
+  it('row order does not change the fit', () => {
+    fc.assert(
+      fc.property(panelSpec, vcovArb, weighted, fc.integer(), (spec, vcov, useWeights, seed) => {
+        const data = columns(spec);
+        const n = data.y!.length;
+        const a = fit(data, vcov, useWeights);
+        const b = fit(permuteRows(data, permutation(n, seed)), vcov, useWeights);
+        expectSameRows(b.tidy(), a.tidy(), 'permuted');
+        expect(b.nobs).toBe(a.nobs);
+        expect(b.vcovInfo.dofK).toBe(a.vcovInfo.dofK);
+      }),
+      RUNS,
+    );
+  });
+
+  it('relabelling unit and time ids (numbers → strings, numbers → other numbers) does not change the fit', () => {
+    fc.assert(
+      fc.property(panelSpec, vcovArb, weighted, (spec, vcov, useWeights) => {
+        const data = columns(spec);
+        const a = fit(data, vcov, useWeights);
+        const strings = relabel(relabel(data, 'id', (v) => `unit-${v}`), 'period', (v) => `p${v}`);
+        // Numbers whose sorted order differs from the original.
+        const numbers = relabel(relabel(data, 'id', (v) => 1000 - 7 * v), 'period', (v) => (v * 37) % 11);
+        expectSameRows(fit(strings, vcov, useWeights).tidy(), a.tidy(), 'string ids');
+        expectSameRows(fit(numbers, vcov, useWeights).tidy(), a.tidy(), 'renumbered ids');
+      }),
+      RUNS,
+    );
+  });
+
+  it('scaling the weights by a constant does not change the fit', () => {
+    fc.assert(
+      fc.property(panelSpec, vcovArb, weightScale, (spec, vcov, c) => {
+        const data = columns(spec);
+        const a = fit(data, vcov, true);
+        const b = fit({ ...data, w: (data.w as number[]).map((v) => c * v) }, vcov, true);
+        expectSameRows(b.tidy(), a.tidy(), `weights × ${c}`);
+        expect(b.r2).toBeCloseTo(a.r2, 12);
+        expect(b.wr2).toBeCloseTo(a.wr2, 12);
+      }),
+      RUNS,
+    );
+  });
+
+  // fixest's fix of a non-positive-definite two-way variance (mat_posdef_fix) raises eigenvalues
+  // below 1e-10 to 1e-10, an absolute floor: when it fires the variance is not b²·V, so only the
+  // coefficients are compared (vcovInfo.fixedPsd says when; feols matches fixest there, see
+  // feols.fixest.grid F3 twoway).
+  const fields = (fixed: boolean) => (rows: readonly object[]) =>
+    fixed ? rows.map((r) => ({ term: (r as { term: string }).term, estimate: (r as { estimate: number }).estimate })) : rows;
+
+  it('y → a + b·y: coefficients × b, SEs × |b|, t × sign(b), p unchanged; the intercept becomes a + b·intercept', () => {
+    fc.assert(
+      fc.property(panelSpec, vcovArb, weighted, affineMap, (spec, vcov, useWeights, { a, b }) => {
+        const data = columns(spec);
+        const mapped = affineOutcome(data, 'y', a, b);
+        // With absorbed fixed effects every coefficient scales (the shift goes into the FE).
+        const fe = fit(data, vcov, useWeights);
+        const feMapped = fit(mapped, vcov, useWeights);
+        const feFields = fields(fe.vcovInfo.fixedPsd === true || feMapped.vcovInfo.fixedPsd === true);
+        expectSameRows(feMapped.tidy(), feFields(affineRows(fe.tidy(), b)), `FE, y → ${a} + ${b}·y`, 'term', Math.abs(b));
+        // Without them, the intercept takes the shift.
+        const formula = 'y ~ x + treatPost + treat';
+        const plain = fit(data, vcov, useWeights, formula);
+        const plainMapped = fit(mapped, vcov, useWeights, formula);
+        const fixed = plain.vcovInfo.fixedPsd === true || plainMapped.vcovInfo.fixedPsd === true;
+        const slopes = (rows: readonly { term: string }[]) => rows.filter((r) => r.term !== '(Intercept)');
+        expectSameRows(slopes(plainMapped.tidy()), fields(fixed)(affineRows(slopes(plain.tidy()) as never, b)), `no FE, y → ${a} + ${b}·y`, 'term', Math.abs(b));
+        const i0 = plain.coef()['(Intercept)']!;
+        const i1 = plainMapped.coef()['(Intercept)']!;
+        expect(Math.abs(i1 - (a + b * i0))).toBeLessThanOrEqual(1e-9 * (Math.abs(a) + Math.abs(b) * (1 + Math.abs(i0))));
+        if (!fixed) expect(plainMapped.se()['(Intercept)']! / (Math.abs(b) * plain.se()['(Intercept)']!)).toBeCloseTo(1, 9);
+        expect(plainMapped.r2).toBeCloseTo(plain.r2, 10);
+      }),
+      RUNS,
+    );
+  });
+
+  it('absorbed fixed effects equal explicit dummies: coefficients and iid, hetero and clustered (fixefK full) SEs', () => {
+    fc.assert(
+      fc.property(panelSpec, weighted, (spec, useWeights) => {
+        const data = columns(spec);
+        const w = useWeights ? { weights: 'w' } : {};
+        for (const vcov of ['iid', 'hetero', { CRV1: 'id' }] as const) {
+          const absorbed = feols(FORMULA, data, { vcov, ssc: { fixefK: 'full' }, ...w });
+          const dummies = feols('y ~ x + treatPost + factor(id) + factor(period)', data, { vcov, ...w });
+          const keep = new Set(absorbed.terms);
+          const rows = dummies.tidy().filter((r) => keep.has(r.term));
+          expectSameRows(rows, absorbed.tidy(), `absorbed vs dummies, vcov ${JSON.stringify(vcov)}`, 'term', 10);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('a missing cell in an unused column drops nothing', () => {
+    fc.assert(
+      fc.property(panelSpec, vcovArb, weighted, fc.integer(), (spec, vcov, useWeights, seed) => {
+        const data = columns(spec);
+        const n = data.y!.length;
+        const a = fit(data, vcov, useWeights);
+        const b = fit(withUnusedMissing(data, n, seed), vcov, useWeights);
+        expect(b.nobs).toBe(n);
+        expect(b.notes.filter((note) => note.code === 'rows_dropped_missing')).toEqual([]);
+        expect(b.tidy()).toEqual(a.tidy());
+      }),
+      RUNS,
+    );
+  });
+});

@@ -24,6 +24,7 @@ import type { Frame } from '../../data/frame.js';
 import { createRng } from '../../numerics/random.js';
 import { clusterCodes, intersectClusters } from '../../inference/clusters.js';
 import { balanceCovariates } from './balance.js';
+import { closestMatch } from './closest.js';
 import { kernelMatch } from './kernel.js';
 import { mahalanobisCoordinates } from './mahalanobis.js';
 import { MatchitResult, type MatchedSet } from './matchitResult.js';
@@ -79,6 +80,10 @@ function matchingOrder(params: MatchitParams, distance: Float64Array, treat: Uin
   // MatchIt: with replacement (reuse.max ≥ n1) the order is "data" whatever m.order says.
   const order = params.replace && params.distance !== 'mahalanobis' ? 'data' : params.order;
   switch (order) {
+    case 'closest':
+    case 'farthest':
+      // The pair distances set the order (closest.ts); no focal order is used.
+      return new Int32Array(0);
     case 'largest':
       return stableOrder(treatedDistance, true);
     case 'smallest':
@@ -167,6 +172,9 @@ function nearestMatches(
   const treat = params.treat;
   const base = { ratio: params.ratio, replace: params.replace, caliper, legacyIntegerAbs: params.legacy };
   const matchUnits = (d: Float64Array, t: Uint8Array, disc: Uint8Array, coordinates: Float64Array | null): MatchMatrix => {
+    if (params.order === 'closest' || params.order === 'farthest') {
+      return closestMatch(d, t, { ratio: base.ratio, replace: base.replace, caliper, discarded: disc, closest: params.order === 'closest' });
+    }
     const nearestParams = { ...base, order: matchingOrder(params, d, t), discarded: disc };
     return mahalanobis !== null
       ? nearestMultivariateMatch(coordinates!, mahalanobis.dimension, t, nearestParams)

@@ -40,8 +40,12 @@ export interface MatchitOptions {
   stdCaliper?: boolean;
   /** Match with replacement (MatchIt `replace`, default false). */
   replace?: boolean;
-  /** Order in which treated units are matched (MatchIt `m.order`): default `'largest'` distance first; `'data'` for Mahalanobis. */
-  order?: 'largest' | 'smallest' | 'random' | 'data';
+  /**
+   * Order in which treated units are matched (MatchIt `m.order`): default `'largest'` distance
+   * first; `'data'` for Mahalanobis. `'closest'` / `'farthest'` match pairs in order of their
+   * distance (smallest / largest first; MatchIt ≥ 4.6, propensity score or user distance).
+   */
+  order?: 'largest' | 'smallest' | 'random' | 'data' | 'closest' | 'farthest';
   /**
    * Exact-matching variables (MatchIt `exact = ~ married + nodegree`): `['married', 'nodegree']`
    * or `'married + nodegree'`. Treated units are matched only to controls with identical values
@@ -87,7 +91,7 @@ export interface MatchitParams {
   readonly caliper: number | null;
   readonly stdCaliper: boolean;
   readonly replace: boolean;
-  readonly order: 'largest' | 'smallest' | 'random' | 'data';
+  readonly order: 'largest' | 'smallest' | 'random' | 'data' | 'closest' | 'farthest';
   readonly seed: number;
   /** Exact-matching columns (empty = none). */
   readonly exact: readonly string[];
@@ -156,7 +160,7 @@ const MATCHIT_SPEC = {
   caliper: opt.number({ min: 0, exclusiveMin: true }),
   stdCaliper: opt.boolean(true),
   replace: opt.boolean(false),
-  order: opt.oneOf(['largest', 'smallest', 'random', 'data']),
+  order: opt.oneOf(['largest', 'smallest', 'random', 'data', 'closest', 'farthest']),
   exact: opt.custom(readExact),
   seed: opt.seed(),
   commonSupport: commonSupportReader,
@@ -166,8 +170,12 @@ const MATCHIT_SPEC = {
 };
 
 /** The cross-option rules (MatchIt's `check.inputs`), each in the one message form. */
-function checkCombinations(o: { method: string; distance: DistanceOption; caliper: number | undefined; order: string | undefined; commonSupport: string; exact: readonly string[] }, fn: string): void {
+function checkCombinations(o: { method: string; distance: DistanceOption; caliper: number | undefined; order: string | undefined; commonSupport: string; exact: readonly string[]; compat: string }, fn: string): void {
   const at = (key: string): OptionPath => ({ fn, key });
+  if (o.order === 'closest' || o.order === 'farthest') {
+    if (o.compat === '4.5.1') throw invalidOption(at('order'), '"largest", "smallest", "random" or "data" with compat "4.5.1" (MatchIt 4.5.1 had no "closest" / "farthest")', o.order);
+    if (o.distance === 'mahalanobis') throw invalidOption(at('order'), '"data" or "random" with distance "mahalanobis" ("closest" / "farthest" are implemented for a propensity score or user distance)', o.order);
+  }
   if (o.distance === 'mahalanobis') {
     if (o.method === 'kernel') throw invalidOption(at('distance'), '"logit", "probit" or a numeric vector with method "kernel" (kernel matching needs a propensity score)', o.distance);
     if (o.caliper !== undefined) throw invalidOption(at('caliper'), 'unset with distance "mahalanobis" (a caliper applies to a propensity score or user distance)', o.caliper);

@@ -46,6 +46,7 @@ const CASES: GridCase[] = [
   { file: 'matchit_new_nearest_caliper', options: { caliper: 0.1 } },
   { file: 'matchit_new_nearest_replace', options: { replace: true } },
   { file: 'matchit_new_nearest_ratio2', options: { ratio: 2 } },
+  { file: 'matchit_new_nearest_closest', options: { order: 'closest' } },
 ];
 
 describe.each(CASES)('matchit vs MatchIt 4.7.2 on lalonde: $file', ({ file, options }) => {

@@ -23,7 +23,7 @@ const BAD: [string, Partial<MatchitOptions> & { data?: unknown }, ErrorCode][] =
   ['negative caliper', { caliper: -0.1 }, 'invalid_option'],
   ['unknown method', { method: 'optimal' as never }, 'invalid_option'],
   ['unknown distance', { distance: 'cosine' as never }, 'invalid_option'],
-  ['unknown order', { order: 'closest' as never }, 'invalid_option'],
+  ['unknown order', { order: 'nearest' as never }, 'invalid_option'],
   ['bandwidth 0', { method: 'kernel', bandwidth: 0 }, 'invalid_option'],
   ['formula without treatment', { formula: '~ x' }, 'formula_syntax'],
   ['user distance of the wrong length', { distance: [0.1, 0.2] }, 'invalid_option'],

@@ -20,9 +20,9 @@ export interface PanelSpec {
   seed: number;
 }
 
-/** Panels of 9–15 units × 4–6 periods. */
+/** Panels of 15–24 units × 4–6 periods (at least 8 never-treated units: did's smallest comparison group is 5 + covariates). */
 export const panelSpec: fc.Arbitrary<PanelSpec> = fc.record({
-  units: fc.integer({ min: 9, max: 15 }),
+  units: fc.integer({ min: 15, max: 24 }),
   periods: fc.integer({ min: 4, max: 6 }),
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
 });
@@ -33,7 +33,7 @@ export interface Panel {
   id: number[];
   /** Period 1…periods. */
   period: number[];
-  /** First treated period (0 = never treated; every third unit), staggered in 3…periods. */
+  /** First treated period (0 = never treated: every other unit), staggered in 3…periods. */
   cohort: number[];
   /** Ever treated (cohort > 0). */
   treat: number[];
@@ -57,7 +57,7 @@ export function makePanel(spec: PanelSpec): Panel {
   const { units, periods } = spec;
   const unitEffect = Array.from({ length: units }, () => rng.normal());
   const periodEffect = Array.from({ length: periods }, () => 0.5 * rng.normal());
-  const cohortOf = Array.from({ length: units }, (_, u) => (u % 3 === 0 ? 0 : 3 + rng.int(periods - 2)));
+  const cohortOf = Array.from({ length: units }, (_, u) => (u % 2 === 0 ? 0 : 3 + rng.int(periods - 2)));
   const xuOf = Array.from({ length: units }, () => rng.normal());
   const wOf = Array.from({ length: units }, () => 0.5 + 2 * rng.uniform());
   const start = Math.ceil(periods / 2) + 1;

@@ -55,6 +55,61 @@ export function accurateResiduals(
 }
 
 /**
+ * y − X·coef as an unevaluated double-double sum hi + lo (|lo| ≤ ½ulp(hi)), by the same Dot2
+ * accumulation as {@link accurateResiduals} (whose result is `hi`), without the final rounding.
+ * Björck refinement keeps its residual in this form: a residual rounded to double carries an
+ * error ε|r| that, through Xᵀr, limits the coefficients to a relative error of about
+ * κ²ε‖r‖/(‖X‖‖b‖) — the digits lost on large-residual, ill-conditioned fits (Wampler 4–5, Filip).
+ * NaN coefficients (dropped columns) are skipped. `hi` and `lo` (length n) are overwritten.
+ *
+ * @example
+ * const hi = new Float64Array(1), lo = new Float64Array(1);
+ * accurateResidualsSplit(Float64Array.of(3), 1, 1, [1], [1 / 3], hi, lo); // hi + lo = 1 − 3·fl(1/3)
+ */
+export function accurateResidualsSplit(
+  X: Float64Array,
+  n: number,
+  k: number,
+  y: ArrayLike<number>,
+  coef: ArrayLike<number>,
+  hi: Float64Array,
+  lo: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) hi[i] = y[i] as number;
+  lo.fill(0);
+  for (let j = 0; j < k; j++) {
+    const c = coef[j] as number;
+    if (Number.isNaN(c) || c === 0) continue;
+    const b = -c;
+    const bHigh = SPLITTER * b - (SPLITTER * b - b);
+    const bLow = b - bHigh;
+    const offset = j * n;
+    for (let i = 0; i < n; i++) {
+      const x = X[offset + i]!;
+      const p = x * b;
+      const xHigh = SPLITTER * x - (SPLITTER * x - x);
+      const xLow = x - xHigh;
+      const q = xLow * bLow - (((p - xHigh * bHigh) - xLow * bHigh) - xHigh * bLow);
+      const s0 = hi[i]!;
+      const s = s0 + p;
+      const z = s - s0;
+      const e = (s0 - (s - z)) + (p - z);
+      hi[i] = s;
+      lo[i] = lo[i]! + (e + q);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    // TwoSum(sum, err): hi + lo exactly equals sum + err.
+    const s = hi[i]!;
+    const e = lo[i]!;
+    const t = s + e;
+    const z = t - s;
+    hi[i] = t;
+    lo[i] = (s - (t - z)) + (e - z);
+  }
+}
+
+/**
  * Σ a[offset + i]·b[i] for i < n, accumulated with Dot2 (Ogita, Rump & Oishi 2005): as accurate
  * as quadruple-precision accumulation, then rounded.
  *

@@ -37,6 +37,15 @@ export interface LeastSquaresOptions {
    * accurate to ~1e-12 relative.
    */
   refineAbove?: number;
+  /**
+   * Keep a column that R's rule (relative remaining norm ρ < `tolerance`) would drop when it is
+   * still identifiable: ρ ≥ `tolerance`·10⁻² and the Björck refinement of the full-rank solution
+   * (residuals in double-double) converges. Default: true when refinement is unconditional
+   * (n·k ≤ 10⁶); false gives R's `lm` decisions exactly. Exactly collinear columns (ρ at the
+   * rounding level, ≲ 10⁻¹³) are dropped either way. See docs/numerics.md ("Which columns are
+   * dropped").
+   */
+  keepIdentifiable?: boolean;
 }
 
 /** Result of {@link leastSquares}. */
@@ -80,6 +89,7 @@ export function leastSquares(
   options: LeastSquaresOptions = {},
 ): LeastSquaresResult {
   const { weights, tolerance = 1e-7, refinementSteps = 2, refineAbove = n * k > 1e6 ? 100 : 0 } = options;
+  const keepIdentifiable = options.keepIdentifiable ?? refineAbove <= 0;
   const fn = 'leastSquares';
   if (X.length !== n * k) {
     throw new CausalPanelError('invalid_option', `${fn}: X has ${X.length} entries, expected n·k = ${n * k}`, { fn, value: X.length });
@@ -120,11 +130,24 @@ export function leastSquares(
     for (let i = 0; i < n; i++) scaledY[i] = (y[i] as number) * roots[i]!;
     response = scaledY;
   }
-  const qr = new PivotedQR(design, n, k, { tolerance });
+  let qr = new PivotedQR(design, n, k, { tolerance });
   const refine = refinementSteps > 0 && qr.rank > 0 && (refineAbove <= 0 || qr.conditionEstimate() > refineAbove);
   // Without refinement the residual array doubles as the scratch of Qᵀy (one n-array less).
   const work = refine ? undefined : new Float64Array(n);
-  const coef = qr.solve(response, refine ? refinementSteps : 0, 0, work);
+  let coef: Float64Array | null = null;
+  if (keepIdentifiable && refine && qr.dropped.length > 0) {
+    // Borderline rank decision (Filip): refactor at a 100× smaller tolerance; keep the larger
+    // rank only if the refined full-rank solution converges to the last bit.
+    const wider = new PivotedQR(design, n, k, { tolerance: tolerance * IDENTIFIABLE_FACTOR });
+    if (wider.rank > qr.rank) {
+      const candidate = wider.solve(response, Math.max(refinementSteps, IDENTIFIABLE_STEPS));
+      if (wider.lastRefinementConverged) {
+        qr = wider;
+        coef = candidate;
+      }
+    }
+  }
+  coef ??= qr.solve(response, refine ? refinementSteps : 0, 0, work);
   // Extra-precise residuals only go with refinement (otherwise plain, as R's qr.resid).
   const residuals = refine ? accurateResiduals(X, n, k, y, coef) : plainResiduals(X, n, k, y, coef, work);
   // The inverse costs k refinements: always gated on the condition bound (100).
@@ -177,6 +200,11 @@ function validateWeights(weights: ArrayLike<number>, n: number, fn: string): voi
     }
   }
 }
+
+/** A column R drops is kept when its relative remaining norm is ≥ tolerance × this (and refinement converges). */
+const IDENTIFIABLE_FACTOR = 1e-2;
+/** Refinement steps allowed to the full-rank solution of a borderline design. */
+const IDENTIFIABLE_STEPS = 6;
 
 /** From this many rows on, {@link leastSquares} tries the streaming fit first. */
 const TALL_ROWS = 65536;

@@ -19,7 +19,7 @@
  * Dimension symbols: n = rows, k = columns, r = rank.
  */
 import { CausalPanelError } from '../errors.js';
-import { accurateDot, accurateResiduals } from './accurateResiduals.js';
+import { accurateDot, accurateResiduals, accurateResidualsSplit } from './accurateResiduals.js';
 
 /** Options for {@link PivotedQR}. */
 export interface PivotedQROptions {
@@ -60,6 +60,8 @@ export class PivotedQR {
   /** The caller's matrix, kept by reference (never written) for residual refinement. */
   private readonly original: Float64Array;
   private scaledRInverse: Float64Array | null = null;
+  /** Whether the last refined {@link PivotedQR.solve} converged (true when it did not refine). */
+  lastRefinementConverged = true;
 
   /**
    * Factorises X (n×k, column-major). X is not modified; it is kept by reference for
@@ -284,34 +286,41 @@ export class PivotedQR {
    */
   solve(y: ArrayLike<number>, refinementSteps = 2, refineAbove = 0, work?: Float64Array): Float64Array {
     const coef = this.solveOnce(y, work);
+    this.lastRefinementConverged = true;
     if (this.rank === 0 || refinementSteps <= 0) return coef;
     if (refineAbove > 0 && !(this.conditionEstimate() > refineAbove)) return coef;
-    this.refineAugmented(y, null, coef, this.residuals(y, coef), refinementSteps);
+    this.lastRefinementConverged = this.refineAugmented(y, null, coef, refinementSteps);
     return coef;
   }
   /**
    * Björck refinement of the augmented system r + Xb = y, X_sᵀr = c (X_s = the scaled kept
    * columns; y = null means 0, c = null means 0), updating `coef` (original coordinates,
-   * length k) and `residual` (length n) in place.
+   * length k) in place. The residual r is carried as a double-double (hi + lo) and both
+   * f = y − r − Xb and g = c − X_sᵀr are formed with error-free transformations, so the fixed
+   * point is the exact solution of the double-precision data to about ε relative in b, however
+   * large ‖r‖ is (a residual held in double limits b to ≈ κ²ε‖r‖/(‖X‖‖b‖)). Returns whether it
+   * converged: the last correction was below 2 ulp of every coefficient.
    */
-  private refineAugmented(
-    y: ArrayLike<number> | null,
-    c: Float64Array | null,
-    coef: Float64Array,
-    residual: Float64Array,
-    steps: number,
-  ): void {
+  private refineAugmented(y: ArrayLike<number> | null, c: Float64Array | null, coef: Float64Array, steps: number): boolean {
     const { n, rank: r, factor: a } = this;
     const X = this.original;
-    const zeros = y === null ? new Float64Array(n) : null;
+    const target = y ?? new Float64Array(n);
+    const residual = new Float64Array(n);
+    const residualLow = new Float64Array(n);
+    accurateResidualsSplit(X, n, this.k, target, coef, residual, residualLow);
+    const f = new Float64Array(n);
+    const fLow = new Float64Array(n);
     for (let step = 0; step < steps; step++) {
       // f = y − r − Xb, g = c − X_sᵀr, both with error-free transformations.
-      const f = accurateResiduals(X, n, this.k, y ?? zeros!, coef);
-      for (let i = 0; i < n; i++) f[i] = f[i]! - residual[i]!;
+      accurateResidualsSplit(X, n, this.k, target, coef, f, fLow);
+      for (let i = 0; i < n; i++) f[i] = (f[i]! - residual[i]!) + (fLow[i]! - residualLow[i]!);
       const h = new Float64Array(r);
       for (let p = 0; p < r; p++) {
         const j = this.pivot[p]!;
-        h[p] = (c ? c[p]! : 0) - accurateDot(X, j * n, residual, n) / this.columnNorms[j]!;
+        let low = 0;
+        const offset = j * n;
+        for (let i = 0; i < n; i++) low += X[offset + i]! * residualLow[i]!;
+        h[p] = (c ? c[p]! : 0) - (accurateDot(X, offset, residual, n) + low) / this.columnNorms[j]!;
       }
       // Solve Rᵀh = g (forward substitution), d = Qᵀf.
       for (let i = 0; i < r; i++) {
@@ -329,7 +338,17 @@ export class PivotedQR {
       }
       for (let i = 0; i < r; i++) d[i] = h[i]!;
       const deltaResidual = this.qv(d);
-      for (let i = 0; i < n; i++) residual[i] = residual[i]! + deltaResidual[i]!;
+      for (let i = 0; i < n; i++) {
+        // (hi, lo) += δr: TwoSum of the high parts, the rounding error joins the low part.
+        const s0 = residual[i]!;
+        const p = deltaResidual[i]!;
+        const s = s0 + p;
+        const z = s - s0;
+        const low = residualLow[i]! + ((s0 - (s - z)) + (p - z));
+        const t = s + low;
+        residual[i] = t;
+        residualLow[i] = low - (t - s);
+      }
       let significant = false;
       for (let p = 0; p < r; p++) {
         const j = this.pivot[p]!;
@@ -337,8 +356,9 @@ export class PivotedQR {
         if (Math.abs(delta) > 4.440892098500626e-16 * Math.abs(coef[j]!)) significant = true;
         coef[j] = coef[j]! + delta;
       }
-      if (!significant) break;
+      if (!significant) return true;
     }
+    return false;
   }
 
   /**
@@ -415,10 +435,9 @@ export class PivotedQR {
       for (let q = 0; q < r; q++) {
         coef.fill(0);
         for (let p = 0; p < r; p++) coef[this.pivot[p]!] = out[p + q * r]! / this.columnNorms[this.pivot[p]!]!;
-        const residual = accurateResiduals(this.original, this.n, this.k, new Float64Array(this.n), coef);
         c.fill(0);
         c[q] = -1;
-        this.refineAugmented(null, c, coef, residual, refinementSteps);
+        this.refineAugmented(null, c, coef, refinementSteps);
         for (let p = 0; p < r; p++) out[p + q * r] = coef[this.pivot[p]!]! * this.columnNorms[this.pivot[p]!]!;
       }
       // Symmetrise: average the two refined triangles.

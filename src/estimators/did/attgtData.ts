@@ -6,12 +6,14 @@
  * never-treated units, and lay repeated cross-sections out for the cells (`prepareRc`; panels:
  * `attgtPanel.ts`).
  *
- * The cohort column is not a missing-value column: 0, NaN and Infinity all mean never treated
- * (did's coding), and cohorts after the last period (+ anticipation) count as never treated.
+ * The cohort column is not a missing-value column: 0, NaN and ±Infinity all mean never treated
+ * (did's coding), and cohorts after the last period (+ anticipation) count as never treated — the
+ * one rule of `data/neverTreated.ts`, reported in a note unless every never-treated unit is coded 0.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { droppedNote, MissingTracker } from '../../data/missing.js';
+import { codeCohorts, neverTreatedNote } from '../../data/neverTreated.js';
 import type { AttgtParams } from './attgtOptions.js';
 
 const FN = 'attgt';
@@ -92,14 +94,15 @@ export interface Columns {
 }
 
 /**
- * did's cohort coding: 0, missing and Infinity mean never treated (Infinity).
+ * did's cohort coding: 0, missing and ±Infinity mean never treated (Infinity); a cohort after the
+ * last period is never treated too (`data/neverTreated.ts`, applied where the last period is known).
  *
  * @example
  * cohortCode(0); // Infinity
  * cohortCode(2004); // 2004
  */
 export function cohortCode(v: number): number {
-  return Number.isNaN(v) || v === 0 ? Infinity : v;
+  return Number.isNaN(v) || v === 0 || v === -Infinity ? Infinity : v;
 }
 
 /**
@@ -136,7 +139,7 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   }
   if (facts.badCohort >= 0) {
     const row = facts.badCohort;
-    throw new CausalPanelError('invalid_option', `${FN}: cohort column "${p.cohort}" must be 0 (never treated) or a non-negative integer period (row ${row + 1}: ${gRaw[row]})`, {
+    throw new CausalPanelError('invalid_option', `${FN}: cohort column "${p.cohort}" must be 0, missing or ±Infinity (never treated) or a positive integer period (row ${row + 1}: ${gRaw[row]})`, {
       fn: FN,
       column: p.cohort,
       row,
@@ -147,6 +150,10 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
     const row = facts.badWeight;
     throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${row + 1}: ${w![row]})`, { fn: FN, column: p.weights, row, value: w![row] });
   }
+  // Say how never-treated units were coded (the one rule of data/neverTreated.ts; did's
+  // asif_never_treated, here after the last period + anticipation as selectSample applies it).
+  const coding = neverTreatedNote(p.cohort, codeCohorts(gRaw, keep, facts.bounds.tHi + p.anticipation, unitCol), unitCol === undefined ? 'rows' : 'units');
+  if (coding !== null) notes.push(coding);
   return { y, t, gRaw, xs, w, unitCol, keep, notes, anyNever: facts.anyNever, gMaxFinite: facts.gMaxFinite, bounds: facts.bounds };
 }
 
@@ -185,7 +192,7 @@ function rowFacts(
       if (uInteger && Math.floor(u) !== u) uInteger = false;
     }
     const v = gRaw[i]!;
-    if (v !== v || v === 0 || v === Infinity) anyNever = true;
+    if (v !== v || v === 0 || v === Infinity || v === -Infinity) anyNever = true;
     else if (!(v > 0 && Math.floor(v) === v && v !== Infinity)) {
       if (badCohort < 0) badCohort = i;
     } else if (v > gMaxFinite) gMaxFinite = v;

@@ -1,8 +1,9 @@
 /**
  * Standard errors and critical values of the ATT(g,t)s, as did 2.5.1: analytic SEs from the
  * influence functions, sqrt(Σψ²)/n, with pointwise normal intervals (`bstrap = FALSE`), or did's
- * multiplier bootstrap (`mboot`: Mammen weights, IQR-based SEs, sup-t critical value for uniform
- * bands when `cband = TRUE`). SEs at or below √ε·10 are NA, as did reports reference cells.
+ * multiplier bootstrap (`mboot`: Rademacher weights as `BMisc::multiplier_bootstrap` draws them, or
+ * Mammen's with `bootstrap: { weights: 'mammen' }`; IQR-based SEs, sup-t critical value for
+ * uniform bands when `cband = TRUE`). SEs at or below √ε·10 are NA, as did reports reference cells.
  * The same choice is handed on to the aggregations.
  */
 import { multiplierBootstrap } from '../../inference/bootstrap.js';
@@ -48,7 +49,7 @@ export function cellInference(psi: Float64Array, n: number, att: Float64Array, p
       aggregation: { se: (v) => influenceSE(v, 0, v.length), critical: (_m, _q, level) => pointwise(level) },
     };
   }
-  const draws = (m: Float64Array, q: number, level: number) => multiplierBootstrap(m, n, q, { reps: boot.reps, seed: boot.seed, level });
+  const draws = (m: Float64Array, q: number, level: number) => multiplierBootstrap(m, n, q, { reps: boot.reps, seed: boot.seed, level, weights: boot.weights });
   // the cells with an SE, side by side
   const valid: number[] = [];
   for (let j = 0; j < p; j++) if (!Number.isNaN(se[j]!)) valid.push(j);

@@ -11,7 +11,7 @@ import type { DidMethod } from './drdid.js';
 
 /**
  * Multiplier-bootstrap settings of {@link AttgtOptions}.
- * @example attgt({ ...cs, bootstrap: { reps: 999, seed: 1 } }).criticalValue; // 2.728 on mpdta: the sup-t value (> 1.96)
+ * @example attgt({ ...cs, bootstrap: { reps: 999, seed: 1 } }).criticalValue; // 2.659 on mpdta: the sup-t value (> 1.96; Rademacher weights, as did)
  */
 export interface AttgtBootstrapOptions {
   /** Number of bootstrap draws (did's `biters`, default 1000 there). */
@@ -20,6 +20,14 @@ export interface AttgtBootstrapOptions {
   seed: number;
   /** Uniform (sup-t) confidence bands for the ATT(g,t)s, as did's `cband` (default true). */
   uniform?: boolean;
+  /**
+   * Multiplier distribution. `'rademacher'` (default): ±1 with probability ½ each, the weights
+   * did 2.5.1 draws (`mboot` → `BMisc::multiplier_bootstrap`, `1 − 2·round(U)`). `'mammen'`:
+   * Mammen's (1993) two-point weights (mean 0, variance 1, third moment 1), which earlier
+   * versions of this package drew; with heavy-tailed influence functions their IQR-based SEs
+   * come out lower than did's.
+   */
+  weights?: 'rademacher' | 'mammen';
 }
 
 /**
@@ -101,6 +109,7 @@ const BOOTSTRAP_SPEC = {
   reps: required<number>(opt.integer({ min: 2 }), 'an integer ≥ 2'),
   seed: required<number>(opt.seed(), 'a finite number'),
   uniform: opt.boolean(true),
+  weights: opt.oneOf(['rademacher', 'mammen'], 'rademacher'),
 };
 
 const SPEC = {

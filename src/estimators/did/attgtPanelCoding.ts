@@ -90,7 +90,7 @@ function cohortsAndCounts(
   let duplicate = -1;
   for (let r = 0; r < keep.length; r++) {
     let c = gRaw[keep[r]!]!;
-    if (c !== c || c === 0) c = Infinity;
+    if (c !== c || c === 0 || c === -Infinity) c = Infinity;
     const u = unitCode[r]!;
     const cell = u + periodCode[r]! * nU;
     if (seen[cell] === 1) {
@@ -243,7 +243,7 @@ function rawCounts(
       counts[u]++;
     }
     let c = gRaw[row]!;
-    if (c !== c || c === 0) c = Infinity; // cohortCode, inlined
+    if (c !== c || c === 0 || c === -Infinity) c = Infinity; // cohortCode, inlined
     const prev = cohortRaw[u]!;
     if (prev !== c) {
       if (!Number.isNaN(prev)) return { cohortRaw, counts, tPresent, duplicate, inconsistent: r };

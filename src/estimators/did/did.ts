@@ -158,6 +158,8 @@ function didUnlabelled(options: DidOptions): DidResult {
 
   const rows = fitRows(fit, data.rows);
   const means = twoByTwoMeans(data.outcome, treat, post, rows);
+  const staggered = staggeredPost(post, data, rows);
+  if (staggered !== null) notes.push(staggeredNote(staggered, means, params.post));
   const standardize = resolveStandardize(params.standardize, data.outcome, rows, (row) => treat[row] === 0 && post[row] === 0, FN);
   notes.push(...fit.notes);
 
@@ -174,6 +176,41 @@ function didUnlabelled(options: DidOptions): DidResult {
     notes,
     fit,
   });
+}
+
+/**
+ * The first period (as text) in which `post` differs across units over `rows`, or `null` when
+ * `post` is a function of time alone (a common treatment date, the 2×2 design `did()` fits).
+ */
+function staggeredPost(post: Float64Array, data: DidData, rows: ArrayLike<number>): string | null {
+  const byPeriod = new Map<string | number | null, number>();
+  const time = data.time;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const period = time[row] ?? null;
+    const seen = byPeriod.get(period);
+    if (seen === undefined) byPeriod.set(period, post[row]!);
+    else if (seen !== post[row]!) return String(period);
+  }
+  return null;
+}
+
+/**
+ * The note of a unit-specific (staggered) `post`: the TWFE coefficient is then a weighted average
+ * of 2×2 comparisons, some of which use already-treated units as controls (Goodman-Bacon 2021),
+ * and the raw 2×2 means table has empty cells; the estimators for staggered adoption are named.
+ */
+function staggeredNote(period: string, means: ReturnType<typeof twoByTwoMeans>, postName: string): Note {
+  const empty: string[] = [];
+  for (const group of ['control', 'treated'] as const) {
+    for (const phase of ['pre', 'post'] as const) if (means[group][phase].n === 0) empty.push(`${group} ${phase} mean`);
+  }
+  const reason =
+    `"${postName}" differs across units within period ${period} (staggered adoption): did() fits one 2x2 design with a common treatment date; ` +
+    `the TWFE coefficient averages comparisons that use already-treated units as controls (Goodman-Bacon 2021). ` +
+    `Use attgt() (Callaway & Sant'Anna) or eventStudy({ method: 'sunab' }) with the first treated period as cohort`;
+  if (empty.length > 0) return { code: 'cells_not_estimated', cells: [...empty, 'raw DiD of means'], reason };
+  return { code: 'design_adjusted', message: `${reason}.` };
 }
 
 /** True when `values` takes two values within at least one unit (over the used rows). */

@@ -4,7 +4,8 @@
  * interaction-weighted estimator (fixest's `sunab(cohort, time)`, aggregated by relative period).
  *
  * Relative time is e = time − cohort for units with a finite cohort; never-treated units (cohort
- * 0, missing or ±Infinity) get no event-time dummies and serve as controls. With
+ * 0, missing, ±Infinity or after the last observed period, `data/neverTreated.ts`) get no
+ * event-time dummies and serve as controls. With
  * `window: [min, max]` relative times outside the window are binned into its endpoints.
  *
  * The pre-trend test is fixest's `wald()`: F = b'V⁻¹b / q over the q pre-period coefficients
@@ -42,7 +43,7 @@ export interface EventStudyOptions {
   unit: string;
   /** Time period column (numeric). */
   time: string;
-  /** First treated period (fixest `sunab(cohort, …)`, did's `gname`); 0, missing or Infinity = never treated. */
+  /** First treated period (fixest `sunab(cohort, …)`, did's `gname`); 0, missing, ±Infinity or a period after the last observed one (fixest's 10000) = never treated. */
   cohort: string;
   /** Reference relative period(s) with no coefficient (default −1; fixest's `ref` / `ref.p`). */
   ref?: number | readonly number[];
@@ -58,6 +59,13 @@ export interface EventStudyOptions {
   level?: number;
   /** Column of regression weights (fixest's `weights`). */
   weights?: string;
+  /**
+   * 'sunab' only: what to do with cohorts treated in every observed period (treated before the
+   * sample starts). `'keep'` (default, as fixest's `sunab`): their rows stay in the regression
+   * (they inform the fixed effects and covariates) but get no interaction columns. `'drop'`:
+   * their rows are removed before the fit (a `units_dropped` note says how many units).
+   */
+  alwaysTreated?: 'keep' | 'drop';
 }
 
 const FN = 'eventStudy';
@@ -89,6 +97,7 @@ const EVENT_STUDY_SPEC = {
   method: opt.oneOf(['twfe', 'sunab'], 'twfe'),
   level: opt.level(),
   weights: opt.column(),
+  alwaysTreated: opt.oneOf(['keep', 'drop'], 'keep'),
 };
 
 /** A generated column name for relative time e (`e_m2`, `e_0`, `e_3`). */
@@ -105,8 +114,11 @@ function eventName(e: number): string {
  * for treated units (never-treated units get no dummies). 'sunab': the same with one dummy per
  * (e, cohort) cell, then the event-time effect at e is the cohort-share-weighted average of the
  * cell coefficients with a delta-method SE over the full vcov; `overall` averages all cells with
- * e ≥ 0. Cohorts observed only after their treatment date (always treated) are dropped for
- * 'sunab' (a note says how many units).
+ * e ≥ 0. Cohorts observed only after their treatment date (always treated) stay in the 'sunab'
+ * regression without interaction columns, as fixest's `sunab` (`alwaysTreated: 'drop'` removes
+ * their rows instead; a note says which). Never-treated units follow the one rule of
+ * `data/neverTreated.ts`: cohort 0, missing, ±Infinity or after the last observed period
+ * (fixest's 10000), reported in a note unless all are coded 0.
  *
  * The reference period is included in `rows` with estimate 0, NaN SE and `reference: true`, as
  * fixest's `iplot` draws it. Relative times whose coefficient is collinear are left out (a note
@@ -150,17 +162,23 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
 
   let rows = data.rows;
   let treatedCohorts: number[] | undefined;
+  if (params.method !== 'sunab' && options.alwaysTreated !== undefined) {
+    throw invalidOption({ fn: FN, key: 'alwaysTreated' }, "given only with method: 'sunab'", params.alwaysTreated);
+  }
   if (params.method === 'sunab') {
     const classes = classifyCohorts(rawRel, cohort, rows);
     treatedCohorts = classes.treated;
-    if (classes.alwaysTreated.length > 0) {
+    const alwaysList = `cohort${classes.alwaysTreated.length === 1 ? '' : 's'} ${classes.alwaysTreated.join(', ')}`;
+    if (classes.alwaysTreated.length > 0 && params.alwaysTreated === 'keep') {
+      notes.push({ code: 'design_adjusted', message: `${alwaysList} treated in every observed period: kept without interaction columns (as fixest's sunab; alwaysTreated: 'drop' removes them)` });
+    } else if (classes.alwaysTreated.length > 0) {
       const always = new Set(classes.alwaysTreated);
       const dropped = rows.filter((row) => always.has(cohort[row]!));
       rows = rows.filter((row) => !always.has(cohort[row]!));
       notes.push({
         code: 'units_dropped',
         count: countDistinct(data.unit.codes, dropped),
-        reason: `cohort${classes.alwaysTreated.length === 1 ? '' : 's'} ${classes.alwaysTreated.join(', ')} treated in every observed period (no pre-period for Sun & Abraham)`,
+        reason: `${alwaysList} treated in every observed period (no pre-period for Sun & Abraham; alwaysTreated: 'drop')`,
       });
     }
     if (classes.notYetInSample.length > 0) {

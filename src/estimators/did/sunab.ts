@@ -10,8 +10,10 @@
  *    (cohort 0, missing or ±Infinity) get no interaction columns: they are the controls.
  * 2. A cohort whose observed relative times are all negative (treated after the sample ends) is
  *    also a control, as in fixest. A cohort whose relative times are all ≥ 0 (always treated)
- *    has no pre-period to compare with: fixest gives it no columns (and, through a row-index
- *    slip, sets a few unrelated rows to NA); we drop its rows and say so in a note.
+ *    has no pre-period to compare with: fixest gives it no columns but keeps its rows in the
+ *    regression, and so do we by default (`alwaysTreated: 'drop'` removes its rows; a note says
+ *    which). Never-treated cohorts (0, missing, ±Infinity, after the last observed period) are
+ *    coded `Infinity` before this step (`data/neverTreated.ts`).
  * 3. Rows with e in `ref` (default −1) get no columns; every other observed (e, cohort) pair gets
  *    a dummy column, named `<time>::<e>:cohort::<g>` as fixest's `i(period, f2 = cohort)` names
  *    it, ordered by e then g.
@@ -45,7 +47,7 @@ export interface CohortClasses {
   treated: number[];
   /** Cohorts observed only before treatment: controls, as never-treated units. */
   notYetInSample: number[];
-  /** Cohorts observed only at or after treatment: dropped. */
+  /** Cohorts observed only at or after treatment: no columns (kept in the regression, or dropped). */
   alwaysTreated: number[];
 }
 

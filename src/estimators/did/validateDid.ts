@@ -12,15 +12,17 @@
  * - `treat` and `post` must be 0/1 (booleans become 0/1 when the data is read).
  * - `treat` is the design's group indicator and must be constant within a unit; a unit whose
  *   rows disagree is an error (a unit switching groups is not a DiD design).
- * - `cohort` is the first treated period; 0, missing (NaN) or ±Infinity mean never treated
- *   (did's `mpdta` codes never-treated as 0). A missing cohort therefore does not drop the row.
- *   The cohort must be constant within a unit.
+ * - `cohort` is the first treated period; 0, missing (NaN), ±Infinity or (numeric time) a period
+ *   after the last observed one (fixest's 10000) mean never treated — the one rule of
+ *   `data/neverTreated.ts`, reported in a note unless every never-treated unit is coded 0. A
+ *   missing cohort therefore does not drop the row. The cohort must be constant within a unit.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
 import type { Column, Frame } from '../../data/frame.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { factor, type Factor } from '../../data/factor.js';
 import { droppedNote, MissingTracker } from '../../data/missing.js';
+import { codeCohorts, neverTreatedNote } from '../../data/neverTreated.js';
 import { binaryColumn, constantWithinUnit } from '../../data/panelColumns.js';
 import { parseVcov, type VcovOption, type VcovSpec } from '../../inference/vcovSpec.js';
 import { opt, type Reader } from '../../options.js';
@@ -134,12 +136,8 @@ export function validateDidData(data: DataInput, spec: DidColumnsSpec, fn: strin
   const weights = spec.weights !== undefined ? frame.numeric(spec.weights, fn) : undefined;
   if (weights !== undefined) tracker.numeric(spec.weights!, weights);
   for (const name of spec.extra ?? []) tracker.column(name, frame.column(name, fn));
-  // The cohort is never missing: NaN, 0 and ±Infinity all mean never treated.
-  let cohort: Float64Array | undefined;
-  if (spec.cohort !== undefined) {
-    const raw = frame.numeric(spec.cohort, fn);
-    cohort = Float64Array.from(raw, (v) => (v === 0 || !Number.isFinite(v) ? Infinity : v));
-  }
+  // The cohort is never missing: it is coded after the complete rows are known (data/neverTreated.ts).
+  const rawCohort = spec.cohort !== undefined ? frame.numeric(spec.cohort, fn) : undefined;
 
   const { rows, dropped } = tracker.finish();
   if (weights !== undefined) {
@@ -152,6 +150,19 @@ export function validateDidData(data: DataInput, spec: DidColumnsSpec, fn: strin
   const note = droppedNote(dropped);
 
   const unit = factor(unitColumn, { order: 'appearance' });
+  // The one never-treated rule: 0, missing, ±Infinity, or a period after the last observed one.
+  let cohort: Float64Array | undefined;
+  let cohortNote: Note | null = null;
+  if (rawCohort !== undefined) {
+    let lastPeriod = Infinity;
+    if (spec.numericTime) {
+      lastPeriod = -Infinity;
+      for (const row of rows) lastPeriod = Math.max(lastPeriod, (time as Float64Array)[row]!);
+    }
+    const coding = codeCohorts(rawCohort, rows, lastPeriod, unit.codes);
+    cohort = coding.cohort;
+    cohortNote = neverTreatedNote(spec.cohort!, coding);
+  }
   if (treat !== undefined) {
     constantWithinUnit(treat, unit, rows, spec.treat!, fn);
     let nTreated = 0;
@@ -178,6 +189,6 @@ export function validateDidData(data: DataInput, spec: DidColumnsSpec, fn: strin
     cohort,
     covariates: Object.freeze(covariates),
     weights,
-    notes: Object.freeze(note === null ? [] : [note]),
+    notes: Object.freeze([note, cohortNote].filter((n): n is Note => n !== null)),
   });
 }

@@ -146,17 +146,24 @@ describe('attgt data policy (did): NA or ±Infinity rows are dropped and noted; 
     expect(fit.noteLines()[0]).toBe('NOTE: 1 observation removed because of NA values (lemp: 1).');
   });
 
-  it('cohort Infinity or missing equals cohort 0 (never treated): same numbers, no rows dropped', () => {
-    for (const never of [Infinity, Number.NaN]) {
+  it('cohort ±Infinity, missing or after the last period equals cohort 0 (never treated): same numbers, no rows dropped, a note says which coding', () => {
+    const cases: [number, string][] = [
+      [Infinity, 'Inf'],
+      [-Infinity, '-Inf'],
+      [Number.NaN, 'missing'],
+      [10000, '10000 (after the last period, 2007)'],
+    ];
+    for (const [never, coded] of cases) {
       const data = rows.map((r) => (r['first.treat'] === 0 ? { ...r, 'first.treat': never } : r));
       const fit = attgt({ ...cs, data, covariates: ['lpop'] });
-      expect(fit.notes).toEqual([]);
+      expect(fit.notes).toEqual([{ code: 'design_adjusted', message: `Cohort "first.treat": never treated coded as ${coded} (309 units); they are the never-treated controls.` }]);
       expectEstimatesMatch(fit.rows, reference.rows, { estimate: 0, stdError: 0 }, { by: 'term', ordered: true, label: `cohort ${never}` });
     }
   });
 
-  it('a cohort of −Infinity is not a period: invalid_option naming the row', () => {
-    expect(() => attgt({ ...cs, data: withCell('first.treat', 4, -Infinity) })).toThrow(error({ code: 'invalid_option', details: { column: 'first.treat', row: 4 } }));
+  it('a cohort that is not a period (2004.5, −3) is invalid_option naming the row', () => {
+    expect(() => attgt({ ...cs, data: withCell('first.treat', 4, 2004.5) })).toThrow(error({ code: 'invalid_option', details: { column: 'first.treat', row: 4 } }));
+    expect(() => attgt({ ...cs, data: withCell('first.treat', 4, -3) })).toThrow(error({ code: 'invalid_option', details: { column: 'first.treat', row: 4 } }));
   });
 
   it('text unit ids (coded by factor, in text order) give the numbers of the integer ids', () => {

@@ -1,0 +1,129 @@
+/**
+ * The one never-treated rule of every staggered-adoption estimator (`eventStudy` twfe and sunab,
+ * `attgt`): a cohort (first treated period) means "never treated" when it is
+ *
+ * - 0 (did's coding, `mpdta`),
+ * - missing (NaN),
+ * - ±Infinity, or
+ * - a period after the last observed period (fixest's documented 10000 for `sunab`; did's
+ *   `pre_process_did` recodes `gname > max(tlist)` to 0 as "asif_never_treated").
+ *
+ * {@link codeCohorts} codes a cohort column by this rule (never treated → `Infinity`) and says
+ * which codings it found; {@link neverTreatedNote} turns that into the result's note, so a result
+ * never silently reads 10000 as a real cohort or as never treated without saying so.
+ */
+import type { Note } from '../errors.js';
+
+/** How a never-treated unit was coded: 0, missing, ±Infinity, or a period after the last one. */
+export type NeverTreatedCoding = 'zero' | 'missing' | 'infinite' | 'afterLastPeriod';
+
+/** One never-treated coding found in a cohort column. */
+export interface NeverTreatedFound {
+  coding: NeverTreatedCoding;
+  /** Distinct raw values with this coding (the periods for `afterLastPeriod`; 0, NaN or ±Infinity otherwise). */
+  values: number[];
+  /** Units (or rows, when no unit coding is given) with this coding. */
+  count: number;
+}
+
+/** A cohort column coded by the never-treated rule. */
+export interface CohortCoding {
+  /** Cohort per row of the input (never treated = `Infinity`). */
+  cohort: Float64Array;
+  /** The codings found over `rows`, in the order zero, missing, infinite, afterLastPeriod. */
+  found: NeverTreatedFound[];
+  /** The last observed period the rule compared with. */
+  lastPeriod: number;
+}
+
+/**
+ * The coding of a raw cohort value under the never-treated rule, or `null` for a real cohort.
+ *
+ * @example
+ * neverTreatedCoding(10000, 10); // 'afterLastPeriod'
+ * neverTreatedCoding(0, 10); // 'zero'
+ * neverTreatedCoding(7, 10); // null
+ */
+export function neverTreatedCoding(value: number, lastPeriod: number): NeverTreatedCoding | null {
+  if (Number.isNaN(value)) return 'missing';
+  if (value === 0) return 'zero';
+  if (value === Infinity || value === -Infinity) return 'infinite';
+  if (value > lastPeriod) return 'afterLastPeriod';
+  return null;
+}
+
+const ORDER: readonly NeverTreatedCoding[] = ['zero', 'missing', 'infinite', 'afterLastPeriod'];
+
+/**
+ * Codes a cohort column by the never-treated rule over `rows`; `lastPeriod` is the last observed
+ * period of the sample (did's `max(tlist)`). Rows outside `rows` keep their value (never treated
+ * still becomes `Infinity`).
+ *
+ * @param raw the cohort column as numbers (NaN = missing)
+ * @param rows the estimation rows
+ * @param lastPeriod the last observed period
+ * @param units unit id (or code) per row: `count` then counts units, else rows
+ * @example
+ * const c = codeCohorts(Float64Array.of(5, 5, 10000, 10000), Int32Array.of(0, 1, 2, 3), 10);
+ * c.cohort; // Float64Array [5, 5, Infinity, Infinity]
+ * c.found; // [{ coding: 'afterLastPeriod', values: [10000], count: 2 }]
+ */
+export function codeCohorts(raw: ArrayLike<number>, rows: ArrayLike<number>, lastPeriod: number, units?: ArrayLike<unknown>): CohortCoding {
+  const cohort = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i]!;
+    cohort[i] = v === 0 || !Number.isFinite(v) ? Infinity : v;
+  }
+  const values = new Map<NeverTreatedCoding, Set<number>>();
+  const members = new Map<NeverTreatedCoding, Set<unknown>>();
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const coding = neverTreatedCoding(raw[row]!, lastPeriod);
+    if (coding === null) continue;
+    cohort[row] = Infinity;
+    if (!values.has(coding)) {
+      values.set(coding, new Set());
+      members.set(coding, new Set());
+    }
+    values.get(coding)!.add(raw[row]!);
+    members.get(coding)!.add(units === undefined ? row : units[row]);
+  }
+  const found = ORDER.filter((coding) => values.has(coding)).map((coding) => ({
+    coding,
+    values: [...values.get(coding)!].sort((a, b) => a - b),
+    count: members.get(coding)!.size,
+  }));
+  return { cohort, found, lastPeriod };
+}
+
+function describe(f: NeverTreatedFound, lastPeriod: number): string {
+  switch (f.coding) {
+    case 'zero':
+      return '0';
+    case 'missing':
+      return 'missing';
+    case 'infinite':
+      return f.values.map((v) => (v > 0 ? 'Inf' : '-Inf')).join(' and ');
+    case 'afterLastPeriod':
+      return `${f.values.join(', ')} (after the last period, ${lastPeriod})`;
+  }
+}
+
+/**
+ * The note that says how never-treated units were coded, or `null` when there are none or they
+ * are all coded 0 (did's documented coding, which needs no comment). A period after the last one
+ * (fixest's 10000), a missing cohort or ±Infinity is always reported.
+ *
+ * @param column the cohort column's name
+ * @param coding the result of {@link codeCohorts}
+ * @param what what `count` counts (`'units'` or `'rows'`)
+ * @example
+ * neverTreatedNote('year_treated', codeCohorts(Float64Array.of(5, 10000), Int32Array.of(0, 1), 10), 'units');
+ * // { code: 'design_adjusted', message: 'Cohort "year_treated": never treated coded as 10000 (after the last period, 10) (1 unit); they are the never-treated controls.' }
+ */
+export function neverTreatedNote(column: string, coding: CohortCoding, what: 'units' | 'rows' = 'units'): Note | null {
+  const { found } = coding;
+  if (found.length === 0 || (found.length === 1 && found[0]!.coding === 'zero')) return null;
+  const parts = found.map((f) => `${describe(f, coding.lastPeriod)} (${f.count} ${f.count === 1 ? what.slice(0, -1) : what})`);
+  return { code: 'design_adjusted', message: `Cohort "${column}": never treated coded as ${parts.join(', ')}; they are the never-treated controls.` };
+}

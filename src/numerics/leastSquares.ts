@@ -6,7 +6,8 @@
  * does (LINPACK dqrdc2 limited pivoting, tolerance 1e-7: the later column goes), their
  * coefficients are NaN, and `xtxInverse` is (XᵀWX)⁻¹ over the kept columns. The solve uses
  * unit-norm column scaling and iterative refinement with an extra-precise residual (see
- * `qr.ts`), which reaches NIST StRD certified values to 12–15 digits. Tall, well-conditioned
+ * `qr.ts`), which reaches NIST StRD certified values to 13–15 digits (Filip, whose x¹⁰ R's rule
+ * drops, to 8: see `keepIdentifiable`). Tall, well-conditioned
  * problems whose refinement is conditional (n·k > 10⁶ by default) take a streaming path first
  * (`tallFit`: one pass for R, corrected semi-normal equations) that gives the same decisions
  * and better accuracy for a fraction of the memory traffic; see docs/numerics.md.

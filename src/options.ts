@@ -35,7 +35,7 @@ export type Params<S extends OptionSpec> = { readonly [K in keyof S]: S[K] exten
 export interface ReadOptionsContext {
   /**
    * Options of the reference package that this entry does not support, with why, e.g.
-   * `{ estimand: "MatchIt's estimand: only the ATT is estimated" }`.
+   * `{ 's.weights': "MatchIt's s.weights: sampling weights are not supported" }`.
    */
   unsupported?: Readonly<Record<string, string>>;
 }

@@ -78,10 +78,10 @@ describe('every public entry rejects an option it does not know, suggesting ours
     expect(error.details.option).toBe(key);
   });
 
-  it("an option of the reference package that is not supported says so (MatchIt's estimand)", () => {
-    const error = thrown(() => matchit({ ...matchArgs, estimand: 'ATE' } as never));
+  it("an option of the reference package that is not supported says so (MatchIt's s.weights)", () => {
+    const error = thrown(() => matchit({ ...matchArgs, 's.weights': 'w' } as never));
     expect(error.code).toBe('unknown_option');
-    expect(error.message).toMatch(/^matchit: option "estimand" is not supported \(.*ATT/);
+    expect(error.message).toMatch(/^matchit: option "s\.weights" is not supported \(.*sampling weights/);
   });
 
   it('the other entries reject unknown options too', () => {

@@ -62,8 +62,8 @@ export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'>,
 
 const FN = 'psmDid';
 
-/** matchit()'s options (all but `formula` and `data`), passed through for matchit to read. */
-type MatchingKey = Exclude<keyof MatchitOptions, 'formula' | 'data'>;
+/** matchit()'s options (all but `formula`, `data` and `estimand`), passed through for matchit to read. */
+type MatchingKey = Exclude<keyof MatchitOptions, 'formula' | 'data' | 'estimand'>;
 /** Every matchit option, once (the type makes a missing or unknown key a compile error). */
 const MATCHING_KEY_SET: Record<MatchingKey, true> = {
   method: true,
@@ -109,6 +109,7 @@ const PSM_DID_SPEC = {
 const UNSUPPORTED = Object.freeze({
   weights: 'the regression weights are the matching weights',
   formula: 'the propensity score is fitted on treat ~ covariates at baseline: use covariates',
+  estimand: "the matched DiD is the treated units' effect (ATT); matchit's estimand: 'ATC' is not passed through",
 });
 
 /**

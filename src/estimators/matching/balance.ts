@@ -115,6 +115,11 @@ export interface BalanceRowOptions {
   weights: Float64Array | null;
   /** Match matrix for the pair distance (after matching). */
   matches?: MatchMatrix | null;
+  /**
+   * The group whose full-sample SD standardizes mean differences and pair distances (MatchIt's
+   * `s.d.denom`: `'treated'` for the ATT, `'control'` for the ATC). Default `'treated'`.
+   */
+  sdDenominator?: 'treated' | 'control';
 }
 
 function weightedMean(x: Float64Array, w: Float64Array | null, rows: Int32Array): number {
@@ -217,7 +222,7 @@ const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
  * // { term: 'x', meanTreated: 1.5, meanControl: 3.5, stdMeanDiff: -2.828…, varRatio: 1, ecdfMean: 1, ecdfMax: 1, stdPairDist: null }
  */
 function balanceRow(term: string, x: Float64Array, treat: Uint8Array, options: BalanceRowOptions): BalanceRow {
-  const { weights, matches = null } = options;
+  const { weights, matches = null, sdDenominator = 'treated' } = options;
   const n = x.length;
   let binary = true;
   let n1 = 0;
@@ -249,8 +254,8 @@ function balanceRow(term: string, x: Float64Array, treat: Uint8Array, options: B
   let stdPairDist = NaN;
   if (Math.abs(diff) > SQRT_EPS) {
     if (!tooSmall) {
-      // The SD of the treated group in the full sample, before matching (ATT).
-      let sd = Math.sqrt(weightedVariance(x, null, treatedRows, binary));
+      // The SD of the treated (ATT) or control (ATC) group in the full sample, before matching.
+      let sd = Math.sqrt(weightedVariance(x, null, sdDenominator === 'control' ? controlRows : treatedRows, binary));
       if (!Number.isFinite(sd) || sd < SQRT_EPS) sd = pooledSd(x, treat, binary);
       stdMeanDiff = diff / sd;
       if (after && matches) {

@@ -73,7 +73,7 @@ function sampleSd(values: Float64Array, skip: Uint8Array): number {
   return Math.sqrt(ss / (count - 1));
 }
 
-function matchingOrder(params: MatchitParams, distance: Float64Array, treat: Uint8Array = params.treat): Int32Array {
+function matchingOrder(params: MatchitParams, distance: Float64Array, treat: Uint8Array = params.focal): Int32Array {
   const treatedDistance: number[] = [];
   for (let a = 0; a < treat.length; a++) if (treat[a] === 1) treatedDistance.push(distance[a]!);
   const n1 = treatedDistance.length;
@@ -111,7 +111,9 @@ function matchingOrder(params: MatchitParams, distance: Float64Array, treat: Uin
  * has fewer controls than treated (or than ratio × treated) without replacement.
  */
 function exactStrata(params: MatchitParams, frame: Frame, notes: Note[]): Int32Array {
-  const { fn, treat, exact, ratio } = params;
+  const { fn, exact, ratio } = params;
+  const treat = params.focal;
+  const [focal, other] = groupLabels(params);
   const strata = intersectClusters(exact.map((name) => clusterCodes(name, frame.column(name, fn)))).codes;
   const count1 = new Map<number, number>();
   const count0 = new Map<number, number>();
@@ -133,26 +135,32 @@ function exactStrata(params: MatchitParams, frame: Frame, notes: Note[]): Int32A
   }
   if (params.method === 'nearest' && !params.replace) {
     if (short > 0) {
-      notes.push({ code: 'ratio_exceeds_controls', message: `Fewer control units than treated units in some 'exact' strata (${short} of ${count1.size} strata of ${exact.join(', ')}); not all treated units will get a match.` });
+      notes.push({ code: 'ratio_exceeds_controls', message: `Fewer ${other} units than ${focal} units in some 'exact' strata (${short} of ${count1.size} strata of ${exact.join(', ')}); not all ${focal} units will get a match.` });
     }
     if (ratio > 1 && shortRatio > 0) {
-      notes.push({ code: 'ratio_exceeds_controls', message: `Not all treated units will get ${ratio} matches (${shortRatio} 'exact' strata have fewer than ${ratio} controls per treated unit).` });
+      notes.push({ code: 'ratio_exceeds_controls', message: `Not all ${focal} units will get ${ratio} matches (${shortRatio} 'exact' strata have fewer than ${ratio} ${other} units per ${focal} unit).` });
     }
   }
   return strata;
 }
 
+/** The focal and the other group's names (MatchIt's `tc`): treated/control for the ATT, reversed for the ATC. */
+function groupLabels(params: MatchitParams): [string, string] {
+  return params.estimand === 'ATC' ? ['control', 'treated'] : ['treated', 'control'];
+}
+
 /** MatchIt's warnings when controls run short without exact strata (`matchit2nearest`: e_ratios). */
 function ratioNotes(params: MatchitParams, notes: Note[]): void {
   if (params.method !== 'nearest' || params.replace) return;
+  const [focal, other] = groupLabels(params);
   let n1 = 0;
-  for (let a = 0; a < params.treat.length; a++) n1 += params.treat[a]!;
-  const n0 = params.treat.length - n1;
+  for (let a = 0; a < params.focal.length; a++) n1 += params.focal[a]!;
+  const n0 = params.focal.length - n1;
   const available = n0 / n1;
   if (available < 1) {
-    notes.push({ code: 'ratio_exceeds_controls', message: `Fewer control units than treated units (${n0} < ${n1}); not all treated units will get a match.` });
+    notes.push({ code: 'ratio_exceeds_controls', message: `Fewer ${other} units than ${focal} units (${n0} < ${n1}); not all ${focal} units will get a match.` });
   } else if (available < params.ratio) {
-    notes.push({ code: 'ratio_exceeds_controls', message: `Not all treated units will get ${params.ratio} matches (${n0} controls for ${n1} treated units).` });
+    notes.push({ code: 'ratio_exceeds_controls', message: `Not all ${focal} units will get ${params.ratio} matches (${n0} ${other} units for ${n1} ${focal} units).` });
   }
 }
 
@@ -169,7 +177,7 @@ function nearestMatches(
   mahalanobis: { coordinates: Float64Array; dimension: number } | null,
   strata: Int32Array | null,
 ): MatchMatrix {
-  const treat = params.treat;
+  const treat = params.focal;
   const base = { ratio: params.ratio, replace: params.replace, caliper, legacyIntegerAbs: params.legacy };
   const matchUnits = (d: Float64Array, t: Uint8Array, disc: Uint8Array, coordinates: Float64Array | null): MatchMatrix => {
     if (params.order === 'closest' || params.order === 'farthest') {
@@ -262,7 +270,7 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
   } else {
     const mahalanobis = params.distance === 'mahalanobis' ? mahalanobisCoordinates(covariates, treat, discarded, fn) : null;
     matches = nearestMatches(params, distance, discarded, caliper, mahalanobis, strata);
-    weights = matchWeights(matches, treat);
+    weights = matchWeights(matches, params.focal);
     if (!params.replace) subclass = matchSubclass(matches, n, params.legacy);
   }
 

@@ -184,9 +184,10 @@ export class MatchitResult extends Result {
     if (this.#balance === null) {
       const { params, covariates, weights, matches } = this.#state;
       const distance = params.distance === 'mahalanobis' ? null : this.#state.distance;
+      const sdDenominator = params.estimand === 'ATC' ? 'control' : 'treated';
       this.#balance = {
-        before: balanceTable(covariates, params.treat, distance, { weights: null }),
-        after: balanceTable(covariates, params.treat, distance, { weights, matches }),
+        before: balanceTable(covariates, params.treat, distance, { weights: null, sdDenominator }),
+        after: balanceTable(covariates, params.treat, distance, { weights, matches, sdDenominator }),
       };
     }
     return { before: this.#balance.before.map((r) => ({ ...r })), after: this.#balance.after.map((r) => ({ ...r })) };

@@ -52,6 +52,13 @@ export interface MatchitOptions {
    * of all of them (nearest-neighbour matching runs within each stratum). Default: none.
    */
   exact?: string | readonly string[];
+  /**
+   * Target estimand (MatchIt `estimand`): `'ATT'` (default; treated units are focal and get
+   * controls) or `'ATC'` (controls are focal and get treated units; `order` then defaults to
+   * `'smallest'` and standardized mean differences use the controls' SD). Nearest-neighbour
+   * matching supports no `'ATE'` (as MatchIt).
+   */
+  estimand?: 'ATT' | 'ATC';
   /** Seed of `order = 'random'` (our PRNG: cannot reproduce R's `sample()`; default 1). */
   seed?: number;
   /** Drop units outside the common support of the distance (MatchIt `discard`): `true` = `'both'`. Default `'none'`. */
@@ -92,6 +99,10 @@ export interface MatchitParams {
   readonly stdCaliper: boolean;
   readonly replace: boolean;
   readonly order: 'largest' | 'smallest' | 'random' | 'data' | 'closest' | 'farthest';
+  /** Target estimand: the focal group is the treated (ATT) or the control units (ATC). */
+  readonly estimand: 'ATT' | 'ATC';
+  /** 1 = focal unit (treated for the ATT, control for the ATC), per used row: the matching kernels' "treat". */
+  readonly focal: Uint8Array;
   readonly seed: number;
   /** Exact-matching columns (empty = none). */
   readonly exact: readonly string[];
@@ -104,7 +115,6 @@ export interface MatchitParams {
 
 /** `matchit()` options MatchIt has and we do not, with what to use instead. */
 const UNSUPPORTED = Object.freeze({
-  estimand: "MatchIt's estimand: only the ATT is estimated",
   mahvars: "MatchIt's mahvars: use distance: 'mahalanobis' to match on the formula's covariates",
   antiexact: "MatchIt's antiexact: not implemented; exact makes variables agree",
   discard: "MatchIt's discard: use commonSupport: 'both' | 'control' | 'treated'",
@@ -161,6 +171,12 @@ const MATCHIT_SPEC = {
   stdCaliper: opt.boolean(true),
   replace: opt.boolean(false),
   order: opt.oneOf(['largest', 'smallest', 'random', 'data', 'closest', 'farthest']),
+  estimand: opt.custom((value, at): 'ATT' | 'ATC' => {
+    if (value === undefined) return 'ATT';
+    if (value === 'ATT' || value === 'ATC') return value;
+    if (value === 'ATE') throw invalidOption(at, '"ATT" or "ATC" (MatchIt\'s nearest-neighbour matching has no ATE)', value);
+    throw invalidOption(at, '"ATT" or "ATC"', value);
+  }),
   exact: opt.custom(readExact),
   seed: opt.seed(),
   commonSupport: commonSupportReader,
@@ -170,8 +186,12 @@ const MATCHIT_SPEC = {
 };
 
 /** The cross-option rules (MatchIt's `check.inputs`), each in the one message form. */
-function checkCombinations(o: { method: string; distance: DistanceOption; caliper: number | undefined; order: string | undefined; commonSupport: string; exact: readonly string[]; compat: string }, fn: string): void {
+function checkCombinations(o: { method: string; distance: DistanceOption; caliper: number | undefined; order: string | undefined; commonSupport: string; exact: readonly string[]; compat: string; estimand: string }, fn: string): void {
   const at = (key: string): OptionPath => ({ fn, key });
+  if (o.estimand === 'ATC') {
+    if (o.method === 'kernel') throw invalidOption(at('estimand'), '"ATT" with method "kernel" (psmatch2-style kernel matching weights controls to treated units)', o.estimand);
+    if (o.compat === '4.5.1') throw invalidOption(at('estimand'), '"ATT" with compat "4.5.1" (the MatchIt 4.5.1 reproduction covers the ATT)', o.estimand);
+  }
   if (o.order === 'closest' || o.order === 'farthest') {
     if (o.compat === '4.5.1') throw invalidOption(at('order'), '"largest", "smallest", "random" or "data" with compat "4.5.1" (MatchIt 4.5.1 had no "closest" / "farthest")', o.order);
     if (o.distance === 'mahalanobis') throw invalidOption(at('order'), '"data" or "random" with distance "mahalanobis" ("closest" / "farthest" are implemented for a propensity score or user distance)', o.order);
@@ -263,7 +283,9 @@ export function validateMatchit(options: MatchitOptions, fn = 'matchit'): Matchi
     caliper: o.caliper ?? null,
     stdCaliper: o.stdCaliper,
     replace: o.replace,
-    order: o.order ?? (o.distance === 'mahalanobis' ? 'data' : 'largest'),
+    order: o.order ?? (o.distance === 'mahalanobis' ? 'data' : o.estimand === 'ATC' ? 'smallest' : 'largest'),
+    estimand: o.estimand,
+    focal: o.estimand === 'ATC' ? treat.map((v) => 1 - v) : treat,
     seed: o.seed ?? 1,
     exact: o.exact,
     commonSupport: o.commonSupport,

@@ -47,6 +47,7 @@ const CASES: GridCase[] = [
   { file: 'matchit_new_nearest_replace', options: { replace: true } },
   { file: 'matchit_new_nearest_ratio2', options: { ratio: 2 } },
   { file: 'matchit_new_nearest_closest', options: { order: 'closest' } },
+  { file: 'matchit_new_nearest_atc', options: { estimand: 'ATC' } },
 ];
 
 describe.each(CASES)('matchit vs MatchIt 4.7.2 on lalonde: $file', ({ file, options }) => {

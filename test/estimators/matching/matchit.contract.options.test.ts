@@ -1,7 +1,7 @@
 /**
  * matchit() and matchedAtt() read every option through the one reader: MatchIt's argument names
  * (`std.caliper`, `m.order`) and misspellings are `unknown_option` errors naming our option;
- * MatchIt options we do not have (`estimand`, `discard`, …) say so and what to use; ±Infinity is
+ * MatchIt options we do not have (`discard`, `link`, …) say so and what to use; ±Infinity is
  * a `non_finite` error (MatchIt refuses non-finite covariates), NA rows are dropped with a note.
  */
 import { describe, expect, it } from 'vitest';
@@ -36,7 +36,6 @@ describe('matchit: R names and misspellings → unknown_option with the right na
 });
 
 const UNSUPPORTED: [string, unknown, string][] = [
-  ['estimand', 'ATE', 'only the ATT is estimated'],
   ['discard', 'both', 'commonSupport'],
   ['link', 'probit', "distance: 'logit' or 'probit'"],
   ['mahvars', '~ age', "distance: 'mahalanobis'"],
@@ -61,6 +60,8 @@ const BAD_VALUES: [string, Partial<MatchitOptions>, string][] = [
   ['commonSupport "all"', { commonSupport: 'all' as never }, 'matchit: option "commonSupport" must be true, false, "none", "both", "control" or "treated" (got "all")'],
   ['compat "4.5.4"', { compat: '4.5.4' as never }, 'matchit: option "compat" must be one of "4.5.1", "current" (got "4.5.4")'],
   ['exact with a formula operator', { exact: 'a * b' }, 'matchit: option "exact" must be one or more column names, e.g. ["married", "nodegree"] or "married + nodegree" (got "a * b")'],
+  ['estimand "ATE" (nearest-neighbour matching)', { estimand: 'ATE' as never }, 'matchit: option "estimand" must be "ATT" or "ATC" (MatchIt\'s nearest-neighbour matching has no ATE) (got "ATE")'],
+  ['estimand "ATC" with kernel matching', { method: 'kernel', estimand: 'ATC' }, 'matchit: option "estimand" must be "ATT" with method "kernel" (psmatch2-style kernel matching weights controls to treated units) (got "ATC")'],
   ['order "largest" with Mahalanobis', { distance: 'mahalanobis', order: 'largest' }, 'matchit: option "order" must be "data" or "random" with distance "mahalanobis" (got "largest")'],
 ];
 

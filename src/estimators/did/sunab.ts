@@ -10,9 +10,12 @@
  *    (cohort 0, missing or ±Infinity) get no interaction columns: they are the controls.
  * 2. A cohort whose observed relative times are all negative (treated after the sample ends) is
  *    also a control, as in fixest. A cohort whose relative times are all ≥ 0 (always treated)
- *    has no pre-period to compare with: fixest gives it no columns but keeps its rows in the
- *    regression, and so do we by default (`alwaysTreated: 'drop'` removes its rows; a note says
- *    which). Never-treated cohorts (0, missing, ±Infinity, after the last observed period) are
+ *    has no pre-period to compare with: fixest gives it no columns (its rows are in `qui_drop`,
+ *    all-zero interaction columns) but keeps its rows in the regression, and so do we by default
+ *    (`alwaysTreated: 'drop'` removes its rows; a note says which). fixest then sets
+ *    `res[qui_NA, ] = NA` with `qui_NA` the always-treated cohorts' integer codes used as row
+ *    numbers, which drops one unrelated row per such cohort (rows 1, 2, … of the data); that slip
+ *    is not reproduced, so with always-treated cohorts our nobs can exceed fixest's by that many. Never-treated cohorts (0, missing, ±Infinity, after the last observed period) are
  *    coded `Infinity` before this step (`data/neverTreated.ts`).
  * 3. Rows with e in `ref` (default −1) get no columns; every other observed (e, cohort) pair gets
  *    a dummy column, named `<time>::<e>:cohort::<g>` as fixest's `i(period, f2 = cohort)` names

@@ -3,7 +3,7 @@
  * ./randomPanel.ts): the fit is unchanged by row order, by relabelling unit and time ids (numbers
  * ↔ strings) and by scaling the weights; coefficients and SEs scale exactly (to rounding) under an
  * affine map of the outcome; absorbed fixed effects equal explicit dummies; a missing cell in an
- * unused column drops nothing.
+ * unused column drops nothing, one in a used column (y, x or the weights) drops exactly its row.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -143,6 +143,24 @@ describe('feols: invariances on random panels', () => {
         expect(b.nobs).toBe(n);
         expect(b.notes.filter((note) => note.code === 'rows_dropped_missing')).toEqual([]);
         expect(b.tidy()).toEqual(a.tidy());
+      }),
+      RUNS,
+    );
+  });
+
+  it('a missing cell in a used column drops exactly that row: the fit equals the fit without it', () => {
+    fc.assert(
+      fc.property(panelSpec, vcovArb, weighted, fc.constantFrom('y', 'x', 'w'), fc.nat(), (spec, vcov, useWeights, column, at) => {
+        const data = columns(spec);
+        const n = data.y!.length;
+        const row = at % n;
+        const holed = { ...data, [column]: (data[column] as number[]).map((v, i) => (i === row ? NaN : v)) };
+        const kept = Array.from({ length: n }, (_, i) => i).filter((i) => i !== row);
+        const a = fit(holed, vcov, useWeights || column === 'w');
+        const b = fit(permuteRows(data, kept), vcov, useWeights || column === 'w');
+        expect(a.nobs).toBe(n - 1);
+        expect(a.notes.find((note) => note.code === 'rows_dropped_missing')).toMatchObject({ count: 1, byColumn: { [column]: 1 } });
+        expectSameRows(a.tidy(), b.tidy(), `NaN in ${column}[${row}]`);
       }),
       RUNS,
     );

@@ -2,8 +2,9 @@
  * Properties of psmDid() (matching on baseline covariates, then the DiD on the matched panel) on
  * random panels (fast-check, fixed seed, bounded runs; panels from ./randomPanel.ts): the ATT and
  * its effect size are unchanged by row order and by relabelling unit ids (numbers → strings,
- * renumbered) and periods (renumbered: the baseline period must be a number); under y → a + b·y the ATT and its SE scale by b and |b| while the effect
- * size in SD units only takes the sign of b; a missing cell in an unused column drops nothing.
+ * renumbered) and periods (renumbered: the baseline period must be a number); under y → a + b·y
+ * the ATT and its SE scale by b and |b| while the effect size in SD units only takes the sign of
+ * b; a missing cell in an unused column drops nothing.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

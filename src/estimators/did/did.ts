@@ -95,6 +95,10 @@ const DID_SPEC = {
  * is treated as fixed: the SE and interval are divided by it, statistic and p-value unchanged.
  * (Unweighted, also for a weighted fit.)
  *
+ * `post` should be a function of time alone (one treatment date). A unit-specific `post`
+ * (staggered adoption) is still fitted, with a note (`cells_not_estimated` naming the empty cells
+ * of the 2×2 table, else `design_adjusted`) pointing to `attgt` and `eventStudy({ method: 'sunab' })`.
+ *
  * @throws {CausalPanelError} `missing_column`, `non_numeric`, `invalid_option` (treat/post not
  *   0/1, treat varying within a unit, bad option), `no_rows_left`, `no_treated_units`,
  *   `no_control_units`, `singular_design` (treat×post absorbed or collinear)
@@ -206,9 +210,9 @@ function staggeredNote(period: string, means: ReturnType<typeof twoByTwoMeans>, 
     for (const phase of ['pre', 'post'] as const) if (means[group][phase].n === 0) empty.push(`${group} ${phase} mean`);
   }
   const reason =
-    `"${postName}" differs across units within period ${period} (staggered adoption): did() fits one 2x2 design with a common treatment date; ` +
-    `the TWFE coefficient averages comparisons that use already-treated units as controls (Goodman-Bacon 2021). ` +
-    `Use attgt() (Callaway & Sant'Anna) or eventStudy({ method: 'sunab' }) with the first treated period as cohort`;
+    `"${postName}" differs across units within period ${period}: did() fits one 2x2 design whose post indicator is a function of time alone. ` +
+    `With staggered adoption the TWFE coefficient averages comparisons that use already-treated units as controls (Goodman-Bacon 2021); ` +
+    `use attgt() (Callaway & Sant'Anna) or eventStudy({ method: 'sunab' }) with the first treated period as cohort`;
   if (empty.length > 0) return { code: 'cells_not_estimated', cells: [...empty, 'raw DiD of means'], reason };
   return { code: 'design_adjusted', message: `${reason}.` };
 }

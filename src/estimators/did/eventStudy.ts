@@ -125,7 +125,7 @@ function eventName(e: number): string {
  * from the regression names them).
  *
  * @throws {CausalPanelError} `missing_column`, `non_numeric`, `invalid_option` (bad ref, window,
- *   method, level, vcov; cohort varying within a unit), `no_rows_left`, `no_treated_units`,
+ *   method, level, vcov, alwaysTreated (or given without 'sunab'); cohort varying within a unit), `no_rows_left`, `no_treated_units`,
  *   `singular_design` (no event-time coefficient estimable)
  * @example
  * // base_did: every treated unit starts at period 6

@@ -38,11 +38,12 @@ describe('did: a staggered post is named in a note pointing to attgt / sunab', (
     expect(note).toBeDefined();
     expect(note).toMatchObject({ code: 'cells_not_estimated', cells: ['control post mean', 'raw DiD of means'] });
     const line = formatNote(note!);
-    expect(line).toContain('"post" differs across units within period 3 (staggered adoption)');
+    expect(line).toContain('"post" differs across units within period 3: did() fits one 2x2 design whose post indicator is a function of time alone');
+    expect(line).toContain('With staggered adoption');
     expect(line).toContain('Goodman-Bacon 2021');
     expect(line).toContain('attgt()');
     expect(line).toContain("eventStudy({ method: 'sunab' })");
-    expect(res.summary()).toContain('staggered adoption');
+    expect(res.summary()).toContain('Goodman-Bacon 2021');
   });
 
   it('a common post (period ≥ 4 for every unit) gives no such note', () => {

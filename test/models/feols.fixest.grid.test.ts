@@ -6,7 +6,7 @@
  * clustered by the text column `grp`. Every cell goes through the one battery: coefficients 1e-8;
  * SE, t, p, CI and vcov 1e-6 (relative; p also passes within 1e-12 absolute, as a tiny p amplifies
  * any t error — the shared README allows p 1e-4, these cells meet 1e-6); nobs, removed rows,
- * dof.K, G and t df exact; r2, within r2, adjusted r2, RMSE, σ² and SSR 1e-8.
+ * vcov label, dof.K, G (per clustering) and t df exact; r2, within r2, adjusted r2, RMSE, σ² and SSR 1e-8.
  */
 import { describe, expect, it } from 'vitest';
 import { feols, type FeolsOptions } from '../../src/models/feols.js';
@@ -21,7 +21,7 @@ interface GridCell {
   vcov: number[][];
   vcovType: string;
   nClusters: number | null;
-  clusterSizes: Record<string, number> | null;
+  clusterSizes?: Record<string, number> | null;
   dofK: number;
   dfT: number | null;
   nobs: number;
@@ -128,9 +128,11 @@ describe.each(FILES)('%s: feols reproduces fixest 0.12.2', (file) => {
     expect(removed.length, 'nobsRemoved').toBe(cell.nobsRemoved);
     const dropped = fit.notes.find((n) => n.code === 'rows_dropped_missing');
     expect(dropped === undefined ? 0 : (dropped as { count: number }).count, 'rows_dropped_missing note').toBe(cell.nobsRemoved);
+    expect(fit.vcovInfo.label, 'vcovType').toBe(cell.vcovType);
     expect(fit.vcovInfo.dofK, 'dofK').toBe(cell.dofK);
     const g = fit.vcovInfo.nClusters;
     expect(g === null ? null : Math.min(...g), 'nClusters').toBe(cell.nClusters);
+    expect(g === null ? null : [...g], 'clusterSizes').toEqual(cell.clusterSizes == null ? null : Object.values(cell.clusterSizes));
     expect(fit.dist, 'dist').toEqual(dist);
     expect(Object.fromEntries(fit.fixedEffects.map((f) => [f.name, f.nLevels])), 'fixefSizes').toEqual(cell.fixefSizes);
 

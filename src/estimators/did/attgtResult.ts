@@ -172,7 +172,7 @@ export class AttgtResult extends Result {
       meta: [
         ['Observations', String(this.nobs)],
         [p.panel ? 'Units' : 'Cross-section observations', String(this.n)],
-        ['Standard errors', boot ? `multiplier bootstrap (${boot.reps} draws${boot.uniform ? ', uniform bands' : ''})` : 'analytic (influence function)'],
+        ['Standard errors', boot ? `multiplier bootstrap (${boot.reps} draws, ${boot.weights === 'mammen' ? 'Mammen' : 'Rademacher'} weights${boot.uniform ? ', uniform bands' : ''})` : 'analytic (influence function)'],
       ],
       footer: [`P-value for pre-test of parallel trends assumption: ${Number.isNaN(pValue) ? 'NA' : pValue.toPrecision(5)}`],
     };

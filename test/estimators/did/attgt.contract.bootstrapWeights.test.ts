@@ -33,6 +33,11 @@ describe("attgt bootstrap: Rademacher weights by default (did 2.5.1), Mammen's o
     }
   });
 
+  it('the summary names the weights', () => {
+    expect(byDefault.summary()).toContain('Standard errors: multiplier bootstrap (499 draws, Rademacher weights, uniform bands)');
+    expect(mammen.summary()).toContain('Standard errors: multiplier bootstrap (499 draws, Mammen weights, uniform bands)');
+  });
+
   it('another weight name is invalid_option', () => {
     const error = thrown(() => attgt({ ...cs, bootstrap: { reps: 99, seed: 1, weights: 'webb' as 'mammen' } }));
     expect(error.code).toBe('invalid_option');

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { eventStudy } from '../../../src/estimators/did/eventStudy.js';
 import { formatNote } from '../../../src/errors.js';
 import { feols } from '../../../src/models/feols.js';
+import { createRng } from '../../../src/numerics/random.js';
 import { expectEstimatesMatch } from '../../helpers/expectEstimatesMatch.js';
 import { loadDataset } from '../../helpers/oracle.js';
 
@@ -50,5 +51,40 @@ describe('eventStudy: a singular pre-period covariance block gives a NaN pre-tes
     const byId = eventStudy({ data, outcome: 'y', unit: 'id', time: 'period', cohort: 'g', covariates: ['x1'] });
     expect(Number.isFinite(byId.pretest.statistic)).toBe(true);
     expect(byId.notes.some((n) => n.code === 'test_not_computed')).toBe(false);
+  });
+});
+
+describe("sunab on a state-year panel with one state per cohort: vcov 'hetero' (or clustered) gives a singular pre-test, never an error", () => {
+  // 20 states × 2000–2010, 12 never treated and one state in each cohort 2003 … 2010 (made here).
+  // A single-unit cohort's cells are saturated: its rows fit exactly, their heteroskedasticity-
+  // robust scores vanish, and the 44 × 44 pre-period block has deficient rank.
+  const rng = createRng(3);
+  const d = { state: [] as number[], year: [] as number[], g: [] as number[], y: [] as number[], x1: [] as number[] };
+  for (let s = 1; s <= 20; s++) {
+    const g = s <= 12 ? 0 : 2003 + (s - 13);
+    const a = rng.normal();
+    for (let t = 2000; t <= 2010; t++) {
+      const x = rng.normal();
+      d.state.push(s);
+      d.year.push(t);
+      d.g.push(g);
+      d.x1.push(x);
+      d.y.push(a + 0.05 * (t - 2000) + 0.3 * x + (g > 0 && t >= g ? 0.5 : 0) + 0.3 * rng.normal());
+    }
+  }
+  const call = (vcov?: 'hetero') => eventStudy({ data: d, outcome: 'y', unit: 'state', time: 'year', cohort: 'g', method: 'sunab', covariates: ['x1'], ...(vcov ? { vcov } : {}) });
+
+  it.each([['hetero' as const], [undefined]])('vcov %s: estimate and SE stand, pre-test NaN with test_not_computed', (vcov) => {
+    const es = call(vcov);
+    expect(es.nobs).toBe(220);
+    expect(Number.isFinite(es.overall!.estimate)).toBe(true);
+    expect(es.overall!.stdError).toBeGreaterThan(0);
+    expect(es.pretest.df1).toBe(44);
+    expect(es.pretest.statistic).toBeNaN();
+    expect(es.notes).toContainEqual({ code: 'test_not_computed', test: 'Pre-trend Wald test', reason: 'the covariance matrix of the 44 pre-period coefficients is singular' });
+  });
+
+  it('the point estimates do not depend on the variance', () => {
+    expect(call('hetero').overall!.estimate).toBe(call().overall!.estimate);
   });
 });

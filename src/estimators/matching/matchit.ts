@@ -29,7 +29,7 @@ import { kernelMatch } from './kernel.js';
 import { mahalanobisCoordinates } from './mahalanobis.js';
 import { MatchitResult, type MatchedSet } from './matchitResult.js';
 import { matchSubclass, matchWeights, type MatchMatrix } from './matchMatrix.js';
-import { matchWithinStrata, nearestMultivariateMatch, nearestNeighborMatch } from './nearest.js';
+import { matchWithinStrata, nearestMahalanobisWalk, nearestMultivariateMatch, nearestNeighborMatch } from './nearest.js';
 import { stableOrder } from './stableOrder.js';
 import { propensityScore, type PropensityModel } from './propensityScore.js';
 import { validateMatchit, type MatchitOptions, type MatchitParams } from './validateMatchit.js';
@@ -184,8 +184,10 @@ function nearestMatches(
       return closestMatch(d, t, { ratio: base.ratio, replace: base.replace, caliper, discarded: disc, closest: params.order === 'closest' });
     }
     const nearestParams = { ...base, order: matchingOrder(params, d, t), discarded: disc };
+    // MatchIt ≥ 4.6 matches a single Mahalanobis coordinate as a scalar distance (nn_matchC_vec).
+    if (mahalanobis !== null && !params.legacy && mahalanobis.dimension === 1) return nearestNeighborMatch(coordinates!, t, nearestParams);
     return mahalanobis !== null
-      ? nearestMultivariateMatch(coordinates!, mahalanobis.dimension, t, nearestParams)
+      ? (params.legacy ? nearestMultivariateMatch : nearestMahalanobisWalk)(coordinates!, mahalanobis.dimension, t, nearestParams)
       : nearestNeighborMatch(d, t, nearestParams);
   };
   if (strata === null) return matchUnits(distance, treat, discarded, mahalanobis?.coordinates ?? null);
@@ -268,7 +270,7 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
     weights = result.weights;
     kernelPairs = result.pairs.map((p) => ({ treated: p.treated, controls: p.controls }));
   } else {
-    const mahalanobis = params.distance === 'mahalanobis' ? mahalanobisCoordinates(covariates, treat, discarded, fn) : null;
+    const mahalanobis = params.distance === 'mahalanobis' ? mahalanobisCoordinates(covariates, treat, discarded, fn, params.legacy) : null;
     matches = nearestMatches(params, distance, discarded, caliper, mahalanobis, strata);
     weights = matchWeights(matches, params.focal);
     if (!params.replace) subclass = matchSubclass(matches, n, params.legacy);

@@ -303,3 +303,143 @@ export function matchWithinStrata(
   }
   return { treatedRows, ratio, controls };
 }
+
+/**
+ * Greedy nearest-neighbour matching on Mahalanobis coordinates as MatchIt ≥ 4.6's
+ * `nn_matchC_mahcovs` / `find_control_mahcovs`: units are sorted by the first coordinate; each
+ * focal unit (in `order`) walks outward from its place, alternately left and right, computing the
+ * squared Euclidean distance to each eligible control; a side stops once its first-coordinate gap²
+ * exceeds the best distance found. A control at a distance ≤ the best replaces it (ratio 1), so
+ * among equally distant controls the last one reached wins. Without replacement, `ratio` rounds of
+ * one control each; with replacement, each focal unit takes its `ratio` closest at once.
+ * Source read: kosukeimai/MatchIt 4.7.2 `src/nn_matchC_mahcovs.cpp`, `src/internal.cpp`.
+ *
+ * @param coordinates row-major n×dimension (`mahalanobisCoordinates(…, legacy = false)`)
+ * @example
+ * nearestMahalanobisWalk(Float64Array.of(0, 5, 1, 4), 1, Uint8Array.of(1, 1, 0, 0),
+ *   { ratio: 1, replace: false, caliper: null, order: Int32Array.of(0, 1) }).controls; // [2, 3]
+ */
+export function nearestMahalanobisWalk(
+  coordinates: Float64Array,
+  dimension: number,
+  treat: Uint8Array,
+  params: NearestParams,
+): MatchMatrix {
+  const n = treat.length;
+  const { ratio, replace, order, discarded } = params;
+  const treatedRows: number[] = [];
+  for (let i = 0; i < n; i++) if (treat[i] === 1) treatedRows.push(i);
+  const n1 = treatedRows.length;
+  const first = Float64Array.from({ length: n }, (_, i) => coordinates[i * dimension]!);
+  const sorted = stableOrder(first);
+  const position = new Int32Array(n);
+  for (let q = 0; q < n; q++) position[sorted[q]!] = q;
+  const eligible = new Uint8Array(n);
+  let controlsLeft = 0;
+  for (let i = 0; i < n; i++) {
+    if (discarded && discarded[i] === 1) continue;
+    eligible[i] = 1;
+    if (treat[i] === 0) controlsLeft++;
+  }
+  const controls = new Int32Array(n1 * ratio).fill(-1);
+  const filled = new Int32Array(n1);
+  const distanceSq = (a: number, b: number): number => {
+    let s = 0;
+    for (let d = 0; d < dimension; d++) {
+      const diff = coordinates[a * dimension + d]! - coordinates[b * dimension + d]!;
+      s += diff * diff;
+    }
+    return s;
+  };
+
+  /** `find_control_mahcovs`: up to `want` controls, closest first. */
+  const find = (unit: number, t: number, round: number, want: number): number[] => {
+    let iil = position[unit]!;
+    let iir = iil;
+    let lStop = false;
+    let rStop = false;
+    let left = false;
+    let nLeft = 0;
+    let nRight = 0;
+    const found: { c: number; d: number }[] = [];
+    const mv = first[unit]!;
+    while (!lStop || !rStop) {
+      left = lStop ? false : rStop ? true : !left;
+      let iz: number;
+      if (left) {
+        if (iil <= 0 || nLeft === want) {
+          lStop = true;
+          continue;
+        }
+        iz = sorted[--iil]!;
+      } else {
+        if (iir >= n - 1 || nRight === want) {
+          rStop = true;
+          continue;
+        }
+        iz = sorted[++iir]!;
+      }
+      if (eligible[iz] !== 1 || treat[iz] !== 0) continue;
+      if (round > 1) {
+        let inRow = false;
+        for (let c = 0; c < filled[t]!; c++) if (controls[t * ratio + c] === iz) inRow = true;
+        if (inRow) continue;
+      }
+      const gap = Math.abs(mv - first[iz]!);
+      const gapSq = gap * gap;
+      if (found.length === want && found[found.length - 1]!.d < gapSq) {
+        if (left) lStop = true;
+        else rStop = true;
+        continue;
+      }
+      const d = distanceSq(unit, iz);
+      if (!Number.isFinite(d)) continue;
+      const entry = { c: iz, d };
+      if (found.length === 0) found.push(entry);
+      else if (d > found[found.length - 1]!.d) {
+        if (found.length === want) continue;
+        found.push(entry);
+      } else if (want === 1) found[0] = entry;
+      else {
+        if (found.length === want) found.pop();
+        if (found.length > 0 && d > found[found.length - 1]!.d) found.push(entry);
+        else {
+          // std::lower_bound by distance: before the first entry not closer.
+          let at = 0;
+          while (at < found.length && found[at]!.d < d) at++;
+          found.splice(at, 0, entry);
+        }
+      }
+    }
+    return found.map((f) => f.c);
+  };
+
+  if (replace) {
+    for (let o = 0; o < order.length; o++) {
+      const t = order[o]!;
+      const unit = treatedRows[t]!;
+      if (eligible[unit] !== 1) continue;
+      find(unit, t, 1, ratio).forEach((c, j) => (controls[t * ratio + j] = c));
+    }
+    return { treatedRows: Int32Array.from(treatedRows), ratio, controls };
+  }
+  for (let round = 1; round <= ratio; round++) {
+    for (let o = 0; o < order.length; o++) {
+      if (controlsLeft === 0) break;
+      const t = order[o]!;
+      const unit = treatedRows[t]!;
+      if (eligible[unit] !== 1) continue;
+      const k = find(unit, t, round, 1);
+      if (k.length === 0) {
+        eligible[unit] = 0;
+        continue;
+      }
+      controls[t * ratio + filled[t]!] = k[0]!;
+      filled[t]++;
+      eligible[k[0]!] = 0;
+      controlsLeft--;
+      if (filled[t] === ratio) eligible[unit] = 0;
+    }
+  }
+  return { treatedRows: Int32Array.from(treatedRows), ratio, controls };
+}

@@ -246,7 +246,7 @@ describe('distance = "mahalanobis" (MatchIt 4.5.1 nn_matchC: pooled within-group
       used.add(best);
       expected.push({ treated: t, controls: [best] });
     }
-    const m = matchit({ formula: 'treat ~ age + educ', data: lalonde, distance: 'mahalanobis' });
+    const m = matchit({ formula: 'treat ~ age + educ', data: lalonde, distance: 'mahalanobis', compat: '4.5.1' });
     expect(m.pairs).toEqual(expected);
     expect(m.balance().after[0]!.term).toBe('age'); // no distance row without a propensity score
     expect(m.matchedData().has('distance')).toBe(false);

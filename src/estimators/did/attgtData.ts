@@ -7,8 +7,9 @@
  * `attgtPanel.ts`).
  *
  * The cohort column is not a missing-value column: 0, NaN and ±Infinity all mean never treated
- * (did's coding), and cohorts after the last period (+ anticipation) count as never treated — the
- * one rule of `data/neverTreated.ts`, reported in a note unless every never-treated unit is coded 0.
+ * (did's coding), and cohorts after the last period count as never treated (did's
+ * `asif_never_treated`, whatever the anticipation) — the one rule of `data/neverTreated.ts`,
+ * reported in a note unless every never-treated unit is coded 0.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
@@ -150,9 +151,8 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
     const row = facts.badWeight;
     throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${row + 1}: ${w![row]})`, { fn: FN, column: p.weights, row, value: w![row] });
   }
-  // Say how never-treated units were coded (the one rule of data/neverTreated.ts; did's
-  // asif_never_treated, here after the last period + anticipation as selectSample applies it).
-  const coding = neverTreatedNote(p.cohort, codeCohorts(gRaw, keep, facts.bounds.tHi + p.anticipation, unitCol), unitCol === undefined ? 'rows' : 'units');
+  // Say how never-treated units were coded (the one rule of data/neverTreated.ts, did's asif_never_treated).
+  const coding = neverTreatedNote(p.cohort, codeCohorts(gRaw, keep, facts.bounds.tHi, unitCol), unitCol === undefined ? 'rows' : 'units');
   if (coding !== null) notes.push(coding);
   return { y, t, gRaw, xs, w, unitCol, keep, notes, anyNever: facts.anyNever, gMaxFinite: facts.gMaxFinite, bounds: facts.bounds };
 }
@@ -215,7 +215,7 @@ export interface Sample {
   keep: Int32Array;
   /** Weights normalised to mean 1 over the complete rows (by input row), or undefined. */
   w: Float64Array | undefined;
-  /** Cohorts after this period count as never treated (last period + anticipation). */
+  /** Cohorts after this period (the last observed one) count as never treated, as did. */
   lastTreat: number;
   /** Cohorts from this one on are only comparison units (Infinity: none). */
   excludeFrom: number;
@@ -223,7 +223,7 @@ export interface Sample {
 
 /**
  * did's sample decisions: weights normalised to mean 1 over the complete rows, cohorts after the
- * last period (+ anticipation) treated as never treated, and without never-treated units
+ * last period treated as never treated (did: whatever the anticipation), and without never-treated units
  * (control 'notyet' only) the periods from the last cohort's treatment on dropped.
  *
  * @throws {CausalPanelError} `no_control_units` (no never-treated units with control 'never'),
@@ -244,8 +244,9 @@ export function selectSample(cols: Columns, p: AttgtParams): Sample {
     w = new Float64Array(cols.w.length);
     for (let r = 0; r < keep.length; r++) w[keep[r]!] = cols.w[keep[r]!]! / mean;
   }
-  // cohorts after the last period (+ anticipation) behave as never treated
-  const lastTreat = cols.bounds.tHi + p.anticipation;
+  // cohorts after the last period behave as never treated (did's asif_never_treated: gname > max(tlist),
+  // whatever the anticipation; the one rule of data/neverTreated.ts)
+  const lastTreat = cols.bounds.tHi;
   const hasNever = cols.anyNever || cols.gMaxFinite > lastTreat;
   if (hasNever) return { keep, w, lastTreat, excludeFrom: Infinity };
   if (p.control === 'never') {

@@ -173,3 +173,16 @@ describe('attgt data policy (did): NA or ±Infinity rows are dropped and noted; 
     expect(fit.ids[0]).toMatch(/^county-/);
   });
 });
+
+describe('attgt: a cohort after the last period is never treated whatever the anticipation (did: gname > max(tname))', () => {
+  const mpdtaRows = loadDataset('mpdta.csv').toRows();
+  const spec = { outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', anticipation: 1 } as const;
+
+  it('never-treated units coded 2008 (one period after 2007) give the fit with them coded 0, and a note', () => {
+    const reference = attgt({ ...spec, data: mpdtaRows });
+    const fit = attgt({ ...spec, data: mpdtaRows.map((r) => (r['first.treat'] === 0 ? { ...r, 'first.treat': 2008 } : r)) });
+    expect(fit.rows.some((r) => r.group === 2008)).toBe(false);
+    expectEstimatesMatch(fit.rows, reference.rows, { estimate: 0, stdError: 0 }, { by: 'term', ordered: true });
+    expect(fit.notes).toContainEqual({ code: 'design_adjusted', message: 'Cohort "first.treat": never treated coded as 2008 (after the last period, 2007) (309 units); they are the never-treated controls.' });
+  });
+});

@@ -25,6 +25,7 @@ import { CausalPanelError } from '../../errors.js';
 import { factor } from '../../data/factor.js';
 import type { Frame } from '../../data/frame.js';
 import { evaluate, type FormulaSpec } from '../../models/formula/parse.js';
+import { stableOrder } from './stableOrder.js';
 import { neumaierSum } from '../../numerics/sum.js';
 import type { MatchMatrix } from './matchMatrix.js';
 
@@ -120,6 +121,8 @@ export interface BalanceRowOptions {
    * `s.d.denom`: `'treated'` for the ATT, `'control'` for the ATC). Default `'treated'`.
    */
   sdDenominator?: 'treated' | 'control';
+  /** Subclasses (no match matrix, e.g. exact matching): pair distances over every treated–control pair within a subclass. */
+  subclass?: readonly (number | null)[] | null;
 }
 
 function weightedMean(x: Float64Array, w: Float64Array | null, rows: Int32Array): number {
@@ -200,6 +203,27 @@ function ecdfStats(x: Float64Array, treat: Uint8Array, w: Float64Array | null): 
   return [sum / count, max];
 }
 
+/** MatchIt's `pairdistsubC`: running mean of |xᵢ − xⱼ| over treated–control pairs within each subclass (units in subclass order, ties by row). */
+function subclassPairDistance(x: Float64Array, treat: Uint8Array, subclass: readonly (number | null)[]): number {
+  const rows: number[] = [];
+  for (let i = 0; i < subclass.length; i++) if (subclass[i] !== null) rows.push(i);
+  const order = stableOrder(Float64Array.from(rows, (i) => subclass[i]!));
+  const o = Array.from(order, (k) => rows[k]!);
+  let dist = 0;
+  let k = 0;
+  for (let a = 0; a < o.length; a++) {
+    const i = o[a]!;
+    for (let b = a + 1; b < o.length; b++) {
+      const j = o[b]!;
+      if (subclass[j] !== subclass[i]) break;
+      if (treat[j] === treat[i]) continue;
+      k++;
+      dist += (Math.abs(x[j]! - x[i]!) - dist) / k;
+    }
+  }
+  return dist;
+}
+
 function pairDistance(x: Float64Array, matches: MatchMatrix): number {
   const { treatedRows, ratio, controls } = matches;
   const diffs: number[] = [];
@@ -222,7 +246,9 @@ const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
  * // { term: 'x', meanTreated: 1.5, meanControl: 3.5, stdMeanDiff: -2.828…, varRatio: 1, ecdfMean: 1, ecdfMax: 1, stdPairDist: null }
  */
 function balanceRow(term: string, x: Float64Array, treat: Uint8Array, options: BalanceRowOptions): BalanceRow {
-  const { weights, matches = null, sdDenominator = 'treated' } = options;
+  const { weights, matches = null, sdDenominator = 'treated', subclass = null } = options;
+  const pairs = matches !== null || subclass !== null;
+  const pairDist = (): number => (matches !== null ? pairDistance(x, matches) : subclassPairDistance(x, treat, subclass!));
   const n = x.length;
   let binary = true;
   let n1 = 0;
@@ -258,14 +284,14 @@ function balanceRow(term: string, x: Float64Array, treat: Uint8Array, options: B
       let sd = Math.sqrt(weightedVariance(x, null, sdDenominator === 'control' ? controlRows : treatedRows, binary));
       if (!Number.isFinite(sd) || sd < SQRT_EPS) sd = pooledSd(x, treat, binary);
       stdMeanDiff = diff / sd;
-      if (after && matches) {
-        const distance = pairDistance(x, matches);
+      if (after && pairs) {
+        const distance = pairDist();
         stdPairDist = Math.abs(distance) > 1e-8 ? distance / sd : distance;
       }
     }
   } else {
     stdMeanDiff = diff;
-    if (after && matches) stdPairDist = pairDistance(x, matches);
+    if (after && pairs) stdPairDist = pairDist();
   }
 
   let varRatio = NaN;

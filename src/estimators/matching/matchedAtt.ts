@@ -36,6 +36,12 @@ export interface MatchedSample {
   readonly treatment: string;
   /** True when pairs are clusters (matching without replacement). */
   readonly hasSubclass: boolean;
+  /**
+   * False when the subclasses are strata rather than matched sets (exact matching): the default
+   * variance is then HC3, as MatchIt's vignette recommends for methods that form no pairs.
+   * Default: `hasSubclass`.
+   */
+  readonly subclassesArePairs?: boolean;
 }
 
 /**
@@ -186,7 +192,7 @@ export function matchedAtt(sample: MatchedSample, options: MatchedAttOptions): M
 /** {@link matchedAtt} itself; errors of inner public functions are relabelled by the wrapper above. */
 function matchedAttUnlabelled(sample: MatchedSample, options: MatchedAttOptions): MatchedAttResult {
   const fn = 'matchedAtt';
-  const { outcome, covariates, vcov = sample.hasSubclass ? { CRV1: 'subclass' } : 'HC3', level } = readOptions(fn, options, MATCHED_ATT_SPEC);
+  const { outcome, covariates, vcov = (sample.subclassesArePairs ?? sample.hasSubclass) ? { CRV1: 'subclass' } : 'HC3', level } = readOptions(fn, options, MATCHED_ATT_SPEC);
   // Column names go into formula text backquoted when not syntactic (R's rule), and come back so as terms.
   const treatTerm = deparseName(sample.treatment);
   const rhs = covariates.trim().length > 0 ? `${treatTerm} + ${covariates}` : treatTerm;

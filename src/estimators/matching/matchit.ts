@@ -23,7 +23,8 @@ import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { createRng } from '../../numerics/random.js';
 import { clusterCodes, intersectClusters } from '../../inference/clusters.js';
-import { balanceCovariates } from './balance.js';
+import { balanceCovariates, type BalanceCovariate } from './balance.js';
+import { neumaierSum } from '../../numerics/sum.js';
 import { closestMatch } from './closest.js';
 import { kernelMatch } from './kernel.js';
 import { mahalanobisCoordinates } from './mahalanobis.js';
@@ -165,6 +166,47 @@ function ratioNotes(params: MatchitParams, notes: Note[]): void {
 }
 
 /**
+ * MatchIt's `matchit2exact` and `get_weights_from_subclass`, then `matchit()`'s normalization:
+ * one subclass per combination of the covariates (factor dummies included) found in both groups,
+ * numbered in order of first appearance among the units of the group of the first row
+ * (`Reduce(intersect, …)` over `unique(treat)`); units of other combinations get weight 0.
+ * ATT: treated 1, controls n₁ₛ/n₀ₛ; ATC: treated n₀ₛ/n₁ₛ, controls 1; then the positive weights of
+ * each group are scaled to average 1 (`.make_sum_to_n`).
+ */
+function exactMatch(params: MatchitParams, covariates: readonly BalanceCovariate[]): { weights: Float64Array; subclass: (number | null)[] } {
+  const { fn, treat } = params;
+  const n = treat.length;
+  const keys = Array.from({ length: n }, (_, i) => covariates.map((c) => String(c.values[i])).join('|'));
+  const seen = [new Set<string>(), new Set<string>()];
+  for (let i = 0; i < n; i++) seen[treat[i]!]!.add(keys[i]!);
+  const firstGroup = treat[0]!;
+  const number = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    if (treat[i] !== firstGroup || number.has(keys[i]!) || !seen[1 - firstGroup]!.has(keys[i]!)) continue;
+    number.set(keys[i]!, number.size + 1);
+  }
+  if (number.size === 0) throw new CausalPanelError('no_matches', `${fn}: no exact matches were found (no combination of the covariates holds both treated and control units)`, { fn, option: 'method' });
+  const subclass: (number | null)[] = keys.map((k) => number.get(k) ?? null);
+  const count = [new Float64Array(number.size + 1), new Float64Array(number.size + 1)];
+  for (let i = 0; i < n; i++) if (subclass[i] !== null) count[treat[i]!]![subclass[i]!]++;
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = subclass[i];
+    if (s === null) continue;
+    const t = treat[i]!;
+    const focal = params.estimand === 'ATC' ? 0 : 1;
+    weights[i] = t === focal ? 1 : count[1 - t]![s]! / count[t]![s]!;
+  }
+  for (const group of [0, 1]) {
+    const values: number[] = [];
+    for (let i = 0; i < n; i++) if (treat[i] === group && weights[i]! > 0) values.push(weights[i]!);
+    const total = neumaierSum(values);
+    for (let i = 0; i < n; i++) if (treat[i] === group && weights[i]! > 0) weights[i] = (values.length * weights[i]!) / total;
+  }
+  return { weights, subclass };
+}
+
+/**
  * Nearest-neighbour matching (MatchIt `method = "nearest"`) on the distance or Mahalanobis
  * coordinates, within exact strata when given: the distance, caliper and Mahalanobis scaling come
  * from the full sample; the matching order is computed within each set of units matched together.
@@ -242,7 +284,9 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
 
   let distance: Float64Array;
   let model: PropensityModel | null = null;
-  if (params.distance === 'logit' || params.distance === 'probit') {
+  if (params.method === 'exact') {
+    distance = new Float64Array(n).fill(NaN);
+  } else if (params.distance === 'logit' || params.distance === 'probit') {
     const fitted = propensityScore(params.spec.text, usedFrame, params.distance, fn);
     distance = fitted.distance;
     model = fitted.model;
@@ -259,13 +303,15 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
 
   let strata: Int32Array | null = null;
   if (params.exact.length > 0) strata = exactStrata(params, usedFrame, notes);
-  else ratioNotes(params, notes);
+  else if (params.method === 'nearest') ratioNotes(params, notes);
 
   let weights: Float64Array;
   let subclass: (number | null)[] | null = null;
   let matches: MatchMatrix | null = null;
   let kernelPairs: MatchedSet[] | null = null;
-  if (params.method === 'kernel') {
+  if (params.method === 'exact') {
+    ({ weights, subclass } = exactMatch(params, covariates));
+  } else if (params.method === 'kernel') {
     const result = kernelMatch(distance, treat, params.kernel, params.bandwidth, discarded);
     weights = result.weights;
     kernelPairs = result.pairs.map((p) => ({ treated: p.treated, controls: p.controls }));

@@ -24,8 +24,12 @@ export interface MatchitOptions {
   formula: string;
   /** The data (MatchIt `data`). */
   data: DataInput;
-  /** `'nearest'` (greedy nearest neighbour, default) or `'kernel'` (psmatch2-style kernel weights) (MatchIt `method`). */
-  method?: 'nearest' | 'kernel';
+  /**
+   * `'nearest'` (greedy nearest neighbour, default), `'exact'` (one subclass per combination of
+   * the formula's covariates that holds both groups; MatchIt ≥ 4.6 `method = "exact"`) or
+   * `'kernel'` (psmatch2-style kernel weights) (MatchIt `method`).
+   */
+  method?: 'nearest' | 'exact' | 'kernel';
   /**
    * Distance: propensity score by `'logit'` (default; MatchIt `distance = "glm"`) or `'probit'`
    * (`link = "probit"`) regression, `'mahalanobis'`, or a numeric vector of user distances
@@ -90,7 +94,7 @@ export interface MatchitParams {
   readonly rows: Int32Array;
   /** Treatment of the used rows. */
   readonly treat: Uint8Array;
-  readonly method: 'nearest' | 'kernel';
+  readonly method: 'nearest' | 'exact' | 'kernel';
   readonly distance: 'logit' | 'probit' | 'mahalanobis' | 'user';
   /** User distances over the used rows (distance 'user'). */
   readonly userDistance: Float64Array | null;
@@ -164,7 +168,7 @@ const commonSupportReader = opt.custom((value, at): MatchitParams['commonSupport
 const MATCHIT_SPEC = {
   formula: formulaReader,
   data: opt.required<DataInput>('a data set'),
-  method: opt.oneOf(['nearest', 'kernel'], 'nearest'),
+  method: opt.oneOf(['nearest', 'exact', 'kernel'], 'nearest'),
   distance: distanceReader,
   ratio: opt.integer({ min: 1, default: 1 }),
   caliper: opt.number({ min: 0, exclusiveMin: true }),
@@ -188,6 +192,13 @@ const MATCHIT_SPEC = {
 /** The cross-option rules (MatchIt's `check.inputs`), each in the one message form. */
 function checkCombinations(o: { method: string; distance: DistanceOption; caliper: number | undefined; order: string | undefined; commonSupport: string; exact: readonly string[]; compat: string; estimand: string }, fn: string): void {
   const at = (key: string): OptionPath => ({ fn, key });
+  if (o.method === 'exact') {
+    if (o.compat === '4.5.1') throw invalidOption(at('method'), '"nearest" or "kernel" with compat "4.5.1" (method "exact" follows MatchIt 4.7.2)', o.method);
+    if (o.distance !== 'logit') throw invalidOption(at('distance'), 'unset with method "exact" (exact matching uses no distance)', o.distance instanceof Float64Array ? 'a numeric vector' : o.distance);
+    if (o.caliper !== undefined) throw invalidOption(at('caliper'), 'unset with method "exact"', o.caliper);
+    if (o.exact.length > 0) throw invalidOption(at('exact'), 'unset with method "exact" (the formula\'s covariates are matched exactly)', o.exact);
+    if (o.commonSupport !== 'none') throw invalidOption(at('commonSupport'), '"none" with method "exact" (common support needs a distance)', o.commonSupport);
+  }
   if (o.estimand === 'ATC') {
     if (o.method === 'kernel') throw invalidOption(at('estimand'), '"ATT" with method "kernel" (psmatch2-style kernel matching weights controls to treated units)', o.estimand);
     if (o.compat === '4.5.1') throw invalidOption(at('estimand'), '"ATT" with compat "4.5.1" (the MatchIt 4.5.1 reproduction covers the ATT)', o.estimand);

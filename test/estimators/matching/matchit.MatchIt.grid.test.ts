@@ -39,6 +39,7 @@ function expectBalance(actual: BalanceRow[], expected: Record<string, number | s
 interface GridCase {
   file: string;
   options: Partial<MatchitOptions>;
+  formula?: string;
 }
 
 const CASES: GridCase[] = [
@@ -48,12 +49,13 @@ const CASES: GridCase[] = [
   { file: 'matchit_new_nearest_ratio2', options: { ratio: 2 } },
   { file: 'matchit_new_nearest_closest', options: { order: 'closest' } },
   { file: 'matchit_new_nearest_atc', options: { estimand: 'ATC' } },
+  { file: 'matchit_new_exact', options: { method: 'exact' }, formula: 'treat ~ married + nodegree + race' },
 ];
 
-describe.each(CASES)('matchit vs MatchIt 4.7.2 on lalonde: $file', ({ file, options }) => {
+describe.each(CASES)('matchit vs MatchIt 4.7.2 on lalonde: $file', ({ file, options, formula = FORMULA }) => {
   const oracle = loadOracle(file);
   const expected = oracle.results;
-  const m = matchit({ formula: FORMULA, data: lalonde, ...options });
+  const m = matchit({ formula, data: lalonde, ...options });
 
   it(`${oracle.call}: sample sizes, weights and subclasses identical`, () => {
     expect(m.nMatched).toEqual(expected.nMatched);
@@ -79,6 +81,11 @@ describe.each(CASES)('matchit vs MatchIt 4.7.2 on lalonde: $file', ({ file, opti
       expectClose(fit.estimate.stdError, want.stdError, 1e-10, `${key} se`);
       expectClose(fit.estimate.pValue, want.pValue, 1e-10, `${key} p`);
       expect(fit.nobs).toBe(want.nobs);
+    }
+    // Methods without pairs: the oracle's att is HC3 (the vignette); the subclass-clustered SE is given for reference.
+    if (expected.attClusterSubclass !== undefined) {
+      const fit = m.att({ outcome: 're78', vcov: { CRV1: 'subclass' } });
+      expectClose(fit.estimate.stdError, expected.attClusterSubclass.stdError, 1e-10, 'att se clustered by subclass');
     }
   });
 });

@@ -2,8 +2,8 @@
  * Multiplier bootstrap for asymptotically linear estimators, as did's `mboot`
  * (https://github.com/bcallaway11/did/blob/master/R/mboot.R) with BMisc's
  * `multiplier_bootstrap`: draw b: θ*_b = √G · (1/G) Σ_c V_bc S_c, where S_c are the (cluster sums
- * of the) influence functions and V_bc are i.i.d. Mammen (1993) weights (mean 0, variance 1,
- * third moment 1) or Rademacher weights.
+ * of the) influence functions and V_bc are i.i.d. Rademacher weights (±1, BMisc's default, hence
+ * did's) or Mammen (1993) weights (mean 0, variance 1, third moment 1).
  *
  * Standard errors are did's robust IQR-based ones: σ̂ = (q₀.₇₅ − q₀.₂₅)/(z₀.₇₅ − z₀.₂₅) of the draws
  * (order statistics ⌈0.75B⌉ and ⌈0.25B⌉), reported as σ̂·√G/n. The uniform-band critical value
@@ -32,7 +32,7 @@ export interface MultiplierBootstrapOptions {
   seed: number;
   /** Confidence level of the sup-t critical value (default 0.95). */
   level?: number;
-  /** Multiplier distribution (default 'mammen', as did). */
+  /** Multiplier distribution (default 'rademacher', as did 2.5.1's BMisc::multiplier_bootstrap; 'mammen' as Mammen 1993). */
   weights?: 'mammen' | 'rademacher';
   /** Cluster code per influence row (0..G−1): rows are summed within clusters before drawing. */
   cluster?: Int32Array;
@@ -88,7 +88,7 @@ export function multiplierBootstrap(psi: Float64Array, n: number, p: number, opt
     reps: opt.integer({ min: 2 }),
     seed: opt.seed(),
     level: opt.level(),
-    weights: opt.oneOf(['mammen', 'rademacher'], 'mammen'),
+    weights: opt.oneOf(['mammen', 'rademacher'], 'rademacher'),
     cluster: opt.custom((value, at) => clusterCodesOption(value, at)),
     nClusters: opt.integer({ min: 1 }),
   });

@@ -1,5 +1,5 @@
 /**
- * Multiplier bootstrap (did 2.5.1 `mboot` conventions: Mammen weights, IQR-based SE, sup-t
+ * Multiplier bootstrap (did 2.5.1 `mboot` conventions: Rademacher weights by default (BMisc), Mammen as an option, IQR-based SE, sup-t
  * critical value): bit-identical for a fixed seed, and agreeing with the analytic influence-function
  * SEs of did (fixtures/oracles/did_mpdta_never_dr.json) within Monte Carlo error.
  */

@@ -2,7 +2,7 @@
  * The one base of every result: a `kind` tag (lower camelCase), typed `notes`, `tidy(level?)`
  * rows in the {@link Estimate} vocabulary, `summary()` through the one renderer
  * ({@link renderSummary}), `toJSON()` through the one NaN → null path ({@link toJsonValue}), and
- * Node's inspect hook (so `console.log(result)` prints the summary; nothing node-specific is
+ * Node's inspect hook (so logging a result in Node prints the summary; nothing node-specific is
  * imported — ml-matrix's way).
  *
  * A subclass stores its numbers and says three things: its rows (`tidy`), the parts of its

@@ -89,7 +89,7 @@ const FN = 'attgt';
 
 /** did's arguments that attgt does not offer, with why. */
 const UNSUPPORTED: Readonly<Record<string, string>> = Object.freeze({
-  clustervars: "SEs are clustered by unit (panel) or observation (cross-sections), did's default; other clusters are not implemented",
+  clustervars: "SEs are clustered by unit (panel) or observation (cross-sections), did's default; clustering on other variables is not supported yet",
   allow_unbalanced_panel: "units with gaps are dropped to balance the panel, as did's default allow_unbalanced_panel = FALSE",
   faster_mode: "always on: attgt follows did's faster_mode path (pre_process_did2, compute.att_gt2)",
   print_details: 'attgt prints nothing; dropped rows, units and cells are reported as notes',

@@ -147,8 +147,8 @@ export const mediateSpec = {
  */
 export const MEDIATE_UNSUPPORTED: ReadOptionsContext = {
   unsupported: {
-    robustSE: 'heteroskedasticity-robust quasi-Bayesian draws are not implemented; cluster gives cluster-robust (CRV1) draws',
-    covariates: 'effects conditional on covariate values are not implemented: effects are averaged over the sample rows',
+    robustSE: 'heteroskedasticity-robust quasi-Bayesian draws are not available; cluster gives cluster-robust (CRV1) draws',
+    covariates: 'effects conditional on covariate values are not available: effects are averaged over the sample rows',
     outcome: 'multivariate outcome models are not supported: fit one outcome model per call',
     long: 'the simulated values are always kept: see draws()',
     dropobs: 'rows are always restricted to those complete in both models, as dropobs = TRUE',

@@ -79,6 +79,7 @@ const MATCHING_KEY_SET: Record<MatchingKey, true> = {
   kernel: true,
   bandwidth: true,
   compat: true,
+  subclass: true,
 };
 const MATCHING_KEYS = Object.keys(MATCHING_KEY_SET) as MatchingKey[];
 

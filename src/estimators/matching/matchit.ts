@@ -187,15 +187,26 @@ function exactMatch(params: MatchitParams, covariates: readonly BalanceCovariate
   }
   if (number.size === 0) throw new CausalPanelError('no_matches', `${fn}: no exact matches were found (no combination of the covariates holds both treated and control units)`, { fn, option: 'method' });
   const subclass: (number | null)[] = keys.map((k) => number.get(k) ?? null);
-  const count = [new Float64Array(number.size + 1), new Float64Array(number.size + 1)];
-  for (let i = 0; i < n; i++) if (subclass[i] !== null) count[treat[i]!]![subclass[i]!]++;
+  return { weights: subclassWeights(params, subclass, number.size), subclass };
+}
+
+/**
+ * MatchIt's `get_weights_from_subclass`, then `matchit()`'s `.make_sum_to_n`: ATT: treated 1,
+ * controls n₁ₛ/n₀ₛ; ATC: treated n₀ₛ/n₁ₛ, controls 1; units without a subclass 0; the positive
+ * weights of each group then scaled to average 1.
+ */
+function subclassWeights(params: MatchitParams, subclass: readonly (number | null)[], count: number): Float64Array {
+  const { treat } = params;
+  const n = treat.length;
+  const sizes = [new Float64Array(count + 1), new Float64Array(count + 1)];
+  for (let i = 0; i < n; i++) if (subclass[i] !== null) sizes[treat[i]!]![subclass[i]!]++;
+  const focal = params.estimand === 'ATC' ? 0 : 1;
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const s = subclass[i];
     if (s === null) continue;
     const t = treat[i]!;
-    const focal = params.estimand === 'ATC' ? 0 : 1;
-    weights[i] = t === focal ? 1 : count[1 - t]![s]! / count[t]![s]!;
+    weights[i] = t === focal ? 1 : sizes[1 - t]![s]! / sizes[t]![s]!;
   }
   for (const group of [0, 1]) {
     const values: number[] = [];
@@ -203,7 +214,59 @@ function exactMatch(params: MatchitParams, covariates: readonly BalanceCovariate
     const total = neumaierSum(values);
     for (let i = 0; i < n; i++) if (treat[i] === group && weights[i]! > 0) weights[i] = (values.length * weights[i]!) / total;
   }
-  return { weights, subclass };
+  return weights;
+}
+
+/** R's `quantile(x, probs, type = 7)`: (1 − h)·x₍lo₎ + h·x₍hi₎ at index 1 + (n − 1)·p. */
+function quantile7(values: number[], probs: readonly number[]): number[] {
+  const x = [...values].sort((a, b) => a - b);
+  const n = x.length;
+  return probs.map((p) => {
+    const index = 1 + Math.max(n - 1, 0) * p;
+    const lo = Math.floor(index);
+    const hi = Math.ceil(index);
+    const q = x[lo - 1]!;
+    if (!(index > lo && x[hi - 1] !== q)) return q;
+    const h = index - lo;
+    return (1 - h) * q + h * x[hi - 1]!;
+  });
+}
+
+/**
+ * MatchIt ≥ 4.6's `matchit2subclass`: `subclass` subclasses cut at the quantiles
+ * (`seq(0, 1, length.out = subclass + 1)`, type 7) of the focal group's distance, units placed
+ * by `findInterval(all.inside = TRUE)`, subclasses renumbered 1, 2, … over those present;
+ * weights as {@link subclassWeights}. A subclass without units of both groups (MatchIt then moves
+ * neighbouring units into it, `subclass_scootC`) is an error here.
+ */
+function subclassMatch(params: MatchitParams, distance: Float64Array, discarded: Uint8Array): { weights: Float64Array; subclass: (number | null)[] } {
+  const { fn, treat, subclasses } = params;
+  const n = treat.length;
+  const focal = params.estimand === 'ATC' ? 0 : 1;
+  const focalScores: number[] = [];
+  for (let i = 0; i < n; i++) if (treat[i] === focal && !Number.isNaN(distance[i]!)) focalScores.push(distance[i]!);
+  const by = 1 / subclasses;
+  const probs = [0, ...Array.from({ length: subclasses - 1 }, (_, k) => (k + 1) * by), 1];
+  const cuts = quantile7(focalScores, probs);
+  const raw: (number | null)[] = new Array<number | null>(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    if (discarded[i] === 1) continue;
+    // findInterval: the number of cuts ≤ x, then all.inside clamps to 1..length(cuts) − 1.
+    let k = 0;
+    while (k < cuts.length && cuts[k]! <= distance[i]!) k++;
+    raw[i] = Math.min(Math.max(k, 1), cuts.length - 1);
+  }
+  const present = [...new Set(raw.filter((v): v is number => v !== null))].sort((a, b) => a - b);
+  const renumber = new Map(present.map((v, k) => [v, k + 1]));
+  const subclass = raw.map((v) => (v === null ? null : renumber.get(v)!));
+  const groups = [new Set<number>(), new Set<number>()];
+  for (let i = 0; i < n; i++) if (subclass[i] !== null) groups[treat[i]!]!.add(subclass[i]!);
+  for (const s of renumber.values()) {
+    if (!groups[0]!.has(s) || !groups[1]!.has(s)) {
+      throw new CausalPanelError('no_matches', `${fn}: subclass ${s} of ${present.length} holds no ${groups[0]!.has(s) ? 'treated' : 'control'} units (MatchIt would move units from neighbouring subclasses into it; not implemented): use fewer subclasses`, { fn, option: 'subclass', value: subclasses });
+    }
+  }
+  return { weights: subclassWeights(params, subclass, present.length), subclass };
 }
 
 /**
@@ -311,6 +374,8 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
   let kernelPairs: MatchedSet[] | null = null;
   if (params.method === 'exact') {
     ({ weights, subclass } = exactMatch(params, covariates));
+  } else if (params.method === 'subclass') {
+    ({ weights, subclass } = subclassMatch(params, distance, discarded));
   } else if (params.method === 'kernel') {
     const result = kernelMatch(distance, treat, params.kernel, params.bandwidth, discarded);
     weights = result.weights;

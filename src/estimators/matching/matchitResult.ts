@@ -170,7 +170,7 @@ export class MatchitResult extends Result {
     this.caliper = state.caliper;
     this.treatment = params.treatment;
     this.hasSubclass = state.subclass !== null;
-    this.subclassesArePairs = state.subclass !== null && params.method !== 'exact';
+    this.subclassesArePairs = state.subclass !== null && params.method === 'nearest';
     this.nobs = rows.length;
     this.model = state.model;
   }
@@ -248,7 +248,9 @@ export class MatchitResult extends Result {
       ? `kernel matching (${params.kernel}, bandwidth ${params.bandwidth})`
       : params.method === 'exact'
         ? 'exact matching'
-        : `${params.ratio}:1 nearest neighbour matching ${params.replace ? 'with' : 'without'} replacement`;
+        : params.method === 'subclass'
+          ? `subclassification (${params.subclasses} subclasses)`
+          : `${params.ratio}:1 nearest neighbour matching ${params.replace ? 'with' : 'without'} replacement`;
     const distance = params.method === 'exact'
       ? 'none (exact)'
       : params.distance === 'mahalanobis'

@@ -26,10 +26,16 @@ export interface MatchitOptions {
   data: DataInput;
   /**
    * `'nearest'` (greedy nearest neighbour, default), `'exact'` (one subclass per combination of
-   * the formula's covariates that holds both groups; MatchIt ≥ 4.6 `method = "exact"`) or
+   * the formula's covariates that holds both groups; MatchIt ≥ 4.6 `method = "exact"`),
+   * `'subclass'` (propensity-score subclassification, see `subclass`) or
    * `'kernel'` (psmatch2-style kernel weights) (MatchIt `method`).
    */
-  method?: 'nearest' | 'exact' | 'kernel';
+  method?: 'nearest' | 'exact' | 'subclass' | 'kernel';
+  /**
+   * Number of propensity-score subclasses of `method: 'subclass'` (MatchIt `subclass`, default 6):
+   * cut at quantiles of the focal group's scores (MatchIt ≥ 4.6 `matchit2subclass`).
+   */
+  subclass?: number;
   /**
    * Distance: propensity score by `'logit'` (default; MatchIt `distance = "glm"`) or `'probit'`
    * (`link = "probit"`) regression, `'mahalanobis'`, or a numeric vector of user distances
@@ -94,7 +100,9 @@ export interface MatchitParams {
   readonly rows: Int32Array;
   /** Treatment of the used rows. */
   readonly treat: Uint8Array;
-  readonly method: 'nearest' | 'exact' | 'kernel';
+  readonly method: 'nearest' | 'exact' | 'subclass' | 'kernel';
+  /** Number of subclasses (method 'subclass'). */
+  readonly subclasses: number;
   readonly distance: 'logit' | 'probit' | 'mahalanobis' | 'user';
   /** User distances over the used rows (distance 'user'). */
   readonly userDistance: Float64Array | null;
@@ -168,7 +176,8 @@ const commonSupportReader = opt.custom((value, at): MatchitParams['commonSupport
 const MATCHIT_SPEC = {
   formula: formulaReader,
   data: opt.required<DataInput>('a data set'),
-  method: opt.oneOf(['nearest', 'exact', 'kernel'], 'nearest'),
+  method: opt.oneOf(['nearest', 'exact', 'subclass', 'kernel'], 'nearest'),
+  subclass: opt.integer({ min: 2, default: 6 }),
   distance: distanceReader,
   ratio: opt.integer({ min: 1, default: 1 }),
   caliper: opt.number({ min: 0, exclusiveMin: true }),
@@ -192,6 +201,12 @@ const MATCHIT_SPEC = {
 /** The cross-option rules (MatchIt's `check.inputs`), each in the one message form. */
 function checkCombinations(o: { method: string; distance: DistanceOption; caliper: number | undefined; order: string | undefined; commonSupport: string; exact: readonly string[]; compat: string; estimand: string }, fn: string): void {
   const at = (key: string): OptionPath => ({ fn, key });
+  if (o.method === 'subclass') {
+    if (o.compat === '4.5.1') throw invalidOption(at('method'), '"nearest" or "kernel" with compat "4.5.1" (method "subclass" follows MatchIt 4.7.2)', o.method);
+    if (o.distance === 'mahalanobis') throw invalidOption(at('distance'), '"logit", "probit" or a numeric vector with method "subclass" (subclasses are cut on a propensity score)', o.distance);
+    if (o.caliper !== undefined) throw invalidOption(at('caliper'), 'unset with method "subclass"', o.caliper);
+    if (o.exact.length > 0) throw invalidOption(at('exact'), 'unset with method "subclass"', o.exact);
+  }
   if (o.method === 'exact') {
     if (o.compat === '4.5.1') throw invalidOption(at('method'), '"nearest" or "kernel" with compat "4.5.1" (method "exact" follows MatchIt 4.7.2)', o.method);
     if (o.distance !== 'logit') throw invalidOption(at('distance'), 'unset with method "exact" (exact matching uses no distance)', o.distance instanceof Float64Array ? 'a numeric vector' : o.distance);
@@ -288,6 +303,7 @@ export function validateMatchit(options: MatchitOptions, fn = 'matchit'): Matchi
     rows,
     treat,
     method: o.method,
+    subclasses: o.subclass,
     distance: userValues !== null ? 'user' : (o.distance as 'logit' | 'probit' | 'mahalanobis'),
     userDistance: userValues !== null ? Float64Array.from(rows, (i) => userValues[i]!) : null,
     ratio: o.ratio,

@@ -50,6 +50,7 @@ const CASES: GridCase[] = [
   { file: 'matchit_new_nearest_closest', options: { order: 'closest' } },
   { file: 'matchit_new_nearest_atc', options: { estimand: 'ATC' } },
   { file: 'matchit_new_exact', options: { method: 'exact' }, formula: 'treat ~ married + nodegree + race' },
+  { file: 'matchit_new_subclass6', options: { method: 'subclass', subclass: 6 } },
 ];
 
 describe.each(CASES)('matchit vs MatchIt 4.7.2 on lalonde: $file', ({ file, options, formula = FORMULA }) => {

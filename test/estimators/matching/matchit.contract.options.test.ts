@@ -63,6 +63,7 @@ const BAD_VALUES: [string, Partial<MatchitOptions>, string][] = [
   ['estimand "ATE" (nearest-neighbour matching)', { estimand: 'ATE' as never }, 'matchit: option "estimand" must be "ATT" or "ATC" (MatchIt\'s nearest-neighbour matching has no ATE) (got "ATE")'],
   ['estimand "ATC" with kernel matching', { method: 'kernel', estimand: 'ATC' }, 'matchit: option "estimand" must be "ATT" with method "kernel" (psmatch2-style kernel matching weights controls to treated units) (got "ATC")'],
   ['method "exact" with a caliper', { method: 'exact', distance: undefined, caliper: 0.1 }, 'matchit: option "caliper" must be unset with method "exact" (got 0.1)'],
+  ['subclass 1', { method: 'subclass', subclass: 1 }, 'matchit: option "subclass" must be an integer ≥ 2 (got 1)'],
   ['order "largest" with Mahalanobis', { distance: 'mahalanobis', order: 'largest' }, 'matchit: option "order" must be "data" or "random" with distance "mahalanobis" (got "largest")'],
 ];
 

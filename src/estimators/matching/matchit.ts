@@ -176,7 +176,8 @@ function ratioNotes(params: MatchitParams, notes: Note[]): void {
 function exactMatch(params: MatchitParams, covariates: readonly BalanceCovariate[]): { weights: Float64Array; subclass: (number | null)[] } {
   const { fn, treat } = params;
   const n = treat.length;
-  const keys = Array.from({ length: n }, (_, i) => covariates.map((c) => String(c.values[i])).join('|'));
+  const columns = params.method === 'cem' ? covariates.map((c) => sturgesBins(c.values)) : covariates.map((c) => c.values);
+  const keys = Array.from({ length: n }, (_, i) => columns.map((values) => String(values[i])).join('|'));
   const seen = [new Set<string>(), new Set<string>()];
   for (let i = 0; i < n; i++) seen[treat[i]!]!.add(keys[i]!);
   const firstGroup = treat[0]!;
@@ -188,6 +189,31 @@ function exactMatch(params: MatchitParams, covariates: readonly BalanceCovariate
   if (number.size === 0) throw new CausalPanelError('no_matches', `${fn}: no exact matches were found (no combination of the covariates holds both treated and control units)`, { fn, option: 'method' });
   const subclass: (number | null)[] = keys.map((k) => number.get(k) ?? null);
   return { weights: subclassWeights(params, subclass, number.size), subclass };
+}
+
+/**
+ * MatchIt's default `cem` coarsening (`cem_matchit`, `cutpoints = "sturges"`): `nclass.Sturges`
+ * = ⌈log₂ n + 1⌉ equal-width bins between the minimum and the maximum (`seq(min, max, length =
+ * bins + 1)` with the outer breaks set to ±∞), the bin number by `findInterval`. A factor's 0/1
+ * dummies keep their two values apart, so factors stay exact, as in MatchIt.
+ */
+function sturgesBins(values: Float64Array): Float64Array {
+  const n = values.length;
+  const bins = Math.ceil(Math.log2(n) + 1);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // R's seq(from, to, length.out): from + k·((to − from)/(length.out − 1)) for the inner points.
+  const step = (max - min) / bins;
+  const breaks = [-Infinity, ...Array.from({ length: bins - 1 }, (_, k) => (min === max ? min : min + (k + 1) * step)), Infinity];
+  return Float64Array.from(values, (v) => {
+    let k = 0;
+    while (k < breaks.length && breaks[k]! <= v) k++;
+    return k;
+  });
 }
 
 /**
@@ -347,7 +373,7 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
 
   let distance: Float64Array;
   let model: PropensityModel | null = null;
-  if (params.method === 'exact') {
+  if (params.method === 'exact' || params.method === 'cem') {
     distance = new Float64Array(n).fill(NaN);
   } else if (params.distance === 'logit' || params.distance === 'probit') {
     const fitted = propensityScore(params.spec.text, usedFrame, params.distance, fn);
@@ -372,7 +398,7 @@ function matchitUnlabelled(options: MatchitOptions): MatchitResult {
   let subclass: (number | null)[] | null = null;
   let matches: MatchMatrix | null = null;
   let kernelPairs: MatchedSet[] | null = null;
-  if (params.method === 'exact') {
+  if (params.method === 'exact' || params.method === 'cem') {
     ({ weights, subclass } = exactMatch(params, covariates));
   } else if (params.method === 'subclass') {
     ({ weights, subclass } = subclassMatch(params, distance, discarded));

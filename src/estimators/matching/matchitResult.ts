@@ -186,11 +186,11 @@ export class MatchitResult extends Result {
   balance(): { before: BalanceRow[]; after: BalanceRow[] } {
     if (this.#balance === null) {
       const { params, covariates, weights, matches } = this.#state;
-      const distance = params.distance === 'mahalanobis' || params.method === 'exact' ? null : this.#state.distance;
+      const distance = params.distance === 'mahalanobis' || params.method === 'exact' || params.method === 'cem' ? null : this.#state.distance;
       const sdDenominator = params.estimand === 'ATC' ? 'control' : 'treated';
       this.#balance = {
         before: balanceTable(covariates, params.treat, distance, { weights: null, sdDenominator }),
-        after: balanceTable(covariates, params.treat, distance, { weights, matches, sdDenominator, subclass: params.method === 'exact' ? this.#state.subclass : null }),
+        after: balanceTable(covariates, params.treat, distance, { weights, matches, sdDenominator, subclass: params.method === 'exact' || params.method === 'cem' ? this.#state.subclass : null }),
       };
     }
     return { before: this.#balance.before.map((r) => ({ ...r })), after: this.#balance.after.map((r) => ({ ...r })) };
@@ -209,7 +209,7 @@ export class MatchitResult extends Result {
     const keep: number[] = [];
     for (let i = 0; i < this.weights.length; i++) if (this.weights[i]! > 0) keep.push(i);
     const added: Record<string, Float64Array> = Object.create(null);
-    if (params.distance !== 'mahalanobis' && params.method !== 'exact') added.distance = Float64Array.from(keep, (i) => this.distance[i]!);
+    if (params.distance !== 'mahalanobis' && params.method !== 'exact' && params.method !== 'cem') added.distance = Float64Array.from(keep, (i) => this.distance[i]!);
     added.weights = Float64Array.from(keep, (i) => this.weights[i]!);
     if (this.hasSubclass) added.subclass = Float64Array.from(keep, (i) => this.subclass[i] ?? NaN);
     for (const name of Object.keys(added)) {
@@ -246,13 +246,13 @@ export class MatchitResult extends Result {
     const { params } = this.#state;
     const how = params.method === 'kernel'
       ? `kernel matching (${params.kernel}, bandwidth ${params.bandwidth})`
-      : params.method === 'exact'
-        ? 'exact matching'
+      : params.method === 'exact' || params.method === 'cem'
+        ? params.method === 'cem' ? 'coarsened exact matching (Sturges bins)' : 'exact matching'
         : params.method === 'subclass'
           ? `subclassification (${params.subclasses} subclasses)`
           : `${params.ratio}:1 nearest neighbour matching ${params.replace ? 'with' : 'without'} replacement`;
-    const distance = params.method === 'exact'
-      ? 'none (exact)'
+    const distance = params.method === 'exact' || params.method === 'cem'
+      ? `none (${params.method})`
       : params.distance === 'mahalanobis'
       ? 'Mahalanobis'
       : params.distance === 'user' ? 'user-defined' : `propensity score (glm, ${params.distance})`;
@@ -261,7 +261,7 @@ export class MatchitResult extends Result {
     if (params.exact.length > 0) meta.push(['Exact', params.exact.join(', ')]);
     meta.push(['Observations', `${formatInteger(this.nobs)} (all), ${formatInteger(this.nMatched.treated + this.nMatched.control)} (matched)`]);
     const balance = this.balance();
-    const after = this.#state.matches !== null || params.method === 'exact' ? BALANCE_COLUMNS : BALANCE_COLUMNS.slice(0, -1);
+    const after = this.#state.matches !== null || params.method === 'exact' || params.method === 'cem' ? BALANCE_COLUMNS : BALANCE_COLUMNS.slice(0, -1);
     return {
       title: `Matching (MatchIt's matchit): ${how}, treatment: ${this.treatment}`,
       meta,

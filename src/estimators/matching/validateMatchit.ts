@@ -27,10 +27,12 @@ export interface MatchitOptions {
   /**
    * `'nearest'` (greedy nearest neighbour, default), `'exact'` (one subclass per combination of
    * the formula's covariates that holds both groups; MatchIt ≥ 4.6 `method = "exact"`),
+   * `'cem'` (coarsened exact matching: numeric covariates cut into Sturges' number of equal-width
+   * bins, as MatchIt's default `cutpoints`, then exact matching; no `k2k`),
    * `'subclass'` (propensity-score subclassification, see `subclass`) or
    * `'kernel'` (psmatch2-style kernel weights) (MatchIt `method`).
    */
-  method?: 'nearest' | 'exact' | 'subclass' | 'kernel';
+  method?: 'nearest' | 'exact' | 'cem' | 'subclass' | 'kernel';
   /**
    * Number of propensity-score subclasses of `method: 'subclass'` (MatchIt `subclass`, default 6):
    * cut at quantiles of the focal group's scores (MatchIt ≥ 4.6 `matchit2subclass`).
@@ -100,7 +102,7 @@ export interface MatchitParams {
   readonly rows: Int32Array;
   /** Treatment of the used rows. */
   readonly treat: Uint8Array;
-  readonly method: 'nearest' | 'exact' | 'subclass' | 'kernel';
+  readonly method: 'nearest' | 'exact' | 'cem' | 'subclass' | 'kernel';
   /** Number of subclasses (method 'subclass'). */
   readonly subclasses: number;
   readonly distance: 'logit' | 'probit' | 'mahalanobis' | 'user';
@@ -176,7 +178,7 @@ const commonSupportReader = opt.custom((value, at): MatchitParams['commonSupport
 const MATCHIT_SPEC = {
   formula: formulaReader,
   data: opt.required<DataInput>('a data set'),
-  method: opt.oneOf(['nearest', 'exact', 'subclass', 'kernel'], 'nearest'),
+  method: opt.oneOf(['nearest', 'exact', 'cem', 'subclass', 'kernel'], 'nearest'),
   subclass: opt.integer({ min: 2, default: 6 }),
   distance: distanceReader,
   ratio: opt.integer({ min: 1, default: 1 }),
@@ -207,12 +209,13 @@ function checkCombinations(o: { method: string; distance: DistanceOption; calipe
     if (o.caliper !== undefined) throw invalidOption(at('caliper'), 'unset with method "subclass"', o.caliper);
     if (o.exact.length > 0) throw invalidOption(at('exact'), 'unset with method "subclass"', o.exact);
   }
-  if (o.method === 'exact') {
-    if (o.compat === '4.5.1') throw invalidOption(at('method'), '"nearest" or "kernel" with compat "4.5.1" (method "exact" follows MatchIt 4.7.2)', o.method);
-    if (o.distance !== 'logit') throw invalidOption(at('distance'), 'unset with method "exact" (exact matching uses no distance)', o.distance instanceof Float64Array ? 'a numeric vector' : o.distance);
-    if (o.caliper !== undefined) throw invalidOption(at('caliper'), 'unset with method "exact"', o.caliper);
-    if (o.exact.length > 0) throw invalidOption(at('exact'), 'unset with method "exact" (the formula\'s covariates are matched exactly)', o.exact);
-    if (o.commonSupport !== 'none') throw invalidOption(at('commonSupport'), '"none" with method "exact" (common support needs a distance)', o.commonSupport);
+  if (o.method === 'exact' || o.method === 'cem') {
+    const m = o.method;
+    if (o.compat === '4.5.1') throw invalidOption(at('method'), `"nearest" or "kernel" with compat "4.5.1" (method "${m}" follows MatchIt 4.7.2)`, o.method);
+    if (o.distance !== 'logit') throw invalidOption(at('distance'), `unset with method "${m}" (${m} matching uses no distance)`, o.distance instanceof Float64Array ? 'a numeric vector' : o.distance);
+    if (o.caliper !== undefined) throw invalidOption(at('caliper'), `unset with method "${m}"`, o.caliper);
+    if (o.exact.length > 0) throw invalidOption(at('exact'), `unset with method "${m}" (the formula's covariates are matched exactly)`, o.exact);
+    if (o.commonSupport !== 'none') throw invalidOption(at('commonSupport'), `"none" with method "${m}" (common support needs a distance)`, o.commonSupport);
   }
   if (o.estimand === 'ATC') {
     if (o.method === 'kernel') throw invalidOption(at('estimand'), '"ATT" with method "kernel" (psmatch2-style kernel matching weights controls to treated units)', o.estimand);

@@ -50,6 +50,7 @@ const CASES: GridCase[] = [
   { file: 'matchit_new_nearest_closest', options: { order: 'closest' } },
   { file: 'matchit_new_nearest_atc', options: { estimand: 'ATC' } },
   { file: 'matchit_new_exact', options: { method: 'exact' }, formula: 'treat ~ married + nodegree + race' },
+  { file: 'matchit_new_cem', options: { method: 'cem' }, formula: 'treat ~ age + educ + race + married + nodegree' },
   { file: 'matchit_new_subclass6', options: { method: 'subclass', subclass: 6 } },
 ];
 

@@ -118,9 +118,10 @@ export interface BalanceRowOptions {
   matches?: MatchMatrix | null;
   /**
    * The group whose full-sample SD standardizes mean differences and pair distances (MatchIt's
-   * `s.d.denom`: `'treated'` for the ATT, `'control'` for the ATC). Default `'treated'`.
+   * `s.d.denom`: `'treated'` for the ATT, `'control'` for the ATC, `'pooled'` for the ATE:
+   * √((s₁² + s₀²)/2), `pooled_sd(contribution = "equal")`). Default `'treated'`.
    */
-  sdDenominator?: 'treated' | 'control';
+  sdDenominator?: 'treated' | 'control' | 'pooled';
   /** Subclasses (no match matrix, e.g. exact matching): pair distances over every treated–control pair within a subclass. */
   subclass?: readonly (number | null)[] | null;
 }
@@ -280,8 +281,10 @@ function balanceRow(term: string, x: Float64Array, treat: Uint8Array, options: B
   let stdPairDist = NaN;
   if (Math.abs(diff) > SQRT_EPS) {
     if (!tooSmall) {
-      // The SD of the treated (ATT) or control (ATC) group in the full sample, before matching.
-      let sd = Math.sqrt(weightedVariance(x, null, sdDenominator === 'control' ? controlRows : treatedRows, binary));
+      // The SD of the treated (ATT) or control (ATC) group, or both pooled (ATE), in the full sample before matching.
+      let sd = sdDenominator === 'pooled'
+        ? Math.sqrt((weightedVariance(x, null, treatedRows, binary) + weightedVariance(x, null, controlRows, binary)) / 2)
+        : Math.sqrt(weightedVariance(x, null, sdDenominator === 'control' ? controlRows : treatedRows, binary));
       if (!Number.isFinite(sd) || sd < SQRT_EPS) sd = pooledSd(x, treat, binary);
       stdMeanDiff = diff / sd;
       if (after && pairs) {

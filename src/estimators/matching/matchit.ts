@@ -218,7 +218,8 @@ function sturgesBins(values: Float64Array): Float64Array {
 
 /**
  * MatchIt's `get_weights_from_subclass`, then `matchit()`'s `.make_sum_to_n`: ATT: treated 1,
- * controls n₁ₛ/n₀ₛ; ATC: treated n₀ₛ/n₁ₛ, controls 1; units without a subclass 0; the positive
+ * controls n₁ₛ/n₀ₛ; ATC: treated n₀ₛ/n₁ₛ, controls 1; ATE: treated 1 + n₀ₛ/n₁ₛ, controls
+ * 1 + n₁ₛ/n₀ₛ; units without a subclass 0; the positive
  * weights of each group then scaled to average 1.
  */
 function subclassWeights(params: MatchitParams, subclass: readonly (number | null)[], count: number): Float64Array {
@@ -232,7 +233,8 @@ function subclassWeights(params: MatchitParams, subclass: readonly (number | nul
     const s = subclass[i];
     if (s === null) continue;
     const t = treat[i]!;
-    weights[i] = t === focal ? 1 : sizes[1 - t]![s]! / sizes[t]![s]!;
+    const ratio = sizes[1 - t]![s]! / sizes[t]![s]!;
+    weights[i] = params.estimand === 'ATE' ? 1 + ratio : t === focal ? 1 : ratio;
   }
   for (const group of [0, 1]) {
     const values: number[] = [];
@@ -269,8 +271,9 @@ function subclassMatch(params: MatchitParams, distance: Float64Array, discarded:
   const { fn, treat, subclasses } = params;
   const n = treat.length;
   const focal = params.estimand === 'ATC' ? 0 : 1;
+  // The focal group's scores (ATT, ATC) or all scores (ATE).
   const focalScores: number[] = [];
-  for (let i = 0; i < n; i++) if (treat[i] === focal && !Number.isNaN(distance[i]!)) focalScores.push(distance[i]!);
+  for (let i = 0; i < n; i++) if ((params.estimand === 'ATE' || treat[i] === focal) && !Number.isNaN(distance[i]!)) focalScores.push(distance[i]!);
   const by = 1 / subclasses;
   const probs = [0, ...Array.from({ length: subclasses - 1 }, (_, k) => (k + 1) * by), 1];
   const cuts = quantile7(focalScores, probs);

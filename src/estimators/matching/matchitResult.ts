@@ -187,7 +187,7 @@ export class MatchitResult extends Result {
     if (this.#balance === null) {
       const { params, covariates, weights, matches } = this.#state;
       const distance = params.distance === 'mahalanobis' || params.method === 'exact' || params.method === 'cem' ? null : this.#state.distance;
-      const sdDenominator = params.estimand === 'ATC' ? 'control' : 'treated';
+      const sdDenominator = params.estimand === 'ATC' ? 'control' : params.estimand === 'ATE' ? 'pooled' : 'treated';
       this.#balance = {
         before: balanceTable(covariates, params.treat, distance, { weights: null, sdDenominator }),
         after: balanceTable(covariates, params.treat, distance, { weights, matches, sdDenominator, subclass: params.method === 'exact' || params.method === 'cem' ? this.#state.subclass : null }),

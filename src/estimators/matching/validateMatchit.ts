@@ -66,11 +66,11 @@ export interface MatchitOptions {
   exact?: string | readonly string[];
   /**
    * Target estimand (MatchIt `estimand`): `'ATT'` (default; treated units are focal and get
-   * controls) or `'ATC'` (controls are focal and get treated units; `order` then defaults to
-   * `'smallest'` and standardized mean differences use the controls' SD). Nearest-neighbour
-   * matching supports no `'ATE'` (as MatchIt).
+   * controls), `'ATC'` (controls are focal and get treated units; `order` then defaults to
+   * `'smallest'` and standardized mean differences use the controls' SD) or `'ATE'` (methods
+   * `'exact'`, `'cem'` and `'subclass'` only, as MatchIt; SDs pooled with equal weight).
    */
-  estimand?: 'ATT' | 'ATC';
+  estimand?: 'ATT' | 'ATC' | 'ATE';
   /** Seed of `order = 'random'` (our PRNG: cannot reproduce R's `sample()`; default 1). */
   seed?: number;
   /** Drop units outside the common support of the distance (MatchIt `discard`): `true` = `'both'`. Default `'none'`. */
@@ -114,7 +114,7 @@ export interface MatchitParams {
   readonly replace: boolean;
   readonly order: 'largest' | 'smallest' | 'random' | 'data' | 'closest' | 'farthest';
   /** Target estimand: the focal group is the treated (ATT) or the control units (ATC). */
-  readonly estimand: 'ATT' | 'ATC';
+  readonly estimand: 'ATT' | 'ATC' | 'ATE';
   /** 1 = focal unit (treated for the ATT, control for the ATC), per used row: the matching kernels' "treat". */
   readonly focal: Uint8Array;
   readonly seed: number;
@@ -186,12 +186,7 @@ const MATCHIT_SPEC = {
   stdCaliper: opt.boolean(true),
   replace: opt.boolean(false),
   order: opt.oneOf(['largest', 'smallest', 'random', 'data', 'closest', 'farthest']),
-  estimand: opt.custom((value, at): 'ATT' | 'ATC' => {
-    if (value === undefined) return 'ATT';
-    if (value === 'ATT' || value === 'ATC') return value;
-    if (value === 'ATE') throw invalidOption(at, '"ATT" or "ATC" (MatchIt\'s nearest-neighbour matching has no ATE)', value);
-    throw invalidOption(at, '"ATT" or "ATC"', value);
-  }),
+  estimand: opt.oneOf(['ATT', 'ATC', 'ATE'], 'ATT'),
   exact: opt.custom(readExact),
   seed: opt.seed(),
   commonSupport: commonSupportReader,
@@ -217,7 +212,10 @@ function checkCombinations(o: { method: string; distance: DistanceOption; calipe
     if (o.exact.length > 0) throw invalidOption(at('exact'), `unset with method "${m}" (the formula's covariates are matched exactly)`, o.exact);
     if (o.commonSupport !== 'none') throw invalidOption(at('commonSupport'), `"none" with method "${m}" (common support needs a distance)`, o.commonSupport);
   }
-  if (o.estimand === 'ATC') {
+  if (o.estimand === 'ATE' && (o.method === 'nearest' || o.method === 'kernel')) {
+    throw invalidOption(at('estimand'), `"ATT" or "ATC" with method "${o.method}" (MatchIt's ATE needs method "exact", "cem" or "subclass")`, o.estimand);
+  }
+  if (o.estimand !== 'ATT') {
     if (o.method === 'kernel') throw invalidOption(at('estimand'), '"ATT" with method "kernel" (psmatch2-style kernel matching weights controls to treated units)', o.estimand);
     if (o.compat === '4.5.1') throw invalidOption(at('estimand'), '"ATT" with compat "4.5.1" (the MatchIt 4.5.1 reproduction covers the ATT)', o.estimand);
   }

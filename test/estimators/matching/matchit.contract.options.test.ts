@@ -60,7 +60,7 @@ const BAD_VALUES: [string, Partial<MatchitOptions>, string][] = [
   ['commonSupport "all"', { commonSupport: 'all' as never }, 'matchit: option "commonSupport" must be true, false, "none", "both", "control" or "treated" (got "all")'],
   ['compat "4.5.4"', { compat: '4.5.4' as never }, 'matchit: option "compat" must be one of "4.5.1", "current" (got "4.5.4")'],
   ['exact with a formula operator', { exact: 'a * b' }, 'matchit: option "exact" must be one or more column names, e.g. ["married", "nodegree"] or "married + nodegree" (got "a * b")'],
-  ['estimand "ATE" (nearest-neighbour matching)', { estimand: 'ATE' as never }, 'matchit: option "estimand" must be "ATT" or "ATC" (MatchIt\'s nearest-neighbour matching has no ATE) (got "ATE")'],
+  ['estimand "ATE" (nearest-neighbour matching)', { estimand: 'ATE' }, 'matchit: option "estimand" must be "ATT" or "ATC" with method "nearest" (MatchIt\'s ATE needs method "exact", "cem" or "subclass") (got "ATE")'],
   ['estimand "ATC" with kernel matching', { method: 'kernel', estimand: 'ATC' }, 'matchit: option "estimand" must be "ATT" with method "kernel" (psmatch2-style kernel matching weights controls to treated units) (got "ATC")'],
   ['method "exact" with a caliper', { method: 'exact', distance: undefined, caliper: 0.1 }, 'matchit: option "caliper" must be unset with method "exact" (got 0.1)'],
   ['subclass 1', { method: 'subclass', subclass: 1 }, 'matchit: option "subclass" must be an integer ≥ 2 (got 1)'],

@@ -25,6 +25,7 @@ const TOLERANCES: readonly { pattern: RegExp; tolerance: string }[] = [
   { pattern: /^lavaan_/, tolerance: 'estimate 1e-8, SE and p 1e-6 (p abs 1e-12)' },
   { pattern: /^sobel_/, tolerance: 'a, b 1e-10; SEs, z, p 1e-8' },
   { pattern: /^matchit_nearest$/, tolerance: 'distance 1e-8; pairs, sample sizes, weights identical; balance 1e-6; matched ATT, SE, p 1e-6; propensity glm coef 1e-6, SE 1e-5, p 1e-4 (default ε; irls 1e-10), exact MLE coef 1e-9, SE 1e-8' },
+  { pattern: /^matchit_new_/, tolerance: 'weights and subclasses identical; balance, effect and SEs 1e-10 (MatchIt 4.7.2)' },
   { pattern: /^matchit_/, tolerance: 'distance 1e-8; pairs, sample sizes, weights identical; balance 1e-6; matched ATT, SE, p 1e-6' },
   { pattern: /^mediation_jobs_medsens/, tolerance: 'ACME(ρ) and its CI 1e-9; ρ at zero exact; R²* 1e-12, R̃² 1e-10' },
   { pattern: /^mediation_jobs_interaction_/, tolerance: 'deterministic ACME 1e-8; Monte Carlo parts within 4·√2 simulation SDs, CI width ±15%' },

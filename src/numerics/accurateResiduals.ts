@@ -25,31 +25,9 @@ export function accurateResiduals(
   y: ArrayLike<number>,
   coef: ArrayLike<number>,
 ): Float64Array {
-  const sum = Float64Array.from(y as ArrayLike<number>);
+  const sum = new Float64Array(n);
   const err = new Float64Array(n);
-  for (let j = 0; j < k; j++) {
-    const c = coef[j] as number;
-    if (Number.isNaN(c) || c === 0) continue;
-    const b = -c;
-    const bHigh = SPLITTER * b - (SPLITTER * b - b);
-    const bLow = b - bHigh;
-    const offset = j * n;
-    for (let i = 0; i < n; i++) {
-      const x = X[offset + i]!;
-      // TwoProduct(x, b) = p + q exactly
-      const p = x * b;
-      const xHigh = SPLITTER * x - (SPLITTER * x - x);
-      const xLow = x - xHigh;
-      const q = xLow * bLow - (((p - xHigh * bHigh) - xLow * bHigh) - xHigh * bLow);
-      // TwoSum(sum, p) = s + e exactly
-      const s0 = sum[i]!;
-      const s = s0 + p;
-      const z = s - s0;
-      const e = (s0 - (s - z)) + (p - z);
-      sum[i] = s;
-      err[i] = err[i]! + (e + q);
-    }
-  }
+  accurateResidualsSplit(X, n, k, y, coef, sum, err);
   for (let i = 0; i < n; i++) sum[i] = sum[i]! + err[i]!;
   return sum;
 }

@@ -33,16 +33,16 @@ export interface LeastSquaresOptions {
   refinementSteps?: number;
   /**
    * Refine only when the scaled design's condition bound ‖R‖_F‖R⁻¹‖_F exceeds this. Default:
-   * 0 (always refine) when n·k ≤ 10⁶, where refinement is cheap; 100 above, where the extra
-   * passes over X cost more than the QR itself and a well-conditioned plain solution is already
-   * accurate to ~1e-12 relative.
+   * 0 (always refine) when n·k ≤ 10⁶ and n < 65,536, where refinement is cheap; 100 for taller or
+   * larger designs, where the extra (double-double) passes over X cost more than the QR itself
+   * and a well-conditioned plain solution is already accurate to ~1e-12 relative.
    */
   refineAbove?: number;
   /**
    * Keep a column that R's rule (relative remaining norm ρ < `tolerance`) would drop when it is
    * still identifiable: ρ ≥ `tolerance`·10⁻² and the Björck refinement of the full-rank solution
    * (residuals in double-double) converges. Default: true when refinement is unconditional
-   * (n·k ≤ 10⁶); false gives R's `lm` decisions exactly. Exactly collinear columns (ρ at the
+   * (n·k ≤ 10⁶ and n < 65,536); false gives R's `lm` decisions exactly. Exactly collinear columns (ρ at the
    * rounding level, ≲ 10⁻¹³) are dropped either way. See docs/numerics.md ("Which columns are
    * dropped").
    */
@@ -89,7 +89,7 @@ export function leastSquares(
   y: ArrayLike<number>,
   options: LeastSquaresOptions = {},
 ): LeastSquaresResult {
-  const { weights, tolerance = 1e-7, refinementSteps = 2, refineAbove = n * k > 1e6 ? 100 : 0 } = options;
+  const { weights, tolerance = 1e-7, refinementSteps = 2, refineAbove = n * k > 1e6 || n >= TALL_ROWS ? 100 : 0 } = options;
   const keepIdentifiable = options.keepIdentifiable ?? refineAbove <= 0;
   const fn = 'leastSquares';
   if (X.length !== n * k) {

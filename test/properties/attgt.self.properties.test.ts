@@ -12,20 +12,16 @@ import { attgt } from '../../src/estimators/did/attgt.js';
 import type { AttgtResult } from '../../src/estimators/did/attgtResult.js';
 import type { Estimate } from '../../src/estimate.js';
 import {
-  affineMap,
-  affineOutcome,
   affineRows,
   expectSameRows,
-  makePanel,
-  panelSpec,
-  permutation,
-  permuteRows,
+  forAffinePanels,
+  forPanels,
+  forPanelsWithUnusedMissing,
+  forPermutedPanels,
+  forReweightedPanels,
   relabel,
-  RUNS,
-  weightScale,
-  withUnusedMissing,
+  shiftedPanel,
   type Columns,
-  type PanelSpec,
 } from './randomPanel.js';
 
 const variant = fc.record({
@@ -35,8 +31,6 @@ const variant = fc.record({
   weighted: fc.boolean(),
 });
 type Variant = typeof variant extends fc.Arbitrary<infer V> ? V : never;
-
-const columns = (spec: PanelSpec) => makePanel(spec) as unknown as Columns;
 
 function run(data: Columns, v: Variant): AttgtResult {
   return attgt({
@@ -72,64 +66,43 @@ function expectSame(b: AttgtResult, a: AttgtResult, label: string, shift = 0): v
 
 describe('attgt: invariances on random staggered panels', () => {
   it('row order does not change the result', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, fc.integer(), (spec, v, seed) => {
-        const data = columns(spec);
-        expectSame(run(permuteRows(data, permutation(data.y!.length, seed)), v), run(data, v), 'permuted');
-      }),
-      RUNS,
-    );
+    forPermutedPanels([variant], (data, permuted, v) => {
+      expectSame(run(permuted, v), run(data, v), 'permuted');
+    });
   });
 
   it('relabelling unit ids (strings, renumbered) and shifting periods with the cohorts does not change the result', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, (spec, v) => {
-        const data = columns(spec);
-        const a = run(data, v);
-        expectSame(run(relabel(data, 'id', (x) => `unit-${x}`), v), a, 'string unit ids');
-        const shifted = relabel(relabel(relabel(data, 'id', (x) => 1000 - 7 * x), 'period', (t) => 2000 + t), 'cohort', (g) => (g === 0 ? 0 : 2000 + g));
-        expectSame(run(shifted, v), a, 'renumbered units, periods + 2000', 2000);
-      }),
-      RUNS,
-    );
+    forPanels([variant], (data, v) => {
+      const a = run(data, v);
+      expectSame(run(relabel(data, 'id', (x) => `unit-${x}`), v), a, 'string unit ids');
+      const shifted = shiftedPanel(data);
+      expectSame(run(shifted, v), a, 'renumbered units, periods + 2000', 2000);
+    });
   });
 
   it('scaling the sampling weights by a constant does not change the result', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, weightScale, (spec, v, c) => {
-        const data = columns(spec);
-        const w = { ...v, weighted: true };
-        expectSame(run({ ...data, w: (data.w as number[]).map((x) => c * x) }, w), run(data, w), `weights × ${c}`);
-      }),
-      RUNS,
-    );
+    forReweightedPanels([variant], (data, reweighted, c, v) => {
+      const w = { ...v, weighted: true };
+      expectSame(run(reweighted, w), run(data, w), `weights × ${c}`);
+    });
   });
 
   it('y → a + b·y: effects × b, SEs × |b|, z × sign(b); p-values and the pre-test unchanged', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, affineMap, (spec, v, { a, b }) => {
-        const data = columns(spec);
-        const r0 = run(data, v);
-        const r1 = run(affineOutcome(data, 'y', a, b), v);
-        expectSameRows(rowsOf(r1), affineRows(rowsOf(r0), b), `y → ${a} + ${b}·y`, 'term', Math.abs(b));
-        expectSameRows(pretestRow(r1), pretestRow(r0), `y → ${a} + ${b}·y: pre-test`);
-      }),
-      RUNS,
-    );
+    forAffinePanels([variant], (data, mapped, { a, b }, v) => {
+      const r0 = run(data, v);
+      const r1 = run(mapped, v);
+      expectSameRows(rowsOf(r1), affineRows(rowsOf(r0), b), `y → ${a} + ${b}·y`, 'term', Math.abs(b));
+      expectSameRows(pretestRow(r1), pretestRow(r0), `y → ${a} + ${b}·y: pre-test`);
+    });
   });
 
   it('a missing cell in an unused column drops nothing', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, fc.integer(), (spec, v, seed) => {
-        const data = columns(spec);
-        const n = data.y!.length;
-        const a = run(data, v);
-        const b = run(withUnusedMissing(data, n, seed), v);
-        expect(b.nobs).toBe(a.nobs);
-        expect(b.notes.filter((note) => note.code === 'rows_dropped_missing')).toEqual([]);
-        expect(rowsOf(b)).toEqual(rowsOf(a));
-      }),
-      RUNS,
-    );
+    forPanelsWithUnusedMissing([variant], (data, holed, _n, v) => {
+      const a = run(data, v);
+      const b = run(holed, v);
+      expect(b.nobs).toBe(a.nobs);
+      expect(b.notes.filter((note) => note.code === 'rows_dropped_missing')).toEqual([]);
+      expect(rowsOf(b)).toEqual(rowsOf(a));
+    });
   });
 });

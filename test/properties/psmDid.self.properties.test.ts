@@ -10,19 +10,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { psmDid } from '../../src/estimators/psmDid.js';
 import {
-  affineMap,
-  affineOutcome,
   affineRows,
   expectSameRows,
-  makePanel,
-  panelSpec,
-  permutation,
-  permuteRows,
+  forAffinePanels,
+  forPanels,
+  forPanelsWithUnusedMissing,
+  forPermutedPanels,
   relabel,
-  RUNS,
-  withUnusedMissing,
   type Columns,
-  type PanelSpec,
 } from './randomPanel.js';
 
 const variant = fc.record({
@@ -32,59 +27,41 @@ const variant = fc.record({
 });
 type Variant = typeof variant extends fc.Arbitrary<infer V> ? V : never;
 
-const columns = (spec: PanelSpec) => makePanel(spec) as unknown as Columns;
-
 function run(data: Columns, v: Variant) {
   return psmDid({ data, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['xu', 'x'], ...v });
 }
 
 describe('psmDid: invariances on random panels', () => {
   it('row order does not change the matched ATT or its effect size', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, fc.integer(), (spec, v, seed) => {
-        const data = columns(spec);
-        expectSameRows(run(permuteRows(data, permutation(data.y!.length, seed)), v).tidy(), run(data, v).tidy(), 'permuted');
-      }),
-      RUNS,
-    );
+    forPermutedPanels([variant], (data, permuted, v) => {
+      expectSameRows(run(permuted, v).tidy(), run(data, v).tidy(), 'permuted');
+    });
   });
 
   it('relabelling unit ids (strings, renumbered) and periods (renumbered) does not change the result', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, (spec, v) => {
-        const data = columns(spec);
-        const a = run(data, v).tidy();
-        // Periods stay numbers: the baseline is the first period (psmDid rejects text periods).
-        expectSameRows(run(relabel(data, 'id', (x) => `unit-${x}`), v).tidy(), a, 'string unit ids');
-        expectSameRows(run(relabel(relabel(data, 'id', (x) => 1000 - 7 * x), 'period', (t) => 2000 + t), v).tidy(), a, 'renumbered ids');
-      }),
-      RUNS,
-    );
+    forPanels([variant], (data, v) => {
+      const a = run(data, v).tidy();
+      // Periods stay numbers: the baseline is the first period (psmDid rejects text periods).
+      expectSameRows(run(relabel(data, 'id', (x) => `unit-${x}`), v).tidy(), a, 'string unit ids');
+      expectSameRows(run(relabel(relabel(data, 'id', (x) => 1000 - 7 * x), 'period', (t) => 2000 + t), v).tidy(), a, 'renumbered ids');
+    });
   });
 
   it('y → a + b·y: ATT × b, SE × |b|; the effect size only takes the sign of b', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, affineMap, (spec, v, { a, b }) => {
-        const data = columns(spec);
-        const [att0, es0] = run(data, v).tidy();
-        const [att1, es1] = run(affineOutcome(data, 'y', a, b), v).tidy();
-        expectSameRows([att1!], affineRows([att0!], b), `ATT, y → ${a} + ${b}·y`, 'term', Math.abs(b));
-        expectSameRows([es1!], affineRows([es0!], Math.sign(b)), `effect size, y → ${a} + ${b}·y`);
-      }),
-      RUNS,
-    );
+    forAffinePanels([variant], (data, mapped, { a, b }, v) => {
+      const [att0, es0] = run(data, v).tidy();
+      const [att1, es1] = run(mapped, v).tidy();
+      expectSameRows([att1!], affineRows([att0!], b), `ATT, y → ${a} + ${b}·y`, 'term', Math.abs(b));
+      expectSameRows([es1!], affineRows([es0!], Math.sign(b)), `effect size, y → ${a} + ${b}·y`);
+    });
   });
 
   it('a missing cell in an unused column drops nothing', () => {
-    fc.assert(
-      fc.property(panelSpec, variant, fc.integer(), (spec, v, seed) => {
-        const data = columns(spec);
-        const a = run(data, v);
-        const b = run(withUnusedMissing(data, data.y!.length, seed), v);
-        expect(b.notes.filter((note) => note.code === 'rows_dropped_missing')).toEqual([]);
-        expect(b.tidy()).toEqual(a.tidy());
-      }),
-      RUNS,
-    );
+    forPanelsWithUnusedMissing([variant], (data, holed, _n, v) => {
+      const a = run(data, v);
+      const b = run(holed, v);
+      expect(b.notes.filter((note) => note.code === 'rows_dropped_missing')).toEqual([]);
+      expect(b.tidy()).toEqual(a.tidy());
+    });
   });
 });

@@ -167,3 +167,62 @@ export const affineMap: fc.Arbitrary<{ a: number; b: number }> = fc.record({
 
 /** Weight scales to try (not powers of two, so rounding differs). */
 export const weightScale: fc.Arbitrary<number> = fc.constantFrom(0.01, 0.37, 3, 1234.5);
+
+/** The panel of `spec` as the column-wise data the estimators take. */
+export const panelColumns = (spec: PanelSpec): Columns => makePanel(spec) as unknown as Columns;
+
+/** The arbitraries of a property's draws after the panel (a variant, then an invariance's own draw). */
+type Arbs<T extends unknown[]> = { [K in keyof T]: fc.Arbitrary<T[K]> };
+
+/**
+ * Asserts `check` (with RUNS) on random panels, as columns, and the draws of `arbs`: the property of
+ * `panelSpec` followed by `arbs`, in that order.
+ */
+export function forPanels<T extends unknown[]>(arbs: Arbs<T>, check: (data: Columns, ...values: T) => void): void {
+  const property = fc.property as unknown as (...args: unknown[]) => fc.IProperty<unknown[]>;
+  fc.assert(property(panelSpec, ...arbs, (spec: PanelSpec, ...values: unknown[]) => check(panelColumns(spec), ...(values as T))), RUNS);
+}
+
+/** forPanels with a seed drawn last (fc.integer()), given to `check` as the panel's rows in a random order. */
+export function forPermutedPanels<T extends unknown[]>(arbs: Arbs<T>, check: (data: Columns, permuted: Columns, ...values: T) => void): void {
+  forPanels([...arbs, fc.integer()] as unknown as Arbs<[...T, number]>, (data, ...rest) => {
+    const seed = rest.pop() as number;
+    check(data, permuteRows(data, permutation(data.y!.length, seed)), ...(rest as unknown as T));
+  });
+}
+
+/** forPanels with a weight scale drawn last (weightScale), given to `check` with the panel with `w` × that scale. */
+export function forReweightedPanels<T extends unknown[]>(arbs: Arbs<T>, check: (data: Columns, reweighted: Columns, c: number, ...values: T) => void): void {
+  forPanels([...arbs, weightScale] as unknown as Arbs<[...T, number]>, (data, ...rest) => {
+    const c = rest.pop() as number;
+    check(data, { ...data, w: (data.w as number[]).map((x) => c * x) }, c, ...(rest as unknown as T));
+  });
+}
+
+/** forPanels with an affine map drawn last (affineMap), given to `check` with the panel whose `y` is a + b·y. */
+export function forAffinePanels<T extends unknown[]>(
+  arbs: Arbs<T>,
+  check: (data: Columns, mapped: Columns, map: { a: number; b: number }, ...values: T) => void,
+): void {
+  forPanels([...arbs, affineMap] as unknown as Arbs<[...T, { a: number; b: number }]>, (data, ...rest) => {
+    const map = rest.pop() as { a: number; b: number };
+    check(data, affineOutcome(data, 'y', map.a, map.b), map, ...(rest as unknown as T));
+  });
+}
+
+/**
+ * forPanels with a seed drawn last (fc.integer()), given to `check` with the panel plus unused
+ * columns holding missing cells (withUnusedMissing) and its number of rows.
+ */
+export function forPanelsWithUnusedMissing<T extends unknown[]>(arbs: Arbs<T>, check: (data: Columns, holed: Columns, n: number, ...values: T) => void): void {
+  forPanels([...arbs, fc.integer()] as unknown as Arbs<[...T, number]>, (data, ...rest) => {
+    const seed = rest.pop() as number;
+    const n = data.y!.length;
+    check(data, withUnusedMissing(data, n, seed), n, ...(rest as unknown as T));
+  });
+}
+
+/** Units renumbered (1000 − 7·id), periods and cohorts shifted by 2000 (never-treated stay 0): event times unchanged. */
+export function shiftedPanel(data: Columns): Columns {
+  return relabel(relabel(relabel(data, 'id', (x) => 1000 - 7 * x), 'period', (t) => 2000 + t), 'cohort', (g) => (g === 0 ? 0 : 2000 + g));
+}

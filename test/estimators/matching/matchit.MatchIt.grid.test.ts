@@ -8,21 +8,8 @@ import { matchit } from '../../../src/estimators/matching/matchit.js';
 import type { MatchitOptions } from '../../../src/estimators/matching/validateMatchit.js';
 import type { BalanceRow } from '../../../src/estimators/matching/balance.js';
 import { expectAllClose, expectClose } from '../../helpers/expectClose.js';
-import { loadDataset, loadOracle } from '../../helpers/oracle.js';
-
-const lalonde = loadDataset('lalonde.csv');
-const FORMULA = 'treat ~ age + educ + race + married + nodegree + re74 + re75';
-const COVARIATES = 'age + educ + race + married + nodegree + re74 + re75';
-
-const BALANCE_KEYS: [keyof BalanceRow, string][] = [
-  ['meanTreated', 'Means Treated'],
-  ['meanControl', 'Means Control'],
-  ['stdMeanDiff', 'Std. Mean Diff.'],
-  ['varRatio', 'Var. Ratio'],
-  ['ecdfMean', 'eCDF Mean'],
-  ['ecdfMax', 'eCDF Max'],
-  ['stdPairDist', 'Std. Pair Dist.'],
-];
+import { loadOracle } from '../../helpers/oracle.js';
+import { BALANCE_KEYS, COVARIATES, FORMULA, lalonde } from '../../helpers/matchitLalonde.js';
 
 function expectBalance(actual: BalanceRow[], expected: Record<string, number | string | null>[], label: string): void {
   expect(actual.map((r) => r.term)).toEqual(expected.map((r) => r.term));

@@ -74,25 +74,32 @@ export function codeCohorts(raw: ArrayLike<number>, rows: ArrayLike<number>, las
     const v = raw[i]!;
     cohort[i] = v === 0 || !Number.isFinite(v) ? Infinity : v;
   }
-  const values = new Map<NeverTreatedCoding, Set<number>>();
-  const members = new Map<NeverTreatedCoding, Set<unknown>>();
+  // Per coding (index in ORDER): distinct values and members. Rows of one unit are usually
+  // adjacent, so a Set is touched only when the value or the member changes.
+  const values = ORDER.map(() => new Set<number>());
+  const members = ORDER.map(() => new Set<unknown>());
+  const lastValue = ORDER.map(() => NaN);
+  const lastMember: unknown[] = ORDER.map(() => undefined);
+  const seen = ORDER.map(() => false);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    const coding = neverTreatedCoding(raw[row]!, lastPeriod);
-    if (coding === null) continue;
+    const v = raw[row]!;
+    // The index in ORDER of neverTreatedCoding(v, lastPeriod), inlined: this runs once per row.
+    let c: number;
+    if (v === 0) c = 0;
+    else if (v !== v) c = 1;
+    else if (v === Infinity || v === -Infinity) c = 2;
+    else if (v > lastPeriod) c = 3;
+    else continue;
     cohort[row] = Infinity;
-    if (!values.has(coding)) {
-      values.set(coding, new Set());
-      members.set(coding, new Set());
-    }
-    values.get(coding)!.add(raw[row]!);
-    members.get(coding)!.add(units === undefined ? row : units[row]);
+    const member = units === undefined ? row : units[row];
+    if (!seen[c] || !Object.is(v, lastValue[c])) values[c]!.add(v);
+    if (!seen[c] || member !== lastMember[c]) members[c]!.add(member);
+    seen[c] = true;
+    lastValue[c] = v;
+    lastMember[c] = member;
   }
-  const found = ORDER.filter((coding) => values.has(coding)).map((coding) => ({
-    coding,
-    values: [...values.get(coding)!].sort((a, b) => a - b),
-    count: members.get(coding)!.size,
-  }));
+  const found = ORDER.flatMap((coding, c) => (seen[c] ? [{ coding, values: [...values[c]!].sort((a, b) => a - b), count: members[c]!.size }] : []));
   return { cohort, found, lastPeriod };
 }
 

@@ -74,6 +74,20 @@ export function codeCohorts(raw: ArrayLike<number>, rows: ArrayLike<number>, las
     const v = raw[i]!;
     cohort[i] = v === 0 || !Number.isFinite(v) ? Infinity : v;
   }
+  for (let r = 0; r < rows.length; r++) if (raw[rows[r]!]! > lastPeriod) cohort[rows[r]!] = Infinity;
+  return { cohort, found: findNeverTreated(raw, rows, lastPeriod, units), lastPeriod };
+}
+
+/**
+ * The never-treated codings present in a cohort column over `rows` (what {@link codeCohorts}
+ * reports, without building the coded column — for an estimator that codes cohorts in its own
+ * pass and needs only the note).
+ *
+ * @example
+ * findNeverTreated(Float64Array.of(5, 0, 10000), Int32Array.of(0, 1, 2), 10);
+ * // [{ coding: 'zero', values: [0], count: 1 }, { coding: 'afterLastPeriod', values: [10000], count: 1 }]
+ */
+export function findNeverTreated(raw: ArrayLike<number>, rows: ArrayLike<number>, lastPeriod: number, units?: ArrayLike<unknown>): NeverTreatedFound[] {
   // Per coding (index in ORDER): distinct values and members. Rows of one unit are usually
   // adjacent, so a Set is touched only when the value or the member changes.
   const values = ORDER.map(() => new Set<number>());
@@ -91,7 +105,6 @@ export function codeCohorts(raw: ArrayLike<number>, rows: ArrayLike<number>, las
     else if (v === Infinity || v === -Infinity) c = 2;
     else if (v > lastPeriod) c = 3;
     else continue;
-    cohort[row] = Infinity;
     const member = units === undefined ? row : units[row];
     if (!seen[c] || !Object.is(v, lastValue[c])) values[c]!.add(v);
     if (!seen[c] || member !== lastMember[c]) members[c]!.add(member);
@@ -99,8 +112,7 @@ export function codeCohorts(raw: ArrayLike<number>, rows: ArrayLike<number>, las
     lastValue[c] = v;
     lastMember[c] = member;
   }
-  const found = ORDER.flatMap((coding, c) => (seen[c] ? [{ coding, values: [...values[c]!].sort((a, b) => a - b), count: members[c]!.size }] : []));
-  return { cohort, found, lastPeriod };
+  return ORDER.flatMap((coding, c) => (seen[c] ? [{ coding, values: [...values[c]!].sort((x, y) => x - y), count: members[c]!.size }] : []));
 }
 
 function describe(f: NeverTreatedFound, lastPeriod: number): string {
@@ -128,7 +140,7 @@ function describe(f: NeverTreatedFound, lastPeriod: number): string {
  * neverTreatedNote('year_treated', codeCohorts(Float64Array.of(5, 10000), Int32Array.of(0, 1), 10), 'units');
  * // { code: 'design_adjusted', message: 'Cohort "year_treated": never treated coded as 10000 (after the last period, 10) (1 unit); they are the never-treated controls.' }
  */
-export function neverTreatedNote(column: string, coding: CohortCoding, what: 'units' | 'rows' = 'units'): Note | null {
+export function neverTreatedNote(column: string, coding: Pick<CohortCoding, 'found' | 'lastPeriod'>, what: 'units' | 'rows' = 'units'): Note | null {
   const { found } = coding;
   if (found.length === 0 || (found.length === 1 && found[0]!.coding === 'zero')) return null;
   const parts = found.map((f) => `${describe(f, coding.lastPeriod)} (${f.count} ${f.count === 1 ? what.slice(0, -1) : what})`);

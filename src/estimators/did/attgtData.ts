@@ -14,7 +14,7 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { droppedNote, MissingTracker } from '../../data/missing.js';
-import { codeCohorts, neverTreatedNote } from '../../data/neverTreated.js';
+import { findNeverTreated, neverTreatedNote } from '../../data/neverTreated.js';
 import type { AttgtParams } from './attgtOptions.js';
 
 const FN = 'attgt';
@@ -152,7 +152,8 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
     throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${row + 1}: ${w![row]})`, { fn: FN, column: p.weights, row, value: w![row] });
   }
   // Say how never-treated units were coded (the one rule of data/neverTreated.ts, did's asif_never_treated).
-  const coding = neverTreatedNote(p.cohort, codeCohorts(gRaw, keep, facts.bounds.tHi, unitCol), unitCol === undefined ? 'rows' : 'units');
+  const lastPeriod = facts.bounds.tHi;
+  const coding = neverTreatedNote(p.cohort, { found: findNeverTreated(gRaw, keep, lastPeriod, unitCol), lastPeriod }, unitCol === undefined ? 'rows' : 'units');
   if (coding !== null) notes.push(coding);
   return { y, t, gRaw, xs, w, unitCol, keep, notes, anyNever: facts.anyNever, gMaxFinite: facts.gMaxFinite, bounds: facts.bounds };
 }

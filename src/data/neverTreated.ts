@@ -92,9 +92,13 @@ export function findNeverTreated(raw: ArrayLike<number>, rows: ArrayLike<number>
   // adjacent, so a Set is touched only when the value or the member changes.
   const values = ORDER.map(() => new Set<number>());
   const members = ORDER.map(() => new Set<unknown>());
-  const lastValue = ORDER.map(() => NaN);
+  const lastValue = new Float64Array(ORDER.length);
+  // Numeric ids (or row numbers) are compared as numbers: a generic array would box each one.
+  const numericIds = units === undefined || units instanceof Float64Array || units instanceof Int32Array;
+  const ids = units as ArrayLike<number> | undefined;
+  const lastId = new Float64Array(ORDER.length);
   const lastMember: unknown[] = ORDER.map(() => undefined);
-  const seen = ORDER.map(() => false);
+  const seen = new Uint8Array(ORDER.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     const v = raw[row]!;
@@ -105,14 +109,21 @@ export function findNeverTreated(raw: ArrayLike<number>, rows: ArrayLike<number>
     else if (v === Infinity || v === -Infinity) c = 2;
     else if (v > lastPeriod) c = 3;
     else continue;
-    const member = units === undefined ? row : units[row];
-    if (!seen[c] || !Object.is(v, lastValue[c])) values[c]!.add(v);
-    if (!seen[c] || member !== lastMember[c]) members[c]!.add(member);
-    seen[c] = true;
+    const first = seen[c] === 0;
+    if (first || !Object.is(v, lastValue[c])) values[c]!.add(v);
     lastValue[c] = v;
-    lastMember[c] = member;
+    if (numericIds) {
+      const id = ids === undefined ? row : ids[row]!;
+      if (first || !Object.is(id, lastId[c])) members[c]!.add(id);
+      lastId[c] = id;
+    } else {
+      const member = units![row];
+      if (first || member !== lastMember[c]) members[c]!.add(member);
+      lastMember[c] = member;
+    }
+    seen[c] = 1;
   }
-  return ORDER.flatMap((coding, c) => (seen[c] ? [{ coding, values: [...values[c]!].sort((x, y) => x - y), count: members[c]!.size }] : []));
+  return ORDER.flatMap((coding, c) => (seen[c] === 1 ? [{ coding, values: [...values[c]!].sort((x, y) => x - y), count: members[c]!.size }] : []));
 }
 
 function describe(f: NeverTreatedFound, lastPeriod: number): string {

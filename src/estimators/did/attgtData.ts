@@ -152,9 +152,12 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
     throw new CausalPanelError('invalid_option', `${FN}: weights must be non-negative (row ${row + 1}: ${w![row]})`, { fn: FN, column: p.weights, row, value: w![row] });
   }
   // Say how never-treated units were coded (the one rule of data/neverTreated.ts, did's asif_never_treated).
+  // Only codings other than 0 are noted, so the common all-zero coding needs no second pass.
   const lastPeriod = facts.bounds.tHi;
-  const coding = neverTreatedNote(p.cohort, { found: findNeverTreated(gRaw, keep, lastPeriod, unitCol), lastPeriod }, unitCol === undefined ? 'rows' : 'units');
-  if (coding !== null) notes.push(coding);
+  if (facts.anyNeverNotZero || facts.gMaxFinite > lastPeriod) {
+    const coding = neverTreatedNote(p.cohort, { found: findNeverTreated(gRaw, keep, lastPeriod, unitCol), lastPeriod }, unitCol === undefined ? 'rows' : 'units');
+    if (coding !== null) notes.push(coding);
+  }
   return { y, t, gRaw, xs, w, unitCol, keep, notes, anyNever: facts.anyNever, gMaxFinite: facts.gMaxFinite, bounds: facts.bounds };
 }
 
@@ -169,13 +172,14 @@ function rowFacts(
   gRaw: Float64Array,
   w: Float64Array | undefined,
   unit: Float64Array | undefined,
-): { badTime: number; badCohort: number; badWeight: number; anyNever: boolean; gMaxFinite: number; bounds: Bounds } {
+): { badTime: number; badCohort: number; badWeight: number; anyNever: boolean; anyNeverNotZero: boolean; gMaxFinite: number; bounds: Bounds } {
   let tLo = Infinity;
   let tHi = -Infinity;
   let uLo = Infinity;
   let uHi = -Infinity;
   let uInteger = true;
   let anyNever = false;
+  let anyNeverNotZero = false;
   let gMaxFinite = -Infinity;
   let badTime = -1;
   let badCohort = -1;
@@ -193,13 +197,16 @@ function rowFacts(
       if (uInteger && Math.floor(u) !== u) uInteger = false;
     }
     const v = gRaw[i]!;
-    if (v !== v || v === 0 || v === Infinity || v === -Infinity) anyNever = true;
+    if (v !== v || v === 0 || v === Infinity || v === -Infinity) {
+      anyNever = true;
+      if (v !== 0) anyNeverNotZero = true;
+    }
     else if (!(v > 0 && Math.floor(v) === v && v !== Infinity)) {
       if (badCohort < 0) badCohort = i;
     } else if (v > gMaxFinite) gMaxFinite = v;
     if (w && w[i]! < 0 && badWeight < 0) badWeight = i;
   }
-  return { badTime, badCohort, badWeight, anyNever, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger } };
+  return { badTime, badCohort, badWeight, anyNever, anyNeverNotZero, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger } };
 }
 
 /** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */

@@ -292,7 +292,7 @@ function subclassMatch(params: MatchitParams, distance: Float64Array, discarded:
   for (let i = 0; i < n; i++) if (subclass[i] !== null) groups[treat[i]!]!.add(subclass[i]!);
   for (const s of renumber.values()) {
     if (!groups[0]!.has(s) || !groups[1]!.has(s)) {
-      throw new CausalPanelError('no_matches', `${fn}: subclass ${s} of ${present.length} holds no ${groups[0]!.has(s) ? 'treated' : 'control'} units (MatchIt would move units from neighbouring subclasses into it; not implemented): use fewer subclasses`, { fn, option: 'subclass', value: subclasses });
+      throw new CausalPanelError('no_matches', `${fn}: subclass ${s} of ${present.length} holds no ${groups[0]!.has(s) ? 'treated' : 'control'} units (MatchIt would move units from neighbouring subclasses into it; this package does not): use fewer subclasses`, { fn, option: 'subclass', value: subclasses });
     }
   }
   return { weights: subclassWeights(params, subclass, present.length), subclass };

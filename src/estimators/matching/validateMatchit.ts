@@ -130,7 +130,7 @@ export interface MatchitParams {
 /** `matchit()` options MatchIt has and we do not, with what to use instead. */
 const UNSUPPORTED = Object.freeze({
   mahvars: "MatchIt's mahvars: use distance: 'mahalanobis' to match on the formula's covariates",
-  antiexact: "MatchIt's antiexact: not implemented; exact makes variables agree",
+  antiexact: "MatchIt's antiexact: not available; exact makes variables agree",
   discard: "MatchIt's discard: use commonSupport: 'both' | 'control' | 'treated'",
   reestimate: "MatchIt's reestimate: the propensity score is fitted once, before commonSupport",
   's.weights': "MatchIt's s.weights: sampling weights are not supported",

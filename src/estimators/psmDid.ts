@@ -32,7 +32,7 @@ import { did, type DidColumns } from './did/did.js';
 import { panelOptionSpec, vcovOption } from './did/validateDid.js';
 import type { VcovOption, VcovSpec } from '../inference/vcovSpec.js';
 import { matchit } from './matching/matchit.js';
-import type { MatchitOptions } from './matching/validateMatchit.js';
+import { MATCHIT_SPEC, MATCHIT_UNSUPPORTED, type MatchitOptions } from './matching/validateMatchit.js';
 import { PsmDidResult } from './psmDidResult.js';
 
 /**
@@ -63,25 +63,8 @@ export interface PsmDidOptions extends Omit<MatchitOptions, 'formula' | 'data'>,
 const FN = 'psmDid';
 
 /** matchit()'s options (all but `formula`, `data` and `estimand`), passed through for matchit to read. */
-type MatchingKey = Exclude<keyof MatchitOptions, 'formula' | 'data' | 'estimand'>;
-/** Every matchit option, once (the type makes a missing or unknown key a compile error). */
-const MATCHING_KEY_SET: Record<MatchingKey, true> = {
-  method: true,
-  distance: true,
-  ratio: true,
-  caliper: true,
-  stdCaliper: true,
-  replace: true,
-  order: true,
-  exact: true,
-  seed: true,
-  commonSupport: true,
-  kernel: true,
-  bandwidth: true,
-  compat: true,
-  subclass: true,
-};
-const MATCHING_KEYS = Object.keys(MATCHING_KEY_SET) as MatchingKey[];
+type MatchingKey = Exclude<keyof typeof MATCHIT_SPEC, 'formula' | 'data' | 'estimand'>;
+const MATCHING_KEYS = Object.keys(MATCHIT_SPEC).filter((key) => key !== 'formula' && key !== 'data' && key !== 'estimand') as MatchingKey[];
 
 const passThrough: Reader<unknown> = opt.custom((value) => value);
 
@@ -108,6 +91,7 @@ const PSM_DID_SPEC = {
 
 /** Options psmDid sets itself (did()'s weights, matchit()'s formula), with what to use instead. */
 const UNSUPPORTED = Object.freeze({
+  ...MATCHIT_UNSUPPORTED,
   weights: 'the regression weights are the matching weights',
   formula: 'the propensity score is fitted on treat ~ covariates at baseline: use covariates',
   estimand: "the matched DiD is the treated units' effect (ATT); matchit's estimand: 'ATC' is not passed through",

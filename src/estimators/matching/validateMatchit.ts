@@ -127,8 +127,13 @@ export interface MatchitParams {
   readonly notes: readonly Note[];
 }
 
-/** `matchit()` options MatchIt has and we do not, with what to use instead. */
-const UNSUPPORTED = Object.freeze({
+/**
+ * MatchIt's options we do not have, with what to use instead (psmDid reports them the same way).
+ *
+ * @example
+ * MATCHIT_UNSUPPORTED.discard; // "MatchIt's discard: use commonSupport: 'both' | 'control' | 'treated'"
+ */
+export const MATCHIT_UNSUPPORTED: Readonly<Record<string, string>> = Object.freeze({
   mahvars: "MatchIt's mahvars: use distance: 'mahalanobis' to match on the formula's covariates",
   antiexact: "MatchIt's antiexact: not available; exact makes variables agree",
   discard: "MatchIt's discard: use commonSupport: 'both' | 'control' | 'treated'",
@@ -175,7 +180,13 @@ const commonSupportReader = opt.custom((value, at): MatchitParams['commonSupport
   throw invalidOption(at, 'true, false, "none", "both", "control" or "treated"', value);
 });
 
-const MATCHIT_SPEC = {
+/**
+ * matchit()'s option readers (psmDid passes every key but formula, data and estimand through).
+ *
+ * @example
+ * Object.keys(MATCHIT_SPEC).includes('stdCaliper'); // true
+ */
+export const MATCHIT_SPEC = {
   formula: formulaReader,
   data: opt.required<DataInput>('a data set'),
   method: opt.oneOf(['nearest', 'exact', 'cem', 'subclass', 'kernel'], 'nearest'),
@@ -245,7 +256,7 @@ function checkCombinations(o: { method: string; distance: DistanceOption; calipe
  * // throws unknown_option: 'matchit: unknown option "m.order" (did you mean "order"?)'
  */
 export function validateMatchit(options: MatchitOptions, fn = 'matchit'): MatchitParams {
-  const o = readOptions(fn, options, MATCHIT_SPEC, { unsupported: UNSUPPORTED });
+  const o = readOptions(fn, options, MATCHIT_SPEC, { unsupported: MATCHIT_UNSUPPORTED });
   checkCombinations(o, fn);
   const spec = parseFormula(o.formula, fn);
   if (spec.response === null || spec.response.type !== 'name') {

@@ -1,8 +1,8 @@
 /**
  * Runs one benchmark task `calls` times on a generated panel, for instruction counting:
  * `bash bench/instructions.sh` runs it under callgrind with 1 and with 6 calls and prints the
- * instructions of one call (the difference / 5), which — unlike seconds — do not depend on what
- * else the machine is doing. Usage: `tsx bench/calls.ts <feols|attgt> <calls> [units]`.
+ * instructions of one call (the difference / 5). They do not depend on what else the machine is
+ * doing, but node's JIT and GC make them vary between runs of the same code: compare several. Usage: `tsx bench/calls.ts <feols|attgt> <calls> [units]`.
  */
 import { readFileSync } from 'node:fs';
 import { attgt, feols, parseCsv } from '../src/index.js';

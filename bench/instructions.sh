@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instructions of one call of a benchmark task (callgrind; valgrind from Debian's packages):
 #   bash bench/instructions.sh feols [units]     (default 20000 units × 10 periods = 2·10⁵ rows)
-# Counts are repeatable for the same node binary and input, whatever the machine's load.
+# Counts do not depend on the machine's load, but node's JIT and GC make them vary between runs
+# of the same code (2.4e9 and 3.5e9 for feols here): compare several runs, not one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 task=${1:-feols}; units=${2:-20000}

@@ -73,6 +73,8 @@ if (wanted('mediate')) {
   });
 }
 
+// Each further task is an `if (wanted('name')) { ... }` block inserted above this line.
+
 printTable(rows);
 
 /** The `period == 1` rows with treat = cohort > 0, as the R matching benchmark uses. */

@@ -98,3 +98,19 @@ export type { VariableCoding } from './models/formula/terms.js';
 export type { VcovSpec } from './inference/vcovSpec.js';
 export type { MedsensSystem } from './estimators/mediation/medsens.js';
 export { irls, type IrlsOptions, type IrlsResult } from './numerics/irls.js';
+
+// few-cluster inference: CR2 / Satterthwaite, Wald tests (issue 11)
+
+// wild cluster bootstrap and randomization inference (issue 11)
+
+// effect sizes and attgt clustering (issue 11)
+
+// modern DiD: Goodman-Bacon, imputation, two-stage (issue 14)
+
+// HonestDiD sensitivity (issue 14)
+
+// fixed-effect GLMs (issue 15)
+
+// linear mixed models (issue 15)
+
+// portable elementary functions and engines (issue 13)

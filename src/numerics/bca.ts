@@ -15,6 +15,7 @@
  * Dimension symbols: B = number of (finite) draws.
  */
 import { normalCdf, normalQuantile } from './distributions.js';
+import { pow } from './elementary.js';
 import { mean } from './moments.js';
 import { quantileSorted, sortedFinite } from './quantile.js';
 
@@ -42,7 +43,7 @@ export function bcaInterval(draws: ArrayLike<number>, level: number): [number, n
     u2 += u * u;
     u3 += u * u * u;
   }
-  const a = u3 / (6 * u2 ** 1.5);
+  const a = u3 / (6 * pow(u2, 1.5));
   const low = (1 - level) / 2;
   const high = 1 - low;
   const zl = normalQuantile(low);

@@ -27,6 +27,7 @@
  */
 import { CausalPanelError } from '../errors.js';
 import { normalCdf, normalQuantile } from './distributions.js';
+import { exp, log } from './elementary.js';
 
 /**
  * Error family (R `family`).
@@ -88,7 +89,7 @@ export const PROBIT_THRESH = 8.125890664701906;
  * logitLinkfun(0.25); // -1.0986122886681098 (R 4.2.2 binomial()$linkfun(0.25))
  */
 function logitLinkfun(mu: number): number {
-  return Math.log(mu / (1 - mu));
+  return log(mu / (1 - mu));
 }
 
 /**
@@ -132,7 +133,7 @@ export function logitMuEtaInside(mu: number, r: number): number {
  */
 export function logitLinkinv(eta: number): number {
   // (literal constants: see docs/numerics.md, Engine tuning)
-  const t = eta < -30 ? 2.220446049250313e-16 : eta > 30 ? 4503599627370496 : Math.exp(eta);
+  const t = eta < -30 ? 2.220446049250313e-16 : eta > 30 ? 4503599627370496 : exp(eta);
   return logitMean(t, logitScale(t));
 }
 
@@ -145,7 +146,7 @@ export function logitLinkinv(eta: number): number {
  */
 export function logitMuEta(eta: number): number {
   if (eta > 30 || eta < -30) return 2.220446049250313e-16;
-  const t = Math.exp(eta);
+  const t = exp(eta);
   const r = logitScale(t);
   return logitMuEtaInside(logitMean(t, r), r);
 }
@@ -194,7 +195,7 @@ export function probitMuEta(eta: number): number {
 export function dnorm(x: number): number {
   const a = Math.abs(x);
   const invSqrt2Pi = 0.398942280401432677939946059934; // M_1_SQRT_2PI
-  if (a < 5) return invSqrt2Pi * Math.exp(-0.5 * a * a);
+  if (a < 5) return invSqrt2Pi * exp(-0.5 * a * a);
   // underflow to 0 above √(−2·ln 2·(DBL_MIN_EXP + 1 − DBL_MANT_DIG)) = 38.568041815493338
   if (!(a <= 38.568041815493338)) return Number.isNaN(x) ? x : 0;
   // x1 = ldexp(R_forceint(ldexp(x, 16)), -16): R_forceint is nearbyint (ties to even)
@@ -203,7 +204,7 @@ export function dnorm(x: number): number {
   if (whole - scaled === 0.5 && whole % 2 !== 0) whole -= 1;
   const head = whole / 65536;
   const tail = a - head;
-  return invSqrt2Pi * (Math.exp(-0.5 * head * head) * Math.exp((-0.5 * tail - head) * tail));
+  return invSqrt2Pi * (exp(-0.5 * head * head) * exp((-0.5 * tail - head) * tail));
 }
 
 /**
@@ -213,7 +214,7 @@ export function dnorm(x: number): number {
  * yLogY(0, 0.3); // 0
  */
 function yLogY(y: number, mu: number): number {
-  return y !== 0 ? y * Math.log(y / mu) : 0;
+  return y !== 0 ? y * log(y / mu) : 0;
 }
 
 /**
@@ -267,7 +268,7 @@ function roundHalfEven(x: number): number {
 function logChoose(n: number, x: number): number {
   const k = Math.min(x, n - x);
   let s = 0;
-  for (let i = 1; i <= k; i++) s += Math.log((n - k + i) / i);
+  for (let i = 1; i <= k; i++) s += log((n - k + i) / i);
   return s;
 }
 
@@ -286,7 +287,7 @@ function binomialAic(y: ArrayLike<number>, mu: ArrayLike<number>, wt: ArrayLike<
     const p = mu[i] as number;
     const failures = trials - successes;
     if (successes < 0 || failures < 0) return Infinity; // dbinom = 0 (R: log 0 = −Inf)
-    total += logChoose(trials, successes) + (successes > 0 ? successes * Math.log(p) : 0) + (failures > 0 ? failures * Math.log(1 - p) : 0);
+    total += logChoose(trials, successes) + (successes > 0 ? successes * log(p) : 0) + (failures > 0 ? failures * log(1 - p) : 0);
   }
   return -2 * total;
 }
@@ -295,8 +296,8 @@ function binomialAic(y: ArrayLike<number>, mu: ArrayLike<number>, wt: ArrayLike<
 function gaussianAic(y: ArrayLike<number>, _mu: ArrayLike<number>, wt: ArrayLike<number>, dev: number): number {
   const nobs = y.length;
   let sumLogWeights = 0;
-  for (let i = 0; i < nobs; i++) sumLogWeights += Math.log(wt[i] as number);
-  return nobs * (Math.log((dev / nobs) * 2 * Math.PI) + 1) + 2 - sumLogWeights;
+  for (let i = 0; i < nobs; i++) sumLogWeights += log(wt[i] as number);
+  return nobs * (log((dev / nobs) * 2 * Math.PI) + 1) + 2 - sumLogWeights;
 }
 
 const identity = (x: number): number => x;

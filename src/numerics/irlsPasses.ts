@@ -29,6 +29,7 @@ import {
   type GlmFamily,
 } from './family.js';
 import { BLOCK, type GramSolver } from './gramSolver.js';
+import { exp, log } from './elementary.js';
 
 /** Inputs and outputs of {@link fusedPass}. */
 export interface PassState {
@@ -167,7 +168,7 @@ function logitLightPass(
       let wz: number;
       if (e >= -thresh && e <= thresh) {
         // canonical link: μ′ = V(μ), so W = w·μ′ and W·z = W·η + w·(y − μ)
-        const t = Math.exp(e);
+        const t = exp(e);
         const r = scale(t);
         m = mean(t, r);
         w = pw * muEtaInside(m, r);
@@ -183,7 +184,7 @@ function logitLightPass(
       if (pw === 1 && (yi === 1 || yi === 0)) {
         product *= yi * m + (1 - yi) * (1 - m); // μ or 1 − μ, exactly
         if (product < 1e-250) {
-          dev -= 2 * Math.log(product);
+          dev -= 2 * log(product);
           product = 1;
         }
       } else {
@@ -234,7 +235,7 @@ function logitLightPass(
     }
     gram.flush();
   }
-  return dev - 2 * Math.log(product);
+  return dev - 2 * log(product);
 }
 
 /**
@@ -275,7 +276,7 @@ function logitPass(
       let d: number;
       let w: number;
       if (e >= -thresh && e <= thresh) {
-        const t = Math.exp(e);
+        const t = exp(e);
         const r = scale(t);
         m = mean(t, r);
         d = muEtaInside(m, r);
@@ -290,7 +291,7 @@ function logitPass(
       if (pw === 1 && (yi === 1 || yi === 0)) {
         product *= yi === 1 ? m : 1 - m; // each factor ≥ DBL_EPSILON/2 (η is clamped)
         if (product < 1e-250) {
-          dev -= 2 * Math.log(product);
+          dev -= 2 * log(product);
           product = 1;
         }
       } else {
@@ -302,7 +303,7 @@ function logitPass(
     }
     gram.accumulate(X, n, W, z, start, end);
   }
-  return dev - 2 * Math.log(product);
+  return dev - 2 * log(product);
 }
 
 /**

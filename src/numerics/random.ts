@@ -18,6 +18,7 @@
  * Dimension symbols: k = dimension of a draw, draws = number of draws.
  */
 import { CausalPanelError } from '../errors.js';
+import { log } from './elementary.js';
 
 /**
  * A deterministic random source.
@@ -120,7 +121,7 @@ export function createRngFromState(state: readonly [number, number, number, numb
       v = 2 * uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const factor = Math.sqrt((-2 * Math.log(s)) / s);
+    const factor = Math.sqrt((-2 * log(s)) / s);
     cached = v * factor;
     return u * factor;
   };

@@ -15,6 +15,7 @@
 import { CausalPanelError } from '../errors.js';
 import type { Estimate } from '../estimate.js';
 import { showValue } from '../options.js';
+import { log } from '../numerics/elementary.js';
 
 /**
  * One column of an etable.
@@ -138,8 +139,8 @@ function glmStatistics(fit: Fields): Pick<EtableModel, 'squaredCor' | 'pseudoR2'
   const k = Array.isArray(fit.terms) ? fit.terms.length : undefined;
   if (aic === undefined || deviance === undefined || nullDeviance === undefined || n === undefined || k === undefined) return { squaredCor, pseudoR2: NaN, bic: NaN };
   const logLik = k - aic / 2;
-  const nullLogLik = fit.family === 'binomial' ? logLik - (nullDeviance - deviance) / 2 : fit.family === 'gaussian' ? logLik + (n / 2) * Math.log(deviance / nullDeviance) : NaN;
-  return { squaredCor, pseudoR2: 1 - logLik / nullLogLik, bic: -2 * logLik + k * Math.log(n) };
+  const nullLogLik = fit.family === 'binomial' ? logLik - (nullDeviance - deviance) / 2 : fit.family === 'gaussian' ? logLik + (n / 2) * log(deviance / nullDeviance) : NaN;
+  return { squaredCor, pseudoR2: 1 - logLik / nullLogLik, bic: -2 * logLik + k * log(n) };
 }
 
 /** The fit statistics of a regression fit (or of the fit behind a DiD / matching result). */

@@ -8,6 +8,7 @@
  * number of decimals any element needs, and is chosen when it is no wider than scientific
  * notation (`scipen = 0`). Digits come from `toExponential`, i.e. correctly rounded decimals.
  */
+import { log10, pow } from '../numerics/elementary.js';
 
 /**
  * R's `getOption("digits")`.
@@ -126,7 +127,7 @@ export function roundTo(x: number, decimals: number): number {
   if (decimals > 15) return x;
   const text = x.toFixed(Math.max(0, decimals));
   const out = Number(text);
-  return decimals < 0 ? Math.round(x / 10 ** -decimals) * 10 ** -decimals : out;
+  return decimals < 0 ? Math.round(x / pow(10, -decimals)) * pow(10, -decimals) : out;
 }
 
 /**
@@ -164,7 +165,7 @@ export function formatInteger(n: number): string {
  */
 export function fixestDecimalRound(xs: ArrayLike<number>): number[] {
   const out = Array.from(xs as ArrayLike<number>);
-  const powers = out.filter((x) => Number.isFinite(x)).map((x) => Math.log10(Math.abs(x)));
+  const powers = out.filter((x) => Number.isFinite(x)).map((x) => log10(Math.abs(x)));
   if (powers.length === 0) return out;
   const minPower = Math.min(...powers);
   let decimals: number;
@@ -265,7 +266,7 @@ export function formatFixed(x: number, decimals: number): string {
 // fixest's cpp_add_commas: x rounded to r decimals, thousands separated by ",", no decimals for
 // whole numbers; the decimals are the first r digits of C's "%f" of the fractional part.
 function addCommas(x: number, r: number, whole: boolean): string {
-  let xr = Math.round(x * 10 ** r) / 10 ** r;
+  let xr = Math.round(x * pow(10, r)) / pow(10, r);
   const negative = xr < 0;
   if (negative) xr = -xr;
   const integer = Math.trunc(xr).toString();
@@ -292,13 +293,13 @@ export function etableNumber(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
   if (x === 0) return '0';
   const whole = Number.isInteger(x);
-  const value = Math.abs(x) >= 10 ** (digits - 1) ? roundTo(x, 1) : signif(x, digits);
-  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  const value = Math.abs(x) >= pow(10, digits - 1) ? roundTo(x, 1) : signif(x, digits);
+  const exponent = Math.floor(log10(Math.abs(value)));
   if (exponent >= 10 || exponent <= -5) {
-    const mantissa = roundTo(value * 10 ** -exponent, Math.min(digits, 2));
+    const mantissa = roundTo(value * pow(10, -exponent), Math.min(digits, 2));
     return `${mantissa}e${exponent > 0 ? '+' : ''}${exponent}`;
   }
   if (exponent >= 0) return addCommas(value, Math.max(digits - 1 - exponent, 1), whole);
-  if (Math.abs(value) > 10 ** -digits) return value.toFixed(digits);
+  if (Math.abs(value) > pow(10, -digits)) return value.toFixed(digits);
   return value.toFixed(-exponent);
 }

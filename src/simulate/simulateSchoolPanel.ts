@@ -30,6 +30,7 @@
 import { invalidOption, opt, readOptions } from '../options.js';
 import { Frame } from '../data/frame.js';
 import { createRng } from '../numerics/random.js';
+import { exp, pow } from '../numerics/elementary.js';
 
 /**
  * Outcomes simulated by {@link simulateSchoolPanel}.
@@ -170,8 +171,8 @@ export function simulateSchoolPanel(options: SchoolPanelOptions): Frame {
   const teacherExp = new Float64Array(schools);
   for (let s = 0; s < schools; s++) {
     prior[s] = rng.normal();
-    size[s] = Math.round(Math.exp(6.3 + 0.35 * rng.normal()));
-    migrant[s] = 1 / (1 + Math.exp(-(-1 - 0.5 * prior[s]! + 0.7 * rng.normal())));
+    size[s] = Math.round(exp(6.3 + 0.35 * rng.normal()));
+    migrant[s] = 1 / (1 + exp(-(-1 - 0.5 * prior[s]! + 0.7 * rng.normal())));
     teacherExp[s] = Math.min(35, Math.max(1, 14 + 1.5 * prior[s]! + 4 * rng.normal()));
   }
 
@@ -179,7 +180,7 @@ export function simulateSchoolPanel(options: SchoolPanelOptions): Frame {
   let mMean = 0;
   for (let s = 0; s < schools; s++) mMean += migrant[s]! / schools;
   let mVar = 0;
-  for (let s = 0; s < schools; s++) mVar += (migrant[s]! - mMean) ** 2 / (schools - 1);
+  for (let s = 0; s < schools; s++) mVar += pow(migrant[s]! - mMean, 2) / (schools - 1);
   const mSd = Math.sqrt(mVar) || 1;
   const score = Array.from({ length: schools }, (_, s) => -0.8 * prior[s]! + 0.3 * ((migrant[s]! - mMean) / mSd) + rng.normal());
   const order = score.map((v, s) => [v, s] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
@@ -216,7 +217,7 @@ export function simulateSchoolPanel(options: SchoolPanelOptions): Frame {
     const bLead = e.viaLeadership / SSP_MEDIATOR_EFFECTS.leadership;
     const priorTotal = PRIOR_LOADING + bPeer * PEER.prior + bLead * LEAD.prior;
     const systematic =
-      priorTotal ** 2 + SCHOOL_SD ** 2 + bPeer ** 2 * (PEER.school ** 2 + PEER.student ** 2) + bLead ** 2 * (LEAD.school ** 2 + LEAD.year ** 2);
+      pow(priorTotal, 2) + pow(SCHOOL_SD, 2) + pow(bPeer, 2) * (pow(PEER.school, 2) + pow(PEER.student, 2)) + pow(bLead, 2) * (pow(LEAD.school, 2) + pow(LEAD.year, 2));
     return { bPeer, bLead, direct: e.direct, sigma: Math.sqrt(1 - systematic) };
   });
 

@@ -13,6 +13,7 @@
  * Dimension symbols: n = units, n1 = treated, n0 = controls, h = bandwidth.
  * Cost: O(n log n + Σ_i controls within h) for Epanechnikov (a sorted sweep); O(n1·n0) Gaussian.
  */
+import { exp } from '../../numerics/elementary.js';
 
 /**
  * Output of {@link kernelMatch}.
@@ -39,7 +40,7 @@ export interface KernelMatch {
  */
 const KERNELS = Object.freeze({
   epanechnikov: (u: number): number => (Math.abs(u) < 1 ? 0.75 * (1 - u * u) : 0),
-  gaussian: (u: number): number => Math.exp(-0.5 * u * u),
+  gaussian: (u: number): number => exp(-0.5 * u * u),
 });
 
 /**

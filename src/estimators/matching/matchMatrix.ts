@@ -5,6 +5,7 @@
  * Dimension symbols: n = units, n1 = treated units, r = ratio.
  */
 import { stableOrder } from './stableOrder.js';
+import { pow } from '../../numerics/elementary.js';
 
 /**
  * The match matrix: one row per treated unit in data order, `ratio` columns of 0-based rows (−1 = none).
@@ -92,7 +93,7 @@ export function matchSubclass(matches: MatchMatrix, n: number, textOrder = false
   let maxDigits = 1;
   for (const d of digits) if (d > maxDigits) maxDigits = d;
   // One exact integer key (aligned·32 + digits, exact below 2^53: row numbers < 10^14), radix-sorted.
-  const key = Float64Array.from(label, (x, i) => x * 10 ** (maxDigits - digits[i]!) * 32 + digits[i]!);
+  const key = Float64Array.from(label, (x, i) => x * pow(10, maxDigits - digits[i]!) * 32 + digits[i]!);
   const ranks = stableOrder(key);
   const number = new Int32Array(matched.length);
   ranks.forEach((i, rank) => (number[i] = rank + 1));

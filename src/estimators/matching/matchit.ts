@@ -22,6 +22,7 @@
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { createRng } from '../../numerics/random.js';
+import { log2 } from '../../numerics/elementary.js';
 import { clusterCodes, intersectClusters } from '../../inference/clusters.js';
 import { balanceCovariates, type BalanceCovariate } from './balance.js';
 import { neumaierSum } from '../../numerics/sum.js';
@@ -199,7 +200,7 @@ function exactMatch(params: MatchitParams, covariates: readonly BalanceCovariate
  */
 function sturgesBins(values: Float64Array): Float64Array {
   const n = values.length;
-  const bins = Math.ceil(Math.log2(n) + 1);
+  const bins = Math.ceil(log2(n) + 1);
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {

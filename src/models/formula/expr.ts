@@ -9,6 +9,7 @@
 import { CausalPanelError } from '../../errors.js';
 import { formatRNumber } from '../../data/factor.js';
 import type { Frame } from '../../data/frame.js';
+import { exp, expm1, log, log10, log1p, log2, pow } from '../../numerics/elementary.js';
 
 /**
  * A node of a parsed formula. `pos` is the 0-based character index where it starts.
@@ -51,12 +52,12 @@ export type BinaryOp = '~' | '|' | '+' | '-' | '*' | '/' | ':' | '^';
 /** Functions allowed in arithmetic (inside `I()`, on the left side, or as a term). */
 const FUNCTIONS: Readonly<Record<string, (x: number) => number>> = Object.freeze(
   Object.assign(Object.create(null) as Record<string, (x: number) => number>, {
-    log: Math.log,
-    log2: Math.log2,
-    log10: Math.log10,
-    log1p: Math.log1p,
-    exp: Math.exp,
-    expm1: Math.expm1,
+    log,
+    log2,
+    log10,
+    log1p,
+    exp,
+    expm1,
     sqrt: Math.sqrt,
     abs: Math.abs,
     I: (x: number) => x,
@@ -204,5 +205,5 @@ export function evaluate(e: Expr, frame: Frame, fn: string): Float64Array {
 /** R's `^`: `1^y` and `x^0` are 1 even for NaN (as C99 `pow`, unlike JS's `**` for NaN). */
 function rPow(x: number, y: number): number {
   if (x === 1 || y === 0) return 1;
-  return Math.pow(x, y);
+  return pow(x, y);
 }

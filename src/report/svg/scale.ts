@@ -2,6 +2,7 @@
  * Linear scales and "nice" tick values (1, 2, 5 × 10^k steps, the rule of d3-scale's
  * `tickIncrement` and R's `pretty`).
  */
+import { log10, pow } from '../../numerics/elementary.js';
 
 /** A linear map from a data domain to a pixel range. */
 export interface LinearScale {
@@ -22,7 +23,7 @@ export function tickStep(lo: number, hi: number, count = 5): number {
   const span = Math.abs(hi - lo);
   if (!(span > 0) || !Number.isFinite(span)) return 1;
   const raw = span / Math.max(1, count);
-  const power = 10 ** Math.floor(Math.log10(raw));
+  const power = pow(10, Math.floor(log10(raw)));
   const error = raw / power;
   const factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
   return factor * power;
@@ -38,7 +39,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (lo > hi) [lo, hi] = [hi, lo];
   if (lo === hi) return [lo];
   const step = tickStep(lo, hi, count);
-  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const decimals = Math.max(0, -Math.floor(log10(step)) + 1);
   const start = Math.ceil(lo / step - 1e-9);
   const stop = Math.floor(hi / step + 1e-9);
   const out: number[] = [];

@@ -187,6 +187,15 @@ export class OlsFit extends ModelFit {
     return Float64Array.from(this.#state.bread);
   }
 
+  /**
+   * @internal boottest's view of the fit: the kept regressors with the fixed effects swept out
+   * (shared arrays: read only) and the data frame the design rows index.
+   * @example fit.sweptRegressors().XdColumns[0]
+   */
+  sweptRegressors(): { readonly XdColumns: readonly Float64Array[]; readonly frame: Frame } {
+    return { XdColumns: this.#state.XdColumns, frame: this.#state.frame };
+  }
+
   /** The scores x̃ᵢ·wᵢ·eᵢ, n×k column-major (a copy). @example fit.scores() */
   scores(): Float64Array {
     return Float64Array.from(this.#state.scores);

@@ -256,6 +256,7 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
   est_method: ['method'],
   estmethod: ['method'],
   bstrap: ['bootstrap'],
+  allow_unbalanced_panel: ['allowUnbalanced'],
   biters: ['bootstrap'],
   cband: ['bootstrap'],
   boot: ['bootstrap', 'boot'],

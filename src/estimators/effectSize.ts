@@ -159,3 +159,20 @@ export function resolveStandardize(
   }
   return { standardize: checked, sd, n };
 }
+
+/**
+ * Rows in units of `sd`, keeping each row's other fields (event time, cohort, …): estimate, SE
+ * and interval divided by σ, statistic and p-value kept, term suffixed `" (SD)"`. A σ that could
+ * not be computed (NaN) gives NaN effect sizes rather than an error, so that a fit never fails
+ * for its effect size.
+ *
+ * @example
+ * standardizeRows([{ term: 'event:0', e: 0, estimate: 2, stdError: 0.5, statistic: 4, pValue: 6e-5, confLow: 1, confHigh: 3 }], 4);
+ * // [{ term: 'event:0 (SD)', e: 0, estimate: 0.5, stdError: 0.125, statistic: 4, pValue: 6e-5, confLow: 0.25, confHigh: 0.75 }]
+ */
+export function standardizeRows<T extends Estimate>(rows: readonly T[], sd: number): T[] {
+  return rows.map((row) => {
+    if (Number.isNaN(sd)) return { ...row, term: `${row.term} (SD)`, estimate: NaN, stdError: NaN, confLow: NaN, confHigh: NaN };
+    return { ...row, ...standardizeEstimate(row, sd) };
+  });
+}

@@ -10,6 +10,7 @@
  * union of periods and cohorts. Standard errors come from the aggregated influence function
  * (`sqrt(mean(ψ²)/n)`) or from the multiplier bootstrap when the ATT(g,t)s were bootstrapped.
  */
+import type { StandardizeBasis } from '../effectSize.js';
 import { CausalPanelError, type Note } from '../../errors.js';
 import { invalidOption, opt, readOptions } from '../../options.js';
 import { meanOfColumns, pgWeightedMean, weightedInfluence } from './aggregateInfluence.js';
@@ -88,6 +89,8 @@ export interface AttgtCells {
    * Same results as without (only zero terms are skipped); undefined = all rows.
    */
   support?: readonly (Int32Array | undefined)[];
+  /** σ of the effect sizes (default: none, effect sizes NaN). */
+  standardize?: StandardizeBasis;
 }
 
 const FN = 'aggregate';
@@ -112,7 +115,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = Object.freeze({
   bstrap: 'the bootstrap is chosen in attgt({ bootstrap }) and reused by aggregate',
   biters: 'the bootstrap is chosen in attgt({ bootstrap: { reps, seed } }) and reused by aggregate',
   cband: 'uniform bands are chosen in attgt({ bootstrap: { uniform } })',
-  clustervars: "SEs are clustered as in the attgt fit (by unit, did's default)",
+  clustervars: 'SEs are clustered as in the attgt fit (its clusters option; by unit by default, as did)',
 });
 
 /**
@@ -308,5 +311,6 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     level: params.level,
     inference,
     notes,
+    standardize: cellsIn.standardize ?? { standardize: NaN, sd: NaN, n: 0 },
   });
 }

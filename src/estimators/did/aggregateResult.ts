@@ -9,6 +9,7 @@ import { waldInference } from '../../inference/intervals.js';
 import { formatInteger, formatSignif } from '../../report/format.js';
 import { Result, type SummaryParts } from '../../report/result.js';
 import type { AggregationInference, AggregationType } from './aggregate.js';
+import { standardizeRows, type StandardizeBasis } from '../effectSize.js';
 
 /**
  * One aggregated row: an {@link Estimate} with its event time, cohort or period `e`.
@@ -30,6 +31,8 @@ export interface AttgtAggregateInit {
   level: number;
   inference: AggregationInference;
   notes: readonly Note[];
+  /** σ of the effect sizes (from the attgt fit). */
+  standardize: StandardizeBasis;
 }
 
 /** Wald row with the interval estimate ± critical·SE (normal statistic and p-value). */
@@ -62,6 +65,8 @@ export class AttgtAggregate extends Result {
   /** Rows of the influence functions: units (panel) or observations (cross-sections). */
   readonly n: number;
   readonly level: number;
+  /** σ of {@link AttgtAggregate.effectSizes}: the attgt fit's. */
+  readonly standardize: StandardizeBasis;
   readonly #rowInfluence: Float64Array;
   readonly #overallInfluence: Float64Array;
   readonly #inference: AggregationInference;
@@ -73,6 +78,7 @@ export class AttgtAggregate extends Result {
     this.n = init.n;
     this.nobs = init.nobs;
     this.level = init.level;
+    this.standardize = Object.freeze({ ...init.standardize });
     this.#rowInfluence = init.rowInfluence;
     this.#overallInfluence = init.overallInfluence;
     this.#inference = init.inference;
@@ -115,6 +121,15 @@ export class AttgtAggregate extends Result {
     return [overall, ...this.rows.map((r) => estimateRow(r.term, r.estimate, r.stdError, critical, level))];
   }
 
+  /**
+   * The overall effect and the rows in SD units of the outcome (σ of the attgt fit): estimate,
+   * SE and interval divided by σ, terms suffixed `(SD)`; statistic and p-value unchanged.
+   * @example agg.effectSizes()[0]; // { term: 'ATT (SD)', estimate: −0.0515, … } (dynamic, mpdta, σ = 1.50)
+   */
+  effectSizes(level: number = this.level): Estimate[] {
+    return standardizeRows(this.tidy(level), this.standardize.sd);
+  }
+
   protected override statisticLabel(): 'z value' {
     return 'z value';
   }
@@ -128,6 +143,6 @@ export class AttgtAggregate extends Result {
   }
 
   protected jsonFields(): Record<string, unknown> {
-    return { type: this.type, overall: this.overall, rows: this.rows, criticalValue: this.criticalValue, nobs: this.nobs, n: this.n, level: this.level };
+    return { type: this.type, overall: this.overall, rows: this.rows, criticalValue: this.criticalValue, nobs: this.nobs, n: this.n, level: this.level, standardize: this.standardize };
   }
 }

@@ -10,19 +10,22 @@
  *    `pre_process_did2`) or the repeated cross-sections (`prepareRc`);
  * 3. every ATT(g,t) as a DRDID 2×2 with its influence function (`attgtCells.ts`,
  *    `compute.att_gt2`);
- * 4. SEs — analytic or multiplier bootstrap (`attgtInference.ts`, `mboot`) — and did's Wald
- *    pre-test (`attgtPretest.ts`);
+ * 4. SEs — analytic or multiplier bootstrap (`attgtInference.ts`, `mboot`), clustered above the
+ *    unit on request (`attgtClusters.ts`, did's `clustervars`) — and did's Wald pre-test
+ *    (`attgtPretest.ts`);
  * 5. the result (`attgtResult.ts`, did's `MP`), whose `aggregate` is did's `aggte` (`aggregate.ts`).
  */
 import { withFunctionName } from '../../errors.js';
 import { toFrame } from '../../data/fromInput.js';
 import { estimateCells } from './attgtCells.js';
+import { fewClustersNote, influenceClusters } from './attgtClusters.js';
 import { prepareRc, readColumns, selectSample } from './attgtData.js';
 import { cellInference } from './attgtInference.js';
 import { readAttgtOptions, type AttgtOptions } from './attgtOptions.js';
 import { preparePanel } from './attgtPanel.js';
 import { attgtPretest } from './attgtPretest.js';
 import { AttgtResult } from './attgtResult.js';
+import { attgtStandardize } from './attgtStandardize.js';
 
 export type { AttgtBootstrapOptions, AttgtOptions, AttgtParams } from './attgtOptions.js';
 export type { AttgtPretest } from './attgtPretest.js';
@@ -35,10 +38,12 @@ const FN = 'attgt';
  *
  * Cohort 0, missing or Infinity means never treated; cohorts beyond the last period
  * (+ anticipation) count as never treated; units treated in the first period are dropped and
- * panels are balanced by dropping units with gaps (each noted), as did.
+ * panels are balanced by dropping units with gaps (each noted), as did — or, with
+ * `allowUnbalanced: true`, kept (did's `allow_unbalanced_panel`). `clusters` clusters the SEs
+ * above the unit (did's `clustervars`); `effectSizes()` gives every row in SD units.
  *
  * @throws {CausalPanelError} `unknown_option` (with the option to use instead), `invalid_option`
- *   (bad option value, non-integer time, cohort varying within a unit), `missing_column`,
+ *   (bad option value, non-integer time, cohort or cluster varying within a unit), `missing_column`,
  *   `non_numeric`, `no_control_units` (no never-treated units with control 'never'),
  *   `no_treated_units`, `no_rows_left`
  * @example
@@ -54,10 +59,16 @@ export function attgt(options: AttgtOptions): AttgtResult {
     const columns = readColumns(toFrame(data, FN), params);
     const sample = selectSample(columns, params);
     const d = params.panel ? preparePanel(columns, params, sample) : prepareRc(columns, params, sample);
+    const cluster = influenceClusters(columns, params, d);
+    if (cluster) {
+      const few = fewClustersNote(cluster, d.cohort);
+      if (few) d.notes.push(few);
+    }
+    const standardize = attgtStandardize(d, params, d.notes);
     const { cells, psi, support } = estimateCells(d, params);
     const att = Float64Array.from(cells, (c) => c.att);
-    const inference = cellInference(psi, d.n, att, params);
-    const pretest = attgtPretest(cells, psi, d.n, inference.se, d.notes);
+    const inference = cellInference(psi, d.n, att, params, cluster);
+    const pretest = attgtPretest(cells, psi, d.n, inference.se, d.notes, cluster && { cluster, bootstrap: params.bootstrap !== false });
     return new AttgtResult({
       cells,
       psi,
@@ -73,6 +84,7 @@ export function attgt(options: AttgtOptions): AttgtResult {
       groups: d.glist,
       periods: d.periods,
       notes: d.notes,
+      standardize,
     });
   });
 }

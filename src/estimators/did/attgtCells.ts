@@ -5,7 +5,9 @@
  * anticipation — with base period g − 1 − anticipation for post-treatment cells and t − 1
  * (`varying`) or g − 1 − anticipation (`universal`) for pre-treatment cells. Covariates and
  * sampling weights are taken from the earlier of the two periods. Each cell's influence function
- * is rescaled by n/n₁ (n₁ = units in the 2×2) into column j of the n × p matrix ψ.
+ * is rescaled by n/n₁ (n₁ = units in the 2×2) into column j of the n × p matrix ψ; an unbalanced
+ * panel's cells are repeated-cross-section 2×2s whose observation-level influence functions are
+ * summed by unit (did's `allow_unbalanced_panel`).
  *
  * The logit propensity score is fitted once per (cohort, comparison set, covariate period) and
  * reused across periods: it does not depend on t when covariates and weights are time-invariant
@@ -290,12 +292,12 @@ interface PanelSample {
 
 /** One repeated-cross-section ATT(g,t). */
 function rcCell(d: RcData, p: AttgtParams, g: number, cur: number, pret: number, cutoff: number, psi: Float64Array): number {
-  const n = d.n;
+  const n = d.obs;
   const rows: number[] = [];
   for (let r = 0; r < n; r++) {
     const per = d.period[r]!;
     if (per !== cur && per !== pret) continue;
-    const c = d.cohort[r]!;
+    const c = d.obsCohort[r]!;
     if (c === g || (p.control === 'never' ? c === Infinity : c > cutoff)) rows.push(r);
   }
   const n1 = rows.length;
@@ -312,7 +314,7 @@ function rcCell(d: RcData, p: AttgtParams, g: number, cur: number, pret: number,
   rows.forEach((r, i) => {
     y[i] = d.y[r]!;
     post[i] = d.period[r] === cur ? 1 : 0;
-    D[i] = d.cohort[r] === g ? 1 : 0;
+    D[i] = d.obsCohort[r] === g ? 1 : 0;
     for (let j = 0; j < k; j++) X[i + j * n1] = d.X[r + j * n]!;
     if (w) w[i] = d.w![r]!;
     if (D[i] === 1) post[i] === 1 ? c11++ : c10++;
@@ -323,7 +325,11 @@ function rcCell(d: RcData, p: AttgtParams, g: number, cur: number, pret: number,
     return NaN;
   }
   const res = drdidRc({ y, post, D, X, k, weights: w, method: p.method });
-  const scale = n / n1;
-  rows.forEach((r, i) => (psi[r] = scale * res.influence[i]!));
+  // rescaled by (influence rows)/n₁; an unbalanced panel's observations are summed into their
+  // unit's row, in row order (did: id_count/n₁, then rowsum by unit)
+  const scale = d.n / n1;
+  const unitRow = d.unitRow;
+  if (unitRow) rows.forEach((r, i) => (psi[unitRow[r]!] += scale * res.influence[i]!));
+  else rows.forEach((r, i) => (psi[r] = scale * res.influence[i]!));
   return res.att;
 }

@@ -53,9 +53,19 @@ export interface PanelData extends Prepared {
   cohortEnd: Map<number, number>;
 }
 
-/** Repeated cross-sections, one row per observation. */
+/**
+ * Repeated cross-sections, one row per observation. For an unbalanced panel (did's
+ * `allow_unbalanced_panel`) the influence rows are the units instead: `unitRow` maps each
+ * observation to its unit's row, and `n`, `ids`, `cohort`, `weights` describe units.
+ */
 export interface RcData extends Prepared {
   kind: 'rc';
+  /** Observations (the length of y). */
+  obs: number;
+  /** Cohort of each observation (Infinity = never). */
+  obsCohort: Float64Array;
+  /** Influence row (unit) of each observation, for an unbalanced panel; undefined: one row per observation. */
+  unitRow: Int32Array | undefined;
   y: Float64Array;
   /** Period index of each observation. */
   period: Int32Array;
@@ -84,6 +94,8 @@ export interface Columns {
   /** The weights as given (checked non-negative on complete rows). */
   w: Float64Array | undefined;
   unitCol: Float64Array | readonly (string | null)[] | undefined;
+  /** The cluster column beyond the unit (did's `clustervars`), if any. */
+  clusterCol: Float64Array | readonly (string | null)[] | undefined;
   /** Complete rows, ascending. */
   keep: Int32Array;
   notes: Note[];
@@ -122,6 +134,7 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   const xs = p.covariates.map((c) => frame.numeric(c, FN));
   const w = p.weights !== undefined ? frame.numeric(p.weights, FN) : undefined;
   const unitCol = p.panel && p.unit !== undefined ? frame.column(p.unit, FN) : undefined;
+  const clusterCol = p.clusters !== undefined ? frame.column(p.clusters, FN) : undefined;
   const tracker = new MissingTracker(frame.nrow, FN, 'drop');
   tracker.numeric(p.outcome, y);
   tracker.numeric(p.time, t);
@@ -129,6 +142,9 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   else if (unitCol) tracker.column(p.unit!, unitCol);
   p.covariates.forEach((name, j) => tracker.numeric(name, xs[j]!));
   if (w) tracker.numeric(p.weights!, w);
+  // did drops rows with a missing cluster value (complete cases over clustervars too)
+  // (a label column: ±Infinity is a value there)
+  if (clusterCol) tracker.column(p.clusters!, clusterCol);
   const { rows: keep, dropped } = tracker.finish();
   const notes: Note[] = [];
   const note = droppedNote(dropped);
@@ -158,7 +174,7 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
     const coding = neverTreatedNote(p.cohort, { found: findNeverTreated(gRaw, keep, lastPeriod, unitCol), lastPeriod }, unitCol === undefined ? 'rows' : 'units');
     if (coding !== null) notes.push(coding);
   }
-  return { y, t, gRaw, xs, w, unitCol, keep, notes, anyNever: facts.anyNever, gMaxFinite: facts.gMaxFinite, bounds: facts.bounds };
+  return { y, t, gRaw, xs, w, unitCol, clusterCol, keep, notes, anyNever: facts.anyNever, gMaxFinite: facts.gMaxFinite, bounds: facts.bounds };
 }
 
 /**
@@ -279,11 +295,15 @@ export function selectSample(cols: Columns, p: AttgtParams): Sample {
  * index, cohort, design [1, covariates] and weight; observations of cohorts treated in the first
  * period are dropped (noted), as did.
  *
+ * With `units` (an unbalanced panel: each input row's unit code, and the unit ids), the
+ * influence rows are the units in order of first appearance, each with its cohort and the mean
+ * of its observations' weights (did's `aggte` averages the data by unit).
+ *
  * @throws {CausalPanelError} `no_rows_left`, `no_treated_units`, `no_control_units`
  * @example
  * prepareRc(cols, params, selectSample(cols, params)).n; // 2500 on mpdta
  */
-export function prepareRc(cols: Columns, p: AttgtParams, sample: Sample): RcData {
+export function prepareRc(cols: Columns, p: AttgtParams, sample: Sample, units?: { code: Int32Array; ids: readonly (number | string)[] }): RcData {
   const { t } = cols;
   const { keep: keepIn, w, lastTreat, excludeFrom } = sample;
   const notes = cols.notes;
@@ -335,7 +355,41 @@ export function prepareRc(cols: Columns, p: AttgtParams, sample: Sample): RcData
     end.set(c, m / periods.length);
   }
   checkGroupSizes(start, end, nCov, p, notes);
-  return { kind: 'rc', n, nobs: n, ids: Array.from(keep), periods, glist: Float64Array.from(glist), cohort, weights: wr ?? new Float64Array(n).fill(1), notes, y, period, X, k, w: wr };
+  const rcRows = { kind: 'rc' as const, obs: n, obsCohort: cohort, nobs: n, periods, glist: Float64Array.from(glist), notes, y, period, X, k, w: wr };
+  if (!units) return { ...rcRows, n, ids: Array.from(keep), cohort, weights: wr ?? new Float64Array(n).fill(1), unitRow: undefined };
+  const byUnit = unitRows(keep, units.code, cohort, wr);
+  return { ...rcRows, n: byUnit.ids.length, ids: byUnit.ids.map((u) => units.ids[u]!), cohort: byUnit.cohort, weights: byUnit.weights, unitRow: byUnit.row };
+}
+
+/** Units in order of first appearance among the observations: each observation's unit row, and per unit its cohort and mean weight. */
+function unitRows(keep: Int32Array, code: Int32Array, cohort: Float64Array, w: Float64Array | undefined): { row: Int32Array; ids: number[]; cohort: Float64Array; weights: Float64Array } {
+  const n = keep.length;
+  const slot = new Map<number, number>();
+  const row = new Int32Array(n);
+  const ids: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const u = code[keep[r]!]!;
+    let s = slot.get(u);
+    if (s === undefined) {
+      s = ids.length;
+      slot.set(u, s);
+      ids.push(u);
+    }
+    row[r] = s;
+  }
+  const m = ids.length;
+  const unitCohort = new Float64Array(m);
+  const sum = new Float64Array(m);
+  const count = new Float64Array(m);
+  for (let r = 0; r < n; r++) {
+    const s = row[r]!;
+    unitCohort[s] = cohort[r]!;
+    sum[s] += w ? w[r]! : 1;
+    count[s] += 1;
+  }
+  const weights = new Float64Array(m);
+  for (let s = 0; s < m; s++) weights[s] = sum[s]! / count[s]!;
+  return { row, ids, cohort: unitCohort, weights };
 }
 
 /**

@@ -4,10 +4,13 @@
  * multiplier bootstrap (`mboot`: Rademacher weights as `BMisc::multiplier_bootstrap` draws them, or
  * Mammen's with `bootstrap: { weights: 'mammen' }`; IQR-based SEs, sup-t critical value for
  * uniform bands when `cband = TRUE`). SEs at or below √ε·10 are NA, as did reports reference cells.
- * The same choice is handed on to the aggregations.
+ * The same choice is handed on to the aggregations. With clusters above the unit (did's
+ * `clustervars`) the influence functions are summed within clusters first: analytic SEs
+ * sqrt(Σ_c S_c²)/n and one bootstrap multiplier per cluster (Callaway & Sant'Anna 2021, Remark 10).
  */
 import { multiplierBootstrap } from '../../inference/bootstrap.js';
-import { influenceSE } from '../../inference/influence.js';
+import { clusterSums, influenceSE } from '../../inference/influence.js';
+import type { ClusterCodes } from '../../inference/clusters.js';
 import { normalQuantile } from '../../numerics/distributions.js';
 import type { AggregationInference } from './aggregate.js';
 import type { AttgtParams } from './attgtOptions.js';
@@ -22,6 +25,19 @@ export interface CellInference {
   critical(level: number): number;
   /** How aggregations of the cells get their SEs and critical values. */
   aggregation: AggregationInference;
+  /** The clusters above the unit, if any (their sums of ψ enter every SE). */
+  cluster: ClusterCodes | undefined;
+}
+
+/**
+ * did's clustered SE from cluster sums of one influence column: sqrt(Σ_c S_c²)/n (no G/(G−1),
+ * as did 2.5.1's `getSE` and `att_gt`).
+ */
+function clusteredSE(psi: Float64Array, offset: number, n: number, cluster: ClusterCodes): number {
+  const S = clusterSums(psi.subarray(offset, offset + n), n, 1, cluster.codes, cluster.nClusters);
+  let s = 0;
+  for (let c = 0; c < S.length; c++) s += S[c]! * S[c]!;
+  return Math.sqrt(s) / n;
 }
 
 const pointwise = (level: number): number => normalQuantile(1 - (1 - level) / 2);
@@ -34,11 +50,12 @@ const pointwise = (level: number): number => normalQuantile(1 - (1 - level) / 2)
  * inf.se[0];          // 0.02325 for ATT(2004,2004) on mpdta (did 2.5.1)
  * inf.critical(0.95); // 1.959964 (analytic)
  */
-export function cellInference(psi: Float64Array, n: number, att: Float64Array, params: AttgtParams): CellInference {
+export function cellInference(psi: Float64Array, n: number, att: Float64Array, params: AttgtParams, cluster?: ClusterCodes): CellInference {
   const p = att.length;
   const se = new Float64Array(p);
+  const columnSE = cluster ? (v: Float64Array, o: number, m: number) => clusteredSE(v, o, m, cluster) : influenceSE;
   for (let j = 0; j < p; j++) {
-    const s = Number.isNaN(att[j]!) ? NaN : influenceSE(psi, j * n, n);
+    const s = Number.isNaN(att[j]!) ? NaN : columnSE(psi, j * n, n);
     se[j] = s <= SE_ZERO ? NaN : s;
   }
   const boot = params.bootstrap;
@@ -46,10 +63,13 @@ export function cellInference(psi: Float64Array, n: number, att: Float64Array, p
     return {
       se,
       critical: pointwise,
-      aggregation: { se: (v) => influenceSE(v, 0, v.length), critical: (_m, _q, level) => pointwise(level) },
+      aggregation: { se: (v) => columnSE(v, 0, v.length), critical: (_m, _q, level) => pointwise(level) },
+      cluster,
     };
   }
-  const draws = (m: Float64Array, q: number, level: number) => multiplierBootstrap(m, n, q, { reps: boot.reps, seed: boot.seed, level, weights: boot.weights });
+  // one multiplier per cluster when clustered (did's mboot on rowsum(ψ, cluster))
+  const clusterOptions = cluster ? { cluster: cluster.codes, nClusters: cluster.nClusters } : {};
+  const draws = (m: Float64Array, q: number, level: number) => multiplierBootstrap(m, n, q, { reps: boot.reps, seed: boot.seed, level, weights: boot.weights, ...clusterOptions });
   // the cells with an SE, side by side
   const valid: number[] = [];
   for (let j = 0; j < p; j++) if (!Number.isNaN(se[j]!)) valid.push(j);
@@ -78,5 +98,6 @@ export function cellInference(psi: Float64Array, n: number, att: Float64Array, p
         return Number.isFinite(c) && c >= z ? c : z;
       },
     },
+    cluster,
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { DataInput } from '../../data/fromInput.js';
 import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
+import { standardizeOption, type Standardize } from '../effectSize.js';
 import type { DidMethod } from './drdid.js';
 
 /**
@@ -63,6 +64,27 @@ export interface AttgtOptions {
   weights?: string;
   /** Confidence level (did's `1 − alp`, default 0.95). */
   level?: number;
+  /**
+   * Cluster above the unit (did's `clustervars`): a column constant within each unit, such as a
+   * school or state. The unit column itself may be listed too (`['countyreal', 'state']`, as
+   * did) — unit-level clustering is the default. Analytic SEs then come from cluster sums of the
+   * influence functions, and the multiplier bootstrap draws one weight per cluster.
+   */
+  clusters?: string | readonly string[];
+  /**
+   * Keep units missing in some periods (did's `allow_unbalanced_panel`, default false: such
+   * units are dropped to balance the panel, with a note). With true, an unbalanced panel is
+   * estimated with the repeated cross-section 2×2s and the influence functions summed by unit,
+   * as did; a panel that turns out balanced is estimated as a panel.
+   */
+  allowUnbalanced?: boolean;
+  /**
+   * The standard deviation effect sizes are expressed in (`effectSizes()` of the result and of
+   * every aggregation): `'control-baseline'` (default: the outcome's SD over the comparison
+   * units — never treated, or every unit when there are none — in the periods before the first
+   * cohort's treatment), `'pooled'` (every row used) or a given σ.
+   */
+  standardize?: Standardize;
 }
 
 /**
@@ -83,14 +105,18 @@ export interface AttgtParams {
   readonly bootstrap: false | Readonly<Required<AttgtBootstrapOptions>>;
   readonly weights: string | undefined;
   readonly level: number;
+  /** The cluster column beyond the unit (undefined: clustered by unit, or by observation for cross-sections). */
+  readonly clusters: string | undefined;
+  readonly allowUnbalanced: boolean;
+  readonly standardize: Standardize;
+  /** Whether `standardize` was given (a failure to compute σ is then an error, else a note). */
+  readonly standardizeGiven: boolean;
 }
 
 const FN = 'attgt';
 
 /** did's arguments that attgt does not offer, with why. */
 const UNSUPPORTED: Readonly<Record<string, string>> = Object.freeze({
-  clustervars: "SEs are clustered by unit (panel) or observation (cross-sections), did's default; clustering on other variables is not supported yet",
-  allow_unbalanced_panel: "units with gaps are dropped to balance the panel, as did's default allow_unbalanced_panel = FALSE",
   faster_mode: "always on: attgt follows did's faster_mode path (pre_process_did2, compute.att_gt2)",
   print_details: 'attgt prints nothing; dropped rows, units and cells are reported as notes',
   pl: 'attgt runs single-threaded',
@@ -127,6 +153,9 @@ const SPEC = {
   bootstrap: opt.custom((value, at) => (value === undefined || value === false ? false : opt.object(BOOTSTRAP_SPEC).read(value, at)!)),
   weights: opt.column(),
   level: opt.level(),
+  clusters: opt.columns(),
+  allowUnbalanced: opt.boolean(false),
+  standardize: standardizeOption(),
 };
 
 /**
@@ -140,9 +169,15 @@ const SPEC = {
  * // throws unknown_option: 'attgt: unknown option "control_group" (did you mean "control"?)'
  */
 export function readAttgtOptions(options: AttgtOptions): { data: DataInput; params: AttgtParams } {
-  const { data, ...params } = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
-  if (params.panel && params.unit === undefined) {
+  const { data, clusters: clusterList, ...rest } = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
+  if (rest.panel && rest.unit === undefined) {
     throw invalidOption({ fn: FN, key: 'unit' }, 'a column name when panel is true (did: idname is required for panel data)', undefined);
   }
-  return { data, params: Object.freeze(params) };
+  // did: the unit id among clustervars is implicit; at most one variable beyond it
+  const beyond = clusterList.filter((c) => c !== rest.unit);
+  if (beyond.length > 1) {
+    throw invalidOption({ fn: FN, key: 'clusters' }, 'one cluster column beyond the unit (as did: "At most one cluster variable (beyond \'idname\') is supported")', clusterList);
+  }
+  const standardizeGiven = (options as { standardize?: unknown }).standardize !== undefined;
+  return { data, params: Object.freeze({ ...rest, clusters: beyond[0], standardizeGiven }) };
 }

@@ -2,11 +2,12 @@
  * The balanced panel of `attgt`, as did 2.5.1's `pre_process_did2` builds it: the cohort must be
  * constant within a unit (did: "The treatment must be irreversible"), a unit seen twice in a
  * period is an error, units treated in the first period (+ anticipation) and units with gaps are
- * dropped (noted), and the rest is reshaped once into unit × period `Float64Array`s with units
+ * dropped (noted) — or, with `allowUnbalanced`, a panel with gaps goes to did's unbalanced-panel
+ * path (`prepareRc` with unit ids) — and the rest is reshaped once into unit × period `Float64Array`s with units
  * sorted by (cohort, id), so that every treated or comparison group is a contiguous range.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
-import { checkGroupSizes, type Columns, type PanelData, type Sample } from './attgtData.js';
+import { checkGroupSizes, prepareRc, type Columns, type PanelData, type RcData, type Sample } from './attgtData.js';
 import type { AttgtParams } from './attgtOptions.js';
 import { codePanelDirect, codePanelFactors, type Inconsistent } from './attgtPanelCoding.js';
 
@@ -21,7 +22,7 @@ const FN = 'attgt';
  * const d = preparePanel(cols, params, selectSample(cols, params));
  * d.n; // 500 units on mpdta; d.Y is 500 × 5
  */
-export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): PanelData {
+export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): PanelData | RcData {
   const { keep, w, lastTreat, excludeFrom } = sample;
   const notes = cols.notes;
   // cohort per unit, the duplicate check and the gap counts in one pass over the rows
@@ -45,9 +46,11 @@ export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): Pan
     const t = periods[coding.periodOf(duplicate)];
     throw new CausalPanelError('invalid_option', `${FN}: unit ${u} is observed more than once in period ${t}`, { fn: FN, value: u });
   }
-  // units with gaps are dropped (did's balancing)
+  // an unbalanced panel with allowUnbalanced: did's repeated cross-section path with unit ids
+  if (p.allowUnbalanced && hasGaps(counts, drop, nU, nT)) return unbalancedPanel(cols, p, sample, coding, drop);
+  // units with gaps are dropped (did's balancing, its default allow_unbalanced_panel = FALSE)
   const gaps = dropGaps(counts, drop, nU, nT);
-  if (gaps > 0) notes.push({ code: 'units_dropped', count: gaps, reason: 'missing in some periods (panel balanced by dropping them, as did)' });
+  if (gaps > 0) notes.push({ code: 'units_dropped', count: gaps, reason: 'missing in some periods (panel balanced by dropping them, as did; allowUnbalanced: true keeps them)' });
   // every period must still be observed; otherwise re-index on the remaining rows (rare)
   if (early + gaps > 0) {
     const seenPeriod = new Uint8Array(nT);
@@ -125,6 +128,27 @@ function unitCohorts(cohortRaw: Float64Array, nU: number, lastTreat: number, fir
     }
   }
   return { cohortU, drop, early };
+}
+
+/** Whether a kept unit is missing in some period. */
+function hasGaps(counts: Int32Array, drop: Uint8Array, nU: number, nT: number): boolean {
+  for (let u = 0; u < nU; u++) if (counts[u] !== nT && drop[u] === 0) return true;
+  return false;
+}
+
+/**
+ * did's unbalanced panel (`allow_unbalanced_panel = TRUE` on a panel with gaps): the kept rows
+ * as repeated cross-sections whose influence functions are summed by unit (`prepareRc` with
+ * each row's unit code).
+ */
+function unbalancedPanel(cols: Columns, p: AttgtParams, sample: Sample, coding: { units: (number | string)[]; unitOf(r: number): number }, drop: Uint8Array): RcData {
+  const keep = sample.keep;
+  const code = new Int32Array(cols.y.length).fill(-1);
+  for (let r = 0; r < keep.length; r++) code[keep[r]!] = coding.unitOf(r);
+  const kept = filterPositions(keep, (r) => drop[coding.unitOf(r)] === 0);
+  if (kept.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period`, { fn: FN });
+  cols.notes.push({ code: 'design_adjusted', message: 'Unbalanced panel: estimated with the repeated cross-section 2×2s and influence functions summed by unit (as did with allow_unbalanced_panel = TRUE).' });
+  return prepareRc(cols, p, { ...sample, keep: kept }, { code, ids: coding.units });
 }
 
 /** Marks the units not seen in every period as dropped; returns how many were newly dropped. */

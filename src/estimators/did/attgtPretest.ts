@@ -3,6 +3,8 @@
  * `W`/`Wpval`): Σ = ΨᵀΨ/n² is the vcov of the cells, W = θᵀΣ⁻¹θ = n·θᵀV⁻¹θ with did's V = ΨᵀΨ/n.
  */
 import type { Note } from '../../errors.js';
+import type { ClusterCodes } from '../../inference/clusters.js';
+import { clusterSums } from '../../inference/influence.js';
 import { invertSymmetric } from '../../numerics/cholesky.js';
 import { chisqUpper } from '../../numerics/distributions.js';
 import type { Cell } from './attgtCells.js';
@@ -76,20 +78,29 @@ function markLiveBlocks(psi: Float64Array, offset: number, n: number, block: num
 /**
  * did's Wald pre-test of parallel trends: W = n·θᵀV⁻¹θ over the pre-treatment cells with a finite
  * SE, χ² with as many df. With no such cell, or a singular V, the statistic and p-value are NaN
- * (a singular V adds a `test_not_computed` note, as did warns and reports NA).
+ * (a singular V adds a `test_not_computed` note, as did warns and reports NA). Clustered above
+ * the unit, V is formed from cluster sums; with the bootstrap as well, did reports no test (NaN
+ * and a note).
  *
  * @example
  * attgtPretest(cells, psi, n, se, notes).pValue; // 0.16812 on mpdta (did 2.5.1 prints 0.16812)
  */
-export function attgtPretest(cells: readonly Cell[], psi: Float64Array, n: number, se: Float64Array, notes: Note[]): AttgtPretest {
+export function attgtPretest(cells: readonly Cell[], psi: Float64Array, n: number, se: Float64Array, notes: Note[], clustering?: { cluster: ClusterCodes; bootstrap: boolean }): AttgtPretest {
   const pre: number[] = [];
   cells.forEach((c, j) => {
     if (c.group > c.time && !Number.isNaN(se[j]!)) pre.push(j);
   });
   const q = pre.length;
   if (q === 0) return { statistic: NaN, df: 0, pValue: NaN };
-  // Σ = ΨᵀΨ/n² (the vcov of the estimates), so W = θᵀΣ⁻¹θ = n·θᵀV⁻¹θ with did's V = ΨᵀΨ/n
-  const S = crossprodColumns(psi, n, pre);
+  if (clustering?.bootstrap) {
+    // did: with clusters beyond the unit its V is the unclustered one when bootstrapping, so no test
+    notes.push({ code: 'test_not_computed', test: 'Pre-test of parallel trends', reason: `not reported when clustering by "${clustering.cluster.name}" with the bootstrap (as did: use the bootstrap intervals)` });
+    return { statistic: NaN, df: q, pValue: NaN };
+  }
+  // Σ = ΨᵀΨ/n² (the vcov of the estimates), so W = θᵀΣ⁻¹θ = n·θᵀV⁻¹θ with did's V = ΨᵀΨ/n;
+  // clustered: the cluster sums of Ψ in place of its rows (did's crossprod(rowsum(ψ, cluster))/n)
+  const c = clustering?.cluster;
+  const S = c ? crossprodColumns(clusterSums(psi, n, cells.length, c.codes, c.nClusters), c.nClusters, pre) : crossprodColumns(psi, n, pre);
   for (let j = 0; j < q * q; j++) S[j] = S[j]! / (n * n);
   let inv: Float64Array;
   try {

@@ -15,6 +15,8 @@ import type { Cell } from './attgtCells.js';
 import type { CellInference } from './attgtInference.js';
 import type { AttgtParams } from './attgtOptions.js';
 import type { AttgtPretest } from './attgtPretest.js';
+import { standardizeRows, type StandardizeBasis } from '../effectSize.js';
+import { formatSignif } from '../../report/format.js';
 
 /**
  * One ATT(g,t): an {@link Estimate} (term `ATT(g,t)`) with its cohort `group` and period `time`.
@@ -49,6 +51,8 @@ export interface AttgtResultInit {
   groups: Float64Array;
   periods: Float64Array;
   notes: readonly Note[];
+  /** σ of the effect sizes. */
+  standardize: StandardizeBasis;
 }
 
 /** The rows at `level`: estimate ± critical·SE, normal statistic and p-value. */
@@ -86,6 +90,10 @@ export class AttgtResult extends Result {
   /** Row labels of `influence()`: unit ids (panel) or 0-based input rows (cross-sections). */
   readonly ids: readonly (number | string)[];
   readonly params: AttgtParams;
+  /** σ of {@link AttgtResult.effectSizes} (NaN, with a note, when it could not be computed). */
+  readonly standardize: StandardizeBasis;
+  /** Clusters of the SEs: the cluster column and their number (undefined: clustered by unit). */
+  readonly clusters: { readonly name: string; readonly count: number } | undefined;
   readonly #init: AttgtResultInit;
 
   constructor(init: AttgtResultInit) {
@@ -97,6 +105,9 @@ export class AttgtResult extends Result {
     this.ids = Object.freeze(init.ids);
     this.pretest = Object.freeze({ ...init.pretest });
     this.pretestPValue = init.pretest.pValue;
+    this.standardize = Object.freeze({ ...init.standardize });
+    const cluster = init.inference.cluster;
+    this.clusters = cluster ? Object.freeze({ name: cluster.name, count: cluster.nClusters }) : undefined;
     this.criticalValue = init.inference.critical(init.params.level);
     this.rows = Object.freeze(cellRows(init.cells, init.inference.se, this.criticalValue, init.params.level).map((r) => Object.freeze(r)));
   }
@@ -130,7 +141,18 @@ export class AttgtResult extends Result {
       level: init.params.level,
       inference: init.inference.aggregation,
       support: init.support,
+      standardize: this.standardize,
     };
+  }
+
+  /**
+   * The rows in SD units of the outcome (σ = `standardize.sd`): estimate, SE and interval
+   * divided by σ, term `ATT(g,t) (SD)`; statistic and p-value unchanged (σ treated as fixed).
+   * @example cs.effectSizes()[0]; // { term: 'ATT(2004,2004) (SD)', estimate: −0.0070, … } on mpdta (σ = 1.50)
+   */
+  effectSizes(level: number = this.params.level): AttgtRow[] {
+    const rows = level === this.params.level ? this.rows : cellRows(this.#init.cells, this.#init.inference.se, this.#init.inference.critical(level), level);
+    return standardizeRows(rows, this.standardize.sd);
   }
 
   /**
@@ -142,12 +164,13 @@ export class AttgtResult extends Result {
   }
 
   /**
-   * p × p variance matrix of the ATT(g,t)s, ΨᵀΨ/n², as rows of numbers.
+   * p × p variance matrix of the ATT(g,t)s, ΨᵀΨ/n² (clustered: cluster sums of Ψ), as rows of numbers.
    * @example cs.vcov()[0][0]; // ≈ stdError² of the first row (analytic SEs)
    */
   vcov(): number[][] {
     const p = this.#init.cells.length;
-    return toRows(influenceVcov(this.#init.psi, this.n, p), p, p);
+    const c = this.#init.inference.cluster;
+    return toRows(influenceVcov(this.#init.psi, this.n, p, c ? { cluster: c.codes, nClusters: c.nClusters } : {}), p, p);
   }
 
   /**
@@ -172,7 +195,8 @@ export class AttgtResult extends Result {
       meta: [
         ['Observations', String(this.nobs)],
         [p.panel ? 'Units' : 'Cross-section observations', String(this.n)],
-        ['Standard errors', boot ? `multiplier bootstrap (${boot.reps} draws, ${boot.weights === 'mammen' ? 'Mammen' : 'Rademacher'} weights${boot.uniform ? ', uniform bands' : ''})` : 'analytic (influence function)'],
+        ['Standard errors', `${boot ? `multiplier bootstrap (${boot.reps} draws, ${boot.weights === 'mammen' ? 'Mammen' : 'Rademacher'} weights${boot.uniform ? ', uniform bands' : ''})` : 'analytic (influence function)'}${this.clusters ? `, clustered by ${this.clusters.name} (${this.clusters.count} clusters)` : ''}`],
+        ['Effect sizes', `ATT / SD, SD = ${formatSignif(this.standardize.sd)} (${typeof this.standardize.standardize === 'number' ? 'given' : this.standardize.standardize})`],
       ],
       footer: [`P-value for pre-test of parallel trends assumption: ${Number.isNaN(pValue) ? 'NA' : pValue.toPrecision(5)}`],
     };
@@ -182,10 +206,12 @@ export class AttgtResult extends Result {
     const p = this.params;
     return {
       // absent options are written as null, so every attgt JSON has the same keys
-      params: { ...p, unit: p.unit ?? null, weights: p.weights ?? null },
+      params: { ...p, unit: p.unit ?? null, weights: p.weights ?? null, clusters: p.clusters ?? null },
       rows: this.rows,
       pretest: this.pretest,
       criticalValue: this.criticalValue,
+      standardize: this.standardize,
+      clusters: this.clusters ?? null,
       nobs: this.nobs,
       n: this.n,
     };

@@ -44,6 +44,8 @@ describe('attgt: did argument names are unknown options that suggest ours', () =
     ['base_period', { base_period: 'universal' }, '"basePeriod"'],
     ['alp', { alp: 0.1 }, 'level: 0.9'],
     ['covariate', { covariate: ['lpop'] }, '"covariates"'],
+    ['clustervars', { clustervars: ['countyreal', 'state'] }, '"clusters"'],
+    ['allow_unbalanced_panel', { allow_unbalanced_panel: true }, '"allowUnbalanced"'],
   ];
   it.each(cases)('%s', (key, extra, suggestion) => {
     expect(attgtWith(extra)).toThrow(error({ code: 'unknown_option', message: `attgt: unknown option "${key}" (did you mean ${suggestion}?)`, details: { fn: 'attgt', option: key } }));
@@ -55,7 +57,7 @@ describe('attgt: did argument names are unknown options that suggest ours', () =
 });
 
 describe("attgt: did's arguments that attgt does not offer say so", () => {
-  const keys = ['clustervars', 'allow_unbalanced_panel', 'faster_mode', 'print_details', 'pl', 'cores'];
+  const keys = ['faster_mode', 'print_details', 'pl', 'cores'];
   it.each(keys)('%s', (key) => {
     expect(attgtWith({ [key]: true })).toThrow(error({ code: 'unknown_option', message: new RegExp(`^attgt: option "${key}" is not supported \\(.+\\)$`) }));
   });

@@ -29,7 +29,8 @@ export type ErrorCode =
   | 'empty_data'
   | 'unbalanced_panel'
   | 'no_matches'
-  | 'unknown_option';
+  | 'unknown_option'
+  | 'unreadable_file';
 
 /**
  * Where an error happened: the function, column, row (0-based), value or option involved.
@@ -101,7 +102,11 @@ export type Note =
   /** How the sample or comparison group was changed to make the design estimable, as the reference does. */
   | { code: 'design_adjusted'; message: string }
   /** Missing estimates dropped before aggregation (did's `na.rm`). */
-  | { code: 'missing_estimates_dropped'; count: number };
+  | { code: 'missing_estimates_dropped'; count: number }
+  /** A mixed model's optimiser stopped at its evaluation budget. */
+  | { code: 'lmm_not_converged'; evaluations: number }
+  /** A mixed model's random-effects covariance is singular (lme4's isSingular: a relative-factor diagonal < 1e-4). */
+  | { code: 'singular_fit' };
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -149,6 +154,10 @@ export function formatNote(note: Note): string {
       return `NOTE: some groups have fewer than ${note.minimum} units, which may make their estimates unreliable: ${note.groups.join(', ')}.`;
     case 'missing_estimates_dropped':
       return `NOTE: ${note.count} missing estimate${note.count === 1 ? '' : 's'} dropped before aggregation.`;
+    case 'lmm_not_converged':
+      return `NOTE: the mixed model's optimiser stopped after ${note.evaluations} evaluations without converging.`;
+    case 'singular_fit':
+      return 'NOTE: boundary (singular) fit: a random-effects variance is (near) zero or correlations are ±1 (see isSingular).';
     case 'ratio_exceeds_controls':
     case 'design_adjusted':
       return `NOTE: ${note.message}`;

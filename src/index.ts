@@ -113,4 +113,9 @@ export { irls, type IrlsOptions, type IrlsResult } from './numerics/irls.js';
 
 // linear mixed models (issue 15)
 
+// file readers: Stata, SPSS, Parquet (issue 10)
+export { parseDta, type ParseDtaOptions } from './data/parseDta.js';
+export { parseSav, type ParseSavOptions } from './data/parseSav.js';
+export { parseParquet, type ParseParquetOptions } from './data/parseParquet.js';
+
 // portable elementary functions and engines (issue 13)

@@ -169,6 +169,34 @@ export function rademacherWeights(count: number, rng: Rng): Float64Array {
   return out;
 }
 
+/** Webb's (2023) six points ±√(3/2), ±1, ±√(1/2), as fwildclusterboot's `c(-sqrt((3:1)/2), sqrt((1:3)/2))`. */
+const WEBB_POINTS = Object.freeze([-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)]);
+
+/**
+ * `count` Webb six-point weights (±√(3/2), ±1, ±√(1/2), probability 1/6 each: mean 0,
+ * variance 1), the wild-cluster-bootstrap law for few clusters.
+ *
+ * @example
+ * webbWeights(3, createRng(1)); // each entry is one of ±1.2247…, ±1, ±0.7071…
+ */
+export function webbWeights(count: number, rng: Rng): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = WEBB_POINTS[rng.int(6)]!;
+  return out;
+}
+
+/**
+ * `count` standard normal multiplier weights.
+ *
+ * @example
+ * normalWeights(2, createRng(1)); // two N(0, 1) draws
+ */
+export function normalWeights(count: number, rng: Rng): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = rng.normal();
+  return out;
+}
+
 /**
  * `draws` draws from N(mean, cov) (k-dimensional), as a draws×k column-major matrix
  * (`out[d + j * draws]`), via mean + L·z with cov = LLᵀ (semi-definite allowed).

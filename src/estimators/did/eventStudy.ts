@@ -243,11 +243,16 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
     ...waldInference(coefficients[index]!, Math.sqrt(vcovMatrix[index + index * k]!), fit.dist, level),
   });
   const eventRows: EventTimeEstimate[] = [];
+  // Each event-time row as a weighted sum of fit coefficients (for the rows' joint vcov).
+  const rowCells = new Map<number, { index: number; weight: number }[]>();
   let overall: Estimate | undefined;
   let cohortEstimates: CohortEstimate[] | undefined;
   if (params.method === 'twfe') {
     design.forEach((d, j) => {
-      if (indices[j]! >= 0) eventRows.push({ ...estimateAt(indices[j]!, `${params.time}::${d.e}`), e: d.e });
+      if (indices[j]! >= 0) {
+        eventRows.push({ ...estimateAt(indices[j]!, `${params.time}::${d.e}`), e: d.e });
+        rowCells.set(d.e, [{ index: indices[j]!, weight: 1 }]);
+      }
     });
   } else {
     // Cell weights over the rows actually used by the fit (fixest: colSums(sign(model.matrix))).
@@ -273,6 +278,7 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
     for (const [e, cells] of [...byEvent].sort((a, b) => a[0] - b[0])) {
       const agg = aggregateCoefficients(coefficients, vcovMatrix, k, cells.map((c) => c.index), cells.map((c) => c.weight));
       eventRows.push({ term: `${params.time}::${e}`, ...waldInference(agg.estimate, agg.stdError, fit.dist, level), e });
+      rowCells.set(e, cells.map((c, i) => ({ index: c.index, weight: agg.shares[i]! })));
     }
     if (post.length > 0) {
       const agg = aggregateCoefficients(coefficients, vcovMatrix, k, post.map((c) => c.index), post.map((c) => c.weight));
@@ -283,6 +289,7 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
     eventRows.push({ term: `${params.time}::${r}`, estimate: 0, stdError: NaN, statistic: NaN, pValue: NaN, confLow: NaN, confHigh: NaN, e: r, reference: true });
   }
   eventRows.sort((a, b) => a.e - b.e);
+  const eventVcov = eventRowsVcov(eventRows.filter((row) => row.reference !== true).map((row) => rowCells.get(row.e)!), vcovMatrix, k);
 
   // Pre-trend test over the kept pre-period coefficients (e < 0, reference excluded).
   const preIndices = design.map((d, j) => (d.e < 0 ? indices[j]! : -1)).filter((index) => index >= 0);
@@ -308,5 +315,17 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
     vcovLabel: vcovLabel(vcovSpec),
     notes: [...notes, ...fitNotes],
     fit,
+    eventVcov,
   });
+}
+
+/** Joint vcov W V Wᵀ of the event-time rows, each a weighted sum of fit coefficients (row-major). */
+function eventRowsVcov(cells: readonly (readonly { index: number; weight: number }[])[], vcov: Float64Array, k: number): number[][] {
+  return cells.map((a) =>
+    cells.map((b) => {
+      let v = 0;
+      for (const ca of a) for (const cb of b) v += ca.weight * cb.weight * vcov[ca.index + cb.index * k]!;
+      return v;
+    }),
+  );
 }

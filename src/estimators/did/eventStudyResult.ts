@@ -56,6 +56,8 @@ export interface EventStudyResultInit {
   vcovLabel: string;
   notes: readonly Note[];
   fit: OlsFit;
+  /** Joint vcov of the non-reference rows, in row order (row-major). */
+  eventVcov?: readonly (readonly number[])[];
 }
 
 /** The seven Estimate fields of a row, at `level` (reference rows keep their NaN inference). */
@@ -98,6 +100,7 @@ export class EventStudyResult extends Result {
   readonly vcovLabel: string;
   /** The underlying regression. */
   readonly fit: OlsFit;
+  readonly #eventVcov: readonly (readonly number[])[];
 
   /** @internal use `eventStudy()`. */
   constructor(init: EventStudyResultInit) {
@@ -116,6 +119,18 @@ export class EventStudyResult extends Result {
     this.nClusters = init.nClusters;
     this.vcovLabel = init.vcovLabel;
     this.fit = init.fit;
+    this.#eventVcov = init.eventVcov ?? [];
+  }
+
+  /**
+   * Joint variance matrix of the estimated (non-reference) event-time rows, in the order of
+   * `rows` without the reference period(s): the input of `honestDid`. For 'sunab' each row is
+   * the cohort-share-weighted sum of its cohort coefficients, so this is W·V·Wᵀ.
+   *
+   * @example es.vcov().length; // number of non-reference rows of es.rows
+   */
+  vcov(): number[][] {
+    return this.#eventVcov.map((row) => [...row]);
   }
 
   /**

@@ -1,0 +1,162 @@
+/**
+ * The sensitivity computations of HonestDiD 0.2.6 for one (β̂, Σ, l) and a vector of M or M̄:
+ * `constructOriginalCS`, `createSensitivityResults` (Δ^SD(M): FLCI, Conditional, C-F) and
+ * `createSensitivityResults_relativeMagnitudes` (Δ^RM(M̄): Conditional), with HonestDiD's grids
+ * (1000 points over ±20 sd(l'β̂) around the identified set, or over the κ-level FLCI for C-F) and
+ * its reading of the interval as the smallest and largest accepted grid points.
+ */
+import { normalQuantile } from '../../numerics/distributions.js';
+import { PivotedQR } from '../../numerics/qr.js';
+import { arpConfidenceSet, arpMoments, dot, matVec, seqLength, type Hybrid, type Matrix } from './honestDidArp.js';
+import { createARm, createASd, idSetSd, postPeriodRows } from './honestDidDeltas.js';
+import { findOptimalFlci } from './honestDidFlci.js';
+
+/** The event-study input of the sensitivity analysis. */
+export interface HonestInput {
+  betahat: readonly number[];
+  sigma: Matrix;
+  numPre: number;
+  numPost: number;
+}
+
+export type HonestType = 'relativeMagnitudes' | 'smoothness';
+export type HonestMethod = 'Conditional' | 'FLCI' | 'C-F';
+
+/** One robust interval. */
+export interface SensitivityRow {
+  /** M (smoothness) or M̄ (relative magnitudes). */
+  M: number;
+  lb: number;
+  ub: number;
+  /** FLCI method: the affine estimator's weights and half-length. */
+  optimalVec?: readonly number[];
+  halfLength?: number;
+}
+
+/** θ̂ = l'β̂_post and its SD √(l'Σ_post l). */
+export function targetMoments(input: HonestInput, lVec: readonly number[]): { estimate: number; sd: number } {
+  const { betahat, sigma, numPre, numPost } = input;
+  const post = betahat.slice(numPre, numPre + numPost);
+  const sPost = sigma.slice(numPre).map((row) => row.slice(numPre, numPre + numPost));
+  return { estimate: dot([...lVec], post), sd: Math.sqrt(dot([...lVec], matVec(sPost, [...lVec]))) };
+}
+
+/** `constructOriginalCS`: l'β̂ ± z_{1−α/2} sd. */
+export function originalCs(input: HonestInput, lVec: readonly number[], alpha: number): { lb: number; ub: number } {
+  const { estimate, sd } = targetMoments(input, lVec);
+  const z = normalQuantile(1 - alpha / 2);
+  return { lb: estimate - z * sd, ub: estimate + z * sd };
+}
+
+/** Smallest and largest accepted grid points (NaN when none is accepted). */
+function acceptedRange(grid: readonly number[], accept: readonly boolean[]): { lb: number; ub: number } {
+  let lb = NaN;
+  let ub = NaN;
+  grid.forEach((theta, i) => {
+    if (!accept[i]) return;
+    if (Number.isNaN(lb)) lb = theta;
+    ub = theta;
+  });
+  return { lb, ub };
+}
+
+/** Grid settings: HonestDiD's `gridPoints`, `grid.lb`, `grid.ub`. */
+export interface GridOptions {
+  gridPoints: number;
+  gridLb?: number;
+  gridUb?: number;
+}
+
+/** `computeConditionalCS_DeltaRM` (hybrid 'ARP'): union over s and the sign of the max violation. */
+export function relativeMagnitudesConditional(input: HonestInput, lVec: readonly number[], mbar: number, alpha: number, grid: GridOptions): SensitivityRow {
+  const { numPre, numPost } = input;
+  const sd = targetMoments(input, lVec).sd;
+  const thetas = seqLength(grid.gridLb ?? -20 * sd, grid.gridUb ?? 20 * sd, grid.gridPoints);
+  const accept = new Array<boolean>(thetas.length).fill(false);
+  for (let s = -(numPre - 1); s <= 0; s++) {
+    for (const maxPositive of [true, false]) {
+      const A = createARm(numPre, numPost, mbar, s, maxPositive);
+      const result = arpConfidenceSet(
+        { betahat: input.betahat, sigma: input.sigma, numPre, numPost, A, d: A.map(() => 0), lVec, alpha, rowsForArp: postPeriodRows(A, numPre) },
+        thetas,
+        () => ({ kind: 'ARP' }),
+      );
+      result.forEach((a, i) => {
+        if (a) accept[i] = true;
+      });
+    }
+  }
+  return { M: mbar, ...acceptedRange(thetas, accept) };
+}
+
+/** Least-squares v minimising ‖l − Aᵀv‖ (HonestDiD's vbar; every minimiser gives the same test). */
+function leastSquaresVbar(A: Matrix, l: readonly number[]): number[] {
+  const n = l.length;
+  const m = A.length;
+  const X = new Float64Array(n * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) X[j + i * n] = A[i]![j]!;
+  const coef = new PivotedQR(X, n, m).solve(l, 2);
+  return Array.from(coef, (v) => (Number.isNaN(v) ? 0 : v));
+}
+
+/** `computeConditionalCS_DeltaSD` with hybrid 'ARP' (Conditional) or 'FLCI' (C-F). */
+export function smoothnessConditional(input: HonestInput, lVec: readonly number[], M: number, alpha: number, grid: GridOptions, hybrid: 'ARP' | 'FLCI'): SensitivityRow {
+  const { numPre, numPost, betahat, sigma } = input;
+  const A = createASd(numPre, numPost);
+  const d = A.map(() => M);
+  const rowsForArp = postPeriodRows(A, numPre);
+  let gridLb = grid.gridLb;
+  let gridUb = grid.gridUb;
+  let hybridAt: (theta: number) => Hybrid = () => ({ kind: 'ARP' });
+  const kappa = alpha / 10;
+  if (hybrid === 'FLCI') {
+    const flci = findOptimalFlci(betahat, sigma, M, numPre, numPost, lVec, kappa);
+    const vbar = leastSquaresVbar(A, flci.optimalVec);
+    const centre = dot(flci.optimalVec, [...betahat]);
+    gridUb ??= centre + flci.optimalHalfLength;
+    gridLb ??= centre - flci.optimalHalfLength;
+    const aOne = arpMoments({ betahat, sigma, numPre, numPost, A, d, lVec, alpha, rowsForArp }).aOne;
+    const vd = dot(vbar, d);
+    const va = dot(vbar, aOne);
+    const half = flci.optimalHalfLength;
+    hybridAt = (theta) => ({ kind: 'FLCI', kappa, vbar, dbar: [half - vd + (1 - va) * theta, half + vd - (1 - va) * theta] });
+  } else if (gridLb === undefined || gridUb === undefined) {
+    const id = idSetSd(M, lVec, numPre, numPost);
+    const sd = targetMoments(input, lVec).sd;
+    gridUb ??= id.ub + 20 * sd;
+    gridLb ??= id.lb - 20 * sd;
+  }
+  const thetas = seqLength(gridLb!, gridUb!, grid.gridPoints);
+  const accept = arpConfidenceSet({ betahat, sigma, numPre, numPost, A, d, lVec, alpha, rowsForArp }, thetas, hybridAt);
+  return { M, ...acceptedRange(thetas, accept) };
+}
+
+/** `findOptimalFLCI` at M, level 1 − α. */
+export function smoothnessFlci(input: HonestInput, lVec: readonly number[], M: number, alpha: number): SensitivityRow {
+  const flci = findOptimalFlci(input.betahat, input.sigma, M, input.numPre, input.numPost, lVec, alpha);
+  return { M, lb: flci.lb, ub: flci.ub, optimalVec: flci.optimalVec, halfLength: flci.optimalHalfLength };
+}
+
+/** The robust intervals for every M (or M̄) of `values`. */
+export function sensitivityRows(input: HonestInput, type: HonestType, method: HonestMethod, values: readonly number[], lVec: readonly number[], alpha: number, grid: GridOptions): SensitivityRow[] {
+  return values.map((M) => {
+    if (type === 'relativeMagnitudes') return relativeMagnitudesConditional(input, lVec, M, alpha, grid);
+    if (method === 'FLCI') return smoothnessFlci(input, lVec, M, alpha);
+    return smoothnessConditional(input, lVec, M, alpha, grid, method === 'C-F' ? 'FLCI' : 'ARP');
+  });
+}
+
+/**
+ * The breakdown value read off the M grid: the largest M such that the robust interval excludes
+ * 0 at it and at every smaller M of the grid (null when the first interval already includes 0).
+ */
+export function breakdownValue(rows: readonly SensitivityRow[]): number | null {
+  const sorted = [...rows].sort((a, b) => a.M - b.M);
+  let value: number | null = null;
+  for (const row of sorted) {
+    const excludes = row.lb > 0 || row.ub < 0;
+    if (!excludes) break;
+    value = row.M;
+  }
+  return value;
+}

@@ -33,6 +33,8 @@ const TOLERANCES: readonly { pattern: RegExp; tolerance: string }[] = [
   { pattern: /^mediation_jobs_/, tolerance: 'point estimates 1e-8 (ACME = a·b 1e-12); CI width ±15% (Monte Carlo); proportion mediated ±50%' },
   { pattern: /^statsmodels_/, tolerance: 'OLS coef 1e-8, SE/t/p 1e-6; dummy TWFE coef 1e-10, SE 1e-8; logit coef 1e-9, SE/z 1e-8, p 1e-6' },
   { pattern: /^nist_exact_check$/, tolerance: 'none (provenance: the certified values are exact to LRE ≥ 14.3); the tests use LRE floors per dataset' },
+  { pattern: /^boottest_grid_joint_manual$/, tolerance: 'Wald and sorted bootstrap Wald 1e-10; p (ties excluded) exact' },
+  { pattern: /^boottest_grid_/, tolerance: 'enumeration: t and sorted t* 1e-10, p (ties excluded) and p at each r exact, CI 1e-3; Monte Carlo: t 1e-10, p within 4·√(p(1−p)/B) + 2/B, CI bounds within 5% of the width' },
   { pattern: /^timings/, tolerance: 'none: R timings for `npm run bench`, not a numerical reference' },
 ];
 

@@ -154,9 +154,9 @@ export class BoottestResult extends Result {
    *
    * @example bt.confint(0.9); // [low, high]
    */
-  confint(level: number = this.level): [number, number] {
-    if (this.#boot === undefined || !this.#confIntWanted || this.pValueType === '>' || this.pValueType === '<') return [NaN, NaN];
-    return wildConfidenceInterval(this.#boot, level, this.pValueType);
+  confint(level: number = this.level, type: WildPValueType = this.pValueType): [number, number] {
+    if (this.#boot === undefined || !this.#confIntWanted || type === '>' || type === '<') return [NaN, NaN];
+    return wildConfidenceInterval(this.#boot, level, type);
   }
 
   /** The hypothesis as text, e.g. `treat:post = 0` or `x1 = 0, treat:post = 0`. */

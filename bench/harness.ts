@@ -4,7 +4,7 @@
  * of `reps` timed runs, plus the peak resident memory seen while running.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,6 +59,14 @@ export function rTimings(): Record<string, number> {
   for (const file of ['timings.json', 'timings_large.json']) {
     const json = JSON.parse(readFileSync(join(repoRoot, 'fixtures/oracles', file), 'utf8')) as Record<string, unknown>;
     for (const [key, value] of Object.entries(json)) if (typeof value === 'number') out[key] = value;
+  }
+  // Per-topic files (timings_lmm.json, …) hold { call, medianSeconds } entries.
+  for (const file of readdirSync(join(repoRoot, 'fixtures/oracles')).filter((f) => /^timings_(?!large).+\.json$/.test(f))) {
+    const json = JSON.parse(readFileSync(join(repoRoot, 'fixtures/oracles', file), 'utf8')) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(json)) {
+      const seconds = value !== null && typeof value === 'object' ? (value as { medianSeconds?: unknown }).medianSeconds : undefined;
+      if (typeof seconds === 'number' && out[key] === undefined) out[key] = seconds;
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attgt, feols, matchit, mediate, parseCsv, type Frame } from '../src/index.js';
+import { lmm } from '../src/models/lmm/lmm.js';
 import { panelPath, printTable, repoRoot, time, type Timing } from './harness.js';
 
 const only = new Set(process.argv.slice(2));
@@ -70,6 +71,16 @@ if (wanted('mediate')) {
   rows.push({
     timing: time('mediate jobs, quasi-Bayes, 1000 sims', () => mediate({ data: jobs, ...models, sims: 1000, seed: 1 }), (m) => assertFinite(m.acme.average.confLow, 'ACME CI')),
     rKey: 'mediate_jobs_quasibayes_1000',
+  });
+}
+
+if (wanted('lmm')) {
+  // The panel's school column (units nested in schools of 50: 2,000 schools), as timings_lmm.json's call.
+  const panel = loadPanel(100_000, 10, 1);
+  rows.push({
+    timing: time('lmm y ~ x1 + treated + (1 | school), REML (1M rows, 2,000 schools)', () => lmm('y ~ x1 + treated + (1 | school)', panel), (fit) => assertFinite(fit.se().treated!, 'lmm SE')),
+    rKey: 'lmer_1m_school',
+    goalSeconds: 4.37,
   });
 }
 

@@ -108,10 +108,19 @@ export { irls, type IrlsOptions, type IrlsResult } from './numerics/irls.js';
 // modern DiD: Goodman-Bacon, imputation, two-stage (issue 14)
 
 // HonestDiD sensitivity (issue 14)
+export { honestDid, type HonestDidOptions, type HonestDidInput } from './estimators/did/honestDid.js';
+export { HonestDidResult } from './estimators/did/honestDidResult.js';
+export { standardFormLp, linearProgram, type LpSolution, type LinearProgram } from './numerics/linearProgram.js';
 
 // fixed-effect GLMs (issue 15)
 
 // linear mixed models (issue 15)
+export { lmm, type LmmOptions } from './models/lmm/lmm.js';
+export { LmmFit, type VarCorrRow, type RanefGroup } from './models/lmm/lmmResult.js';
+export { anova, LmmAnova, type AnovaRow } from './models/lmm/anova.js';
+export { SparseCholesky, eliminationTree, type SparsePattern } from './numerics/sparseCholesky.js';
+export { nelderMead, type NelderMeadOptions, type NelderMeadResult } from './numerics/nelderMead.js';
+export { richardsonHessian, richardsonJacobian } from './numerics/richardson.js';
 
 // file readers: Stata, SPSS, Parquet (issue 10)
 export { parseDta, type ParseDtaOptions } from './data/parseDta.js';

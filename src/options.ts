@@ -244,6 +244,8 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
   cluster_var: ['clusters', 'cluster', 'vcov'],
   se: ['vcov'],
   weight: ['weights'],
+  REML: ['reml'],
+  optimizer: ['tolerance'],
   weightsname: ['weights'],
   wt: ['weights'],
   xformla: ['covariates'],
@@ -267,6 +269,10 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
   m_order: ['order'],
   morder: ['order'],
   alp: ['level'],
+  alpha: ['level'],
+  lvec: ['lVec'],
+  mbarvec: ['Mbar'],
+  mvec: ['M'],
   conf_level: ['level'],
   conflevel: ['level'],
   yname: ['outcome'],
@@ -289,7 +295,7 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
 /** R's hint for what the suggested key takes, when the names differ in kind. */
 function hint(alias: string, key: string, value: unknown): string {
   if (key === 'vcov' && alias.startsWith('cluster')) return `vcov: { CRV1: ${showValue(typeof value === 'string' ? value : '<column>')} }`;
-  if (key === 'level' && alias === 'alp' && typeof value === 'number') return `level: ${1 - value}`;
+  if (key === 'level' && (alias === 'alp' || alias === 'alpha') && typeof value === 'number') return `level: ${1 - value}`;
   if (key === 'bootstrap' && alias === 'biters') return 'bootstrap: { reps, seed }';
   if (key === 'bootstrap' && alias === 'cband') return 'bootstrap: { reps, seed, uniform }';
   return `"${key}"`;

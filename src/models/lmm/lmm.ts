@@ -15,6 +15,7 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import { opt, readOptions, type Params } from '../../options.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
+import { Frame } from '../../data/frame.js';
 import { leastSquares } from '../../numerics/leastSquares.js';
 import { nelderMead } from '../../numerics/nelderMead.js';
 import { parseFormula } from '../formula/parse.js';
@@ -98,7 +99,9 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
   const design = buildDesign(spec, frame, { fn, extraVariables: extra });
   const notes: Note[] = [...design.notes];
   const n = design.n;
-  const sub = frame.take(design.rows);
+  // The columns the model reads, over the rows used (what random terms, predict and refits need).
+  const used = [...new Set([...spec.columns, ...extra])].filter((name) => frame.has(name));
+  const sub = new Frame(Object.fromEntries(used.map((name) => [name, frame.columns[name]!])), used).take(design.rows);
   const terms = buildReTerms(split.bars, sub, fn);
 
   // Collinear fixed columns are dropped as lme4 drops them (pivoted QR, R's tolerance).
@@ -188,6 +191,7 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
     fitted,
     fixedFitted,
     design,
+    frame: sub,
     keptColumns: names,
     notes,
     singular,

@@ -44,6 +44,8 @@ export interface LmmFitCore {
   fitted: Float64Array;
   fixedFitted: Float64Array;
   design: Design;
+  /** The data rows used (a copy of the input's rows: refits for anova read it). */
+  frame: Frame;
   keptColumns: readonly string[];
   notes: readonly Note[];
   singular: boolean;
@@ -306,6 +308,11 @@ export class LmmFit extends Result {
   residuals(): Float64Array {
     const { y, fitted } = this.#core;
     return Float64Array.from(y, (v, i) => v - fitted[i]!);
+  }
+
+  /** The rows of the data the fit used, as a Frame (lme4's `model.frame`). @example fit.modelFrame().nrow */
+  modelFrame(): Frame {
+    return this.#core.frame;
   }
 
   /** Rows of the input data used (0-based). @example fit.rows[0] */

@@ -1,0 +1,218 @@
+/**
+ * `honestDid`: Rambachan & Roth's sensitivity analysis of an event study to violations of
+ * parallel trends, as HonestDiD 0.2.6 computes it. The input is any event study — a result with
+ * event-time `rows` (`e`) and a `vcov()` of them (`eventStudy` TWFE or Sun–Abraham, imputation and
+ * two-stage results), an `attgt(...).aggregate('dynamic')` (vcov from its influence functions), or
+ * plain `{ betahat, sigma, numPrePeriods, numPostPeriods }`.
+ */
+import { CausalPanelError } from '../../errors.js';
+import { opt, readOptions, type OptionPath, invalidOption } from '../../options.js';
+import type { Matrix } from './honestDidArp.js';
+import { breakdownValue, originalCs, sensitivityRows, targetMoments, type HonestInput, type HonestMethod, type HonestType } from './honestDidCompute.js';
+import { HonestDidResult } from './honestDidResult.js';
+
+const FN = 'honestDid';
+
+/** Options of {@link honestDid}. */
+export interface HonestDidOptions {
+  /** 'relativeMagnitudes' (Δ^RM(M̄)) or 'smoothness' (Δ^SD(M)); default 'relativeMagnitudes'. */
+  type?: HonestType;
+  /** M̄ values for relative magnitudes (R's `Mbarvec`); default 0, 0.5, …, 2. */
+  Mbar?: readonly number[];
+  /** M values for smoothness (R's `Mvec`); required with type 'smoothness'. */
+  M?: readonly number[];
+  /** 'Conditional' (ARP), 'FLCI' or 'C-F' (smoothness only); default 'FLCI' for smoothness, 'Conditional' for relative magnitudes. */
+  method?: HonestMethod;
+  /** The post period of interest by its event time, or 'average' of all post periods; default the first post period. */
+  postPeriod?: number | 'average';
+  /** Explicit weights on the post periods (R's `l_vec`); overrides `postPeriod`. */
+  lVec?: readonly number[];
+  /** Confidence level; default 0.95 (R's `alpha = 0.05`). */
+  level?: number;
+  /** Points of the θ grid of the conditional methods (R's `gridPoints`); default 1000. */
+  gridPoints?: number;
+  /** Bounds of the θ grid (R's `grid.lb`, `grid.ub`); default HonestDiD's. */
+  gridLb?: number;
+  gridUb?: number;
+}
+
+/** An event study as honestDid reads it structurally. */
+export type HonestDidInput =
+  | { betahat: readonly number[]; sigma: readonly (readonly number[])[]; numPrePeriods: number; numPostPeriods: number }
+  | { rows: readonly { e: number; estimate: number; reference?: boolean }[]; vcov(): readonly (readonly number[])[] }
+  | { rows: readonly { e: number; estimate: number }[]; influence(): Float64Array; n: number };
+
+const UNSUPPORTED = {
+  monotonicityDirection: "HonestDiD's monotonicity restrictions (Δ^SDI, Δ^RMI, …) are not supported",
+  biasDirection: "HonestDiD's sign restrictions (Δ^SDPB, Δ^RMPB, …) are not supported",
+  bound: "HonestDiD's bound = 'deviation from linear trend' is not supported",
+  parallel: 'computations are sequential',
+  seed: "no option here draws random numbers (C-LF, which does, is not supported: it needs R's RNG stream to reproduce HonestDiD)",
+};
+
+const numberList = (what: string) =>
+  opt.custom((value: unknown, at: OptionPath): readonly number[] | undefined => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw invalidOption(at, what, value);
+    return Object.freeze([...(value as number[])]);
+  });
+
+const SPEC = {
+  type: opt.oneOf(['relativeMagnitudes', 'smoothness'], 'relativeMagnitudes'),
+  Mbar: numberList('a non-empty array of numbers ≥ 0'),
+  M: numberList('a non-empty array of numbers ≥ 0'),
+  method: opt.oneOf(['Conditional', 'FLCI', 'C-F']),
+  postPeriod: opt.custom((value: unknown, at: OptionPath): number | 'average' | undefined => {
+    if (value === undefined || value === 'average') return value;
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidOption(at, "an integer event time or 'average'", value);
+    return value;
+  }),
+  lVec: opt.custom((value: unknown, at: OptionPath): readonly number[] | undefined => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'number' && Number.isFinite(v)) || value.every((v) => v === 0)) throw invalidOption(at, 'a non-zero array of finite numbers', value);
+    return Object.freeze([...(value as number[])]);
+  }),
+  level: opt.level(),
+  gridPoints: opt.integer({ min: 2, max: 1e6, default: 1000 }),
+  gridLb: opt.number(),
+  gridUb: opt.number(),
+};
+
+/** Reads β̂, Σ, the event times and the pre/post split from any accepted input. */
+function readInput(input: unknown): { data: HonestInput; times: number[] } {
+  if (input === null || typeof input !== 'object') throw new CausalPanelError('invalid_option', `${FN}: the first argument must be an event-study result or { betahat, sigma, numPrePeriods, numPostPeriods } (got ${input === null ? 'null' : typeof input})`, { fn: FN, value: input });
+  const obj = input as Record<string, unknown>;
+  let betahat: number[];
+  let sigma: Matrix;
+  let numPre: number;
+  let numPost: number;
+  let times: number[];
+  if (Array.isArray(obj.betahat)) {
+    betahat = [...(obj.betahat as number[])];
+    if (!Array.isArray(obj.sigma)) throw new CausalPanelError('invalid_option', `${FN}: sigma must be a matrix (an array of rows)`, { fn: FN, option: 'sigma' });
+    sigma = (obj.sigma as unknown[]).map((row) => (Array.isArray(row) ? [...(row as number[])] : []));
+    numPre = obj.numPrePeriods as number;
+    numPost = obj.numPostPeriods as number;
+    if (!Number.isInteger(numPre) || !Number.isInteger(numPost) || numPre < 1 || numPost < 1) {
+      throw new CausalPanelError('invalid_option', `${FN}: numPrePeriods and numPostPeriods must be integers ≥ 1 (got ${String(numPre)}, ${String(numPost)})`, { fn: FN, value: [numPre, numPost] });
+    }
+    times = [...Array.from({ length: numPre }, (_, i) => i - numPre - 1), ...Array.from({ length: numPost }, (_, i) => i)];
+  } else if (Array.isArray(obj.rows) && (typeof obj.vcov === 'function' || typeof obj.influence === 'function')) {
+    const rows = obj.rows as { e: number; estimate: number; reference?: boolean }[];
+    const kept = rows.map((row, i) => ({ row, i })).filter(({ row }) => row.reference !== true);
+    if (typeof obj.vcov === 'function') {
+      const V = (obj.vcov as () => number[][])();
+      if (V.length !== kept.length) throw new CausalPanelError('invalid_option', `${FN}: vcov() has ${V.length} rows for ${kept.length} estimated event times`, { fn: FN });
+      sigma = V.map((row) => [...row]);
+    } else {
+      const inf = (obj.influence as () => Float64Array)();
+      const n = obj.n as number;
+      const q = rows.length;
+      // did's analytic variance of the aggregated rows: Ψᵀ Ψ / n² (Ψ n × rows, column-major).
+      sigma = Array.from({ length: q }, (_, a) =>
+        Array.from({ length: q }, (_, b) => {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += inf[i + a * n]! * inf[i + b * n]!;
+          return s / (n * n);
+        }),
+      );
+    }
+    betahat = kept.map(({ row }) => row.estimate);
+    times = kept.map(({ row }) => row.e);
+    numPre = times.filter((e) => e < 0).length;
+    numPost = times.length - numPre;
+    // A base-period row estimated as exactly 0 with no variance (did's universal base period) is the reference.
+    const zeroVar = sigma.map((row, i) => !(row[i]! > 0));
+    if (zeroVar.some(Boolean)) {
+      const keep = zeroVar.map((z, i) => !z || betahat[i] !== 0);
+      if (keep.some((k, i) => !k && times[i]! >= 0)) throw new CausalPanelError('invalid_option', `${FN}: a post-period row has no variance`, { fn: FN });
+      const idx = keep.map((k, i) => (k ? i : -1)).filter((i) => i >= 0);
+      betahat = idx.map((i) => betahat[i]!);
+      times = idx.map((i) => times[i]!);
+      sigma = idx.map((i) => idx.map((j) => sigma[i]![j]!));
+      numPre = times.filter((e) => e < 0).length;
+      numPost = times.length - numPre;
+    }
+    if (times.some((e, i) => i > 0 && e <= times[i - 1]!)) throw new CausalPanelError('invalid_option', `${FN}: event times must be increasing`, { fn: FN, value: times });
+  } else {
+    throw new CausalPanelError('invalid_option', `${FN}: the first argument must be an event-study result (rows with e and vcov() or influence()) or { betahat, sigma, numPrePeriods, numPostPeriods }`, { fn: FN });
+  }
+  const T = betahat.length;
+  if (T !== numPre + numPost || sigma.length !== T || sigma.some((row) => row.length !== T)) {
+    throw new CausalPanelError('invalid_option', `${FN}: betahat (${T}) and sigma (${sigma.length} × ${sigma[0]?.length ?? 0}) do not conform with ${numPre} + ${numPost} periods`, { fn: FN });
+  }
+  if (betahat.some((v) => !Number.isFinite(v)) || sigma.some((row) => row.some((v) => !Number.isFinite(v)))) {
+    throw new CausalPanelError('non_finite', `${FN}: betahat and sigma must be finite`, { fn: FN });
+  }
+  if (sigma.some((row, i) => row.some((v, j) => Math.abs(v - sigma[j]![i]!) > 1e-10 * Math.max(1e-300, Math.abs(v)))) || sigma.some((row, i) => !(row[i]! > 0))) {
+    throw new CausalPanelError('invalid_option', `${FN}: sigma must be symmetric with a positive diagonal`, { fn: FN });
+  }
+  if (numPre < 1) throw new CausalPanelError('invalid_option', `${FN}: at least one pre-period coefficient is needed (got none)`, { fn: FN });
+  if (numPost < 1) throw new CausalPanelError('invalid_option', `${FN}: at least one post-period coefficient is needed (got none)`, { fn: FN });
+  return { data: { betahat, sigma, numPre, numPost }, times };
+}
+
+/**
+ * Sensitivity of an event study's post-period effect (one period or their average) to
+ * violations of parallel trends (Rambachan & Roth 2023; HonestDiD 0.2.6): robust confidence
+ * intervals for each M̄ (relative magnitudes: post-period trend changes at most M̄ times the
+ * largest pre-period one) or M (smoothness: the slope of the violation changes by at most M per
+ * period), the original interval, and the breakdown value.
+ *
+ * @throws {CausalPanelError} `invalid_option` (bad input shapes, options, or an unsupported
+ *   combination), `unknown_option` (with a suggestion: `alpha` → `level`, `l_vec` → `lVec`, …),
+ *   `non_finite`
+ * @example
+ * const es = eventStudy({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' });
+ * const hd = honestDid(es, { type: 'relativeMagnitudes', Mbar: [0, 0.5, 1] });
+ * hd.rows[0]; // { M: 0, lb: ≈ −0.0394, ub: ≈ 0.0033 } (HonestDiD's Conditional on the same β̂, Σ)
+ * hd.breakdown; // largest M̄ whose interval excludes 0, or null
+ */
+export function honestDid(input: HonestDidInput, options: HonestDidOptions = {}): HonestDidResult {
+  const params = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
+  const { data, times } = readInput(input);
+  const type = params.type;
+  const method: HonestMethod = params.method ?? (type === 'smoothness' ? 'FLCI' : 'Conditional');
+  if (type === 'relativeMagnitudes' && method !== 'Conditional') {
+    throw new CausalPanelError('invalid_option', `${FN}: relative magnitudes support method "Conditional" only (got "${method}"; HonestDiD has no FLCI for Δ^RM)`, { fn: FN, option: 'method', value: method });
+  }
+  if (type === 'relativeMagnitudes' && params.M !== undefined) throw new CausalPanelError('invalid_option', `${FN}: relative magnitudes take Mbar, not M`, { fn: FN, option: 'M' });
+  if (type === 'smoothness' && params.Mbar !== undefined) throw new CausalPanelError('invalid_option', `${FN}: smoothness takes M, not Mbar`, { fn: FN, option: 'Mbar' });
+  if (type === 'smoothness' && params.M === undefined) throw new CausalPanelError('invalid_option', `${FN}: option "M" is required with type "smoothness" (e.g. [0, 0.01, 0.02])`, { fn: FN, option: 'M' });
+  if (method !== 'FLCI' && data.numPost < 2) {
+    throw new CausalPanelError('invalid_option', `${FN}: method "${method}" needs at least 2 post periods here (got 1; HonestDiD switches to its no-nuisance test, not supported)`, { fn: FN, option: 'method' });
+  }
+  const postTimes = times.slice(data.numPre);
+  let lVec: number[];
+  if (params.lVec !== undefined) {
+    if (params.lVec.length !== data.numPost) throw new CausalPanelError('invalid_option', `${FN}: lVec has ${params.lVec.length} weights for ${data.numPost} post periods`, { fn: FN, option: 'lVec' });
+    lVec = [...params.lVec];
+  } else if (params.postPeriod === 'average') {
+    lVec = postTimes.map(() => 1 / data.numPost);
+  } else {
+    const e = params.postPeriod ?? postTimes[0]!;
+    const at = postTimes.indexOf(e);
+    if (at < 0) throw new CausalPanelError('invalid_option', `${FN}: postPeriod ${e} is not a post-period event time (${postTimes.join(', ')})`, { fn: FN, option: 'postPeriod', value: e });
+    lVec = postTimes.map((_, i) => (i === at ? 1 : 0));
+  }
+  const values = type === 'smoothness' ? params.M! : (params.Mbar ?? [0, 0.5, 1, 1.5, 2]);
+  const alpha = 1 - params.level;
+  const grid = { gridPoints: params.gridPoints, ...(params.gridLb !== undefined ? { gridLb: params.gridLb } : {}), ...(params.gridUb !== undefined ? { gridUb: params.gridUb } : {}) };
+  const rows = sensitivityRows(data, type, method, values, lVec, alpha, grid);
+  const { estimate, sd } = targetMoments(data, lVec);
+  return new HonestDidResult({
+    type,
+    method,
+    level: params.level,
+    lVec,
+    times,
+    numPre: data.numPre,
+    numPost: data.numPost,
+    estimate,
+    stdError: sd,
+    original: originalCs(data, lVec, alpha),
+    rows,
+    breakdown: breakdownValue(rows),
+    recompute: (level) => ({ original: originalCs(data, lVec, 1 - level), rows: sensitivityRows(data, type, method, values, lVec, 1 - level, grid) }),
+  });
+}

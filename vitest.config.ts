@@ -11,6 +11,7 @@ const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta
  * `npm run test:full` (projects "fast" and "slow"), which CI runs; `npm test` runs project "fast" only.
  */
 const SLOW = [
+  'test/browser/engines.self.test.ts',
   'test/docs.examples.types.test.ts',
   'test/estimators/mediation/mediate.mediation.test.ts',
   'test/models/feols.hand.tall.test.ts',

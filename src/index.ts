@@ -106,6 +106,12 @@ export { irls, type IrlsOptions, type IrlsResult } from './numerics/irls.js';
 // effect sizes and attgt clustering (issue 11)
 
 // modern DiD: Goodman-Bacon, imputation, two-stage (issue 14)
+export { baconDecomposition, type BaconOptions } from './estimators/did/bacon.js';
+export { BaconResult, type BaconComparison, type BaconType } from './estimators/did/baconResult.js';
+export { didImputation, type DidImputationOptions } from './estimators/did/didImputation.js';
+export { DidImputationResult, type ImputationRow } from './estimators/did/didImputationResult.js';
+export { did2s, type Did2sOptions } from './estimators/did/did2s.js';
+export { Did2sResult, type Did2sRow } from './estimators/did/did2sResult.js';
 
 // HonestDiD sensitivity (issue 14)
 export { honestDid, type HonestDidOptions, type HonestDidInput } from './estimators/did/honestDid.js';

@@ -97,7 +97,8 @@ const DID_SPEC = {
  *
  * `post` should be a function of time alone (one treatment date). A unit-specific `post`
  * (staggered adoption) is still fitted, with a note (`cells_not_estimated` naming the empty cells
- * of the 2×2 table, else `design_adjusted`) pointing to `attgt` and `eventStudy({ method: 'sunab' })`.
+ * of the 2×2 table, else `design_adjusted`) pointing to `baconDecomposition`, `attgt`,
+ * `eventStudy({ method: 'sunab' })`, `didImputation` and `did2s`.
  *
  * @throws {CausalPanelError} `missing_column`, `non_numeric`, `invalid_option` (treat/post not
  *   0/1, treat varying within a unit, bad option), `no_rows_left`, `no_treated_units`,
@@ -212,7 +213,8 @@ function staggeredNote(period: string, means: ReturnType<typeof twoByTwoMeans>, 
   const reason =
     `"${postName}" differs across units within period ${period}: did() fits one 2x2 design whose post indicator is a function of time alone. ` +
     `With staggered adoption the TWFE coefficient averages comparisons that use already-treated units as controls (Goodman-Bacon 2021); ` +
-    `use attgt() (Callaway & Sant'Anna) or eventStudy({ method: 'sunab' }) with the first treated period as cohort`;
+    `baconDecomposition() shows those comparisons and their weights; ` +
+    `use attgt() (Callaway & Sant'Anna), eventStudy({ method: 'sunab' }), didImputation() or did2s() with the first treated period as cohort`;
   if (empty.length > 0) return { code: 'cells_not_estimated', cells: [...empty, 'raw DiD of means'], reason };
   return { code: 'design_adjusted', message: `${reason}.` };
 }

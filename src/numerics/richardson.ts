@@ -19,8 +19,7 @@ function steps(x: readonly number[], d: number): number[] {
 
 /** Richardson's extrapolation of r approximations (h halved each time) in place; returns the limit. */
 function extrapolate(a: number[]): number {
-  for (let m = 1; m < R; m++) {
-    const f = 4 ** m;
+  for (let m = 1, f = 4; m < R; m++, f *= 4) {
     for (let k = 0; k < R - m; k++) a[k] = (a[k + 1]! * f - a[k]!) / (f - 1);
   }
   return a[0]!;

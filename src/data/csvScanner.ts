@@ -1,0 +1,351 @@
+/**
+ * The byte-level CSV scanner under `parseCsv` and `readCsv`: UTF-8 bytes in, typed columns out,
+ * no per-row objects. It is incremental (`push` chunks, then `finish`), so `readCsv` can stream a
+ * file that is larger than its text would be in memory.
+ *
+ * A column is read as numbers until a present cell is not a number (R's `type.convert`); from
+ * then on it is text, and the caller reads its cells as written in a second pass over the same
+ * bytes (`textPass`) — so "1.50" stays "1.50" in a text column. Numbers are parsed from the bytes
+ * with Clinger's fast path (a mantissa below 2^53 and a power of ten up to 22 give the correctly
+ * rounded double with one multiplication or division) and otherwise by `Number()` on the cell's
+ * text, so every value equals `Number(text)`.
+ */
+import { CausalPanelError } from '../errors.js';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/** What a cell holds, as the scanner classifies it. */
+const MISSING = 0;
+const NUMBER = 1;
+const TEXT = 2;
+
+/** Growable Float64 storage for a numeric column. */
+class NumberColumn {
+  values = new Float64Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
+/** The dialect of one file: field delimiter and decimal mark (both one byte). */
+export interface CsvDialect {
+  readonly delimiter: number;
+  readonly decimal: number;
+}
+
+/**
+ * Scans CSV bytes into columns. `header` is set by the first record; `columns[j]` holds the
+ * numbers of column j while it is numeric; `isText[j]` turns true at its first non-number.
+ */
+export class CsvScanner {
+  header: string[] | undefined;
+  numbers: NumberColumn[] = [];
+  isText: boolean[] = [];
+  /** Data records read so far. */
+  rows = 0;
+  /** 1-based line of the next record (for messages). */
+  line = 1;
+  private readonly decoder = new TextDecoder();
+  private field = 0;
+  private fieldText: string[] = [];
+  /** The value {@link CsvScanner.plainNumber} read. */
+  private value = 0;
+
+  constructor(readonly fn: string, readonly dialect: CsvDialect, private readonly textColumns?: readonly boolean[], private readonly onText?: (column: number, row: number, value: string | null) => void) {}
+
+  /**
+   * Scans every complete record of `bytes` (from `start`); returns the offset of the first byte
+   * not consumed (a record cut by the chunk's end), or `bytes.length` when `final`.
+   */
+  push(bytes: Uint8Array, start: number, final: boolean): number {
+    const n = bytes.length;
+    const { delimiter } = this.dialect;
+    let i = start;
+    while (i < n) {
+      const recordStart = i;
+      const recordLine = this.line;
+      // Empty lines are skipped (read.csv's blank.lines.skip).
+      if (bytes[i] === LF) { i++; this.line++; continue; }
+      if (bytes[i] === CR) {
+        if (i + 1 >= n) {
+          if (!final) return this.rollback(recordStart, recordLine);
+          i++; continue;
+        }
+        if (bytes[i + 1] !== LF) throw this.error('a carriage return that does not end a line', recordLine);
+        i += 2; this.line++; continue;
+      }
+      this.field = 0;
+      let complete = false;
+      for (;;) {
+        let cellStart = i;
+        let cellEnd: number;
+        let quoted = false;
+        let hasDoubledQuote = false;
+        let fast = false;
+        if (bytes[i] === QUOTE) {
+          quoted = true;
+          i++;
+          cellStart = i;
+          for (;;) {
+            if (i >= n) {
+              if (!final) return this.rollback(recordStart, recordLine);
+              throw this.error('unterminated quoted field', recordLine);
+            }
+            const c = bytes[i]!;
+            if (c === QUOTE) {
+              if (i + 1 >= n && !final) return this.rollback(recordStart, recordLine);
+              if (bytes[i + 1] === QUOTE) { hasDoubledQuote = true; i += 2; continue; }
+              break;
+            }
+            if (c === LF) this.line++;
+            i++;
+          }
+          cellEnd = i;
+          i++;
+          if (i >= n && !final) return this.rollback(recordStart, recordLine);
+          if (i < n) {
+            const next = bytes[i]!;
+            if (next !== delimiter && next !== LF && next !== CR) throw this.error(`unexpected ${JSON.stringify(String.fromCharCode(next))} after a closing quote`, this.line);
+          }
+        } else {
+          // The common case first: a plain number of a numeric column, parsed as the bytes are scanned.
+          const j = this.field;
+          if (this.header !== undefined && this.textColumns === undefined && j < this.header.length && !this.isText[j]) {
+            const end = this.plainNumber(bytes, i, n);
+            if (end >= 0 && (end < n || final)) {
+              this.numbers[j]!.push(this.value);
+              this.field++;
+              fast = true;
+              i = end;
+            }
+          }
+          if (!fast) {
+            while (i < n) {
+              const c = bytes[i]!;
+              if (c === delimiter || c === LF || c === CR) break;
+              if (c === QUOTE) throw this.error('quote inside an unquoted field', this.line);
+              i++;
+            }
+            if (i >= n && !final) return this.rollback(recordStart, recordLine);
+          }
+          cellEnd = i;
+        }
+        if (i < n && bytes[i] === CR) {
+          if (i + 1 >= n && !final) return this.rollback(recordStart, recordLine);
+          if (bytes[i + 1] !== LF) throw this.error('a carriage return that does not end a line', this.line);
+        }
+        if (!fast) this.cell(bytes, cellStart, cellEnd, quoted, hasDoubledQuote);
+        if (i < n && bytes[i] === delimiter) { i++; continue; }
+        if (i < n) { i += bytes[i] === CR ? 2 : 1; this.line++; }
+        complete = true;
+        break;
+      }
+      if (complete) this.endRecord(recordLine);
+    }
+    return n;
+  }
+
+  /** Undoes the cells of a record cut by the end of a chunk; it is read again with the next one. */
+  private rollback(recordStart: number, recordLine: number): number {
+    this.line = recordLine;
+    this.fieldText = [];
+    for (const column of this.numbers) if (column.length > this.rows) column.length = this.rows;
+    return recordStart;
+  }
+
+  private cell(bytes: Uint8Array, start: number, end: number, quoted: boolean, doubled: boolean): void {
+    const j = this.field++;
+    if (this.header === undefined) {
+      this.fieldText.push(this.text(bytes, start, end, doubled));
+      return;
+    }
+    if (j >= this.header.length) return; // counted and reported by endRecord
+    if (this.textColumns !== undefined) {
+      if (this.textColumns[j]) {
+        const raw = this.text(bytes, start, end, doubled);
+        this.onText!(j, this.rows, isMissingCell(raw) ? null : raw);
+      }
+      return;
+    }
+    if (this.isText[j]) return;
+    const column = this.numbers[j]!;
+    const kind = quoted ? this.classifyText(this.text(bytes, start, end, doubled), column) : this.classifyBytes(bytes, start, end, column);
+    if (kind === TEXT) this.isText[j] = true;
+  }
+
+  private endRecord(line: number): void {
+    if (this.header === undefined) {
+      this.header = this.fieldText;
+      this.fieldText = [];
+      for (let j = 0; j < this.header.length; j++) {
+        this.numbers.push(new NumberColumn());
+        this.isText.push(false);
+      }
+      return;
+    }
+    if (this.field !== this.header.length) throw this.error(`record has ${this.field} fields, the header has ${this.header.length}`, line);
+    this.rows++;
+  }
+
+  private text(bytes: Uint8Array, start: number, end: number, doubled: boolean): string {
+    let ascii = end - start <= 32;
+    for (let k = start; ascii && k < end; k++) if (bytes[k]! >= 0x80) ascii = false;
+    const text = ascii ? String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]) : this.decoder.decode(bytes.subarray(start, end));
+    return doubled ? text.replaceAll('""', '"') : text;
+  }
+
+  /**
+   * Reads a plain number starting at `i` — optional `-`, digits, decimal mark, digits, an
+   * exponent — that ends at a delimiter or line end, with at most 15 significant digits and a
+   * power of ten within ±22 (so one multiplication or division is correctly rounded); returns
+   * where it ends and leaves the value in `value`, or −1 for anything else (read by the slow path).
+   */
+  private plainNumber(bytes: Uint8Array, start: number, n: number): number {
+    let k = start;
+    const negative = bytes[k] === 0x2d;
+    if (negative) k++;
+    let mantissa = 0;
+    let digits = 0;
+    let scale = 0;
+    let any = false;
+    let d = 0;
+    while (k < n && (d = bytes[k]! - 0x30) >= 0 && d <= 9) {
+      any = true;
+      if (mantissa !== 0 || d !== 0) { mantissa = mantissa * 10 + d; digits++; }
+      k++;
+    }
+    if (k < n && bytes[k] === this.dialect.decimal) {
+      k++;
+      while (k < n && (d = bytes[k]! - 0x30) >= 0 && d <= 9) {
+        any = true;
+        if (mantissa !== 0 || d !== 0) { mantissa = mantissa * 10 + d; digits++; }
+        scale--;
+        k++;
+      }
+    }
+    if (!any) return -1;
+    if (k < n && (bytes[k] === 0x65 || bytes[k] === 0x45)) {
+      k++;
+      let expNegative = false;
+      if (bytes[k] === 0x2d || bytes[k] === 0x2b) { expNegative = bytes[k] === 0x2d; k++; }
+      let exponent = 0;
+      let expDigits = 0;
+      while (k < n && (d = bytes[k]! - 0x30) >= 0 && d <= 9) { exponent = exponent * 10 + d; expDigits++; k++; }
+      if (expDigits === 0 || expDigits > 4) return -1;
+      scale += expNegative ? -exponent : exponent;
+    }
+    if (k < n) {
+      const c = bytes[k]!;
+      if (c !== this.dialect.delimiter && c !== LF && c !== CR) return -1;
+    }
+    if (digits > 15 || scale < -22 || scale > 22) return -1;
+    const magnitude = scale >= 0 ? mantissa * POWERS_OF_TEN[scale]! : mantissa / POWERS_OF_TEN[-scale]!;
+    this.value = negative ? -magnitude : magnitude;
+    return k;
+  }
+
+  /** Reads an unquoted cell as missing or a number straight from the bytes; TEXT otherwise. */
+  private classifyBytes(bytes: Uint8Array, start: number, end: number, column: NumberColumn): number {
+    let a = start;
+    let b = end;
+    while (a < b && (bytes[a] === SPACE || bytes[a] === TAB)) a++;
+    while (b > a && (bytes[b - 1] === SPACE || bytes[b - 1] === TAB)) b--;
+    if (a === b) { column.push(NaN); return MISSING; }
+    let k = a;
+    let negative = false;
+    if (bytes[k] === 0x2d || bytes[k] === 0x2b) { negative = bytes[k] === 0x2d; k++; }
+    let mantissa = 0;
+    let digits = 0;
+    let scale = 0;
+    let any = false;
+    while (k < b) {
+      const d = bytes[k]! - 0x30;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (mantissa === 0 && d === 0) { k++; continue; }
+      mantissa = mantissa * 10 + d;
+      digits++;
+      k++;
+    }
+    if (k < b && bytes[k] === this.dialect.decimal) {
+      k++;
+      while (k < b) {
+        const d = bytes[k]! - 0x30;
+        if (d < 0 || d > 9) break;
+        any = true;
+        if (mantissa !== 0 || d !== 0) digits++;
+        mantissa = mantissa * 10 + d;
+        scale--;
+        k++;
+      }
+    }
+    let exponent = 0;
+    if (any && k < b && (bytes[k] === 0x65 || bytes[k] === 0x45)) {
+      k++;
+      let expNegative = false;
+      if (bytes[k] === 0x2d || bytes[k] === 0x2b) { expNegative = bytes[k] === 0x2d; k++; }
+      let expDigits = 0;
+      while (k < b) {
+        const d = bytes[k]! - 0x30;
+        if (d < 0 || d > 9) break;
+        exponent = exponent * 10 + d;
+        expDigits++;
+        k++;
+      }
+      if (expDigits === 0) any = false;
+      if (expNegative) exponent = -exponent;
+    }
+    if (any && k === b) {
+      const power = scale + exponent;
+      if (digits <= 15 && power >= -22 && power <= 22) {
+        const magnitude = power >= 0 ? mantissa * POWERS_OF_TEN[power]! : mantissa / POWERS_OF_TEN[-power]!;
+        column.push(negative ? -magnitude : magnitude);
+        return NUMBER;
+      }
+    }
+    return this.classifyText(this.text(bytes, start, end, false), column);
+  }
+
+  /** The slow path: the cell's text through the one number reader's rules. */
+  private classifyText(raw: string, column: NumberColumn): number {
+    const text = raw.trim();
+    if (isMissingCell(text)) { column.push(NaN); return MISSING; }
+    const value = readNumberText(this.dialect.decimal === 0x2c ? text.replace(',', '.') : text, this.dialect.decimal === 0x2c && text.includes('.'));
+    if (value === undefined) return TEXT;
+    column.push(value);
+    return NUMBER;
+  }
+
+  private error(what: string, line: number): CausalPanelError {
+    return new CausalPanelError('invalid_option', `${this.fn}: ${what} (line ${line})`, { fn: this.fn, row: line - 1 });
+  }
+}
+
+/** Cells meaning "missing" in a data file: empty, `NA`, `NaN`, Stata's `.`. */
+export function isMissingCell(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed === '' || trimmed === 'NA' || trimmed === 'NaN' || trimmed === '.';
+}
+
+/** R's `type.convert` numbers: decimals, exponents, `Inf`, `TRUE`/`FALSE`; `undefined` otherwise. */
+function readNumberText(text: string, refuse: boolean): number | undefined {
+  if (refuse) return undefined;
+  if (text === 'Inf' || text === 'Infinity' || text === '+Inf') return Infinity;
+  if (text === '-Inf' || text === '-Infinity') return -Infinity;
+  if (text === 'TRUE') return 1;
+  if (text === 'FALSE') return 0;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
+  return Number(text);
+}

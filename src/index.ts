@@ -112,6 +112,7 @@ export { didImputation, type DidImputationOptions } from './estimators/did/didIm
 export { DidImputationResult, type ImputationRow } from './estimators/did/didImputationResult.js';
 export { did2s, type Did2sOptions } from './estimators/did/did2s.js';
 export { Did2sResult, type Did2sRow } from './estimators/did/did2sResult.js';
+export { baconPlot, type BaconPlotOptions, type BaconPoint } from './report/svg/baconPlot.js';
 
 // HonestDiD sensitivity (issue 14)
 export { honestDid, type HonestDidOptions, type HonestDidInput } from './estimators/did/honestDid.js';

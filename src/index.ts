@@ -100,6 +100,7 @@ export type { MedsensSystem } from './estimators/mediation/medsens.js';
 export { irls, type IrlsOptions, type IrlsResult } from './numerics/irls.js';
 
 // few-cluster inference: CR2 / Satterthwaite, Wald tests (issue 11)
+export { waldTest, type WaldConstraints, type WaldTestOptions, type WaldTestResult } from './models/waldTest.js';
 
 // wild cluster bootstrap and randomization inference (issue 11)
 

@@ -473,6 +473,10 @@ export function computeVcov(inputs: VcovInputs): VcovResult {
     if (spec.hc === 'HC1') vcov = scaleMatrix(vcov, (ssc.clusterAdj ? n / (n - 1) : 1) * adjFactor(n, K, ssc));
     return { vcov, dist: tdist(df), dofK: K, nClusters: null, label, fixedPsd: false };
   }
+  if (spec.type === 'CR2') {
+    // CR2 needs the full model's hat-matrix blocks, which only least squares has (inference/cr2.ts).
+    throw new CausalPanelError('invalid_option', `${fn}: vcov CR2 is available for least-squares fits (feols) only`, { fn, option: 'vcov', value: spec });
+  }
   const clusterings = inputs.clusterings;
   if (clusterings === undefined || clusterings.length !== spec.clusters.length) {
     throw new CausalPanelError('invalid_option', `${fn}: cluster codes are missing for ${label}`, { fn, option: 'vcov' });

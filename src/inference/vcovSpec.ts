@@ -2,8 +2,10 @@
  * The `vcov` option → a normalised {@link VcovSpec}: `'iid'`, `'hetero'` (= `'HC1'`, fixest),
  * `'HC0'`, `'HC2'`, `'HC3'` (sandwich::vcovHC), `{ CRV1: 'id' }`, `{ CRV1: 'id + period' }`
  * (multiway), `{ CRV1: 'id^period' }` (fixest's combined cluster: one clustering by the observed
- * combinations; only where `context.combined`) and `{ CRV3: 'id' }` (leave-one-cluster-out jackknife). The default follows fixest:
- * clustered by the first fixed effect when there is one, else iid.
+ * combinations; only where `context.combined`), `{ CRV3: 'id' }` (leave-one-cluster-out jackknife) and
+ * `{ CR2: 'id' }` (Bell–McCaffrey CR2 with Satterthwaite degrees of freedom, clubSandwich; `'CR2'`
+ * alone clusters by the default cluster). The default follows fixest: clustered by the first fixed
+ * effect when there is one, else iid.
  */
 import { CausalPanelError } from '../errors.js';
 
@@ -21,8 +23,10 @@ export type VcovOption =
   | 'HC1'
   | 'HC2'
   | 'HC3'
+  | 'CR2'
   | { CRV1: string | readonly string[] }
-  | { CRV3: string | readonly string[] };
+  | { CRV3: string | readonly string[] }
+  | { CR2: string | readonly string[] };
 
 /**
  * A validated variance specification.
@@ -36,7 +40,8 @@ export type VcovSpec =
   | { readonly type: 'iid' }
   | { readonly type: 'hetero'; readonly hc: 'HC0' | 'HC1' | 'HC2' | 'HC3' }
   | { readonly type: 'CRV1'; readonly clusters: readonly string[] }
-  | { readonly type: 'CRV3'; readonly clusters: readonly string[] };
+  | { readonly type: 'CRV3'; readonly clusters: readonly string[] }
+  | { readonly type: 'CR2'; readonly clusters: readonly string[] };
 
 /** What the default and the messages depend on. */
 export interface VcovContext {
@@ -49,9 +54,11 @@ export interface VcovContext {
    * are the observed combinations). Callers that cannot keep the default `false`, which refuses them.
    */
   combined?: boolean;
+  /** The cluster of `'CR2'` without a column (did, eventStudy: the unit); default: the first fixed effect. */
+  defaultCluster?: string;
 }
 
-const ACCEPTED = '"iid", "hetero", "HC0", "HC1", "HC2", "HC3", { CRV1: "<cluster>" }, { CRV3: "<cluster>" }';
+const ACCEPTED = '"iid", "hetero", "HC0", "HC1", "HC2", "HC3", "CR2", { CRV1: "<cluster>" }, { CRV3: "<cluster>" }, { CR2: "<cluster>" }';
 
 function splitClusters(value: unknown, fn: string, key: string, combined: boolean): string[] {
   // fixest's `~id^period` is ONE cluster (the combination), not two-way clustering: callers that
@@ -96,9 +103,10 @@ function splitClusters(value: unknown, fn: string, key: string, combined: boolea
  * parseVcov({ CRV1: 'id + period' }, { fn: 'feols' });                  // { type: 'CRV1', clusters: ['id', 'period'] }
  * parseVcov('hetero', { fn: 'feols' });                                  // { type: 'hetero', hc: 'HC1' }
  * parseVcov({ CRV1: 'id ^ period' }, { fn: 'feols', combined: true });   // { type: 'CRV1', clusters: ['id^period'] }
+ * parseVcov('CR2', { fn: 'feols', fixedEffects: ['id', 'period'] });    // { type: 'CR2', clusters: ['id'] }
  */
 export function parseVcov(option: VcovOption | undefined, context: VcovContext): VcovSpec {
-  const { fn, fixedEffects = [], combined = false } = context;
+  const { fn, fixedEffects = [], combined = false, defaultCluster } = context;
   if (option === undefined) {
     return fixedEffects.length > 0 ? Object.freeze({ type: 'CRV1', clusters: Object.freeze([fixedEffects[0]!]) }) : Object.freeze({ type: 'iid' });
   }
@@ -113,16 +121,27 @@ export function parseVcov(option: VcovOption | undefined, context: VcovContext):
       case 'HC2':
       case 'HC3':
         return Object.freeze({ type: 'hetero', hc: option });
+      case 'CR2': {
+        const cluster = defaultCluster ?? fixedEffects[0];
+        if (cluster === undefined) {
+          throw new CausalPanelError('invalid_option', `${fn}: vcov "CR2" needs a cluster when there is no fixed effect; write { CR2: "<cluster>" } (got "CR2")`, { fn, option: 'vcov', value: option });
+        }
+        return Object.freeze({ type: 'CR2', clusters: Object.freeze([cluster]) });
+      }
       default:
         break;
     }
   } else if (option !== null && typeof option === 'object') {
     const keys = Object.keys(option);
-    if (keys.length === 1 && (keys[0] === 'CRV1' || keys[0] === 'CRV3')) {
+    if (keys.length === 1 && (keys[0] === 'CRV1' || keys[0] === 'CRV3' || keys[0] === 'CR2')) {
       const key = keys[0];
       const clusters = splitClusters((option as Record<string, unknown>)[key], fn, key, combined);
-      if (key === 'CRV3' && clusters.length > 1) {
-        throw new CausalPanelError('invalid_option', `${fn}: vcov.CRV3 supports one cluster only (got ${clusters.join(' + ')})`, { fn, option: 'vcov', value: option });
+      // The leave-one-cluster-out jackknife and the CR2 adjustment are defined for one clustering:
+      // with two, the clusters overlap and there is no block to leave out or adjust (MacKinnon,
+      // Nielsen & Webb 2023 and Pustejovsky & Tipton 2018 treat one-way clustering; clubSandwich
+      // has no multiway CR2). An intersection `a^b` is one clustering.
+      if ((key === 'CRV3' || key === 'CR2') && clusters.length > 1) {
+        throw new CausalPanelError('invalid_option', `${fn}: vcov.${key} supports one clustering only; it is not defined for multiway clustering (got ${clusters.join(' + ')}); use { CRV1: "${clusters.join(' + ')}" } or one cluster`, { fn, option: 'vcov', value: option });
       }
       return Object.freeze({ type: key, clusters: Object.freeze(clusters) });
     }
@@ -147,6 +166,8 @@ export function vcovLabel(spec: VcovSpec): string {
       return `Clustered (${spec.clusters.join(' & ')})`;
     case 'CRV3':
       return `Clustered CRV3 (${spec.clusters.join(' & ')})`;
+    case 'CR2':
+      return `Clustered CR2 (${spec.clusters.join(' & ')})`;
   }
 }
 
@@ -159,7 +180,7 @@ export function vcovLabel(spec: VcovSpec): string {
  * clusterVariables({ type: 'CRV1', clusters: ['id', 'firm^year'] }); // ['id', 'firm', 'year']
  */
 export function clusterVariables(spec: VcovSpec): string[] {
-  if (spec.type !== 'CRV1' && spec.type !== 'CRV3') return [];
+  if (spec.type !== 'CRV1' && spec.type !== 'CRV3' && spec.type !== 'CR2') return [];
   const out: string[] = [];
   for (const term of spec.clusters) for (const name of term.split('^')) if (!out.includes(name)) out.push(name);
   return out;

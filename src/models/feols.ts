@@ -24,6 +24,7 @@ import { ModelFit, type ModelFitCore, type SummaryParts } from './fit.js';
 import { parseFormula } from './formula/parse.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
 import { columnMatrix, olsVcov, type OlsState } from './olsVcov.js';
+import { registerCr2 } from './waldTest.js';
 import { sscOption, vcovOption } from './vcovOptions.js';
 import { subsetDesign } from './subsetDesign.js';
 
@@ -247,12 +248,14 @@ export class OlsFit extends ModelFit {
     const fn = 'withVcov';
     const { ssc } = readOptions(fn, options, { ssc: sscOption() });
     const spec = parseVcov(vcov, { fn, combined: true, fixedEffects: this.#state.design.fixedEffects.map((f) => f.name) });
-    const { vcov: matrix, dist, info } = olsVcov(spec, ssc ?? this.vcovInfo.ssc, this.#state, fn);
-    return new OlsFit(
+    const { vcov: matrix, dist, info, cr2 } = olsVcov(spec, ssc ?? this.vcovInfo.ssc, this.#state, fn);
+    const fit = new OlsFit(
       { terms: this.terms, coefficients: this.#state.coefficients, vcovMatrix: matrix, dist, nobs: this.nobs, notes: this.notes, level: this.level, vcovInfo: info },
       this.#state,
       { formula: this.formula, r2: this.r2, adjR2: this.adjR2, wr2: this.wr2, sigma: this.sigma, rmse: this.rmse, nparams: this.nparams, yName: this.#yName },
     );
+    if (cr2 !== undefined) registerCr2(fit, cr2);
+    return fit;
   }
 
   protected summaryParts(): SummaryParts {
@@ -261,6 +264,11 @@ export class OlsFit extends ModelFit {
       meta.push(['Fixed-effects', this.fixedEffects.map((f) => `${f.name}: ${f.nLevels.toLocaleString('en-US')}`).join(',  ')]);
     }
     meta.push(['Standard-errors', this.vcovInfo.label]);
+    const termDf = this.vcovInfo.termDf;
+    if (termDf !== undefined) {
+      // CR2: each t test has its own Satterthwaite degrees of freedom (clubSandwich coef_test).
+      meta.push(['t tests', `Satterthwaite df: ${this.terms.map((t, j) => `${t} ${Number(termDf[j]!.toPrecision(4))}`).join(', ')}`]);
+    }
     const fmt = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : 'NA');
     const footer = [`RMSE: ${fmt(this.rmse)}     Adj. R2: ${fmt(this.adjR2)}`];
     if (this.fixedEffects.length > 0) footer.push(`                Within R2: ${fmt(this.wr2)}`);
@@ -434,7 +442,7 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
     coefficients,
   };
   const spec = parseVcov(params.vcov, { fn, combined: true, fixedEffects: design.fixedEffects.map((f) => f.name) });
-  const { vcov, dist, info } = olsVcov(spec, params.ssc ?? DEFAULT_SSC, state, fn);
+  const { vcov, dist, info, cr2 } = olsVcov(spec, params.ssc ?? DEFAULT_SSC, state, fn);
   // Fit statistics, fixest's definitions.
   const tss = weightedSumSquares(yOriginal, weights, weightedMean(yOriginal, weights));
   const wss = sumSquaresAfter !== null ? sumSquaresAfter[0]! : weightedSumSquares(yd, weights);
@@ -443,7 +451,7 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   const hasIntercept = q > 0 || keptTerms.includes('(Intercept)');
   const adjR2 = 1 - (1 - r2) * (n - (hasIntercept ? 1 : 0)) / (n - nparams);
   const wr2 = q > 0 ? 1 - ls.rss / wss : NaN;
-  return new OlsFit(
+  const fit = new OlsFit(
     { terms: keptTerms, coefficients, vcovMatrix: vcov, dist, nobs: n, notes, level: params.level, vcovInfo: info },
     state,
     {
@@ -457,6 +465,8 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
       yName: design.responseLabel ?? 'y',
     },
   );
+  if (cr2 !== undefined) registerCr2(fit, cr2);
+  return fit;
 }
 
 /**

@@ -37,6 +37,11 @@ export interface VcovInfo {
   readonly ssc: Ssc;
   /** True when a negative variance was fixed by raising eigenvalues (fixest `mat_posdef_fix`). */
   readonly fixedPsd?: boolean;
+  /**
+   * Degrees of freedom of each coefficient's t test when they differ by coefficient (CR2:
+   * Satterthwaite, clubSandwich `coef_test`), aligned with `terms`; absent otherwise (`dist` applies).
+   */
+  readonly termDf?: readonly number[];
 }
 
 
@@ -109,7 +114,25 @@ export abstract class ModelFit extends Result {
     this.dist = Object.freeze({ ...core.dist });
     this.nobs = core.nobs;
     this.level = core.level;
-    this.vcovInfo = Object.freeze({ ...core.vcovInfo, nClusters: core.vcovInfo.nClusters === null ? null : Object.freeze([...core.vcovInfo.nClusters]) });
+    this.vcovInfo = Object.freeze({
+      ...core.vcovInfo,
+      nClusters: core.vcovInfo.nClusters === null ? null : Object.freeze([...core.vcovInfo.nClusters]),
+      ...(core.vcovInfo.termDf !== undefined ? { termDf: Object.freeze([...core.vcovInfo.termDf]) } : {}),
+    });
+    if (this.vcovInfo.termDf !== undefined && this.vcovInfo.termDf.length !== k) {
+      throw new CausalPanelError('invalid_option', `ModelFit: ${k} terms but ${this.vcovInfo.termDf.length} degrees of freedom`, { fn: 'ModelFit' });
+    }
+  }
+
+  /**
+   * The reference distribution of coefficient `j`'s t test: `dist`, or t on the coefficient's own
+   * degrees of freedom (CR2: Satterthwaite).
+   *
+   * @example fit.withVcov({ CR2: 'grp' }).termDist(0); // { kind: 't', df: 7.70… }
+   */
+  termDist(j: number): Dist {
+    const df = this.vcovInfo.termDf?.[j];
+    return df === undefined ? this.dist : { kind: 't', df };
   }
 
   /** Estimates as a copy, aligned with `terms`. */
@@ -191,7 +214,7 @@ export abstract class ModelFit extends Result {
     let rows = this.#tidy.get(level);
     if (rows === undefined) {
       const se = this.standardErrors();
-      rows = this.terms.map((term, j) => Object.freeze({ term, ...waldInference(this.#coefficients[j]!, se[j]!, this.dist, level) }));
+      rows = this.terms.map((term, j) => Object.freeze({ term, ...waldInference(this.#coefficients[j]!, se[j]!, this.termDist(j), level) }));
       this.#tidy.set(level, rows);
     }
     return rows.map((row) => ({ ...row }));
@@ -211,6 +234,7 @@ export abstract class ModelFit extends Result {
       vcovType: this.vcovInfo.label,
       dofK: this.vcovInfo.dofK,
       nClusters: this.vcovInfo.nClusters,
+      ...(this.vcovInfo.termDf !== undefined ? { termDf: [...this.vcovInfo.termDf] } : {}),
       ssc: this.vcovInfo.ssc,
       coefficients: this.tidy(),
       vcov: this.vcov(),

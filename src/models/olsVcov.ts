@@ -3,16 +3,22 @@
  * the clusterings of a vcov specification resolved on the estimation rows (an absorbed fixed
  * effect reuses its codes; `a^b` clusters by observed combinations), then the sandwich of
  * `inference/sandwich.ts` with fixest's small-sample corrections and the nesting of the fixed
- * effects in the clusters (fixest `fixef.K = "nested"`).
+ * effects in the clusters (fixest `fixef.K = "nested"`). CR2 is clubSandwich's (`inference/cr2.ts`)
+ * with Satterthwaite degrees of freedom per coefficient (`inference/satterthwaite.ts`); HC2/HC3
+ * with absorbed fixed effects use the full model's leverage (`inference/hatOperator.ts`).
  *
  * Dimension symbols: n = rows used, k = coefficients kept.
  */
 import { CausalPanelError } from '../errors.js';
 import type { Frame } from '../data/frame.js';
 import { checkClusterCount, clusterCodes, combinedClusters, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
+import { vcovCR2, type Cr2Result } from '../inference/cr2.js';
+import { hatOperator } from '../inference/hatOperator.js';
 import { computeVcov, leverage as leverageOf, vcovJackknife, type ScoreFactors } from '../inference/sandwich.js';
+import { satterthwaiteDf } from '../inference/satterthwaite.js';
+import { dofK } from '../inference/ssc.js';
 import type { Ssc } from '../inference/ssc.js';
-import type { VcovSpec } from '../inference/vcovSpec.js';
+import { vcovLabel, type VcovSpec } from '../inference/vcovSpec.js';
 import type { Dist } from '../numerics/distributions.js';
 import type { Design } from './formula/design.js';
 import type { VcovInfo } from './fit.js';
@@ -62,7 +68,7 @@ export function columnMatrix(columns: readonly Float64Array[], n: number): Float
 
 /** Resolves the clusterings of a spec on the estimation rows. */
 function clusteringsFor(spec: VcovSpec, state: OlsState, fn: string): ClusterCodes[] | undefined {
-  if (spec.type !== 'CRV1' && spec.type !== 'CRV3') return undefined;
+  if (spec.type !== 'CRV1' && spec.type !== 'CRV3' && spec.type !== 'CR2') return undefined;
   const { design, frame } = state;
   // One column → codes on the estimation rows (an absorbed fixed effect reuses its codes).
   const single = (name: string): ClusterCodes => {
@@ -85,16 +91,53 @@ function clusteringsFor(spec: VcovSpec, state: OlsState, fn: string): ClusterCod
   });
 }
 
+/** The variance of an OLS fit: matrix, reference distribution, what fixest records, and the CR2 state. */
+export interface OlsVcov {
+  vcov: Float64Array;
+  dist: Dist;
+  info: VcovInfo;
+  /** The CR2 computation (CR2 only): what Satterthwaite and HTZ tests of combinations need. */
+  cr2?: Cr2Result;
+}
+
+/** CR2 (clubSandwich) with Satterthwaite degrees of freedom per coefficient; no ssc factor. */
+function olsCR2(spec: VcovSpec, ssc: Ssc, state: OlsState, clustering: ClusterCodes, nested: boolean[] | null): OlsVcov {
+  const { design } = state;
+  const n = design.n;
+  const k = state.keptTerms.length;
+  const cr2 = vcovCR2({
+    fn: 'CR2',
+    n,
+    k,
+    columns: state.XdColumns,
+    bread: state.bread,
+    residuals: state.residuals,
+    weights: state.weights,
+    clustering,
+    fixedEffects: design.fixedEffects,
+  });
+  const termDf = Array.from({ length: k }, (_, j) => {
+    const c = new Float64Array(k);
+    c[j] = 1;
+    return satterthwaiteDf(cr2.combinationVectors(c), n, cr2.nClusters);
+  });
+  const K = dofK({ nCoef: k, fixefSizes: design.fixedEffects.map((f) => f.nLevels), nested, fixefK: ssc.fixefK });
+  const info: VcovInfo = { spec, label: vcovLabel(spec), dofK: K, nClusters: [clustering.nClusters], ssc, fixedPsd: false, termDf: Object.freeze(termDf) };
+  // The fit-level distribution is clubSandwich's naive t (G − 1); every coefficient's own test uses `termDf`.
+  return { vcov: cr2.vcov, dist: { kind: 't', df: clustering.nClusters - 1 }, info, cr2 };
+}
+
 /**
  * The variance of an OLS fit under `spec`: the matrix, the reference distribution of its
- * statistics and what fixest records beside it (label, dof.K, clusters).
+ * statistics and what fixest records beside it (label, dof.K, clusters; Satterthwaite degrees of
+ * freedom per coefficient for CR2).
  *
- * @throws {CausalPanelError} `invalid_option` (HC2/HC3 or CRV3 where the fixed effects make them
- *   unavailable), `too_few_clusters`, `missing_column`
+ * @throws {CausalPanelError} `invalid_option` (CRV3 where the fixed effects make it unavailable),
+ *   `too_few_clusters`, `missing_column`, `no_convergence`
  * @example
  * olsVcov({ type: 'CRV1', clusters: ['id'] }, DEFAULT_SSC, state, 'feols').info.label; // 'Clustered (id)'
  */
-export function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): { vcov: Float64Array; dist: Dist; info: VcovInfo } {
+export function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): OlsVcov {
   const { design } = state;
   const n = design.n;
   const k = state.keptTerms.length;
@@ -104,9 +147,7 @@ export function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): 
   if (clusterings !== undefined && design.fixedEffects.length > 0) {
     nested = design.fixedEffects.map((fe) => clusterings.some((c) => c.name === fe.name || isNestedIn(fe.codes, fe.nLevels, c)));
   }
-  if (spec.type === 'hetero' && (spec.hc === 'HC2' || spec.hc === 'HC3') && design.fixedEffects.length > 0) {
-    throw new CausalPanelError('invalid_option', `${fn}: vcov "${spec.hc}" needs the leverage, which is not available with absorbed fixed effects (use explicit dummies, or "hetero")`, { fn, option: 'vcov', value: spec.hc });
-  }
+  if (spec.type === 'CR2') return olsCR2(spec, ssc, state, clusterings![0]!, nested);
   if (spec.type === 'CRV3' && nested !== null && !nested.every(Boolean)) {
     throw new CausalPanelError('invalid_option', `${fn}: vcov CRV3 with fixed effects needs every fixed effect nested in the cluster (use explicit dummies for the others)`, { fn, option: 'vcov' });
   }
@@ -125,7 +166,11 @@ export function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): 
     clusterings,
     fixefSizes,
     nested,
-    leverage: () => leverageOf(columnMatrix(state.XdColumns, n), n, k, state.bread, state.weights),
+    // The full model's leverage (fixed-effect dummies included, as hatvalues() of the dummy lm).
+    leverage: () =>
+      design.fixedEffects.length === 0
+        ? leverageOf(columnMatrix(state.XdColumns, n), n, k, state.bread, state.weights)
+        : hatOperator({ fn, n, k, columns: state.XdColumns, bread: state.bread, weights: state.weights, fixedEffects: design.fixedEffects }).leverage(),
     jackknife: (clustering) => vcovJackknife(columnMatrix(state.XdColumns, n), state.yd, n, k, state.coefficients, clustering, state.weights),
     distKind: 't',
   });

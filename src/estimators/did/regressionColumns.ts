@@ -84,7 +84,8 @@ export function vcovForFit(spec: VcovSpec, columns: RegressionColumns, data: Did
     case 'hetero':
       return spec.hc;
     case 'CRV1':
-    case 'CRV3': {
+    case 'CRV3':
+    case 'CR2': {
       // A combined term `a^b` aliases each component (names like `first.treat` are not
       // formula-safe) and re-joins them, so feols builds the same combined clustering.
       const aliases = spec.clusters.map((term) =>
@@ -93,7 +94,7 @@ export function vcovForFit(spec: VcovSpec, columns: RegressionColumns, data: Did
           .map((name) => columns.add(name, data.frame.column(name, data.fn)))
           .join('^'),
       );
-      return spec.type === 'CRV1' ? { CRV1: aliases } : { CRV3: aliases };
+      return spec.type === 'CRV1' ? { CRV1: aliases } : spec.type === 'CRV3' ? { CRV3: aliases } : { CR2: aliases };
     }
   }
 }
@@ -105,7 +106,7 @@ export function vcovForFit(spec: VcovSpec, columns: RegressionColumns, data: Did
  * @example countClusters({ type: 'CRV1', clusters: ['id'] }, data, data.rows); // 108 on base_did
  */
 export function countClusters(spec: VcovSpec, data: DidData, rows: ArrayLike<number>): number {
-  if (spec.type !== 'CRV1' && spec.type !== 'CRV3') return NaN;
+  if (spec.type !== 'CRV1' && spec.type !== 'CRV3' && spec.type !== 'CR2') return NaN;
   let smallest = Infinity;
   for (const term of spec.clusters) smallest = Math.min(smallest, countDistinct(termCodes(term, data), rows));
   return smallest;

@@ -17,6 +17,7 @@ const ORACLES = fileURLToPath(new URL('../fixtures/oracles/', import.meta.url));
 
 /** The tolerance the tests assert for each oracle (first matching pattern wins). */
 const TOLERANCES: readonly { pattern: RegExp; tolerance: string }[] = [
+  { pattern: /^clubsandwich_grid_/, tolerance: 'against stableThreshold: SE, t 1e-12, vcov 1e-11, Satterthwaite df and p 1e-10, HTZ 1e-10; against the raw block 1e-10 (p and HTZ 1e-9; vcov cells on the scale of √(VᵢᵢVⱼⱼ)); HC2 1e-10' },
   { pattern: /^did_mpdta_manual_2x2_check$/, tolerance: 'ATT(g,t) and SE 1e-10' },
   { pattern: /^did_mpdta_rcs_/, tolerance: 'repeated cross-sections: reg and ipw within 0.5 SE of the dr oracle; no-covariate methods equal to 1e-10 (ATT), 1e-8 (SE)' },
   { pattern: /^did_mpdta_/, tolerance: 'ATT(g,t) and aggregations 1e-6, SE 1e-5, pre-test p 1e-4 (abs 5e-6); bootstrap SEs 10%' },

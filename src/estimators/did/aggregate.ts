@@ -91,10 +91,22 @@ export interface AttgtCells {
   support?: readonly (Int32Array | undefined)[];
   /** σ of the effect sizes (default: none, effect sizes NaN). */
   standardize?: StandardizeBasis;
+  /** Influence rows of treated and comparison units, and clusters (NaN: by unit), for `effectSize`. */
+  sampleSizes?: { treated: number; control: number; clusters: number };
 }
 
 const FN = 'aggregate';
 const SE_ZERO = Math.sqrt(2.220446049250313e-16) * 10;
+
+/**
+ * Treated (finite cohort) and comparison influence rows; clusters NaN (by unit).
+ * @example sampleSizesOf(Float64Array.of(2004, Infinity, Infinity)); // { treated: 1, control: 2, clusters: NaN }
+ */
+export function sampleSizesOf(cohort: Float64Array): { treated: number; control: number; clusters: number } {
+  let treated = 0;
+  for (let i = 0; i < cohort.length; i++) if (Number.isFinite(cohort[i]!)) treated++;
+  return { treated, control: cohort.length - treated, clusters: NaN };
+}
 
 /** did's NA for zero SEs (reference cells, degenerate aggregates). */
 function cleanSE(se: number): number {
@@ -312,5 +324,6 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     inference,
     notes,
     standardize: cellsIn.standardize ?? { standardize: NaN, sd: NaN, n: 0 },
+    sampleSizes: cellsIn.sampleSizes ?? sampleSizesOf(cellsIn.cohort),
   });
 }

@@ -33,6 +33,8 @@ export interface AttgtAggregateInit {
   notes: readonly Note[];
   /** σ of the effect sizes (from the attgt fit). */
   standardize: StandardizeBasis;
+  /** Treated and comparison influence rows and clusters (NaN: by unit). */
+  sampleSizes: { treated: number; control: number; clusters: number };
 }
 
 /** Wald row with the interval estimate ± critical·SE (normal statistic and p-value). */
@@ -67,6 +69,8 @@ export class AttgtAggregate extends Result {
   readonly level: number;
   /** σ of {@link AttgtAggregate.effectSizes}: the attgt fit's. */
   readonly standardize: StandardizeBasis;
+  /** Influence rows (units, or observations) of treated and comparison units, and the clusters of the SEs (NaN: by unit); `effectSize` reads them. */
+  readonly sampleSizes: { readonly treated: number; readonly control: number; readonly clusters: number };
   readonly #rowInfluence: Float64Array;
   readonly #overallInfluence: Float64Array;
   readonly #inference: AggregationInference;
@@ -79,6 +83,7 @@ export class AttgtAggregate extends Result {
     this.nobs = init.nobs;
     this.level = init.level;
     this.standardize = Object.freeze({ ...init.standardize });
+    this.sampleSizes = Object.freeze({ ...init.sampleSizes });
     this.#rowInfluence = init.rowInfluence;
     this.#overallInfluence = init.overallInfluence;
     this.#inference = init.inference;

@@ -9,7 +9,7 @@ import { influenceVcov } from '../../inference/influence.js';
 import { waldInference } from '../../inference/intervals.js';
 import { toRows } from '../../numerics/matrix.js';
 import { Result, type SummaryParts } from '../../report/result.js';
-import { aggregateAttgt, type AggregateOptions, type AggregationType, type AttgtCells } from './aggregate.js';
+import { aggregateAttgt, sampleSizesOf, type AggregateOptions, type AggregationType, type AttgtCells } from './aggregate.js';
 import type { AttgtAggregate } from './aggregateResult.js';
 import type { Cell } from './attgtCells.js';
 import type { CellInference } from './attgtInference.js';
@@ -142,6 +142,7 @@ export class AttgtResult extends Result {
       inference: init.inference.aggregation,
       support: init.support,
       standardize: this.standardize,
+      sampleSizes: { ...sampleSizesOf(init.rowCohorts), clusters: init.inference.cluster?.nClusters ?? NaN },
     };
   }
 

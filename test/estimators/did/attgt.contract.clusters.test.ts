@@ -11,7 +11,7 @@ import { expectClose } from '../../helpers/expectClose.js';
 import { loadDataset } from '../../helpers/oracle.js';
 import { thrown } from '../../helpers/thrown.js';
 
-const rows = (loadDataset('mpdta.csv').toRows() as Record<string, number>[]).map((r) => ({ ...r, state: Math.floor(r.countyreal! / 1000), copy: r.countyreal! }));
+const rows: Record<string, number>[] = (loadDataset('mpdta.csv').toRows() as Record<string, number>[]).map((r) => ({ ...r, state: Math.floor(r.countyreal! / 1000), copy: r.countyreal! }));
 const unbalanced = (loadDataset('mpdta_unbalanced.csv').toRows() as Record<string, number>[]).map((r) => ({ ...r, copy: r.countyreal! }));
 const base = { outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', method: 'reg' } as const;
 

@@ -134,5 +134,6 @@ export { richardsonHessian, richardsonJacobian } from './numerics/richardson.js'
 export { parseDta, type ParseDtaOptions } from './data/parseDta.js';
 export { parseSav, type ParseSavOptions } from './data/parseSav.js';
 export { parseParquet, type ParseParquetOptions } from './data/parseParquet.js';
+export type { ArrowTableLike } from './data/fromArrow.js';
 
 // portable elementary functions and engines (issue 13)

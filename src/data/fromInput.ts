@@ -1,5 +1,6 @@
 /**
- * DataInput → Frame: accepts a Frame, an array of row objects, or an object of columns.
+ * DataInput → Frame: accepts a Frame, an Arrow table (`fromArrow.ts`), an array of row objects, or
+ * an object of columns.
  *
  * A column becomes a `Float64Array` when every non-missing cell is a number (or numeric text,
  * as csv-parse gives); otherwise it stays text. Booleans become 0/1. The caller's arrays are
@@ -7,16 +8,17 @@
  */
 import { CausalPanelError } from '../errors.js';
 import { Frame, type Column } from './frame.js';
+import { fromArrow, isArrowTable, type ArrowTableLike } from './fromArrow.js';
 import { isMissingText, parseNumber } from './parseNumber.js';
 
 /**
  * What estimators accept as data.
  *
  * @example
- * const data: DataInput = { y: [1, 2, 3], x: [0, 1, 1] }; // or [{ y: 1, x: 0 }, …], or a Frame
+ * const data: DataInput = { y: [1, 2, 3], x: [0, 1, 1] }; // or [{ y: 1, x: 0 }, …], a Frame, or an Arrow Table
  * feols('y ~ x', data).nobs; // 3
  */
-export type DataInput = Frame | readonly Record<string, unknown>[] | Readonly<Record<string, ArrayLike<unknown>>>;
+export type DataInput = Frame | ArrowTableLike | readonly Record<string, unknown>[] | Readonly<Record<string, ArrayLike<unknown>>>;
 
 /**
  * Converts any {@link DataInput} to a {@link Frame}.
@@ -30,6 +32,7 @@ export function toFrame(data: DataInput, fn = 'toFrame'): Frame {
   if (data === null || typeof data !== 'object') {
     throw new CausalPanelError('invalid_option', `${fn}: data must be a Frame, an array of rows or an object of columns (got ${data === null ? 'null' : typeof data})`, { fn, option: 'data' });
   }
+  if (isArrowTable(data)) return fromArrow(data, fn);
   if (Array.isArray(data)) return fromRows(data as readonly Record<string, unknown>[], fn);
   return fromColumns(data as Readonly<Record<string, ArrayLike<unknown>>>, fn);
 }

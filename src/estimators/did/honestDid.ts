@@ -10,6 +10,8 @@ import { opt, readOptions, type OptionPath, invalidOption } from '../../options.
 import type { Matrix } from './honestDidArp.js';
 import { breakdownValue, originalCs, sensitivityRows, targetMoments, type HonestInput, type HonestMethod, type HonestType } from './honestDidCompute.js';
 import { HonestDidResult } from './honestDidResult.js';
+import { simulatedFoldedQuantile } from './honestDidSimulated.js';
+import { foldedNormalQuantile } from '../../numerics/truncatedNormal.js';
 
 const FN = 'honestDid';
 
@@ -21,8 +23,18 @@ export interface HonestDidOptions {
   Mbar?: readonly number[];
   /** M values for smoothness (R's `Mvec`); required with type 'smoothness'. */
   M?: readonly number[];
-  /** 'Conditional' (ARP), 'FLCI' or 'C-F' (smoothness only); default 'FLCI' for smoothness, 'Conditional' for relative magnitudes. */
+  /**
+   * 'Conditional' (ARP), 'C-LF' (conditional with the least-favourable first stage), and for
+   * smoothness also 'FLCI' and 'C-F' (conditional with the FLCI first stage). Defaults as
+   * HonestDiD's: 'C-LF' for relative magnitudes, 'FLCI' for smoothness.
+   */
   method?: HonestMethod;
+  /**
+   * The FLCI's folded-normal critical value: 'simulated' (HonestDiD's: the quantile of 10⁶ draws
+   * from R's `set.seed(0)` stream, reproduced exactly) or 'exact' (the quantile itself, to
+   * machine precision). Default 'simulated'.
+   */
+  flciQuantile?: 'simulated' | 'exact';
   /** The post period of interest by its event time, or 'average' of all post periods; default the first post period. */
   postPeriod?: number | 'average';
   /** Explicit weights on the post periods (R's `l_vec`); overrides `postPeriod`. */
@@ -47,7 +59,7 @@ const UNSUPPORTED = {
   biasDirection: "HonestDiD's sign restrictions (Δ^SDPB, Δ^RMPB, …) are not supported",
   bound: "HonestDiD's bound = 'deviation from linear trend' is not supported",
   parallel: 'computations are sequential',
-  seed: "no option here draws random numbers (C-LF, which does, is not supported: it needs R's RNG stream to reproduce HonestDiD)",
+  seed: "the simulations (C-LF's critical value, the FLCI's simulated quantile) use R's set.seed(0) stream, HonestDiD's default seed; other seeds are not supported",
 };
 
 const numberList = (what: string) =>
@@ -61,7 +73,8 @@ const SPEC = {
   type: opt.oneOf(['relativeMagnitudes', 'smoothness'], 'relativeMagnitudes'),
   Mbar: numberList('a non-empty array of numbers ≥ 0'),
   M: numberList('a non-empty array of numbers ≥ 0'),
-  method: opt.oneOf(['Conditional', 'FLCI', 'C-F']),
+  method: opt.oneOf(['Conditional', 'C-LF', 'FLCI', 'C-F']),
+  flciQuantile: opt.oneOf(['simulated', 'exact'], 'simulated'),
   postPeriod: opt.custom((value: unknown, at: OptionPath): number | 'average' | undefined => {
     if (value === undefined || value === 'average') return value;
     if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidOption(at, "an integer event time or 'average'", value);
@@ -172,9 +185,9 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
   const params = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
   const { data, times } = readInput(input);
   const type = params.type;
-  const method: HonestMethod = params.method ?? (type === 'smoothness' ? 'FLCI' : 'Conditional');
-  if (type === 'relativeMagnitudes' && method !== 'Conditional') {
-    throw new CausalPanelError('invalid_option', `${FN}: relative magnitudes support method "Conditional" only (got "${method}"; HonestDiD has no FLCI for Δ^RM)`, { fn: FN, option: 'method', value: method });
+  const method: HonestMethod = params.method ?? (type === 'smoothness' ? 'FLCI' : 'C-LF');
+  if (type === 'relativeMagnitudes' && method !== 'Conditional' && method !== 'C-LF') {
+    throw new CausalPanelError('invalid_option', `${FN}: relative magnitudes support methods "Conditional" and "C-LF" (got "${method}"; HonestDiD has no FLCI for Δ^RM)`, { fn: FN, option: 'method', value: method });
   }
   if (type === 'relativeMagnitudes' && params.M !== undefined) throw new CausalPanelError('invalid_option', `${FN}: relative magnitudes take Mbar, not M`, { fn: FN, option: 'M' });
   if (type === 'smoothness' && params.Mbar !== undefined) throw new CausalPanelError('invalid_option', `${FN}: smoothness takes M, not Mbar`, { fn: FN, option: 'Mbar' });
@@ -198,7 +211,8 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
   const values = type === 'smoothness' ? params.M! : (params.Mbar ?? [0, 0.5, 1, 1.5, 2]);
   const alpha = 1 - params.level;
   const grid = { gridPoints: params.gridPoints, ...(params.gridLb !== undefined ? { gridLb: params.gridLb } : {}), ...(params.gridUb !== undefined ? { gridUb: params.gridUb } : {}) };
-  const rows = sensitivityRows(data, type, method, values, lVec, alpha, grid);
+  const quantile = params.flciQuantile === 'exact' ? foldedNormalQuantile : simulatedFoldedQuantile();
+  const rows = sensitivityRows(data, type, method, values, lVec, alpha, grid, quantile);
   const { estimate, sd } = targetMoments(data, lVec);
   return new HonestDidResult({
     type,
@@ -213,6 +227,7 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
     original: originalCs(data, lVec, alpha),
     rows,
     breakdown: breakdownValue(rows),
-    recompute: (level) => ({ original: originalCs(data, lVec, 1 - level), rows: sensitivityRows(data, type, method, values, lVec, 1 - level, grid) }),
+    flciQuantile: params.flciQuantile,
+    recompute: (level) => ({ original: originalCs(data, lVec, 1 - level), rows: sensitivityRows(data, type, method, values, lVec, 1 - level, grid, quantile) }),
   });
 }

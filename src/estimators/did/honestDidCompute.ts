@@ -10,6 +10,7 @@ import { PivotedQR } from '../../numerics/qr.js';
 import { arpConfidenceSet, arpMoments, dot, matVec, seqLength, type Hybrid, type Matrix } from './honestDidArp.js';
 import { createARm, createASd, idSetSd, postPeriodRows } from './honestDidDeltas.js';
 import { findOptimalFlci } from './honestDidFlci.js';
+import { leastFavorableCv, type FoldedQuantile } from './honestDidSimulated.js';
 
 /** The event-study input of the sensitivity analysis. */
 export interface HonestInput {
@@ -20,7 +21,7 @@ export interface HonestInput {
 }
 
 export type HonestType = 'relativeMagnitudes' | 'smoothness';
-export type HonestMethod = 'Conditional' | 'FLCI' | 'C-F';
+export type HonestMethod = 'Conditional' | 'C-LF' | 'FLCI' | 'C-F';
 
 /** One robust interval. */
 export interface SensitivityRow {
@@ -67,8 +68,21 @@ export interface GridOptions {
   gridUb?: number;
 }
 
-/** `computeConditionalCS_DeltaRM` (hybrid 'ARP'): union over s and the sign of the max violation. */
-export function relativeMagnitudesConditional(input: HonestInput, lVec: readonly number[], mbar: number, alpha: number, grid: GridOptions): SensitivityRow {
+/** The hybrid of a conditional method: none (ARP), least favourable (LF) or FLCI. */
+export type HybridKind = 'ARP' | 'LF' | 'FLCI';
+
+/** The ARP problem's hybrid at each θ; LF computes its critical value once per restriction set. */
+function hybridFor(kind: 'ARP' | 'LF', problem: Parameters<typeof arpMoments>[0], alpha: number): (theta: number) => Hybrid {
+  if (kind === 'ARP') return () => ({ kind: 'ARP' });
+  const kappa = alpha / 10;
+  const { sigmaY, X } = arpMoments(problem);
+  const rows = problem.rowsForArp;
+  const lfCv = leastFavorableCv(rows.map((r) => X[r]!), rows.map((r) => rows.map((c) => sigmaY[r]![c]!)), kappa);
+  return () => ({ kind: 'LF', kappa, lfCv });
+}
+
+/** `computeConditionalCS_DeltaRM` (hybrid 'ARP' or 'LF'): union over s and the sign of the max violation. */
+export function relativeMagnitudesConditional(input: HonestInput, lVec: readonly number[], mbar: number, alpha: number, grid: GridOptions, hybrid: 'ARP' | 'LF' = 'ARP'): SensitivityRow {
   const { numPre, numPost } = input;
   const sd = targetMoments(input, lVec).sd;
   const thetas = seqLength(grid.gridLb ?? -20 * sd, grid.gridUb ?? 20 * sd, grid.gridPoints);
@@ -76,11 +90,8 @@ export function relativeMagnitudesConditional(input: HonestInput, lVec: readonly
   for (let s = -(numPre - 1); s <= 0; s++) {
     for (const maxPositive of [true, false]) {
       const A = createARm(numPre, numPost, mbar, s, maxPositive);
-      const result = arpConfidenceSet(
-        { betahat: input.betahat, sigma: input.sigma, numPre, numPost, A, d: A.map(() => 0), lVec, alpha, rowsForArp: postPeriodRows(A, numPre) },
-        thetas,
-        () => ({ kind: 'ARP' }),
-      );
+      const problem = { betahat: input.betahat, sigma: input.sigma, numPre, numPost, A, d: A.map(() => 0), lVec, alpha, rowsForArp: postPeriodRows(A, numPre) };
+      const result = arpConfidenceSet(problem, thetas, hybridFor(hybrid, problem, alpha));
       result.forEach((a, i) => {
         if (a) accept[i] = true;
       });
@@ -99,8 +110,8 @@ function leastSquaresVbar(A: Matrix, l: readonly number[]): number[] {
   return Array.from(coef, (v) => (Number.isNaN(v) ? 0 : v));
 }
 
-/** `computeConditionalCS_DeltaSD` with hybrid 'ARP' (Conditional) or 'FLCI' (C-F). */
-export function smoothnessConditional(input: HonestInput, lVec: readonly number[], M: number, alpha: number, grid: GridOptions, hybrid: 'ARP' | 'FLCI'): SensitivityRow {
+/** `computeConditionalCS_DeltaSD` with hybrid 'ARP' (Conditional), 'LF' (C-LF) or 'FLCI' (C-F). */
+export function smoothnessConditional(input: HonestInput, lVec: readonly number[], M: number, alpha: number, grid: GridOptions, hybrid: HybridKind, quantile?: FoldedQuantile): SensitivityRow {
   const { numPre, numPost, betahat, sigma } = input;
   const A = createASd(numPre, numPost);
   const d = A.map(() => M);
@@ -110,7 +121,7 @@ export function smoothnessConditional(input: HonestInput, lVec: readonly number[
   let hybridAt: (theta: number) => Hybrid = () => ({ kind: 'ARP' });
   const kappa = alpha / 10;
   if (hybrid === 'FLCI') {
-    const flci = findOptimalFlci(betahat, sigma, M, numPre, numPost, lVec, kappa);
+    const flci = findOptimalFlci(betahat, sigma, M, numPre, numPost, lVec, kappa, quantile);
     const vbar = leastSquaresVbar(A, flci.optimalVec);
     const centre = dot(flci.optimalVec, [...betahat]);
     gridUb ??= centre + flci.optimalHalfLength;
@@ -127,22 +138,34 @@ export function smoothnessConditional(input: HonestInput, lVec: readonly number[
     gridLb ??= id.lb - 20 * sd;
   }
   const thetas = seqLength(gridLb!, gridUb!, grid.gridPoints);
-  const accept = arpConfidenceSet({ betahat, sigma, numPre, numPost, A, d, lVec, alpha, rowsForArp }, thetas, hybridAt);
+  const problem = { betahat, sigma, numPre, numPost, A, d, lVec, alpha, rowsForArp };
+  if (hybrid === 'LF') hybridAt = hybridFor('LF', problem, alpha);
+  const accept = arpConfidenceSet(problem, thetas, hybridAt);
   return { M, ...acceptedRange(thetas, accept) };
 }
 
 /** `findOptimalFLCI` at M, level 1 − α. */
-export function smoothnessFlci(input: HonestInput, lVec: readonly number[], M: number, alpha: number): SensitivityRow {
-  const flci = findOptimalFlci(input.betahat, input.sigma, M, input.numPre, input.numPost, lVec, alpha);
+export function smoothnessFlci(input: HonestInput, lVec: readonly number[], M: number, alpha: number, quantile?: FoldedQuantile): SensitivityRow {
+  const flci = findOptimalFlci(input.betahat, input.sigma, M, input.numPre, input.numPost, lVec, alpha, quantile);
   return { M, lb: flci.lb, ub: flci.ub, optimalVec: flci.optimalVec, halfLength: flci.optimalHalfLength };
 }
 
 /** The robust intervals for every M (or M̄) of `values`. */
-export function sensitivityRows(input: HonestInput, type: HonestType, method: HonestMethod, values: readonly number[], lVec: readonly number[], alpha: number, grid: GridOptions): SensitivityRow[] {
+export function sensitivityRows(
+  input: HonestInput,
+  type: HonestType,
+  method: HonestMethod,
+  values: readonly number[],
+  lVec: readonly number[],
+  alpha: number,
+  grid: GridOptions,
+  quantile?: FoldedQuantile,
+): SensitivityRow[] {
+  const hybrid: HybridKind = method === 'C-LF' ? 'LF' : method === 'C-F' ? 'FLCI' : 'ARP';
   return values.map((M) => {
-    if (type === 'relativeMagnitudes') return relativeMagnitudesConditional(input, lVec, M, alpha, grid);
-    if (method === 'FLCI') return smoothnessFlci(input, lVec, M, alpha);
-    return smoothnessConditional(input, lVec, M, alpha, grid, method === 'C-F' ? 'FLCI' : 'ARP');
+    if (type === 'relativeMagnitudes') return relativeMagnitudesConditional(input, lVec, M, alpha, grid, hybrid === 'LF' ? 'LF' : 'ARP');
+    if (method === 'FLCI') return smoothnessFlci(input, lVec, M, alpha, quantile);
+    return smoothnessConditional(input, lVec, M, alpha, grid, hybrid, quantile);
   });
 }
 

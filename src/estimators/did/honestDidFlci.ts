@@ -16,8 +16,9 @@
  * have fixed signs σ; on that face the objective is the linear σᵀz, whose minimum over the
  * ellipsoid is closed form (z₀ − r H⁻¹σ / √(σᵀH⁻¹σ)). Enumerating the 3^(K−1) faces and keeping
  * the best sign-consistent candidate is exact, and cheap for the pre-period counts of event
- * studies (K ≤ 9 → ≤ 6561 faces of size ≤ 8). The folded-normal quantile is exact
- * (`foldedNormalQuantile`), where HonestDiD simulates it from 10⁶ draws (docs/honest-did.md).
+ * studies (K ≤ 9 → ≤ 6561 faces of size ≤ 8). The folded-normal quantile is a parameter: exact
+ * (`foldedNormalQuantile`, the default here) or HonestDiD's simulation from R's seed-0 draws
+ * (`simulatedFoldedQuantile`), see docs/honest-did.md.
  */
 import { CausalPanelError } from '../../errors.js';
 import { foldedNormalQuantile } from '../../numerics/truncatedNormal.js';
@@ -132,7 +133,17 @@ function leastBias(Q: Quadratic, h: number): { value: number; z: number[] } {
  * // mpdta event study (fixtures/oracles/honestdid_mpdta_first.json), M = 0.01:
  * findOptimalFlci(betahat, sigma, 0.01, 3, 4, [1, 0, 0, 0], 0.05); // { lb: ≈ −0.040849, ub: ≈ 0.036545, … }
  */
-export function findOptimalFlci(betahat: readonly number[], sigma: Matrix, M: number, numPre: number, numPost: number, lVec: readonly number[], alpha: number, numPoints = 100): Flci {
+export function findOptimalFlci(
+  betahat: readonly number[],
+  sigma: Matrix,
+  M: number,
+  numPre: number,
+  numPost: number,
+  lVec: readonly number[],
+  alpha: number,
+  quantile: (p: number, mu: number) => number = foldedNormalQuantile,
+  numPoints = 100,
+): Flci {
   if (numPre > FLCI_MAX_PRE_PERIODS) {
     throw new CausalPanelError('invalid_option', `honestDid: the FLCI is solved for at most ${FLCI_MAX_PRE_PERIODS} pre-periods (got ${numPre}); use method 'Conditional'`, { fn: 'honestDid', value: numPre });
   }
@@ -146,7 +157,7 @@ export function findOptimalFlci(betahat: readonly number[], sigma: Matrix, M: nu
   };
   const halfLength = (h: number): number => {
     const b = biasAt(h).bias;
-    return Number.isFinite(b) ? foldedNormalQuantile(1 - alpha, (M * b) / h) * h : NaN;
+    return Number.isFinite(b) ? quantile(1 - alpha, (M * b) / h) * h : NaN;
   };
 
   let hStar = derivativeBisection(halfLength, hMin, h0, numPoints);
@@ -167,7 +178,7 @@ export function findOptimalFlci(betahat: readonly number[], sigma: Matrix, M: nu
   const { bias, z } = biasAt(hStar);
   const lPre = matVec(Q.P, z).map((v, i) => v + Q.q[i]!);
   const optimalVec = [...lPre, ...lVec];
-  const optimalHalfLength = foldedNormalQuantile(1 - alpha, (M * bias) / hStar) * hStar;
+  const optimalHalfLength = quantile(1 - alpha, (M * bias) / hStar) * hStar;
   const centre = dot(optimalVec, [...betahat]);
   return { optimalVec, optimalHalfLength, lb: centre - optimalHalfLength, ub: centre + optimalHalfLength, h: hStar, search };
 }

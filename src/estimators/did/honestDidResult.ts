@@ -22,6 +22,7 @@ export interface HonestDidResultInit {
   original: { lb: number; ub: number };
   rows: readonly SensitivityRow[];
   breakdown: number | null;
+  flciQuantile: 'simulated' | 'exact';
   /** The intervals at another level (tidy(level)). */
   recompute: (level: number) => { original: { lb: number; ub: number }; rows: readonly SensitivityRow[] };
 }
@@ -56,6 +57,8 @@ export class HonestDidResult extends Result {
   readonly original: { readonly lb: number; readonly ub: number };
   readonly rows: readonly SensitivityRow[];
   readonly breakdown: number | null;
+  /** The FLCI's folded-normal quantile: HonestDiD's simulated one or the exact one. */
+  readonly flciQuantile: 'simulated' | 'exact';
   readonly #recompute: HonestDidResultInit['recompute'];
 
   /** @internal use `honestDid()`. */
@@ -73,6 +76,7 @@ export class HonestDidResult extends Result {
     this.original = Object.freeze({ ...init.original });
     this.rows = Object.freeze(init.rows.map((row) => Object.freeze({ ...row, ...(row.optimalVec !== undefined ? { optimalVec: Object.freeze([...row.optimalVec]) } : {}) })));
     this.breakdown = init.breakdown;
+    this.flciQuantile = init.flciQuantile;
     this.#recompute = init.recompute;
   }
 
@@ -126,6 +130,7 @@ export class HonestDidResult extends Result {
       original: this.original,
       rows: this.rows,
       breakdown: this.breakdown,
+      flciQuantile: this.flciQuantile,
     };
   }
 }

@@ -10,6 +10,10 @@
  * at the profiled β and u), and
  *   ML:   −2ℓ  = log|L|² + n (1 + log(2π pwrss / n))
  *   REML: −2ℓR = log|L|² + log|RX|² + (n − p)(1 + log(2π pwrss / (n − p))).
+ * With an intercept column, y and the other columns of X are centred first (β and vcov(β̂) are
+ * mapped back exactly; the deviance is unchanged): yᵀy − |cu|² − |cβ|² then subtracts numbers of
+ * the size of the residual sum of squares rather than of Σy², which keeps the deviance's rounding
+ * noise near n·ε (a response far from 0 would otherwise blur the optimum in θ).
  * The cross-products ZᵀZ, ZᵀX, Zᵀy, XᵀX, Xᵀy, yᵀy are formed once (one pass over the data);
  * every evaluation after that costs a sparse refactorisation — no n × n matrix and no pass over
  * the observations, which is what makes a million rows fit in a second.
@@ -86,6 +90,10 @@ export class LmmSystem {
   readonly #Xty: Float64Array;
   readonly #yty: number;
   readonly #values: Float64Array;
+  /** Index of the intercept column (−1 when none), the column means and ȳ used for centring. */
+  readonly #intercept: number;
+  readonly #means: Float64Array;
+  readonly #yMean: number;
 
   constructor(terms: readonly ReTerm[], X: Float64Array, y: Float64Array, n: number, p: number) {
     this.n = n;
@@ -95,6 +103,32 @@ export class LmmSystem {
     const q = last.offset + last.nLevels * last.p;
     this.q = q;
     this.nTheta = terms.reduce((s, t) => s + (t.p * (t.p + 1)) / 2, 0);
+    // Centring (with an intercept column only: then it leaves the column space unchanged).
+    let intercept = -1;
+    for (let a = 0; a < p && intercept < 0; a++) {
+      let ones = true;
+      for (let i = 0; i < n && ones; i++) ones = X[i + a * n] === 1;
+      if (ones) intercept = a;
+    }
+    const means = new Float64Array(p);
+    let yMean = 0;
+    if (intercept >= 0) {
+      for (let a = 0; a < p; a++) {
+        if (a === intercept) continue;
+        let s = 0;
+        for (let i = 0; i < n; i++) s += X[i + a * n]!;
+        means[a] = s / n;
+      }
+      for (let i = 0; i < n; i++) yMean += y[i]!;
+      yMean /= n;
+    }
+    this.#intercept = intercept;
+    this.#means = means;
+    this.#yMean = yMean;
+    const yc = intercept >= 0 ? Float64Array.from(y, (v) => v - yMean) : y;
+    const Xc = intercept >= 0 ? Float64Array.from(X, (v, c) => v - means[Math.floor(c / n)]!) : X;
+    X = Xc;
+    y = yc;
     // Cross-products of the fixed part.
     const XtX = new Float64Array(p * p);
     const Xty = new Float64Array(p);
@@ -375,6 +409,12 @@ export class LmmSystem {
       for (let j = 0; j < q; j++) u[j]! -= ca[j]! * ba;
     }
     chol.backSolveInPlace(u);
+    // Back from the centred parametrisation: β₀ = β₀′ + ȳ − Σ x̄ⱼβⱼ′.
+    if (this.#intercept >= 0) {
+      let shift = this.#yMean;
+      for (let a = 0; a < p; a++) shift -= this.#means[a]! * beta[a]!;
+      beta[this.#intercept]! += shift;
+    }
     let ldRX2 = 0;
     for (let i = 0; i < p; i++) ldRX2 += 2 * log(RX[i + i * p]!);
     return { theta: Float64Array.from(theta), ldL2: chol.logDeterminant(), ldRX2, pwrss, beta, u, RX };
@@ -409,7 +449,34 @@ export class LmmSystem {
    * @example system.covBeta(theta, sigma);
    */
   covBeta(theta: ArrayLike<number>, sigma: number): Float64Array {
-    return covFromRX(this.evaluate(theta).RX, this.p, sigma);
+    return this.vcovFromState(this.evaluate(theta), sigma);
+  }
+
+  /**
+   * σ² (RX RXᵀ)⁻¹ of a solved state, in the caller's parametrisation (the centring undone:
+   * V = A V′ Aᵀ with A the identity but for the intercept row, −x̄ⱼ).
+   *
+   * @example system.vcovFromState(system.evaluate(theta), sigma);
+   */
+  vcovFromState(state: LmmState, sigma: number): Float64Array {
+    const p = this.p;
+    const V = covFromRX(state.RX, p, sigma);
+    const ic = this.#intercept;
+    if (ic < 0) return V;
+    const m = this.#means;
+    // W = A V: row ic becomes Σ_a A[ic, a] V[a, ·].
+    for (let c = 0; c < p; c++) {
+      let s = V[ic + c * p]!;
+      for (let a = 0; a < p; a++) if (a !== ic) s -= m[a]! * V[a + c * p]!;
+      V[ic + c * p] = s;
+    }
+    // (A V) Aᵀ: column ic likewise.
+    for (let r = 0; r < p; r++) {
+      let s = V[r + ic * p]!;
+      for (let a = 0; a < p; a++) if (a !== ic) s -= m[a]! * V[r + a * p]!;
+      V[r + ic * p] = s;
+    }
+    return V;
   }
 
   /**

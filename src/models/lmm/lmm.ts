@@ -22,7 +22,7 @@ import { parseFormula } from '../formula/parse.js';
 import { buildDesign } from '../formula/design.js';
 import { splitBars } from './bars.js';
 import { buildReTerms, thetaBounds } from './reTerms.js';
-import { covFromRX, LmmSystem, profiledDeviance } from './deviance.js';
+import { LmmSystem, profiledDeviance } from './deviance.js';
 import { satterthwaiteDf, satterthwaiteParts } from './satterthwaite.js';
 import { LmmFit } from './lmmResult.js';
 
@@ -137,7 +137,7 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
   const state = system.evaluate(theta);
   const criterion = profiledDeviance(state, n, p, params.reml);
   const sigma = Math.sqrt(state.pwrss / (params.reml ? n - p : n));
-  const vcov = covFromRX(state.RX, p, sigma);
+  const vcov = system.vcovFromState(state, sigma);
   // lme4's isSingular: a diagonal element of some Tₖ below 1e-4.
   const singular = theta.some((v, j) => bounds.lower[j] === 0 && v < 1e-4);
   if (singular) notes.push({ code: 'singular_fit' });

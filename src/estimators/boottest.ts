@@ -28,6 +28,8 @@ import type { Frame } from '../data/frame.js';
 import { OlsFit } from '../models/feols.js';
 import { checkClusterCount, clusterCodes, combinedClusters, intersectClusters, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
 import { demean } from '../numerics/demean.js';
+import { symmetricEigen } from '../numerics/symmetricEigen.js';
+import type { DesignFixedEffect } from '../models/formula/design.js';
 import {
   MAX_ENUMERATION_CLUSTERS,
   wildBootstrapT,
@@ -290,10 +292,14 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
   // Fixed effects not nested in the bootstrap clusters need M_D on the bootstrap residuals.
   const fixedEffects = design.fixedEffects;
   const weights = design.weights;
-  const allNested = fixedEffects.every((fe) => isNestedIn(fe.codes, fe.nLevels, boot));
-  const annihilate = allNested
-    ? undefined
-    : (columns: Float64Array[]): Float64Array[] => demean(columns, fixedEffects, { tolerance: 1e-13, ...(weights !== undefined ? { weights } : {}) }).columns;
+  const nested = fixedEffects.filter((fe) => isNestedIn(fe.codes, fe.nLevels, boot));
+  const outside = fixedEffects.filter((fe) => !nested.includes(fe));
+  const outsideLevels = outside.reduce((sum, fe) => sum + fe.nLevels, 0);
+  let sweep: Pick<WildProblem, 'annihilate' | 'lowRank'> = {};
+  if (outside.length > 0 && outsideLevels <= MAX_LOW_RANK_LEVELS) sweep = { lowRank: lowRankSweep(outside, nested, n, weights) };
+  else if (outside.length > 0) {
+    sweep = { annihilate: (columns: Float64Array[]): Float64Array[] => demean(columns, fixedEffects, { tolerance: 1e-13, ...(weights !== undefined ? { weights } : {}) }).columns };
+  }
 
   const autoEnumerate = params.weights === 'rademacher' && H <= MAX_ENUMERATION_CLUSTERS && 2 ** H <= params.B;
   const enumerate = params.enumerate ?? autoEnumerate;
@@ -318,7 +324,7 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
     r: Float64Array.from(rValues),
     clusterings,
     bootClusters: { codes: boot.codes, nClusters: H },
-    ...(annihilate !== undefined ? { annihilate } : {}),
+    ...sweep,
     impose: params.impose,
   };
   const draws = { weights: params.weights, B: params.B, seed: params.seed ?? 1, enumerate };
@@ -353,6 +359,85 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
     out = new BoottestResult({ ...common, wald, notes: [...notes, ...droppedNote(wald.B, invalid)] });
   }
   return out;
+}
+
+/** Fixed effects outside the bootstrap clusters with at most this many levels in all are handled as Z = M_{D₁}D₂ columns. */
+const MAX_LOW_RANK_LEVELS = 200;
+
+/**
+ * Z = M_{D₁}D₂ (the dummies of the fixed effects not nested in the bootstrap clusters, swept of
+ * the nested ones) and C = (ZᵀWZ)⁺ (eigenvalues below 1e-9 of the largest dropped: the dummies
+ * are collinear with the nested fixed effects by construction).
+ */
+function lowRankSweep(outside: readonly DesignFixedEffect[], nested: readonly DesignFixedEffect[], n: number, weights: Float64Array | undefined): NonNullable<WildProblem['lowRank']> {
+  const offsets: number[] = [];
+  let L = 0;
+  for (const fe of outside) {
+    offsets.push(L);
+    L += fe.nLevels;
+  }
+  const w = weights ?? new Float64Array(n).fill(1);
+  let Z: Float64Array[];
+  if (nested.length === 1) {
+    // One nested fixed effect: M_{D₁} subtracts each level's weighted share of every dummy.
+    const fe1 = nested[0]!.codes;
+    const nLevels = nested[0]!.nLevels;
+    const total = new Float64Array(nLevels);
+    const share = new Float64Array(nLevels * L);
+    for (let i = 0; i < n; i++) total[fe1[i]!]! += w[i]!;
+    for (let f = 0; f < outside.length; f++) {
+      const codes = outside[f]!.codes;
+      const offset = offsets[f]!;
+      for (let i = 0; i < n; i++) share[fe1[i]! * L + offset + codes[i]!]! += w[i]!;
+    }
+    for (let u = 0; u < nLevels; u++) {
+      const t = total[u]!;
+      for (let l = 0; l < L; l++) share[u * L + l] = t > 0 ? share[u * L + l]! / t : 0;
+    }
+    Z = [];
+    for (let l = 0; l < L; l++) {
+      const z = new Float64Array(n);
+      for (let i = 0; i < n; i++) z[i] = -share[fe1[i]! * L + l]!;
+      Z.push(z);
+    }
+    for (let f = 0; f < outside.length; f++) {
+      const codes = outside[f]!.codes;
+      const offset = offsets[f]!;
+      for (let i = 0; i < n; i++) Z[offset + codes[i]!]![i]! += 1;
+    }
+  } else {
+    const dummies = Array.from({ length: L }, () => new Float64Array(n));
+    outside.forEach((fe, f) => {
+      for (let i = 0; i < n; i++) dummies[offsets[f]! + fe.codes[i]!]![i] = 1;
+    });
+    Z = nested.length > 0 ? demean(dummies, [...nested], { tolerance: 1e-13, ...(weights !== undefined ? { weights } : {}) }).columns : dummies;
+  }
+  // ZᵀWZ = D₂ᵀWZ (M_{D₁} is W-symmetric and idempotent): one pass per column of Z.
+  const gram = new Float64Array(L * L);
+  for (let b = 0; b < L; b++) {
+    const zb = Z[b]!;
+    for (let f = 0; f < outside.length; f++) {
+      const codes = outside[f]!.codes;
+      const offset = offsets[f]! + b * L;
+      for (let i = 0; i < n; i++) gram[offset + codes[i]!]! += w[i]! * zb[i]!;
+    }
+  }
+  for (let a = 0; a < L; a++) {
+    for (let b = 0; b < a; b++) {
+      const mean = (gram[a + b * L]! + gram[b + a * L]!) / 2;
+      gram[a + b * L] = mean;
+      gram[b + a * L] = mean;
+    }
+  }
+  const { values, vectors } = symmetricEigen(gram, L);
+  const top = Math.max(...values);
+  const C = new Float64Array(L * L);
+  for (let e = 0; e < L; e++) {
+    const lambda = values[e]!;
+    if (!(lambda > 1e-9 * top)) continue;
+    for (let a = 0; a < L; a++) for (let b = 0; b < L; b++) C[a + b * L]! += (vectors[a + e * L]! * vectors[b + e * L]!) / lambda;
+  }
+  return { Z, C, codes: outside.map((fe) => fe.codes), offsets };
 }
 
 function droppedNote(B: number, invalid: number): Note[] {

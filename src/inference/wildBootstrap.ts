@@ -75,6 +75,13 @@ export interface WildProblem {
   readonly bootClusters: { readonly codes: Int32Array; readonly nClusters: number };
   /** M_D: sweeps the fixed effects (weighted) out of columns; omit when they are nested in the bootstrap clusters. */
   readonly annihilate?: (columns: Float64Array[]) => Float64Array[];
+  /**
+   * Instead of `annihilate`, when the fixed effects not nested in the bootstrap clusters (D₂) have
+   * few levels: M_D(u∘1_h) = u∘1_h − Z·C·D₂ᵀW(u∘1_h) with Z = M_{D₁}D₂ (D₁ the nested ones, which
+   * leave u∘1_h unchanged since u ⟂ D) and C = (ZᵀWZ)⁺. `codes[f]` are the levels of non-nested
+   * fixed effect f, numbered from `offsets[f]` among the L columns of Z.
+   */
+  readonly lowRank?: { readonly Z: readonly Float64Array[]; readonly C: Float64Array; readonly codes: readonly Int32Array[]; readonly offsets: readonly number[] };
   /** true: WCR (null imposed), false: WCU. */
   readonly impose: boolean;
 }
@@ -232,7 +239,7 @@ function piecesFor(p: WildProblem, u: Float64Array, RA: Float64Array, L: Float64
     }
   }
   const T = p.clusterings.map(({ nClusters }) => new Float64Array(nClusters * H * k));
-  if (p.annihilate === undefined) {
+  if (p.annihilate === undefined || p.lowRank !== undefined) {
     p.clusterings.forEach(({ codes }, x) => {
       const Tx = T[x]!;
       for (let j = 0; j < k; j++) {
@@ -268,6 +275,7 @@ function piecesFor(p: WildProblem, u: Float64Array, RA: Float64Array, L: Float64
       }
     }
   }
+  if (p.lowRank !== undefined) subtractLowRank(p, p.lowRank, wu, T);
   const K = p.clusterings.map(({ nClusters }, x) => {
     const Tx = T[x]!;
     const Lx = L[x]!;
@@ -284,6 +292,51 @@ function piecesFor(p: WildProblem, u: Float64Array, RA: Float64Array, L: Float64
     return Kx;
   });
   return { a, K };
+}
+
+/** T_x[g,h] −= (X̃_gᵀW_gZ_g)·C·(D₂ᵀW(u∘1_h)): the part of u∘1_h that the non-nested fixed effects absorb. */
+function subtractLowRank(p: WildProblem, lowRank: NonNullable<WildProblem['lowRank']>, wu: Float64Array, T: Float64Array[]): void {
+  const { n, k, X, weights } = p;
+  const { Z, C, codes, offsets } = lowRank;
+  const L = Z.length;
+  const H = p.bootClusters.nClusters;
+  const boot = p.bootClusters.codes;
+  // E[h] = D₂ᵀW(u∘1_h), then CE[h] = C·E[h]
+  const E = new Float64Array(H * L);
+  codes.forEach((fe, f) => {
+    const offset = offsets[f]!;
+    for (let i = 0; i < n; i++) E[boot[i]! * L + offset + fe[i]!]! += wu[i]!;
+  });
+  const CE = new Float64Array(H * L);
+  for (let h = 0; h < H; h++) {
+    for (let a = 0; a < L; a++) {
+      let s = 0;
+      for (let b = 0; b < L; b++) s += C[a + b * L]! * E[h * L + b]!;
+      CE[h * L + a] = s;
+    }
+  }
+  p.clusterings.forEach(({ codes: g, nClusters }, x) => {
+    // F[g] = X̃_gᵀW_gZ_g (k×L per g)
+    const F = new Float64Array(nClusters * k * L);
+    for (let j = 0; j < k; j++) {
+      const xj = X[j]!;
+      const wx = weights === undefined ? xj : Float64Array.from(xj, (value, i) => value * weights[i]!);
+      for (let l = 0; l < L; l++) {
+        const z = Z[l]!;
+        for (let i = 0; i < n; i++) F[(g[i]! * k + j) * L + l]! += wx[i]! * z[i]!;
+      }
+    }
+    const Tx = T[x]!;
+    for (let c = 0; c < nClusters; c++) {
+      for (let h = 0; h < H; h++) {
+        for (let j = 0; j < k; j++) {
+          let s = 0;
+          for (let l = 0; l < L; l++) s += F[(c * k + j) * L + l]! * CE[h * L + l]!;
+          Tx[(c * H + h) * k + j]! -= s;
+        }
+      }
+    }
+  });
 }
 
 /** RVRᵀ of the sample (q×q): Σ_x factor_x Σ_g (RA X̃_gᵀW_gû_g)(…)ᵀ. */
@@ -407,7 +460,8 @@ export function wildBootstrapT(p: WildProblem, options: WildDrawOptions): WildBo
     let CC = 0;
     let CD = 0;
     let DD = 0;
-    p.clusterings.forEach(({ nClusters, factor }, x) => {
+    for (let x = 0; x < p.clusterings.length; x++) {
+      const { nClusters, factor } = p.clusterings[x]!;
       scoresOfDraw(P0.K[x]!, nClusters, H, v, c0);
       let sCC = 0;
       for (let g = 0; g < nClusters; g++) sCC += c0[g]! * c0[g]!;
@@ -423,7 +477,7 @@ export function wildBootstrapT(p: WildProblem, options: WildDrawOptions): WildBo
         CD += factor * sCD;
         DD += factor * sDD;
       }
-    });
+    }
     cc[b] = CC;
     cd[b] = CD;
     dd[b] = DD;

@@ -71,12 +71,27 @@ export function rTimings(): Record<string, number> {
   return out;
 }
 
+/**
+ * R's time for `expression` measured now, in this run (median elapsed of 5 after a warm-up, one
+ * thread), when Rscript and the packages are installed; undefined otherwise.
+ */
+export function rTimeNow(setup: string, expression: string): number | undefined {
+  try {
+    const script = `${setup}; invisible(${expression}); t <- sapply(1:5, function(i) system.time(${expression})[["elapsed"]]); cat(median(t))`;
+    const out = execFileSync('Rscript', ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const seconds = Number(out.trim());
+    return Number.isFinite(seconds) ? seconds : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Prints timings beside R's, with the ratio ours / R. */
-export function printTable(rows: { timing: Timing; rKey?: string; goalSeconds?: number }[]): void {
+export function printTable(rows: { timing: Timing; rKey?: string; rSeconds?: number; goalSeconds?: number }[]): void {
   const r = rTimings();
   const lines = [['task', 'ours (s)', 'R (s)', 'ratio', 'goal (s)', 'first call (s)', 'peak RSS (MiB)']];
-  for (const { timing, rKey, goalSeconds } of rows) {
-    const rTime = rKey ? r[rKey] : undefined;
+  for (const { timing, rKey, rSeconds, goalSeconds } of rows) {
+    const rTime = rSeconds ?? (rKey ? r[rKey] : undefined);
     lines.push([
       timing.name,
       timing.medianSeconds.toFixed(3),

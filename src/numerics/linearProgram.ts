@@ -43,7 +43,17 @@ export function standardFormLp(c: ArrayLike<number>, A: ArrayLike<number>, b: Ar
   for (let i = 0; i < A.length; i++) if (!Number.isFinite(A[i]!)) throw new CausalPanelError('invalid_option', `standardFormLp: A has a non-finite entry (${A[i]})`, { fn: 'standardFormLp', value: A[i] });
   for (let i = 0; i < m; i++) if (!Number.isFinite(b[i]!)) throw new CausalPanelError('invalid_option', `standardFormLp: b has a non-finite entry (${b[i]})`, { fn: 'standardFormLp', value: b[i] });
   for (let j = 0; j < n; j++) if (!Number.isFinite(c[j]!)) throw new CausalPanelError('invalid_option', `standardFormLp: c has a non-finite entry (${c[j]})`, { fn: 'standardFormLp', value: c[j] });
+  return solveStandardForm(c, A, b, m, n);
+}
 
+/**
+ * {@link standardFormLp} without the input checks, for callers that build finite inputs
+ * themselves and solve many small LPs (HonestDiD's ARP test solves hundreds of thousands).
+ *
+ * @example
+ * solveStandardForm([1, 1, 0, 0], [1, 3, 2, 1, 1, 0, 0, 1], [4, 6], 2, 4).value; // 2.8
+ */
+export function solveStandardForm(c: ArrayLike<number>, A: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number): LpSolution {
   // Tableau rows 0..m-1 are constraints, row m the objective; columns 0..n-1 the variables,
   // n..n+m-1 the artificials, n+m the right-hand side. Row-major for pivoting speed.
   const width = n + m + 1;
@@ -72,7 +82,8 @@ export function standardFormLp(c: ArrayLike<number>, A: ArrayLike<number>, b: Ar
   }
   const phase1 = runSimplex(T, basis, m, width, n + m, pivotTol);
   if (phase1 === 'unbounded') throw new CausalPanelError('no_convergence', 'standardFormLp: phase one unbounded (numerical failure)', { fn: 'standardFormLp' });
-  const bScale = Math.max(1, ...Array.from(b, (v) => Math.abs(v)));
+  let bScale = 1;
+  for (let i = 0; i < m; i++) bScale = Math.max(bScale, Math.abs(b[i]!));
   if (-T[obj + n + m]! > FEAS_TOL * bScale) return { status: 'infeasible', value: NaN, x: new Float64Array(n).fill(NaN) };
 
   // Drive artificials out of the basis (degenerate pivots); a row with no usable column is redundant.

@@ -13,7 +13,7 @@
  * Notation: M = moments (rows of A), k = nuisance dimension (post periods − 1).
  */
 import { PivotedQR } from '../../numerics/qr.js';
-import { standardFormLp } from '../../numerics/linearProgram.js';
+import { solveStandardForm } from '../../numerics/linearProgram.js';
 import { truncatedNormalQuantile } from '../../numerics/truncatedNormal.js';
 
 export type Matrix = number[][];
@@ -43,7 +43,7 @@ export function matVec(A: Matrix, x: readonly number[]): number[] {
   return A.map((row) => dot(row, x));
 }
 
-export function dot(a: readonly number[], b: readonly number[]): number {
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
@@ -98,22 +98,25 @@ export function etaLp(y: readonly number[], X: Matrix, sd: readonly number[]): {
   }
   const b = new Float64Array(rows);
   b[0] = 1;
-  const sol = standardFormLp(y, A, b, rows, M);
+  const sol = solveStandardForm(y, A, b, rows, M);
   if (sol.status !== 'optimal') return { status: 'failed', eta: NaN, lambda: new Array<number>(M).fill(NaN) };
   return { status: 'optimal', eta: sol.value, lambda: Array.from(sol.x) };
 }
 
-/** `.max_program`: max fᵀx s.t. Wᵀx = e₁, x ≥ 0 with f = s + b·c; returns value and x. */
-function maxProgram(s: readonly number[], bVec: readonly number[], W: Matrix, c: number): { value: number; x: Float64Array } {
+/** `.max_program` for a fixed W: c ↦ max fᵀx s.t. Wᵀx = e₁, x ≥ 0 with f = s + b·c (value and x). */
+function maxProgram(s: readonly number[], bVec: readonly number[], W: Matrix): (c: number) => { value: number; x: Float64Array } {
   const M = s.length;
   const rows = W[0]!.length;
   const A = new Float64Array(rows * M);
   for (let i = 0; i < M; i++) for (let j = 0; j < rows; j++) A[j + i * rows] = W[i]![j]!;
   const rhs = new Float64Array(rows);
   rhs[0] = 1;
-  const f = s.map((v, i) => v + bVec[i]! * c);
-  const sol = standardFormLp(f, A, rhs, rows, M);
-  return { value: sol.status === 'optimal' ? sol.value : sol.status === 'unbounded' ? Infinity : NaN, x: sol.status === 'optimal' ? sol.x : new Float64Array(M) };
+  const f = new Float64Array(M);
+  return (c) => {
+    for (let i = 0; i < M; i++) f[i] = s[i]! + bVec[i]! * c;
+    const sol = solveStandardForm(f, A, rhs, rows, M);
+    return { value: sol.status === 'optimal' ? sol.value : sol.status === 'unbounded' ? Infinity : NaN, x: sol.status === 'optimal' ? sol.x : new Float64Array(M) };
+  };
 }
 
 const ROUND_EPS = Math.pow(2.220446049250313e-16, 0.75);
@@ -129,8 +132,9 @@ function vloVupDual(eta: number, y: readonly number[], gamma: readonly number[],
   const bVec = sigmaGamma.map((v) => v / gSg);
   const gy = dot(gamma, y);
   const s = y.map((v, i) => v - bVec[i]! * gy);
+  const program = maxProgram(s, bVec, W);
   const check = (c: number): { ok: boolean; x: Float64Array } => {
-    const lp = maxProgram(s, bVec, W, c);
+    const lp = program(c);
     return { ok: Math.abs(c - lp.value) <= tolEquality, x: lp.x };
   };
   const lowInitial = Math.min(-100, eta - 20 * sigmaB);
@@ -138,7 +142,7 @@ function vloVupDual(eta: number, y: readonly number[], gamma: readonly number[],
   const maxIters = 10000;
   const switchIters = 10;
   if (!check(eta).ok) return { vlo: eta, vup: Infinity };
-  const shortcut = (x: Float64Array): number => roundeps(dot(Array.from(x), s)) / (1 - dot(Array.from(x), bVec));
+  const shortcut = (x: Float64Array): number => roundeps(dot(x, s)) / (1 - dot(x, bVec));
 
   const bound = (initial: number, upper: boolean): number => {
     let lp = check(initial);

@@ -96,6 +96,12 @@ for (const c of CASES) {
       expectEstimatesMatch(fit.tidy(), o.fixedEffects, { estimate: { rel: 1e-6, abs: 2 * gap }, stdError: 1e-4, statistic: 1e-4, df: 2e-4, pValue: 1e-2 }, { label: `${c.name} default fit` });
     });
 
+    it('F tests of the terms (lmerTest anova, Satterthwaite) within the default optimiser gap', () => {
+      // For 1-df terms F = t², so F moves twice as much as t between the default and the tight fit.
+      expectEstimatesMatch(fit.anova().filter((row) => !Number.isNaN(row.F)), o.anovaSatterthwaite, { sumSq: 2e-4, meanSq: 2e-4, numDf: 0, denDf: 2e-4, F: 2e-4, pValue: 1e-2 }, { label: `${c.name} anova` });
+      expect(fit.anova().map((row) => row.term)).toEqual((o.anovaSatterthwaite as { term: string }[]).map((row) => row.term));
+    });
+
     it('likelihood statistics, sizes and singularity', () => {
       const crit = c.reml ? fit.remlCriterion : fit.deviance;
       expectClose(crit, c.reml ? o.REMLcriterion : o.deviance, 1e-8, c.reml ? 'REMLcrit' : 'deviance');

@@ -23,7 +23,7 @@ import { buildDesign } from '../formula/design.js';
 import { splitBars } from './bars.js';
 import { buildReTerms, thetaBounds } from './reTerms.js';
 import { LmmSystem, profiledDeviance } from './deviance.js';
-import { satterthwaiteDf, satterthwaiteParts } from './satterthwaite.js';
+import { satterthwaiteDf, satterthwaiteParts, type SatterthwaiteParts } from './satterthwaite.js';
 import { LmmFit } from './lmmResult.js';
 
 /**
@@ -144,8 +144,10 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
 
   let df = new Float64Array(p).fill(Infinity);
   let hessianEigenvalues: Float64Array | null = null;
+  let satterthwaite: SatterthwaiteParts | null = null;
   if (params.ddf === 'Satterthwaite' && p > 0) {
     const parts = satterthwaiteParts(system, theta, sigma, params.reml);
+    satterthwaite = parts;
     hessianEigenvalues = parts.hessianEigenvalues;
     df = Float64Array.from({ length: p }, (_, j) => satterthwaiteDf(parts, vcov, names.map((_, i) => (i === j ? 1 : 0))));
     const tol = 1e-8;
@@ -197,5 +199,6 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
     singular,
     optimizer: { evaluations: opt.evaluations, converged: opt.converged, restarts: opt.restarts },
     hessianEigenvalues,
+    satterthwaite,
   });
 }

@@ -18,6 +18,8 @@ import { formatNumber, formatInteger } from '../../report/format.js';
 import { textTable } from '../../report/textTable.js';
 import { modelMatrix, type Design } from '../formula/design.js';
 import type { ReTerm } from './reTerms.js';
+import { satterthwaiteF, type SatterthwaiteParts } from './satterthwaite.js';
+import { fUpper } from '../../numerics/distributions.js';
 
 /** Everything {@link lmm} hands to the result. */
 export interface LmmFitCore {
@@ -51,6 +53,24 @@ export interface LmmFitCore {
   singular: boolean;
   optimizer: { evaluations: number; converged: boolean; restarts: number };
   hessianEigenvalues: Float64Array | null;
+  /** Satterthwaite's ingredients (null with ddf 'normal'). */
+  satterthwaite: SatterthwaiteParts | null;
+}
+
+/**
+ * One row of the F-test table of a fit (lmerTest's `anova(m)`, Satterthwaite's method).
+ *
+ * @example
+ * fit.anova()[0]; // { term: 'cses', sumSq: 10724.3, meanSq: 10724.3, numDf: 1, denDf: 154.9, F: 292.1, pValue: 1.8e-37 }
+ */
+export interface LmmAnovaRow {
+  term: string;
+  sumSq: number;
+  meanSq: number;
+  numDf: number;
+  denDf: number;
+  F: number;
+  pValue: number;
 }
 
 /**
@@ -297,6 +317,30 @@ export class LmmFit extends Result {
       out.push({ group, terms: columns, levels, modes, condVar });
     }
     return out;
+  }
+
+  /**
+   * F tests of each model term (lmerTest's `anova(m)`, Satterthwaite's denominator df): for a term,
+   * the hypothesis that all its coefficients are 0 (lmerTest's type III hypothesis for terms not
+   * contained in an interaction; a term inside an interaction gets NaN, since its type III
+   * contrasts are not formed here). Sum of squares = F · numDf · σ², as lmerTest.
+   * @example fit.anova().map((row) => [row.term, row.F, row.denDf]);
+   */
+  anova(): LmmAnovaRow[] {
+    const { design, satterthwaite, beta, vcov, keptColumns } = this.#core;
+    const spec = design.info.spec;
+    const p = keptColumns.length;
+    const sigma2 = this.sigma * this.sigma;
+    return spec.terms.map((term, t) => {
+      const columns = design.terms.map((name, j) => (design.info.assign[j] === t ? keptColumns.indexOf(name) : -1)).filter((j) => j >= 0);
+      const contained = spec.terms.some((other, u) => u !== t && other.variables.length > term.variables.length && term.variables.every((v) => other.variables.includes(v)));
+      if (satterthwaite === null || columns.length === 0 || contained) {
+        return { term: term.label, sumSq: NaN, meanSq: NaN, numDf: columns.length, denDf: NaN, F: NaN, pValue: NaN };
+      }
+      const L = columns.map((j) => Array.from({ length: p }, (_, i) => (i === j ? 1 : 0)));
+      const { F, numDf, denDf } = satterthwaiteF(satterthwaite, vcov, beta, L);
+      return { term: term.label, sumSq: F * numDf * sigma2, meanSq: F * sigma2, numDf, denDf, F, pValue: fUpper(F, numDf, denDf) };
+    });
   }
 
   /** Fitted values with the conditional modes (lme4's `fitted`). @example fit.fitted()[0] */

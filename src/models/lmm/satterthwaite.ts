@@ -81,3 +81,51 @@ export function satterthwaiteDf(parts: SatterthwaiteParts, vcovBeta: ArrayLike<n
   const denominator = quadraticForm(grad, parts.vcovVarpar, m);
   return (2 * variance * variance) / denominator;
 }
+
+/**
+ * Satterthwaite F test of Lβ = 0 for a q × p contrast matrix L of full row rank (lmerTest
+ * `contestMD`): with VL = L V Lᵀ = P D Pᵀ, F = Σₘ (Pₘᵀ L β)² / dₘ / q over the q positive
+ * eigenvalues, νₘ = 2 dₘ² / (gₘᵀ A gₘ) for the contrasts Pₘᵀ L, and the denominator df from
+ * E = Σ νₘ / (νₘ − 2): 2E / (E − q) (2 when some νₘ ≤ 2; their mean when all are equal).
+ *
+ * @example satterthwaiteF(parts, vcovBeta, beta, [[0, 1, 0, 0]]); // { F, numDf: 1, denDf }
+ */
+export function satterthwaiteF(parts: SatterthwaiteParts, vcovBeta: ArrayLike<number>, beta: ArrayLike<number>, L: readonly (readonly number[])[]): { F: number; numDf: number; denDf: number } {
+  const { p } = parts;
+  const k = L.length;
+  const VL = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) s += L[a]![i]! * vcovBeta[i + j * p]! * L[b]![j]!;
+      VL[a + b * k] = s;
+    }
+  }
+  const eig = symmetricEigen(VL, k);
+  // lmerTest orders eigenvalues decreasingly; symmetricEigen gives them ascending.
+  const order = Array.from({ length: k }, (_, i) => k - 1 - i);
+  const largest = eig.values[order[0]!]!;
+  const tol = Math.max(Math.sqrt(2.220446049250313e-16) * largest, 0);
+  const kept = order.filter((e) => eig.values[e]! > tol);
+  const q = kept.length;
+  let sum = 0;
+  const nu: number[] = [];
+  for (const e of kept) {
+    const contrast = new Array<number>(p).fill(0);
+    for (let a = 0; a < k; a++) for (let i = 0; i < p; i++) contrast[i]! += eig.vectors[a + e * k]! * L[a]![i]!;
+    let lb = 0;
+    for (let i = 0; i < p; i++) lb += contrast[i]! * beta[i]!;
+    const d = eig.values[e]!;
+    sum += (lb * lb) / d;
+    nu.push(satterthwaiteDf(parts, vcovBeta, contrast));
+  }
+  let denDf: number;
+  if (q === 1) denDf = nu[0]!;
+  else if (nu.every((v) => Math.abs(v - nu[0]!) < 1e-8)) denDf = nu.reduce((s, v) => s + v, 0) / q;
+  else if (nu.some((v) => v <= 2)) denDf = 2;
+  else {
+    const E = nu.reduce((s, v) => s + v / (v - 2), 0);
+    denDf = (2 * E) / (E - q);
+  }
+  return { F: sum / q, numDf: q, denDf };
+}

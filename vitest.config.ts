@@ -13,6 +13,7 @@ const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta
 const SLOW = [
   'test/browser/engines.self.test.ts',
   'test/docs.examples.types.test.ts',
+  'test/estimators/did/honestDid.HonestDiD.all.test.ts',
   'test/estimators/mediation/mediate.mediation.test.ts',
   'test/models/feols.hand.tall.test.ts',
   'test/numerics/leastSquares.hand.tall.test.ts',

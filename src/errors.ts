@@ -103,6 +103,11 @@ export type Note =
   | { code: 'design_adjusted'; message: string }
   /** Missing estimates dropped before aggregation (did's `na.rm`). */
   | { code: 'missing_estimates_dropped'; count: number }
+  /**
+   * A clustered result with few clusters (< `threshold`, 42) or few clusters holding treated units
+   * (< `treatedThreshold`, 10): its t tests can over-reject (`inference/fewClusters.ts` cites why).
+   */
+  | { code: 'few_clusters'; cluster: string; clusters: number; treatedClusters?: number; threshold: number; treatedThreshold: number }
   /** A mixed model's optimiser stopped at its evaluation budget. */
   | { code: 'lmm_not_converged'; evaluations: number }
   /** A mixed model's random-effects covariance is singular (lme4's isSingular: a relative-factor diagonal < 1e-4). */
@@ -152,6 +157,16 @@ export function formatNote(note: Note): string {
       return `NOTE: ${note.cells.join(', ')} set to NA: ${note.reason}.`;
     case 'small_groups':
       return `NOTE: some groups have fewer than ${note.minimum} units, which may make their estimates unreliable: ${note.groups.join(', ')}.`;
+    case 'few_clusters': {
+      const parts: string[] = [];
+      if (note.clusters < note.threshold) parts.push(`${note.clusters} clusters (${note.cluster}), fewer than ${note.threshold}`);
+      if (note.treatedClusters !== undefined && note.treatedClusters < note.treatedThreshold) {
+        parts.push(`${note.treatedClusters} of ${note.clusters} clusters (${note.cluster}) with treated units, fewer than ${note.treatedThreshold}`);
+      }
+      // CR2 is one-way: a multiway clustering (`id & period`) only gets the bootstrap suggestion.
+      const remedy = note.cluster.includes(' & ') ? 'the wild cluster bootstrap' : `vcov { CR2: "${note.cluster}" } (Satterthwaite df) or the wild cluster bootstrap`;
+      return `NOTE: ${parts.join('; ')}: cluster-robust t tests can over-reject; consider ${remedy}.`;
+    }
     case 'missing_estimates_dropped':
       return `NOTE: ${note.count} missing estimate${note.count === 1 ? '' : 's'} dropped before aggregation.`;
     case 'lmm_not_converged':

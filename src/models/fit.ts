@@ -9,6 +9,7 @@
  */
 import type { Note } from '../errors.js';
 import { CausalPanelError } from '../errors.js';
+import { fewClustersNote } from '../inference/fewClusters.js';
 import { waldInference } from '../inference/intervals.js';
 import type { Ssc } from '../inference/ssc.js';
 import type { VcovOption, VcovSpec } from '../inference/vcovSpec.js';
@@ -100,9 +101,15 @@ export abstract class ModelFit extends Result {
   #tidy = new Map<number, Estimate[]>();
 
   protected constructor(core: ModelFitCore) {
-    // The PSD note belongs to the variance: drop an inherited one, add it when this one was fixed.
-    const notes: Note[] = core.notes.filter((note) => note.code !== 'vcov_psd_fixed');
+    // The PSD and few-cluster notes belong to the variance: drop inherited ones, add this one's.
+    // Results that know the treatment (did, eventStudy) replace the few-cluster note by theirs.
+    const notes: Note[] = core.notes.filter((note) => note.code !== 'vcov_psd_fixed' && note.code !== 'few_clusters');
     if (core.vcovInfo.fixedPsd) notes.push({ code: 'vcov_psd_fixed' });
+    const spec = core.vcovInfo.spec;
+    if ((spec.type === 'CRV1' || spec.type === 'CRV3') && core.vcovInfo.nClusters !== null) {
+      const few = fewClustersNote(spec.clusters.join(' & '), Math.min(...core.vcovInfo.nClusters));
+      if (few !== null) notes.push(few);
+    }
     super(notes);
     const k = core.terms.length;
     if (core.coefficients.length !== k || core.vcovMatrix.length !== k * k) {

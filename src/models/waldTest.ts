@@ -14,9 +14,9 @@
  */
 import { CausalPanelError, type Note } from '../errors.js';
 import type { Cr2Result } from '../inference/cr2.js';
-import { hotellingHTZ } from '../inference/satterthwaite.js';
+import { hotellingHTZ, satterthwaiteDf } from '../inference/satterthwaite.js';
 import { waldQuadraticForm } from '../inference/wald.js';
-import { chisqUpper, fUpper } from '../numerics/distributions.js';
+import { chisqUpper, fUpper, type Dist } from '../numerics/distributions.js';
 import { opt, readOptions } from '../options.js';
 import type { ModelFit } from './fit.js';
 
@@ -33,6 +33,20 @@ export function registerCr2(fit: object, cr2: Cr2Result): void {
 }
 
 /**
+ * The reference distribution of a t test of the combination Σ c_j β_j: t on its Satterthwaite
+ * degrees of freedom for a CR2 fit (clubSandwich's `coef_test` applied to the contrast), the fit's
+ * `dist` otherwise.
+ *
+ * @example
+ * combinationDist(fit, [0.5, 0.5]); // { kind: 't', df: … } with CR2; fit.dist otherwise
+ */
+export function combinationDist(fit: ModelFit, c: ArrayLike<number>): Dist {
+  const cr2 = CR2_STATE.get(fit);
+  if (cr2 === undefined) return fit.dist;
+  return { kind: 't', df: satterthwaiteDf(cr2.combinationVectors(c), fit.nobs, cr2.nClusters) };
+}
+
+/**
  * The constraints of {@link waldTest}: term names (each coefficient = 0, clubSandwich's
  * `constrain_zero`) or a q×k matrix given as q rows of k numbers (in the order of `fit.terms`).
  *
@@ -42,7 +56,12 @@ export function registerCr2(fit: object, cr2: Cr2Result): void {
  */
 export type WaldConstraints = readonly string[] | readonly (readonly number[])[];
 
-/** Options of {@link waldTest}. */
+/**
+ * Options of {@link waldTest}.
+ *
+ * @example
+ * const options: WaldTestOptions = { test: 'F', nullValue: [0, 1] };
+ */
 export interface WaldTestOptions {
   /** `'HTZ'` (CR2 fits only; their default), `'F'` (default otherwise) or `'chi2'`. */
   test?: 'HTZ' | 'F' | 'chi2';

@@ -23,7 +23,7 @@ import type { Estimate } from '../../estimate.js';
 import { opt, readOptions } from '../../options.js';
 import { resolveStandardize, standardizeOption, type Standardize } from '../effectSize.js';
 import { DidResult, twoByTwoMeans } from './didResult.js';
-import { countClusters, countDistinct, fitRows, RegressionColumns, termIndex, vcovForFit } from './regressionColumns.js';
+import { countClusters, countDistinct, fewClustersForDid, fitRows, RegressionColumns, termIndex, vcovForFit } from './regressionColumns.js';
 import { defaultVcov, panelOptionSpec, validateDidData, vcovOption, type DidData } from './validateDid.js';
 
 /**
@@ -159,14 +159,17 @@ function didUnlabelled(options: DidOptions): DidResult {
     throw new CausalPanelError('singular_design', `${FN}: treat x post is collinear with the fixed effects or covariates (formula ${formula})`, { fn: FN });
   }
   const k = fit.terms.length;
-  const att: Estimate = { term: 'ATT', ...waldInference(fit.coefficients[index]!, Math.sqrt(fit.vcovMatrix[index + index * k]!), fit.dist, level) };
+  const att: Estimate = { term: 'ATT', ...waldInference(fit.coefficients[index]!, Math.sqrt(fit.vcovMatrix[index + index * k]!), fit.termDist(index), level) };
 
   const rows = fitRows(fit, data.rows);
   const means = twoByTwoMeans(data.outcome, treat, post, rows);
   const staggered = staggeredPost(post, data, rows);
   if (staggered !== null) notes.push(staggeredNote(staggered, means, params.post));
   const standardize = resolveStandardize(params.standardize, data.outcome, rows, (row) => treat[row] === 0 && post[row] === 0, FN);
-  notes.push(...fit.notes);
+  // The fit's few-cluster note, with the clusters holding treated units counted.
+  notes.push(...fit.notes.filter((note) => note.code !== 'few_clusters'));
+  const few = fewClustersForDid(vcovSpec, data, rows, (row) => treat[row] === 1);
+  if (few !== null) notes.push(few);
 
   return new DidResult({
     title: params.fixedEffects ? `TWFE difference-in-differences, Dep. Var.: ${params.outcome}` : `2x2 difference-in-differences, Dep. Var.: ${params.outcome}`,

@@ -21,9 +21,12 @@ import type { Estimate } from '../../estimate.js';
 import { waldInference } from '../../inference/intervals.js';
 import { clusterVariables, vcovLabel, type VcovOption } from '../../inference/vcovSpec.js';
 import { feols } from '../../models/feols.js';
+import { combinationDist as combinationDistOf } from '../../models/waldTest.js';
+import type { Dist } from '../../numerics/distributions.js';
 import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
+import { standardizeBasis, standardizeOption, type Standardize } from '../effectSize.js';
 import { EventStudyResult, type CohortEstimate, type EventTimeEstimate } from './eventStudyResult.js';
-import { countClusters, countDistinct, fitRows, RegressionColumns, termIndex, vcovForFit } from './regressionColumns.js';
+import { countClusters, countDistinct, fewClustersForDid, fitRows, RegressionColumns, termIndex, vcovForFit } from './regressionColumns.js';
 import { aggregateCoefficients, classifyCohorts, sunabCells, type SunabCell } from './sunab.js';
 import { defaultVcov, panelOptionSpec, validateDidData, vcovOption } from './validateDid.js';
 import { waldPretest } from './waldPretest.js';
@@ -66,6 +69,12 @@ export interface EventStudyOptions {
    * their rows are removed before the fit (a `units_dropped` note says how many units).
    */
   alwaysTreated?: 'keep' | 'drop';
+  /**
+   * σ of `effectSizes()`: `'control-baseline'` (default: the outcome's SD over never-treated
+   * units — every unit when none is never treated — before the first cohort's treatment),
+   * `'pooled'` (every row used) or a given σ.
+   */
+  standardize?: Standardize;
 }
 
 const FN = 'eventStudy';
@@ -98,6 +107,7 @@ const EVENT_STUDY_SPEC = {
   level: opt.level(),
   weights: opt.column(),
   alwaysTreated: opt.oneOf(['keep', 'drop'], 'keep'),
+  standardize: opt.custom((value, at) => (value === undefined ? undefined : standardizeOption().read(value, at))),
 };
 
 /** A generated column name for relative time e (`e_m2`, `e_0`, `e_3`). */
@@ -240,8 +250,14 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
 
   const estimateAt = (index: number, term: string): Estimate => ({
     term,
-    ...waldInference(coefficients[index]!, Math.sqrt(vcovMatrix[index + index * k]!), fit.dist, level),
+    ...waldInference(coefficients[index]!, Math.sqrt(vcovMatrix[index + index * k]!), fit.termDist(index), level),
   });
+  // A weighted sum of coefficients is tested on the fit's distribution (Satterthwaite df of that sum under CR2).
+  const combinationDist = (target: typeof fit, cells: readonly { index: number; weight: number }[]): Dist => {
+    const c = new Float64Array(k);
+    for (const cell of cells) c[cell.index]! += cell.weight;
+    return combinationDistOf(target, c);
+  };
   const eventRows: EventTimeEstimate[] = [];
   // Each event-time row as a weighted sum of fit coefficients (for the rows' joint vcov).
   const rowCells = new Map<number, { index: number; weight: number }[]>();
@@ -277,12 +293,12 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
     });
     for (const [e, cells] of [...byEvent].sort((a, b) => a[0] - b[0])) {
       const agg = aggregateCoefficients(coefficients, vcovMatrix, k, cells.map((c) => c.index), cells.map((c) => c.weight));
-      eventRows.push({ term: `${params.time}::${e}`, ...waldInference(agg.estimate, agg.stdError, fit.dist, level), e });
+      eventRows.push({ term: `${params.time}::${e}`, ...waldInference(agg.estimate, agg.stdError, combinationDist(fit, cells), level), e });
       rowCells.set(e, cells.map((c, i) => ({ index: c.index, weight: agg.shares[i]! })));
     }
     if (post.length > 0) {
       const agg = aggregateCoefficients(coefficients, vcovMatrix, k, post.map((c) => c.index), post.map((c) => c.weight));
-      overall = { term: 'ATT', ...waldInference(agg.estimate, agg.stdError, fit.dist, level) };
+      overall = { term: 'ATT', ...waldInference(agg.estimate, agg.stdError, combinationDist(fit, post), level) };
     }
   }
   for (const r of params.ref) {
@@ -296,10 +312,25 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
   // fixest's nparams for the fixed effects: Σ(levels − 1) + 1 over unit and time.
   const nUnits = countDistinct(data.unit.codes, usedRows);
   const nFixefParams = nUnits - 1 + countDistinct(factor(time, { order: 'appearance' }).codes, usedRows) - 1 + 1;
-  const fitNotes: Note[] = [...fit.notes];
+  // The fit's few-cluster note, with the clusters holding treated units (a treated cohort) counted.
+  const fitNotes: Note[] = fit.notes.filter((note) => note.code !== 'few_clusters');
+  const few = fewClustersForDid(vcovSpec, data, usedRows, (row) => Number.isFinite(cohort[row]!));
+  if (few !== null) fitNotes.push(few);
   const pretest = waldPretest(coefficients, vcovMatrix, k, preIndices, usedRows.length - (k + nFixefParams), fitNotes);
 
+  // σ of the effect sizes: never-treated (else all) rows before the first treatment
+  let firstCohort = Infinity;
+  let anyNever = false;
+  for (const row of usedRows) {
+    const c = cohort[row]!;
+    if (c < firstCohort) firstCohort = c;
+    if (c === Infinity) anyNever = true;
+  }
+  const baseline = (row: number) => time[row]! < firstCohort && (!anyNever || cohort[row] === Infinity);
+  const standardize = standardizeBasis(params.standardize, data.outcome, usedRows, baseline, FN, notes);
+
   return new EventStudyResult({
+    standardize,
     method: params.method,
     outcome: params.outcome,
     ref: params.ref,

@@ -6,6 +6,8 @@
  */
 import { factor } from '../../data/factor.js';
 import { Frame, type Column } from '../../data/frame.js';
+import type { Note } from '../../errors.js';
+import { fewClustersNote } from '../../inference/fewClusters.js';
 import type { VcovOption, VcovSpec } from '../../inference/vcovSpec.js';
 import type { OlsFit } from '../../models/feols.js';
 import type { DidData } from './validateDid.js';
@@ -110,6 +112,33 @@ export function countClusters(spec: VcovSpec, data: DidData, rows: ArrayLike<num
   let smallest = Infinity;
   for (const term of spec.clusters) smallest = Math.min(smallest, countDistinct(termCodes(term, data), rows));
   return smallest;
+}
+
+/**
+ * The few-cluster note of a DiD fit clustered by `spec` over `rows`, with the number of clusters
+ * holding a treated row (the clustering with the fewest clusters, for multiway); null when not
+ * clustered by CRV1/CRV3 (CR2 applies the correction the note would suggest) or when there are
+ * enough clusters (`inference/fewClusters.ts`).
+ *
+ * @example fewClustersForDid({ type: 'CRV1', clusters: ['grp'] }, data, rows, (row) => treat[row] === 1);
+ * // { code: 'few_clusters', cluster: 'grp', clusters: 9, treatedClusters: 5, threshold: 42, treatedThreshold: 10 }
+ */
+export function fewClustersForDid(spec: VcovSpec, data: DidData, rows: ArrayLike<number>, treated: (row: number) => boolean): Note | null {
+  if (spec.type !== 'CRV1' && spec.type !== 'CRV3') return null;
+  let best: { clusters: number; treatedClusters: number } | null = null;
+  for (const term of spec.clusters) {
+    const codes = termCodes(term, data);
+    const seen = new Map<number, boolean>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const c = codes[row]!;
+      seen.set(c, (seen.get(c) ?? false) || treated(row));
+    }
+    let treatedClusters = 0;
+    for (const t of seen.values()) if (t) treatedClusters++;
+    if (best === null || seen.size < best.clusters) best = { clusters: seen.size, treatedClusters };
+  }
+  return fewClustersNote(spec.clusters.join(' & '), best!.clusters, best!.treatedClusters);
 }
 
 /** Codes of a cluster term over all rows: a plain column, or the observed combinations of `a^b`. */

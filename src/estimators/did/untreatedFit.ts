@@ -22,6 +22,8 @@ import { leastSquares } from '../../numerics/leastSquares.js';
 /** Convergence tolerance of the fixed-effect solves (relative to each column's scale). */
 const TOLERANCE = 1e-13;
 const MAX_ITERATIONS = 100000;
+/** Σx̃² / Σx² below which a covariate counts as absorbed by the fixed effects (‖x̃‖/‖x‖ < 1e-10). */
+const ABSORBED = 1e-20;
 
 /**
  * Fixed-effect coefficients solving D₀ᵀΩD₀ a = S for C right-hand sides at once: `S[p]` holds the
@@ -144,12 +146,16 @@ export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: strin
   if (k > 0) {
     const X0 = Array.from({ length: k }, (_, j) => Float64Array.from(rows0, (i) => design.X[i + j * n]!));
     const dm = demean([y0, ...X0], fixedEffects0, { ...(w0 === null ? {} : { weights: w0 }), tolerance: TOLERANCE, maxIterations: MAX_ITERATIONS });
-    const Xt = new Float64Array(n0 * k);
-    for (let j = 0; j < k; j++) Xt.set(dm.columns[j + 1]!, j * n0);
-    const ls = leastSquares(Xt, n0, k, dm.columns[0]!, w0 === null ? {} : { weights: w0 });
-    kept = Int32Array.from(ls.kept);
-    coef = Float64Array.from(kept, (j) => ls.coef[j]!);
-    for (const j of ls.dropped) dropped.push(design.terms[j]!);
+    // A covariate the fixed effects absorb (constant within units, say) leaves only rounding
+    // noise after demeaning: dropped as collinear, as fixest does, before least squares can
+    // mistake the noise for a regressor.
+    const live = Array.from({ length: k }, (_, j) => j).filter((j) => dm.outputSumSquares[j + 1]! > ABSORBED * dm.inputSumSquares[j + 1]!);
+    const Xt = new Float64Array(n0 * live.length);
+    live.forEach((j, t) => Xt.set(dm.columns[j + 1]!, t * n0));
+    const ls = leastSquares(Xt, n0, live.length, dm.columns[0]!, w0 === null ? {} : { weights: w0 });
+    kept = Int32Array.from(ls.kept, (t) => live[t]!);
+    coef = Float64Array.from(ls.kept, (t) => ls.coef[t]!);
+    for (let j = 0; j < k; j++) if (!kept.includes(j)) dropped.push(design.terms[j]!);
   }
   // Fixed-effect coefficients of y − Xβ on Ω₀.
   const xb = new Float64Array(n);

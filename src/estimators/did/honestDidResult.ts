@@ -112,6 +112,8 @@ export class HonestDidResult extends Result {
         ['Pre / post periods', `${this.numPrePeriods} / ${this.numPostPeriods}`],
         ['Confidence level', formatSignif(this.level)],
       ],
+      rowsLayout: 'intervals',
+      level: this.level,
       footer: [this.breakdown === null ? `Breakdown value: none (the interval at the smallest ${this.parameter} includes 0)` : `Breakdown value: ${this.parameter} = ${this.breakdown}`],
     };
   }

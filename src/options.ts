@@ -290,6 +290,14 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
   model_y: ['outcomeModel'],
   seed: ['seed'],
   boot_ci: ['bootCiType'],
+  clustid: ['clusters', 'cluster'],
+  bootcluster: ['bootCluster'],
+  impose_null: ['impose'],
+  p_val_type: ['pValueType'],
+  sign_level: ['level'],
+  conf_int: ['confInt'],
+  boot_iter: ['B'],
+  reps: ['reps', 'B'],
 });
 
 /** R's hint for what the suggested key takes, when the names differ in kind. */

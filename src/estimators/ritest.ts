@@ -5,7 +5,7 @@
  * keeps its own rows and outcomes while receiving another cluster's treatment (and, with `time`,
  * its treatment path period by period) — optionally within strata, and any statistic is
  * recomputed on every permuted data set. p = #{T* at least as extreme as T} / reps (ritest's
- * count, ties counted as extreme), with its binomial standard error.
+ * count, ties — within 1e-9 relative — counted as extreme), with its binomial standard error.
  *
  * Dimension symbols: n = rows, G = clusters.
  */
@@ -204,6 +204,9 @@ export function ritest(data: DataInput, options: RitestOptions): RitestResult {
   if (typeof observed !== 'number' || !Number.isFinite(observed)) {
     throw new CausalPanelError('invalid_option', `${fn}: the statistic on the data must be a finite number (got ${String(observed)})`, { fn, option: 'statistic', value: observed });
   }
+  // Ties count as extreme (ritest's ≥); "tie" is within 1e-9 relative, so that a permutation that
+  // reproduces the statistic through another order of sums still counts.
+  const tie = 1e-9 * Math.abs(observed);
   const rng = createRng(params.seed ?? 1);
   const donor = new Int32Array(G);
   const draws = new Float64Array(params.reps);
@@ -242,7 +245,7 @@ export function ritest(data: DataInput, options: RitestOptions): RitestResult {
     if (!Number.isFinite(draws[b]!)) continue;
     valid++;
     const t = draws[b]!;
-    if (params.alternative === 'two-sided' ? Math.abs(t) >= Math.abs(observed) : params.alternative === 'greater' ? t >= observed : t <= observed) count++;
+    if (params.alternative === 'two-sided' ? Math.abs(t) >= Math.abs(observed) - tie : params.alternative === 'greater' ? t >= observed - tie : t <= observed + tie) count++;
   }
   const notes: Note[] = [];
   if (valid < params.reps) notes.push({ code: 'resamples_skipped', count: params.reps - valid, reason: 'the statistic was not a finite number on the permuted data' });

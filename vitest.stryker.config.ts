@@ -14,8 +14,10 @@ export default defineConfig({
     ],
   },
   test: {
-    // An explicit list, not a glob: tests other engineers are still writing (new modules under
-    // numerics/ and inference/) must not break the dry run, which needs every test green.
+    // The unit tests of numerics/ and inference/ only. An explicit list, not a glob: tests other
+    // engineers are still writing must not break the dry run, which needs every test green. Model
+    // tests (feols.fixest*, glm.R) also reach the core, but each mutant would rerun hundreds of
+    // fits on datasets: on the shared 2-core machine that was ~12 s per mutant instead of ~1 s.
     include: [
       'test/numerics/bca.hand.test.ts',
       'test/numerics/demean.self.dummies.test.ts',
@@ -34,15 +36,9 @@ export default defineConfig({
       'test/inference/sandwich.sandwich.vcovCL.test.ts',
       'test/inference/sandwich.self.combinedClusters.test.ts',
       'test/inference/sandwich.self.factored.test.ts',
-      // Model-level oracles that reach the core through feols / glm, kept because they are quick.
-      // feols.fixest.test.ts stays out: instrumented code runs tight loops 10–50× slower and its
-      // explicit-dummies FWL case passed 60 s.
-      'test/models/feols.fixest.grid.test.ts',
-      'test/models/glm.R.test.ts',
-      'test/models/feols.self.zeroWeights.test.ts',
-      // The tests written to kill surviving mutants (docs/validation.md, "Mutation testing").
-      'test/numerics/*.mutation.test.ts',
-      'test/inference/*.mutation.test.ts',
+      // The tests written to kill surviving mutants (docs/validation.md, "Mutation testing");
+      // MUTATION_BASELINE=1 leaves them out, to measure the score before them.
+      ...(process.env['MUTATION_BASELINE'] ? [] : ['test/numerics/*.mutation.test.ts', 'test/inference/*.mutation.test.ts']),
     ],
     testTimeout: 180_000,
   },

@@ -25,6 +25,7 @@ import { buildReTerms, thetaBounds } from './reTerms.js';
 import { LmmSystem, profiledDeviance } from './deviance.js';
 import { satterthwaiteDf, satterthwaiteParts, type SatterthwaiteParts } from './satterthwaite.js';
 import { LmmFit } from './lmmResult.js';
+import { kenwardRoger, kenwardRogerDf } from './kenwardRoger.js';
 
 /**
  * Options of {@link lmm}; names mirror lme4's `lmer` and lmerTest's `summary` arguments.
@@ -36,8 +37,12 @@ import { LmmFit } from './lmmResult.js';
 export interface LmmOptions {
   /** lme4 `REML`: fit by REML (default true) or maximum likelihood (false). */
   reml?: boolean;
-  /** lmerTest `ddf`: 'Satterthwaite' (default) t tests, or 'normal' (z tests: lme4's summary without df). */
-  ddf?: 'Satterthwaite' | 'normal';
+  /**
+   * lmerTest `ddf`: 'Satterthwaite' (default) t tests; 'Kenward-Roger' (pbkrtest's adjusted SEs
+   * and df; REML fits whose random terms share one grouping factor); or 'normal' (z tests:
+   * lme4's summary without df).
+   */
+  ddf?: 'Satterthwaite' | 'Kenward-Roger' | 'normal';
   /** Confidence level of intervals (default 0.95). */
   level?: number;
   /** Optimiser: stop when the simplex spans less than this in θ (default 1e-10). */
@@ -48,7 +53,7 @@ export interface LmmOptions {
 
 const LMM_OPTIONS = {
   reml: opt.boolean(true),
-  ddf: opt.oneOf(['Satterthwaite', 'normal'], 'Satterthwaite'),
+  ddf: opt.oneOf(['Satterthwaite', 'Kenward-Roger', 'normal'], 'Satterthwaite'),
   level: opt.level(),
   tolerance: opt.number({ min: 0, exclusiveMin: true, default: 1e-10 }),
   maxEvaluations: opt.integer({ min: 10, default: 100000 }),
@@ -67,7 +72,6 @@ const LMM_UNSUPPORTED: Readonly<Record<string, string>> = {
   verbose: 'nothing is printed',
   contrasts: 'factors use treatment contrasts, as R\'s default',
   devFunOnly: 'the deviance function is not returned',
-  'Kenward-Roger': "ddf: 'Kenward-Roger' is not supported; use 'Satterthwaite'",
 };
 
 /**
@@ -155,6 +159,14 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
     if (bad.length > 0) notes.push({ code: 'test_not_computed', test: 'part of the Satterthwaite variance', reason: `the deviance Hessian over (θ, σ) has ${bad.length} eigenvalue(s) ≤ 1e-8 (${bad.map((v) => v.toExponential(1)).join(', ')}): the fit may not have converged, or sits on a boundary` });
   }
 
+  let testVcov = vcov;
+  if (params.ddf === 'Kenward-Roger' && p > 0) {
+    if (!params.reml) throw new CausalPanelError('invalid_option', `${fn}: ddf 'Kenward-Roger' needs a REML fit (reml: true), as pbkrtest and lmerTest`, { fn, option: 'ddf', value: 'Kenward-Roger' });
+    const kr = kenwardRoger(terms, X, n, p, theta, sigma, vcov);
+    testVcov = kr.vcovAdj;
+    df = Float64Array.from({ length: p }, (_, j) => kenwardRogerDf(kr, vcov, [names.map((_, i) => (i === j ? 1 : 0))]));
+  }
+
   const b = system.lambda(theta, state.u);
   const condVar = system.conditionalVariances(theta, sigma);
   // Fitted values from the data (not from the cross-products).
@@ -180,6 +192,7 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
     names,
     beta: state.beta,
     vcov,
+    testVcov,
     df,
     theta: Float64Array.from(theta),
     thetaNames: bounds.names,

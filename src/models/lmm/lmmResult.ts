@@ -25,11 +25,13 @@ import { fUpper } from '../../numerics/distributions.js';
 export interface LmmFitCore {
   formula: string;
   reml: boolean;
-  ddf: 'Satterthwaite' | 'normal';
+  ddf: 'Satterthwaite' | 'Kenward-Roger' | 'normal';
   level: number;
   names: readonly string[];
   beta: Float64Array;
   vcov: Float64Array;
+  /** The variance the t tests use: `vcov`, or pbkrtest's adjusted one under Kenward–Roger. */
+  testVcov: Float64Array;
   df: Float64Array;
   theta: Float64Array;
   thetaNames: readonly string[];
@@ -179,13 +181,13 @@ export class LmmFit extends Result {
     return this.#record(this.#core.beta);
   }
 
-  /** Standard errors by term. @example fit.se().cses */
+  /** Standard errors by term (Kenward–Roger adjusted under `ddf: 'Kenward-Roger'`, as lmerTest's summary). @example fit.se().cses */
   se(): Record<string, number> {
     const p = this.terms.length;
-    return this.#record(Array.from({ length: p }, (_, j) => Math.sqrt(this.#core.vcov[j + j * p]!)));
+    return this.#record(Array.from({ length: p }, (_, j) => Math.sqrt(this.#core.testVcov[j + j * p]!)));
   }
 
-  /** Satterthwaite degrees of freedom by term (Infinity with `ddf: 'normal'`). @example fit.df().cses */
+  /** Satterthwaite (or Kenward–Roger) degrees of freedom by term (Infinity with `ddf: 'normal'`). @example fit.df().cses */
   df(): Record<string, number> {
     return this.#record(this.#core.df);
   }
@@ -224,7 +226,7 @@ export class LmmFit extends Result {
     if (rows === undefined) {
       const p = this.terms.length;
       rows = this.terms.map((term, j) =>
-        Object.freeze({ term, ...waldInference(this.#core.beta[j]!, Math.sqrt(this.#core.vcov[j + j * p]!), this.dist(j), level), df: this.#core.df[j]! }),
+        Object.freeze({ term, ...waldInference(this.#core.beta[j]!, Math.sqrt(this.#core.testVcov[j + j * p]!), this.dist(j), level), df: this.#core.df[j]! }),
       );
       this.#tidy.set(level, rows);
     }
@@ -435,7 +437,7 @@ export class LmmFit extends Result {
   /** The etable column: rows, nobs, BIC, the dependent variable. @example etable([fit]); */
   toEtableModel(): { rows: Estimate[]; nobs: number; bic: number; vcovType: string; depVar?: string } {
     const depVar = this.formula.slice(0, this.formula.indexOf('~')).trim();
-    return { rows: this.tidy(), nobs: this.nobs, bic: this.bic, vcovType: this.#core.ddf === 'normal' ? 'lme4 (z)' : 'Satterthwaite', ...(depVar !== '' ? { depVar } : {}) };
+    return { rows: this.tidy(), nobs: this.nobs, bic: this.bic, vcovType: this.#core.ddf === 'normal' ? 'lme4 (z)' : this.#core.ddf, ...(depVar !== '' ? { depVar } : {}) };
   }
 
   protected override statisticLabel(): 't value' | 'z value' {
@@ -448,7 +450,7 @@ export class LmmFit extends Result {
     const random = textTable(body, { header: ['Groups', 'Name', 'Variance', 'Std.Dev./Corr'], align: ['left', 'left', 'right', 'right'] });
     const groups = Object.entries(this.ngroups).map(([g, k]) => `${g}, ${formatInteger(k)}`).join('; ');
     return {
-      title: `Linear mixed model fit by ${this.reml ? 'REML' : 'maximum likelihood'}${this.#core.ddf === 'Satterthwaite' ? ". t-tests use Satterthwaite's method" : ''}, Dep. Var.: ${this.formula.slice(0, this.formula.indexOf('~')).trim()}`,
+      title: `Linear mixed model fit by ${this.reml ? 'REML' : 'maximum likelihood'}${this.#core.ddf === 'normal' ? '' : `. t-tests use ${this.#core.ddf}'s method`}, Dep. Var.: ${this.formula.slice(0, this.formula.indexOf('~')).trim()}`,
       meta: [
         ['Formula', this.formula],
         ['Observations', formatInteger(this.nobs)],

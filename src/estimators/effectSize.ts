@@ -17,7 +17,7 @@
  * The variance uses Welford's one-pass update (Welford 1962; Knuth TAOCP vol. 2 §4.2.2), which
  * is stable for outcomes with a large mean.
  */
-import { CausalPanelError } from '../errors.js';
+import { CausalPanelError, type Note } from '../errors.js';
 import type { Estimate } from '../estimate.js';
 import { waldInference } from '../inference/intervals.js';
 import { invalidOption, opt, readOptions, type OptionPath, type Reader } from '../options.js';
@@ -163,6 +163,34 @@ export function resolveStandardize(
     });
   }
   return { standardize: checked, sd, n };
+}
+
+/**
+ * σ for an estimator whose `standardize` option is optional: the given option (or the default
+ * `'control-baseline'`) resolved by {@link resolveStandardize}. When σ cannot be computed and
+ * the option was not given, σ is NaN and a `test_not_computed` note is pushed (an estimate never
+ * fails for its effect size); a given option that fails is an error.
+ *
+ * @throws {CausalPanelError} `invalid_option` for a given `standardize` whose σ is 0 or undefined
+ * @example
+ * const notes: Note[] = [];
+ * standardizeBasis(undefined, [1, 1], [0, 1], () => true, 'eventStudy', notes); // { standardize: 'control-baseline', sd: NaN, n: 0 }, one note
+ */
+export function standardizeBasis(
+  standardize: Standardize | undefined,
+  values: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  isControlBaseline: (row: number) => boolean,
+  fn: string,
+  notes: Note[],
+): StandardizeBasis {
+  try {
+    return resolveStandardize(standardize ?? 'control-baseline', values, rows, isControlBaseline, fn);
+  } catch (e) {
+    if (standardize !== undefined || !(e instanceof CausalPanelError)) throw e;
+    notes.push({ code: 'test_not_computed', test: 'Effect sizes in SD units', reason: e.message });
+    return { standardize: 'control-baseline', sd: NaN, n: 0 };
+  }
 }
 
 /**

@@ -4,8 +4,8 @@
  * when none is never treated, in the periods t with t + anticipation < the first cohort), over
  * every row used (`'pooled'`), or the σ given. Unweighted, as did()'s.
  */
-import { CausalPanelError, type Note } from '../../errors.js';
-import { resolveStandardize, type StandardizeBasis } from '../effectSize.js';
+import type { Note } from '../../errors.js';
+import { standardizeBasis, type StandardizeBasis } from '../effectSize.js';
 import type { PanelData, RcData } from './attgtData.js';
 import type { AttgtParams } from './attgtOptions.js';
 
@@ -26,17 +26,12 @@ export function attgtStandardize(d: PanelData | RcData, p: AttgtParams, notes: N
   const cohorts = d.kind === 'panel' ? d.cohort : d.obsCohort;
   const anyNever = cohorts.some((c) => c === Infinity);
   const control = (c: number) => !anyNever || c === Infinity;
-  try {
-    if (d.kind === 'panel') {
-      const n = d.n;
-      const rows = Int32Array.from({ length: n * d.periods.length }, (_, i) => i);
-      return resolveStandardize(p.standardize, d.Y, rows, (row) => baseline(Math.floor(row / n)) && control(d.cohort[row % n]!), FN);
-    }
-    const rows = Int32Array.from({ length: d.obs }, (_, i) => i);
-    return resolveStandardize(p.standardize, d.y, rows, (row) => baseline(d.period[row]!) && control(d.obsCohort[row]!), FN);
-  } catch (e) {
-    if (p.standardizeGiven || !(e instanceof CausalPanelError)) throw e;
-    notes.push({ code: 'test_not_computed', test: 'Effect sizes in SD units', reason: e.message });
-    return { standardize: p.standardize, sd: NaN, n: 0 };
+  const given = p.standardizeGiven ? p.standardize : undefined;
+  if (d.kind === 'panel') {
+    const n = d.n;
+    const rows = Int32Array.from({ length: n * d.periods.length }, (_, i) => i);
+    return standardizeBasis(given, d.Y, rows, (row) => baseline(Math.floor(row / n)) && control(d.cohort[row % n]!), FN, notes);
   }
+  const rows = Int32Array.from({ length: d.obs }, (_, i) => i);
+  return standardizeBasis(given, d.y, rows, (row) => baseline(d.period[row]!) && control(d.obsCohort[row]!), FN, notes);
 }

@@ -12,6 +12,7 @@ import { opt } from '../../options.js';
 import { formatInteger, formatPValue, formatSignif } from '../../report/format.js';
 import { Result, type SummaryParts } from '../../report/result.js';
 import type { PreTest } from './waldPretest.js';
+import { standardizeRows, type StandardizeBasis } from '../effectSize.js';
 
 /**
  * One event-time row: an Estimate with its relative time.
@@ -58,6 +59,8 @@ export interface EventStudyResultInit {
   fit: OlsFit;
   /** Joint vcov of the non-reference rows, in row order (row-major). */
   eventVcov?: readonly (readonly number[])[];
+  /** σ of the effect sizes. */
+  standardize?: StandardizeBasis;
 }
 
 /** The seven Estimate fields of a row, at `level` (reference rows keep their NaN inference). */
@@ -100,6 +103,8 @@ export class EventStudyResult extends Result {
   readonly vcovLabel: string;
   /** The underlying regression. */
   readonly fit: OlsFit;
+  /** σ of {@link EventStudyResult.effectSizes} (NaN, with a note, when it could not be computed). */
+  readonly standardize: StandardizeBasis;
   readonly #eventVcov: readonly (readonly number[])[];
 
   /** @internal use `eventStudy()`. */
@@ -120,6 +125,16 @@ export class EventStudyResult extends Result {
     this.vcovLabel = init.vcovLabel;
     this.fit = init.fit;
     this.#eventVcov = init.eventVcov ?? [];
+    this.standardize = Object.freeze({ ...(init.standardize ?? { standardize: 'control-baseline', sd: NaN, n: 0 }) });
+  }
+
+  /**
+   * `tidy(level)` in SD units of the outcome (σ = `standardize.sd`): estimate, SE and interval
+   * divided by σ, terms suffixed `(SD)`; statistic and p-value unchanged (σ treated as fixed).
+   * @example es.effectSizes().find((r) => r.term === 'period::0 (SD)')?.estimate; // the e = 0 effect in SDs
+   */
+  effectSizes(level: number = this.level): Estimate[] {
+    return standardizeRows(this.tidy(level), this.standardize.sd);
   }
 
   /**
@@ -188,6 +203,7 @@ export class EventStudyResult extends Result {
       nUnits: this.nUnits,
       nClusters: this.nClusters,
       vcov: this.vcovLabel,
+      standardize: this.standardize,
     };
   }
 }

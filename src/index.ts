@@ -103,6 +103,10 @@ export { irls, type IrlsOptions, type IrlsResult } from './numerics/irls.js';
 export { waldTest, type WaldConstraints, type WaldTestOptions, type WaldTestResult } from './models/waldTest.js';
 
 // wild cluster bootstrap and randomization inference (issue 11)
+export { boottest, type BoottestOptions } from './estimators/boottest.js';
+export { BoottestResult } from './estimators/boottestResult.js';
+export { ritest, RitestResult, type RitestOptions } from './estimators/ritest.js';
+export { type WildWeights, type WildPValueType } from './inference/wildBootstrap.js';
 
 // effect sizes and attgt clustering (issue 11)
 

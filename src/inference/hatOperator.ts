@@ -170,24 +170,29 @@ export function exactHat(inputs: HatInputs): HatOperator | null {
   return {
     residualize(vectors) {
       return vectors.map((v) => {
-        // Qv = Q₁v + V(Uᵀv).
+        // Qv = Q₁v + V(Uᵀv); Uᵀv and the level sums read only v's non-zero rows (a cluster's).
+        const support: number[] = [];
+        for (let i = 0; i < n; i++) if (v[i] !== 0) support.push(i);
         const utv = new Float64Array(L);
         for (let c = 0; c < L; c++) {
           let s = 0;
-          for (let i = 0; i < n; i++) s += U[c * n + i]! * v[i]!;
+          for (const i of support) s += U[c * n + i]! * v[i]!;
           utv[c] = s;
         }
-        const out = Float64Array.from(v);
-        let levelSum: Float64Array | null = null;
+        const qv = new Float64Array(n);
         if (D1 !== null) {
-          levelSum = new Float64Array(D1.nLevels);
-          for (let i = 0; i < n; i++) levelSum[D1.codes[i]!]! += v[i]!;
+          const levelSum = new Float64Array(D1.nLevels);
+          for (const i of support) levelSum[D1.codes[i]!]! += v[i]!;
+          for (let i = 0; i < n; i++) qv[i] = levelSum[D1.codes[i]!]! * inv1![D1.codes[i]!]!;
         }
-        for (let i = 0; i < n; i++) {
-          let qv = levelSum === null ? 0 : levelSum[D1!.codes[i]!]! * inv1![D1!.codes[i]!]!;
-          for (let c = 0; c < L; c++) qv += V[c * n + i]! * utv[c]!;
-          out[i]! -= wOf(i) * qv;
+        for (let c = 0; c < L; c++) {
+          const f = utv[c]!;
+          if (f === 0) continue;
+          const offset = c * n;
+          for (let i = 0; i < n; i++) qv[i]! += V[offset + i]! * f;
         }
+        const out = Float64Array.from(v);
+        for (let i = 0; i < n; i++) out[i]! -= wOf(i) * qv[i]!;
         return out;
       });
     },

@@ -1,0 +1,83 @@
+/**
+ * HC2, HC3 and CR2 with absorbed fixed effects equal the same variances of the model with the
+ * fixed effects as explicit dummies (`factor(id) + factor(period)`), where the leverage and the
+ * hat-matrix blocks come from the dummy columns themselves: one-way and two-way fixed effects,
+ * weighted and not. And the two ways `hatOperator.ts` builds the full model's hat matrix — the
+ * exact partitioned projection and iterative demeaning — agree, for two and three fixed effects.
+ */
+import { describe, expect, it } from 'vitest';
+import { feols, type FeolsOptions } from '../../src/models/feols.js';
+import { demean } from '../../src/numerics/demean.js';
+import { exactHat, iterativeHat, type HatInputs } from '../../src/inference/hatOperator.js';
+import { loadDataset } from '../helpers/oracle.js';
+import { expectAllClose } from '../helpers/expectClose.js';
+
+const grid = loadDataset('base_did_grid.csv');
+const TERMS = ['x1', 'treat:post'];
+
+const CASES = [
+  { label: 'two-way, unweighted', absorbed: 'y ~ x1 + treat:post | id + period', dummies: 'y ~ x1 + treat:post + factor(id) + factor(period)', weights: false },
+  { label: 'two-way, weighted', absorbed: 'y ~ x1 + treat:post | id + period', dummies: 'y ~ x1 + treat:post + factor(id) + factor(period)', weights: true },
+  { label: 'one-way (period), weighted', absorbed: 'y ~ x1 + treat:post | period', dummies: 'y ~ x1 + treat:post + factor(period)', weights: true },
+] as const;
+
+describe.each(CASES)('$label: absorbed fixed effects = explicit dummies', (c) => {
+  // One fit of each (on the rows with a grp: clustered by it), the variances through withVcov.
+  const base: FeolsOptions = { vcov: { CRV1: 'grp' }, ...(c.weights ? { weights: 'w' } : {}) };
+  const absorbed = feols(c.absorbed, grid, base);
+  const dummies = feols(c.dummies, grid, base);
+  const se = (fit: typeof absorbed): number[] => TERMS.map((t) => fit.se()[t]!);
+
+  it('same rows and estimates', () => {
+    expect(dummies.nobs).toBe(absorbed.nobs);
+    expectAllClose(TERMS.map((t) => absorbed.coef()[t]!), TERMS.map((t) => dummies.coef()[t]!), 1e-10, 'coef');
+  });
+
+  it.each(['HC2', 'HC3'] as const)('%s', (hc) => {
+    expectAllClose(se(absorbed.withVcov(hc)), se(dummies.withVcov(hc)), 1e-9, hc);
+  });
+
+  it('CR2 by grp, with the Satterthwaite df', () => {
+    const a = absorbed.withVcov({ CR2: 'grp' });
+    const d = dummies.withVcov({ CR2: 'grp' });
+    expectAllClose(se(a), se(d), 1e-9, 'CR2 SE');
+    const df = (fit: typeof a): number[] => TERMS.map((t) => fit.vcovInfo.termDf![fit.terms.indexOf(t)]!);
+    expectAllClose(df(a), df(d), 1e-9, 'Satterthwaite df');
+  });
+});
+
+describe('hatOperator: the exact partitioned projection equals iterative demeaning', () => {
+  const fit = feols('y ~ x1 + treat:post | id + period', grid, { weights: 'w' });
+  const d = fit.design;
+  const n = d.n;
+  // A third fixed effect: the (id mod 7) groups.
+  const third = { codes: Int32Array.from(d.fixedEffects[0]!.codes, (c) => c % 7), nLevels: 7 };
+  for (const [label, fixedEffects, weighted] of [
+    ['two-way, weighted', d.fixedEffects, true],
+    ['three-way, weighted', [...d.fixedEffects, third], true],
+  ] as const) {
+    it(label, () => {
+      const weights = weighted ? d.weights : undefined;
+      const raw = fit.terms.map((t) => d.X.subarray(d.terms.indexOf(t) * n, (d.terms.indexOf(t) + 1) * n));
+      const columns = demean(raw, [...fixedEffects], { weights, tolerance: 1e-13 }).columns;
+      // B = (X̃ᵀWX̃)⁻¹ for the two columns.
+      const g = [0, 0, 0];
+      for (let i = 0; i < n; i++) {
+        const w = weights === undefined ? 1 : weights[i]!;
+        g[0]! += w * columns[0]![i]! ** 2;
+        g[1]! += w * columns[0]![i]! * columns[1]![i]!;
+        g[2]! += w * columns[1]![i]! ** 2;
+      }
+      const det = g[0]! * g[2]! - g[1]! * g[1]!;
+      const bread = Float64Array.of(g[2]! / det, -g[1]! / det, -g[1]! / det, g[0]! / det);
+      const inputs: HatInputs = { fn: 'test', n, k: 2, columns, bread, weights, fixedEffects };
+      const exact = exactHat(inputs)!;
+      const iterative = iterativeHat(inputs);
+      expectAllClose(exact.leverage(), iterative.leverage(), 1e-9, 'leverage', { absTol: 1e-12 });
+      const rows = Int32Array.from({ length: 40 }, (_, t) => t * 7);
+      expectAllClose(exact.adjustmentBlock(rows), iterative.adjustmentBlock(rows), 1e-9, 'G block', { absTol: 1e-12 });
+      const v = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+      expectAllClose(exact.residualize([v])[0]!, iterative.residualize([v])[0]!, 1e-9, '(I − WQ)v', { absTol: 1e-11 });
+    });
+  }
+});

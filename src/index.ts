@@ -123,6 +123,7 @@ export { baconPlot, type BaconPlotOptions, type BaconPoint } from './report/svg/
 export { honestDid, type HonestDidOptions, type HonestDidInput } from './estimators/did/honestDid.js';
 export { HonestDidResult } from './estimators/did/honestDidResult.js';
 export { standardFormLp, linearProgram, type LpSolution, type LinearProgram } from './numerics/linearProgram.js';
+export { honestDidPlot, type HonestDidLike, type SensitivityInterval } from './report/svg/honestDidPlot.js';
 
 // fixed-effect GLMs (issue 15)
 

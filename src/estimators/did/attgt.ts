@@ -18,7 +18,7 @@
 import { withFunctionName } from '../../errors.js';
 import { toFrame } from '../../data/fromInput.js';
 import { estimateCells } from './attgtCells.js';
-import { fewClustersNote, influenceClusters } from './attgtClusters.js';
+import { attgtFewClustersNote, influenceClusters } from './attgtClusters.js';
 import { prepareRc, readColumns, selectSample } from './attgtData.js';
 import { cellInference } from './attgtInference.js';
 import { readAttgtOptions, type AttgtOptions } from './attgtOptions.js';
@@ -61,7 +61,7 @@ export function attgt(options: AttgtOptions): AttgtResult {
     const d = params.panel ? preparePanel(columns, params, sample) : prepareRc(columns, params, sample);
     const cluster = influenceClusters(columns, params, d);
     if (cluster) {
-      const few = fewClustersNote(cluster, d.cohort);
+      const few = attgtFewClustersNote(cluster, d.cohort);
       if (few) d.notes.push(few);
     }
     const standardize = attgtStandardize(d, params, d.notes);

@@ -3,22 +3,15 @@
  * of the influence matrix. did takes the cluster of each unit from its first row and refuses a
  * cluster column that varies within a unit ("Time-varying cluster variables are not supported");
  * so does this. Repeated cross-sections take each observation's cluster.
- *
- * The few-cluster warning follows the rule of thumb of Cameron & Miller (2015, J. Human
- * Resources 50(2), §VI): cluster-robust inference needs many clusters — fewer than 42 in all, or
- * fewer than 10 treated, is noted.
+ * A clustered fit carries the shared `few_clusters` note when clusters are few.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
 import { checkClusterCount, clusterCodes, type ClusterCodes } from '../../inference/clusters.js';
+import { fewClustersNote } from '../../inference/fewClusters.js';
 import type { Columns, PanelData, RcData } from './attgtData.js';
 import type { AttgtParams } from './attgtOptions.js';
 
 const FN = 'attgt';
-
-/** Fewer clusters than this, or fewer treated clusters than {@link FEW_TREATED}, get a note. */
-export const FEW_CLUSTERS = 42;
-/** Fewer treated clusters than this get a note. */
-export const FEW_TREATED = 10;
 
 /**
  * Cluster codes of the influence rows (units, or observations of repeated cross-sections), or
@@ -69,20 +62,16 @@ function sameLabel(a: number | string | null, b: number | string | null): boolea
 }
 
 /**
- * The few-cluster note of a clustered fit: fewer than {@link FEW_CLUSTERS} clusters, or fewer
- * than {@link FEW_TREATED} clusters holding a treated unit; null when there are enough.
+ * The `few_clusters` note of a clustered fit (the shared rule of `inference/fewClusters.ts`:
+ * fewer than 42 clusters, or fewer than 10 holding a treated unit), or null.
  *
  * @example
- * fewClustersNote(clustering, d.cohort); // { code: 'few_clusters', clusters: 29, treatedClusters: 21, … } on mpdta by state
+ * attgtFewClustersNote(clustering, d.cohort); // { code: 'few_clusters', cluster: 'state', clusters: 29, treatedClusters: 13, … } on mpdta
  */
-export function fewClustersNote(clustering: ClusterCodes, cohort: Float64Array): Note | null {
+export function attgtFewClustersNote(clustering: ClusterCodes, cohort: Float64Array): Note | null {
   const treated = new Uint8Array(clustering.nClusters);
   for (let i = 0; i < cohort.length; i++) if (Number.isFinite(cohort[i]!)) treated[clustering.codes[i]!] = 1;
   let nTreated = 0;
   for (const t of treated) nTreated += t;
-  if (clustering.nClusters >= FEW_CLUSTERS && nTreated >= FEW_TREATED) return null;
-  return {
-    code: 'design_adjusted',
-    message: `Few clusters: ${clustering.nClusters} clusters of "${clustering.name}", ${nTreated} with treated units (cluster-robust SEs and the multiplier bootstrap need many clusters; below ${FEW_CLUSTERS} clusters or ${FEW_TREATED} treated clusters they can be unreliable).`,
-  };
+  return fewClustersNote(clustering.name, clustering.nClusters, nTreated);
 }

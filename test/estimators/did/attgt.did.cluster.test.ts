@@ -78,8 +78,8 @@ describe.each([
     fit.rows.forEach((r, j) => expectClose(Math.sqrt(v[j]![j]!), r.stdError, 1e-12, `vcov ${r.term}`));
   });
 
-  it('notes the few clusters (29 < 42)', () => {
-    expect(fit.notes.some((n) => n.code === 'design_adjusted' && /Few clusters: 29 clusters of "state"/.test(n.message))).toBe(true);
+  it('notes the few clusters (29 < 42; 13 states hold treated counties)', () => {
+    expect(fit.notes.find((n) => n.code === 'few_clusters')).toMatchObject({ cluster: 'state', clusters: 29, treatedClusters: 13 });
   });
 });
 

@@ -55,9 +55,10 @@ describe('causal-panel CLI (spawned with tsx)', () => {
     expect(run.stderr.replace(/npm warn.*\n?/g, '')).toBe('');
     const json = JSON.parse(run.stdout);
     const expected = oracle.results.cluster.coefficients[0];
-    expectClose(json.att.estimate, expected.estimate, 1e-10, 'ATT vs fixest');
-    expectClose(json.att.stdError, expected.stdError, 1e-8, 'SE vs fixest');
-    expect(json.nobs).toBe(1080);
+    expect(json.kind).toBe('did');
+    expectClose(json.result.att.estimate, expected.estimate, 1e-10, 'ATT vs fixest');
+    expectClose(json.result.att.stdError, expected.stdError, 1e-8, 'SE vs fixest');
+    expect(json.result.nobs).toBe(1080);
   });
 
   it('a missing column gives one line on stderr naming it, and exit code 2', () => {
@@ -97,8 +98,10 @@ describe('causal-panel CLI (in process)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    expectClose(json.aggregate.overall.estimate, o.results.simple.overallAtt, 1e-8, 'simple ATT');
-    expectClose(json.aggregate.overall.stdError, o.results.simple.overallStdError, 1e-6, 'simple SE');
+    expect(json.kind).toBe('attgtAggregate');
+    expect(json.parts[0].kind).toBe('attgt');
+    expectClose(json.result.overall.estimate, o.results.simple.overallAtt, 1e-8, 'simple ATT');
+    expectClose(json.result.overall.stdError, o.results.simple.overallStdError, 1e-6, 'simple SE');
   });
   it('match --compat 4.5.1 --outcome re78 on lalonde: matched ATT of MatchIt 4.5.1 (matchit_nearest.json)', async () => {
     const o = load('matchit_nearest');
@@ -106,8 +109,9 @@ describe('causal-panel CLI (in process)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    expectClose(json.att.estimate, o.results.att.estimate, 1e-6, 'ATT vs MatchIt');
-    expectClose(json.att.stdError, o.results.att.stdError, 1e-6, 'SE vs MatchIt');
+    expect(json.kind).toBe('matchedAtt');
+    expectClose(json.rows[0].estimate, o.results.att.estimate, 1e-6, 'ATT vs MatchIt');
+    expectClose(json.rows[0].stdError, o.results.att.stdError, 1e-6, 'SE vs MatchIt');
     const text = await inProcess('match', '--data', lalonde, '--formula', 'treat ~ age + educ', '--outcome', 're78');
     expect(text.stdout).toContain('Matched ATT');
   });
@@ -118,7 +122,7 @@ describe('causal-panel CLI (in process)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    expectClose(json.acme.average.estimate, o.results.acme.average.estimate, 1e-8, 'ACME vs mediation');
+    expectClose(json.result.acme.average.estimate, o.results.acme.average.estimate, 1e-8, 'ACME vs mediation');
   });
   it('mediate progress bar: drawn on stderr only when it is a TTY; same mediation 4.5.1 ACME on stdout either way', async () => {
     const o = load('mediation_jobs_boot');
@@ -135,7 +139,7 @@ describe('causal-panel CLI (in process)', () => {
     expect(frames[0]).toMatch(/^mediate \[#?-{29,30}\]   2% \(1\/40\)$/);
     expect(frames.at(-1)).toBe(`mediate [${'#'.repeat(30)}] 100% (40/40)\n`);
     expect(tty.stdout).toBe(piped.stdout);
-    expectClose(JSON.parse(tty.stdout).acme.average.estimate, o.results.acme.average.estimate, 1e-8, 'ACME vs mediation');
+    expectClose(JSON.parse(tty.stdout).result.acme.average.estimate, o.results.acme.average.estimate, 1e-8, 'ACME vs mediation');
     // Commands without a simulation loop print no bar even on a terminal.
     const did = await inProcessWith({ stderrIsTTY: true }, 'did', ...didArgs);
     expect(did.stderr).toBe('');

@@ -58,6 +58,14 @@ export interface ErrorDetails {
  * catch (e) { if (e instanceof CausalPanelError) e.code; } // 'missing_column'
  */
 export class CausalPanelError extends Error {
+  /**
+   * `instanceof CausalPanelError` checks a brand registered with `Symbol.for`, so an error thrown by
+   * another copy of the library (its CommonJS and ESM builds side by side, a bundle) matches too.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ERROR_BRAND] === true;
+  }
+
   override readonly name = 'CausalPanelError';
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
@@ -65,8 +73,12 @@ export class CausalPanelError extends Error {
     super(message);
     this.code = code;
     this.details = details;
+    Object.defineProperty(this, ERROR_BRAND, { value: true });
   }
 }
+
+/** The brand every CausalPanelError carries, shared by all copies of the library in a process. */
+const ERROR_BRAND = Symbol.for('causal-panel.CausalPanelError');
 
 /**
  * Non-fatal events reported on a result, as fixest's `NOTE:` lines. Every note has a typed

@@ -17,6 +17,9 @@ import { parseNumber } from './parseNumber.js';
  */
 export type Column = Float64Array | readonly (string | null)[];
 
+/** The brand every Frame carries, shared by all copies of the library in a process. */
+const FRAME_BRAND = Symbol.for('causal-panel.Frame');
+
 /**
  * An immutable columnar table.
  *
@@ -25,6 +28,14 @@ export type Column = Float64Array | readonly (string | null)[];
  * frame.nrow; // 2
  */
 export class Frame {
+  /**
+   * `instanceof Frame` checks a brand registered with `Symbol.for`, so a Frame made by another copy
+   * of this module — the CommonJS and ESM builds loaded side by side, or a bundle — is a Frame too.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[FRAME_BRAND] === true;
+  }
+
   /** Column name → column; a prototype-free object. */
   readonly columns: Readonly<Record<string, Column>>;
   /** Column names in order. */
@@ -48,6 +59,7 @@ export class Frame {
     this.columns = Object.freeze(store);
     this.names = Object.freeze([...ordered]);
     this.nrow = Math.max(nrow, 0);
+    Object.defineProperty(this, FRAME_BRAND, { value: true });
     Object.freeze(this);
   }
 

@@ -12,7 +12,8 @@
  * Inference uses the t distribution with the residual degrees of freedom n − k, as
  * `lmtest::coeftest(fit, vcov = …)` on an `lm` object.
  */
-import { CausalPanelError, withFunctionName } from '../../errors.js';
+import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
+import { standardizeBasis, standardizeOption, standardizeRows, type Standardize, type StandardizeBasis } from '../effectSize.js';
 import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
 import type { Frame } from '../../data/frame.js';
 import { feols, type OlsFit } from '../../models/feols.js';
@@ -59,6 +60,11 @@ export interface MatchedAttOptions {
   vcov?: VcovOption;
   /** Confidence level (default 0.95; `lmtest::coefci(level)`). */
   level?: number;
+  /**
+   * σ of `effectSize`: `'control-baseline'` (default: the outcome's SD among the matched control
+   * units — a cross-section has no baseline period), `'pooled'` (every matched row) or a given σ.
+   */
+  standardize?: Standardize;
 }
 
 /**
@@ -78,6 +84,10 @@ export interface MatchedAttInit {
   df: number;
   level: number;
   fit: OlsFit;
+  /** σ of the effect size (default: NaN, no effect size). */
+  standardize?: StandardizeBasis;
+  /** Notes from computing σ. */
+  standardizeNotes?: readonly Note[];
 }
 
 /**
@@ -106,11 +116,15 @@ export class MatchedAttResult extends Result {
   readonly vcovLabel: string;
   /** The weighted regression (for other coefficients or re-inference). */
   readonly fit: OlsFit;
+  /** σ of `effectSize` (NaN, with a note, when it could not be computed). */
+  readonly standardize: StandardizeBasis;
+  /** The ATT in SD units of the outcome (estimate, SE, interval ÷ σ; statistic and p kept). */
+  readonly effectSize: Estimate;
   readonly #coefficient: number;
 
   /** @internal use {@link matchedAtt} or `MatchitResult.att()`. */
   constructor(init: MatchedAttInit) {
-    super(init.fit.notes);
+    super([...init.fit.notes, ...(init.standardizeNotes ?? [])]);
     this.#coefficient = init.coefficient;
     this.outcome = init.outcome;
     this.nobs = init.nobs;
@@ -119,6 +133,16 @@ export class MatchedAttResult extends Result {
     this.vcovLabel = init.fit.vcovInfo.label;
     this.fit = init.fit;
     this.estimate = Object.freeze({ term: init.treatment, ...waldInference(init.coefficient, init.stdError, { kind: 't', df: init.df }, init.level) });
+    this.standardize = Object.freeze({ ...(init.standardize ?? { standardize: 'control-baseline', sd: NaN, n: 0 }) });
+    this.effectSize = Object.freeze(standardizeRows([this.estimate], this.standardize.sd)[0]!);
+  }
+
+  /**
+   * The ATT in SD units at `level` (term `<treatment> (SD)`).
+   * @example att.effectSizes()[0].estimate; // ATT / σ of the matched controls' outcome
+   */
+  effectSizes(level: number = this.level): Estimate[] {
+    return standardizeRows(this.tidy(level), this.standardize.sd);
   }
 
   /**
@@ -153,6 +177,8 @@ export class MatchedAttResult extends Result {
       df: this.df,
       level: this.level,
       vcov: this.vcovLabel,
+      standardize: this.standardize,
+      effectSize: this.effectSize,
     };
   }
 }
@@ -173,6 +199,7 @@ const MATCHED_ATT_SPEC = {
     return value as VcovOption | undefined;
   }),
   level: opt.level(),
+  standardize: opt.custom((value, at) => (value === undefined ? undefined : standardizeOption().read(value, at))),
 };
 
 /**
@@ -192,7 +219,7 @@ export function matchedAtt(sample: MatchedSample, options: MatchedAttOptions): M
 /** {@link matchedAtt} itself; errors of inner public functions are relabelled by the wrapper above. */
 function matchedAttUnlabelled(sample: MatchedSample, options: MatchedAttOptions): MatchedAttResult {
   const fn = 'matchedAtt';
-  const { outcome, covariates, vcov = (sample.subclassesArePairs ?? sample.hasSubclass) ? { CRV1: 'subclass' } : 'HC3', level } = readOptions(fn, options, MATCHED_ATT_SPEC);
+  const { outcome, covariates, vcov = (sample.subclassesArePairs ?? sample.hasSubclass) ? { CRV1: 'subclass' } : 'HC3', level, standardize: given } = readOptions(fn, options, MATCHED_ATT_SPEC);
   // Column names go into formula text backquoted when not syntactic (R's rule), and come back so as terms.
   const treatTerm = deparseName(sample.treatment);
   const rhs = covariates.trim().length > 0 ? `${treatTerm} + ${covariates}` : treatTerm;
@@ -203,5 +230,12 @@ function matchedAttUnlabelled(sample: MatchedSample, options: MatchedAttOptions)
     throw new CausalPanelError('singular_design', `${fn}: the treatment "${sample.treatment}" was dropped from the outcome regression (collinear)`, { fn, column: sample.treatment });
   }
   const df = fit.nobs - fit.terms.length;
-  return new MatchedAttResult({ treatment: sample.treatment, coefficient: fit.coefficients[j]!, stdError: fit.se()[treatTerm]!, outcome, nobs: fit.nobs, df, level, fit });
+  // σ over the matched rows (weight > 0): the controls', or all of them ('pooled')
+  const y = data.numeric(outcome, fn);
+  const treat = data.numeric(sample.treatment, fn);
+  const weights = data.numeric('weights', fn);
+  const rows = Int32Array.from({ length: data.nrow }, (_, i) => i).filter((i) => weights[i]! > 0);
+  const standardizeNotes: Note[] = [];
+  const standardize = standardizeBasis(given, y, rows, (row) => treat[row] === 0, fn, standardizeNotes);
+  return new MatchedAttResult({ treatment: sample.treatment, coefficient: fit.coefficients[j]!, stdError: fit.se()[treatTerm]!, outcome, nobs: fit.nobs, df, level, fit, standardize, standardizeNotes });
 }

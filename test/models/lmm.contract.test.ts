@@ -71,6 +71,11 @@ describe('lmm: bad input is a typed error', () => {
     expect(thrown(() => lmm('y ~ x + (1 | g)', data, { ddf: 'KR' } as never)).code).toBe('invalid_option');
     expect(thrown(() => lmm('y ~ x + (1 | g)', data, { level: 2 })).code).toBe('invalid_option');
   });
+  it("ddf 'Kenward-Roger' needs a REML fit on one grouping factor", () => {
+    expect(thrown(() => lmm('y ~ x + (1 | g)', data, { reml: false, ddf: 'Kenward-Roger' })).message).toMatch(/needs a REML fit/);
+    expect(thrown(() => lmm('y ~ x + (1 | g) + (1 | h)', data, { ddf: 'Kenward-Roger' })).message).toMatch(/one grouping factor \(found g, h\)/);
+    expect(thrown(() => lmm('y ~ x + (1 | g)', data).withDdf('KR' as never)).code).toBe('invalid_option');
+  });
   it('anova needs two lmm fits on the same observations', () => {
     const fit = lmm('y ~ x + (1 | g)', data, { reml: false });
     expect(thrown(() => anova(fit)).code).toBe('invalid_option');
@@ -154,6 +159,16 @@ describe('lmm: result shape, immutability, predictions', () => {
     expect(thrown(() => fit.predict(fresh)).code).toBe('invalid_option');
     expectAllClose(fit.predict(fresh, { allowNewLevels: true }), [beta['(Intercept)']! + beta.x!], 1e-12, 'new level');
     expectAllClose(fit.residuals(), data.y.map((y, i) => y - fit.fitted()[i]!), 1e-12, 'residuals');
+  });
+  it('withDdf switches the tests without refitting: same estimates, each method as if fitted with it', () => {
+    const kr = fit.withDdf('Kenward-Roger');
+    expect(kr.ddf).toBe('Kenward-Roger');
+    expect(kr.coefficients).toEqual(fit.coefficients);
+    expect(kr.tidy()).toEqual(lmm('y ~ x + (1 + x | g)', data, { ddf: 'Kenward-Roger' }).tidy());
+    expect(kr.withDdf('Satterthwaite').tidy()).toEqual(fit.tidy());
+    const z = fit.withDdf('normal');
+    expect(z.df().x).toBe(Infinity);
+    expect(z.summary()).toMatch(/z value/);
   });
   it('icc of a random-intercept model: τ² / (τ² + σ²)', () => {
     const m = lmm('y ~ x + (1 | g)', data);

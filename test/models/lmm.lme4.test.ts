@@ -104,7 +104,7 @@ for (const c of CASES) {
 
     if (o.fixedEffectsKenwardRoger !== undefined) {
       it("ddf 'Kenward-Roger': pbkrtest's adjusted SEs and df (default fit: within the optimiser gap; the null model, gap 2e-9, to 1e-6)", () => {
-        const kr = lmm(c.formula, hsb, { reml: c.reml, ddf: 'Kenward-Roger' });
+        const kr = fit.withDdf('Kenward-Roger');
         const gap = tight.maxAbsDiffFixef as number;
         const tight6 = gap < 1e-8;
         const tol = tight6 ? { estimate: 1e-8, stdError: 1e-6, df: 1e-6, statistic: 1e-6, pValue: 1e-4 } : { estimate: { rel: 1e-6, abs: 2 * gap }, stdError: 1e-4, df: 1e-4, statistic: 1e-4, pValue: 1e-2 };

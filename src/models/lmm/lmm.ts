@@ -23,9 +23,8 @@ import { buildDesign } from '../formula/design.js';
 import { splitBars } from './bars.js';
 import { buildReTerms, thetaBounds } from './reTerms.js';
 import { LmmSystem, profiledDeviance } from './deviance.js';
-import { satterthwaiteDf, satterthwaiteParts, type SatterthwaiteParts } from './satterthwaite.js';
 import { LmmFit } from './lmmResult.js';
-import { kenwardRoger, kenwardRogerDf } from './kenwardRoger.js';
+import { ddfTests, type DdfContext, type LmmDdf } from './ddf.js';
 
 /**
  * Options of {@link lmm}; names mirror lme4's `lmer` and lmerTest's `summary` arguments.
@@ -42,7 +41,7 @@ export interface LmmOptions {
    * and df; REML fits whose random terms share one grouping factor); or 'normal' (z tests:
    * lme4's summary without df).
    */
-  ddf?: 'Satterthwaite' | 'Kenward-Roger' | 'normal';
+  ddf?: LmmDdf;
   /** Confidence level of intervals (default 0.95). */
   level?: number;
   /** Optimiser: stop when the simplex spans less than this in θ (default 1e-10). */
@@ -146,26 +145,9 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
   const singular = theta.some((v, j) => bounds.lower[j] === 0 && v < 1e-4);
   if (singular) notes.push({ code: 'singular_fit' });
 
-  let df = new Float64Array(p).fill(Infinity);
-  let hessianEigenvalues: Float64Array | null = null;
-  let satterthwaite: SatterthwaiteParts | null = null;
-  if (params.ddf === 'Satterthwaite' && p > 0) {
-    const parts = satterthwaiteParts(system, theta, sigma, params.reml);
-    satterthwaite = parts;
-    hessianEigenvalues = parts.hessianEigenvalues;
-    df = Float64Array.from({ length: p }, (_, j) => satterthwaiteDf(parts, vcov, names.map((_, i) => (i === j ? 1 : 0))));
-    const tol = 1e-8;
-    const bad = [...parts.hessianEigenvalues].filter((v) => !(v > tol));
-    if (bad.length > 0) notes.push({ code: 'test_not_computed', test: 'part of the Satterthwaite variance', reason: `the deviance Hessian over (θ, σ) has ${bad.length} eigenvalue(s) ≤ 1e-8 (${bad.map((v) => v.toExponential(1)).join(', ')}): the fit may not have converged, or sits on a boundary` });
-  }
-
-  let testVcov = vcov;
-  if (params.ddf === 'Kenward-Roger' && p > 0) {
-    if (!params.reml) throw new CausalPanelError('invalid_option', `${fn}: ddf 'Kenward-Roger' needs a REML fit (reml: true), as pbkrtest and lmerTest`, { fn, option: 'ddf', value: 'Kenward-Roger' });
-    const kr = kenwardRoger(terms, X, n, p, theta, sigma, vcov);
-    testVcov = kr.vcovAdj;
-    df = Float64Array.from({ length: p }, (_, j) => kenwardRogerDf(kr, vcov, [names.map((_, i) => (i === j ? 1 : 0))]));
-  }
+  const ddfContext: DdfContext = { system, terms, X, n, p, theta, sigma, reml: params.reml, vcov };
+  const tests = ddfTests(params.ddf, ddfContext);
+  notes.push(...tests.notes);
 
   const b = system.lambda(theta, state.u);
   const condVar = system.conditionalVariances(theta, sigma);
@@ -192,8 +174,8 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
     names,
     beta: state.beta,
     vcov,
-    testVcov,
-    df,
+    testVcov: tests.testVcov,
+    df: tests.df,
     theta: Float64Array.from(theta),
     thetaNames: bounds.names,
     sigma,
@@ -211,7 +193,7 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
     notes,
     singular,
     optimizer: { evaluations: opt.evaluations, converged: opt.converged, restarts: opt.restarts },
-    hessianEigenvalues,
-    satterthwaite,
+    satterthwaite: tests.satterthwaite,
+    ddfContext,
   });
 }

@@ -19,13 +19,14 @@ import { textTable } from '../../report/textTable.js';
 import { modelMatrix, type Design } from '../formula/design.js';
 import type { ReTerm } from './reTerms.js';
 import { satterthwaiteF, type SatterthwaiteParts } from './satterthwaite.js';
+import { ddfTests, type DdfContext, type LmmDdf } from './ddf.js';
 import { fUpper } from '../../numerics/distributions.js';
 
 /** Everything {@link lmm} hands to the result. */
 export interface LmmFitCore {
   formula: string;
   reml: boolean;
-  ddf: 'Satterthwaite' | 'Kenward-Roger' | 'normal';
+  ddf: LmmDdf;
   level: number;
   names: readonly string[];
   beta: Float64Array;
@@ -54,9 +55,10 @@ export interface LmmFitCore {
   notes: readonly Note[];
   singular: boolean;
   optimizer: { evaluations: number; converged: boolean; restarts: number };
-  hessianEigenvalues: Float64Array | null;
-  /** Satterthwaite's ingredients (null with ddf 'normal'). */
+  /** Satterthwaite's ingredients (null unless ddf is 'Satterthwaite'). */
   satterthwaite: SatterthwaiteParts | null;
+  /** What {@link ddfTests} needs to redo the tests under another method. */
+  ddfContext: DdfContext;
 }
 
 /**
@@ -174,6 +176,26 @@ export class LmmFit extends Result {
     const out: Record<string, number> = Object.create(null);
     this.terms.forEach((term, j) => (out[term] = values[j]!));
     return out;
+  }
+
+  /** The degrees-of-freedom method of the t tests. @example fit.ddf; // 'Satterthwaite' */
+  get ddf(): LmmDdf {
+    return this.#core.ddf;
+  }
+
+  /**
+   * The same fit with its t tests under another method (lmerTest's `summary(m, ddf = …)`), without
+   * refitting.
+   * @throws {CausalPanelError} `invalid_option` for Kenward–Roger on an ML fit or several grouping factors
+   * @example fit.withDdf('Kenward-Roger').tidy(); // pbkrtest's adjusted SEs and df
+   */
+  withDdf(ddf: LmmDdf): LmmFit {
+    if (ddf !== 'Satterthwaite' && ddf !== 'Kenward-Roger' && ddf !== 'normal') {
+      throw new CausalPanelError('invalid_option', `lmm.withDdf: ddf must be one of "Satterthwaite", "Kenward-Roger", "normal" (got ${String(ddf)})`, { fn: 'lmm.withDdf', option: 'ddf', value: ddf });
+    }
+    const tests = ddfTests(ddf, this.#core.ddfContext);
+    const notes: Note[] = [...this.#core.notes.filter((note) => note.code !== 'test_not_computed'), ...tests.notes];
+    return new LmmFit({ ...this.#core, ddf, df: tests.df, testVcov: tests.testVcov, satterthwaite: tests.satterthwaite, notes });
   }
 
   /** Fixed effects by term (lme4's `fixef`). @example fit.coef()['(Intercept)'] */

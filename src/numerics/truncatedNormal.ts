@@ -9,20 +9,21 @@
  * fixed-length confidence interval (`.qfoldednormal`, computed there by simulation).
  */
 import { normalCdf, normalQuantile } from './distributions.js';
+import { exp, log } from './elementary.js';
 
 const LOG_SQRT_2PI = 0.9189385332046728;
 
 /** log Q(x) = log Φ(−x), accurate for every x (asymptotic series for large x). */
 function logUpper(x: number): number {
-  if (x < 37) return Math.log(normalCdf(-x));
+  if (x < 37) return log(normalCdf(-x));
   const z = 1 / (x * x);
   const series = 1 - z * (1 - 3 * z * (1 - 5 * z * (1 - 7 * z * (1 - 9 * z))));
-  return -0.5 * x * x - Math.log(x) - LOG_SQRT_2PI + Math.log(series);
+  return -0.5 * x * x - log(x) - LOG_SQRT_2PI + log(series);
 }
 
 /** The x ≥ 0 with log Q(x) = target (Newton on log Q, whose slope is −φ(x)/Q(x)). */
 function upperFromLog(target: number): number {
-  if (target > -700) return -normalQuantile(Math.exp(target));
+  if (target > -700) return -normalQuantile(exp(target));
   let x = Math.sqrt(-2 * target);
   for (let i = 0; i < 100; i++) {
     const f = logUpper(x) - target;
@@ -61,7 +62,7 @@ export function truncatedNormalQuantile(p: number, l: number, u: number): number
   // Both bounds in the right tail: Q(x) = (1 − p) Q(l) + p Q(u), in logs.
   const logQl = logUpper(l);
   const logQu = u === Infinity ? -Infinity : logUpper(u);
-  const target = logQl + Math.log((1 - p) + p * Math.exp(logQu - logQl));
+  const target = logQl + log((1 - p) + p * exp(logQu - logQl));
   const x = upperFromLog(target);
   return Math.min(u, Math.max(l, x));
 }

@@ -13,6 +13,7 @@
  * Notation: M = moments (rows of A), k = nuisance dimension (post periods − 1).
  */
 import { PivotedQR } from '../../numerics/qr.js';
+import { pow } from '../../numerics/elementary.js';
 import { solveStandardForm } from '../../numerics/linearProgram.js';
 import { truncatedNormalQuantile } from '../../numerics/truncatedNormal.js';
 
@@ -119,7 +120,7 @@ function maxProgram(s: readonly number[], bVec: readonly number[], W: Matrix): (
   };
 }
 
-const ROUND_EPS = Math.pow(2.220446049250313e-16, 0.75);
+const ROUND_EPS = pow(2.220446049250313e-16, 0.75);
 const roundeps = (x: number): number => (Math.abs(x) < ROUND_EPS ? 0 : x);
 
 /** `.vlo_vup_dual_fn`: truncation bounds given the dual vertex γ (ARP 2023, Appendix D, Algorithm 1). */

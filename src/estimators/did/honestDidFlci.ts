@@ -21,6 +21,7 @@
  * (`simulatedFoldedQuantile`), see docs/honest-did.md.
  */
 import { CausalPanelError } from '../../errors.js';
+import { log, pow } from '../../numerics/elementary.js';
 import { foldedNormalQuantile } from '../../numerics/truncatedNormal.js';
 import { dot, inverse, matVec, type Matrix } from './honestDidArp.js';
 
@@ -91,7 +92,7 @@ function leastBias(Q: Quadratic, h: number): { value: number; z: number[] } {
   let best = Q.v0 <= h2 * (1 + 1e-12) ? { value: 0, z: new Array<number>(n).fill(0) } : { value: Infinity, z: new Array<number>(n).fill(NaN) };
   if (n === 0) return Number.isFinite(best.value) ? best : { value: NaN, z: [] };
   // Each coordinate: 0 = fixed at zero, 1 = positive, 2 = negative.
-  const total = Math.pow(3, n);
+  const total = pow(3, n);
   for (let code = 1; code < total; code++) {
     const free: number[] = [];
     const sign: number[] = [];
@@ -188,14 +189,14 @@ function derivativeBisection(f: (h: number) => number, aStart: number, bStart: n
   let a = aStart;
   let b = bStart;
   const failTol = Math.sqrt(2.220446049250313e-16);
-  const dif = Math.min((b - a) / numPoints, Math.abs(b) * Math.cbrt(2.220446049250313e-16));
+  const dif = Math.min((b - a) / numPoints, Math.abs(b) * pow(2.220446049250313e-16, 1 / 3));
   if (!(dif > 0)) return NaN;
   const fa = f(a);
   const fb = f(b);
   const fpa = (f(a + dif) - fa) / dif;
   const fpb = (f(b - dif) - fb) / -dif;
   let iter = 1;
-  const maxIter = 10 * Math.ceil(Math.log(Math.abs(b - a) / dif) / Math.log(2));
+  const maxIter = 10 * Math.ceil(log(Math.abs(b - a) / dif) / log(2));
   if (fpa > fpb || Number.isNaN(fa) || Number.isNaN(fb)) return NaN;
   if (fpb < 0) return b;
   if (fpa > 0) return a;

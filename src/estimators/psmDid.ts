@@ -245,5 +245,6 @@ function preMean(column: Float64Array, rows: readonly number[]): number {
 function vcovOptionOf(spec: VcovSpec): VcovOption {
   if (spec.type === 'iid') return 'iid';
   if (spec.type === 'hetero') return spec.hc;
+  if (spec.type === 'CR2' && spec.clusters.length === 0) return 'CR2'; // did clusters it by the unit
   return spec.type === 'CRV1' ? { CRV1: spec.clusters } : spec.type === 'CRV3' ? { CRV3: spec.clusters } : { CR2: spec.clusters };
 }

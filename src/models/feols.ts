@@ -489,7 +489,7 @@ export function feols(formula: string, data: DataInput, options: FeolsOptions = 
   const params = readOptions(fn, options, FEOLS_OPTIONS, { unsupported: FEOLS_UNSUPPORTED });
   const frame = toFrame(data, fn);
   const spec = parseFormula(formula);
-  const vcovSpec = params.vcov === undefined ? undefined : parseVcov(params.vcov, { fn, combined: true });
+  const vcovSpec = params.vcov === undefined ? undefined : parseVcov(params.vcov, { fn, combined: true, fixedEffects: spec.fixedEffects.map((fe) => fe.name) });
   const extraVariables = vcovSpec !== undefined ? clusterVariables(vcovSpec) : [];
   const design = buildDesign(spec, frame, { weights: params.weights, fn, extraVariables });
   return fitDesign(design, frame, params, formula, fn);

@@ -19,7 +19,8 @@ import { parseVcov, type VcovOption } from '../inference/vcovSpec.js';
 export function vcovOption(): Reader<VcovOption | undefined> {
   return opt.custom((value, at) => {
     if (value === undefined) return undefined;
-    parseVcov(value as VcovOption, { fn: at.fn, combined: true }); // fail before any work
+    // Fail before any work; `'CR2'` alone takes its cluster from the fixed effects, known later.
+    parseVcov(value as VcovOption, { fn: at.fn, combined: true, defaultCluster: 'CR2' });
     return value as VcovOption;
   });
 }

@@ -52,8 +52,11 @@ export function panelOptionSpec() {
  * readOptions('did', { vcov: 'hetero' }, { vcov: vcovOption() }).vcov; // { type: 'hetero', hc: 'HC1' }
  */
 export function vcovOption(): Reader<VcovSpec | undefined> {
-  return opt.custom((value, at) => (value === undefined ? undefined : parseVcov(value as VcovOption, { fn: at.fn, combined: true })));
+  return opt.custom((value, at) => (value === undefined ? undefined : value === 'CR2' ? CR2_BY_UNIT : parseVcov(value as VcovOption, { fn: at.fn, combined: true })));
 }
+
+/** `vcov: 'CR2'` before the unit is known: {@link defaultVcov} clusters it by the unit. */
+const CR2_BY_UNIT: VcovSpec = Object.freeze({ type: 'CR2', clusters: Object.freeze([]) });
 
 /**
  * The variance of a DiD fit: the one given, else clustered by unit (fixest's default).
@@ -62,6 +65,7 @@ export function vcovOption(): Reader<VcovSpec | undefined> {
  * defaultVcov(undefined, 'id', 'did'); // { type: 'CRV1', clusters: ['id'] }
  */
 export function defaultVcov(given: VcovSpec | undefined, unit: string, fn: string): VcovSpec {
+  if (given === CR2_BY_UNIT) return Object.freeze({ type: 'CR2', clusters: Object.freeze([unit]) });
   return given ?? parseVcov(undefined, { fn, fixedEffects: [unit], combined: true });
 }
 

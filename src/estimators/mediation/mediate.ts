@@ -11,6 +11,7 @@
  *
  * Dimension symbols: n = rows used, k = coefficients, g = clusters, s = simulations.
  */
+import { standardizeBasis } from '../effectSize.js';
 import { withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { toFrame } from '../../data/fromInput.js';
@@ -58,7 +59,12 @@ export function runMediate(data: Frame, params: MediateParams): MediationResult 
   let failed = 0;
   for (let s = 0; s < draws.d0.length; s++) if (!Number.isFinite(draws.d0[s]!)) failed++;
   if (failed > 0) allNotes.push({ code: 'resamples_skipped', count: failed, reason: 'singular design in the bootstrap refit' });
+  // σ of the effect sizes over the estimation rows (every row of the complete-case frame)
+  const treatment = frame.numeric(params.treat, 'mediate');
+  const rows = Int32Array.from({ length: outcome.n }, (_, i) => i);
+  const standardize = standardizeBasis(params.standardize, outcome.y, rows, (row) => treatment[row] === params.controlValue, 'mediate', allNotes);
   return new MediationResult({
+    standardize,
     summary: summarizeMediation(draws, point, { level: params.level, bca: params.boot && params.bootCiType === 'bca' }),
     params,
     nobs: mediator.n,

@@ -5,6 +5,7 @@
  * with a suggestion (`sim` → `sims`, `boot.ci.type` → `bootCiType`, `treat.value` →
  * `treatValue`); the options of `mediate()` this port does not have say why.
  */
+import { standardizeOption, type Standardize } from '../effectSize.js';
 import type { DataInput } from '../../data/fromInput.js';
 import { glmFamily, type GlmFamily } from '../../numerics/family.js';
 import { invalidOption, opt, readOptions, type OptionPath, type Params, type ReadOptionsContext } from '../../options.js';
@@ -69,6 +70,12 @@ export interface RawMediateOptions {
    * from the cluster-robust (CRV1) variance, as R's `cluster` with `sandwich::vcovCL`.
    */
   cluster?: string;
+  /**
+   * σ of `effectSizes()` (ACME, ADE and total effect in SD units of the outcome):
+   * `'control-baseline'` (default: the outcome's SD among rows at the control value), `'pooled'`
+   * (every row used) or a given σ.
+   */
+  standardize?: Standardize;
   /**
    * Progress of the simulation or bootstrap loop: called with (draws done, sims), at most ~100
    * times, with increasing counts ending at sims (no R counterpart; R prints nothing). The
@@ -135,6 +142,7 @@ export const mediateSpec = {
   treatValue: opt.number(),
   bootCiType: opt.oneOf(['perc', 'bca'], 'perc'),
   cluster: opt.column(),
+  standardize: opt.custom((value, at) => (value === undefined ? undefined : standardizeOption().read(value, at))),
   onProgress: opt.func<ProgressCallback>(),
 };
 
@@ -175,6 +183,8 @@ export interface MediateParams {
   readonly treatValue: number;
   readonly bootCiType: 'perc' | 'bca';
   readonly cluster: string | null;
+  /** The `standardize` option as given (undefined: the default, whose failure is only a note). */
+  readonly standardize: Standardize | undefined;
   readonly onProgress: ProgressCallback | null;
 }
 
@@ -226,6 +236,7 @@ export function mediateParams(fn: string, o: CommonMediateOptions, mediator: str
     treatValue,
     bootCiType: o.bootCiType,
     cluster: o.cluster ?? null,
+    standardize: o.standardize,
     onProgress: o.onProgress ?? null,
   });
 }

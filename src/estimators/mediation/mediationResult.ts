@@ -3,6 +3,7 @@
  * total effect — mediation 4.5.1's d0/d1/d.avg, z0/z1/z.avg, n0/n1/n.avg and tau — with the
  * simulated values behind them, printed as `summary(mediate(...))`.
  */
+import { standardizeRows, type StandardizeBasis } from '../effectSize.js';
 import type { Note } from '../../errors.js';
 import type { Estimate } from '../../estimate.js';
 import { invalidOption } from '../../options.js';
@@ -61,6 +62,8 @@ export interface MediationResultFields {
   /** The full-sample statistic (bootstrap), or null (quasi-Bayes). */
   point: PointEffects | null;
   sensitivity: MedsensSystem | null;
+  /** σ of the effect sizes (default: NaN). */
+  standardize?: StandardizeBasis;
 }
 
 /**
@@ -102,6 +105,8 @@ export class MediationResult extends Result {
   readonly interaction: boolean;
   /** Whether the outcome model is linear (gaussian identity). */
   readonly outcomeLinear: boolean;
+  /** σ of {@link MediationResult.effectSizes} (NaN, with a note, when it could not be computed). */
+  readonly standardize: StandardizeBasis;
   readonly #summary: MediationSummary;
   readonly #draws: EffectDraws;
   readonly #point: PointEffects | null;
@@ -132,6 +137,17 @@ export class MediationResult extends Result {
     this.#draws = fields.draws;
     this.#point = fields.point;
     this.#sens = fields.sensitivity;
+    this.standardize = Object.freeze({ ...(fields.standardize ?? { standardize: 'control-baseline', sd: NaN, n: 0 }) });
+  }
+
+  /**
+   * ACME, ADE and total effect rows of `tidy(level)` in SD units of the outcome (σ =
+   * `standardize.sd`; estimate, SE and interval divided by σ, terms suffixed `(SD)`); the
+   * proportions mediated have no unit and are left out.
+   * @example res.effectSizes().find((r) => r.term === 'ACME (average) (SD)')?.estimate; // ACME / σ
+   */
+  effectSizes(level = this.level): Estimate[] {
+    return standardizeRows(this.tidy(level).filter((r) => !r.term.startsWith('Prop. Mediated')), this.standardize.sd);
   }
 
   /**

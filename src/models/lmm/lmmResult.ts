@@ -378,6 +378,11 @@ export class LmmFit extends Result {
     return Float64Array.from(y, (v, i) => v - fitted[i]!);
   }
 
+  /** The fixed-effects design (y, X before collinear columns were dropped, terms, rows, factor codings). @example fit.design.terms */
+  get design(): Design {
+    return this.#core.design;
+  }
+
   /** The rows of the data the fit used, as a Frame (lme4's `model.frame`). @example fit.modelFrame().nrow */
   modelFrame(): Frame {
     return this.#core.frame;

@@ -11,8 +11,12 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBrowserBundle, type BrowserBundle } from './buildBrowserBundle.js';
 
-/** Budget for the minified, gzip -9 bundle (it measured 204 KB on 2026-12-06, 644 KB minified). */
-const GZIP_BUDGET_BYTES = 256 * 1024;
+/**
+ * Budget for the minified, gzip -9 bundle: 202 KiB (650 KiB minified) at its first build on
+ * 2026-12-06, 253 KiB (789 KiB) the same evening after HonestDiD, lmm and the readers landed. A new
+ * dependency or estimator that crosses it should say why in the commit that raises it.
+ */
+const GZIP_BUDGET_BYTES = 300 * 1024;
 
 let bundle: BrowserBundle;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * bounded runs; panels from ./randomPanel.ts): the ATT(g,t)s, their SEs, the pre-test and the
  * simple and dynamic aggregations are unchanged by row order, by relabelling unit ids (numbers ↔
  * strings) and periods (shifted with the cohorts) and by scaling the sampling weights; under
- * y → a + b·y effects scale by b and SEs by |b|; a missing cell in an unused column drops
+ * y → a + b·y effects scale by b and SEs by |b| (effect sizes in SD units by sign(b)); a missing cell in an unused column drops
  * nothing. Analytic SEs only (the bootstrap's draws follow the unit order by design).
  */
 import fc from 'fast-check';
@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { attgt } from '../../src/estimators/did/attgt.js';
 import type { AttgtResult } from '../../src/estimators/did/attgtResult.js';
 import type { Estimate } from '../../src/estimate.js';
+import { expectClose } from '../helpers/expectClose.js';
 import {
   affineRows,
   expectSameRows,
@@ -93,6 +94,18 @@ describe('attgt: invariances on random staggered panels', () => {
       const r1 = run(mapped, v);
       expectSameRows(rowsOf(r1), affineRows(rowsOf(r0), b), `y → ${a} + ${b}·y`, 'term', Math.abs(b));
       expectSameRows(pretestRow(r1), pretestRow(r0), `y → ${a} + ${b}·y: pre-test`);
+    });
+  });
+
+  it("y → a + b·y: effect sizes (SD units, σ of the same outcome) × sign(b), their SEs unchanged — the fit's and every aggregation's", () => {
+    forAffinePanels([variant], (data, mapped, { a, b }, v) => {
+      const sd = (r: AttgtResult) => [...r.effectSizes(), ...r.aggregate('simple').effectSizes(), ...r.aggregate('dynamic').effectSizes().map((row) => ({ ...row, term: `dynamic ${row.term}` }))];
+      const r0 = run(data, v);
+      const r1 = run(mapped, v);
+      expectClose(r1.standardize.sd, Math.abs(b) * r0.standardize.sd, 1e-10, 'σ × |b|');
+      // (a cell's `att` is its estimate's alias)
+      const expected = affineRows(sd(r0), Math.sign(b)).map((row) => ('att' in row ? { ...row, att: row.estimate } : row));
+      expectSameRows(sd(r1), expected, `y → ${a} + ${b}·y: effect sizes`);
     });
   });
 

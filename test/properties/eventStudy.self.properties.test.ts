@@ -89,6 +89,14 @@ describe('eventStudy: invariances on random staggered panels', () => {
     });
   });
 
+  it('y → a + b·y: effect sizes (SD units) × sign(b), their SEs unchanged', () => {
+    forAffinePanels([variant], (data, mapped, { a, b }, v) => {
+      const r0 = run(data, v);
+      const r1 = run(mapped, v);
+      expectSameRows(r1.effectSizes(), affineRows(r0.effectSizes(), Math.sign(b)), `y → ${a} + ${b}·y: effect sizes`);
+    });
+  });
+
   it('a missing cell in an unused column drops nothing', () => {
     forPanelsWithUnusedMissing([variant], (data, holed, n, v) => {
       const a = run(data, v);

@@ -153,7 +153,8 @@ export class AttgtResult extends Result {
    */
   effectSizes(level: number = this.params.level): AttgtRow[] {
     const rows = level === this.params.level ? this.rows : cellRows(this.#init.cells, this.#init.inference.se, this.#init.inference.critical(level), level);
-    return standardizeRows(rows, this.standardize.sd);
+    // `att` is the alias of `estimate`: scaled with it
+    return standardizeRows(rows, this.standardize.sd).map((r) => ({ ...r, att: r.estimate }));
   }
 
   /**

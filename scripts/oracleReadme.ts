@@ -36,8 +36,13 @@ const TOLERANCES: readonly { pattern: RegExp; tolerance: string }[] = [
   { pattern: /^nist_exact_check$/, tolerance: 'none (provenance: the certified values are exact to LRE ≥ 14.3); the tests use LRE floors per dataset' },
   { pattern: /^boottest_grid_joint_manual$/, tolerance: 'Wald and sorted bootstrap Wald 1e-10; p (ties excluded) exact' },
   { pattern: /^boottest_grid_/, tolerance: 'enumeration: t and sorted t* 1e-10, p (ties excluded) and p at each r exact, CI 1e-3; Monte Carlo: t 1e-10, p within 4·√(p(1−p)/B) + 2/B, CI bounds within 5% of the width' },
+  { pattern: /^mediation_multilevel_/, tolerance: 'lme4 model parts (lmm vs lmer, default optimiser): random-intercept fits fixef, θ, σ, SE 1e-6; random-slope fits 1e-4 in fixef and σ, 1e-4 abs in θ (lme4 stops short: lmm\'s criterion is ≤ lme4\'s at lme4\'s θ); Monte Carlo parts: see the mediation tests' },
   { pattern: /^lme4_hsb_lrt$/, tolerance: 'logLik, deviance, AIC, BIC 1e-8; chisq and p 1e-6; npar, df exact; smaller models\' fixef 1e-5 (default fits)' },
   { pattern: /^lme4_/, tolerance: 'vs tightConvergence: fixef 1e-6, SE 1e-5, Satterthwaite df 1e-4, p 1e-4 (or κ·1e-6 for steep tiny p), θ abs 1e-6, σ 1e-6, logLik 1e-8; VarCorr from tight θ, σ 1e-5; default-fit fields within the optimiser gap (fixef abs 2·maxAbsDiffFixef, SE/t 1e-4, df 2e-4, p 1e-2, VarCorr, ranef modes and condVar 1e-3); REMLcrit/deviance, AIC, BIC 1e-8' },
+  { pattern: /^bacon_mpdta_lpop$/, tolerance: 'degenerate (see its note): only the uncontrolled weights and beta_hat_b, 1e-8' },
+  { pattern: /^bacon_/, tolerance: '2x2 estimates and weights, TWFE coefficient, Omega, beta_hat_w 1e-8' },
+  { pattern: /^didimputation_/, tolerance: 'SEs 1e-6; pre-trend coefficients 1e-8; imputation estimates 3e-7 (the reference predicts Y(0) with fixest fixef() at fixef.tol 1e-6; ours equal the exact dense imputation to 1e-10); CIs not compared (1.96 there)' },
+  { pattern: /^did2s_/, tolerance: 'SEs, vcov, t 1e-6, p 3e-6; estimates 3e-7 (the reference\'s fixest fixef.tol error, as didimputation_)' },
   { pattern: /^honestdid_/, tolerance: "Conditional and C-LF bounds 1e-6 (the same grid points; C-LF's draws are R's set.seed(0) stream); FLCI and C-F 1e-6 for M > 0 (flciQuantile 'simulated' vs smoothness, 'exact' vs flciExactFoldedNormal); at M = 0 the FLCI half-length 1e-6 and a variance no larger than ECOS's imprecise optimum (bounds differ by up to 6e-4), C-F within 5 grid steps; original CI 1e-10" },
   { pattern: /^timings/, tolerance: 'none: R timings for `npm run bench`, not a numerical reference' },
 ];

@@ -134,8 +134,20 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
     }
   };
   const opt = nelderMead(objective, bounds.start, { lower: bounds.lower, xTolerance: params.tolerance, maxEvaluations: params.maxEvaluations });
-  // Snap θ components that sit within the optimiser's resolution of their bound onto it.
-  const theta = opt.x.map((v, j) => (bounds.lower[j] === 0 && v < params.tolerance ? 0 : v));
+  // A variance at its bound: the simplex stops a few ulps of θ above 0. Put each such component
+  // on the bound when that does not raise the deviance (bobyqa lands on it exactly).
+  const theta = [...opt.x];
+  let best = opt.value;
+  for (let j = 0; j < theta.length; j++) {
+    if (bounds.lower[j] !== 0 || theta[j] === 0 || theta[j]! > 1e-6) continue;
+    const trial = [...theta];
+    trial[j] = 0;
+    const value = objective(trial);
+    if (value <= best) {
+      theta[j] = 0;
+      best = value;
+    }
+  }
   if (!opt.converged) notes.push({ code: 'lmm_not_converged', evaluations: opt.evaluations });
   const state = system.evaluate(theta);
   const criterion = profiledDeviance(state, n, p, params.reml);

@@ -198,6 +198,20 @@ export class LmmFit extends Result {
     return new LmmFit({ ...this.#core, ddf, df: tests.df, testVcov: tests.testVcov, satterthwaite: tests.satterthwaite, notes });
   }
 
+  /**
+   * The profiled criterion the fit minimised (REML criterion or −2 log-likelihood), at any θ in
+   * lme4's order (lme4's `devfun <- getME(m, 'devfun')`): to compare optima or profile a variance.
+   * @throws {CausalPanelError} `invalid_option` when θ has the wrong length or breaks a bound
+   * @example fit.devfun(Object.values(fit.theta)); // = fit.remlCriterion
+   */
+  devfun(theta: readonly number[]): number {
+    const { system, reml, theta: fitted } = this.#core.ddfContext;
+    if (!Array.isArray(theta) || theta.length !== fitted.length || !theta.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      throw new CausalPanelError('invalid_option', `lmm.devfun: theta must be ${fitted.length} finite numbers in lme4's order (${this.#core.thetaNames.join(', ')})`, { fn: 'lmm.devfun', value: theta });
+    }
+    return system.deviance(theta, reml);
+  }
+
   /** Fixed effects by term (lme4's `fixef`). @example fit.coef()['(Intercept)'] */
   coef(): Record<string, number> {
     return this.#record(this.#core.beta);

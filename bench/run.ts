@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attgt, did2s, didImputation, feols, matchit, mediate, parseCsv, type Frame } from '../src/index.js';
+import { attgt, did2s, didImputation, feols, honestDid, matchit, mediate, parseCsv, type Frame } from '../src/index.js';
 import { boottest } from '../src/estimators/boottest.js';
 import { lmm } from '../src/models/lmm/lmm.js';
 import { panelPath, printTable, rTimeNow, repoRoot, time, type Timing } from './harness.js';
@@ -157,6 +157,31 @@ if (wanted('didimputation') || wanted('did2s')) {
         ...(label === '100k' ? { rKey: 'did2s_static_100k', goalSeconds: 0.2 * 5.514 } : { goalSeconds: 2 }),
       });
     }
+  }
+}
+
+if (wanted('honestdid')) {
+  // The whole battery each fixtures/oracles/honestdid_mpdta_*.json ran in R (HonestDiD 0.2.6; its
+  // secondsElapsed): RM C-LF and Conditional, SD Conditional, C-F, C-LF, the FLCI twice
+  // (createSensitivityResults and findOptimalFLCI) and with the exact quantile.
+  for (const name of ['first', 'average'] as const) {
+    const oracle = JSON.parse(readFileSync(join(repoRoot, `fixtures/oracles/honestdid_mpdta_${name}.json`), 'utf8')) as {
+      results: { betahat: number[]; sigma: number[][]; numPrePeriods: number; numPostPeriods: number; lVec: number[]; secondsElapsed: number };
+    };
+    const o = oracle.results;
+    const input = { betahat: o.betahat, sigma: o.sigma, numPrePeriods: o.numPrePeriods, numPostPeriods: o.numPostPeriods };
+    const Mbar = [0, 0.5, 1, 1.5, 2];
+    const M = [0, 0.01, 0.02, 0.03, 0.04, 0.05];
+    const battery = () => [
+      honestDid(input, { type: 'relativeMagnitudes', Mbar, lVec: o.lVec }),
+      honestDid(input, { type: 'relativeMagnitudes', Mbar, lVec: o.lVec, method: 'Conditional' }),
+      ...(['Conditional', 'C-F', 'C-LF', 'FLCI', 'FLCI'] as const).map((method) => honestDid(input, { type: 'smoothness', M, lVec: o.lVec, method })),
+      honestDid(input, { type: 'smoothness', M, lVec: o.lVec, method: 'FLCI', flciQuantile: 'exact' }),
+    ];
+    rows.push({
+      timing: time(`honestDid battery, mpdta (${name === 'first' ? 'e = 0' : 'average'})`, battery, (out) => assertFinite(out[0]!.rows[0]!.lb, 'honestDid bound'), 1),
+      rSeconds: o.secondsElapsed,
+    });
   }
 }
 

@@ -2,14 +2,14 @@
  * The joint pre-trend test of an event study, as fixest's `wald()`: F = b'V⁻¹b / q over the q
  * pre-period coefficients b with covariance block V, on (q, df2) degrees of freedom.
  *
- * V⁻¹b is solved through a Cholesky factor of V (`numerics/cholesky.ts`). When V is singular —
+ * V⁻¹b is solved through a Cholesky factor of V (`inference/wald.ts`, shared with `waldTest`). When V is singular —
  * fewer clusters than pre-period coefficients, a heteroskedasticity-robust block of deficient
  * rank, cohort-specific Sun–Abraham coefficients that covariates make dependent — the statistic
  * does not exist: the test is reported as NaN with a `test_not_computed` note (fixest's `wald()`
  * reports the failure and the estimates stand), never as an error that loses the estimate.
  */
-import { CausalPanelError, type Note } from '../../errors.js';
-import { choleskyFactor, choleskySolve } from '../../numerics/cholesky.js';
+import type { Note } from '../../errors.js';
+import { waldQuadraticForm } from '../../inference/wald.js';
 import { fUpper } from '../../numerics/distributions.js';
 
 /**
@@ -46,23 +46,14 @@ export interface PreTest {
 export function waldPretest(coefficients: ArrayLike<number>, vcov: ArrayLike<number>, k: number, indices: readonly number[], df2: number, notes: Note[] = []): PreTest {
   const q = indices.length;
   if (q === 0) return { statistic: NaN, df1: 0, df2, pValue: NaN };
-  const block = new Float64Array(q * q);
-  const b = new Float64Array(q);
-  for (let a = 0; a < q; a++) {
-    b[a] = coefficients[indices[a]!]!;
-    for (let c = 0; c < q; c++) block[a + c * q] = vcov[indices[a]! + indices[c]! * k]!;
-  }
-  let factor: Float64Array;
-  try {
-    factor = choleskyFactor(block, q, 'waldPretest');
-  } catch (error) {
-    if (!(error instanceof CausalPanelError) || error.code !== 'singular_design') throw error;
+  // The quadratic form of the coefficients at `indices` (a selection matrix C), as waldTest's.
+  const C = new Float64Array(q * k);
+  indices.forEach((index, s) => (C[s + index * q] = 1));
+  const { Q } = waldQuadraticForm(C, q, coefficients, vcov, k, new Float64Array(q));
+  if (Number.isNaN(Q)) {
     notes.push({ code: 'test_not_computed', test: 'Pre-trend Wald test', reason: `the covariance matrix of the ${q} pre-period coefficients is singular` });
     return { statistic: NaN, df1: q, df2, pValue: NaN };
   }
-  const x = choleskySolve(factor, q, b);
-  let quad = 0;
-  for (let a = 0; a < q; a++) quad += b[a]! * x[a]!;
-  const statistic = quad / q;
+  const statistic = Q / q;
   return { statistic, df1: q, df2, pValue: fUpper(statistic, q, df2) };
 }

@@ -17,11 +17,14 @@
  *    freedom.
  */
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
+import { Frame } from '../../data/frame.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { factor } from '../../data/factor.js';
 import { binaryColumn } from '../../data/panelColumns.js';
 import { waldInference } from '../../inference/intervals.js';
+import { sandwichProduct } from '../../inference/sandwich.js';
 import { buildDesign } from '../../models/formula/design.js';
+import { gather } from '../../models/formula/scan.js';
 import { parseFormula } from '../../models/formula/parse.js';
 import { leastSquares } from '../../numerics/leastSquares.js';
 import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
@@ -123,7 +126,8 @@ function did2sUnlabelled(options: Did2sOptions): Did2sResult {
   const design1 = buildDesign(spec1, frame, { fn: FN, extraVariables: extra, ...(params.weights !== undefined ? { weights: params.weights } : {}) });
   const rows = design1.rows;
   const n = rows.length;
-  const design2 = buildDesign(spec2, frame.take(rows), { fn: FN });
+  const secondColumns = new Frame(Object.fromEntries(spec2.columns.map((c) => [c, frame.column(c, FN)])), spec2.columns);
+  const design2 = buildDesign(spec2, secondColumns.take(rows), { fn: FN });
   if (design2.n !== n) {
     throw new CausalPanelError('invalid_option', `${FN}: the second stage drops rows the first stage keeps (${n - design2.n} rows with undefined regressors)`, { fn: FN, option: 'secondStage', value: params.secondStage });
   }
@@ -131,8 +135,9 @@ function did2sUnlabelled(options: Did2sOptions): Did2sResult {
   for (const r of rows) {
     if (!Number.isFinite(outcomeAll[r]!)) throw new CausalPanelError('non_finite', `${FN}: column "${params.outcome}" has a non-finite value (row ${r + 1}: ${outcomeAll[r]})`, { fn: FN, column: params.outcome, row: r, value: outcomeAll[r] });
   }
-  const y = Float64Array.from(rows, (r) => outcomeAll[r]!);
-  const untreated = Uint8Array.from(rows, (r) => (treatmentAll[r] === 1 ? 0 : 1));
+  const y = gather(outcomeAll, rows);
+  const untreated = new Uint8Array(n);
+  for (let i = 0; i < n; i++) untreated[i] = treatmentAll[rows[i]!] === 1 ? 0 : 1;
   let nTreated = 0;
   for (let i = 0; i < n; i++) nTreated += 1 - untreated[i]!;
   if (nTreated === 0) throw new CausalPanelError('no_treated_units', `${FN}: no treated observation (column "${params.treatment}" is 0 in every used row)`, { fn: FN, column: params.treatment });
@@ -155,56 +160,55 @@ function did2sUnlabelled(options: Did2sOptions): Did2sResult {
   const coef = Float64Array.from(kept, (j) => ls.coef[j]!);
   const bread = ls.xtxInverse;
   const e2 = ls.residuals;
-  const x2 = (i: number, t: number): number => design2.X[i + kept[t]! * n]!;
-  const w = (i: number): number => (weights === null ? 1 : weights[i]!);
+  // The kept second-stage columns, each weighted: wᵢ x₂ᵢ.
+  const wx2 = new Float64Array(n * k2);
+  for (let t = 0; t < k2; t++) {
+    const source = design2.X.subarray(kept[t]! * n, (kept[t]! + 1) * n);
+    const target = wx2.subarray(t * n, (t + 1) * n);
+    if (weights === null) target.set(source);
+    else for (let i = 0; i < n; i++) target[i] = weights[i]! * source[i]!;
+  }
 
   // γ̂ columns Z₁₀γ̂ⱼ on the untreated rows: projections of Z₁ᵀW x₂ⱼ.
-  const omega0 = weights === null ? null : Float64Array.from(fit.rows0, (i) => weights[i]!);
+  const omega0 = weights === null ? null : gather(weights, fit.rows0);
   const projector = new UntreatedProjector(design, fit, omega0, FN);
   const kk = projector.kk;
   const levelSums = design.fixedEffects.map((f) => new Float64Array(f.nLevels * k2));
   const covariateSums = new Float64Array(kk * k2);
-  for (let i = 0; i < n; i++) {
-    const wi = w(i);
-    for (let t = 0; t < k2; t++) {
-      const a = wi * x2(i, t);
-      if (a === 0) continue;
-      design.fixedEffects.forEach((f, p) => (levelSums[p]![f.codes[i]! * k2 + t] += a));
-      for (let s = 0; s < kk; s++) covariateSums[s + t * kk] += a * design.X[i + fit.kept[s]! * n]!;
+  for (let t = 0; t < k2; t++) {
+    const column = wx2.subarray(t * n, (t + 1) * n);
+    design.fixedEffects.forEach((f, p) => {
+      const sums = levelSums[p]!;
+      const codes = f.codes;
+      for (let i = 0; i < n; i++) sums[codes[i]! * k2 + t] += column[i]!;
+    });
+    for (let s = 0; s < kk; s++) {
+      const x = design.X.subarray(fit.kept[s]! * n, (fit.kept[s]! + 1) * n);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += column[i]! * x[i]!;
+      covariateSums[s + t * kk] = sum;
     }
   }
   const projected = projector.project(levelSums, covariateSums, k2);
 
   // Cluster sums of the influence function (before the bread).
-  const clusterFactor = factor(frame.column(params.clusters, FN), { rows, order: 'appearance' });
-  const G = clusterFactor.levels.length;
+  const clusterCodes = factor(frame.column(params.clusters, FN), { rows, order: 'appearance' });
+  const G = clusterCodes.levels.length;
+  const codes = clusterCodes.codes;
   const psi = new Float64Array(G * k2);
-  for (let i = 0; i < n; i++) {
-    const g = clusterFactor.codes[i]! * k2;
-    const a = w(i) * e2[i]!;
-    for (let t = 0; t < k2; t++) psi[g + t] += x2(i, t) * a;
-  }
   const n0 = fit.rows0.length;
-  for (let j = 0; j < n0; j++) {
-    const i = fit.rows0[j]!;
-    const g = clusterFactor.codes[i]! * k2;
-    const a = w(i) * ytilde[i]!;
-    for (let t = 0; t < k2; t++) psi[g + t] -= projected[j + t * n0]! * a;
+  for (let t = 0; t < k2; t++) {
+    const column = wx2.subarray(t * n, (t + 1) * n);
+    for (let i = 0; i < n; i++) psi[codes[i]! * k2 + t] += column[i]! * e2[i]!;
+    const gamma = projected.subarray(t * n0, (t + 1) * n0);
+    for (let j = 0; j < n0; j++) {
+      const i = fit.rows0[j]!;
+      psi[codes[i]! * k2 + t] -= gamma[j]! * (weights === null ? 1 : weights[i]!) * ytilde[i]!;
+    }
   }
   const meat = new Float64Array(k2 * k2);
   for (let g = 0; g < G; g++) for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) meat[a + b * k2] += psi[g * k2 + a]! * psi[g * k2 + b]!;
-  const tmp = new Float64Array(k2 * k2);
-  for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) {
-    let s = 0;
-    for (let c = 0; c < k2; c++) s += bread[a + c * k2]! * meat[c + b * k2]!;
-    tmp[a + b * k2] = s;
-  }
-  const vcov = new Float64Array(k2 * k2);
-  for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) {
-    let s = 0;
-    for (let c = 0; c < k2; c++) s += tmp[a + c * k2]! * bread[c + b * k2]!;
-    vcov[a + b * k2] = s;
-  }
+  const vcov = sandwichProduct(bread, meat, k2);
 
   const dist = { kind: 't', df: n - k2 } as const;
   const terms = Array.from(kept, (j) => design2.terms[j]!);

@@ -29,6 +29,7 @@ import { factor } from '../../data/factor.js';
 import { formatRNumber } from '../../data/factor.js';
 import { waldInference } from '../../inference/intervals.js';
 import { feols } from '../../models/feols.js';
+import { gather } from '../../models/formula/scan.js';
 import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
 import { DidImputationResult, type ImputationRow } from './didImputationResult.js';
 import { RegressionColumns, termIndex } from './regressionColumns.js';
@@ -165,12 +166,10 @@ function didImputationUnlabelled(options: DidImputationOptions): DidImputationRe
   const timeCodes = { codes: timeFactor.codes, nLevels: timeFactor.levels.length };
   const k = params.covariates.length;
   const X = new Float64Array(n * k);
-  data.covariates.forEach((column, j) => {
-    for (let r = 0; r < n; r++) X[r + j * n] = column[rows[r]!]!;
-  });
-  const weights = data.weights === undefined ? null : Float64Array.from(rows, (row) => data.weights![row]!);
+  for (let j = 0; j < k; j++) X.set(gather(data.covariates[j]!, rows), j * n);
+  const weights = data.weights === undefined ? null : gather(data.weights, rows);
   const design: UntreatedDesign = { fixedEffects: [unitCodes, timeCodes], X, k, terms: params.covariates, untreated, weights };
-  const y = Float64Array.from(rows, (row) => data.outcome[row]!);
+  const y = gather(data.outcome, rows);
   const unitColumn = data.frame.column(params.unit, FN);
   const levelName = (p: number, level: number): string =>
     p === 0 ? `unit ${String(unitColumn[rows[unitCodes.codes.indexOf(level)]!])}` : `period ${timeFactor.levels[level]} (every unit treated)`;
@@ -178,90 +177,108 @@ function didImputationUnlabelled(options: DidImputationOptions): DidImputationRe
   if (fit.dropped.length > 0) notes.push({ code: 'collinear_dropped', terms: fit.dropped });
   const adj = fit.residual;
 
-  // Estimand weights over Ω₁ (wtr), normalised to sum to 1.
-  const estimands: { term: string; e?: number; member: (r: number) => boolean }[] = [];
+  // Estimands: each treated row belongs to at most one (the static ATT, or its horizon), with
+  // weight wtr = w / Σw over the estimand's rows (didimputation's normalised wtr).
+  const estimands: { term: string; e?: number }[] = [];
+  const member = new Int32Array(n).fill(-1);
   if (params.horizons === undefined) {
-    estimands.push({ term: 'treat', member: () => true });
+    estimands.push({ term: 'treat' });
+    for (let r = 0; r < n; r++) if (untreated[r] === 0) member[r] = 0;
   } else {
     const observed = new Set<number>();
     for (let r = 0; r < n; r++) if (untreated[r] === 0) observed.add(event[r]!);
-    const list = params.horizons === true ? [...observed].sort((a, b) => a - b) : params.horizons;
+    const sortedObserved = [...observed].sort((a, b) => a - b);
+    const list = params.horizons === true ? sortedObserved : params.horizons;
+    const index = new Map<number, number>();
     for (const e of list) {
-      if (!observed.has(e)) throw invalidOption({ fn: FN, key: 'horizons' }, `horizons with treated observations (observed: ${[...observed].sort((a, b) => a - b).join(', ')})`, e);
-      estimands.push({ term: String(e), e, member: (r) => event[r] === e });
+      if (!observed.has(e)) throw invalidOption({ fn: FN, key: 'horizons' }, `horizons with treated observations (observed: ${sortedObserved.join(', ')})`, e);
+      index.set(e, estimands.length);
+      estimands.push({ term: String(e), e });
     }
+    for (let r = 0; r < n; r++) if (untreated[r] === 0) member[r] = index.get(event[r]!) ?? -1;
   }
   const C = estimands.length;
-  const wtr = new Float64Array(n * C);
-  estimands.forEach((est, c) => {
-    let total = 0;
-    for (let r = 0; r < n; r++) {
-      if (untreated[r] === 1 || !est.member(r)) continue;
-      const w = weights === null ? 1 : weights[r]!;
-      wtr[r + c * n] = w;
-      total += w;
-    }
-    for (let r = 0; r < n; r++) wtr[r + c * n]! /= total;
-  });
+  const wtr = new Float64Array(n);
+  const totals = new Float64Array(C);
+  for (let r = 0; r < n; r++) {
+    if (member[r]! < 0) continue;
+    wtr[r] = weights === null ? 1 : weights[r]!;
+    totals[member[r]!] += wtr[r]!;
+  }
   const estimates = new Float64Array(C);
-  for (let c = 0; c < C; c++) {
-    let s = 0;
-    for (let r = 0; r < n; r++) if (untreated[r] === 0) s += wtr[r + c * n]! * adj[r]!;
-    estimates[c] = s;
+  for (let r = 0; r < n; r++) {
+    if (member[r]! < 0) continue;
+    wtr[r]! /= totals[member[r]!]!;
+    estimates[member[r]!] += wtr[r]! * adj[r]!;
   }
 
-  // v* on Ω₀: −w ⊙ Z₀(Z₀ᵀW²Z₀)⁻Z₁ᵀ(w ⊙ wtr) (BJS eq. 6 with didimputation's weighting).
-  const projector = new UntreatedProjector(design, fit, weights === null ? null : Float64Array.from(fit.rows0, (r) => weights[r]! * weights[r]!), FN);
-  const levelSums = design.fixedEffects.map((f) => new Float64Array(f.nLevels * C));
+  // v* on Ω₀: −w ⊙ Z₀(Z₀ᵀW²Z₀)⁻Z₁ᵀ(w ⊙ wtr) (BJS eq. 6 with didimputation's weighting); v* = wtr on Ω₁.
+  const n0 = fit.rows0.length;
+  let omega0: Float64Array | null = null;
+  if (weights !== null) {
+    omega0 = gather(weights, fit.rows0);
+    for (let j = 0; j < n0; j++) omega0[j]! *= omega0[j]!;
+  }
+  const projector = new UntreatedProjector(design, fit, omega0, FN);
   const kk = projector.kk;
+  const unitSums = new Float64Array(unitCodes.nLevels * C);
+  const timeSums = new Float64Array(timeCodes.nLevels * C);
   const covariateSums = new Float64Array(kk * C);
   for (let r = 0; r < n; r++) {
-    if (untreated[r] === 1) continue;
-    const w = weights === null ? 1 : weights[r]!;
-    for (let c = 0; c < C; c++) {
-      const a = w * wtr[r + c * n]!;
-      if (a === 0) continue;
-      design.fixedEffects.forEach((f, p) => (levelSums[p]![f.codes[r]! * C + c] += a));
-      for (let t = 0; t < kk; t++) covariateSums[t + c * kk] += a * X[r + fit.kept[t]! * n]!;
-    }
+    const c = member[r]!;
+    if (c < 0) continue;
+    const a = (weights === null ? 1 : weights[r]!) * wtr[r]!;
+    unitSums[unitCodes.codes[r]! * C + c] += a;
+    timeSums[timeCodes.codes[r]! * C + c] += a;
+    for (let t = 0; t < kk; t++) covariateSums[t + c * kk] += a * X[r + fit.kept[t]! * n]!;
   }
-  const projected = projector.project(levelSums, covariateSums, C);
-  const n0 = fit.rows0.length;
-  const v = Float64Array.from(wtr);
-  for (let c = 0; c < C; c++) {
-    for (let j = 0; j < n0; j++) {
-      const r = fit.rows0[j]!;
-      v[r + c * n] = -(weights === null ? 1 : weights[r]!) * projected[j + c * n0]!;
-    }
+  const v0 = projector.project([unitSums, timeSums], covariateSums, C);
+  for (let j = 0; j < n0; j++) {
+    const factorJ = -(weights === null ? 1 : weights[fit.rows0[j]!]!);
+    for (let c = 0; c < C; c++) v0[j + c * n0]! *= factorJ;
   }
 
-  // ε̃: τ̂ − τ̄ on Ω₁ (τ̄ the v²-weighted mean by cohort × event time), the residual on Ω₀.
-  const cellKey = new Map<string, number>();
+  // ε̃: τ̂ − τ̄ on Ω₁ (τ̄ the v*²-weighted mean of τ̂ by cohort × event time, eq. 10), the
+  // first-stage residual on Ω₀. A cell lies within one estimand (its event time is fixed).
+  const cellIndex = new Map<number, number>();
   const cell = new Int32Array(n).fill(-1);
+  let eMin = Infinity;
+  let eMax = -Infinity;
   for (let r = 0; r < n; r++) {
-    if (untreated[r] === 1) continue;
-    const key = `${cohort[rows[r]!]}|${event[r]}`;
-    let id = cellKey.get(key);
-    if (id === undefined) cellKey.set(key, (id = cellKey.size));
+    if (untreated[r] === 0) {
+      eMin = Math.min(eMin, event[r]!);
+      eMax = Math.max(eMax, event[r]!);
+    }
+  }
+  const span = eMax - eMin + 1;
+  for (let r = 0; r < n; r++) {
+    if (member[r]! < 0) continue;
+    const key = cohort[rows[r]!]! * span + (event[r]! - eMin);
+    let id = cellIndex.get(key);
+    if (id === undefined) cellIndex.set(key, (id = cellIndex.size));
     cell[r] = id;
   }
-  const nCells = cellKey.size;
-  const clusterFactor = factor(data.frame.column(clusterName, FN), { rows, order: 'appearance' });
-  const G = clusterFactor.levels.length;
+  const num = new Float64Array(cellIndex.size);
+  const den = new Float64Array(cellIndex.size);
+  for (let r = 0; r < n; r++) {
+    if (cell[r]! < 0) continue;
+    const v2 = wtr[r]! * wtr[r]!;
+    num[cell[r]!] += v2 * adj[r]!;
+    den[cell[r]!] += v2;
+  }
+  const clusterCodes = clusterName === params.unit ? unitCodes : recode(factor(data.frame.column(clusterName, FN), { order: 'appearance' }).codes, rows);
+  const G = clusterCodes.nLevels;
   const sums = new Float64Array(G * C);
-  for (let c = 0; c < C; c++) {
-    const num = new Float64Array(nCells);
-    const den = new Float64Array(nCells);
-    for (let r = 0; r < n; r++) {
-      if (cell[r]! < 0) continue;
-      const v2 = v[r + c * n]! * v[r + c * n]!;
-      num[cell[r]!] += v2 * adj[r]!;
-      den[cell[r]!] += v2;
-    }
-    for (let r = 0; r < n; r++) {
-      const tauBar = cell[r]! >= 0 && den[cell[r]!]! > 0 ? num[cell[r]!]! / den[cell[r]!]! : 0;
-      sums[clusterFactor.codes[r]! * C + c] += v[r + c * n]! * (adj[r]! - tauBar);
-    }
+  for (let r = 0; r < n; r++) {
+    if (cell[r]! < 0) continue;
+    const id = cell[r]!;
+    const tauBar = den[id]! > 0 ? num[id]! / den[id]! : 0;
+    sums[clusterCodes.codes[r]! * C + member[r]!] += wtr[r]! * (adj[r]! - tauBar);
+  }
+  for (let j = 0; j < n0; j++) {
+    const r = fit.rows0[j]!;
+    const base = clusterCodes.codes[r]! * C;
+    for (let c = 0; c < C; c++) sums[base + c] += v0[j + c * n0]! * adj[r]!;
   }
   const vcov = new Float64Array(C * C);
   for (let g = 0; g < G; g++) {

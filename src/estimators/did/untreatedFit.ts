@@ -18,6 +18,7 @@ import { demean, type FixedEffectCodes } from '../../numerics/demean.js';
 import { iterate } from '../../numerics/demeanAcceleration.js';
 import { levelInverseWeights, type Kernel } from '../../numerics/demeanPasses.js';
 import { leastSquares } from '../../numerics/leastSquares.js';
+import { gather } from '../../models/formula/scan.js';
 
 /** Convergence tolerance of the fixed-effect solves (relative to each column's scale). */
 const TOLERANCE = 1e-13;
@@ -62,13 +63,6 @@ export function solveFixedEffects(fixedEffects: readonly FixedEffectCodes[], S: 
   }
   iterate(kernel, S, scale, betas, C, TOLERANCE, MAX_ITERATIONS);
   return betas;
-}
-
-/** Σ_p a_p[g_p(i)] of column c, for row i of the coded rows. */
-function fixedEffectSum(fixedEffects: readonly FixedEffectCodes[], betas: Float64Array[], C: number, c: number, i: number): number {
-  let s = 0;
-  for (let p = 0; p < fixedEffects.length; p++) s += betas[p]![fixedEffects[p]!.codes[i]! * C + c]!;
-  return s;
 }
 
 /** The untreated-rows design: fixed effects and covariates over all n analysis rows. */
@@ -136,15 +130,15 @@ export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: strin
       }
     }
   });
-  const w0 = weights === null ? null : Float64Array.from(rows0, (i) => weights[i]!);
-  const y0 = Float64Array.from(rows0, (i) => y[i]!);
+  const w0 = weights === null ? null : gather(weights, rows0);
+  const y0 = gather(y, rows0);
 
   // Covariates: partial the fixed effects out on Ω₀, then least squares (collinear ones dropped).
   let kept = new Int32Array(0);
   let coef = new Float64Array(0);
   const dropped: string[] = [];
   if (k > 0) {
-    const X0 = Array.from({ length: k }, (_, j) => Float64Array.from(rows0, (i) => design.X[i + j * n]!));
+    const X0 = Array.from({ length: k }, (_, j) => gather(design.X.subarray(j * n, (j + 1) * n), rows0));
     const dm = demean([y0, ...X0], fixedEffects0, { ...(w0 === null ? {} : { weights: w0 }), tolerance: TOLERANCE, maxIterations: MAX_ITERATIONS });
     // A covariate the fixed effects absorb (constant within units, say) leaves only rounding
     // noise after demeaning: dropped as collinear, as fixest does, before least squares can
@@ -171,7 +165,12 @@ export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: strin
   }
   const betas = solveFixedEffects(fixedEffects0, S, 1, w0, fn);
   const residual = new Float64Array(n);
-  for (let i = 0; i < n; i++) residual[i] = y[i]! - xb[i]! - fixedEffectSum(design.fixedEffects, betas, 1, 0, i);
+  for (let i = 0; i < n; i++) residual[i] = y[i]! - xb[i]!;
+  design.fixedEffects.forEach((f, p) => {
+    const codes = f.codes;
+    const b = betas[p]!;
+    for (let i = 0; i < n; i++) residual[i]! -= b[codes[i]!]!;
+  });
   return { rows0, fixedEffects0, kept, dropped, coef, residual };
 }
 
@@ -237,7 +236,11 @@ export class UntreatedProjector {
     const omega = this.#omega;
     const betas = solveFixedEffects(fit.fixedEffects0, levelSums, C, omega);
     const out = new Float64Array(n0 * C);
-    for (let c = 0; c < C; c++) for (let r = 0; r < n0; r++) out[r + c * n0] = fixedEffectSum(fit.fixedEffects0, betas, C, c, r);
+    fit.fixedEffects0.forEach((f, p) => {
+      const codes = f.codes;
+      const b = betas[p]!;
+      for (let c = 0; c < C; c++) for (let r = 0; r < n0; r++) out[r + c * n0]! += b[codes[r]! * C + c]!;
+    });
     if (kk === 0) return out;
     for (let c = 0; c < C; c++) {
       const g = out.subarray(c * n0, (c + 1) * n0);

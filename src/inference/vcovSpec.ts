@@ -13,7 +13,7 @@ import { CausalPanelError } from '../errors.js';
  * What users pass as `vcov`.
  *
  * @example
- * const vcov: VcovOption = { CRV1: 'id + period' }; // or 'iid', 'hetero', 'HC3', { CRV3: 'id' }, …
+ * const vcov: VcovOption = { CRV1: 'id + period' }; // or 'iid', 'hetero', 'HC3', { CRV3: 'id' }, { CR2: 'id' }, …
  * feols('y ~ x1 | id + period', baseDid, { vcov }).vcovInfo.label; // 'Clustered (id & period)'
  */
 export type VcovOption =

@@ -474,8 +474,9 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
  *
  * Fixed effects are swept out by alternating projections (Gaure 2013); the demeaned system is
  * solved by Householder QR with column pivoting (Golub & Van Loan §5.4). Variances: `iid`,
- * `hetero`/HC0–HC3, one- and multiway CRV1 (Cameron, Gelbach & Miller 2011) and CRV3, with
- * fixest's small-sample corrections (`ssc`).
+ * `hetero`/HC0–HC3 (HC2/HC3 with the absorbed fixed effects in the leverage), one- and multiway
+ * CRV1 (Cameron, Gelbach & Miller 2011) and CRV3, with fixest's small-sample corrections (`ssc`),
+ * and clubSandwich's CR2 with Satterthwaite degrees of freedom (`vcov: { CR2: 'id' }`).
  *
  * @throws {CausalPanelError} `missing_column`, `non_numeric`, `formula_syntax`, `no_rows_left`,
  *   `singular_design`, `too_few_clusters`, `invalid_option`

@@ -109,6 +109,17 @@ export { ritest, RitestResult, type RitestOptions } from './estimators/ritest.js
 export { type WildWeights, type WildPValueType } from './inference/wildBootstrap.js';
 
 // effect sizes and attgt clustering (issue 11)
+export {
+  hedgesG,
+  effectSize,
+  EffectSizeResult,
+  standardizeRows,
+  standardizeBasis,
+  type HedgesG,
+  type HedgesGOptions,
+  type EffectSizeOptions,
+  type EffectSizeSource,
+} from './estimators/effectSize.js';
 
 // modern DiD: Goodman-Bacon, imputation, two-stage (issue 14)
 export { baconDecomposition, type BaconOptions } from './estimators/did/bacon.js';

@@ -16,6 +16,9 @@ import { glm } from '../../src/models/glm.js';
 import { did } from '../../src/estimators/did/did.js';
 import { eventStudy } from '../../src/estimators/did/eventStudy.js';
 import { attgt } from '../../src/estimators/did/attgt.js';
+import { baconDecomposition } from '../../src/estimators/did/bacon.js';
+import { did2s } from '../../src/estimators/did/did2s.js';
+import { didImputation } from '../../src/estimators/did/didImputation.js';
 import type { AggregationType } from '../../src/estimators/did/aggregate.js';
 import { matchit } from '../../src/estimators/matching/matchit.js';
 import { matchedAtt } from '../../src/estimators/matching/matchedAtt.js';
@@ -81,6 +84,11 @@ export function dataset(name: DatasetName): Frame {
     if (name === 'base_did') {
       const base = loadDataset('base_did.csv');
       frame = base.withColumns({ cohort: Float64Array.from(base.numeric('treat'), (t) => 6 * t) });
+    } else if (name === 'mpdta') {
+      // treat_post = first.treat > 0 & year >= first.treat (the modern-DiD oracles' treatment).
+      const raw = loadDataset('mpdta.csv');
+      const year = raw.numeric('year');
+      frame = raw.withColumns({ treat_post: Float64Array.from(raw.numeric('first.treat'), (g, i) => (g > 0 && year[i]! >= g ? 1 : 0)) });
     } else {
       frame = loadDataset(`${name}.csv`);
     }
@@ -144,6 +152,9 @@ const matchOracle = loadOracle('matchit_nearest').results;
 const sobel = loadOracle('sobel_jobs_ols').results;
 const lavaan = loadOracle('lavaan_jobs_indirect').results;
 const medsensOracle = loadOracle('mediation_jobs_medsens').results;
+const bjsOracle = loadOracle('didimputation_mpdta_horizon').results;
+const did2sOracle = loadOracle('did2s_mpdta_static').results;
+const baconOracle = loadOracle('bacon_mpdta').results;
 
 /** A column name as formula text: backquoted unless it is a syntactic R name (R's rule for `__proto__`). */
 const fq = (col: ColumnMap, name: string): string => {
@@ -519,6 +530,56 @@ export const ESTIMATOR_CASES: readonly EstimatorCase[] = [
       expectClose(res.indirect.estimate, lavaan.ab.estimate, 1e-10, 'a·b');
       expectClose(res.indirect.stdError, lavaan.ab.stdError, 1e-6, 'Sobel SE (ML)');
       expectClose(res.total.estimate, lavaan.total.estimate, 1e-10, 'total');
+    },
+  },
+  {
+    // Estimates at 3e-7: didimputation's own error (fixest's fixef.tol), see didImputation.didimputation.test.ts.
+    name: 'didImputation (horizons)',
+    reference: "didimputation 0.5.0: did_imputation(mpdta, yname = 'lemp', gname = 'first.treat', tname = 'year', idname = 'countyreal', horizon = TRUE)",
+    dataset: 'mpdta',
+    columns: ['lemp', 'countyreal', 'year', 'first.treat'],
+    stochastic: false,
+    offers: ALL,
+    notesOf: (result) => result.notes,
+    run: (data, col) => didImputation({ data, outcome: col('lemp'), unit: col('countyreal'), time: col('year'), cohort: col('first.treat'), horizons: true }),
+    check: (res) => expectEstimatesMatch(res.rows, bjsOracle.rows, { estimate: 3e-7, stdError: 1e-6 }, { ordered: true }),
+  },
+  {
+    // Estimate at 3e-7 (the reference's fixef.tol error), p at 3e-6 (its propagation): did2s.did2s.test.ts.
+    name: 'did2s (static)',
+    reference: "did2s 1.2.0: did2s(mpdta, yname = 'lemp', first_stage = ~ 0 | countyreal + year, second_stage = ~ i(treat_post, ref = FALSE), treatment = 'treat_post', cluster_var = 'countyreal')",
+    dataset: 'mpdta',
+    columns: ['lemp', 'countyreal', 'year', 'treat_post'],
+    stochastic: false,
+    offers: ALL,
+    notesOf: (result) => result.notes,
+    run: (data, col) =>
+      did2s({ data, outcome: col('lemp'), firstStage: `~ 0 | ${fq(col, 'countyreal')} + ${fq(col, 'year')}`, secondStage: `~ i(${fq(col, 'treat_post')}, ref = 0)`, treatment: col('treat_post'), clusters: col('countyreal') }),
+    check: (res) => {
+      const ref = did2sOracle.coefficients[0];
+      expectClose(res.rows[0].estimate, ref.estimate, 3e-7, 'did2s estimate');
+      expectClose(res.rows[0].stdError, ref.stdError, 1e-6, 'did2s SE');
+      expectClose(res.rows[0].pValue, ref.pValue, 3e-6, 'did2s p');
+    },
+  },
+  {
+    name: 'baconDecomposition',
+    reference: "bacondecomp 0.1.1: bacon(lemp ~ treat_post, mpdta, id_var = 'countyreal', time_var = 'year')",
+    dataset: 'mpdta',
+    columns: ['lemp', 'countyreal', 'year', 'treat_post'],
+    stochastic: false,
+    // tidy() rows are 2×2 estimates without SEs (NaN inference), not Wald rows.
+    wald: false,
+    offers: ALL,
+    // A dropped row unbalances the panel, which the decomposition refuses (unbalanced_panel, as
+    // bacondecomp stops on NA): bacon.contract.errors.test.ts checks it.
+    notesOf: null,
+    run: (data, col) => baconDecomposition({ data, outcome: col('lemp'), unit: col('countyreal'), time: col('year'), treat: col('treat_post') }),
+    check: (res) => {
+      expectClose(res.twfeCoefficient, baconOracle.twfeCoefficient, 1e-8, 'TWFE');
+      expectClose(res.weightedSum, baconOracle.weightedSum, 1e-8, 'weighted sum');
+      const oracleRows = (baconOracle.twoByTwos as { treated: number; untreated: number; estimate: number; weight: number }[]).map((r) => ({ ...r, untreated: r.untreated === 99999 ? Infinity : r.untreated }));
+      expectEstimatesMatch(res.comparisons, oracleRows, { estimate: 1e-8, weight: 1e-8 }, { by: ['treated', 'untreated'] });
     },
   },
 ];

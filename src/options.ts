@@ -298,6 +298,12 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
   conf_int: ['confInt'],
   boot_iter: ['B'],
   reps: ['reps', 'B'],
+  horizon: ['horizons'],
+  wname: ['weights'],
+  first_stage: ['firstStage'],
+  second_stage: ['secondStage'],
+  id_var: ['unit'],
+  time_var: ['time'],
 });
 
 /** R's hint for what the suggested key takes, when the names differ in kind. */

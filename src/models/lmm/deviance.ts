@@ -125,22 +125,31 @@ export class LmmSystem {
     this.#intercept = intercept;
     this.#means = means;
     this.#yMean = yMean;
-    const yc = intercept >= 0 ? Float64Array.from(y, (v) => v - yMean) : y;
-    const Xc = intercept >= 0 ? Float64Array.from(X, (v, c) => v - means[Math.floor(c / n)]!) : X;
-    X = Xc;
+    // The centred columns are formed one at a time (no centred copy of X is kept).
+    const yc = intercept >= 0 ? new Float64Array(n) : y;
+    if (intercept >= 0) for (let i = 0; i < n; i++) yc[i] = y[i]! - yMean;
     y = yc;
+    const column = (a: number): Float64Array => {
+      const raw = X.subarray(a * n, (a + 1) * n);
+      if (intercept < 0 || a === intercept) return raw;
+      const m = means[a]!;
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = raw[i]! - m;
+      return out;
+    };
+    const columns = Array.from({ length: p }, (_, a) => column(a));
     // Cross-products of the fixed part.
     const XtX = new Float64Array(p * p);
     const Xty = new Float64Array(p);
     let yty = 0;
     for (let i = 0; i < n; i++) yty += y[i]! * y[i]!;
     for (let a = 0; a < p; a++) {
-      const xa = X.subarray(a * n, (a + 1) * n);
+      const xa = columns[a]!;
       let s = 0;
       for (let i = 0; i < n; i++) s += xa[i]! * y[i]!;
       Xty[a] = s;
       for (let b = 0; b <= a; b++) {
-        const xb = X.subarray(b * n, (b + 1) * n);
+        const xb = columns[b]!;
         let t = 0;
         for (let i = 0; i < n; i++) t += xa[i]! * xb[i]!;
         XtX[a + b * p] = t;
@@ -156,6 +165,21 @@ export class LmmSystem {
     this.#diag = terms.map((term) => {
       const { p: pt, codes, Z, offset } = term;
       const D = new Float64Array(term.nLevels * pt * pt);
+      if (pt === 1) {
+        // One column per level (random intercepts, one slope): a straight pass per column.
+        for (let i = 0; i < n; i++) {
+          const zc = Z[i]!;
+          const row = offset + codes[i]!;
+          Zty[row]! += zc * y[i]!;
+          D[row - offset]! += zc * zc;
+        }
+        for (let a = 0; a < p; a++) {
+          const xa = columns[a]!;
+          const target = ZtX.subarray(a * q, (a + 1) * q);
+          for (let i = 0; i < n; i++) target[offset + codes[i]!]! += Z[i]! * xa[i]!;
+        }
+        return D;
+      }
       for (let i = 0; i < n; i++) {
         const l = codes[i]!;
         const base = l * pt * pt;
@@ -164,7 +188,7 @@ export class LmmSystem {
           if (zc === 0) continue;
           const row = offset + l * pt + c;
           Zty[row]! += zc * y[i]!;
-          for (let a = 0; a < p; a++) ZtX[row + a * q]! += zc * X[i + a * n]!;
+          for (let a = 0; a < p; a++) ZtX[row + a * q]! += zc * columns[a]![i]!;
           for (let r = 0; r < pt; r++) D[base + r + c * pt]! += Z[i + r * n]! * zc;
         }
       }

@@ -53,6 +53,13 @@ export interface ReTerm {
 function groupingFactor(frame: Frame, columns: readonly string[], fn: string): { codes: Int32Array; levels: string[]; factors: Factor[]; comboIndex: Map<number, number> } {
   const factors = columns.map((name) => factor(frame.column(name, fn)));
   const n = frame.nrow;
+  if (factors.length === 1) {
+    // One column: its factor is the grouping factor (levels already those present, in R's order).
+    const only = factors[0]!;
+    const comboIndex = new Map<number, number>();
+    only.levels.forEach((_, j) => comboIndex.set(j, j));
+    return { codes: only.codes, levels: [...only.levels], factors, comboIndex };
+  }
   const combo = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let key = 0;

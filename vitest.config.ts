@@ -12,6 +12,7 @@ const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta
  */
 const SLOW = [
   'test/browser/engines.self.test.ts',
+  'test/browser/playground.self.test.ts',
   'test/docs.examples.types.test.ts',
   'test/estimators/did/honestDid.HonestDiD.all.test.ts',
   'test/estimators/mediation/mediate.mediation.test.ts',

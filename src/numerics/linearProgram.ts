@@ -13,7 +13,12 @@
  */
 import { CausalPanelError } from '../errors.js';
 
-/** Outcome of {@link standardFormLp}. */
+/**
+ * Outcome of {@link standardFormLp}.
+ *
+ * @example
+ * standardFormLp([1, 0], [1, -1], [1], 1, 2); // { status: 'unbounded', value: Infinity, x: Float64Array [NaN, NaN] }
+ */
 export interface LpSolution {
   /** 'optimal', or the reason no optimum exists. */
   status: 'optimal' | 'infeasible' | 'unbounded';
@@ -176,7 +181,13 @@ function runSimplex(T: Float64Array, basis: Int32Array, m: number, width: number
   throw new CausalPanelError('no_convergence', `standardFormLp: no optimum after ${maxIterations} pivots`, { fn: 'standardFormLp' });
 }
 
-/** A general LP for {@link linearProgram}: rows of constraints with their directions. */
+/**
+ * A general LP for {@link linearProgram}: rows of constraints with their directions.
+ *
+ * @example
+ * const lp: LinearProgram = { objective: [1, 1], sense: 'max', A: [1, 3, 2, 1], m: 2, n: 2, dir: ['<=', '<='], rhs: [4, 6], free: false };
+ * linearProgram(lp).value; // 2.8
+ */
 export interface LinearProgram {
   /** Objective coefficients (length n). */
   objective: ArrayLike<number>;

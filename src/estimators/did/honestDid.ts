@@ -15,7 +15,13 @@ import { foldedNormalQuantile } from '../../numerics/truncatedNormal.js';
 
 const FN = 'honestDid';
 
-/** Options of {@link honestDid}. */
+/**
+ * Options of {@link honestDid}.
+ *
+ * @example
+ * const options: HonestDidOptions = { type: 'smoothness', M: [0, 0.01, 0.02], method: 'C-F', postPeriod: 'average' };
+ * honestDid(es, options).rows.length; // 3
+ */
 export interface HonestDidOptions {
   /** 'relativeMagnitudes' (Δ^RM(M̄)) or 'smoothness' (Δ^SD(M)); default 'relativeMagnitudes'. */
   type?: HonestType;
@@ -48,7 +54,14 @@ export interface HonestDidOptions {
   gridUb?: number;
 }
 
-/** An event study as honestDid reads it structurally. */
+/**
+ * An event study as honestDid reads it structurally: plain HonestDiD inputs, a result with
+ * event-time rows and `vcov()`, or an attgt aggregate with influence functions.
+ *
+ * @example
+ * const input: HonestDidInput = { betahat: [0.01, 0.02, -0.05, -0.08], sigma, numPrePeriods: 2, numPostPeriods: 2 };
+ * honestDid(input, { type: 'relativeMagnitudes', Mbar: [0, 1] }).rows.length; // 2
+ */
 export type HonestDidInput =
   | { betahat: readonly number[]; sigma: readonly (readonly number[])[]; numPrePeriods: number; numPostPeriods: number }
   | { rows: readonly { e: number; estimate: number; reference?: boolean }[]; vcov(): readonly (readonly number[])[] }

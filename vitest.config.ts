@@ -15,6 +15,7 @@ const SLOW = [
   'test/browser/playground.self.test.ts',
   'test/docs.examples.types.test.ts',
   'test/estimators/did/honestDid.HonestDiD.all.test.ts',
+  'test/estimators/did/didImputation.hand.simulated.test.ts',
   'test/estimators/mediation/mediate.mediation.test.ts',
   'test/models/feols.hand.tall.test.ts',
   'test/numerics/leastSquares.hand.tall.test.ts',

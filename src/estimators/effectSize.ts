@@ -373,7 +373,12 @@ export interface EffectSizeOptions {
    * clustered) or from Hedges' design formula (`'design'`, default otherwise).
    */
   se?: 'model' | 'design';
-  /** Confidence level of Hedges' g's interval (default 0.95; type 'sd' keeps the source's interval). */
+  /**
+   * Confidence level of a normal interval for g. Default: with the estimate's SE (`se: 'model'`)
+   * g keeps the source's inference — its p-value and the critical value of its interval (its t,
+   * CR2/Satterthwaite or bootstrap degrees of freedom, at its level); with the design SE, 0.95.
+   * Type 'sd' always keeps the source's interval, scaled.
+   */
   level?: number;
 }
 
@@ -393,6 +398,7 @@ export class EffectSizeResult extends Result {
   readonly sd: number;
   /** Hedges' g's pieces (undefined for type 'sd'). */
   readonly details: Omit<HedgesG, keyof Estimate> | undefined;
+  /** Level of the interval (NaN: the source estimate's, whose critical value it reuses). */
   readonly level: number;
 
   /** @internal use {@link effectSize}. */
@@ -457,14 +463,14 @@ export function effectSize(source: EffectSizeSource, options: EffectSizeOptions 
     type: opt.oneOf(['sd', 'hedgesG', 'wwc'], 'wwc'),
     icc: opt.number({ min: 0, max: 1 }),
     se: opt.oneOf(['model', 'design'], undefined as unknown as 'model'),
-    level: opt.level(),
+    level: opt.level(NaN),
   });
   const src = readSource(source);
-  const level = o.level;
+  const level = Number.isNaN(o.level) ? 0.95 : o.level;
   const clustered = Number.isFinite(src.nClusters);
   if (o.type === 'sd') {
     // σ fixed: the estimate's own interval, scaled (its level is the source's)
-    return new EffectSizeResult('sd', standardizeRows([src.estimate], src.sd)[0]!, src.sd, undefined, level);
+    return new EffectSizeResult('sd', standardizeRows([src.estimate], src.sd)[0]!, src.sd, undefined, NaN);
   }
   const icc = o.type === 'wwc' ? (o.icc ?? 0.2) : 0;
   if (icc > 0 && !clustered) throw invalidOption({ fn, key: 'icc' }, 'used with a clustered result (its number of clusters gives the cluster size)', icc);
@@ -479,7 +485,17 @@ export function effectSize(source: EffectSizeSource, options: EffectSizeOptions 
     ...(se === 'model' ? { stdError: src.estimate.stdError } : {}),
     level,
   });
-  const { term: _t, estimate, stdError, statistic, pValue, confLow, confHigh, ...details } = g;
+  const { term: _t, estimate, stdError, statistic, ...details } = g;
+  let { pValue, confLow, confHigh } = g;
+  if (se === 'model' && Number.isNaN(o.level)) {
+    // the source's inference (g = 0 exactly when the effect is 0): its p-value, and its critical
+    // value (t, Satterthwaite or bootstrap df at its level) applied to SE(g)
+    const e = src.estimate;
+    const critical = (e.confHigh - e.confLow) / (2 * e.stdError);
+    pValue = e.pValue;
+    confLow = estimate - critical * stdError;
+    confHigh = estimate + critical * stdError;
+  }
   const term = `${src.estimate.term} (Hedges' g${o.type === 'wwc' ? ', WWC' : ''})`;
-  return new EffectSizeResult(o.type, { term, estimate, stdError, statistic, pValue, confLow, confHigh }, src.sd, details, level);
+  return new EffectSizeResult(o.type, { term, estimate, stdError, statistic, pValue, confLow, confHigh }, src.sd, details, Number.isNaN(o.level) && se === 'model' ? NaN : level);
 }

@@ -147,6 +147,18 @@ describe('effectSize: a result → SD units, Hedges g or the WWC cluster-adjuste
     expect(effectSize(source, { se: 'design', icc: 0.1 }).estimate.stdError).toBe(hedgesG({ difference: 5, sd: 10, nTreated: 100, nControl: 100, icc: 0.1, clusters: 20 }).stdError);
   });
 
+  it("with the estimate's SE, g keeps the source's p-value and interval critical value (e.g. t or Satterthwaite df); with a level, a normal interval", () => {
+    // the source's interval 5 ± 1.96·2 (critical 1.96); a t(8) source would carry its 2.306
+    const tSource = { ...source, estimate: { ...estimate, pValue: 0.037, confLow: 5 - 2.306 * 2, confHigh: 5 + 2.306 * 2 } };
+    const es = effectSize(tSource).estimate;
+    expect(es.pValue).toBe(0.037);
+    expectClose((es.confHigh - es.confLow) / (2 * es.stdError), 2.306, 1e-12, 'critical value carried over');
+    expect(effectSize(tSource).level).toBeNaN();
+    const normal = effectSize(tSource, { level: 0.9 });
+    expectClose((normal.estimate.confHigh - normal.estimate.confLow) / (2 * normal.estimate.stdError), 1.6448536269514722, 1e-12, 'normal 90%');
+    expect(normal.estimate.pValue).not.toBe(0.037);
+  });
+
   it("'hedgesG' ignores clustering (ρ = 0); an ICC needs a clustered source", () => {
     expect(effectSize(source, { type: 'hedgesG' }).details).toMatchObject({ icc: 0, df: 198 });
     const unclustered = { estimate, sd: 10, nTreated: 100, nControl: 100 };

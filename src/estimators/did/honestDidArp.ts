@@ -241,70 +241,56 @@ export function arpTestRejects(y: readonly number[], X: Matrix, sigma: Matrix, a
     return flciVloVup(hybrid.vbar, hybrid.dbar, S, c);
   };
 
-  let zlo: number;
-  let zup: number;
-  let maxstat: number;
+  // The conditioning direction γ (the dual vertex, or v_B of the binding moments), its SD and the
+  // truncation bounds of η it implies (dual bisection, or the primal closed form).
+  let direction: number[];
+  let sigmaB: number;
+  let vlo = -Infinity;
+  let vup = Infinity;
   if (!fullRank || degenerate) {
     const W = XA.map((row, i) => [sd[i]!, ...row]);
-    const gamma = lin.lambda;
-    const sigmaB2 = dot(gamma, matVec(sigmaA, gamma));
+    direction = lin.lambda;
+    const sigmaB2 = dot(direction, matVec(sigmaA, direction));
     if (Math.abs(sigmaB2) < 2.220446049250313e-16) return eta > 0;
-    const dual = vloVupDual(eta, yA, gamma, sigmaA, W);
-    const sigmaB = Math.sqrt(sigmaB2);
-    maxstat = eta / sigmaB;
-    let vlo = dual.vlo;
-    let vup = dual.vup;
-    if (hybrid.kind === 'LF') vup = Math.min(vup, hybrid.lfCv);
-    else if (hybrid.kind === 'FLCI') {
-      const f = flciBounds(gamma);
-      vlo = Math.max(vlo, f.vlo);
-      vup = Math.min(vup, f.vup);
-    }
-    zlo = vlo / sigmaB;
-    zup = vup / sigmaB;
+    ({ vlo, vup } = vloVupDual(eta, yA, direction, sigmaA, W));
+    sigmaB = Math.sqrt(sigmaB2);
   } else {
     const B = binding.map((b, i) => (b ? i : -1)).filter((i) => i >= 0);
     const Bc = binding.map((b, i) => (b ? -1 : i)).filter((i) => i >= 0);
-    const MB = B.map((i) => [sd[i]!, ...XA[i]!]);
-    const MBinv = inverse(MB);
+    const MBinv = inverse(B.map((i) => [sd[i]!, ...XA[i]!]));
     // v_B = first row of M_B⁻¹, placed at the binding moments.
-    const vB = new Array<number>(M).fill(0);
-    B.forEach((i, j) => (vB[i] = MBinv[0]![j]!));
-    const sigmaVB = matVec(sigmaA, vB);
-    const sigma2B = dot(vB, sigmaVB);
-    const sigmaB = Math.sqrt(sigma2B);
-    const vBy = dot(vB, yA);
-    let vlo = -Infinity;
-    let vup = Infinity;
+    direction = new Array<number>(M).fill(0);
+    B.forEach((i, j) => (direction[i] = MBinv[0]![j]!));
+    const sigmaVB = matVec(sigmaA, direction);
+    const sigma2B = dot(direction, sigmaVB);
+    sigmaB = Math.sqrt(sigma2B);
+    const vBy = dot(direction, yA);
     for (const i of Bc) {
       // Row of Γ_B: [sd_i, X_i] M_B⁻¹ S_B − e_iᵀ.
       const wi = [sd[i]!, ...XA[i]!];
-      const coefB = B.map((_, j) => {
-        let s = 0;
-        for (let l = 0; l < wi.length; l++) s += wi[l]! * MBinv[l]![j]!;
-        return s;
-      });
       let gy = -yA[i]!;
       let gsv = -sigmaVB[i]!;
       B.forEach((b, j) => {
-        gy += coefB[j]! * yA[b]!;
-        gsv += coefB[j]! * sigmaVB[b]!;
+        let coef = 0;
+        for (let l = 0; l < wi.length; l++) coef += wi[l]! * MBinv[l]![j]!;
+        gy += coef * yA[b]!;
+        gsv += coef * sigmaVB[b]!;
       });
       const rho = gsv / sigma2B;
       const value = -gy / rho + vBy;
       if (rho > 0) vlo = Math.max(vlo, value);
       else if (rho < 0) vup = Math.min(vup, value);
     }
-    if (hybrid.kind === 'LF') vup = Math.min(vup, hybrid.lfCv);
-    else if (hybrid.kind === 'FLCI') {
-      const f = flciBounds(vB);
-      vlo = Math.max(vlo, f.vlo);
-      vup = Math.min(vup, f.vup);
-    }
-    zlo = vlo / sigmaB;
-    zup = vup / sigmaB;
-    maxstat = eta / sigmaB;
   }
+  if (hybrid.kind === 'LF') vup = Math.min(vup, hybrid.lfCv);
+  else if (hybrid.kind === 'FLCI') {
+    const f = flciBounds(direction);
+    vlo = Math.max(vlo, f.vlo);
+    vup = Math.min(vup, f.vup);
+  }
+  const zlo = vlo / sigmaB;
+  const zup = vup / sigmaB;
+  const maxstat = eta / sigmaB;
   // HonestDiD does not reject when the statistic falls outside its truncation interval. At the
   // edge of the FLCI hybrid's first stage the statistic equals a truncation bound in exact
   // arithmetic, and rounding alone may put it outside: compare with a 1e-10 relative slack.

@@ -30,6 +30,7 @@ import stdlibCos from '@stdlib/math-base-special-cos';
 import stdlibLog2 from '@stdlib/math-base-special-log2';
 import stdlibLog10 from '@stdlib/math-base-special-log10';
 import stdlibCbrt from '@stdlib/math-base-special-cbrt';
+import stdlibGammaln from '@stdlib/math-base-special-gammaln';
 
 // Word access to one double (little- or big-endian hosts alike) for log's exponent arithmetic.
 const WORDS = new Float64Array(1);
@@ -222,3 +223,12 @@ export const log10: (x: number) => number = stdlibLog10;
  * cbrt(27); // 3
  */
 export const cbrt: (x: number) => number = stdlibCbrt;
+
+/**
+ * log Γ(x) (stdlib's port of FreeBSD msun `e_lgamma_r.c`): the log-factorial of counts in the
+ * Poisson likelihood (log y! = lgamma(y + 1)).
+ *
+ * @example
+ * lgamma(5); // 3.1780538303479458 (log 24)
+ */
+export const lgamma: (x: number) => number = stdlibGammaln;

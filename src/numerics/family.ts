@@ -27,7 +27,7 @@
  */
 import { CausalPanelError } from '../errors.js';
 import { normalCdf, normalQuantile } from './distributions.js';
-import { exp, log } from './elementary.js';
+import { exp, lgamma, log } from './elementary.js';
 
 /**
  * Error family (R `family`).
@@ -35,14 +35,14 @@ import { exp, log } from './elementary.js';
  * @example
  * glm('treat ~ age + educ', lalonde, { family: 'binomial' satisfies FamilyName }).family; // 'binomial'
  */
-export type FamilyName = 'gaussian' | 'binomial';
+export type FamilyName = 'gaussian' | 'binomial' | 'poisson';
 /**
  * Link function (R `link`).
  *
  * @example
  * glm('treat ~ age + educ', lalonde, { family: 'binomial', link: 'probit' satisfies LinkName }).link; // 'probit'
  */
-export type LinkName = 'identity' | 'logit' | 'probit';
+export type LinkName = 'identity' | 'logit' | 'probit' | 'log';
 
 /**
  * A GLM family with its link, as R's `family` object (`binomial(link = "probit")` etc.). Frozen;
@@ -338,9 +338,43 @@ const BINOMIAL_PROBIT: GlmFamily = Object.freeze({
   aic: binomialAic,
 });
 
+/** R's `poisson()$linkinv` and `$mu.eta`: pmax(exp(η), DBL_EPSILON). */
+function poissonLinkinv(eta: number): number {
+  const mu = exp(eta);
+  return mu > DBL_EPSILON ? mu : DBL_EPSILON;
+}
+
+/** R's `poisson()$dev.resids`: 2·wt·(y·log(y/μ) − (y − μ)), with y·log(y/μ) = 0 at y = 0. */
+function poissonDevResid(y: number, mu: number, wt: number): number {
+  return 2 * wt * ((y > 0 ? y * log(y / mu) : 0) - (y - mu));
+}
+
+/** −2·Σ wt·log dpois(y; μ) with lgamma for y! (so that non-integer y, as fixest allows, have a value). */
+function poissonAic(y: ArrayLike<number>, mu: ArrayLike<number>, wt: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const yi = y[i] as number;
+    const mi = mu[i] as number;
+    total += (wt[i] as number) * ((yi > 0 ? yi * log(mi) : 0) - mi - lgamma(yi + 1));
+  }
+  return -2 * total;
+}
+
+const POISSON_LOG: GlmFamily = Object.freeze({
+  family: 'poisson',
+  link: 'log',
+  linkfun: (mu: number) => log(mu),
+  linkinv: poissonLinkinv,
+  muEta: poissonLinkinv,
+  variance: (mu: number) => mu,
+  devResid: poissonDevResid,
+  mustart: (y: number) => y + 0.1,
+  aic: poissonAic,
+});
+
 /**
  * The frozen family record of `family` with `link` (defaults as R: gaussian → identity,
- * binomial → logit). The same object is returned on every call.
+ * binomial → logit, poisson → log). The same object is returned on every call.
  *
  * @throws {CausalPanelError} `invalid_option` for an unknown family or a link the family does not support
  * @example
@@ -359,5 +393,9 @@ export function glmFamily(family: FamilyName = 'gaussian', link?: LinkName, fn =
     if (link === 'probit') return BINOMIAL_PROBIT;
     throw new CausalPanelError('invalid_option', `${fn}: the binomial family supports links "logit" and "probit" (got ${JSON.stringify(link)})`, { fn, option: 'link', value: link });
   }
-  throw new CausalPanelError('invalid_option', `${fn}: family must be "gaussian" or "binomial" (got ${JSON.stringify(family)})`, { fn, option: 'family', value: family });
+  if (family === 'poisson') {
+    if (link === undefined || link === 'log') return POISSON_LOG;
+    throw new CausalPanelError('invalid_option', `${fn}: the poisson family supports link "log" only (got ${JSON.stringify(link)})`, { fn, option: 'link', value: link });
+  }
+  throw new CausalPanelError('invalid_option', `${fn}: family must be "gaussian", "binomial" or "poisson" (got ${JSON.stringify(family)})`, { fn, option: 'family', value: family });
 }

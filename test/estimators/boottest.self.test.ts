@@ -1,0 +1,70 @@
+/**
+ * boottest against other paths through the package: absorbed fixed effects against the same
+ * model with dummies (the fixed effects outside the bootstrap clusters go through the projected
+ * dummy columns; with dummies they are plain regressors), the kernel's general M_D path against
+ * the projected-dummy path, and one restriction through the joint Wald path (W = t²).
+ */
+import { describe, expect, it } from 'vitest';
+import { feols } from '../../src/models/feols.js';
+import { boottest } from '../../src/estimators/boottest.js';
+import { wildBootstrapT, wildStatisticsAt } from '../../src/inference/wildBootstrap.js';
+import { demean } from '../../src/numerics/demean.js';
+import { loadDataset } from '../helpers/oracle.js';
+import { expectClose } from '../helpers/expectClose.js';
+
+const data = loadDataset('base_did_grid.csv');
+const sorted = (a: Float64Array): number[] => Array.from(a).sort((x, y) => x - y);
+
+describe('boottest: fixed effects absorbed or as dummies', () => {
+  const absorbed = feols('y ~ x1 + treat:post | id + period', data, { vcov: { CRV1: 'grp' } });
+  const dummies = feols('y ~ x1 + treat:post + factor(period) | id', data, { vcov: { CRV1: 'grp' } });
+  for (const impose of [true, false]) {
+    it(`${impose ? 'WCR' : 'WCU'}: same t, t*, p at every r and CI (ssc adj off: k differs)`, () => {
+      const a = boottest(absorbed, { param: 'treat:post', impose, ssc: { adj: false } });
+      const b = boottest(dummies, { param: 'treat:post', impose, ssc: { adj: false } });
+      expectClose(a.statistic, b.statistic, 1e-9, 't');
+      const ta = sorted(a.bootStatistics());
+      const tb = sorted(b.bootStatistics());
+      ta.forEach((t, i) => expectClose(t, tb[i]!, 1e-8, `t*[${i}]`, { absTol: 1e-9 }));
+      for (const r of [3.5, 4, 4.5, 5, 5.5, 6]) expect(a.pValueAt(r)).toBe(b.pValueAt(r));
+      expectClose(a.confInt[0], b.confInt[0], 1e-8, 'CI low');
+      expectClose(a.confInt[1], b.confInt[1], 1e-8, 'CI high');
+    });
+  }
+});
+
+describe('wildBootstrapT: general M_D (demeaning) equals the projected-dummy path', () => {
+  it('clusters by period: unit effects are not nested, period effects are', () => {
+    const fit = feols('y ~ x1 + treat:post | id + period', data, { vcov: { CRV1: 'period' } });
+    const viaBoottest = boottest(fit, { param: 'x1', weights: 'webb', B: 299, seed: 3 });
+    const { XdColumns } = fit.sweptRegressors();
+    const n = fit.nobs;
+    const k = fit.terms.length;
+    const period = fit.design.fixedEffects.find((f) => f.name === 'period')!;
+    const fes = fit.design.fixedEffects.map((f) => ({ codes: f.codes, nLevels: f.nLevels }));
+    const G = period.nLevels;
+    const adj = ((n - 1) / (n - k)) * (G / (G - 1));
+    const kernel = wildBootstrapT(
+      {
+        n,
+        k,
+        X: XdColumns,
+        residuals: fit.residuals(),
+        coefficients: fit.coefficients,
+        bread: fit.bread(),
+        R: Float64Array.of(1, 0),
+        q: 1,
+        r: Float64Array.of(0),
+        clusterings: [{ codes: period.codes, nClusters: G, factor: adj }],
+        bootClusters: { codes: period.codes, nClusters: G },
+        annihilate: (columns) => demean(columns, fes, { tolerance: 1e-13 }).columns,
+        impose: true,
+      },
+      { weights: 'webb', B: 299, seed: 3, enumerate: false },
+    );
+    const viaKernel = wildStatisticsAt(kernel, 0);
+    expectClose(viaKernel.t, viaBoottest.statistic, 1e-10, 't');
+    const a = viaBoottest.bootStatistics();
+    a.forEach((t, b) => expectClose(viaKernel.tBoot[b]!, t, 1e-7, `t*[${b}]`, { absTol: 1e-9 }));
+  });
+});

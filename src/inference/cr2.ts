@@ -75,10 +75,11 @@ export interface Cr2Result {
   /** Number of clusters J. */
   nClusters: number;
   /**
-   * The vectors y_1 … y_J of the linear combination c of the coefficients (n×J column-major):
-   * the Satterthwaite P array is their Gram matrix.
+   * clubSandwich's P array for combinations c and d of the coefficients (J×J column-major):
+   * P[g, h] = y^c_gᵀ y^d_h with y_g = (I − WQ)z_g, z_g = A_g W_g X̃_g B c on cluster g's rows
+   * (d defaults to c: the Satterthwaite P of one combination).
    */
-  combinationVectors(c: ArrayLike<number>): Float64Array;
+  pMatrix(c: ArrayLike<number>, d?: ArrayLike<number>): Float64Array;
 }
 
 /** Relative eigenvalue threshold of the pseudo-inverse square root (see the header). */
@@ -195,23 +196,47 @@ export function vcovCR2(inputs: Cr2Inputs): Cr2Result {
     T.push(Tg);
   }
   const vcov = sandwichProduct(bread, meat, k);
-  const combinationVectors = (c: ArrayLike<number>): Float64Array => {
+  // z_g = T_g c on cluster g's rows, for a combination c.
+  const blocksOf = (c: ArrayLike<number>): Float64Array[] => {
     if (c.length !== k) throw new CausalPanelError('invalid_option', `${inputs.fn}: a combination needs ${k} weights (got ${c.length})`, { fn: inputs.fn, value: c.length });
-    const z = rowsOf.map((rows, g) => {
-      const v = new Float64Array(n);
-      const Tg = T[g]!;
+    return rowsOf.map((rows, g) => {
       const m = rows.length;
+      const Tg = T[g]!;
+      const z = new Float64Array(m);
       for (let j = 0; j < k; j++) {
         const cj = c[j]!;
         if (cj === 0) continue;
-        for (let a = 0; a < m; a++) v[rows[a]!]! += Tg[a + j * m]! * cj;
+        for (let a = 0; a < m; a++) z[a]! += Tg[a + j * m]! * cj;
       }
-      return v;
+      return z;
     });
-    const y = hat.residualize(z);
-    const out = new Float64Array(n * J);
-    y.forEach((v, g) => out.set(v, g * n));
-    return out;
   };
-  return { vcov, singularClusters, nClusters: J, combinationVectors };
+  // The full n-vectors y_g = (I − WQ)z_g (the iterative operator's way to the Gram matrix).
+  const vectorsOf = (z: readonly Float64Array[]): Float64Array[] =>
+    hat.residualize(
+      z.map((block, g) => {
+        const v = new Float64Array(n);
+        rowsOf[g]!.forEach((row, a) => (v[row] = block[a]!));
+        return v;
+      }),
+    );
+  const pMatrix = (c: ArrayLike<number>, d: ArrayLike<number> = c): Float64Array => {
+    const zc = blocksOf(c);
+    const zd = d === c ? zc : blocksOf(d);
+    if (hat.residualGram !== undefined) return hat.residualGram(rowsOf, zc, zd);
+    const yc = vectorsOf(zc);
+    const yd = zd === zc ? yc : vectorsOf(zd);
+    const P = new Float64Array(J * J);
+    for (let g = 0; g < J; g++) {
+      for (let h = 0; h < J; h++) {
+        let s = 0;
+        const a = yc[g]!;
+        const b = yd[h]!;
+        for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
+        P[g + h * J] = s;
+      }
+    }
+    return P;
+  };
+  return { vcov, singularClusters, nClusters: J, pMatrix };
 }

@@ -49,6 +49,11 @@ export interface HatOperator {
   adjustmentBlock(rows: Int32Array): Float64Array;
   /** Diagonal of the hat matrix QW: the leverage. */
   leverage(): Float64Array;
+  /**
+   * The Gram matrix P[g, h] = ((I − WQ)z^s_g)ᵀ(I − WQ)z^t_h (J×J column-major) of vectors that
+   * live on one cluster's rows each (`zs[g]` on `blocks[g]`), without forming them (exact path only).
+   */
+  residualGram?(blocks: readonly Int32Array[], zs: readonly Float64Array[], zt: readonly Float64Array[]): Float64Array;
 }
 
 const MAX_LEVELS = 600;
@@ -140,26 +145,28 @@ export function exactHat(inputs: HatInputs): HatOperator | null {
     for (let c = 0; c < L; c++) s += U[c * n + i]! * V[c * n + l]!;
     return s;
   };
-  // Weighted blocks need QW²Q: R_a = Σ_{m in a} w_m² U_m / S_a, S2_a = Σ w², and Y = V (UᵀW²U).
+  // QW²Q (weighted blocks, and every Satterthwaite Gram): R_a = Σ_{m in a} w_m² U_m / S_a,
+  // S2_a = Σ_{m in a} w_m², UᵀW²U; and Y = V (UᵀW²U) for the weighted blocks.
   let R: Float64Array | null = null;
   let S2: Float64Array | null = null;
   let Y: Float64Array | null = null;
+  const w2 = (i: number): number => (weights === undefined ? 1 : weights[i]! * weights[i]!);
+  if (D1 !== null) {
+    S2 = levelSums(D1.codes, D1.nLevels, n, weights, 2);
+    R = new Float64Array(D1.nLevels * L);
+    for (let c = 0; c < L; c++) for (let i = 0; i < n; i++) R[D1.codes[i]! * L + c]! += w2(i) * U[c * n + i]!;
+    for (let a = 0; a < D1.nLevels; a++) for (let c = 0; c < L; c++) R[a * L + c]! *= inv1![a]!;
+  }
+  const UW2U = new Float64Array(L * L);
+  for (let b = 0; b < L; b++) {
+    for (let a = 0; a <= b; a++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += U[a * n + i]! * w2(i) * U[b * n + i]!;
+      UW2U[a + b * L] = s;
+      UW2U[b + a * L] = s;
+    }
+  }
   if (weights !== undefined) {
-    if (D1 !== null) {
-      S2 = levelSums(D1.codes, D1.nLevels, n, weights, 2);
-      R = new Float64Array(D1.nLevels * L);
-      for (let c = 0; c < L; c++) for (let i = 0; i < n; i++) R[D1.codes[i]! * L + c]! += weights[i]! * weights[i]! * U[c * n + i]!;
-      for (let a = 0; a < D1.nLevels; a++) for (let c = 0; c < L; c++) R[a * L + c]! *= inv1![a]!;
-    }
-    const UW2U = new Float64Array(L * L);
-    for (let b = 0; b < L; b++) {
-      for (let a = 0; a <= b; a++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += U[a * n + i]! * weights[i]! * weights[i]! * U[b * n + i]!;
-        UW2U[a + b * L] = s;
-        UW2U[b + a * L] = s;
-      }
-    }
     Y = new Float64Array(n * L);
     for (let b = 0; b < L; b++) for (let a = 0; a < L; a++) {
       const f = UW2U[a + b * L]!;
@@ -229,6 +236,80 @@ export function exactHat(inputs: HatInputs): HatOperator | null {
       const h = new Float64Array(n);
       for (let i = 0; i < n; i++) h[i] = wOf(i) * (q1(i, i) + dotUV(i, i));
       return h;
+    },
+    residualGram(blocks, zs, zt) {
+      // P[g, h] = z_gᵀ(I − QW)(I − WQ)z_h for vectors living on one cluster's rows each:
+      //   δ z_g·z_h − z_gᵀQWz_h − z_gᵀWQz_h + z_gᵀQW²Qz_h, with Q = Q₁ + U K Uᵀ (header), so only
+      //   each cluster's rows are read: level sums of z and wz, a = Uᵀz, aw = UᵀWz, b = K a, …
+      const J = blocks.length;
+      const summarise = (z: readonly Float64Array[]) =>
+        blocks.map((rows, g) => {
+          const v = z[g]!;
+          const a = new Float64Array(L);
+          const aw = new Float64Array(L);
+          const levels = new Map<number, [number, number]>();
+          rows.forEach((row, t) => {
+            const x = v[t]!;
+            if (x === 0) return;
+            const wx = wOf(row) * x;
+            for (let c = 0; c < L; c++) {
+              a[c]! += U[c * n + row]! * x;
+              aw[c]! += U[c * n + row]! * wx;
+            }
+            if (D1 !== null) {
+              const lv = D1.codes[row]!;
+              const cell = levels.get(lv);
+              if (cell === undefined) levels.set(lv, [x, wx]);
+              else {
+                cell[0] += x;
+                cell[1] += wx;
+              }
+            }
+          });
+          const times = (M: Float64Array, x: Float64Array): Float64Array => {
+            const out = new Float64Array(L);
+            for (let c = 0; c < L; c++) {
+              const f = x[c]!;
+              if (f === 0) continue;
+              for (let r = 0; r < L; r++) out[r]! += M[r + c * L]! * f;
+            }
+            return out;
+          };
+          const b = times(K, a);
+          const bw = times(K, aw);
+          const r = new Float64Array(L);
+          for (const [lv, [x]] of levels) for (let c = 0; c < L; c++) r[c]! += x * R![lv * L + c]!;
+          return { v, a, aw, b, bw, r, m2b: times(UW2U, b), levels };
+        });
+      const S = summarise(zs);
+      const T = zt === zs ? S : summarise(zt);
+      const dot = (x: Float64Array, y: Float64Array): number => {
+        let s = 0;
+        for (let c = 0; c < L; c++) s += x[c]! * y[c]!;
+        return s;
+      };
+      const P = new Float64Array(J * J);
+      for (let g = 0; g < J; g++) {
+        const sg = S[g]!;
+        for (let h = 0; h < J; h++) {
+          const th = T[h]!;
+          let p = -dot(sg.a, th.bw) - dot(sg.aw, th.b) + dot(sg.r, th.b) + dot(sg.b, th.r) + dot(sg.b, th.m2b);
+          if (D1 !== null) {
+            const [small, large, swap] = sg.levels.size <= th.levels.size ? [sg.levels, th.levels, false] : [th.levels, sg.levels, true];
+            for (const [lv, cellSmall] of small) {
+              const cellLarge = large.get(lv);
+              if (cellLarge === undefined) continue;
+              const [gs, gw] = swap ? cellLarge : cellSmall;
+              const [hs, hw] = swap ? cellSmall : cellLarge;
+              const inv = inv1![lv]!;
+              p += -(gs * hw + gw * hs) * inv + gs * hs * S2![lv]! * inv * inv;
+            }
+          }
+          if (g === h) for (let t = 0; t < sg.v.length; t++) p += sg.v[t]! * th.v[t]!;
+          P[g + h * J] = p;
+        }
+      }
+      return P;
     },
   };
 }

@@ -119,7 +119,7 @@ function olsCR2(spec: VcovSpec, ssc: Ssc, state: OlsState, clustering: ClusterCo
   const termDf = Array.from({ length: k }, (_, j) => {
     const c = new Float64Array(k);
     c[j] = 1;
-    return satterthwaiteDf(cr2.combinationVectors(c), n, cr2.nClusters);
+    return satterthwaiteDf(cr2.pMatrix(c), cr2.nClusters);
   });
   const K = dofK({ nCoef: k, fixefSizes: design.fixedEffects.map((f) => f.nLevels), nested, fixefK: ssc.fixefK });
   const info: VcovInfo = { spec, label: vcovLabel(spec), dofK: K, nClusters: [clustering.nClusters], ssc, fixedPsd: false, termDf: Object.freeze(termDf) };

@@ -43,7 +43,7 @@ export function registerCr2(fit: object, cr2: Cr2Result): void {
 export function combinationDist(fit: ModelFit, c: ArrayLike<number>): Dist {
   const cr2 = CR2_STATE.get(fit);
   if (cr2 === undefined) return fit.dist;
-  return { kind: 't', df: satterthwaiteDf(cr2.combinationVectors(c), fit.nobs, cr2.nClusters) };
+  return { kind: 't', df: satterthwaiteDf(cr2.pMatrix(c), cr2.nClusters) };
 }
 
 /**
@@ -166,12 +166,11 @@ export function waldTest(fit: ModelFit, constraints: WaldConstraints, options: W
     const statistic = Q / q;
     return Object.freeze({ test, statistic, delta: 1, df1: q, df2, pValue: fUpper(statistic, q, df2), quadraticForm: Q, notes: Object.freeze(notes) });
   }
-  const n = fit.nobs;
-  const vectors = Array.from({ length: q }, (_, s) => {
+  const rows = Array.from({ length: q }, (_, s) => {
     const c = new Float64Array(k);
     for (let j = 0; j < k; j++) c[j] = C[s + j * q]!;
-    return cr2!.combinationVectors(c);
+    return c;
   });
-  const htz = hotellingHTZ(vectors, n, cr2!.nClusters, Q);
+  const htz = hotellingHTZ((s, t) => cr2!.pMatrix(rows[s]!, rows[t]!), q, cr2!.nClusters, Q);
   return Object.freeze({ test, ...htz, quadraticForm: Q, notes: Object.freeze(notes) });
 }

@@ -3,7 +3,8 @@
  * fixed effects as explicit dummies (`factor(id) + factor(period)`), where the leverage and the
  * hat-matrix blocks come from the dummy columns themselves: one-way and two-way fixed effects,
  * weighted and not. And the two ways `hatOperator.ts` builds the full model's hat matrix — the
- * exact partitioned projection and iterative demeaning — agree, for two and three fixed effects.
+ * exact partitioned projection and iterative demeaning — agree, for two and three fixed effects:
+ * leverage, CR2 blocks, (I − WQ)v and the Gram matrix the Satterthwaite df use.
  */
 import { describe, expect, it } from 'vitest';
 import { feols, type FeolsOptions } from '../../src/models/feols.js';
@@ -78,6 +79,25 @@ describe('hatOperator: the exact partitioned projection equals iterative demeani
       expectAllClose(exact.adjustmentBlock(rows), iterative.adjustmentBlock(rows), 1e-9, 'G block', { absTol: 1e-12 });
       const v = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
       expectAllClose(exact.residualize([v])[0]!, iterative.residualize([v])[0]!, 1e-9, '(I − WQ)v', { absTol: 1e-11 });
+      // The Gram matrix of residualized cluster-supported vectors without forming them (what the
+      // Satterthwaite df use) equals the Gram of the iteratively residualized full vectors.
+      const blocks = [Int32Array.from({ length: 30 }, (_, t) => t), Int32Array.from({ length: 25 }, (_, t) => 40 + 2 * t), Int32Array.of(500, 501, 777)];
+      const zs = blocks.map((rows) => Float64Array.from(rows, (row) => Math.cos(row)));
+      const zt = blocks.map((rows) => Float64Array.from(rows, (row) => 1 + Math.sin(3 * row)));
+      const full = (z: Float64Array[]) => iterative.residualize(z.map((block, g) => {
+        const out = new Float64Array(n);
+        blocks[g]!.forEach((row, t) => (out[row] = block[t]!));
+        return out;
+      }));
+      const ys = full(zs);
+      const yt = full(zt);
+      const gram = Float64Array.from({ length: 9 }, (_, cell) => {
+        const [g, h] = [cell % 3, Math.floor(cell / 3)];
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += ys[g]![i]! * yt[h]![i]!;
+        return sum;
+      });
+      expectAllClose(exact.residualGram!(blocks, zs, zt), gram, 1e-9, 'residual Gram', { absTol: 1e-11 });
     });
   }
 });

@@ -14,6 +14,7 @@ const SLOW = [
   'test/browser/engines.self.test.ts',
   'test/browser/playground.self.test.ts',
   'test/docs.examples.types.test.ts',
+  'test/estimators/boottest.hand.simulation.test.ts',
   'test/estimators/did/honestDid.HonestDiD.all.test.ts',
   'test/estimators/did/didImputation.hand.simulated.test.ts',
   'test/estimators/mediation/mediate.mediation.test.ts',

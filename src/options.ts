@@ -244,7 +244,7 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
   cluster_var: ['clusters', 'cluster', 'vcov'],
   se: ['vcov'],
   weight: ['weights'],
-  REML: ['reml'],
+  reml: ['REML'],
   optimizer: ['tolerance'],
   weightsname: ['weights'],
   wt: ['weights'],

@@ -64,23 +64,25 @@ describe('lmm: bad input is a typed error', () => {
     expect(e.details.column).toBe('school');
   });
   it('options: unknown keys suggest the right name, unsupported lme4 arguments say why, bad values are invalid_option', () => {
-    const e = thrown(() => lmm('y ~ x + (1 | g)', data, { REML: false } as never));
+    const e = thrown(() => lmm('y ~ x + (1 | g)', data, { reml: false } as never));
     expect(e.code).toBe('unknown_option');
-    expect(e.details.suggestion).toBe('reml');
+    expect(e.details.suggestion).toBe('REML');
     expect(thrown(() => lmm('y ~ x + (1 | g)', data, { weights: 'x' } as never)).message).toMatch(/weights/);
     expect(thrown(() => lmm('y ~ x + (1 | g)', data, { ddf: 'KR' } as never)).code).toBe('invalid_option');
     expect(thrown(() => lmm('y ~ x + (1 | g)', data, { level: 2 })).code).toBe('invalid_option');
   });
   it("ddf 'Kenward-Roger' needs a REML fit on one grouping factor", () => {
-    expect(thrown(() => lmm('y ~ x + (1 | g)', data, { reml: false, ddf: 'Kenward-Roger' })).message).toMatch(/needs a REML fit/);
+    expect(thrown(() => lmm('y ~ x + (1 | g)', data, { REML: false, ddf: 'Kenward-Roger' })).message).toMatch(/needs a REML fit/);
     expect(thrown(() => lmm('y ~ x + (1 | g) + (1 | h)', data, { ddf: 'Kenward-Roger' })).message).toMatch(/one grouping factor \(found g, h\)/);
     expect(thrown(() => lmm('y ~ x + (1 | g)', data).withDdf('KR' as never)).code).toBe('invalid_option');
+    const w = data.y.map((_, i) => 1 + (i % 3));
+    expect(thrown(() => lmm('y ~ x + (1 | g)', { ...data, w }, { weights: 'w', ddf: 'Kenward-Roger' })).message).toMatch(/not available with weights/);
   });
   it('anova needs two lmm fits on the same observations', () => {
-    const fit = lmm('y ~ x + (1 | g)', data, { reml: false });
+    const fit = lmm('y ~ x + (1 | g)', data, { REML: false });
     expect(thrown(() => anova(fit)).code).toBe('invalid_option');
     expect(thrown(() => anova(fit, {} as LmmFit)).code).toBe('invalid_option');
-    const fewer = lmm('y ~ x + (1 | g)', { ...data, y: data.y.map((v, i) => (i === 0 ? NaN : v)) }, { reml: false });
+    const fewer = lmm('y ~ x + (1 | g)', { ...data, y: data.y.map((v, i) => (i === 0 ? NaN : v)) }, { REML: false });
     expect(thrown(() => anova(fit, fewer)).message).toMatch(/different numbers of observations/);
   });
 });
@@ -109,6 +111,15 @@ describe('lmm: notes', () => {
     // θ = 0: the model is y = μ + ε, and REML's σ̂ is the sample SD of y.
     const mean = y.reduce((s, v) => s + v, 0) / y.length;
     expectClose(fit.sigma, Math.sqrt(y.reduce((s, v) => s + (v - mean) ** 2, 0) / (y.length - 1)), 1e-10, 'σ = SD of y');
+  });
+  it('zero weights drop their rows (noted); negative weights are invalid_option', () => {
+    const data = simulated();
+    const w = data.y.map((_, i) => (i < 3 ? 0 : 1));
+    const fit = lmm('y ~ x + (1 | g)', { ...data, w }, { weights: 'w' });
+    expect(fit.nobs).toBe(93);
+    expect(fit.notes).toContainEqual({ code: 'zero_weight_dropped', count: 3 });
+    expect(fit.weights).toBe('w');
+    expect(thrown(() => lmm('y ~ x + (1 | g)', { ...data, w: w.map((v) => v - 0.5) }, { weights: 'w' })).code).toBe('invalid_option');
   });
   it('collinear fixed columns are dropped and named', () => {
     const data = simulated();

@@ -52,7 +52,7 @@ for (const c of CASES) {
     const tight = o.tightConvergence;
     let fit: LmmFit;
     beforeAll(() => {
-      fit = lmm(c.formula, hsb, { reml: c.reml });
+      fit = lmm(c.formula, hsb, { REML: c.reml });
     });
 
     it('fixed effects, SEs and Satterthwaite df match the tight-convergence fit (1e-6, 1e-5, 1e-4)', () => {
@@ -148,9 +148,9 @@ describe('anova vs lme4: lme4_hsb_lrt (ML fits, χ² of the deviance drop)', () 
   let mInt: LmmFit;
   let mNoSector: LmmFit;
   beforeAll(() => {
-    mSlope = lmm(`MathAch ~ ${rhs} + (1 + cses | School)`, hsb, { reml: false, ddf: 'normal' });
-    mInt = lmm(`MathAch ~ ${rhs} + (1 | School)`, hsb, { reml: false, ddf: 'normal' });
-    mNoSector = lmm('MathAch ~ cses + MEANSES + (1 + cses | School)', hsb, { reml: false, ddf: 'normal' });
+    mSlope = lmm(`MathAch ~ ${rhs} + (1 + cses | School)`, hsb, { REML: false, ddf: 'normal' });
+    mInt = lmm(`MathAch ~ ${rhs} + (1 | School)`, hsb, { REML: false, ddf: 'normal' });
+    mNoSector = lmm('MathAch ~ cses + MEANSES + (1 + cses | School)', hsb, { REML: false, ddf: 'normal' });
   });
   const fields = { npar: 0, AIC: 1e-8, BIC: 1e-8, logLik: 1e-8, deviance: 1e-8, chisq: 1e-6, df: 0, pValue: 1e-6 };
   const asOracle = (rows: readonly { npar: number; aic: number; bic: number; logLik: number; deviance: number; chisq: number; df: number; pValue: number }[]) =>

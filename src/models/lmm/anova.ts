@@ -82,8 +82,8 @@ export class LmmAnova extends Result {
  * @throws {CausalPanelError} `invalid_option` with fewer than two fits, a result that is not an
  *   lmm fit, or fits on different numbers of observations
  * @example
- * const mInt = lmm('MathAch ~ cses + (1 | School)', hsb, { reml: false });
- * const mSlope = lmm('MathAch ~ cses + (1 + cses | School)', hsb, { reml: false });
+ * const mInt = lmm('MathAch ~ cses + (1 | School)', hsb, { REML: false });
+ * const mSlope = lmm('MathAch ~ cses + (1 + cses | School)', hsb, { REML: false });
  * anova(mInt, mSlope).rows[1].chisq; // 2 × (logLik(mSlope) − logLik(mInt))
  */
 export function anova(...fits: LmmFit[]): LmmAnova {
@@ -96,7 +96,7 @@ export function anova(...fits: LmmFit[]): LmmAnova {
   const other = fits.find((fit) => fit.nobs !== nobs);
   if (other !== undefined) throw new CausalPanelError('invalid_option', `${fn}: the fits use different numbers of observations (${nobs} and ${other.nobs})`, { fn, value: other.nobs });
   const refitted = fits.some((fit) => fit.reml);
-  const ml = fits.map((fit) => (fit.reml ? lmm(fit.formula, fit.modelFrame(), { reml: false, ddf: 'normal' }) : fit));
+  const ml = fits.map((fit) => (fit.reml ? lmm(fit.formula, fit.modelFrame(), { REML: false, ddf: 'normal', ...(fit.weights !== undefined ? { weights: fit.weights } : {}) }) : fit));
   const order = ml.map((_, i) => i).sort((a, b) => ml[a]!.nParameters - ml[b]!.nParameters || a - b);
   const rows: AnovaRow[] = order.map((i, rank) => {
     const fit = ml[i]!;

@@ -16,7 +16,7 @@ export type LmmDdf = 'Satterthwaite' | 'Kenward-Roger' | 'normal';
  * What the tests need from a fit.
  *
  * @example
- * const context: DdfContext = { system, terms, X, n, p, theta, sigma, reml, vcov };
+ * const context: DdfContext = { system, terms, X, n, p, theta, sigma, reml, vcov, weighted: false };
  */
 export interface DdfContext {
   system: LmmSystem;
@@ -30,6 +30,8 @@ export interface DdfContext {
   reml: boolean;
   /** lme4's vcov(β̂). */
   vcov: Float64Array;
+  /** Whether the fit has prior weights (pbkrtest's Σ has none). */
+  weighted: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ const unit = (p: number, j: number): number[] => Array.from({ length: p }, (_, i
  * Computes the tests of a fit under `ddf`.
  *
  * @throws {CausalPanelError} `invalid_option` for Kenward–Roger on an ML fit, or on random terms
- *   with more than one grouping factor
+ *   with more than one grouping factor or with weights
  * @example ddfTests('Kenward-Roger', context).testVcov; // pbkrtest's Φ_A
  */
 export function ddfTests(ddf: LmmDdf, c: DdfContext): DdfTests {
@@ -58,7 +60,8 @@ export function ddfTests(ddf: LmmDdf, c: DdfContext): DdfTests {
   const notes: Note[] = [];
   if (ddf === 'normal' || p === 0) return { df: new Float64Array(p).fill(Infinity), testVcov: c.vcov, satterthwaite: null, notes };
   if (ddf === 'Kenward-Roger') {
-    if (!c.reml) throw new CausalPanelError('invalid_option', "lmm: ddf 'Kenward-Roger' needs a REML fit (reml: true), as pbkrtest and lmerTest", { fn: 'lmm', option: 'ddf', value: 'Kenward-Roger' });
+    if (!c.reml) throw new CausalPanelError('invalid_option', "lmm: ddf 'Kenward-Roger' needs a REML fit (REML: true), as pbkrtest and lmerTest", { fn: 'lmm', option: 'ddf', value: 'Kenward-Roger' });
+    if (c.weighted) throw new CausalPanelError('invalid_option', "lmm: ddf 'Kenward-Roger' is not available with weights (pbkrtest's Σ has an identity residual part); use 'Satterthwaite'", { fn: 'lmm', option: 'ddf', value: 'Kenward-Roger' });
     const kr = kenwardRoger(c.terms, c.X, c.n, p, c.theta, c.sigma, c.vcov);
     const df = Float64Array.from({ length: p }, (_, j) => kenwardRogerDf(kr, c.vcov, [unit(p, j)]));
     return { df, testVcov: kr.vcovAdj, satterthwaite: null, notes };

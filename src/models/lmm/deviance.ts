@@ -51,6 +51,8 @@ export interface LmmState {
   ldL2: number;
   /** log|RX|². */
   ldRX2: number;
+  /** Σ log wᵢ of the prior weights (0 without weights). */
+  ldW: number;
   /** Penalized residual sum of squares at the profiled β, u. */
   pwrss: number;
   /** Fixed effects. */
@@ -94,8 +96,10 @@ export class LmmSystem {
   readonly #intercept: number;
   readonly #means: Float64Array;
   readonly #yMean: number;
+  /** Σ log wᵢ (0 without weights). */
+  readonly #ldW: number;
 
-  constructor(terms: readonly ReTerm[], X: Float64Array, y: Float64Array, n: number, p: number) {
+  constructor(terms: readonly ReTerm[], X: Float64Array, y: Float64Array, n: number, p: number, weights?: Float64Array) {
     this.n = n;
     this.p = p;
     this.terms = terms;
@@ -110,33 +114,48 @@ export class LmmSystem {
       for (let i = 0; i < n && ones; i++) ones = X[i + a * n] === 1;
       if (ones) intercept = a;
     }
+    // Prior weights (lme4's `weights`): every row is scaled by √wᵢ, and log|W| enters the deviance.
+    const root = weights === undefined ? null : Float64Array.from(weights, Math.sqrt);
+    let ldW = 0;
+    let wSum = n;
+    if (weights !== undefined) {
+      wSum = 0;
+      for (let i = 0; i < n; i++) {
+        ldW += log(weights[i]!);
+        wSum += weights[i]!;
+      }
+    }
+    this.#ldW = ldW;
+    const w = (i: number): number => (weights === undefined ? 1 : weights[i]!);
     const means = new Float64Array(p);
     let yMean = 0;
     if (intercept >= 0) {
       for (let a = 0; a < p; a++) {
         if (a === intercept) continue;
         let s = 0;
-        for (let i = 0; i < n; i++) s += X[i + a * n]!;
-        means[a] = s / n;
+        for (let i = 0; i < n; i++) s += w(i) * X[i + a * n]!;
+        means[a] = s / wSum;
       }
-      for (let i = 0; i < n; i++) yMean += y[i]!;
-      yMean /= n;
+      for (let i = 0; i < n; i++) yMean += w(i) * y[i]!;
+      yMean /= wSum;
     }
     this.#intercept = intercept;
     this.#means = means;
     this.#yMean = yMean;
     // The centred columns are formed one at a time (no centred copy of X is kept).
-    const yc = intercept >= 0 ? new Float64Array(n) : y;
-    if (intercept >= 0) for (let i = 0; i < n; i++) yc[i] = y[i]! - yMean;
+    const yc = intercept >= 0 || root !== null ? new Float64Array(n) : y;
+    if (yc !== y) for (let i = 0; i < n; i++) yc[i] = (y[i]! - yMean) * (root === null ? 1 : root[i]!);
     y = yc;
     const column = (a: number): Float64Array => {
       const raw = X.subarray(a * n, (a + 1) * n);
-      if (intercept < 0 || a === intercept) return raw;
-      const m = means[a]!;
+      if ((intercept < 0 || a === intercept) && root === null) return raw;
+      const m = a === intercept ? 0 : means[a]!;
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = raw[i]! - m;
+      for (let i = 0; i < n; i++) out[i] = (raw[i]! - m) * (root === null ? 1 : root[i]!);
       return out;
     };
+    // The random-effects columns, scaled by √w when weighted.
+    const Zs = terms.map((term) => (root === null ? term.Z : Float64Array.from(term.Z, (v, c) => v * root[c % n]!)));
     const columns = Array.from({ length: p }, (_, a) => column(a));
     // Cross-products of the fixed part.
     const XtX = new Float64Array(p * p);
@@ -162,8 +181,9 @@ export class LmmSystem {
     // ZᵀX, Zᵀy and the diagonal blocks of ZᵀZ, term by term.
     const ZtX = new Float64Array(q * p);
     const Zty = new Float64Array(q);
-    this.#diag = terms.map((term) => {
-      const { p: pt, codes, Z, offset } = term;
+    this.#diag = terms.map((term, k) => {
+      const { p: pt, codes, offset } = term;
+      const Z = Zs[k]!;
       const D = new Float64Array(term.nLevels * pt * pt);
       if (pt === 1) {
         // One column per level (random intercepts, one slope): a straight pass per column.
@@ -215,8 +235,10 @@ export class LmmSystem {
     const partners: OffBlock[][] = Array.from({ length: nBlocks }, () => []);
     for (let kb = 1; kb < terms.length; kb++) {
       const tb = terms[kb]!;
+      const Zb = Zs[kb]!;
       for (let ka = 0; ka < kb; ka++) {
         const ta = terms[ka]!;
+        const Za = Zs[ka]!;
         const index = new Map<number, OffBlock>();
         for (let i = 0; i < n; i++) {
           const la = ta.codes[i]!;
@@ -229,8 +251,8 @@ export class LmmSystem {
             partners[firstBlock[kb]! + lb]!.push(block);
           }
           for (let c = 0; c < tb.p; c++) {
-            const zc = tb.Z[i + c * n]!;
-            for (let r = 0; r < ta.p; r++) block.values[r + c * ta.p]! += ta.Z[i + r * n]! * zc;
+            const zc = Zb[i + c * n]!;
+            for (let r = 0; r < ta.p; r++) block.values[r + c * ta.p]! += Za[i + r * n]! * zc;
           }
         }
       }
@@ -441,7 +463,7 @@ export class LmmSystem {
     }
     let ldRX2 = 0;
     for (let i = 0; i < p; i++) ldRX2 += 2 * log(RX[i + i * p]!);
-    return { theta: Float64Array.from(theta), ldL2: chol.logDeterminant(), ldRX2, pwrss, beta, u, RX };
+    return { theta: Float64Array.from(theta), ldL2: chol.logDeterminant(), ldRX2, ldW: this.#ldW, pwrss, beta, u, RX };
   }
 
   /**
@@ -557,7 +579,8 @@ export class LmmSystem {
 export function profiledDeviance(s: LmmState, n: number, p: number, reml: boolean): number {
   if (!(s.pwrss > 0)) throw new CausalPanelError('singular_design', `lmm: the penalized residual sum of squares is not positive (${s.pwrss}): the model fits the data exactly`, { fn: 'lmm', value: s.pwrss });
   const nmp = reml ? n - p : n;
-  return s.ldL2 + (reml ? s.ldRX2 : 0) + nmp * (1 + log((2 * Math.PI * s.pwrss) / nmp));
+  // lme4's lmerResp::Laplace, term for term (log(2π pwrss) − log(n − p)).
+  return s.ldL2 - s.ldW + (reml ? s.ldRX2 : 0) + nmp * (1 + log(2 * Math.PI * s.pwrss) - log(nmp));
 }
 
 /**

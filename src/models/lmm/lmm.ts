@@ -30,12 +30,14 @@ import { ddfTests, type DdfContext, type LmmDdf } from './ddf.js';
  * Options of {@link lmm}; names mirror lme4's `lmer` and lmerTest's `summary` arguments.
  *
  * @example
- * const options: LmmOptions = { reml: false, ddf: 'Satterthwaite', level: 0.9 };
+ * const options: LmmOptions = { REML: false, ddf: 'Satterthwaite', level: 0.9 };
  * lmm('MathAch ~ SES + (1 | School)', hsb, options);
  */
 export interface LmmOptions {
   /** lme4 `REML`: fit by REML (default true) or maximum likelihood (false). */
-  reml?: boolean;
+  REML?: boolean;
+  /** lme4 `weights`: a column of positive prior weights (the residual variance of row i is σ²/wᵢ); rows with weight 0 are dropped (noted). */
+  weights?: string;
   /**
    * lmerTest `ddf`: 'Satterthwaite' (default) t tests; 'Kenward-Roger' (pbkrtest's adjusted SEs
    * and df; REML fits whose random terms share one grouping factor); or 'normal' (z tests:
@@ -51,7 +53,8 @@ export interface LmmOptions {
 }
 
 const LMM_OPTIONS = {
-  reml: opt.boolean(true),
+  REML: opt.boolean(true),
+  weights: opt.column(),
   ddf: opt.oneOf(['Satterthwaite', 'Kenward-Roger', 'normal'], 'Satterthwaite'),
   level: opt.level(),
   tolerance: opt.number({ min: 0, exclusiveMin: true, default: 1e-10 }),
@@ -61,7 +64,6 @@ const LMM_OPTIONS = {
 export type LmmParams = Params<typeof LMM_OPTIONS>;
 
 const LMM_UNSUPPORTED: Readonly<Record<string, string>> = {
-  weights: 'prior weights are not supported: lmm fits unweighted models',
   offset: 'subtract the offset from the outcome instead',
   subset: 'pass only the rows to use as data',
   'na.action': 'rows with missing values are always dropped (and counted in a note)',
@@ -99,11 +101,11 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
   if (spec.response === null) throw new CausalPanelError('formula_syntax', `${fn}: the formula needs a response (in "${formula}")`, { fn, value: formula });
   if (spec.fixedEffects.length > 0) throw new CausalPanelError('formula_syntax', `${fn}: absorbed fixed effects ("|" outside parentheses) are not part of a mixed model (in "${formula}")`, { fn, value: formula });
   const extra = split.bars.flatMap((bar) => [...bar.spec.columns, ...bar.group]);
-  const design = buildDesign(spec, frame, { fn, extraVariables: extra });
+  const design = buildDesign(spec, frame, { fn, extraVariables: extra, ...(params.weights !== undefined ? { weights: params.weights } : {}) });
   const notes: Note[] = [...design.notes];
   const n = design.n;
   // The columns the model reads, over the rows used (what random terms, predict and refits need).
-  const used = [...new Set([...spec.columns, ...extra])].filter((name) => frame.has(name));
+  const used = [...new Set([...spec.columns, ...extra, ...(params.weights !== undefined ? [params.weights] : [])])].filter((name) => frame.has(name));
   const sub = new Frame(Object.fromEntries(used.map((name) => [name, frame.columns[name]!])), used).take(design.rows);
   const terms = buildReTerms(split.bars, sub, fn);
 
@@ -123,11 +125,11 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
       p = kept.length;
     }
   }
-  const system = new LmmSystem(terms, X, design.y, n, p);
+  const system = new LmmSystem(terms, X, design.y, n, p, design.weights);
   const bounds = thetaBounds(terms);
   const objective = (theta: readonly number[]): number => {
     try {
-      return system.deviance(theta, params.reml);
+      return system.deviance(theta, params.REML);
     } catch (error) {
       if (error instanceof CausalPanelError && error.code === 'singular_design') return Infinity;
       throw error;
@@ -150,14 +152,14 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
   }
   if (!opt.converged) notes.push({ code: 'lmm_not_converged', evaluations: opt.evaluations });
   const state = system.evaluate(theta);
-  const criterion = profiledDeviance(state, n, p, params.reml);
-  const sigma = Math.sqrt(state.pwrss / (params.reml ? n - p : n));
+  const criterion = profiledDeviance(state, n, p, params.REML);
+  const sigma = Math.sqrt(state.pwrss / (params.REML ? n - p : n));
   const vcov = system.vcovFromState(state, sigma);
   // lme4's isSingular: a diagonal element of some Tₖ below 1e-4.
   const singular = theta.some((v, j) => bounds.lower[j] === 0 && v < 1e-4);
   if (singular) notes.push({ code: 'singular_fit' });
 
-  const ddfContext: DdfContext = { system, terms, X, n, p, theta, sigma, reml: params.reml, vcov };
+  const ddfContext: DdfContext = { system, terms, X, n, p, theta, sigma, reml: params.REML, vcov, weighted: params.weights !== undefined };
   const tests = ddfTests(params.ddf, ddfContext);
   notes.push(...tests.notes);
 
@@ -180,7 +182,8 @@ export function lmm(formula: string, data: DataInput, options: LmmOptions = {}):
   }
   return new LmmFit({
     formula,
-    reml: params.reml,
+    reml: params.REML,
+    weights: params.weights,
     ddf: params.ddf,
     level: params.level,
     names,

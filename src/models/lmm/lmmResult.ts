@@ -26,6 +26,8 @@ import { fUpper } from '../../numerics/distributions.js';
 export interface LmmFitCore {
   formula: string;
   reml: boolean;
+  /** The weights column, if any. */
+  weights: string | undefined;
   ddf: LmmDdf;
   level: number;
   names: readonly string[];
@@ -210,6 +212,16 @@ export class LmmFit extends Result {
       throw new CausalPanelError('invalid_option', `lmm.devfun: theta must be ${fitted.length} finite numbers in lme4's order (${this.#core.thetaNames.join(', ')})`, { fn: 'lmm.devfun', value: theta });
     }
     return system.deviance(theta, reml);
+  }
+
+  /** The prior-weights column of the fit, if any (for refits). @example fit.weights; // 'w' */
+  get weights(): string | undefined {
+    return this.#core.weights;
+  }
+
+  /** The variance components (lme4's `as.data.frame(VarCorr(m))`), as {@link LmmFit.varCorr}. @example fit.varianceComponents[0].variance */
+  get varianceComponents(): VarCorrRow[] {
+    return this.varCorr();
   }
 
   /** Fixed effects by term (lme4's `fixef`). @example fit.coef()['(Intercept)'] */

@@ -137,6 +137,27 @@ describe('few_clusters note', () => {
     expect(res.att.pValue).toBeCloseTo(fit.tidy()[j]!.pValue, 14);
   });
 
+  it('eventStudy with CR2: event-time rows on their coefficient’s df, Sun–Abraham aggregates on their own', () => {
+    const cohortData = grid.withColumns({ g: Float64Array.from(grid.numeric('treat'), (t) => 6 * t) });
+    const args = { data: cohortData, outcome: 'y', unit: 'id', time: 'period', cohort: 'g', vcov: { CR2: 'grp' } } as const;
+    const es = eventStudy(args);
+    const fitRows = es.fit.tidy();
+    for (const row of es.rows.filter((r) => r.reference !== true)) {
+      const j = fitRows.findIndex((f) => f.estimate === row.estimate);
+      expect(row.pValue).toBe(fitRows[j]!.pValue);
+    }
+    const sunab = eventStudy({ ...args, method: 'sunab' });
+    // One cohort: each event-time aggregate is one coefficient, so its Satterthwaite df (scale-free)
+    // and p-value are that coefficient's.
+    const sunabFit = sunab.fit.tidy();
+    for (const row of sunab.rows.filter((r) => r.reference !== true)) {
+      const match = sunabFit.find((f) => Math.abs(f.estimate - row.estimate) <= 1e-12 * Math.abs(row.estimate));
+      expect(match, `coefficient of ${row.term}`).toBeDefined();
+      expect(row.pValue).toBeCloseTo(match!.pValue, 12);
+    }
+    expect(sunab.notes.some((n) => n.code === 'few_clusters')).toBe(false);
+  });
+
   it("did and psmDid-style 'CR2' alone cluster by the unit", () => {
     const res = did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', vcov: 'CR2' });
     expect(res.vcovLabel).toBe('Clustered CR2 (id)');

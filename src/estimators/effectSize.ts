@@ -485,8 +485,8 @@ export function effectSize(source: EffectSizeSource, options: EffectSizeOptions 
     ...(se === 'model' ? { stdError: src.estimate.stdError } : {}),
     level,
   });
-  const { term: _t, estimate, stdError, statistic, ...details } = g;
-  let { pValue, confLow, confHigh } = g;
+  const { term: _t, estimate, stdError, statistic, pValue: gp, confLow: gl, confHigh: gh, ...details } = g;
+  let [pValue, confLow, confHigh] = [gp, gl, gh];
   if (se === 'model' && Number.isNaN(o.level)) {
     // the source's inference (g = 0 exactly when the effect is 0): its p-value, and its critical
     // value (t, Satterthwaite or bootstrap df at its level) applied to SE(g)

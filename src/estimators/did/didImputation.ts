@@ -145,12 +145,24 @@ function didImputationUnlabelled(options: DidImputationOptions): DidImputationRe
   const untreated = new Uint8Array(n);
   const event = new Float64Array(n);
   const cohortFirst = new Map<number, number>();
+  let lastCohort = NaN;
+  let lastFirst = Infinity;
   for (let r = 0; r < n; r++) {
     const row = rows[r]!;
     const g = cohort[row]!;
     event[r] = Number.isFinite(g) ? time[row]! - g : NaN;
     untreated[r] = Number.isFinite(g) && time[row]! >= g ? 0 : 1;
-    if (Number.isFinite(g)) cohortFirst.set(g, Math.min(cohortFirst.get(g) ?? Infinity, time[row]!));
+    // (A unit's rows share its cohort: look the Map up only when the cohort changes.)
+    if (Number.isFinite(g)) {
+      if (g !== lastCohort) {
+        lastCohort = g;
+        lastFirst = cohortFirst.get(g) ?? Infinity;
+      }
+      if (time[row]! < lastFirst) {
+        lastFirst = time[row]!;
+        cohortFirst.set(g, lastFirst);
+      }
+    }
   }
   for (const [g, first] of [...cohortFirst].sort((a, b) => a[0] - b[0])) {
     if (first >= g) {
@@ -251,12 +263,18 @@ function didImputationUnlabelled(options: DidImputationOptions): DidImputationRe
     }
   }
   const span = eMax - eMin + 1;
+  let lastKey = NaN;
+  let lastId = -1;
   for (let r = 0; r < n; r++) {
     if (member[r]! < 0) continue;
     const key = cohort[rows[r]!]! * span + (event[r]! - eMin);
-    let id = cellIndex.get(key);
-    if (id === undefined) cellIndex.set(key, (id = cellIndex.size));
-    cell[r] = id;
+    if (key !== lastKey) {
+      let id = cellIndex.get(key);
+      if (id === undefined) cellIndex.set(key, (id = cellIndex.size));
+      lastKey = key;
+      lastId = id;
+    }
+    cell[r] = lastId;
   }
   const num = new Float64Array(cellIndex.size);
   const den = new Float64Array(cellIndex.size);

@@ -117,16 +117,19 @@ export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: strin
   for (let i = 0, j = 0; i < n; i++) if (untreated[i] === 1) rows0[j++] = i;
   const fixedEffects0 = design.fixedEffects.map((f) => {
     const codes = new Int32Array(n0);
-    for (let j = 0; j < n0; j++) codes[j] = f.codes[rows0[j]!]!;
+    const all = f.codes;
+    for (let j = 0; j < n0; j++) codes[j] = all[rows0[j]!]!;
     return { codes, nLevels: f.nLevels };
   });
   // Every level used by a treated row needs untreated rows.
   design.fixedEffects.forEach((f, p) => {
     const seen = new Uint8Array(f.nLevels);
-    for (const c of fixedEffects0[p]!.codes) seen[c] = 1;
+    const codes0 = fixedEffects0[p]!.codes;
+    for (let r = 0; r < n0; r++) seen[codes0[r]!] = 1;
+    const codes = f.codes;
     for (let i = 0; i < n; i++) {
-      if (seen[f.codes[i]!] === 0) {
-        throw new CausalPanelError('no_control_units', `${fn}: ${levelName(p, f.codes[i]!)} has no untreated observation, so its Y(0) cannot be imputed (row ${i + 1})`, { fn, row: i });
+      if (seen[codes[i]!] === 0) {
+        throw new CausalPanelError('no_control_units', `${fn}: ${levelName(p, codes[i]!)} has no untreated observation, so its Y(0) cannot be imputed (row ${i + 1})`, { fn, row: i });
       }
     }
   });
@@ -157,12 +160,17 @@ export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: strin
     const b = coef[t]!;
     for (let i = 0; i < n; i++) xb[i] += design.X[i + j * n]! * b;
   });
-  const S = fixedEffects0.map((f) => new Float64Array(f.nLevels));
+  const v0 = new Float64Array(n0);
   for (let r = 0; r < n0; r++) {
     const i = rows0[r]!;
-    const v = (y[i]! - xb[i]!) * (w0 === null ? 1 : w0[r]!);
-    for (let p = 0; p < S.length; p++) S[p]![fixedEffects0[p]!.codes[r]!] += v;
+    v0[r] = (y[i]! - xb[i]!) * (w0 === null ? 1 : w0[r]!);
   }
+  const S = fixedEffects0.map((f) => {
+    const sums = new Float64Array(f.nLevels);
+    const codes = f.codes;
+    for (let r = 0; r < n0; r++) sums[codes[r]!] += v0[r]!;
+    return sums;
+  });
   const betas = solveFixedEffects(fixedEffects0, S, 1, w0, fn);
   const residual = new Float64Array(n);
   for (let i = 0; i < n; i++) residual[i] = y[i]! - xb[i]!;

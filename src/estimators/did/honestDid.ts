@@ -205,9 +205,6 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
   if (type === 'relativeMagnitudes' && params.M !== undefined) throw new CausalPanelError('invalid_option', `${FN}: relative magnitudes take Mbar, not M`, { fn: FN, option: 'M' });
   if (type === 'smoothness' && params.Mbar !== undefined) throw new CausalPanelError('invalid_option', `${FN}: smoothness takes M, not Mbar`, { fn: FN, option: 'Mbar' });
   if (type === 'smoothness' && params.M === undefined) throw new CausalPanelError('invalid_option', `${FN}: option "M" is required with type "smoothness" (e.g. [0, 0.01, 0.02])`, { fn: FN, option: 'M' });
-  if (method !== 'FLCI' && data.numPost < 2) {
-    throw new CausalPanelError('invalid_option', `${FN}: method "${method}" needs at least 2 post periods here (got 1; HonestDiD switches to its no-nuisance test, not supported)`, { fn: FN, option: 'method' });
-  }
   const postTimes = times.slice(data.numPre);
   let lVec: number[];
   if (params.lVec !== undefined) {

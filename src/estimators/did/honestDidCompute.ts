@@ -11,6 +11,7 @@ import { arpConfidenceSet, arpMoments, dot, matVec, seqLength, type Hybrid, type
 import { createARm, createASd, idSetSd, postPeriodRows } from './honestDidDeltas.js';
 import { findOptimalFlci } from './honestDidFlci.js';
 import { leastFavorableCv, type FoldedQuantile } from './honestDidSimulated.js';
+import { noNuisanceConfidenceSet, noNuisanceLfCv, type NoNuisanceHybrid } from './honestDidNoNuisance.js';
 
 /** The event-study input of the sensitivity analysis. */
 export interface HonestInput {
@@ -90,6 +91,15 @@ export function relativeMagnitudesConditional(input: HonestInput, lVec: readonly
   for (let s = -(numPre - 1); s <= 0; s++) {
     for (const maxPositive of [true, false]) {
       const A = createARm(numPre, numPost, mbar, s, maxPositive);
+      if (numPost === 1) {
+        // One post period: HonestDiD keeps the rows on it and tests without nuisance parameters.
+        const rows = postPeriodRows(A, numPre).map((r) => A[r]!);
+        const noNuisance: NoNuisanceHybrid = hybrid === 'LF' ? { kind: 'LF', kappa: alpha / 10, lfCv: noNuisanceLfCv(rows, input.sigma, alpha / 10) } : { kind: 'ARP' };
+        noNuisanceConfidenceSet(input.betahat, input.sigma, rows, rows.map(() => 0), numPre, alpha, thetas, noNuisance).forEach((a, i) => {
+          if (a) accept[i] = true;
+        });
+        continue;
+      }
       const problem = { betahat: input.betahat, sigma: input.sigma, numPre, numPost, A, d: A.map(() => 0), lVec, alpha, rowsForArp: postPeriodRows(A, numPre) };
       const result = arpConfidenceSet(problem, thetas, hybridFor(hybrid, problem, alpha));
       result.forEach((a, i) => {
@@ -120,8 +130,10 @@ export function smoothnessConditional(input: HonestInput, lVec: readonly number[
   let gridUb = grid.gridUb;
   let hybridAt: (theta: number) => Hybrid = () => ({ kind: 'ARP' });
   const kappa = alpha / 10;
+  let flciForGrid: { optimalVec: number[]; optimalHalfLength: number } | undefined;
   if (hybrid === 'FLCI') {
     const flci = findOptimalFlci(betahat, sigma, M, numPre, numPost, lVec, kappa, quantile);
+    flciForGrid = flci;
     const vbar = leastSquaresVbar(A, flci.optimalVec);
     const centre = dot(flci.optimalVec, [...betahat]);
     gridUb ??= centre + flci.optimalHalfLength;
@@ -138,6 +150,13 @@ export function smoothnessConditional(input: HonestInput, lVec: readonly number[
     gridLb ??= id.lb - 20 * sd;
   }
   const thetas = seqLength(gridLb!, gridUb!, grid.gridPoints);
+  if (numPost === 1) {
+    // One post period: HonestDiD's test without nuisance parameters, on every row of A.
+    let noNuisance: NoNuisanceHybrid = { kind: 'ARP' };
+    if (hybrid === 'LF') noNuisance = { kind: 'LF', kappa, lfCv: noNuisanceLfCv(A, sigma, kappa) };
+    if (hybrid === 'FLCI') noNuisance = { kind: 'FLCI', kappa, flciL: flciForGrid!.optimalVec, halfLength: flciForGrid!.optimalHalfLength };
+    return { M, ...acceptedRange(thetas, noNuisanceConfidenceSet(betahat, sigma, A, d, numPre, alpha, thetas, noNuisance)) };
+  }
   const problem = { betahat, sigma, numPre, numPost, A, d, lVec, alpha, rowsForArp };
   if (hybrid === 'LF') hybridAt = hybridFor('LF', problem, alpha);
   const accept = arpConfidenceSet(problem, thetas, hybridAt);

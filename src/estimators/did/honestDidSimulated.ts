@@ -72,18 +72,17 @@ export function simulatedFoldedQuantile(numSims = 1e6, seed = 0): FoldedQuantile
 }
 
 /**
- * `.compute_least_favorable_cv(X_T, sigma, hybrid_kappa, sims = 1000, rowsForARP, seed = 0)` with
- * nuisance parameters (X and sigma already restricted to the ARP rows).
+ * `mvtnorm::rmvnorm`'s factor (method "eigen"): R = V·diag(√max(λ, 0))·Vᵀ, so that a row z of
+ * standard normals gives the draw z·R ~ N(0, Σ).
  *
  * @example
- * leastFavorableCv([[1], [-1]], [[1, 0], [0, 1]], 0.005); // the 99.5% point of η over R's seed-0 draws
+ * symmetricRoot([[4, 0], [0, 9]]); // [[2, 0], [0, 3]]
  */
-export function leastFavorableCv(X: Matrix, sigma: Matrix, kappa: number, sims = 1000, seed = 0): number {
+export function symmetricRoot(sigma: Matrix): Matrix {
   const d = sigma.length;
   const S = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) S[i + j * d] = sigma[i]![j]!;
   const { values, vectors } = symmetricEigen(S, d);
-  // R = V diag(√max(λ, 0)) Vᵀ (symmetric).
   const root: Matrix = Array.from({ length: d }, () => new Array<number>(d).fill(0));
   for (let l = 0; l < d; l++) {
     const s = Math.sqrt(Math.max(values[l]!, 0));
@@ -93,6 +92,19 @@ export function leastFavorableCv(X: Matrix, sigma: Matrix, kappa: number, sims =
       for (let j = 0; j < d; j++) root[i]![j]! += vi * vectors[j + l * d]!;
     }
   }
+  return root;
+}
+
+/**
+ * `.compute_least_favorable_cv(X_T, sigma, hybrid_kappa, sims = 1000, rowsForARP, seed = 0)` with
+ * nuisance parameters (X and sigma already restricted to the ARP rows).
+ *
+ * @example
+ * leastFavorableCv([[1], [-1]], [[1, 0], [0, 1]], 0.005); // the 99.5% point of η over R's seed-0 draws
+ */
+export function leastFavorableCv(X: Matrix, sigma: Matrix, kappa: number, sims = 1000, seed = 0): number {
+  const d = sigma.length;
+  const root = symmetricRoot(sigma);
   const sd = sigma.map((row, i) => Math.sqrt(row[i]!));
   const stream = rStream(seed);
   const etas: number[] = [];

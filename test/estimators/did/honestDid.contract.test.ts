@@ -88,7 +88,7 @@ describe('honestDid options and errors', () => {
     expect(e.message.startsWith('honestDid: ')).toBe(true);
   });
 
-  it('bad inputs: not an event study, non-conformable, asymmetric or non-finite Σ, a single post period for a conditional method', () => {
+  it('bad inputs: not an event study, non-conformable, asymmetric or non-finite Σ', () => {
     expect(thrown(() => honestDid(42 as never)).code).toBe('invalid_option');
     expect(thrown(() => honestDid({ rows: [] } as never)).code).toBe('invalid_option');
     expect(thrown(() => honestDid({ ...plain, numPrePeriods: 2 })).message).toContain('do not conform');
@@ -96,10 +96,28 @@ describe('honestDid options and errors', () => {
     asym[0]![1] = asym[0]![1]! * 2;
     expect(thrown(() => honestDid({ ...plain, sigma: asym })).message).toContain('symmetric');
     expect(thrown(() => honestDid({ ...plain, betahat: [NaN, ...o.betahat.slice(1)] })).code).toBe('non_finite');
+  });
+
+  it('one post period: the tests without nuisance parameters; the FLCI equals the four-period one for e = 0', () => {
     const one = { betahat: o.betahat.slice(0, 4), sigma: o.sigma.slice(0, 4).map((r) => r.slice(0, 4)), numPrePeriods: 3, numPostPeriods: 1 };
-    expect(thrown(() => honestDid(one, { method: 'Conditional' })).message).toContain('at least 2 post periods');
-    // The FLCI needs no nuisance parameters: one post period is fine.
-    expect(honestDid(one, { type: 'smoothness', M: [0.01], flciQuantile: 'exact' }).rows).toHaveLength(1);
+    // Δ^RM(0) pins the post-period bias to 0: the robust interval is close to the original one.
+    const rm = honestDid(one, { type: 'relativeMagnitudes', Mbar: [0], method: 'Conditional', gridPoints: 401 });
+    const width = rm.original.ub - rm.original.lb;
+    expect(Math.abs(rm.rows[0]!.lb - rm.original.lb)).toBeLessThan(0.05 * width);
+    expect(Math.abs(rm.rows[0]!.ub - rm.original.ub)).toBeLessThan(0.05 * width);
+    for (const method of ['C-LF', 'Conditional', 'C-F'] as const) {
+      const sd = honestDid(one, { type: 'smoothness', M: [0.01], method, gridPoints: 201, flciQuantile: 'exact' });
+      expect(sd.rows[0]!.lb).toBeLessThan(sd.estimate);
+      expect(sd.rows[0]!.ub).toBeGreaterThan(sd.estimate);
+    }
+    // The FLCI for l = e₁ uses only the pre-periods and the first post period.
+    const flciOracle = loadOracle<{ flciExactFoldedNormal: { M: number; lb: number; ub: number }[] }>('honestdid_mpdta_first').results.flciExactFoldedNormal;
+    const flci = honestDid(one, { type: 'smoothness', M: [0.01, 0.02], flciQuantile: 'exact' });
+    flci.rows.forEach((row) => {
+      const want = flciOracle.find((r) => r.M === row.M)!;
+      expect(Math.abs(row.lb - want.lb)).toBeLessThan(1e-6 * Math.abs(want.lb));
+      expect(Math.abs(row.ub - want.ub)).toBeLessThan(1e-6 * Math.abs(want.ub));
+    });
   });
 
   it('does not mutate the caller’s input', () => {

@@ -24,7 +24,7 @@ export interface NelderMeadOptions {
   lower?: readonly number[];
   /** Upper bounds (+Infinity when absent). */
   upper?: readonly number[];
-  /** Initial step per coordinate (default 0.1·max(|x₀|, 1)… as lme4's Nelder_Mead: 0.2·max(|x₀|, 1)). */
+  /** Initial step per coordinate (default 0.2·max(|x₀|, 1), as lme4's Nelder_Mead; restarts use 1% of it). */
   step?: readonly number[];
   /** Stop when the simplex spans less than this in every coordinate (default 1e-10). */
   xTolerance?: number;

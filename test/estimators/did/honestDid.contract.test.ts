@@ -32,6 +32,19 @@ describe('honestDid input forms', () => {
     expect(fromResult.times).toEqual([-4, -3, -2, 0, 1, 2, 3]);
   });
 
+  it("a Sun–Abraham eventStudy: vcov() is W·V·Wᵀ of the cohort-share-weighted rows (its diagonal is the rows' SE²)", () => {
+    const sa = eventStudy({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', method: 'sunab' });
+    const estimated = sa.rows.filter((r) => r.reference !== true);
+    const V = sa.vcov();
+    expect(V).toHaveLength(estimated.length);
+    estimated.forEach((row, i) => {
+      expect(Math.abs(Math.sqrt(V[i]![i]!) - row.stdError)).toBeLessThan(1e-12 * row.stdError);
+      V[i]!.forEach((v, j) => expect(v).toBe(V[j]![i]!));
+    });
+    const hd = honestDid(sa, quick);
+    expect(hd.times).toEqual(estimated.map((r) => r.e));
+  });
+
   it('an attgt dynamic aggregate: the universal-base-period reference row is dropped and Σ = ΨᵀΨ/n²', () => {
     const agg = attgt({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', basePeriod: 'universal' }).aggregate('dynamic');
     const hd = honestDid(agg, quick);

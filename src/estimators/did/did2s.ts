@@ -103,7 +103,7 @@ function eventTime(term: string): number | undefined {
  *   stage, non-0/1 treatment), `no_treated_units`, `no_control_units` (a fixed-effect level with
  *   no untreated observation), `singular_design` (no estimable second-stage coefficient)
  * @example
- * const es = did2s({ data: mpdta2, outcome: 'lemp', firstStage: '~ 0 | countyreal + year', secondStage: '~ i(rel_year, ref = c(-1, Inf))', treatment: 'treat_post', clusters: 'countyreal' });
+ * const es = did2s({ data: mpdta2, outcome: 'lemp', firstStage: '~ 0 | countyreal + year', secondStage: '~ i(rel_year, ref = c(-1, -1000))', treatment: 'treat_post', clusters: 'countyreal' }); // rel_year = year − first.treat, −1000 for the never treated
  * es.rows.find((r) => r.e === 0)?.estimate; // ≈ -0.0310669 (did2s 1.2.0)
  */
 export function did2s(options: Did2sOptions): Did2sResult {

@@ -14,7 +14,7 @@ import { Result, type SummaryParts } from '../../report/result.js';
  * (`rel_year::-2` → e = −2).
  *
  * @example
- * const es = did2s({ data: mpdta2, outcome: 'lemp', firstStage: '~ 0 | countyreal + year', secondStage: '~ i(rel_year, ref = c(-1, Inf))', treatment: 'treat_post', clusters: 'countyreal' });
+ * const es = did2s({ data: mpdta2, outcome: 'lemp', firstStage: '~ 0 | countyreal + year', secondStage: '~ i(rel_year, ref = c(-1, -1000))', treatment: 'treat_post', clusters: 'countyreal' }); // rel_year = year − first.treat, −1000 for the never treated
  * es.rows[0]; // { term: 'rel_year::-4', estimate: ≈ -0.00984916, stdError: ≈ 0.00900093, …, e: -4 }
  */
 export type Did2sRow = Estimate & { e?: number };

@@ -41,7 +41,7 @@ import { CausalPanelError } from '../errors.js';
 import type { FixedEffectCodes } from '../numerics/demean.js';
 import { symmetricEigen } from '../numerics/symmetricEigen.js';
 import type { ClusterCodes } from './clusters.js';
-import { hatOperator } from './hatOperator.js';
+import { hatOperator, type HatOperator } from './hatOperator.js';
 import { sandwichProduct } from './sandwich.js';
 
 /** Everything {@link vcovCR2} needs: the arrays of a (weighted) least-squares fit. */
@@ -134,16 +134,16 @@ export function inverseSqrtPsd(G: Float64Array, m: number): { matrix: Float64Arr
  * `vcovCR(lm(y ~ x + factor(fe), weights = w), cluster, type = "CR2")`), and what its
  * Satterthwaite degrees of freedom need.
  *
+ * @param hat the full model's hat operator (default: `hatOperator(inputs)`, exact where it fits)
  * @throws {CausalPanelError} `no_convergence` when the fixed-effect projection does not converge
  * @example
  * const fit = feols('y ~ x1 + treat:post | id + period', grid, { vcov: { CRV1: 'grp' } });
  * vcovCR2({ fn: 'feols', n, k: 2, columns: XdColumns, bread, residuals, clustering, fixedEffects }).vcov;
  * // ≈ [0.0038835, 0.0177641, 0.0177641, 0.2196] (clubSandwich 0.5.8, clubsandwich_grid_twfe_grp)
  */
-export function vcovCR2(inputs: Cr2Inputs): Cr2Result {
+export function vcovCR2(inputs: Cr2Inputs, hat: HatOperator = hatOperator(inputs)): Cr2Result {
   const { n, k, columns, bread, residuals, weights, clustering } = inputs;
   const rowsOf = clusterRows(clustering);
-  const hat = hatOperator(inputs);
   const J = clustering.nClusters;
   const meat = new Float64Array(k * k);
   // T_g = A_g W_g X̃_g B (n_g×k): z_g = T_g c for a combination c.

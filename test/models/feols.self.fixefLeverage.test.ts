@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { feols, type FeolsOptions } from '../../src/models/feols.js';
 import { demean } from '../../src/numerics/demean.js';
 import { exactHat, iterativeHat, type HatInputs } from '../../src/inference/hatOperator.js';
+import { clusterCodes } from '../../src/inference/clusters.js';
+import { vcovCR2 } from '../../src/inference/cr2.js';
 import { loadDataset } from '../helpers/oracle.js';
 import { expectAllClose } from '../helpers/expectClose.js';
 
@@ -48,7 +50,7 @@ describe.each(CASES)('$label: absorbed fixed effects = explicit dummies', (c) =>
 });
 
 describe('hatOperator: the exact partitioned projection equals iterative demeaning', () => {
-  const fit = feols('y ~ x1 + treat:post | id + period', grid, { weights: 'w' });
+  const fit = feols('y ~ x1 + treat:post | id + period', grid, { weights: 'w', vcov: { CRV1: 'grp' } });
   const d = fit.design;
   const n = d.n;
   // A third fixed effect: the (id mod 7) groups.
@@ -98,6 +100,17 @@ describe('hatOperator: the exact partitioned projection equals iterative demeani
         return sum;
       });
       expectAllClose(exact.residualGram!(blocks, zs, zt), gram, 1e-9, 'residual Gram', { absTol: 1e-11 });
+      // CR2 end to end on either operator (the iterative one serves designs too large for the exact).
+      const grp = fit.design.extra.grp as readonly (string | null)[] | undefined;
+      expect(grp).toBeDefined();
+      {
+        const clustering = clusterCodes('grp', grp!);
+        const cr2Inputs = { ...inputs, residuals: fit.residuals(), clustering };
+        const viaExact = vcovCR2(cr2Inputs, exact);
+        const viaIterative = vcovCR2(cr2Inputs, iterative);
+        expectAllClose(viaExact.vcov, viaIterative.vcov, 1e-9, 'CR2 vcov');
+        expectAllClose(viaExact.pMatrix([1, 0], [0, 1]), viaIterative.pMatrix([1, 0], [0, 1]), 1e-9, 'P array', { absTol: 1e-14 });
+      }
     });
   }
 });

@@ -351,8 +351,8 @@ export function hedgesG(options: HedgesGOptions): HedgesG {
  * const source: EffectSizeSource = { estimate: { term: 'ATT', estimate: 5, stdError: 1.2, statistic: 4.2, pValue: 3e-5, confLow: 2.6, confHigh: 7.4 }, sd: 10, nTreated: 100, nControl: 100, nClusters: 20 };
  */
 export type EffectSizeSource =
-  | { kind: 'did' | 'psmDid'; att: Estimate; standardize: StandardizeBasis; nClusters: number; means: { treated: { pre: { n: number }; post: { n: number } }; control: { pre: { n: number }; post: { n: number } } } }
-  | { kind: 'attgtAggregate'; overall: Estimate; standardize: StandardizeBasis; sampleSizes: { treated: number; control: number; clusters: number } }
+  | { readonly att: Estimate; readonly standardize: StandardizeBasis; readonly nClusters: number; readonly means: { treated: { pre: { n: number }; post: { n: number } }; control: { pre: { n: number }; post: { n: number } } } }
+  | { readonly overall: Estimate; readonly standardize: StandardizeBasis; readonly sampleSizes: { treated: number; control: number; clusters: number } }
   | { estimate: Estimate; sd: number; nTreated: number; nControl: number; nClusters?: number };
 
 /**
@@ -433,11 +433,12 @@ export class EffectSizeResult extends Result {
 
 /** The numbers of a source. */
 function readSource(source: EffectSizeSource): { estimate: Estimate; sd: number; nTreated: number; nControl: number; nClusters: number } {
-  if ('kind' in source && (source.kind === 'did' || source.kind === 'psmDid')) {
+  if (typeof source !== 'object' || source === null) throw new CausalPanelError('invalid_option', 'effectSize: expects a did() or psmDid() result, an attgt aggregation, or { estimate, sd, nTreated, nControl }', { fn: 'effectSize' });
+  if ('means' in source && 'att' in source) {
     const m = source.means;
     return { estimate: source.att, sd: source.standardize.sd, nTreated: m.treated.pre.n + m.treated.post.n, nControl: m.control.pre.n + m.control.post.n, nClusters: source.nClusters };
   }
-  if ('kind' in source && source.kind === 'attgtAggregate') {
+  if ('sampleSizes' in source && 'overall' in source) {
     const z = source.sampleSizes;
     return { estimate: source.overall, sd: source.standardize.sd, nTreated: z.treated, nControl: z.control, nClusters: z.clusters };
   }

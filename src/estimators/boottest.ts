@@ -34,12 +34,12 @@ import {
   MAX_ENUMERATION_CLUSTERS,
   wildBootstrapT,
   wildBootstrapWald,
-  wildStatisticsAt,
   type WildClustering,
   type WildPValueType,
   type WildProblem,
   type WildWeights,
 } from '../inference/wildBootstrap.js';
+import { wildStatisticsAt } from '../inference/wildBootstrapInference.js';
 import { DidResult } from './did/didResult.js';
 import { EventStudyResult } from './did/eventStudyResult.js';
 import { BoottestResult } from './boottestResult.js';

@@ -6,15 +6,8 @@
 import type { Note } from '../errors.js';
 import type { Estimate } from '../estimate.js';
 import { Result, type SummaryParts } from '../report/result.js';
-import {
-  bootstrapPValue,
-  wildConfidenceInterval,
-  wildPValue,
-  wildStatisticsAt,
-  type WildBootstrapT,
-  type WildPValueType,
-  type WildWeights,
-} from '../inference/wildBootstrap.js';
+import type { WildBootstrapT, WildPValueType, WildWeights } from '../inference/wildBootstrap.js';
+import { bootstrapPValue, wildConfidenceInterval, wildPValue, wildStatisticsAt } from '../inference/wildBootstrapInference.js';
 
 /**
  * Everything a {@link BoottestResult} holds.

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { feols } from '../../src/models/feols.js';
 import { boottest } from '../../src/estimators/boottest.js';
-import { wildBootstrapT, wildStatisticsAt } from '../../src/inference/wildBootstrap.js';
+import { wildBootstrapT } from '../../src/inference/wildBootstrap.js';
+import { wildStatisticsAt } from '../../src/inference/wildBootstrapInference.js';
 import { demean } from '../../src/numerics/demean.js';
 import { loadDataset } from '../helpers/oracle.js';
 import { expectClose } from '../helpers/expectClose.js';

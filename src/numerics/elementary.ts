@@ -11,8 +11,10 @@
  * everywhere. Accuracy: < 1 ulp (fdlibm's bounds).
  *
  * `exp` and `log` are transcribed here from fdlibm's `e_exp.c` and `e_log.c` because they sit in
- * hot loops (IRLS passes, propensity scores, normal draws): stdlib's ports cost 3–4× `Math.exp` /
- * `Math.log` per call, these ≈ 2× (docs/numerics.md, "Same bits in every engine"). They do the
+ * hot loops (IRLS passes, propensity scores, normal draws): stdlib's ports cost 3–5× `Math.exp` /
+ * `Math.log` per call in Node 20, these 1.2–1.5× and 1.5–2× (docs/numerics.md, "Same bits in every
+ * engine"): one short straight-line path for ordinary arguments, which V8 inlines, and the rare
+ * cases in separate functions. They do the
  * same operations in the same order as stdlib's ports (`@stdlib/math-base-special-exp`, `-ln`) and
  * give the same bits (test/numerics/elementary.self.test.ts), except that exp rounds results below
  * 2⁻¹⁰⁷⁴ up to 5e-324 as fdlibm does where stdlib's `ldexp` gives 0 (x < −744.44). The others are
@@ -56,9 +58,6 @@ const P4 = -1.65339022054652515390e-6;
 const P5 = 4.13813679705723846039e-8;
 const EXP_OVERFLOW = 7.09782712893383973096e2;
 const EXP_UNDERFLOW = -7.45133219101941108420e2;
-// fdlibm's tests on the high word hx of |x|, as the equivalent tests on |x| itself.
-const HALF_LN2_ABOVE = fromWords(0x3fd62e43, 0); // hx > 0x3fd62e42  ⟺  |x| ≥ this
-const THREE_HALVES_LN2 = fromWords(0x3ff0a2b2, 0); // hx < 0x3ff0a2b2  ⟺  |x| < this
 const TWO_M28 = fromWords(0x3e300000, 0); // 2⁻²⁸
 const TWO_M1000 = fromWords(0x01700000, 0); // 2⁻¹⁰⁰⁰
 const TWO_1023 = fromWords(0x7fe00000, 0);
@@ -69,38 +68,44 @@ for (let k = -1022; k <= 1023; k++) POW2[k + 1023] = fromWords((k + 1023) << 20,
 /**
  * eˣ (fdlibm `e_exp.c`), the same bits in every engine. Error < 1 ulp.
  *
+ * For 2⁻²⁸ ≤ |x| ≤ 708 one straight-line path (small enough for V8 to inline into a loop): fdlibm's
+ * special reductions for |x| < 1.5·ln 2 (k = 0 and k = ±1 without the multiply) are the same
+ * operations as its general one there, since k·ln2_hi is then exact and 0 − q = −q; the rest,
+ * including results near overflow and below 2⁻¹⁰²², goes to {@link expOutside}.
+ *
  * @example
  * exp(0); // 1
  * exp(1); // 2.7182818284590455 (fdlibm is within 1 ulp; Math.E is the rounded e, 2.718281828459045)
  */
 export function exp(x: number): number {
+  const ax = x < 0 ? -x : x;
+  if (ax <= 708 && ax >= TWO_M28) {
+    const k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0; // C's (int): truncation; |k| ≤ 1022
+    const hi = x - k * LN2_HI; // exact: k·LN2_HI has ≤ 43 significant bits
+    const lo = k * LN2_LO;
+    const r = hi - lo;
+    const t = r * r;
+    const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+    return (1 - ((lo - (r * c) / (2 - c)) - hi)) * POW2[k + 1023]!;
+  }
+  return expOutside(x);
+}
+
+/** fdlibm's exp outside 2⁻²⁸ ≤ |x| ≤ 708: tiny, huge, infinite and NaN arguments. */
+function expOutside(x: number): number {
   if (!(x <= EXP_OVERFLOW)) return x > 0 ? Infinity : NaN; // overflow, or NaN
   if (x < EXP_UNDERFLOW) return 0;
   const ax = x < 0 ? -x : x;
-  if (ax < HALF_LN2_ABOVE) {
-    if (ax < TWO_M28) return 1 + x;
-    const t = x * x;
-    const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-    return 1 - ((x * c) / (c - 2) - x);
-  }
-  let k: number;
-  let hi: number;
-  let lo: number;
-  if (ax < THREE_HALVES_LN2) {
-    k = x < 0 ? -1 : 1;
-    hi = x < 0 ? x + LN2_HI : x - LN2_HI;
-    lo = x < 0 ? -LN2_LO : LN2_LO;
-  } else {
-    k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0; // C's (int): truncation
-    hi = x - k * LN2_HI; // exact: k·LN2_HI has ≤ 43 significant bits
-    lo = k * LN2_LO;
-  }
+  if (ax < TWO_M28) return 1 + x;
+  const k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0;
+  const hi = x - k * LN2_HI;
+  const lo = k * LN2_LO;
   const r = hi - lo;
   const t = r * r;
   const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   const y = 1 - ((lo - (r * c) / (2 - c)) - hi);
-  if (k >= -1021) return k === 1024 ? y * 2 * TWO_1023 : y * POW2[k + 1023]!;
-  return y * POW2[k + 1000 + 1023]! * TWO_M1000;
+  if (k >= -1021) return k === 1024 ? y * 2 * TWO_1023 : y * POW2[k + 1023]!; // fdlibm's exponent add
+  return y * POW2[k + 1000 + 1023]! * TWO_M1000; // subnormal result: one rounding, as fdlibm
 }
 
 // e_log.c constants.
@@ -112,6 +117,7 @@ const LG5 = 1.818357216161805012e-1;
 const LG6 = 1.531383769920937332e-1;
 const LG7 = 1.479819860511658591e-1;
 const TWO54 = 18014398509481984;
+const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
  * Natural logarithm ln x (fdlibm `e_log.c`), the same bits in every engine. Error < 1 ulp.
@@ -121,31 +127,38 @@ const TWO54 = 18014398509481984;
  * log(0); // -Infinity
  */
 export function log(x: number): number {
-  if (!(x > 0)) return x === 0 ? -Infinity : NaN; // ±0, negative, NaN
-  let k = 0;
+  if (!(x >= MIN_NORMAL && x < Infinity)) return logOutside(x);
   WORDS[0] = x;
-  let hx = WORDS32[HIGH]!;
-  if (hx < 0x00100000) {
-    // Subnormal: scale up.
-    k -= 54;
-    x *= TWO54;
-    WORDS[0] = x;
-    hx = WORDS32[HIGH]!;
-  }
-  if (hx >= 0x7ff00000) return x + x; // +Infinity
+  return logCore(x, WORDS32[HIGH]!, 0);
+}
+
+/** fdlibm's log of 0, negative, NaN, +Infinity and subnormal x (scaled up by 2⁵⁴ first). */
+function logOutside(x: number): number {
+  if (!(x > 0)) return x === 0 ? -Infinity : NaN;
+  if (x === Infinity) return x;
+  const scaled = x * TWO54;
+  WORDS[0] = scaled;
+  return logCore(scaled, WORDS32[HIGH]!, -54);
+}
+
+/**
+ * e_log.c for a normal x with high word hx, plus k0 in the exponent. fdlibm's separate k = 0
+ * returns are folded in: with k = 0, k·ln2_hi − ((A + k·ln2_lo) − f) is f − A to the bit.
+ */
+function logCore(x: number, hx: number, k0: number): number {
   const e = (hx >> 20) - 1023;
-  hx &= 0x000fffff;
-  const i0 = (hx + 0x95f64) & 0x100000;
+  const m = hx & 0x000fffff;
+  const i0 = (m + 0x95f64) & 0x100000;
   // fdlibm sets x's exponent to 0 (or −1 when i0 is set) in the high word; scaling by the power
   // of two 2^−scale is the same exact operation without a store-to-load round trip.
   const scale = e + (i0 >> 20);
-  k += scale;
+  const k = k0 + scale;
   const f = (scale <= 1022 ? x * POW2[1023 - scale]! : x * POW2[1025 - scale]! * 0.25) - 1; // 2^−scale below 2^−1022: two exact steps
-  if ((0x000fffff & (2 + hx)) < 3) {
+  if ((0x000fffff & (2 + m)) < 3) {
     // |f| < 2⁻²⁰
-    if (f === 0) return k === 0 ? 0 : k * LN2_HI + k * LN2_LO;
+    if (f === 0) return k * LN2_HI + k * LN2_LO;
     const R = f * f * (0.5 - 0.33333333333333333 * f);
-    return k === 0 ? f - R : k * LN2_HI - ((R - k * LN2_LO) - f);
+    return k * LN2_HI - ((R - k * LN2_LO) - f);
   }
   const s = f / (2 + f);
   const z = s * s;
@@ -153,11 +166,11 @@ export function log(x: number): number {
   const t1 = w * (LG2 + w * (LG4 + w * LG6));
   const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
   const R = t2 + t1;
-  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
+  if (((m - 0x6147a) | (0x6b851 - m)) > 0) {
     const hfsq = 0.5 * f * f;
-    return k === 0 ? f - (hfsq - s * (hfsq + R)) : k * LN2_HI - ((hfsq - (s * (hfsq + R) + k * LN2_LO)) - f);
+    return k * LN2_HI - ((hfsq - (s * (hfsq + R) + k * LN2_LO)) - f);
   }
-  return k === 0 ? f - s * (f - R) : k * LN2_HI - ((s * (f - R) - k * LN2_LO) - f);
+  return k * LN2_HI - ((s * (f - R) - k * LN2_LO) - f);
 }
 
 /**

@@ -5,8 +5,10 @@
  *   1. Node on the sources (what a Node user runs),
  *   2. Node on the browser bundle (causal-panel/browser, minified by tsup/esbuild), and
  *   3. headless Chromium on the same bundle, loaded as a module into a page.
- * Before numerics/elementary.ts, Chromium's Math.exp/Math.log differed from Node's in the last
- * bit on a few percent of inputs and 609 of lalonde's 614 propensity scores differed.
+ * Before numerics/elementary.ts (Math.exp/Math.log, which Chromium 156 and Node 20 round
+ * differently on a few percent of inputs) this failed with: rngNormal 33 of 1000 differ, glmLogit
+ * 663 of 670, glmProbit 54 of 56, matchitDistance 608 of 614, attgtDr 94 of 120,
+ * attgtIpwBootstrap 6 of 6 (matchit's pairs and the mediate summary happened to agree).
  *
  * Needs a Chromium: Debian's `chromium` at /usr/bin/chromium (.ci/run installs it with apt-get)
  * or the path in CHROMIUM_PATH; driven by playwright-core, which downloads no browser.

@@ -155,15 +155,16 @@ export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: strin
     for (let j = 0; j < k; j++) if (!kept.includes(j)) dropped.push(design.terms[j]!);
   }
   // Fixed-effect coefficients of y − Xβ on Ω₀.
-  const xb = new Float64Array(n);
-  kept.forEach((j, t) => {
+  // Xβ on every row (no array at all without covariates).
+  const xb = kept.length === 0 ? null : new Float64Array(n);
+  if (xb !== null) kept.forEach((j, t) => {
     const b = coef[t]!;
     for (let i = 0; i < n; i++) xb[i] += design.X[i + j * n]! * b;
   });
   const v0 = new Float64Array(n0);
   for (let r = 0; r < n0; r++) {
     const i = rows0[r]!;
-    v0[r] = (y[i]! - xb[i]!) * (w0 === null ? 1 : w0[r]!);
+    v0[r] = (xb === null ? y[i]! : y[i]! - xb[i]!) * (w0 === null ? 1 : w0[r]!);
   }
   const S = fixedEffects0.map((f) => {
     const sums = new Float64Array(f.nLevels);
@@ -173,7 +174,8 @@ export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: strin
   });
   const betas = solveFixedEffects(fixedEffects0, S, 1, w0, fn);
   const residual = new Float64Array(n);
-  for (let i = 0; i < n; i++) residual[i] = y[i]! - xb[i]!;
+  if (xb === null) residual.set(y);
+  else for (let i = 0; i < n; i++) residual[i] = y[i]! - xb[i]!;
   design.fixedEffects.forEach((f, p) => {
     const codes = f.codes;
     const b = betas[p]!;

@@ -85,12 +85,22 @@ function quadratic(sigma: Matrix, numPre: number, numPost: number, lVec: readonl
   return { K, S, biasConstant: C + Math.abs(S), H, g, v0, P, q };
 }
 
-/** min Σ|z_i| s.t. Var(z) ≤ h², by enumerating faces; NaN value when infeasible. */
-function leastBias(Q: Quadratic, h: number): { value: number; z: number[] } {
+/** One face of the ℓ₁ ball: free coordinates with their signs, and what does not depend on h. */
+interface Face {
+  free: number[];
+  /** Centre of the ellipsoid restricted to the face, −H_F⁻¹g_F. */
+  z0: number[];
+  /** Var at z0: r² = h² − varAtCentre. */
+  varAtCentre: number;
+  /** H_F⁻¹σ / √(σᵀH_F⁻¹σ): the unit step from the centre towards the least σᵀz. */
+  direction: number[];
+  sign: number[];
+}
+
+/** The 3^(K−1) − 1 non-trivial faces, each factorised once (only the radius depends on h). */
+function faces(Q: Quadratic): Face[] {
   const n = Q.K - 1;
-  const h2 = h * h;
-  let best = Q.v0 <= h2 * (1 + 1e-12) ? { value: 0, z: new Array<number>(n).fill(0) } : { value: Infinity, z: new Array<number>(n).fill(NaN) };
-  if (n === 0) return Number.isFinite(best.value) ? best : { value: NaN, z: [] };
+  const out: Face[] = [];
   // Each coordinate: 0 = fixed at zero, 1 = positive, 2 = negative.
   const total = pow(3, n);
   for (let code = 1; code < total; code++) {
@@ -105,21 +115,32 @@ function leastBias(Q: Quadratic, h: number): { value: number; z: number[] } {
         sign.push(t === 1 ? 1 : -1);
       }
     }
-    const HF = free.map((i) => free.map((j) => Q.H[i]![j]!));
+    const HFinv = inverse(free.map((i) => free.map((j) => Q.H[i]![j]!)));
     const gF = free.map((i) => Q.g[i]!);
-    const HFinv = inverse(HF);
     const z0 = matVec(HFinv, gF).map((v) => -v);
-    const r2raw = h2 - Q.v0 - dot(gF, z0);
+    const Hs = matVec(HFinv, sign);
+    const norm = Math.sqrt(dot(sign, Hs));
+    out.push({ free, z0, varAtCentre: Q.v0 + dot(gF, z0), direction: Hs.map((v) => v / norm), sign });
+  }
+  return out;
+}
+
+/** min Σ|z_i| s.t. Var(z) ≤ h², by enumerating faces; NaN value when infeasible. */
+function leastBias(Q: Quadratic, allFaces: readonly Face[], h: number): { value: number; z: number[] } {
+  const n = Q.K - 1;
+  const h2 = h * h;
+  let best = Q.v0 <= h2 * (1 + 1e-12) ? { value: 0, z: new Array<number>(n).fill(0) } : { value: Infinity, z: new Array<number>(n).fill(NaN) };
+  if (n === 0) return Number.isFinite(best.value) ? best : { value: NaN, z: [] };
+  for (const face of allFaces) {
+    const r2raw = h2 - face.varAtCentre;
     if (r2raw < -1e-12 * h2) continue;
     const r = Math.sqrt(Math.max(0, r2raw));
-    const Hs = matVec(HFinv, sign);
-    const sHs = dot(sign, Hs);
-    const zF = z0.map((v, i) => v - (r * Hs[i]!) / Math.sqrt(sHs));
-    if (zF.some((v, i) => sign[i]! * v < -1e-12 * (1 + Math.abs(v)))) continue;
+    const zF = face.z0.map((v, i) => v - r * face.direction[i]!);
+    if (zF.some((v, i) => face.sign[i]! * v < -1e-12 * (1 + Math.abs(v)))) continue;
     const value = zF.reduce((acc, v) => acc + Math.abs(v), 0);
     if (value < best.value) {
       const z = new Array<number>(n).fill(0);
-      free.forEach((i, j) => (z[i] = zF[j]!));
+      face.free.forEach((i, j) => (z[i] = zF[j]!));
       best = { value, z };
     }
   }
@@ -152,8 +173,9 @@ export function findOptimalFlci(
   const n = numPre - 1;
   const hMin = n === 0 ? Math.sqrt(Q.v0) : Math.sqrt(Q.v0 - dot(Q.g, matVec(inverse(Q.H), Q.g)));
   const h0 = Math.sqrt(Q.v0);
+  const allFaces = faces(Q);
   const biasAt = (h: number): { bias: number; z: number[] } => {
-    const inner = leastBias(Q, h);
+    const inner = leastBias(Q, allFaces, h);
     return { bias: Q.biasConstant + inner.value, z: inner.z };
   };
   const halfLength = (h: number): number => {

@@ -188,6 +188,25 @@ describe('lmm: result shape, immutability, predictions', () => {
   });
 });
 
+describe('anova: the likelihood-ratio result', () => {
+  const data = simulated(4);
+  it('refits REML fits by ML (noted), orders by parameters, and has the Result shape', () => {
+    const small = lmm('y ~ x + (1 | g)', data);
+    const big = lmm('y ~ x + (1 + x | g)', data);
+    const table = anova(big, small);
+    expect(table.kind).toBe('lmmAnova');
+    expect(table.refitted).toBe(true);
+    expect(table.notes[0]!.code).toBe('design_adjusted');
+    expect(table.rows.map((r) => r.npar)).toEqual([4, 6]);
+    const mlSmall = lmm('y ~ x + (1 | g)', data, { REML: false });
+    const mlBig = lmm('y ~ x + (1 + x | g)', data, { REML: false });
+    expectClose(table.rows[1]!.chisq, 2 * (mlBig.logLik - mlSmall.logLik), 1e-9, 'chisq');
+    expect(table.tidy()).toHaveLength(1);
+    expect(table.summary()).toMatch(/Pr\(>Chisq\)/);
+    expect(JSON.parse(JSON.stringify(table)).rows).toHaveLength(2);
+  });
+});
+
 describe('lmm: equivalent formulas give the same fit (self)', () => {
   const data = simulated(3);
   it('(1 + x || g) is (1 | g) + (0 + x | g)', () => {

@@ -62,6 +62,67 @@ export interface HotellingTest {
  * hotellingHTZ((s, t) => cr2.pMatrix(C[s], C[t]), 2, J, Q); // { statistic, delta, df1: 2, df2, pValue }
  */
 export function hotellingHTZ(P: (s: number, t: number) => Float64Array, q: number, J: number, Q: number): HotellingTest {
+  const B = normalisedBlocks(P, q, J);
+  // var[s, t] = Σ_gh B_st[g, h] B_ts[g, h] + Σ_gh B_ss[g, h] B_tt[g, h].
+  let total = 0;
+  for (let s = 0; s < q; s++) {
+    for (let t = 0; t < q; t++) {
+      const st = B[s + t * q]!;
+      const ts = B[t + s * q]!;
+      const ss = B[s + s * q]!;
+      const tt = B[t + t * q]!;
+      for (let i = 0; i < J * J; i++) total += st[i]! * ts[i]! + ss[i]! * tt[i]!;
+    }
+  }
+  return hotelling(Q, q, (q * (q + 1)) / total);
+}
+
+/**
+ * Hotelling T² with the degrees of freedom of Pustejovsky & Tipton's "A" or "B" approximation
+ * (clubSandwich `Wald_testing`, tests "HTA" and "HTB", through `covariance_array`): with
+ * Cov[s, t, u, v] = Σ_gh B_sv∘B_tu + Σ_gh B_su∘B_tv, ν_A = 2 Σ_st Cov[s, t, s, t] / Σ Cov²,
+ * ν_B the same over the lower-triangular (distinct) entries.
+ *
+ * @example
+ * hotellingHT('A', (s, t) => cr2.pMatrix(C[s], C[t]), 2, J, Q).df2;
+ */
+export function hotellingHT(kind: 'A' | 'B', P: (s: number, t: number) => Float64Array, q: number, J: number, Q: number): HotellingTest {
+  const B = normalisedBlocks(P, q, J);
+  const sum = (x: Float64Array, y: Float64Array): number => {
+    let acc = 0;
+    for (let i = 0; i < J * J; i++) acc += x[i]! * y[i]!;
+    return acc;
+  };
+  const cov = (s: number, t: number, u: number, v: number): number => sum(B[s + v * q]!, B[t + u * q]!) + sum(B[s + u * q]!, B[t + v * q]!);
+  let varSum = 0;
+  let covSquares = 0;
+  if (kind === 'A') {
+    for (let s = 0; s < q; s++) for (let t = 0; t < q; t++) varSum += cov(s, t, s, t);
+    for (let s = 0; s < q; s++) for (let t = 0; t < q; t++) for (let u = 0; u < q; u++) for (let v = 0; v < q; v++) {
+      const c = cov(s, t, u, v);
+      covSquares += c * c;
+    }
+  } else {
+    for (let s = 0; s < q; s++) for (let t = 0; t <= s; t++) varSum += cov(s, t, s, t);
+    // clubSandwich's lower_arr: s, t ≤ s, u ≤ s, v ≤ (u = s ? t : u).
+    for (let s = 0; s < q; s++) for (let t = 0; t <= s; t++) for (let u = 0; u <= s; u++) for (let v = 0; v <= (u === s ? t : u); v++) {
+      const c = cov(s, t, u, v);
+      covSquares += c * c;
+    }
+  }
+  return hotelling(Q, q, (2 * varSum) / covSquares);
+}
+
+/** δ, F and p of a Hotelling T² approximation with ν degrees of freedom (clubSandwich `Hotelling_Tsq`). */
+function hotelling(Q: number, q: number, nu: number): HotellingTest {
+  const delta = Math.max((nu - q + 1) / nu, 0);
+  const df2 = nu - q + 1;
+  const statistic = (delta * Q) / q;
+  return { statistic, delta, df1: q, df2, pValue: df2 > 0 ? fUpper(statistic, q, df2) : NaN };
+}
+
+/** B_st = Σ_ab Ω^{-1/2}[s, a] Ω^{-1/2}[t, b] P^{ab} with Ω[s, t] = tr P^{st} (q² blocks J×J, index s + t·q). */
+function normalisedBlocks(P: (s: number, t: number) => Float64Array, q: number, J: number): Float64Array[] {
   const blocks: Float64Array[] = [];
   for (let s = 0; s < q; s++) for (let t = 0; t < q; t++) blocks[s + t * q] = t < s ? transpose(blocks[t + s * q]!, J) : P(s, t);
   // Ω[s, t] = tr P^{st}; its inverse square root (relative threshold, as cr2.ts).
@@ -91,22 +152,7 @@ export function hotellingHTZ(P: (s: number, t: number) => Float64Array, q: numbe
       B[s + t * q] = out;
     }
   }
-  // var[s, t] = Σ_gh B_st[g, h] B_ts[g, h] + Σ_gh B_ss[g, h] B_tt[g, h].
-  let total = 0;
-  for (let s = 0; s < q; s++) {
-    for (let t = 0; t < q; t++) {
-      const st = B[s + t * q]!;
-      const ts = B[t + s * q]!;
-      const ss = B[s + s * q]!;
-      const tt = B[t + t * q]!;
-      for (let i = 0; i < J * J; i++) total += st[i]! * ts[i]! + ss[i]! * tt[i]!;
-    }
-  }
-  const nu = (q * (q + 1)) / total;
-  const delta = Math.max((nu - q + 1) / nu, 0);
-  const df2 = nu - q + 1;
-  const statistic = (delta * Q) / q;
-  return { statistic, delta, df1: q, df2, pValue: df2 > 0 ? fUpper(statistic, q, df2) : NaN };
+  return B;
 }
 
 /** Transpose of a J×J column-major matrix (P^{ts} = (P^{st})ᵀ). */

@@ -4,6 +4,7 @@
  *
  * - `'HTZ'` (default for CR2 fits): Hotelling T² with Pustejovsky & Tipton's (2018) degrees of
  *   freedom (`inference/satterthwaite.ts`); needs a fit with `vcov: { CR2: … }`.
+ * - `'HTA'`, `'HTB'`: the same with the degrees of freedom of approximations A and B (CR2 only).
  * - `'F'` (default otherwise): Q/q on (q, df2) with df2 the degrees of freedom of the fit's t tests
  *   (`fit.dist`: G − 1 when clustered, n − K otherwise, as fixest's `wald()`; J − 1 for CR2 fits,
  *   clubSandwich's "Naive-F").
@@ -14,7 +15,7 @@
  */
 import { CausalPanelError, type Note } from '../errors.js';
 import type { Cr2Result } from '../inference/cr2.js';
-import { hotellingHTZ, satterthwaiteDf } from '../inference/satterthwaite.js';
+import { hotellingHT, hotellingHTZ, satterthwaiteDf } from '../inference/satterthwaite.js';
 import { waldQuadraticForm } from '../inference/wald.js';
 import { chisqUpper, fUpper, type Dist } from '../numerics/distributions.js';
 import { opt, readOptions } from '../options.js';
@@ -63,8 +64,8 @@ export type WaldConstraints = readonly string[] | readonly (readonly number[])[]
  * const options: WaldTestOptions = { test: 'F', nullValue: [0, 1] };
  */
 export interface WaldTestOptions {
-  /** `'HTZ'` (CR2 fits only; their default), `'F'` (default otherwise) or `'chi2'`. */
-  test?: 'HTZ' | 'F' | 'chi2';
+  /** `'HTZ'` (CR2 fits only; their default), `'HTA'`, `'HTB'` (CR2 only), `'F'` (default otherwise) or `'chi2'`. */
+  test?: 'HTZ' | 'HTA' | 'HTB' | 'F' | 'chi2';
   /** Right-hand side d of Cβ = d: one number for every row, or one per row (default 0). */
   nullValue?: number | readonly number[];
 }
@@ -77,7 +78,7 @@ export interface WaldTestOptions {
  * // { test: 'HTZ', statistic: ≈ 104.129, delta: ≈ 0.868, df1: 2, df2: ≈ 6.578, pValue: ≈ 1.048e-5, quadraticForm: ≈ 239.9, notes: [] }
  */
 export interface WaldTestResult {
-  readonly test: 'HTZ' | 'F' | 'chi2';
+  readonly test: 'HTZ' | 'HTA' | 'HTB' | 'F' | 'chi2';
   /** F = δ·Q/q (HTZ), Q/q (F), Q (chi2); NaN when C V Cᵀ is singular. */
   readonly statistic: number;
   /** HTZ's δ (1 for F and chi2). */
@@ -94,7 +95,7 @@ export interface WaldTestResult {
 }
 
 const WALD_OPTIONS = {
-  test: opt.oneOf(['HTZ', 'F', 'chi2'] as const, undefined),
+  test: opt.oneOf(['HTZ', 'HTA', 'HTB', 'F', 'chi2'] as const, undefined),
   nullValue: opt.custom<number | readonly number[]>((value, at) => {
     if (value === undefined) return 0;
     if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -146,8 +147,8 @@ export function waldTest(fit: ModelFit, constraints: WaldConstraints, options: W
   const { C, q } = constraintMatrix(fit, constraints, fn);
   const cr2 = CR2_STATE.get(fit);
   const test = params.test ?? (cr2 !== undefined ? 'HTZ' : 'F');
-  if (test === 'HTZ' && cr2 === undefined) {
-    throw new CausalPanelError('invalid_option', `${fn}: test "HTZ" needs a fit with vcov { CR2: "<cluster>" } (this fit: ${fit.vcovInfo.label}); use test "F" or "chi2", or fit.withVcov({ CR2: … })`, { fn, option: 'test', value: test });
+  if ((test === 'HTZ' || test === 'HTA' || test === 'HTB') && cr2 === undefined) {
+    throw new CausalPanelError('invalid_option', `${fn}: test "${test}" needs a fit with vcov { CR2: "<cluster>" } (this fit: ${fit.vcovInfo.label}); use test "F" or "chi2", or fit.withVcov({ CR2: … })`, { fn, option: 'test', value: test });
   }
   const nullValue = params.nullValue;
   const d = typeof nullValue === 'number' ? new Float64Array(q).fill(nullValue) : Float64Array.from(nullValue);
@@ -171,6 +172,8 @@ export function waldTest(fit: ModelFit, constraints: WaldConstraints, options: W
     for (let j = 0; j < k; j++) c[j] = C[s + j * q]!;
     return c;
   });
-  const htz = hotellingHTZ((s, t) => cr2!.pMatrix(rows[s]!, rows[t]!), q, cr2!.nClusters, Q);
-  return Object.freeze({ test, ...htz, quadraticForm: Q, notes: Object.freeze(notes) });
+  const P = (s: number, t: number): Float64Array => cr2!.pMatrix(rows[s]!, rows[t]!);
+  const J = cr2!.nClusters;
+  const ht = test === 'HTZ' ? hotellingHTZ(P, q, J, Q) : hotellingHT(test === 'HTA' ? 'A' : 'B', P, q, J, Q);
+  return Object.freeze({ test, ...ht, quadraticForm: Q, notes: Object.freeze(notes) });
 }

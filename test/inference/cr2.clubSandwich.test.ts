@@ -9,7 +9,8 @@
  * with a relative eigenvalue threshold, which ours uses); no file flags `rawUnstable`. Against the
  * stable block: SE and t 1e-12, vcov 1e-11, df and p 1e-10, HTZ 1e-10; against the raw block: 1e-10
  * (the README's tolerance: raw moved 1.5e-11 with a kept null eigenvalue), p and HTZ 1e-9 (p
- * amplifies that move). Coefficients 1e-10. (The task's bar: SE 1e-8, df and p 1e-6.)
+ * amplifies that move). HTA and HTB (raw block only) 1e-9. Coefficients 1e-10. (The task's bar:
+ * SE 1e-8, df and p 1e-6.)
  * The `check.singletonClustersVsHC2` block is sandwich::vcovHC(type = "HC2") of the dummy model:
  * feols's HC2 with absorbed fixed effects must equal it (1e-10). CR0/CR1/CR1S are CRV1 with the
  * matching small-sample options.
@@ -97,7 +98,7 @@ describe.each(CASES)('$name', ({ name, formula, cluster, weights }) => {
     expect(fit.dist).toEqual({ kind: 't', df: r.nClusters - 1 });
   });
 
-  it('Wald HTZ, F (naive, J − 1) and chi-square', () => {
+  it('Wald HTZ, HTA, HTB, F (naive, J − 1) and chi-square', () => {
     const htz = waldTest(fit, ['x1', 'treat:post']);
     expect(htz.test).toBe('HTZ');
     for (const [reference, tol] of [[stable.waldHTZ, 1e-10], [r.waldHTZ, 1e-9]] as const) {
@@ -106,6 +107,14 @@ describe.each(CASES)('$name', ({ name, formula, cluster, weights }) => {
       expectClose(htz.df2, reference.dfDenom, tol, 'HTZ df');
       expectClose(htz.pValue, reference.pValue, tol, 'HTZ p');
       expect(htz.df1).toBe(reference.dfNum);
+    }
+    for (const kind of ['HTA', 'HTB'] as const) {
+      const reference = r.waldAllTests.find((t) => t.test === kind)!;
+      const res = waldTest(fit, ['x1', 'treat:post'], { test: kind });
+      expectClose(res.statistic, reference.Fstat, 1e-9, `${kind} F`);
+      expectClose(res.delta, reference.delta, 1e-9, `${kind} delta`);
+      expectClose(res.df2, reference.dfDenom, 1e-9, `${kind} df`);
+      expectClose(res.pValue, reference.pValue, 1e-9, `${kind} p`);
     }
     const naive = r.waldAllTests.find((t) => t.test === 'Naive-F')!;
     const f = waldTest(fit, ['x1', 'treat:post'], { test: 'F' });

@@ -369,6 +369,11 @@ export interface EffectSizeOptions {
   /** ρ for `'wwc'` (default 0.20, the WWC's default for achievement outcomes; 0.10 for behavioural ones). */
   icc?: number;
   /**
+   * Number of clusters (schools) for the cluster size n = N / clusters, when the source was not
+   * clustered or was clustered on something else (default: the source's clusters).
+   */
+  clusters?: number;
+  /**
    * The SE of g from the analysis' SE of the estimate (`'model'`, default when the source is
    * clustered) or from Hedges' design formula (`'design'`, default otherwise).
    */
@@ -463,18 +468,21 @@ export function effectSize(source: EffectSizeSource, options: EffectSizeOptions 
   const o = readOptions(fn, options, {
     type: opt.oneOf(['sd', 'hedgesG', 'wwc'], 'wwc'),
     icc: opt.number({ min: 0, max: 1 }),
+    clusters: opt.number({ min: 1 }),
     se: opt.oneOf(['model', 'design'], undefined as unknown as 'model'),
     level: opt.level(NaN),
   });
-  const src = readSource(source);
+  const read = readSource(source);
+  const src = o.clusters === undefined ? read : { ...read, nClusters: o.clusters };
   const level = Number.isNaN(o.level) ? 0.95 : o.level;
-  const clustered = Number.isFinite(src.nClusters);
+  const clustered = Number.isFinite(read.nClusters);
+  const hasClusters = Number.isFinite(src.nClusters);
   if (o.type === 'sd') {
     // σ fixed: the estimate's own interval, scaled (its level is the source's)
     return new EffectSizeResult('sd', standardizeRows([src.estimate], src.sd)[0]!, src.sd, undefined, NaN);
   }
   const icc = o.type === 'wwc' ? (o.icc ?? 0.2) : 0;
-  if (icc > 0 && !clustered) throw invalidOption({ fn, key: 'icc' }, 'used with a clustered result (its number of clusters gives the cluster size)', icc);
+  if (icc > 0 && !hasClusters) throw invalidOption({ fn, key: 'icc' }, 'used with a clustered result or the clusters option (the number of clusters gives the cluster size)', icc);
   const se = o.se ?? (clustered ? 'model' : 'design');
   const g = hedgesG({
     difference: src.estimate.estimate,

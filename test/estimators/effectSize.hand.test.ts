@@ -163,6 +163,10 @@ describe('effectSize: a result → SD units, Hedges g or the WWC cluster-adjuste
     expect(effectSize(source, { type: 'hedgesG' }).details).toMatchObject({ icc: 0, df: 198 });
     const unclustered = { estimate, sd: 10, nTreated: 100, nControl: 100 };
     expect(thrown(() => effectSize(unclustered, { icc: 0.2 })).code).toBe('invalid_option');
+    // the clusters option supplies the number of clusters: design SE by default (the source's SE is not clustered)
+    const given = effectSize(unclustered, { icc: 0.2, clusters: 20 });
+    expect(given.details).toMatchObject({ clusterSize: 10, seSource: 'design' });
+    expect(given.estimate.stdError).toBe(hedgesG({ difference: 5, sd: 10, nTreated: 100, nControl: 100, icc: 0.2, clusters: 20 }).stdError);
     expect(thrown(() => effectSize(source, { type: 'cohen' as never })).code).toBe('invalid_option');
     expect(thrown(() => effectSize(source, { ICC: 0.2 } as never)).code).toBe('unknown_option');
   });

@@ -215,7 +215,7 @@ interface Pieces {
   K: Float64Array[];
 }
 
-function piecesFor(p: WildProblem, u: Float64Array, RA: Float64Array, L: Float64Array[]): Pieces {
+function piecesFor(p: WildProblem, u: Float64Array, RA: Float64Array, L: Float64Array[], F: Float64Array[] | null): Pieces {
   const { n, k, q, X, weights } = p;
   const H = p.bootClusters.nClusters;
   const boot = p.bootClusters.codes;
@@ -272,7 +272,7 @@ function piecesFor(p: WildProblem, u: Float64Array, RA: Float64Array, L: Float64
       }
     }
   }
-  if (p.lowRank !== undefined) subtractLowRank(p, p.lowRank, wu, T);
+  if (p.lowRank !== undefined && F !== null) subtractLowRank(p, p.lowRank, wu, T, F);
   const K = p.clusterings.map(({ nClusters }, x) => {
     const Tx = T[x]!;
     const Lx = L[x]!;
@@ -292,8 +292,8 @@ function piecesFor(p: WildProblem, u: Float64Array, RA: Float64Array, L: Float64
 }
 
 /** T_x[g,h] −= (X̃_gᵀW_gZ_g)·C·(D₂ᵀW(u∘1_h)): the part of u∘1_h that the non-nested fixed effects absorb. */
-function subtractLowRank(p: WildProblem, lowRank: NonNullable<WildProblem['lowRank']>, wu: Float64Array, T: Float64Array[]): void {
-  const { n, k, X, weights } = p;
+function subtractLowRank(p: WildProblem, lowRank: NonNullable<WildProblem['lowRank']>, wu: Float64Array, T: Float64Array[], Fs: Float64Array[]): void {
+  const { n, k } = p;
   const { Z, C, codes, offsets } = lowRank;
   const L = Z.length;
   const H = p.bootClusters.nClusters;
@@ -312,17 +312,8 @@ function subtractLowRank(p: WildProblem, lowRank: NonNullable<WildProblem['lowRa
       CE[h * L + a] = s;
     }
   }
-  p.clusterings.forEach(({ codes: g, nClusters }, x) => {
-    // F[g] = X̃_gᵀW_gZ_g (k×L per g)
-    const F = new Float64Array(nClusters * k * L);
-    for (let j = 0; j < k; j++) {
-      const xj = X[j]!;
-      const wx = weights === undefined ? xj : Float64Array.from(xj, (value, i) => value * weights[i]!);
-      for (let l = 0; l < L; l++) {
-        const z = Z[l]!;
-        for (let i = 0; i < n; i++) F[(g[i]! * k + j) * L + l]! += wx[i]! * z[i]!;
-      }
-    }
+  p.clusterings.forEach(({ nClusters }, x) => {
+    const F = Fs[x]!;
     const Tx = T[x]!;
     for (let c = 0; c < nClusters; c++) {
       for (let h = 0; h < H; h++) {
@@ -333,6 +324,26 @@ function subtractLowRank(p: WildProblem, lowRank: NonNullable<WildProblem['lowRa
         }
       }
     }
+  });
+}
+
+/** F_x[g] = X̃_gᵀW_gZ_g (k×L per cluster g of clustering x): does not depend on the residuals. */
+function lowRankProducts(p: WildProblem): Float64Array[] | null {
+  if (p.lowRank === undefined) return null;
+  const { n, k, X, weights } = p;
+  const Z = p.lowRank.Z;
+  const L = Z.length;
+  return p.clusterings.map(({ codes: g, nClusters }) => {
+    const F = new Float64Array(nClusters * k * L);
+    for (let j = 0; j < k; j++) {
+      const xj = X[j]!;
+      const wx = weights === undefined ? xj : Float64Array.from(xj, (value, i) => value * weights[i]!);
+      for (let l = 0; l < L; l++) {
+        const z = Z[l]!;
+        for (let i = 0; i < n; i++) F[(g[i]! * k + j) * L + l]! += wx[i]! * z[i]!;
+      }
+    }
+    return F;
   });
 }
 
@@ -430,8 +441,9 @@ export function wildBootstrapT(p: WildProblem, options: WildDrawOptions): WildBo
   const RA = restrictionTimesBread(p);
   const L = clusterGramTerms(p, RA);
   const { u0, u1 } = residualsAt(p, RA, p.r);
-  const P0 = piecesFor(p, u0, RA, L);
-  const P1 = u1 === null ? null : piecesFor(p, u1, RA, L);
+  const F = lowRankProducts(p);
+  const P0 = piecesFor(p, u0, RA, L, F);
+  const P1 = u1 === null ? null : piecesFor(p, u1, RA, L, F);
   const H = p.bootClusters.nClusters;
   const source = drawSource(options, H);
   const B = source.B;
@@ -443,7 +455,6 @@ export function wildBootstrapT(p: WildProblem, options: WildDrawOptions): WildBo
   const v = new Float64Array(H);
   const maxG = Math.max(...p.clusterings.map((c) => c.nClusters));
   const c0 = new Float64Array(maxG);
-  const c1 = new Float64Array(maxG);
   for (let b = 0; b < B; b++) {
     source.next(b, v);
     let s0 = 0;
@@ -459,21 +470,35 @@ export function wildBootstrapT(p: WildProblem, options: WildDrawOptions): WildBo
     let DD = 0;
     for (let x = 0; x < p.clusterings.length; x++) {
       const { nClusters, factor } = p.clusterings[x]!;
-      scoresOfDraw(P0.K[x]!, nClusters, H, v, c0);
-      let sCC = 0;
-      for (let g = 0; g < nClusters; g++) sCC += c0[g]! * c0[g]!;
-      CC += factor * sCC;
-      if (P1 !== null) {
-        scoresOfDraw(P1.K[x]!, nClusters, H, v, c1);
-        let sCD = 0;
-        let sDD = 0;
-        for (let g = 0; g < nClusters; g++) {
-          sCD += c0[g]! * c1[g]!;
-          sDD += c1[g]! * c1[g]!;
-        }
-        CD += factor * sCD;
-        DD += factor * sDD;
+      if (P1 === null) {
+        scoresOfDraw(P0.K[x]!, nClusters, H, v, c0);
+        let sCC = 0;
+        for (let g = 0; g < nClusters; g++) sCC += c0[g]! * c0[g]!;
+        CC += factor * sCC;
+        continue;
       }
+      // Both score vectors in one pass over K₀ and K₁.
+      const K0 = P0.K[x]!;
+      const K1 = P1.K[x]!;
+      let sCC = 0;
+      let sCD = 0;
+      let sDD = 0;
+      for (let g = 0; g < nClusters; g++) {
+        let a = 0;
+        let b = 0;
+        const base = g * H;
+        for (let h = 0; h < H; h++) {
+          const vh = v[h]!;
+          a += K0[base + h]! * vh;
+          b += K1[base + h]! * vh;
+        }
+        sCC += a * a;
+        sCD += a * b;
+        sDD += b * b;
+      }
+      CC += factor * sCC;
+      CD += factor * sCD;
+      DD += factor * sDD;
     }
     cc[b] = CC;
     cd[b] = CD;
@@ -498,7 +523,7 @@ export function wildBootstrapWald(p: WildProblem, options: WildDrawOptions): Wil
   const { u0, u1 } = residualsAt(p, RA, p.r);
   // With q = 1 residualsAt returns u(r) as u0 + r·u1.
   const u = u1 === null ? u0 : Float64Array.from(u0, (e, i) => e + p.r[0]! * u1[i]!);
-  const P = piecesFor(p, u, RA, L);
+  const P = piecesFor(p, u, RA, L, lowRankProducts(p));
   const H = p.bootClusters.nClusters;
   const source = drawSource(options, H);
   const B = source.B;

@@ -8,6 +8,7 @@ import { feols } from '../../src/models/feols.js';
 import { boottest } from '../../src/estimators/boottest.js';
 import { did } from '../../src/estimators/did/did.js';
 import { eventStudy } from '../../src/estimators/did/eventStudy.js';
+import { psmDid } from '../../src/estimators/psmDid.js';
 import { loadDataset } from '../helpers/oracle.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -109,6 +110,13 @@ describe('boottest on did and eventStudy results', () => {
     expect(viaDid.statistic).toBe(viaFit.statistic);
     expect(viaDid.pValue).toBe(viaFit.pValue);
     expect(viaDid.estimate).toBe(res.att.estimate);
+  });
+  it('psmDid: the ATT of the matched, weighted regression', () => {
+    const res = psmDid({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['x1'] });
+    const bt = boottest(res, { B: 99, weights: 'webb' });
+    expect(bt.param).toEqual(['ATT']);
+    expect(bt.estimate).toBe(res.att.estimate);
+    expect(bt.nClusters[0]).toBe(res.nClusters);
   });
   it("eventStudy: 'pre' tests every estimated pre-period coefficient jointly", () => {
     const withCohort = baseDid.withColumns({ g: Float64Array.from(baseDid.numeric('treat'), (t) => 6 * t) });

@@ -34,6 +34,20 @@ describe('boottest: fixed effects absorbed or as dummies', () => {
   }
 });
 
+describe('boottest: regression weights', () => {
+  it('weighted fit: absorbed fixed effects equal dummies, and t equals the weighted CRV1 t up to the ssc', () => {
+    const absorbed = feols('y ~ x1 + treat:post | id + period', data, { vcov: { CRV1: 'grp' }, weights: 'w' });
+    const dummies = feols('y ~ x1 + treat:post + factor(period) | id', data, { vcov: { CRV1: 'grp' }, weights: 'w' });
+    const a = boottest(absorbed, { param: 'x1', ssc: { adj: false } });
+    const b = boottest(dummies, { param: 'x1', ssc: { adj: false } });
+    expectClose(a.statistic, b.statistic, 1e-9, 't');
+    sorted(a.bootStatistics()).forEach((t, i) => expectClose(t, sorted(b.bootStatistics())[i]!, 1e-8, `t*[${i}]`, { absTol: 1e-9 }));
+    // fixest's weighted CRV1 with ssc(adj = FALSE, cluster.adj = TRUE) is boottest's V with adj off.
+    const fixestT = absorbed.withVcov({ CRV1: 'grp' }, { ssc: { adj: false } }).tstat().x1!;
+    expectClose(a.statistic, fixestT, 1e-9, 't vs feols');
+  });
+});
+
 describe('wildBootstrapT: general M_D (demeaning) equals the projected-dummy path', () => {
   it('clusters by period: unit effects are not nested, period effects are', () => {
     const fit = feols('y ~ x1 + treat:post | id + period', data, { vcov: { CRV1: 'period' } });

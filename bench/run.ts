@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attgt, did2s, didImputation, feols, honestDid, matchit, mediate, parseCsv, type Frame } from '../src/index.js';
+import { attgt, did2s, didImputation, feols, fepois, honestDid, matchit, mediate, parseCsv, type Frame } from '../src/index.js';
 import { boottest } from '../src/estimators/boottest.js';
 import { lmm } from '../src/models/lmm/lmm.js';
 import { panelPath, printTable, rTimeNow, repoRoot, time, type Timing } from './harness.js';
@@ -183,6 +183,14 @@ if (wanted('honestdid')) {
       rSeconds: o.secondsElapsed,
     });
   }
+}
+
+if (wanted('fepois')) {
+  const trade = parseCsv(readFileSync(join(repoRoot, 'fixtures/datasets/trade.csv'), 'utf8'));
+  rows.push({
+    timing: time('fepois Euros ~ log(dist_km) | 4 FE (trade, 38k rows)', () => fepois('Euros ~ log(dist_km) | Origin + Destination + Product + Year', trade), (fit) => assertFinite(fit.se()['log(dist_km)']!, 'fepois SE')),
+    rKey: 'fepois_trade',
+  });
 }
 
 // Each further task is an `if (wanted('name')) { ... }` block inserted above this line.

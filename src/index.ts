@@ -137,6 +137,8 @@ export { standardFormLp, linearProgram, type LpSolution, type LinearProgram } fr
 export { honestDidPlot, type HonestDidLike, type SensitivityInterval } from './report/svg/honestDidPlot.js';
 
 // fixed-effect GLMs (issue 15)
+export { feglm, fepois, type FeglmOptions } from './models/feglm.js';
+export { FeglmFit } from './models/feglmFit.js';
 
 // linear mixed models (issue 15)
 export { lmm, type LmmOptions } from './models/lmm/lmm.js';

@@ -43,6 +43,16 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     flags: { formula: FORMULA, family: f('text', 'gaussian (default) | binomial'), link: f('text', 'identity | logit | probit'), weights: WEIGHTS, epsilon: f('number', 'IRLS convergence tolerance (default 1e-8)'), 'max-iterations': f('number', 'IRLS iterations (default 25)') },
     run: async (data, options, values) => [(await import('../models/glm.js')).glm(required(values, 'formula'), data, options)],
   },
+  feglm: {
+    summary: 'binomial logit/probit with absorbed fixed effects (fixest::feglm)',
+    flags: { formula: FORMULA, family: f('text', 'binomial (default) | poisson'), link: f('text', 'logit (default) | probit | log'), vcov: VCOV, weights: WEIGHTS, offset: f('text', 'offset column'), compat: f('text', "'fixest': stop and report the variance as fixest does") },
+    run: async (data, options, values) => [(await import('../models/feglm.js')).feglm(required(values, 'formula'), data, options)],
+  },
+  fepois: {
+    summary: 'Poisson regression (PPML) with absorbed fixed effects (fixest::fepois)',
+    flags: { formula: FORMULA, vcov: VCOV, weights: WEIGHTS, offset: f('text', 'offset column (e.g. log exposure)'), compat: f('text', "'fixest': stop and report the variance as fixest does") },
+    run: async (data, options, values) => [(await import('../models/feglm.js')).fepois(required(values, 'formula'), data, options)],
+  },
   did: {
     summary: 'canonical 2x2 / two-way fixed-effects difference-in-differences (fixest feols)',
     flags: {

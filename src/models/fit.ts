@@ -84,7 +84,7 @@ function record(terms: readonly string[], values: ArrayLike<number>): Record<str
  */
 export abstract class ModelFit extends Result {
   /** Which model made the fit (the `kind` of `toJSON()`). */
-  abstract override readonly kind: 'feols' | 'glm';
+  abstract override readonly kind: 'feols' | 'glm' | 'feglm';
   /** Term names of the kept coefficients. */
   readonly terms: readonly string[];
   /** Reference distribution (`t` with df, or `normal`). */

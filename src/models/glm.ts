@@ -391,7 +391,7 @@ export function glm(formula: string, data: DataInput, options: GlmOptions = {}):
   const frame = toFrame(data, fn);
   const spec = parseFormula(formula, fn);
   if (spec.fixedEffects.length > 0) {
-    throw new CausalPanelError('invalid_option', `${fn}: fixed effects after "|" are not supported (got ${spec.fixedEffects.map((f) => f.name).join(', ')}); add them as factor() terms`, { fn, option: 'formula' });
+    throw new CausalPanelError('invalid_option', `${fn}: fixed effects after "|" are absorbed by feglm (binomial) and fepois (Poisson), as fixest's (got ${spec.fixedEffects.map((f) => f.name).join(', ')}); or add them to glm as factor() terms`, { fn, option: 'formula' });
   }
   const vcovSpec = parseVcov(params.vcov, { fn });
   const extraVariables = vcovSpec.type === 'CRV1' || vcovSpec.type === 'CRV3' ? [...vcovSpec.clusters] : [];

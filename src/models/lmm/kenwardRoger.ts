@@ -134,21 +134,21 @@ export function kenwardRoger(terms: readonly ReTerm[], X: Float64Array, n: numbe
     // Gᵣ for this group, HHᵣ = Gᵣ S, OOᵣ = HHᵣ X.
     const HH: Float64Array[] = [];
     const OO: Float64Array[] = [];
+    // S zₐ for every column of every term: Gᵣ = zₐzᵦᵀ + zᵦzₐᵀ has rank ≤ 2, so GᵣS = zₐ(Szᵦ)ᵀ + zᵦ(Szₐ)ᵀ.
+    const z = terms.map((t) => Array.from({ length: t.p }, (_, a) => Float64Array.from({ length: ng }, (_, i) => zOf(t, a, i))));
+    const Sz = z.map((cols) => cols.map((col) => mul(S, col, ng, ng, 1)));
     for (const g of gens) {
       let H: Float64Array;
       if (g.term < 0) H = Float64Array.from(S);
       else {
-        const t = terms[g.term]!;
-        const G = new Float64Array(ng * ng);
-        for (let i = 0; i < ng; i++) {
-          const zai = zOf(t, g.a, i);
-          const zbi = zOf(t, g.b, i);
-          for (let j = 0; j < ng; j++) {
-            const v = g.a === g.b ? zai * zOf(t, g.a, j) : zai * zOf(t, g.b, j) + zbi * zOf(t, g.a, j);
-            G[i + j * ng] = v;
-          }
+        const za = z[g.term]![g.a]!;
+        const zb = z[g.term]![g.b]!;
+        const va = Sz[g.term]![g.a]!;
+        const vb = Sz[g.term]![g.b]!;
+        H = new Float64Array(ng * ng);
+        for (let j = 0; j < ng; j++) {
+          for (let i = 0; i < ng; i++) H[i + j * ng] = g.a === g.b ? za[i]! * va[j]! : za[i]! * vb[j]! + zb[i]! * va[j]!;
         }
-        H = mul(G, S, ng, ng, ng);
       }
       HH.push(H);
       OO.push(mul(H, Xg, ng, ng, p));

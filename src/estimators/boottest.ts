@@ -128,7 +128,7 @@ function stringList(value: unknown, fn: string, key: string): readonly string[] 
 interface Target {
   fit: OlsFit;
   /** user name → fit term */
-  resolve: (name: string) => string[];
+  resolve: (name: string) => { term: string; label: string }[];
   defaultParam: string[] | undefined;
   /** Cluster names the fit's vcov used (in the fit's frame). */
   fitClusters: readonly string[] | undefined;
@@ -145,11 +145,11 @@ function targetOf(result: unknown, fn: string): Target {
     const spec = fit.vcovInfo.spec;
     return spec.type === 'CRV1' || spec.type === 'CRV3' || spec.type === 'CR2' ? spec.clusters : undefined;
   };
-  if (result instanceof OlsFit) return { fit: result, resolve: (name) => [name], defaultParam: undefined, fitClusters: clustersOf(result) };
+  if (result instanceof OlsFit) return { fit: result, resolve: (name) => [{ term: name, label: name }], defaultParam: undefined, fitClusters: clustersOf(result) };
   if (result instanceof DidResult) {
     const fit = result.fit;
     const att = coefficientTerm(fit, result.att.estimate, 'ATT', fn);
-    return { fit, resolve: (name) => [name === 'ATT' ? att : name], defaultParam: ['ATT'], fitClusters: clustersOf(fit) };
+    return { fit, resolve: (name) => [{ term: name === 'ATT' ? att : name, label: name }], defaultParam: ['ATT'], fitClusters: clustersOf(fit) };
   }
   if (result instanceof EventStudyResult) {
     const fit = result.fit;
@@ -161,9 +161,9 @@ function targetOf(result: unknown, fn: string): Target {
     return {
       fit,
       resolve: (name) => {
-        if (name === 'pre') return estimated.filter((row) => row.e < 0).map(termOf);
+        if (name === 'pre') return estimated.filter((row) => row.e < 0).map((row) => ({ term: termOf(row), label: row.term }));
         const row = estimated.find((r) => r.term === name);
-        return [row !== undefined ? termOf(row) : name];
+        return [{ term: row !== undefined ? termOf(row) : name, label: name }];
       },
       defaultParam: undefined,
       fitClusters: clustersOf(fit),
@@ -223,9 +223,10 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
   // Parameters and restrictions.
   const paramNames = params.param ?? target.defaultParam;
   if (paramNames === undefined) throw new CausalPanelError('invalid_option', `${fn}: option "param" is required (a coefficient of ${fit.terms.join(', ')})`, { fn, option: 'param' });
-  const fitTerms = paramNames.flatMap((name) => target.resolve(name));
+  const resolved = paramNames.flatMap((name) => target.resolve(name));
+  const fitTerms = resolved.map((x) => x.term);
   if (fitTerms.length === 0) throw new CausalPanelError('invalid_option', `${fn}: "param" selects no estimated coefficient (${paramNames.join(', ')})`, { fn, option: 'param', value: paramNames });
-  const displayNames = fitTerms.length === paramNames.length ? [...paramNames] : fitTerms;
+  const displayNames = resolved.map((x) => x.label);
   const indices = fitTerms.map((term, j) => {
     const index = fit.terms.indexOf(term);
     if (index < 0) {

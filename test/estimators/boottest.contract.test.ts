@@ -123,7 +123,7 @@ describe('boottest on did and eventStudy results', () => {
     const es = eventStudy({ data: withCohort, outcome: 'y', unit: 'id', time: 'period', cohort: 'g' });
     const pre = es.rows.filter((r) => r.e < 0 && r.reference !== true);
     const bt = boottest(es, { param: 'pre', B: 199 });
-    expect(bt.param.length).toBe(pre.length);
+    expect(bt.param).toEqual(pre.map((r) => r.term));
     expect(bt.R.length).toBe(pre.length);
     expect(Number.isFinite(bt.statistic)).toBe(true);
     const single = boottest(es, { param: pre[0]!.term, B: 199 });

@@ -64,7 +64,7 @@ export interface HonestDidOptions {
  */
 export type HonestDidInput =
   | { betahat: readonly number[]; sigma: readonly (readonly number[])[]; numPrePeriods: number; numPostPeriods: number }
-  | { rows: readonly { e: number; estimate: number; reference?: boolean }[]; vcov(): readonly (readonly number[])[] }
+  | { rows: readonly { e?: number; estimate: number; reference?: boolean; term?: string }[]; vcov(): readonly (readonly number[])[]; terms?: readonly string[] }
   | { rows: readonly { e: number; estimate: number }[]; influence(): Float64Array; n: number };
 
 const UNSUPPORTED = {
@@ -124,27 +124,37 @@ function readInput(input: unknown): { data: HonestInput; times: number[] } {
     }
     times = [...Array.from({ length: numPre }, (_, i) => i - numPre - 1), ...Array.from({ length: numPost }, (_, i) => i)];
   } else if (Array.isArray(obj.rows) && (typeof obj.vcov === 'function' || typeof obj.influence === 'function')) {
-    const rows = obj.rows as { e: number; estimate: number; reference?: boolean }[];
-    const kept = rows.map((row, i) => ({ row, i })).filter(({ row }) => row.reference !== true);
+    const rows = obj.rows as { term?: string; e?: number; estimate: number; reference?: boolean }[];
+    // Event-time rows: a finite e, not a reference period (rows without e, such as covariates
+    // or a static ATT, are not event-study coefficients).
+    const kept = rows.map((row, i) => ({ row, i })).filter(({ row }) => typeof row.e === 'number' && Number.isFinite(row.e) && row.reference !== true);
     if (typeof obj.vcov === 'function') {
       const V = (obj.vcov as () => number[][])();
-      if (V.length !== kept.length) throw new CausalPanelError('invalid_option', `${FN}: vcov() has ${V.length} rows for ${kept.length} estimated event times`, { fn: FN });
-      sigma = V.map((row) => [...row]);
+      if (Array.isArray(obj.terms)) {
+        // vcov() in the order of `terms` (didImputation, did2s): pick the event-time rows' terms.
+        const terms = obj.terms as string[];
+        const at = kept.map(({ row }) => terms.indexOf(String(row.term)));
+        if (at.some((j) => j < 0 || j >= V.length)) throw new CausalPanelError('invalid_option', `${FN}: an event-time row's term is not in terms (the order of vcov())`, { fn: FN });
+        sigma = at.map((a) => at.map((b) => V[a]![b]!));
+      } else {
+        if (V.length !== kept.length) throw new CausalPanelError('invalid_option', `${FN}: vcov() has ${V.length} rows for ${kept.length} estimated event times`, { fn: FN });
+        sigma = V.map((row) => [...row]);
+      }
     } else {
       const inf = (obj.influence as () => Float64Array)();
       const n = obj.n as number;
-      const q = rows.length;
       // did's analytic variance of the aggregated rows: Ψᵀ Ψ / n² (Ψ n × rows, column-major).
-      sigma = Array.from({ length: q }, (_, a) =>
-        Array.from({ length: q }, (_, b) => {
+      sigma = kept.map(({ i: a }) =>
+        kept.map(({ i: b }) => {
           let s = 0;
-          for (let i = 0; i < n; i++) s += inf[i + a * n]! * inf[i + b * n]!;
+          for (let u = 0; u < n; u++) s += inf[u + a * n]! * inf[u + b * n]!;
           return s / (n * n);
         }),
       );
     }
+    if (kept.length === 0) throw new CausalPanelError('invalid_option', `${FN}: the result has no event-time rows (rows with e)`, { fn: FN });
     betahat = kept.map(({ row }) => row.estimate);
-    times = kept.map(({ row }) => row.e);
+    times = kept.map(({ row }) => row.e!);
     numPre = times.filter((e) => e < 0).length;
     numPost = times.length - numPre;
     // A base-period row estimated as exactly 0 with no variance (did's universal base period) is the reference.

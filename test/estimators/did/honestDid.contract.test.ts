@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attgt } from '../../../src/estimators/did/attgt.js';
+import { didImputation } from '../../../src/estimators/did/didImputation.js';
 import { eventStudy } from '../../../src/estimators/did/eventStudy.js';
 import { honestDid } from '../../../src/estimators/did/honestDid.js';
 import { loadDataset, loadOracle } from '../../helpers/oracle.js';
@@ -59,6 +60,20 @@ describe('honestDid input forms', () => {
     keep.forEach(({ r }, i) => expect(Math.sqrt(sigma[i]![i]!)).toBeCloseTo(r.stdError, 12));
     const fromPlain = honestDid({ betahat: keep.map(({ r }) => r.estimate), sigma, numPrePeriods: 3, numPostPeriods: 4 }, quick);
     expect(hd.rows).toEqual(fromPlain.rows);
+  });
+
+  it('results whose vcov() follows `terms` (didImputation, did2s): the event-time rows are picked by term; rows without e are skipped', () => {
+    const bjs = didImputation({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', horizons: true, pretrends: true });
+    const V = bjs.vcov();
+    const hd = honestDid(bjs, quick);
+    expect(hd.times).toEqual([-4, -3, -2, 0, 1, 2, 3]);
+    const fromPlain = honestDid({ betahat: bjs.rows.map((r) => r.estimate), sigma: V, numPrePeriods: 3, numPostPeriods: 4 }, quick);
+    expect(hd.rows).toEqual(fromPlain.rows);
+    // A covariate row (no e) listed first in terms: it is left out of β̂ and Σ.
+    const rows = [{ term: 'x', estimate: 9, e: undefined }, ...o.betahat.map((b, i) => ({ term: `e${i}`, estimate: b, e: [-4, -3, -2, 0, 1, 2, 3][i]! }))];
+    const big = [[1, ...o.sigma.map(() => 0.5)], ...o.sigma.map((row) => [0.5, ...row])];
+    const withCovariate = { rows, terms: rows.map((r) => r.term), vcov: () => big };
+    expect(honestDid(withCovariate, quick).rows).toEqual(honestDid(plain, quick).rows);
   });
 
   it('postPeriod picks an event time; "average" weights the post periods equally; lVec overrides', () => {

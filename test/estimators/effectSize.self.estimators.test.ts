@@ -79,6 +79,17 @@ describe('attgt standardize: σ over never-treated counties in 2003, pooled, or 
     expect(fit.notes.some((n) => n.code === 'test_not_computed' && n.test === 'Effect sizes in SD units')).toBe(true);
   });
 
+  it("an aggregation's own standardize overrides the fit's σ ('pooled', 'control-baseline', a number); a bad value is invalid_option", () => {
+    const fit = attgt(cs);
+    const pooled = fit.aggregate('dynamic', { standardize: 'pooled' });
+    expectClose(pooled.standardize.sd, pooledSd, 1e-14, 'pooled σ');
+    expectScaled(pooled.effectSizes(), pooled.tidy(), pooled.standardize.sd, 'dynamic pooled');
+    expect(fit.aggregate('simple', { standardize: 'control-baseline' }).standardize).toEqual(fit.standardize);
+    expect(attgt({ ...cs, standardize: 'pooled' }).aggregate('simple', { standardize: 'control-baseline' }).standardize.sd).toBe(baselineSd);
+    expect(fit.aggregate('group', { standardize: 3 }).standardize.sd).toBe(3);
+    expect(thrown(() => fit.aggregate('simple', { standardize: 'glass' as never })).code).toBe('invalid_option');
+  });
+
   it('effectSize(aggregation) reads its overall ATT, σ and group sizes (500 counties, 191 treated)', () => {
     const agg = attgt({ ...cs, standardize: 'pooled' }).aggregate('simple');
     expect(agg.sampleSizes).toEqual({ treated: 191, control: 309, clusters: NaN });

@@ -10,7 +10,7 @@
  * union of periods and cohorts. Standard errors come from the aggregated influence function
  * (`sqrt(mean(ψ²)/n)`) or from the multiplier bootstrap when the ATT(g,t)s were bootstrapped.
  */
-import type { StandardizeBasis } from '../effectSize.js';
+import { resolveStandardize, standardizeOption, type Standardize, type StandardizeBasis } from '../effectSize.js';
 import { CausalPanelError, type Note } from '../../errors.js';
 import { invalidOption, opt, readOptions } from '../../options.js';
 import { meanOfColumns, pgWeightedMean, weightedInfluence } from './aggregateInfluence.js';
@@ -41,6 +41,8 @@ export interface AggregateOptions {
   naRm?: boolean;
   /** Confidence level (did's `1 − alp`; default: the attgt call's level). */
   level?: number;
+  /** σ of this aggregation's `effectSizes()` (default: the attgt fit's `standardize`). */
+  standardize?: Standardize;
 }
 
 /**
@@ -91,12 +93,22 @@ export interface AttgtCells {
   support?: readonly (Int32Array | undefined)[];
   /** σ of the effect sizes (default: none, effect sizes NaN). */
   standardize?: StandardizeBasis;
+  /** σ under another `standardize` (the aggregation's `standardize` option); default: only a number works. */
+  sigma?: (standardize: Standardize) => StandardizeBasis;
   /** Influence rows of treated and comparison units, and clusters (NaN: by unit), for `effectSize`. */
   sampleSizes?: { treated: number; control: number; clusters: number };
 }
 
 const FN = 'aggregate';
 const SE_ZERO = Math.sqrt(2.220446049250313e-16) * 10;
+
+/** σ of an aggregation: its own `standardize`, else the fit's (none: NaN). */
+function aggregationSigma(cells: AttgtCells, standardize: Standardize | undefined): StandardizeBasis {
+  if (standardize === undefined) return cells.standardize ?? { standardize: 'control-baseline', sd: NaN, n: 0 };
+  if (cells.sigma) return cells.sigma(standardize);
+  if (typeof standardize === 'number') return resolveStandardize(standardize, [], [], () => false, FN);
+  throw invalidOption({ fn: FN, key: 'standardize' }, 'a number when the cells carry no data (or give standardize to attgt)', standardize);
+}
 
 /**
  * Treated (finite cohort) and comparison influence rows; clusters NaN (by unit).
@@ -141,7 +153,19 @@ const UNSUPPORTED: Readonly<Record<string, string>> = Object.freeze({
  */
 export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, options: AggregateOptions = {}): AttgtAggregate {
   if (!(TYPES as readonly unknown[]).includes(type)) throw invalidOption({ fn: FN, key: 'type' }, `one of ${TYPES.map((t) => `"${t}"`).join(', ')}`, type);
-  const params = readOptions(FN, options, { minE: bound(-Infinity), maxE: bound(Infinity), balanceE: opt.integer({ min: 0 }), naRm: opt.boolean(false), level: opt.level(cellsIn.level) }, { unsupported: UNSUPPORTED });
+  const params = readOptions(
+    FN,
+    options,
+    {
+      minE: bound(-Infinity),
+      maxE: bound(Infinity),
+      balanceE: opt.integer({ min: 0 }),
+      naRm: opt.boolean(false),
+      level: opt.level(cellsIn.level),
+      standardize: opt.custom((value, at) => (value === undefined ? undefined : standardizeOption().read(value, at))),
+    },
+    { unsupported: UNSUPPORTED },
+  );
   const { minE, maxE, balanceE } = params;
   const notes: Note[] = [];
   const { n, influence: psiAll, inference } = cellsIn;
@@ -323,7 +347,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     level: params.level,
     inference,
     notes,
-    standardize: cellsIn.standardize ?? { standardize: NaN, sd: NaN, n: 0 },
+    standardize: aggregationSigma(cellsIn, params.standardize),
     sampleSizes: cellsIn.sampleSizes ?? sampleSizesOf(cellsIn.cohort),
   });
 }

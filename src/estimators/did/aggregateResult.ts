@@ -143,8 +143,19 @@ export class AttgtAggregate extends Result {
     return {
       title: `Aggregated group-time average treatment effects (did::aggte), type: ${this.type}`,
       meta: [['Observations', formatInteger(this.nobs)]],
-      footer: [`${formatSignif(this.level * 100)}% intervals; critical value of the ${this.type === 'simple' ? 'overall effect' : 'rows'}: ${formatSignif(this.type === 'simple' ? this.#inference.critical(new Float64Array(0), 0, this.level) : this.criticalValue, 4)}`],
+      footer: [
+        `${formatSignif(this.level * 100)}% intervals; critical value of the ${this.type === 'simple' ? 'overall effect' : 'rows'}: ${formatSignif(this.type === 'simple' ? this.#inference.critical(new Float64Array(0), 0, this.level) : this.criticalValue, 4)}`,
+        ...this.#effectSizeLine(),
+      ],
     };
+  }
+
+  /** The overall effect in SD units, when σ is known. */
+  #effectSizeLine(): string[] {
+    const b = this.standardize;
+    if (!(b.sd > 0)) return [];
+    const es = standardizeRows([this.overall], b.sd)[0]!;
+    return [`Overall effect in SD units: ${formatSignif(es.estimate)} (SE ${formatSignif(es.stdError)}), SD = ${formatSignif(b.sd)} (${typeof b.standardize === 'number' ? 'given' : b.standardize})`];
   }
 
   protected jsonFields(): Record<string, unknown> {

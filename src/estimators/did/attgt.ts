@@ -64,7 +64,7 @@ export function attgt(options: AttgtOptions): AttgtResult {
       const few = attgtFewClustersNote(cluster, d.cohort);
       if (few) d.notes.push(few);
     }
-    const standardize = attgtStandardize(d, params, d.notes);
+    const sigma = attgtStandardize(d, params, d.notes);
     const { cells, psi, support } = estimateCells(d, params);
     const att = Float64Array.from(cells, (c) => c.att);
     const inference = cellInference(psi, d.n, att, params, cluster);
@@ -84,7 +84,8 @@ export function attgt(options: AttgtOptions): AttgtResult {
       groups: d.glist,
       periods: d.periods,
       notes: d.notes,
-      standardize,
+      standardize: sigma.basis,
+      sigma: sigma.of,
     });
   });
 }

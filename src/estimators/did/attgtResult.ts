@@ -15,7 +15,7 @@ import type { Cell } from './attgtCells.js';
 import type { CellInference } from './attgtInference.js';
 import type { AttgtParams } from './attgtOptions.js';
 import type { AttgtPretest } from './attgtPretest.js';
-import { standardizeRows, type StandardizeBasis } from '../effectSize.js';
+import { standardizeRows, type Standardize, type StandardizeBasis } from '../effectSize.js';
 import { formatSignif } from '../../report/format.js';
 
 /**
@@ -53,6 +53,8 @@ export interface AttgtResultInit {
   notes: readonly Note[];
   /** σ of the effect sizes. */
   standardize: StandardizeBasis;
+  /** σ under another `standardize` (an aggregation's override). */
+  sigma?: (standardize: Standardize) => StandardizeBasis;
 }
 
 /** The rows at `level`: estimate ± critical·SE, normal statistic and p-value. */
@@ -142,6 +144,7 @@ export class AttgtResult extends Result {
       inference: init.inference.aggregation,
       support: init.support,
       standardize: this.standardize,
+      ...(init.sigma ? { sigma: init.sigma } : {}),
       sampleSizes: { ...sampleSizesOf(init.rowCohorts), clusters: init.inference.cluster?.nClusters ?? NaN },
     };
   }

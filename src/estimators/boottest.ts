@@ -297,7 +297,7 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
   const outside = fixedEffects.filter((fe) => !nested.includes(fe));
   const outsideLevels = outside.reduce((sum, fe) => sum + fe.nLevels, 0);
   let sweep: Pick<WildProblem, 'annihilate' | 'lowRank'> = {};
-  if (outside.length > 0 && outsideLevels <= MAX_LOW_RANK_LEVELS) sweep = { lowRank: lowRankSweep(outside, nested, n, weights) };
+  if (outside.length > 0 && outsideLevels <= MAX_LOW_RANK_LEVELS && n * outsideLevels <= MAX_LOW_RANK_CELLS) sweep = { lowRank: lowRankSweep(outside, nested, n, weights) };
   else if (outside.length > 0) {
     sweep = { annihilate: (columns: Float64Array[]): Float64Array[] => demean(columns, fixedEffects, { tolerance: 1e-13, ...(weights !== undefined ? { weights } : {}) }).columns };
   }
@@ -364,6 +364,8 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
 
 /** Fixed effects outside the bootstrap clusters with at most this many levels in all are handled as Z = M_{D₁}D₂ columns. */
 const MAX_LOW_RANK_LEVELS = 200;
+/** …and when Z (n × L doubles) stays under 400 MB; beyond, the bootstrap residuals are demeaned in batches. */
+const MAX_LOW_RANK_CELLS = 5e7;
 
 /**
  * Z = M_{D₁}D₂ (the dummies of the fixed effects not nested in the bootstrap clusters, swept of

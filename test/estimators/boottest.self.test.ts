@@ -48,6 +48,35 @@ describe('boottest: regression weights', () => {
   });
 });
 
+describe('boottest: the fast algorithm against brute-force refits (textbook wild cluster bootstrap)', () => {
+  // Draw b of the enumeration puts v_h = −1 on the bootstrap clusters h whose bit is set in b,
+  // with clusters coded by first appearance in the estimation rows. Brute force: y* = ŷ_r + û_r·v,
+  // refit with the fixed effects, t* from feols' CRV1 with boottest's ssc (fixef.K = "none").
+  const fit = feols('y ~ x1 + treat:post | id + period', data, { vcov: { CRV1: 'id' } });
+  const restricted = feols('y ~ x1 | id + period', data, { vcov: 'iid' });
+  const rows = fit.rows;
+  const grp = data.column('grp') as (string | null)[];
+  const order = new Map<string, number>();
+  const bootCode = Array.from(rows, (row) => {
+    const key = grp[row]!;
+    if (!order.has(key)) order.set(key, order.size);
+    return order.get(key)!;
+  });
+  it('WCR with bootstrap clusters coarser than the variance clusters (grp over id): t* of the first 12 draws', () => {
+    const bt = boottest(fit, { param: 'treat:post', bootCluster: 'grp' });
+    expect(bt.B).toBe(512);
+    const tBoot = bt.bootStatistics();
+    const fitted = restricted.fitted();
+    const resid = restricted.residuals();
+    const base = data.take(rows);
+    for (let b = 0; b < 12; b++) {
+      const ystar = Float64Array.from(fitted, (f, i) => f + resid[i]! * (Math.floor(b / 2 ** bootCode[i]!) % 2 === 1 ? -1 : 1));
+      const refit = feols('ystar ~ x1 + treat:post | id + period', base.withColumns({ ystar }), { vcov: { CRV1: 'id' }, ssc: { fixefK: 'none', clusterDf: 'conventional' } });
+      expectClose(tBoot[b]!, refit.tstat()['treat:post']!, 1e-7, `t*[${b}]`);
+    }
+  });
+});
+
 describe('wildBootstrapT: general M_D (demeaning) equals the projected-dummy path', () => {
   it('clusters by period: unit effects are not nested, period effects are', () => {
     const fit = feols('y ~ x1 + treat:post | id + period', data, { vcov: { CRV1: 'period' } });

@@ -123,7 +123,12 @@ export type Note =
   /** A mixed model's optimiser stopped at its evaluation budget. */
   | { code: 'lmm_not_converged'; evaluations: number }
   /** A mixed model's random-effects covariance is singular (lme4's isSingular: a relative-factor diagonal < 1e-4). */
-  | { code: 'singular_fit' };
+  | { code: 'singular_fit' }
+  /**
+   * honestDid: robust intervals that reach an end of the θ grid (`open`, HonestDiD's "CI is open at
+   * one of the endpoints") or accept no grid point (`empty`), by their M or Mbar.
+   */
+  | { code: 'honest_grid_limits'; parameter: 'M' | 'Mbar'; open: number[]; empty: number[] };
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -185,6 +190,13 @@ export function formatNote(note: Note): string {
       return `NOTE: the mixed model's optimiser stopped after ${note.evaluations} evaluations without converging.`;
     case 'singular_fit':
       return 'NOTE: boundary (singular) fit: a random-effects variance is (near) zero or correlations are ±1 (see isSingular).';
+    case 'honest_grid_limits': {
+      const parts = [
+        note.open.length > 0 ? `open at an end of the θ grid for ${note.parameter} = ${note.open.join(', ')} (its length may not be accurate; widen gridLb / gridUb)` : '',
+        note.empty.length > 0 ? `empty (no θ on the grid accepted) for ${note.parameter} = ${note.empty.join(', ')}` : '',
+      ].filter((part) => part !== '');
+      return `NOTE: the robust interval is ${parts.join('; ')}.`;
+    }
     case 'ratio_exceeds_controls':
     case 'design_adjusted':
       return `NOTE: ${note.message}`;

@@ -5,7 +5,7 @@
  * two-stage results), an `attgt(...).aggregate('dynamic')` (vcov from its influence functions), or
  * plain `{ betahat, sigma, numPrePeriods, numPostPeriods }`.
  */
-import { CausalPanelError } from '../../errors.js';
+import { CausalPanelError, type Note } from '../../errors.js';
 import { opt, readOptions, type OptionPath, invalidOption } from '../../options.js';
 import type { Matrix } from './honestDidArp.js';
 import { breakdownValue, originalCs, sensitivityRows, targetMoments, type HonestInput, type HonestMethod, type HonestType } from './honestDidCompute.js';
@@ -234,6 +234,11 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
   const quantile = params.flciQuantile === 'exact' ? foldedNormalQuantile : simulatedFoldedQuantile();
   const rows = sensitivityRows(data, type, method, values, lVec, alpha, grid, quantile);
   const { estimate, sd } = targetMoments(data, lVec);
+  // HonestDiD warns when a grid interval is open at an end of the grid (not for the FLCI hybrid,
+  // whose grid is the first-stage FLCI itself); an empty interval is reported too.
+  const open = method === 'C-F' ? [] : rows.filter((r) => r.openAtGridEnd === true).map((r) => r.M);
+  const empty = rows.filter((r) => Number.isNaN(r.lb)).map((r) => r.M);
+  const notes: Note[] = open.length > 0 || empty.length > 0 ? [{ code: 'honest_grid_limits', parameter: type === 'smoothness' ? 'M' : 'Mbar', open, empty }] : [];
   return new HonestDidResult({
     type,
     method,
@@ -248,6 +253,7 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
     rows,
     breakdown: breakdownValue(rows),
     flciQuantile: params.flciQuantile,
+    notes,
     recompute: (level) => ({ original: originalCs(data, lVec, 1 - level), rows: sensitivityRows(data, type, method, values, lVec, 1 - level, grid, quantile) }),
   });
 }

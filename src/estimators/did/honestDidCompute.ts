@@ -33,6 +33,8 @@ export interface SensitivityRow {
   /** FLCI method: the affine estimator's weights and half-length. */
   optimalVec?: readonly number[];
   halfLength?: number;
+  /** Grid methods: the first or last θ of the grid was accepted (HonestDiD warns). */
+  openAtGridEnd?: boolean;
 }
 
 /** θ̂ = l'β̂_post and its SD √(l'Σ_post l). */
@@ -50,8 +52,8 @@ export function originalCs(input: HonestInput, lVec: readonly number[], alpha: n
   return { lb: estimate - z * sd, ub: estimate + z * sd };
 }
 
-/** Smallest and largest accepted grid points (NaN when none is accepted). */
-function acceptedRange(grid: readonly number[], accept: readonly boolean[]): { lb: number; ub: number } {
+/** Smallest and largest accepted grid points (NaN when none is accepted), and whether an end of the grid was accepted. */
+function acceptedRange(grid: readonly number[], accept: readonly boolean[]): { lb: number; ub: number; openAtGridEnd: boolean } {
   let lb = NaN;
   let ub = NaN;
   grid.forEach((theta, i) => {
@@ -59,7 +61,7 @@ function acceptedRange(grid: readonly number[], accept: readonly boolean[]): { l
     if (Number.isNaN(lb)) lb = theta;
     ub = theta;
   });
-  return { lb, ub };
+  return { lb, ub, openAtGridEnd: accept[0] === true || accept[accept.length - 1] === true };
 }
 
 /** Grid settings: HonestDiD's `gridPoints`, `grid.lb`, `grid.ub`. */

@@ -2,6 +2,7 @@
  * The result of `honestDid`: robust confidence intervals for θ = l'β_post over a vector of M
  * (smoothness) or M̄ (relative magnitudes), the original interval, and the breakdown value.
  */
+import type { Note } from '../../errors.js';
 import type { Estimate } from '../../estimate.js';
 import { opt } from '../../options.js';
 import { formatSignif } from '../../report/format.js';
@@ -23,6 +24,7 @@ export interface HonestDidResultInit {
   rows: readonly SensitivityRow[];
   breakdown: number | null;
   flciQuantile: 'simulated' | 'exact';
+  notes: readonly Note[];
   /** The intervals at another level (tidy(level)). */
   recompute: (level: number) => { original: { lb: number; ub: number }; rows: readonly SensitivityRow[] };
 }
@@ -63,7 +65,7 @@ export class HonestDidResult extends Result {
 
   /** @internal use `honestDid()`. */
   constructor(init: HonestDidResultInit) {
-    super([]);
+    super(init.notes);
     this.type = init.type;
     this.method = init.method;
     this.level = init.level;
@@ -74,7 +76,9 @@ export class HonestDidResult extends Result {
     this.estimate = init.estimate;
     this.stdError = init.stdError;
     this.original = Object.freeze({ ...init.original });
-    this.rows = Object.freeze(init.rows.map((row) => Object.freeze({ ...row, ...(row.optimalVec !== undefined ? { optimalVec: Object.freeze([...row.optimalVec]) } : {}) })));
+    this.rows = Object.freeze(
+      init.rows.map(({ openAtGridEnd: _open, ...row }) => Object.freeze({ ...row, ...(row.optimalVec !== undefined ? { optimalVec: Object.freeze([...row.optimalVec]) } : {}) })),
+    );
     this.breakdown = init.breakdown;
     this.flciQuantile = init.flciQuantile;
     this.#recompute = init.recompute;

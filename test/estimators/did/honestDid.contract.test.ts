@@ -183,6 +183,16 @@ describe('HonestDidResult', () => {
     expect(thrown(() => hd.tidy(2)).code).toBe('invalid_option');
   });
 
+  it('an interval reaching an end of the θ grid, or empty, is a honest_grid_limits note (HonestDiD warns)', () => {
+    const wide = honestDid(plain, { type: 'relativeMagnitudes', Mbar: [0, 5], method: 'Conditional', gridPoints: 101 });
+    expect(wide.notes).toEqual([{ code: 'honest_grid_limits', parameter: 'Mbar', open: [5], empty: [] }]);
+    expect(wide.noteLines()[0]).toContain('open at an end of the θ grid for Mbar = 5');
+    const off = honestDid(plain, { type: 'relativeMagnitudes', Mbar: [0], method: 'Conditional', gridPoints: 51, gridLb: 0.5, gridUb: 1 });
+    expect(off.rows[0]!.lb).toBeNaN();
+    expect(off.notes).toEqual([{ code: 'honest_grid_limits', parameter: 'Mbar', open: [], empty: [0] }]);
+    expect(hd.notes).toEqual([]);
+  });
+
   it('the breakdown value is the largest M up to which every interval excludes 0', () => {
     // A strongly significant effect with flat pre-trends: excludes 0 at small M̄, not at large.
     const strong = { betahat: [0, 0.001, -0.001, 0.1, 0.1], sigma: [0, 1, 2, 3, 4].map((i) => [0, 1, 2, 3, 4].map((j) => (i === j ? 1e-4 : 0))), numPrePeriods: 3, numPostPeriods: 2 };

@@ -4,7 +4,7 @@
  * when none is never treated, in the periods t with t + anticipation < the first cohort), over
  * every row used (`'pooled'`), or the σ given. Unweighted, as did()'s.
  */
-import { CausalPanelError, type Note } from '../../errors.js';
+import type { Note } from '../../errors.js';
 import { resolveStandardize, standardizeBasis, type Standardize, type StandardizeBasis } from '../effectSize.js';
 import type { PanelData, RcData } from './attgtData.js';
 import type { AttgtParams } from './attgtOptions.js';
@@ -22,50 +22,52 @@ export interface AttgtSigma {
 /**
  * σ of an `attgt` fit (see the file header). When σ cannot be computed and `standardize` was not
  * given, σ is NaN with a `test_not_computed` note (the estimate does not fail for its effect
- * size); when it was given, that is an error. Both reference groups are resolved at once (two
- * passes over the outcome), so that an aggregation may ask for the other without the data;
- * asking for one that cannot be computed is then the error.
+ * size); when it was given, that is an error. `of` resolves another reference group on demand
+ * (an aggregation's `standardize`); asking for one that cannot be computed is then the error.
  *
  * @throws {CausalPanelError} `invalid_option` for a given `standardize` whose σ is 0 or undefined
  * @example
  * attgtStandardize(d, params, notes).basis; // { standardize: 'control-baseline', sd: 1.5, n: 309 } (mpdta: never-treated counties in 2003)
  */
 export function attgtStandardize(d: PanelData | RcData, p: AttgtParams, notes: Note[]): AttgtSigma {
-  const firstCohort = d.glist[0]!;
-  const baseline = (periodIndex: number) => d.periods[periodIndex]! + p.anticipation < firstCohort;
-  const cohorts = d.kind === 'panel' ? d.cohort : d.obsCohort;
-  const anyNever = cohorts.some((c) => c === Infinity);
-  const control = (c: number) => !anyNever || c === Infinity;
-  let resolve: (given: Standardize | undefined, into: Note[]) => StandardizeBasis;
-  if (d.kind === 'panel') {
-    const n = d.n;
-    const rows = Int32Array.from({ length: n * d.periods.length }, (_, i) => i);
-    resolve = (given, into) => standardizeBasis(given, d.Y, rows, (row) => baseline(Math.floor(row / n)) && control(d.cohort[row % n]!), FN, into);
-  } else {
-    const rows = Int32Array.from({ length: d.obs }, (_, i) => i);
-    resolve = (given, into) => standardizeBasis(given, d.y, rows, (row) => baseline(d.period[row]!) && control(d.obsCohort[row]!), FN, into);
-  }
-  const basis = resolve(p.standardizeGiven ? p.standardize : undefined, notes);
-  // the other reference groups, resolved now (the data is not kept): a basis, or the error to throw
-  const other = new Map<string, StandardizeBasis | CausalPanelError>();
-  for (const kind of ['control-baseline', 'pooled'] as const) {
-    if (kind === basis.standardize && !Number.isNaN(basis.sd)) continue;
-    try {
-      other.set(kind, resolve(kind, []));
-    } catch (e) {
-      if (!(e instanceof CausalPanelError)) throw e;
-      other.set(kind, e);
-    }
-  }
+  const values = d.kind === 'panel' ? d.Y : d.y;
+  const rowsOf = (kind: 'control-baseline' | 'pooled'): Int32Array => (kind === 'pooled' ? Int32Array.from({ length: values.length }, (_, i) => i) : baselineRows(d, p));
+  // the reference rows are selected up front, so the predicate is trivially true
+  const resolve = (given: Standardize | undefined, kind: 'control-baseline' | 'pooled', into: Note[]) => standardizeBasis(given, values, rowsOf(kind), () => true, FN, into);
+  const own = p.standardizeGiven ? p.standardize : undefined;
+  const basis = resolve(own, typeof own === 'string' ? own : 'control-baseline', notes);
+  const memo = new Map<string, StandardizeBasis>();
   return {
     basis,
     of(standardize) {
-      if (typeof standardize === 'number') return resolveStandardize(standardize, [], [], () => false, FN);
+      if (typeof standardize !== 'string' || (standardize !== 'control-baseline' && standardize !== 'pooled')) return resolveStandardize(standardize, [], [], () => false, FN);
       if (standardize === basis.standardize && !Number.isNaN(basis.sd)) return basis;
-      const found = other.get(standardize);
-      if (found === undefined) return resolveStandardize(standardize, [], [], () => false, FN); // an invalid value: its error
-      if (found instanceof CausalPanelError) throw found;
+      let found = memo.get(standardize);
+      if (!found) memo.set(standardize, (found = resolve(standardize, standardize, [])));
       return found;
     },
   };
+}
+
+/**
+ * Rows (into Y or y) of the comparison units in the periods before the first cohort's treatment:
+ * never-treated units, or every unit when none is never treated.
+ */
+function baselineRows(d: PanelData | RcData, p: AttgtParams): Int32Array {
+  const firstCohort = d.glist[0]!;
+  const baseline = (periodIndex: number) => d.periods[periodIndex]! + p.anticipation < firstCohort;
+  const cohorts = d.kind === 'panel' ? d.cohort : d.obsCohort;
+  let anyNever = false;
+  for (let i = 0; i < cohorts.length; i++) if (cohorts[i] === Infinity) anyNever = true;
+  const out: number[] = [];
+  if (d.kind === 'panel') {
+    const n = d.n;
+    for (let t = 0; t < d.periods.length; t++) {
+      if (!baseline(t)) continue;
+      for (let u = 0; u < n; u++) if (!anyNever || d.cohort[u] === Infinity) out.push(u + t * n);
+    }
+  } else {
+    for (let r = 0; r < d.obs; r++) if (baseline(d.period[r]!) && (!anyNever || d.obsCohort[r] === Infinity)) out.push(r);
+  }
+  return Int32Array.from(out);
 }

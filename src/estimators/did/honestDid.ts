@@ -153,6 +153,14 @@ function readInput(input: unknown): { data: HonestInput; times: number[] } {
       );
     }
     if (kept.length === 0) throw new CausalPanelError('invalid_option', `${FN}: the result has no event-time rows (rows with e)`, { fn: FN });
+    if (typeof obj.influence === 'function' && typeof obj.vcov !== 'function') {
+      // did's varying base period estimates e = −1 against e = −2: the pre-period rows are then not
+      // relative to one reference, and HonestDiD's honest_did() refuses such an aggregate.
+      const base = kept.findIndex(({ row }) => row.e === -1);
+      if (base >= 0 && sigma[base]![base]! > 0) {
+        throw new CausalPanelError('invalid_option', `${FN}: the attgt aggregate has an estimated e = -1 row (a varying base period); use attgt(..., { basePeriod: 'universal' }) as HonestDiD requires`, { fn: FN, option: 'basePeriod' });
+      }
+    }
     betahat = kept.map(({ row }) => row.estimate);
     times = kept.map(({ row }) => row.e!);
     numPre = times.filter((e) => e < 0).length;

@@ -76,6 +76,13 @@ describe('honestDid input forms', () => {
     expect(honestDid(withCovariate, quick).rows).toEqual(honestDid(plain, quick).rows);
   });
 
+  it("an attgt aggregate with did's default varying base period is refused (HonestDiD's honest_did does too)", () => {
+    const varying = attgt({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' }).aggregate('dynamic');
+    const e = thrown(() => honestDid(varying, quick));
+    expect(e.code).toBe('invalid_option');
+    expect(e.message).toContain("basePeriod: 'universal'");
+  });
+
   it('postPeriod picks an event time; "average" weights the post periods equally; lVec overrides', () => {
     expect(honestDid(plain, { ...quick, postPeriod: 2 }).lVec).toEqual([0, 0, 1, 0]);
     expect(honestDid(plain, { ...quick, postPeriod: 'average' }).lVec).toEqual([0.25, 0.25, 0.25, 0.25]);

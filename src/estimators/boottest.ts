@@ -297,7 +297,7 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
   const outside = fixedEffects.filter((fe) => !nested.includes(fe));
   const outsideLevels = outside.reduce((sum, fe) => sum + fe.nLevels, 0);
   let sweep: Pick<WildProblem, 'annihilate' | 'lowRank'> = {};
-  if (outside.length > 0 && outsideLevels <= MAX_LOW_RANK_LEVELS && n * outsideLevels <= MAX_LOW_RANK_CELLS) sweep = { lowRank: lowRankSweep(outside, nested, n, weights) };
+  if (outside.length > 0 && outsideLevels <= MAX_LOW_RANK_LEVELS && (nested.length === 1 || n * outsideLevels <= MAX_LOW_RANK_CELLS)) sweep = { lowRank: lowRankSweep(outside, nested, n, weights) };
   else if (outside.length > 0) {
     sweep = { annihilate: (columns: Float64Array[]): Float64Array[] => demean(columns, fixedEffects, { tolerance: 1e-13, ...(weights !== undefined ? { weights } : {}) }).columns };
   }
@@ -364,13 +364,14 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
 
 /** Fixed effects outside the bootstrap clusters with at most this many levels in all are handled as Z = M_{D₁}D₂ columns. */
 const MAX_LOW_RANK_LEVELS = 200;
-/** …and when Z (n × L doubles) stays under 400 MB; beyond, the bootstrap residuals are demeaned in batches. */
+/** …and, with several nested fixed effects (Z is stored), when Z (n × L doubles) stays under 400 MB; beyond, the bootstrap residuals are demeaned in batches. */
 const MAX_LOW_RANK_CELLS = 5e7;
 
 /**
  * Z = M_{D₁}D₂ (the dummies of the fixed effects not nested in the bootstrap clusters, swept of
  * the nested ones) and C = (ZᵀWZ)⁺ (eigenvalues below 1e-9 of the largest dropped: the dummies
- * are collinear with the nested fixed effects by construction).
+ * are collinear with the nested fixed effects by construction). With one nested fixed effect Z is
+ * never stored: Zᵢ = D₂ᵢ − s_{u(i)}, s_u the weighted shares of D₂'s levels in level u.
  */
 function lowRankSweep(outside: readonly DesignFixedEffect[], nested: readonly DesignFixedEffect[], n: number, weights: Float64Array | undefined): NonNullable<WildProblem['lowRank']> {
   const offsets: number[] = [];
@@ -380,50 +381,94 @@ function lowRankSweep(outside: readonly DesignFixedEffect[], nested: readonly De
     L += fe.nLevels;
   }
   const w = weights ?? new Float64Array(n).fill(1);
-  let Z: Float64Array[];
+  const codes = outside.map((fe) => fe.codes);
+  // D₂ᵀWD₂ (cross-tabulation of the outside levels).
+  const gram = new Float64Array(L * L);
+  for (let f1 = 0; f1 < codes.length; f1++) {
+    for (let f2 = 0; f2 < codes.length; f2++) {
+      const a = codes[f1]!;
+      const b = codes[f2]!;
+      for (let i = 0; i < n; i++) gram[offsets[f1]! + a[i]! + (offsets[f2]! + b[i]!) * L]! += w[i]!;
+    }
+  }
+  let zProducts: (values: Float64Array, groups: Int32Array, nGroups: number) => Float64Array;
   if (nested.length === 1) {
-    // One nested fixed effect: M_{D₁} subtracts each level's weighted share of every dummy.
-    const fe1 = nested[0]!.codes;
-    const nLevels = nested[0]!.nLevels;
-    const total = new Float64Array(nLevels);
-    const share = new Float64Array(nLevels * L);
-    for (let i = 0; i < n; i++) total[fe1[i]!]! += w[i]!;
-    for (let f = 0; f < outside.length; f++) {
-      const codes = outside[f]!.codes;
+    const unit = nested[0]!.codes;
+    const U = nested[0]!.nLevels;
+    const total = new Float64Array(U);
+    const share = new Float64Array(U * L);
+    for (let i = 0; i < n; i++) total[unit[i]!]! += w[i]!;
+    codes.forEach((c, f) => {
       const offset = offsets[f]!;
-      for (let i = 0; i < n; i++) share[fe1[i]! * L + offset + codes[i]!]! += w[i]!;
-    }
-    for (let u = 0; u < nLevels; u++) {
+      for (let i = 0; i < n; i++) share[unit[i]! * L + offset + c[i]!]! += w[i]!;
+    });
+    // ZᵀWZ = D₂ᵀWD₂ − Σ_u W_u s_u s_uᵀ, with the shares s_u = (Σ_{i∈u} wᵢD₂ᵢ)/W_u.
+    for (let u = 0; u < U; u++) {
       const t = total[u]!;
-      for (let l = 0; l < L; l++) share[u * L + l] = t > 0 ? share[u * L + l]! / t : 0;
+      if (!(t > 0)) continue;
+      const su = share.subarray(u * L, (u + 1) * L);
+      for (let l = 0; l < L; l++) su[l] = su[l]! / t;
+      for (let b = 0; b < L; b++) {
+        const sb = t * su[b]!;
+        if (sb === 0) continue;
+        for (let a = 0; a < L; a++) gram[a + b * L]! -= sb * su[a]!;
+      }
     }
-    Z = [];
-    for (let l = 0; l < L; l++) {
-      const z = new Float64Array(n);
-      for (let i = 0; i < n; i++) z[i] = -share[fe1[i]! * L + l]!;
-      Z.push(z);
-    }
-    for (let f = 0; f < outside.length; f++) {
-      const codes = outside[f]!.codes;
-      const offset = offsets[f]!;
-      for (let i = 0; i < n; i++) Z[offset + codes[i]!]![i]! += 1;
-    }
+    zProducts = (values, groups, nGroups) => {
+      const out = new Float64Array(nGroups * L);
+      codes.forEach((c, f) => {
+        const offset = offsets[f]!;
+        for (let i = 0; i < n; i++) out[groups[i]! * L + offset + c[i]!]! += values[i]!;
+      });
+      // − Σ_i valuesᵢ s_{u(i)}: summed within (u, group) first; one group per u when u is nested in the groups.
+      const groupOf = new Int32Array(U).fill(-1);
+      const acc = new Float64Array(U);
+      let nestedInGroups = true;
+      for (let i = 0; i < n && nestedInGroups; i++) {
+        const u = unit[i]!;
+        if (groupOf[u] === -1) groupOf[u] = groups[i]!;
+        else if (groupOf[u] !== groups[i]) nestedInGroups = false;
+        acc[u]! += values[i]!;
+      }
+      if (nestedInGroups) {
+        for (let u = 0; u < U; u++) {
+          const g = groupOf[u]!;
+          if (g < 0 || acc[u] === 0) continue;
+          for (let l = 0; l < L; l++) out[g * L + l]! -= acc[u]! * share[u * L + l]!;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const base = unit[i]! * L;
+          const g = groups[i]! * L;
+          const v = values[i]!;
+          for (let l = 0; l < L; l++) out[g + l]! -= v * share[base + l]!;
+        }
+      }
+      return out;
+    };
   } else {
     const dummies = Array.from({ length: L }, () => new Float64Array(n));
-    outside.forEach((fe, f) => {
-      for (let i = 0; i < n; i++) dummies[offsets[f]! + fe.codes[i]!]![i] = 1;
+    codes.forEach((c, f) => {
+      for (let i = 0; i < n; i++) dummies[offsets[f]! + c[i]!]![i] = 1;
     });
-    Z = nested.length > 0 ? demean(dummies, [...nested], { tolerance: 1e-13, ...(weights !== undefined ? { weights } : {}) }).columns : dummies;
-  }
-  // ZᵀWZ = D₂ᵀWZ (M_{D₁} is W-symmetric and idempotent): one pass per column of Z.
-  const gram = new Float64Array(L * L);
-  for (let b = 0; b < L; b++) {
-    const zb = Z[b]!;
-    for (let f = 0; f < outside.length; f++) {
-      const codes = outside[f]!.codes;
-      const offset = offsets[f]! + b * L;
-      for (let i = 0; i < n; i++) gram[offset + codes[i]!]! += w[i]! * zb[i]!;
+    const Z = nested.length > 0 ? demean(dummies, [...nested], { tolerance: 1e-13, ...(weights !== undefined ? { weights } : {}) }).columns : dummies;
+    // ZᵀWZ = D₂ᵀWZ (M_{D₁} is W-symmetric and idempotent).
+    gram.fill(0);
+    for (let b = 0; b < L; b++) {
+      const zb = Z[b]!;
+      codes.forEach((c, f) => {
+        const offset = offsets[f]! + b * L;
+        for (let i = 0; i < n; i++) gram[offset + c[i]!]! += w[i]! * zb[i]!;
+      });
     }
+    zProducts = (values, groups, nGroups) => {
+      const out = new Float64Array(nGroups * L);
+      for (let l = 0; l < L; l++) {
+        const z = Z[l]!;
+        for (let i = 0; i < n; i++) out[groups[i]! * L + l]! += values[i]! * z[i]!;
+      }
+      return out;
+    };
   }
   for (let a = 0; a < L; a++) {
     for (let b = 0; b < a; b++) {
@@ -440,7 +485,7 @@ function lowRankSweep(outside: readonly DesignFixedEffect[], nested: readonly De
     if (!(lambda > 1e-9 * top)) continue;
     for (let a = 0; a < L; a++) for (let b = 0; b < L; b++) C[a + b * L]! += (vectors[a + e * L]! * vectors[b + e * L]!) / lambda;
   }
-  return { Z, C, codes: outside.map((fe) => fe.codes), offsets };
+  return { L, zProducts, C, codes, offsets };
 }
 
 function droppedNote(B: number, invalid: number): Note[] {

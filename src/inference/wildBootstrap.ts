@@ -79,9 +79,16 @@ export interface WildProblem {
    * Instead of `annihilate`, when the fixed effects not nested in the bootstrap clusters (D₂) have
    * few levels: M_D(u∘1_h) = u∘1_h − Z·C·D₂ᵀW(u∘1_h) with Z = M_{D₁}D₂ (D₁ the nested ones, which
    * leave u∘1_h unchanged since u ⟂ D) and C = (ZᵀWZ)⁺. `codes[f]` are the levels of non-nested
-   * fixed effect f, numbered from `offsets[f]` among the L columns of Z.
+   * fixed effect f, numbered from `offsets[f]` among the L columns of Z; `zProducts(values, groups,
+   * nGroups)` returns Σ_{i∈group} valuesᵢ·Zᵢ (nGroups × L, row-major), so Z need not be stored.
    */
-  readonly lowRank?: { readonly Z: readonly Float64Array[]; readonly C: Float64Array; readonly codes: readonly Int32Array[]; readonly offsets: readonly number[] };
+  readonly lowRank?: {
+    readonly L: number;
+    readonly zProducts: (values: Float64Array, groups: Int32Array, nGroups: number) => Float64Array;
+    readonly C: Float64Array;
+    readonly codes: readonly Int32Array[];
+    readonly offsets: readonly number[];
+  };
   /** true: WCR (null imposed), false: WCU. */
   readonly impose: boolean;
 }
@@ -294,8 +301,7 @@ function piecesFor(p: WildProblem, u: Float64Array, RA: Float64Array, L: Float64
 /** T_x[g,h] −= (X̃_gᵀW_gZ_g)·C·(D₂ᵀW(u∘1_h)): the part of u∘1_h that the non-nested fixed effects absorb. */
 function subtractLowRank(p: WildProblem, lowRank: NonNullable<WildProblem['lowRank']>, wu: Float64Array, T: Float64Array[], Fs: Float64Array[]): void {
   const { n, k } = p;
-  const { Z, C, codes, offsets } = lowRank;
-  const L = Z.length;
+  const { L, C, codes, offsets } = lowRank;
   const H = p.bootClusters.nClusters;
   const boot = p.bootClusters.codes;
   // E[h] = D₂ᵀW(u∘1_h), then CE[h] = C·E[h]
@@ -330,18 +336,15 @@ function subtractLowRank(p: WildProblem, lowRank: NonNullable<WildProblem['lowRa
 /** F_x[g] = X̃_gᵀW_gZ_g (k×L per cluster g of clustering x): does not depend on the residuals. */
 function lowRankProducts(p: WildProblem): Float64Array[] | null {
   if (p.lowRank === undefined) return null;
-  const { n, k, X, weights } = p;
-  const Z = p.lowRank.Z;
-  const L = Z.length;
+  const { k, X, weights } = p;
+  const { L, zProducts } = p.lowRank;
   return p.clusterings.map(({ codes: g, nClusters }) => {
     const F = new Float64Array(nClusters * k * L);
     for (let j = 0; j < k; j++) {
       const xj = X[j]!;
       const wx = weights === undefined ? xj : Float64Array.from(xj, (value, i) => value * weights[i]!);
-      for (let l = 0; l < L; l++) {
-        const z = Z[l]!;
-        for (let i = 0; i < n; i++) F[(g[i]! * k + j) * L + l]! += wx[i]! * z[i]!;
-      }
+      const products = zProducts(wx, g, nClusters);
+      for (let c = 0; c < nClusters; c++) for (let l = 0; l < L; l++) F[(c * k + j) * L + l] = products[c * L + l]!;
     }
     return F;
   });

@@ -34,6 +34,25 @@ describe('boottest: fixed effects absorbed or as dummies', () => {
   }
 });
 
+describe('boottest: the projected-dummy path with several or no nested fixed effects', () => {
+  it('id + grp + period (two nested: Z stored and swept by demeaning) equals id + period', () => {
+    const two = feols('y ~ x1 + treat:post | id + grp + period', data, { vcov: { CRV1: 'grp' } });
+    const one = feols('y ~ x1 + treat:post | id + period', data, { vcov: { CRV1: 'grp' } });
+    const a = boottest(two, { param: 'treat:post' });
+    const b = boottest(one, { param: 'treat:post' });
+    expectClose(a.statistic, b.statistic, 1e-9, 't');
+    sorted(a.bootStatistics()).forEach((t, i) => expectClose(t, sorted(b.bootStatistics())[i]!, 1e-8, `t*[${i}]`, { absTol: 1e-9 }));
+  });
+  it('period effects only (none nested: Z = the dummies) equal period dummies', () => {
+    const absorbed = feols('y ~ x1 + treat:post | period', data, { vcov: { CRV1: 'grp' } });
+    const dummies = feols('y ~ x1 + treat:post + factor(period)', data, { vcov: { CRV1: 'grp' } });
+    const a = boottest(absorbed, { param: 'x1', impose: false, ssc: { adj: false } });
+    const b = boottest(dummies, { param: 'x1', impose: false, ssc: { adj: false } });
+    expectClose(a.statistic, b.statistic, 1e-9, 't');
+    sorted(a.bootStatistics()).forEach((t, i) => expectClose(t, sorted(b.bootStatistics())[i]!, 1e-8, `t*[${i}]`, { absTol: 1e-9 }));
+  });
+});
+
 describe('boottest: regression weights', () => {
   it('weighted fit: absorbed fixed effects equal dummies, and t equals the weighted CRV1 t up to the ssc', () => {
     const absorbed = feols('y ~ x1 + treat:post | id + period', data, { vcov: { CRV1: 'grp' }, weights: 'w' });

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { did } from '../../src/estimators/did/did.js';
 import { eventStudy } from '../../src/estimators/did/eventStudy.js';
+import { psmDid } from '../../src/estimators/psmDid.js';
 import { formatNote } from '../../src/errors.js';
 import { FEW_CLUSTERS, FEW_TREATED_CLUSTERS } from '../../src/inference/fewClusters.js';
 import { feols } from '../../src/models/feols.js';
@@ -156,6 +157,18 @@ describe('few_clusters note', () => {
       expect(row.pValue).toBeCloseTo(match!.pValue, 12);
     }
     expect(sunab.notes.some((n) => n.code === 'few_clusters')).toBe(false);
+  });
+
+  it('psmDid passes CR2 to did (no note) and carries did’s few-cluster note under CRV1', () => {
+    const args = { data: grid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post', covariates: ['x1'] } as const;
+    const cr2 = psmDid({ ...args, vcov: { CR2: 'grp' } });
+    expect(cr2.vcovLabel).toBe('Clustered CR2 (grp)');
+    expect(cr2.fit.vcovInfo.termDf).toBeDefined();
+    expect(cr2.notes.some((n) => n.code === 'few_clusters')).toBe(false);
+    const byUnit = psmDid({ ...args, vcov: 'CR2' });
+    expect(byUnit.vcovLabel).toBe('Clustered CR2 (id)');
+    const crv1 = psmDid({ ...args, vcov: { CRV1: 'grp' } });
+    expect(crv1.notes.filter((n) => n.code === 'few_clusters')).toHaveLength(1);
   });
 
   it("did and psmDid-style 'CR2' alone cluster by the unit", () => {

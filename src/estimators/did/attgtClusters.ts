@@ -40,7 +40,8 @@ export function influenceClusters(cols: Columns, p: AttgtParams, d: PanelData | 
       const unit = unitCol[row]!;
       const at = first.get(unit);
       if (at === undefined) first.set(unit, row);
-      else if (!sameLabel(column[at]!, column[row]!)) {
+      // (labels compare with ===: rows with a missing cluster were dropped, so no NaN)
+      else if (column[at] !== column[row]) {
         throw new CausalPanelError('invalid_option', `${FN}: cluster column "${name}" must be constant within each unit, but unit ${unit} has ${column[at]} and ${column[row]} (row ${row + 1}; as did: time-varying cluster variables are not supported)`, {
           fn: FN,
           column: name,
@@ -54,11 +55,6 @@ export function influenceClusters(cols: Columns, p: AttgtParams, d: PanelData | 
   }
   checkClusterCount(clustering, FN);
   return clustering;
-}
-
-/** Equal labels (NaN never occurs: rows with a missing cluster were dropped). */
-function sameLabel(a: number | string | null, b: number | string | null): boolean {
-  return a === b;
 }
 
 /**

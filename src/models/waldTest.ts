@@ -8,7 +8,8 @@
  * - `'F'` (default otherwise): Q/q on (q, df2) with df2 the degrees of freedom of the fit's t tests
  *   (`fit.dist`: G − 1 when clustered, n − K otherwise, as fixest's `wald()`; J − 1 for CR2 fits,
  *   clubSandwich's "Naive-F").
- * - `'chi2'`: Q referred to χ²(q) (clubSandwich "chi-sq", which reports Q/q as its F).
+ * - `'chi2'` (default for fits with z statistics, e.g. logit): Q referred to χ²(q) (clubSandwich
+ *   "chi-sq", which reports Q/q as its F).
  *
  * The CR2 state of a fit (what HTZ needs) is registered by `feols` when the fit is made, so the
  * test reads nothing private and a fit's public shape does not change.
@@ -146,7 +147,7 @@ export function waldTest(fit: ModelFit, constraints: WaldConstraints, options: W
   const params = readOptions(fn, options, WALD_OPTIONS);
   const { C, q } = constraintMatrix(fit, constraints, fn);
   const cr2 = CR2_STATE.get(fit);
-  const test = params.test ?? (cr2 !== undefined ? 'HTZ' : 'F');
+  const test = params.test ?? (cr2 !== undefined ? 'HTZ' : fit.dist.kind === 'normal' ? 'chi2' : 'F');
   if ((test === 'HTZ' || test === 'HTA' || test === 'HTB') && cr2 === undefined) {
     throw new CausalPanelError('invalid_option', `${fn}: test "${test}" needs a fit with vcov { CR2: "<cluster>" } (this fit: ${fit.vcovInfo.label}); use test "F" or "chi2", or fit.withVcov({ CR2: … })`, { fn, option: 'test', value: test });
   }
@@ -165,7 +166,9 @@ export function waldTest(fit: ModelFit, constraints: WaldConstraints, options: W
   if (test === 'F') {
     const df2 = fit.dist.kind === 't' ? fit.dist.df : Infinity;
     const statistic = Q / q;
-    return Object.freeze({ test, statistic, delta: 1, df1: q, df2, pValue: fUpper(statistic, q, df2), quadraticForm: Q, notes: Object.freeze(notes) });
+    // F(q, ∞) is χ²(q)/q (a fit with z statistics).
+    const pValue = Number.isFinite(df2) ? fUpper(statistic, q, df2) : chisqUpper(Q, q);
+    return Object.freeze({ test, statistic, delta: 1, df1: q, df2, pValue, quadraticForm: Q, notes: Object.freeze(notes) });
   }
   const rows = Array.from({ length: q }, (_, s) => {
     const c = new Float64Array(k);

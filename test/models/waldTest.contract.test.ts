@@ -86,6 +86,18 @@ describe('waldTest: errors and shapes', () => {
     expect(one.pValue).toBeCloseTo(row.pValue, 12);
   });
 
+  it('a logit fit (z statistics) defaults to chi2; F on it is χ²(q)/q', () => {
+    const logit = glm('treat ~ x1', grid, { family: 'binomial' });
+    const chi = waldTest(logit, ['x1']);
+    expect(chi.test).toBe('chi2');
+    const z = logit.tidy()[1]!;
+    expect(chi.statistic).toBeCloseTo(z.statistic ** 2, 10);
+    expect(chi.pValue).toBeCloseTo(z.pValue, 12);
+    const f = waldTest(logit, ['x1'], { test: 'F' });
+    expect(f.df2).toBe(Infinity);
+    expect(f.pValue).toBeCloseTo(chi.pValue, 14);
+  });
+
   it('a singular C V Cᵀ is NaN with a test_not_computed note, not an error', () => {
     const res = waldTest(fitGrp, [[1, 0], [2, 0]]);
     expect(res.statistic).toBeNaN();

@@ -136,6 +136,10 @@ export { HonestDidResult } from './estimators/did/honestDidResult.js';
 export { standardFormLp, linearProgram, type LpSolution, type LinearProgram } from './numerics/linearProgram.js';
 export { honestDidPlot, type HonestDidLike, type SensitivityInterval } from './report/svg/honestDidPlot.js';
 
+// multiple estimation (issue 14)
+export { feolsMulti, FeolsMulti, type FeolsMultiOptions, type MultiFitLabel } from './models/feolsMulti.js';
+export { expandMultiple, type ExpandedFormula } from './models/formula/multiple.js';
+
 // fixed-effect GLMs (issue 15)
 export { feglm, fepois, type FeglmOptions } from './models/feglm.js';
 export { FeglmFit } from './models/feglmFit.js';

@@ -62,7 +62,7 @@ const FEOLS_OPTIONS = {
   demeanMaxIterations: opt.integer({ min: 1, default: 10000 }),
 };
 
-const SPLIT = 'fit one model per sample: filter the data and call feols for each';
+const SPLIT = 'use feolsMulti(formula, data, { split | fsplit | subset })';
 const NOT_KEPT = 'a fit keeps what withVcov, predict and summary need';
 const QUIET = 'nothing is printed: notes are always recorded on fit.notes';
 /**
@@ -71,7 +71,7 @@ const QUIET = 'nothing is printed: notes are always recorded on fit.notes';
  */
 const FEOLS_UNSUPPORTED: Readonly<Record<string, string>> = {
   offset: 'subtract the offset from the outcome instead',
-  subset: 'pass only the rows to use as data',
+  subset: SPLIT,
   split: SPLIT,
   fsplit: SPLIT,
   'split.keep': SPLIT,

@@ -142,12 +142,17 @@ function buildGrid(models: readonly EtableModel[], params: EtableParams): Etable
   return { names, headers, depVars, coefs, fixedEffects, stats, vcovNote };
 }
 
+/** A multiple estimation (`feolsMulti`): its fits become columns. */
+function isMultiple(fit: unknown): fit is { fits: readonly EtableInput[] } {
+  return typeof fit === 'object' && fit !== null && Array.isArray((fit as { fits?: unknown }).fits);
+}
+
 /**
  * A side-by-side table of several results, as fixest's `etable()`.
  *
  * Each column is a result with `tidy()` — feols / glm fits, did, eventStudy, attgt aggregations,
  * matchedAtt, mediation results, … — read through its public fields, an {@link EtableModel}, or
- * an object with `toEtableModel()`. Terms appear in order of first appearance (or `keep`'s
+ * an object with `toEtableModel()`, or a multiple estimation (`feolsMulti`), spread into one column per fit. Terms appear in order of first appearance (or `keep`'s
  * order). A GLM's fit statistics are labelled as fixest labels them ("Squared Cor.", "Pseudo R2",
  * "BIC"), never as an R².
  *
@@ -159,12 +164,14 @@ function buildGrid(models: readonly EtableModel[], params: EtableParams): Etable
  * etable([glm('treat ~ age + educ', lalonde, { family: 'binomial' })]);
  * // '... Squared Cor. ... Pseudo R2 ... BIC ...'
  */
-export function etable(fits: readonly EtableInput[], options: EtableOptions = {}): string {
+export function etable(fits: readonly (EtableInput | { fits: readonly EtableInput[] })[], options: EtableOptions = {}): string {
   const params = readOptions('etable', options, ETABLE_OPTIONS, { unsupported: ETABLE_UNSUPPORTED });
   if (!Array.isArray(fits) || fits.length === 0) {
     throw new CausalPanelError('invalid_option', `etable: fits must be a non-empty array of results (got ${Array.isArray(fits) ? 'an empty array' : typeof fits})`, { fn: 'etable', option: 'fits', value: fits });
   }
-  const grid = buildGrid(fits.map((fit, i) => etableModel(fit, i)), params);
+  // A multiple estimation (feolsMulti) is spread into one column per fit, as fixest's etable does.
+  const spread = fits.flatMap((fit) => (isMultiple(fit) ? fit.fits : [fit]));
+  const grid = buildGrid(spread.map((fit, i) => etableModel(fit, i)), params);
   switch (params.format) {
     case 'text':
       return renderText(grid);

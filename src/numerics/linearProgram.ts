@@ -59,6 +59,43 @@ export function standardFormLp(c: ArrayLike<number>, A: ArrayLike<number>, b: Ar
  * solveStandardForm([1, 1, 0, 0], [1, 3, 2, 1, 1, 0, 0, 1], [4, 6], 2, 4).value; // 2.8
  */
 export function solveStandardForm(c: ArrayLike<number>, A: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number): LpSolution {
+  const start = phaseOne(A, b, m, n);
+  return start === null ? infeasible(n) : phaseTwo(start, c, m, n);
+}
+
+/**
+ * A solver of max cᵀx s.t. A x = b, x ≥ 0 for one (A, b) and many objectives c: phase one (which
+ * does not depend on c) runs once, and each call starts phase two from a copy of its basis, so
+ * every answer is bit-identical to {@link solveStandardForm}'s.
+ *
+ * @example
+ * const solve = standardFormSolver([1, 3, 2, 1, 1, 0, 0, 1], [4, 6], 2, 4);
+ * solve([1, 1, 0, 0]).value; // 2.8
+ * solve([1, 0, 0, 0]).value; // 2
+ */
+export function standardFormSolver(A: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number): (c: ArrayLike<number>) => LpSolution {
+  let start: PhaseOne | null | undefined;
+  return (c) => {
+    if (start === undefined) start = phaseOne(A, b, m, n);
+    return start === null ? infeasible(n) : phaseTwo(start, c, m, n);
+  };
+}
+
+function infeasible(n: number): LpSolution {
+  return { status: 'infeasible', value: NaN, x: new Float64Array(n).fill(NaN) };
+}
+
+/** The feasible tableau after phase one (artificials driven out, redundant rows inactive). */
+interface PhaseOne {
+  T: Float64Array;
+  basis: Int32Array;
+  active: Uint8Array;
+  width: number;
+  pivotTol: number;
+}
+
+/** Phase one: a basic feasible solution of A x = b, x ≥ 0, or null when there is none. */
+function phaseOne(A: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number): PhaseOne | null {
   // Tableau rows 0..m-1 are constraints, row m the objective; columns 0..n-1 the variables,
   // n..n+m-1 the artificials, n+m the right-hand side. Row-major for pivoting speed.
   const width = n + m + 1;
@@ -77,8 +114,8 @@ export function solveStandardForm(c: ArrayLike<number>, A: ArrayLike<number>, b:
   }
   const pivotTol = PIVOT_TOL * Math.max(1, scale);
 
-  // Phase one: minimise the sum of artificials = maximise −Σ artificials. Reduced costs in the
-  // objective row: z_j − c_j form, so a negative entry marks an improving column.
+  // Minimise the sum of artificials = maximise −Σ artificials. Reduced costs in the objective
+  // row: z_j − c_j form, so a negative entry marks an improving column.
   const obj = m * width;
   for (let j = 0; j < width; j++) {
     let s = 0;
@@ -89,7 +126,7 @@ export function solveStandardForm(c: ArrayLike<number>, A: ArrayLike<number>, b:
   if (phase1 === 'unbounded') throw new CausalPanelError('no_convergence', 'standardFormLp: phase one unbounded (numerical failure)', { fn: 'standardFormLp' });
   let bScale = 1;
   for (let i = 0; i < m; i++) bScale = Math.max(bScale, Math.abs(b[i]!));
-  if (-T[obj + n + m]! > FEAS_TOL * bScale) return { status: 'infeasible', value: NaN, x: new Float64Array(n).fill(NaN) };
+  if (-T[obj + n + m]! > FEAS_TOL * bScale) return null;
 
   // Drive artificials out of the basis (degenerate pivots); a row with no usable column is redundant.
   const active = new Uint8Array(m).fill(1);
@@ -107,8 +144,16 @@ export function solveStandardForm(c: ArrayLike<number>, A: ArrayLike<number>, b:
     if (best >= 0) pivot(T, basis, m, width, i, best);
     else active[i] = 0;
   }
+  return { T, basis, active, width, pivotTol };
+}
 
-  // Phase two: the real objective max cᵀx, reduced costs z_j − c_j over the basis.
+/** Phase two from a copy of phase one's tableau: the real objective max cᵀx. */
+function phaseTwo(start: PhaseOne, c: ArrayLike<number>, m: number, n: number): LpSolution {
+  const { width, pivotTol, active } = start;
+  const T = start.T.slice();
+  const basis = start.basis.slice();
+  const obj = m * width;
+  // Reduced costs z_j − c_j over the basis.
   for (let j = 0; j < width; j++) T[obj + j] = 0;
   for (let j = 0; j < n; j++) T[obj + j] = -c[j]!;
   for (let i = 0; i < m; i++) {

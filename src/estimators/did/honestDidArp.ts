@@ -14,7 +14,7 @@
  */
 import { PivotedQR } from '../../numerics/qr.js';
 import { pow } from '../../numerics/elementary.js';
-import { solveStandardForm } from '../../numerics/linearProgram.js';
+import { standardFormSolver, type LpSolution } from '../../numerics/linearProgram.js';
 import { truncatedNormalQuantile } from '../../numerics/truncatedNormal.js';
 
 export type Matrix = number[][];
@@ -86,11 +86,16 @@ export type Hybrid =
   | { kind: 'LF'; kappa: number; lfCv: number }
   | { kind: 'FLCI'; kappa: number; vbar: readonly number[]; dbar: readonly number[] };
 
-/** The optimal value η and dual vertex λ of the LP min η s.t. y − X δ ≤ η·sd (X: M × k). */
-export function etaLp(y: readonly number[], X: Matrix, sd: readonly number[]): { status: 'optimal' | 'failed'; eta: number; lambda: number[] } {
-  const M = y.length;
+/** The LPs of one ARP problem: max fᵀλ s.t. Wᵀλ = e₁, λ ≥ 0 with W = [sd, X] (M × (k+1)). */
+export type DualPolytope = (f: ArrayLike<number>) => LpSolution;
+
+/**
+ * The dual polytope {λ ≥ 0 : Wᵀλ = e₁} of the LP for η, whose phase one is shared by every LP of
+ * the problem (the LP for η at each θ and the dual bisection's programs all live on it).
+ */
+export function dualPolytope(X: Matrix, sd: readonly number[]): DualPolytope {
+  const M = sd.length;
   const k = X.length === 0 ? 0 : X[0]!.length;
-  // Dual in standard form: (k+1) × M equality rows Wᵀλ = e₁, W = [sd, X].
   const rows = k + 1;
   const A = new Float64Array(rows * M);
   for (let i = 0; i < M; i++) {
@@ -99,23 +104,26 @@ export function etaLp(y: readonly number[], X: Matrix, sd: readonly number[]): {
   }
   const b = new Float64Array(rows);
   b[0] = 1;
-  const sol = solveStandardForm(y, A, b, rows, M);
-  if (sol.status !== 'optimal') return { status: 'failed', eta: NaN, lambda: new Array<number>(M).fill(NaN) };
+  return standardFormSolver(A, b, rows, M);
+}
+
+/**
+ * The optimal value η and dual vertex λ of the LP min η s.t. y − X δ ≤ η·sd, solved as its dual
+ * max λᵀy over the polytope.
+ */
+export function etaLp(y: readonly number[], polytope: DualPolytope): { status: 'optimal' | 'failed'; eta: number; lambda: number[] } {
+  const sol = polytope(y);
+  if (sol.status !== 'optimal') return { status: 'failed', eta: NaN, lambda: new Array<number>(y.length).fill(NaN) };
   return { status: 'optimal', eta: sol.value, lambda: Array.from(sol.x) };
 }
 
-/** `.max_program` for a fixed W: c ↦ max fᵀx s.t. Wᵀx = e₁, x ≥ 0 with f = s + b·c (value and x). */
-function maxProgram(s: readonly number[], bVec: readonly number[], W: Matrix): (c: number) => { value: number; x: Float64Array } {
+/** `.max_program` on the polytope: c ↦ max fᵀx s.t. Wᵀx = e₁, x ≥ 0 with f = s + b·c (value and x). */
+function maxProgram(s: readonly number[], bVec: readonly number[], polytope: DualPolytope): (c: number) => { value: number; x: Float64Array } {
   const M = s.length;
-  const rows = W[0]!.length;
-  const A = new Float64Array(rows * M);
-  for (let i = 0; i < M; i++) for (let j = 0; j < rows; j++) A[j + i * rows] = W[i]![j]!;
-  const rhs = new Float64Array(rows);
-  rhs[0] = 1;
   const f = new Float64Array(M);
   return (c) => {
     for (let i = 0; i < M; i++) f[i] = s[i]! + bVec[i]! * c;
-    const sol = solveStandardForm(f, A, rhs, rows, M);
+    const sol = polytope(f);
     return { value: sol.status === 'optimal' ? sol.value : sol.status === 'unbounded' ? Infinity : NaN, x: sol.status === 'optimal' ? sol.x : new Float64Array(M) };
   };
 }
@@ -124,7 +132,7 @@ const ROUND_EPS = pow(2.220446049250313e-16, 0.75);
 const roundeps = (x: number): number => (Math.abs(x) < ROUND_EPS ? 0 : x);
 
 /** `.vlo_vup_dual_fn`: truncation bounds given the dual vertex γ (ARP 2023, Appendix D, Algorithm 1). */
-function vloVupDual(eta: number, y: readonly number[], gamma: readonly number[], sigma: Matrix, W: Matrix): { vlo: number; vup: number } {
+function vloVupDual(eta: number, y: readonly number[], gamma: readonly number[], sigma: Matrix, polytope: DualPolytope): { vlo: number; vup: number } {
   const tolC = 1e-6;
   const tolEquality = 1e-6;
   const sigmaGamma = matVec(sigma, gamma);
@@ -133,7 +141,7 @@ function vloVupDual(eta: number, y: readonly number[], gamma: readonly number[],
   const bVec = sigmaGamma.map((v) => v / gSg);
   const gy = dot(gamma, y);
   const s = y.map((v, i) => v - bVec[i]! * gy);
-  const program = maxProgram(s, bVec, W);
+  const program = maxProgram(s, bVec, polytope);
   const check = (c: number): { ok: boolean; x: Float64Array } => {
     const lp = program(c);
     return { ok: Math.abs(c - lp.value) <= tolEquality, x: lp.x };
@@ -195,18 +203,32 @@ function flciVloVup(vbar: readonly number[], dbar: readonly number[], S: readonl
   return { vlo, vup };
 }
 
+/** What the ARP test reuses across θ: the ARP rows of X and Σ, the SDs and the dual polytope. */
+export interface ArpContext {
+  XA: Matrix;
+  sigmaA: Matrix;
+  sd: number[];
+  polytope: DualPolytope;
+}
+
+/** The {@link ArpContext} of X, Σ and the ARP rows. */
+export function arpContext(X: Matrix, sigma: Matrix, rows: readonly number[]): ArpContext {
+  const XA = rows.map((r) => X[r]!);
+  const sigmaA = rows.map((r) => rows.map((c) => sigma[r]![c]!));
+  const sd = sigmaA.map((row, i) => Math.sqrt(row[i]!));
+  return { XA, sigmaA, sd, polytope: dualPolytope(XA, sd) };
+}
+
 /**
  * `.lp_conditional_test_fn`: does the ARP test of E[y − X δ] ≤ 0 reject at level α?
  * `rows` selects the moments used by the ARP stage (HonestDiD's rowsForARP); y and sigma are full.
  */
-export function arpTestRejects(y: readonly number[], X: Matrix, sigma: Matrix, alpha: number, hybrid: Hybrid, rows: readonly number[]): boolean {
+export function arpTestRejects(y: readonly number[], X: Matrix, sigma: Matrix, alpha: number, hybrid: Hybrid, rows: readonly number[], context: ArpContext = arpContext(X, sigma, rows)): boolean {
   const yA = rows.map((r) => y[r]!);
-  const XA = rows.map((r) => X[r]!);
-  const sigmaA = rows.map((r) => rows.map((c) => sigma[r]![c]!));
+  const { XA, sigmaA, sd, polytope } = context;
   const M = rows.length;
   const k = XA[0]!.length;
-  const sd = sigmaA.map((row, i) => Math.sqrt(row[i]!));
-  const lin = etaLp(yA, XA, sd);
+  const lin = etaLp(yA, polytope);
   if (lin.status !== 'optimal') return false;
   const eta = lin.eta;
 
@@ -248,11 +270,10 @@ export function arpTestRejects(y: readonly number[], X: Matrix, sigma: Matrix, a
   let vlo = -Infinity;
   let vup = Infinity;
   if (!fullRank || degenerate) {
-    const W = XA.map((row, i) => [sd[i]!, ...row]);
     direction = lin.lambda;
     const sigmaB2 = dot(direction, matVec(sigmaA, direction));
     if (Math.abs(sigmaB2) < 2.220446049250313e-16) return eta > 0;
-    ({ vlo, vup } = vloVupDual(eta, yA, direction, sigmaA, W));
+    ({ vlo, vup } = vloVupDual(eta, yA, direction, sigmaA, polytope));
     sigmaB = Math.sqrt(sigmaB2);
   } else {
     const B = binding.map((b, i) => (b ? i : -1)).filter((i) => i >= 0);
@@ -353,8 +374,9 @@ export function arpMoments(p: ArpProblem): { Y: number[]; sigmaY: Matrix; aOne: 
 /** `.ARP_computeCI`: the accept (true) / reject (false) decision at each point of `grid`. */
 export function arpConfidenceSet(p: ArpProblem, grid: readonly number[], hybridAt: (theta: number) => Hybrid): boolean[] {
   const { Y, sigmaY, aOne, X } = arpMoments(p);
+  const context = arpContext(X, sigmaY, p.rowsForArp);
   return grid.map((theta) => {
     const y = Y.map((v, i) => v - aOne[i]! * theta);
-    return !arpTestRejects(y, X, sigmaY, p.alpha, hybridAt(theta), p.rowsForArp);
+    return !arpTestRejects(y, X, sigmaY, p.alpha, hybridAt(theta), p.rowsForArp, context);
   });
 }

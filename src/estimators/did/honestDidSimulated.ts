@@ -13,7 +13,7 @@
 import { quantileSorted } from '../../numerics/quantile.js';
 import { rStream } from '../../numerics/rRandom.js';
 import { symmetricEigen } from '../../numerics/symmetricEigen.js';
-import { etaLp, type Matrix } from './honestDidArp.js';
+import { dualPolytope, etaLp, type Matrix } from './honestDidArp.js';
 
 /** A folded-normal quantile function q(p, μ). */
 export type FoldedQuantile = (p: number, mu: number) => number;
@@ -106,6 +106,7 @@ export function leastFavorableCv(X: Matrix, sigma: Matrix, kappa: number, sims =
   const d = sigma.length;
   const root = symmetricRoot(sigma);
   const sd = sigma.map((row, i) => Math.sqrt(row[i]!));
+  const polytope = dualPolytope(X, sd);
   const stream = rStream(seed);
   const etas: number[] = [];
   const z = new Array<number>(d);
@@ -116,7 +117,7 @@ export function leastFavorableCv(X: Matrix, sigma: Matrix, kappa: number, sims =
       const zi = z[i]!;
       for (let j = 0; j < d; j++) xi[j]! += zi * root[i]![j]!;
     }
-    const lp = etaLp(xi, X, sd);
+    const lp = etaLp(xi, polytope);
     if (lp.status === 'optimal') etas.push(lp.eta);
   }
   return quantileSorted(Float64Array.from(etas).sort(), 1 - kappa);

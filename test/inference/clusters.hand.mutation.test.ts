@@ -18,6 +18,8 @@ describe('clusterCodes: dense codes in order of first appearance', () => {
     expect(codesOf(clusterCodes('id', Float64Array.of(7, 3, 7, 5), [3, 2, 0]))).toEqual([[0, 1, 1], 2]);
     expect(codesOf(clusterCodes('id', Float64Array.of(0.5, 3, 1.5, 9), [2, 0, 2]))).toEqual([[0, 1, 0], 2]);
     expect(codesOf(clusterCodes('s', ['a', 'b', 'c'], [2, 2, 1]))).toEqual([[0, 0, 1], 2]);
+    // the range that sizes the lookup table is taken over the subset, not the first rows
+    expect(codesOf(clusterCodes('id', Float64Array.of(1, 2, 50), [2, 2]))).toEqual([[0, 0], 1]);
   });
   it('NaN is missing (−1) and is not a cluster, on both paths', () => {
     expect(codesOf(clusterCodes('id', Float64Array.of(NaN, 4, 4, NaN, 2)))).toEqual([[-1, 0, 0, -1, 1], 2]);
@@ -45,6 +47,8 @@ describe('intersectClusters and combinedClusters', () => {
     const ab = intersectClusters([a, b]);
     expect(codesOf(ab)).toEqual([[0, 1, 2, 2, -1], 3]);
     expect(ab.name).toBe('a & b');
+    // missing in the second clustering only
+    expect(codesOf(intersectClusters([b, a]))).toEqual([[0, 1, 2, 2, -1], 3]);
     const abc = intersectClusters([a, b, c]);
     expect(codesOf(abc)).toEqual([[0, 1, 2, 3, -1], 4]);
     expect(abc.name).toBe('a & b & c');
@@ -56,6 +60,10 @@ describe('intersectClusters and combinedClusters', () => {
     const wideC: ClusterCodes = { name: 'c', codes: Int32Array.of(0, 0, 1, 0, 0), nClusters: 3000 };
     expect(codesOf(intersectClusters([wideA, wideC]))).toEqual([[0, 1, 2, 3, -1], 4]);
     expect(codesOf(intersectClusters([wideC, { name: 'd', codes: Int32Array.of(0, 0, 0, -1, 1), nClusters: 2 }]))).toEqual([[0, 0, 1, -1, 2], 3]);
+    // pair keys a·G_b + b must not collide: (0, 1) and (G_b, 0) are different clusters
+    const wideD: ClusterCodes = { name: 'd', codes: Int32Array.of(0, 2000, 0), nClusters: 3000 };
+    const wideE: ClusterCodes = { name: 'e', codes: Int32Array.of(1, 0, 1), nClusters: 2000 };
+    expect(codesOf(intersectClusters([wideD, wideE]))).toEqual([[0, 1, 0], 2]);
   });
   it("combinedClusters: fixest's a^b name on the intersection", () => {
     const ab = combinedClusters('a^b', [a, b]);

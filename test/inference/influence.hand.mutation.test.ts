@@ -42,8 +42,17 @@ describe('influenceVcov: ΨᵀΨ/n², or cluster sums in place of Ψ', () => {
     // an empty extra cluster adds nothing; the scale stays 1/n², not 1/G²
     expect(Array.from(influenceVcov(psi, 4, 2, { cluster: Int32Array.of(0, 0, 1, 1), nClusters: 5 }))).toEqual(expected);
   });
-  it('the cluster option must be an Int32Array; unknown keys are refused', () => {
-    expect(thrown(() => influenceVcov(psi, 4, 2, { cluster: [0, 0, 1, 1] as never })).code).toBe('invalid_option');
+  it('three columns: every entry of the symmetric result is filled', () => {
+    // Ψ columns (1, 0, 1, 0), (0, 1, 1, 0), (1, 1, 0, 2): ΨᵀΨ = [[2, 1, 1], [1, 2, 1], [1, 1, 6]]
+    const p3 = Float64Array.of(1, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0, 2);
+    expect(Array.from(influenceVcov(p3, 4, 3), (v) => v * 16)).toEqual([2, 1, 1, 1, 2, 1, 1, 1, 6]);
+  });
+  it('the cluster option must be an Int32Array, nClusters a positive integer; unknown keys are refused', () => {
+    const notCodes = thrown(() => influenceVcov(psi, 4, 2, { cluster: [0, 0, 1, 1] as never }));
+    expect(notCodes.code).toBe('invalid_option');
+    expect(notCodes.message).toContain('influenceVcov');
+    expect(notCodes.message).toContain('an Int32Array of cluster codes');
+    expect(thrown(() => influenceVcov(psi, 4, 2, { cluster: Int32Array.of(0, 0, 0, 0), nClusters: 0 })).code).toBe('invalid_option');
     expect(thrown(() => influenceVcov(psi, 4, 2, { clusters: Int32Array.of(0, 0, 1, 1) } as never)).code).toBe('unknown_option');
     expect(clusterCodesOption(undefined, { fn: 'f', key: 'cluster' })).toBeUndefined();
   });

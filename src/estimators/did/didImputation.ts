@@ -185,10 +185,6 @@ function didImputationUnlabelled(options: DidImputationOptions): DidImputationRe
   const unitColumn = data.frame.column(params.unit, FN);
   const levelName = (p: number, level: number): string =>
     p === 0 ? `unit ${String(unitColumn[rows[unitCodes.codes.indexOf(level)]!])}` : `period ${timeFactor.levels[level]} (every unit treated)`;
-  const fit = fitUntreated(design, y, FN, levelName);
-  if (fit.dropped.length > 0) notes.push({ code: 'collinear_dropped', terms: fit.dropped });
-  const adj = fit.residual;
-
   // Estimands: each treated row belongs to at most one (the static ATT, or its horizon), with
   // weight wtr = w / Σw over the estimand's rows (didimputation's normalised wtr).
   const estimands: { term: string; e?: number }[] = [];
@@ -217,14 +213,26 @@ function didImputationUnlabelled(options: DidImputationOptions): DidImputationRe
     wtr[r] = weights === null ? 1 : weights[r]!;
     totals[member[r]!] += wtr[r]!;
   }
-  const estimates = new Float64Array(C);
-  for (let r = 0; r < n; r++) {
-    if (member[r]! < 0) continue;
-    wtr[r]! /= totals[member[r]!]!;
-    estimates[member[r]!] += wtr[r]! * adj[r]!;
-  }
+  for (let r = 0; r < n; r++) if (member[r]! >= 0) wtr[r]! /= totals[member[r]!]!;
 
-  // v* on Ω₀: −w ⊙ Z₀(Z₀ᵀW²Z₀)⁻Z₁ᵀ(w ⊙ wtr) (BJS eq. 6 with didimputation's weighting); v* = wtr on Ω₁.
+  // v* on Ω₀: −w ⊙ Z₀(Z₀ᵀW²Z₀)⁻Z₁ᵀ(w ⊙ wtr) (BJS eq. 6 with didimputation's weighting); v* = wtr
+  // on Ω₁. The fixed-effect part Z₁ᵀ(w ⊙ wtr) is known before the fit: unweighted, its system is
+  // the fit's, solved in the same pass (fitUntreated's coSolve).
+  const unitSums = new Float64Array(unitCodes.nLevels * C);
+  const timeSums = new Float64Array(timeCodes.nLevels * C);
+  for (let r = 0; r < n; r++) {
+    const c = member[r]!;
+    if (c < 0) continue;
+    const a = (weights === null ? 1 : weights[r]!) * wtr[r]!;
+    unitSums[unitCodes.codes[r]! * C + c] += a;
+    timeSums[timeCodes.codes[r]! * C + c] += a;
+  }
+  const fit = fitUntreated(design, y, FN, levelName, weights === null ? { levelSums: [unitSums, timeSums], C } : undefined);
+  if (fit.dropped.length > 0) notes.push({ code: 'collinear_dropped', terms: fit.dropped });
+  const adj = fit.residual;
+  const estimates = new Float64Array(C);
+  for (let r = 0; r < n; r++) if (member[r]! >= 0) estimates[member[r]!] += wtr[r]! * adj[r]!;
+
   const n0 = fit.rows0.length;
   let omega0: Float64Array | null = null;
   if (weights !== null) {
@@ -233,18 +241,14 @@ function didImputationUnlabelled(options: DidImputationOptions): DidImputationRe
   }
   const projector = new UntreatedProjector(design, fit, omega0, FN);
   const kk = projector.kk;
-  const unitSums = new Float64Array(unitCodes.nLevels * C);
-  const timeSums = new Float64Array(timeCodes.nLevels * C);
   const covariateSums = new Float64Array(kk * C);
   for (let r = 0; r < n; r++) {
     const c = member[r]!;
-    if (c < 0) continue;
+    if (c < 0 || kk === 0) continue;
     const a = (weights === null ? 1 : weights[r]!) * wtr[r]!;
-    unitSums[unitCodes.codes[r]! * C + c] += a;
-    timeSums[timeCodes.codes[r]! * C + c] += a;
     for (let t = 0; t < kk; t++) covariateSums[t + c * kk] += a * X[r + fit.kept[t]! * n]!;
   }
-  const v0 = projector.project([unitSums, timeSums], covariateSums, C);
+  const v0 = projector.project([unitSums, timeSums], covariateSums, C, fit.coSolved ?? undefined);
   for (let j = 0; j < n0; j++) {
     const factorJ = -(weights === null ? 1 : weights[fit.rows0[j]!]!);
     for (let c = 0; c < C; c++) v0[j + c * n0]! *= factorJ;

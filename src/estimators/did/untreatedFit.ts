@@ -94,11 +94,20 @@ export interface UntreatedFit {
   coef: Float64Array;
   /** y − Ŷ(0) on all n rows (the first-stage residual on Ω₀, the imputed effect on treated rows). */
   residual: Float64Array;
+  /**
+   * The fixed-effect solutions of `coSolve`'s right-hand sides (per dimension, stride C), when
+   * they were solved with the fit (no covariates kept); null otherwise.
+   */
+  coSolved: Float64Array[] | null;
 }
 
 /**
  * Fits y = Σ_p a_p + Xβ on the untreated rows (weighted least squares with the design's
  * weights) and predicts Y(0) on every row.
+ *
+ * With `coSolve` (right-hand sides of the same fixed-effect system and row weights, e.g. the v*
+ * projections of an unweighted imputation), their solutions come back in `coSolved` when no
+ * covariate is kept (one solve for both).
  *
  * @throws {CausalPanelError} `no_control_units` when a fixed-effect level of a treated row has
  *   no untreated row (its Y(0) cannot be imputed: a unit never observed untreated, or a period
@@ -107,7 +116,13 @@ export interface UntreatedFit {
  * const fit = fitUntreated(design, y, 'didImputation', (p, l) => `unit ${l}`);
  * fit.residual; // y − Ŷ(0) on every row
  */
-export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: string, levelName: (p: number, level: number) => string): UntreatedFit {
+export function fitUntreated(
+  design: UntreatedDesign,
+  y: Float64Array,
+  fn: string,
+  levelName: (p: number, level: number) => string,
+  coSolve?: { levelSums: Float64Array[]; C: number },
+): UntreatedFit {
   const n = y.length;
   const { untreated, k, weights } = design;
   let n0 = 0;
@@ -172,16 +187,41 @@ export function fitUntreated(design: UntreatedDesign, y: Float64Array, fn: strin
     for (let r = 0; r < n0; r++) sums[codes[r]!] += v0[r]!;
     return sums;
   });
-  const betas = solveFixedEffects(fixedEffects0, S, 1, w0, fn);
+  // Without covariates the fixed-effect system of Ω₀ is the same for the fit and for further
+  // right-hand sides with the same row weights (`coSolve`): one lock-step solve serves both
+  // (each column's arithmetic is that of solving it alone).
+  const together = coSolve !== undefined && xb === null;
+  const width = together ? coSolve.C + 1 : 1;
+  const system = together ? S.map((sums, p) => interleave(sums, coSolve.levelSums[p]!, coSolve.C)) : S;
+  const betas = solveFixedEffects(fixedEffects0, system, width, w0, fn);
   const residual = new Float64Array(n);
   if (xb === null) residual.set(y);
   else for (let i = 0; i < n; i++) residual[i] = y[i]! - xb[i]!;
   design.fixedEffects.forEach((f, p) => {
     const codes = f.codes;
     const b = betas[p]!;
-    for (let i = 0; i < n; i++) residual[i]! -= b[codes[i]!]!;
+    for (let i = 0; i < n; i++) residual[i]! -= b[codes[i]! * width]!;
   });
-  return { rows0, fixedEffects0, kept, dropped, coef, residual };
+  const coSolved = together ? betas.map((b) => deinterleave(b, coSolve.C)) : null;
+  return { rows0, fixedEffects0, kept, dropped, coef, residual, coSolved };
+}
+
+/** [a | B] interleaved: level l holds a[l] then B's C values (stride C + 1). */
+function interleave(a: Float64Array, B: Float64Array, C: number): Float64Array {
+  const out = new Float64Array(a.length * (C + 1));
+  for (let l = 0; l < a.length; l++) {
+    out[l * (C + 1)] = a[l]!;
+    for (let c = 0; c < C; c++) out[l * (C + 1) + 1 + c] = B[l * C + c]!;
+  }
+  return out;
+}
+
+/** The columns 1..C of a stride-(C + 1) array, as a stride-C array. */
+function deinterleave(b: Float64Array, C: number): Float64Array {
+  const levels = b.length / (C + 1);
+  const out = new Float64Array(levels * C);
+  for (let l = 0; l < levels; l++) for (let c = 0; c < C; c++) out[l * C + c] = b[l * (C + 1) + 1 + c]!;
+  return out;
 }
 
 /**
@@ -237,14 +277,15 @@ export class UntreatedProjector {
   /**
    * Z₀h for each of C vectors c = (c_D, c_X): `levelSums[p]` the fixed-effect part of dimension
    * p interleaved (level l of column c at l·C + c), `covariateSums` the part of the kept
-   * covariates (kk × C, column-major). Returns n₀ × C, column-major, in the order of `rows0`.
+   * covariates (kk × C, column-major); `solved`, the fixed-effect solutions of `levelSums` when
+   * already computed (fitUntreated's `coSolved`). Returns n₀ × C, column-major, in the order of `rows0`.
    */
-  project(levelSums: Float64Array[], covariateSums: Float64Array, C: number): Float64Array {
+  project(levelSums: Float64Array[], covariateSums: Float64Array, C: number, solved?: Float64Array[]): Float64Array {
     const fit = this.#fit;
     const n0 = fit.rows0.length;
     const kk = this.kk;
     const omega = this.#omega;
-    const betas = solveFixedEffects(fit.fixedEffects0, levelSums, C, omega);
+    const betas = solved ?? solveFixedEffects(fit.fixedEffects0, levelSums, C, omega);
     const out = new Float64Array(n0 * C);
     fit.fixedEffects0.forEach((f, p) => {
       const codes = f.codes;

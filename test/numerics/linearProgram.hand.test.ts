@@ -4,7 +4,7 @@
  * (Dantzig's rule cycles on it without an anti-cycling rule) and a degenerate vertex.
  */
 import { describe, expect, it } from 'vitest';
-import { linearProgram, standardFormLp } from '../../src/numerics/linearProgram.js';
+import { linearProgram, standardFormLp, standardFormSolver } from '../../src/numerics/linearProgram.js';
 import { thrown } from '../helpers/thrown.js';
 
 /** Column-major m × n from rows. */
@@ -67,6 +67,27 @@ describe('standardFormLp', () => {
   it('rejects non-finite input and mismatched dimensions with typed errors', () => {
     expect(thrown(() => standardFormLp([1, NaN], colMajor([[1, 1]]), [1], 1, 2)).code).toBe('invalid_option');
     expect(thrown(() => standardFormLp([1], colMajor([[1, 1]]), [1], 1, 2)).code).toBe('invalid_option');
+  });
+});
+
+describe('standardFormSolver', () => {
+  it('one phase one, many objectives: bit-identical to solving each LP from scratch', () => {
+    const A = colMajor([[1, 2, 1, 0, -1], [3, 1, 0, 1, 2]]);
+    const b = [4, 6];
+    const solve = standardFormSolver(A, b, 2, 5);
+    for (const c of [[1, 1, 0, 0, 0], [1, 0, 0, 0, -1], [-1, 2, 0, 0, 0.5], [0, 0, 0, 0, 0]]) {
+      const warm = solve(c);
+      const cold = standardFormLp(c, A, b, 2, 5);
+      expect(warm.status).toBe(cold.status);
+      expect(warm.value).toBe(cold.value);
+      expect(Array.from(warm.x)).toEqual(Array.from(cold.x));
+    }
+  });
+
+  it('reports infeasibility for every objective', () => {
+    const solve = standardFormSolver(colMajor([[1, 1]]), [-1], 1, 2);
+    expect(solve([1, 0]).status).toBe('infeasible');
+    expect(solve([0, 1]).status).toBe('infeasible');
   });
 });
 

@@ -96,6 +96,37 @@ describe('lmm: the profiled criterion equals the dense (restricted) likelihood',
   }
 });
 
+describe('lmm: the criterion without an intercept (no centring) and with a factor slope', () => {
+  const d = data(7);
+  const n = d.y.length;
+  const gCode = d.g.map((g) => Number(g.slice(1)));
+  it('y ~ 0 + x + (1 | g), REML, weighted', () => {
+    const fit = lmm('y ~ 0 + x + (1 | g)', d, { weights: 'w', ddf: 'normal' });
+    for (const theta of [[0.6], Object.values(fit.theta)]) {
+      const Zl = gCode.map((g) => {
+        const row = new Array<number>(6).fill(0);
+        row[g] = theta[0]!;
+        return row;
+      });
+      expectClose(fit.devfun(theta), denseCriterion(d.y, d.x.map((x) => [x]), Zl, d.w, true), 1e-10, `criterion at θ = ${theta}`);
+    }
+  });
+  it('y ~ x + (1 + h | g): a factor in the random part (treatment contrasts, levels h0 < h1 < h2)', () => {
+    const fit = lmm('y ~ x + (1 + h | g)', d, { REML: false, ddf: 'normal' });
+    expect(Object.keys(fit.theta)).toHaveLength(6);
+    const theta = Object.values(fit.theta);
+    const Zl = d.h.map((h, i) => {
+      const z = [1, h === 'h1' ? 1 : 0, h === 'h2' ? 1 : 0];
+      const row = new Array<number>(18).fill(0);
+      // T lower triangular from θ (column-major lower triangle), row of ZΛ for level g: zᵀT
+      const T = [[theta[0]!, 0, 0], [theta[1]!, theta[3]!, 0], [theta[2]!, theta[4]!, theta[5]!]];
+      for (let c = 0; c < 3; c++) row[3 * gCode[i]! + c] = z.reduce((s, v, r) => s + v * T[r]![c]!, 0);
+      return row;
+    });
+    expectClose(fit.devfun(theta), denseCriterion(d.y, d.x.map((x) => [1, x]), Zl, new Array<number>(n).fill(1), false), 1e-10, 'criterion at θ̂');
+  });
+});
+
 describe('lmm: constant prior weights c rescale σ by √c and θ by 1/√c only', () => {
   const d = data(9);
   const c = 4;

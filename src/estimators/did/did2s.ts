@@ -132,7 +132,8 @@ function did2sUnlabelled(options: Did2sOptions): Did2sResult {
     throw new CausalPanelError('invalid_option', `${FN}: the second stage drops rows the first stage keeps (${n - design2.n} rows with undefined regressors)`, { fn: FN, option: 'secondStage', value: params.secondStage });
   }
   const notes: Note[] = [...design1.notes];
-  for (const r of rows) {
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
     if (!Number.isFinite(outcomeAll[r]!)) throw new CausalPanelError('non_finite', `${FN}: column "${params.outcome}" has a non-finite value (row ${r + 1}: ${outcomeAll[r]})`, { fn: FN, column: params.outcome, row: r, value: outcomeAll[r] });
   }
   const y = gather(outcomeAll, rows);

@@ -7,7 +7,7 @@
  */
 import { CausalPanelError, type Note } from '../../errors.js';
 import { opt, readOptions, type OptionPath, invalidOption } from '../../options.js';
-import type { Matrix } from './honestDidArp.js';
+import { seqLength, type Matrix } from './honestDidArp.js';
 import { breakdownValue, originalCs, sensitivityRows, targetMoments, type HonestInput, type HonestMethod, type HonestType } from './honestDidCompute.js';
 import { HonestDidResult } from './honestDidResult.js';
 import { simulatedFoldedQuantile } from './honestDidSimulated.js';
@@ -25,7 +25,7 @@ const FN = 'honestDid';
 export interface HonestDidOptions {
   /** 'relativeMagnitudes' (Δ^RM(M̄)) or 'smoothness' (Δ^SD(M)); default 'relativeMagnitudes'. */
   type?: HonestType;
-  /** M̄ values for relative magnitudes (R's `Mbarvec`); default 0, 0.5, …, 2. */
+  /** M̄ values for relative magnitudes (R's `Mbarvec`); default HonestDiD's `seq(0, 2, length.out = 10)`. */
   Mbar?: readonly number[];
   /** M values for smoothness (R's `Mvec`); required with type 'smoothness'. */
   M?: readonly number[];
@@ -209,7 +209,7 @@ function readInput(input: unknown): { data: HonestInput; times: number[] } {
  * @example
  * const es = eventStudy({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat' });
  * const hd = honestDid(es, { type: 'relativeMagnitudes', Mbar: [0, 0.5, 1] });
- * hd.rows[0]; // { M: 0, lb: ≈ −0.0394, ub: ≈ 0.0033 } (HonestDiD's Conditional on the same β̂, Σ)
+ * hd.rows[0]; // { M: 0, lb: ≈ −0.0398, ub: ≈ 0.0033 } (HonestDiD's C-LF on the same β̂ and Σ)
  * hd.breakdown; // largest M̄ whose interval excludes 0, or null
  */
 export function honestDid(input: HonestDidInput, options: HonestDidOptions = {}): HonestDidResult {
@@ -236,7 +236,8 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
     if (at < 0) throw new CausalPanelError('invalid_option', `${FN}: postPeriod ${e} is not a post-period event time (${postTimes.join(', ')})`, { fn: FN, option: 'postPeriod', value: e });
     lVec = postTimes.map((_, i) => (i === at ? 1 : 0));
   }
-  const values = type === 'smoothness' ? params.M! : (params.Mbar ?? [0, 0.5, 1, 1.5, 2]);
+  // HonestDiD's default Mbarvec: seq(0, 2, length.out = 10).
+  const values = type === 'smoothness' ? params.M! : (params.Mbar ?? seqLength(0, 2, 10));
   const alpha = 1 - params.level;
   const grid = { gridPoints: params.gridPoints, ...(params.gridLb !== undefined ? { gridLb: params.gridLb } : {}), ...(params.gridUb !== undefined ? { gridUb: params.gridUb } : {}) };
   const quantile = params.flciQuantile === 'exact' ? foldedNormalQuantile : simulatedFoldedQuantile();

@@ -12,7 +12,7 @@
  * Dimension symbols: n = rows used, k = coefficients, g = clusters, q = fixed-effect dimensions.
  */
 import { CausalPanelError, type Note } from '../errors.js';
-import { opt, readOptions, type Params } from '../options.js';
+import { invalidOption, opt, readOptions, type Params } from '../options.js';
 import type { Frame } from '../data/frame.js';
 import { toFrame, type DataInput } from '../data/fromInput.js';
 import type { ScoreFactors } from '../inference/sandwich.js';
@@ -22,6 +22,7 @@ import { leastSquares } from '../numerics/leastSquares.js';
 import { demean, singletonMask } from '../numerics/demean.js';
 import { ModelFit, type ModelFitCore, type SummaryParts } from './fit.js';
 import { parseFormula } from './formula/parse.js';
+import { panelOperatorColumns, type PanelIndex } from './formula/panelOperators.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
 import { columnMatrix, olsVcov, type OlsState } from './olsVcov.js';
 import { registerCr2 } from './waldTest.js';
@@ -38,6 +39,8 @@ import { subsetDesign } from './subsetDesign.js';
 export interface FeolsOptions {
   /** fixest `vcov`: 'iid', 'hetero' (= 'HC1'), 'HC0', 'HC2', 'HC3', { CRV1: 'id' }, { CRV1: 'id + period' }, { CRV1: 'id^period' } (one cluster per observed combination), { CRV3: 'id' }. Default: clustered by the first fixed effect, else 'iid'. */
   vcov?: VcovOption;
+  /** fixest `panel.id`: the unit and time columns that `l(x, k)`, `f(x, k)` and `d(x, k)` in the formula refer to. */
+  panel?: PanelIndex;
   /** fixest `weights`: name of a column of non-negative weights. */
   weights?: string;
   /** Confidence level of intervals (default 0.95; fixest's `summary(level =)`). */
@@ -60,6 +63,12 @@ const FEOLS_OPTIONS = {
   fixefRmSingletons: opt.boolean(false),
   demeanTolerance: opt.number({ min: 0, exclusiveMin: true }),
   demeanMaxIterations: opt.integer({ min: 1, default: 10000 }),
+  panel: opt.custom((value, at): PanelIndex | undefined => {
+    if (value === undefined) return undefined;
+    const { unit, time } = (value ?? {}) as { unit?: unknown; time?: unknown };
+    if (typeof value !== 'object' || typeof unit !== 'string' || typeof time !== 'string') throw invalidOption(at, 'an object { unit, time } of column names', value);
+    return { unit, time };
+  }),
 };
 
 const SPLIT = 'use feolsMulti(formula, data, { split | fsplit | subset })';
@@ -492,6 +501,7 @@ export function feols(formula: string, data: DataInput, options: FeolsOptions = 
   const spec = parseFormula(formula);
   const vcovSpec = params.vcov === undefined ? undefined : parseVcov(params.vcov, { fn, combined: true, fixedEffects: spec.fixedEffects.map((fe) => fe.name) });
   const extraVariables = vcovSpec !== undefined ? clusterVariables(vcovSpec) : [];
-  const design = buildDesign(spec, frame, { weights: params.weights, fn, extraVariables });
-  return fitDesign(design, frame, params, formula, fn);
+  const withPanel = panelOperatorColumns(spec, frame, params.panel, fn);
+  const design = buildDesign(spec, withPanel, { weights: params.weights, fn, extraVariables });
+  return fitDesign(design, withPanel, params, formula, fn);
 }

@@ -28,8 +28,12 @@ export { parseExpression } from './syntax.js';
  * //  { kind: 'factor', label: 'factor(g)', column: 'g', columns: ['g'] }]
  */
 export type FormulaVariable =
-  /** A bare column: numeric regressor, or a factor when the column is text. */
-  | { kind: 'column'; label: string; column: string; columns: string[] }
+  /**
+   * A bare column: numeric regressor, or a factor when the column is text. fixest's panel
+   * operators `l(x, k)`, `f(x, k)`, `d(x, k)` are columns too, named by their text and made from
+   * `x` by `panelOperatorColumns` (`panel`: lag, lead or difference, `source` the column read).
+   */
+  | { kind: 'column'; label: string; column: string; columns: string[]; panel?: { op: 'l' | 'f' | 'd'; source: string; k: number } }
   /** Arithmetic on columns (`log(x)`, `I(x^2)`, `exp(x)`): one numeric regressor. */
   | { kind: 'expr'; label: string; expr: Expr; columns: string[] }
   /** `factor(x)`: the column coded as a factor even when numeric. */
@@ -138,12 +142,20 @@ class Algebra {
         const column = (e.args[0]!.value as { name: string }).name;
         return { kind: 'factor', label, column, columns: [column] };
       }
+      if (e.fn === 'l' || e.fn === 'f' || e.fn === 'd') {
+        const [first, second] = e.args;
+        if (first === undefined || first.value.type !== 'name' || e.args.length > 2) this.error(e, `${e.fn}() takes a column name and a number of periods, as fixest's ${e.fn}(x, 1)`);
+        const k = second === undefined ? 1 : literal(second.value);
+        if (typeof k !== 'number' || !Number.isInteger(k)) this.error(e, `${e.fn}(): the number of periods must be an integer`);
+        const source = (first.value as { name: string }).name;
+        return { kind: 'column', label, column: label, columns: [source], panel: { op: e.fn, source, k: k as number } };
+      }
       if (isArithmeticFunction(e.fn)) {
         if (e.args.length !== 1 || e.args[0]!.name !== undefined) this.error(e, `${e.fn}() takes one argument`);
         checkArithmetic(e.args[0]!.value, this);
         return { kind: 'expr', label, expr: e, columns: expressionColumns(e) };
       }
-      this.error(e, `unsupported function "${e.fn}()" (supported: i, factor, I, log, log2, log10, log1p, exp, expm1, sqrt, abs)`);
+      this.error(e, `unsupported function "${e.fn}()" (supported: i, factor, l, f, d, I, log, log2, log10, log1p, exp, expm1, sqrt, abs)`);
     }
     return this.error(e, `"${label}" is not a term`);
   }

@@ -61,7 +61,7 @@ describe('browser bundle of src/index.ts (esbuild, platform "browser")', () => {
   });
 
   it('runs in a fresh vm context without process/require/Buffer: feols on inline data = hand-computed OLS', () => {
-    const context = vm.createContext({});
+    const context = vm.createContext({ TextEncoder, TextDecoder }); // every browser and Web Worker has these
     vm.runInContext(code, context);
     expect(vm.runInContext('[typeof process, typeof require, typeof Buffer].join()', context)).toBe('undefined,undefined,undefined');
     const out = JSON.parse(
@@ -84,7 +84,7 @@ describe('browser bundle of src/index.ts (esbuild, platform "browser")', () => {
   });
 
   it('parseCsv, the t quantile and the seeded RNG work in the vm context (same numbers as in Node)', () => {
-    const context = vm.createContext({});
+    const context = vm.createContext({ TextEncoder, TextDecoder }); // every browser and Web Worker has these
     vm.runInContext(code, context);
     const out = JSON.parse(
       vm.runInContext(

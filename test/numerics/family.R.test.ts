@@ -129,7 +129,8 @@ describe('glmFamily: frozen records, R defaults, typed errors', () => {
   it.each([
     ['gaussian', 'logit'],
     ['binomial', 'identity'],
-    ['poisson', undefined],
+    ['poisson', 'logit'],
+    ['gamma', undefined],
   ])('%s/%s throws invalid_option', (family, link) => {
     const error = thrown(() => glmFamily(family as 'gaussian', link as 'logit' | undefined, 'glm'));
     expect(error.code).toBe('invalid_option');

@@ -25,8 +25,7 @@
  */
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { DataInput } from '../../data/fromInput.js';
-import { factor } from '../../data/factor.js';
-import { formatRNumber } from '../../data/factor.js';
+import { factor, formatRNumber } from '../../data/factor.js';
 import { waldInference } from '../../inference/intervals.js';
 import { feols } from '../../models/feols.js';
 import { gather } from '../../models/formula/scan.js';
@@ -118,7 +117,7 @@ export function didImputation(options: DidImputationOptions): DidImputationResul
 }
 
 /** Checks that every used period and finite cohort is an integer. */
-export function checkIntegerPeriods(time: Float64Array, cohort: Float64Array | undefined, rows: Int32Array, timeName: string, cohortName: string | undefined, fn: string): void {
+function checkIntegerPeriods(time: Float64Array, cohort: Float64Array | undefined, rows: Int32Array, timeName: string, cohortName: string | undefined, fn: string): void {
   for (const row of rows) {
     if (!Number.isInteger(time[row]!)) {
       throw new CausalPanelError('invalid_option', `${fn}: periods must be integers (column "${timeName}", row ${row + 1}: ${time[row]})`, { fn, column: timeName, row, value: time[row] });

@@ -129,7 +129,7 @@ export class AttgtAggregate extends Result {
   /**
    * The overall effect and the rows in SD units of the outcome (σ of the attgt fit): estimate,
    * SE and interval divided by σ, terms suffixed `(SD)`; statistic and p-value unchanged.
-   * @example agg.effectSizes()[0]; // { term: 'ATT (SD)', estimate: −0.0515, … } (dynamic, mpdta, σ = 1.50)
+   * @example agg.effectSizes()[0]; // { term: 'ATT (SD)', estimate: −0.05243, stdError: 0.01355, … } (dynamic, mpdta, σ = 1.47326)
    */
   effectSizes(level: number = this.level): Estimate[] {
     return standardizeRows(this.tidy(level), this.standardize.sd);

@@ -152,7 +152,7 @@ export class AttgtResult extends Result {
   /**
    * The rows in SD units of the outcome (σ = `standardize.sd`): estimate, SE and interval
    * divided by σ, term `ATT(g,t) (SD)`; statistic and p-value unchanged (σ treated as fixed).
-   * @example cs.effectSizes()[0]; // { term: 'ATT(2004,2004) (SD)', estimate: −0.0070, … } on mpdta (σ = 1.50)
+   * @example cs.effectSizes()[0]; // { term: 'ATT(2004,2004) (SD)', estimate: −0.00713, stdError: 0.01578, …, att: −0.00713 } on mpdta (σ = 1.47326)
    */
   effectSizes(level: number = this.params.level): AttgtRow[] {
     const rows = level === this.params.level ? this.rows : cellRows(this.#init.cells, this.#init.inference.se, this.#init.inference.critical(level), level);

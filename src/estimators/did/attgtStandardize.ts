@@ -27,7 +27,7 @@ export interface AttgtSigma {
  *
  * @throws {CausalPanelError} `invalid_option` for a given `standardize` whose σ is 0 or undefined
  * @example
- * attgtStandardize(d, params, notes).basis; // { standardize: 'control-baseline', sd: 1.5, n: 309 } (mpdta: never-treated counties in 2003)
+ * attgtStandardize(d, params, notes).basis; // { standardize: 'control-baseline', sd: 1.47326, n: 309 } (mpdta: never-treated counties in 2003)
  */
 export function attgtStandardize(d: PanelData | RcData, p: AttgtParams, notes: Note[]): AttgtSigma {
   const values = d.kind === 'panel' ? d.Y : d.y;

@@ -79,6 +79,8 @@ export interface BoottestOptions {
   enumerate?: boolean;
   /** Seed of the draws (default 1). */
   seed?: number;
+  /** Count the draws that tie with the statistic (under WCR the all-equal weight vectors reproduce it) as at least as extreme: boottest's `<` read as `≤`. Default false (excluded, boottest's strict `<`). */
+  countTies?: boolean;
   /** [`ssc = boot_ssc(adj, cluster.adj, cluster.df)`]: (N−1)/(N−k) factor, G/(G−1) factor, 'conventional' or 'min' G for multiway. */
   ssc?: { adj?: boolean; clusterAdj?: boolean; clusterDf?: 'conventional' | 'min' };
 }
@@ -100,6 +102,7 @@ const BOOTTEST_OPTIONS = {
     return value as boolean | undefined;
   }),
   seed: opt.seed(),
+  countTies: opt.boolean(false),
   ssc: opt.object({ adj: opt.boolean(true), clusterAdj: opt.boolean(true), clusterDf: opt.oneOf(['conventional', 'min'] as const, 'conventional') }),
 };
 
@@ -338,6 +341,7 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
     pValueType: params.pValueType,
     level: params.level,
     confInt: params.confInt,
+    countTies: params.countTies,
     nobs: n,
     nClusters,
     nBootClusters: H,

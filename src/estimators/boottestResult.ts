@@ -25,6 +25,8 @@ export interface BoottestInit {
   pValueType: WildPValueType;
   level: number;
   confInt: boolean;
+  /** Count the draws that tie with the statistic as at least as extreme (default false: excluded). */
+  countTies: boolean;
   nobs: number;
   nClusters: readonly number[];
   nBootClusters: number;
@@ -60,8 +62,10 @@ export class BoottestResult extends Result {
   /** boottest's t (one restriction) or the Wald statistic. */
   readonly statistic: number;
   readonly pValue: number;
-  /** Draws whose statistic ties with the sample one (within 1e-9, relative): not counted as exceeding it. */
+  /** Draws whose statistic ties with the sample one (within 1e-9, relative): not counted as exceeding it unless `countTies`. */
   readonly ties: number;
+  /** Whether tying draws count as at least as extreme. */
+  readonly countTies: boolean;
   /** Confidence set at `level` by inverting the p-value (NaN when not computed). */
   readonly confInt: readonly [number, number];
   /** Draws made (2^H under full enumeration). */
@@ -96,9 +100,10 @@ export class BoottestResult extends Result {
     this.#boot = init.boot;
     this.#wald = init.wald;
     this.#confIntWanted = init.confInt;
+    this.countTies = init.countTies;
     if (init.boot !== undefined) {
       const boot = init.boot;
-      const p = wildPValue(boot, init.r[0]!, init.pValueType);
+      const p = wildPValue(boot, init.r[0]!, init.pValueType, init.countTies);
       this.estimate = boot.estimate;
       this.statistic = p.t;
       this.pValue = p.pValue;
@@ -109,7 +114,7 @@ export class BoottestResult extends Result {
       this.confInt = this.confint(init.level);
     } else {
       const w = init.wald!;
-      const p = bootstrapPValue(w.wald, w.waldBoot, '>');
+      const p = bootstrapPValue(w.wald, w.waldBoot, '>', init.countTies);
       this.estimate = NaN;
       this.statistic = w.wald;
       this.pValue = p.pValue;
@@ -128,7 +133,7 @@ export class BoottestResult extends Result {
    */
   pValueAt(value: number, type: WildPValueType = this.pValueType): number {
     if (this.#boot === undefined) return NaN;
-    return wildPValue(this.#boot, value, type).pValue;
+    return wildPValue(this.#boot, value, type, this.countTies).pValue;
   }
 
   /**
@@ -149,7 +154,7 @@ export class BoottestResult extends Result {
    */
   confint(level: number = this.level, type: WildPValueType = this.pValueType): [number, number] {
     if (this.#boot === undefined || !this.#confIntWanted || type === '>' || type === '<') return [NaN, NaN];
-    return wildConfidenceInterval(this.#boot, level, type);
+    return wildConfidenceInterval(this.#boot, level, type, this.countTies);
   }
 
   /** The hypothesis as text, e.g. `treat:post = 0` or `x1 = 0, treat:post = 0`. */
@@ -202,6 +207,7 @@ export class BoottestResult extends Result {
       statistic: this.statistic,
       pValue: this.pValue,
       ties: this.ties,
+      countTies: this.countTies,
       confInt: this.confInt,
       B: this.B,
       drawsUsed: this.drawsUsed,

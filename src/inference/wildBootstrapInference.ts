@@ -32,12 +32,13 @@ export function wildStatisticsAt(boot: WildBootstrapT, r: number): { t: number; 
  * boottest's p-values from a statistic and its draws, with draws tying the statistic (within
  * {@link TIE_TOLERANCE}, relative) excluded as boottest's strict `<` intends: two-tailed =
  * mean(|t| < |t*|), equal-tailed = 2·min(mean(t < t*), mean(t > t*)), '>' = mean(t < t*),
- * '<' = mean(t > t*), over the finite draws.
+ * '<' = mean(t > t*), over the finite draws. With `countTies` the tying draws count as at least
+ * as extreme (≤ in place of <: the other reading of boottest's ties).
  *
  * @example
  * bootstrapPValue(2, Float64Array.of(-3, 1, 2.5, 0), 'two-tailed'); // { pValue: 0.5, ties: 0, draws: 4 }
  */
-export function bootstrapPValue(t: number, tBoot: Float64Array, type: WildPValueType): { pValue: number; ties: number; draws: number } {
+export function bootstrapPValue(t: number, tBoot: Float64Array, type: WildPValueType, countTies = false): { pValue: number; ties: number; draws: number } {
   let draws = 0;
   let above = 0;
   let below = 0;
@@ -48,11 +49,14 @@ export function bootstrapPValue(t: number, tBoot: Float64Array, type: WildPValue
     const s = tBoot[b]!;
     if (Number.isNaN(s)) continue;
     draws++;
-    if (s - t > tolSigned) above++;
-    else if (t - s > tolSigned) below++;
+    if (s - t > tolSigned || (countTies && s - t >= -tolSigned)) above++;
+    if (t - s > tolSigned || (countTies && t - s >= -tolSigned)) below++;
     const gap = Math.abs(s) - Math.abs(t);
     if (gap > tolSigned) absAbove++;
-    else if (gap >= -tolSigned) ties++;
+    else if (gap >= -tolSigned) {
+      ties++;
+      if (countTies) absAbove++;
+    }
   }
   let pValue: number;
   if (type === 'two-tailed') pValue = absAbove / draws;
@@ -68,9 +72,9 @@ export function bootstrapPValue(t: number, tBoot: Float64Array, type: WildPValue
  * @example
  * wildPValue(boot, 0, 'two-tailed'); // { pValue, ties, draws, t }
  */
-export function wildPValue(boot: WildBootstrapT, r: number, type: WildPValueType): { pValue: number; ties: number; draws: number; t: number } {
+export function wildPValue(boot: WildBootstrapT, r: number, type: WildPValueType, countTies = false): { pValue: number; ties: number; draws: number; t: number } {
   const { t, tBoot } = wildStatisticsAt(boot, r);
-  return { ...bootstrapPValue(t, tBoot, type), t };
+  return { ...bootstrapPValue(t, tBoot, type, countTies), t };
 }
 
 /**
@@ -82,9 +86,9 @@ export function wildPValue(boot: WildBootstrapT, r: number, type: WildPValueType
  * @example
  * wildConfidenceInterval(boot, 0.95, 'two-tailed'); // [low, high]
  */
-export function wildConfidenceInterval(boot: WildBootstrapT, level: number, type: WildPValueType): [number, number] {
+export function wildConfidenceInterval(boot: WildBootstrapT, level: number, type: WildPValueType, countTies = false): [number, number] {
   const alpha = 1 - level;
-  const inside = (r: number): boolean => wildPValue(boot, r, type).pValue >= alpha;
+  const inside = (r: number): boolean => wildPValue(boot, r, type, countTies).pValue >= alpha;
   const scale = boot.se > 0 ? boot.se : Math.max(Math.abs(boot.estimate), 1);
   const bound = (direction: 1 | -1): number => {
     let lastIn = boot.estimate;

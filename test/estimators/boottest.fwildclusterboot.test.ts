@@ -46,6 +46,10 @@ describe.each(CASES)('boottest_grid_%s', (name, base) => {
       const bt = boottest(fit, { ...base, weights: WEIGHTS[law], impose, seed: 1 });
       // One set of draws serves every p-value type, as boottest's (seeded) reruns do.
       const pOf = (type: (typeof TYPES)[number]): number => bt.pValueAt(0, type);
+      // The other tie convention, countTies (the oracle's pValueTiesCounted), from the same draws;
+      // without ties in the oracle both conventions agree and the excluded run serves.
+      const counted = ref.nTiesAbs > 0 ? boottest(fit, { ...base, weights: WEIGHTS[law], impose, seed: 1, countTies: true }) : bt;
+      const pCounted = (type: (typeof TYPES)[number]): number => counted.pValueAt(0, type);
       expect(bt.fullEnumeration).toBe(ref.fullEnumeration);
       expect(bt.B).toBe(ref.bootIterations);
       expectClose(bt.statistic, ref.tStat, 1e-10, 'tStat');
@@ -57,7 +61,12 @@ describe.each(CASES)('boottest_grid_%s', (name, base) => {
         ref.tBootSorted.forEach((t: number, i: number) => expectClose(sorted[i]!, t, 1e-10, `tBootSorted[${i}]`, { absTol: 1e-10 }));
         expect(bt.pValue).toBe(ref.pValueTiesExcluded['two-tailed']);
         for (const type of TYPES) expect(pOf(type), type).toBe(ref.pValueTiesExcluded[type]);
-        for (const at of ref.pValueAtR) expect(bt.pValueAt(at.r), `p at r = ${at.r}`).toBe(at.pValueTiesExcluded);
+        for (const type of TYPES) expect(pCounted(type), `${type}, ties counted`).toBe(ref.pValueTiesCounted[type]);
+        expect(bt.ties).toBe(ref.nTiesAbs);
+        for (const at of ref.pValueAtR) {
+          expect(bt.pValueAt(at.r), `p at r = ${at.r}`).toBe(at.pValueTiesExcluded);
+          expect(counted.pValueAt(at.r), `p at r = ${at.r}, ties counted`).toBe(at.pValueTiesCounted);
+        }
         for (const type of ['two-tailed', 'equal-tailed'] as const) {
           const ci = bt.confint(0.95, type);
           expectClose(ci[0], ref.pValueTypes[type].confInt[0], 1e-3, `${type} CI low`);
@@ -68,6 +77,8 @@ describe.each(CASES)('boottest_grid_%s', (name, base) => {
         for (const type of TYPES) {
           const p = ref.pValueTiesExcluded[type] as number;
           expect(Math.abs(pOf(type) - p), `${type}: ${pOf(type)} vs ${p}`).toBeLessThanOrEqual(mcTolerance(p, B));
+          const pc = ref.pValueTiesCounted[type] as number;
+          expect(Math.abs(pCounted(type) - pc), `${type}, ties counted: ${pCounted(type)} vs ${pc}`).toBeLessThanOrEqual(mcTolerance(pc, B));
         }
         for (const at of ref.pValueAtR) {
           const p = at.pValueTiesExcluded as number;
@@ -98,6 +109,7 @@ describe('boottest_grid_joint_manual (joint Wald, base-R enumeration)', () => {
       ref.waldBootSorted.forEach((w: number, i: number) => expectClose(sorted[i]!, w, 1e-10, `waldBootSorted[${i}]`, { absTol: 1e-12 }));
       expect(bt.pValue).toBe(ref.pValue);
       expect(bt.ties).toBe(ref.nTies);
+      expect(boottest(fit, { param: ['x1', 'treat:post'], R: ref.R, r: ref.r, clusters: 'grp', impose: ref.imposeNull, countTies: true }).pValue).toBe(ref.pValueTiesCounted);
     });
   }
   it('one restriction through the joint path squares the t test (singleParamCheck)', () => {

@@ -8,7 +8,7 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import { opt, readOptions, type OptionPath, invalidOption } from '../../options.js';
 import { seqLength, type Matrix } from './honestDidArp.js';
-import { breakdownValue, originalCs, sensitivityRows, targetMoments, type HonestInput, type HonestMethod, type HonestType } from './honestDidCompute.js';
+import { breakdownValue, defaultSmoothnessGrid, originalCs, sensitivityRows, targetMoments, type HonestInput, type HonestMethod, type HonestType } from './honestDidCompute.js';
 import { HonestDidResult } from './honestDidResult.js';
 import { simulatedFoldedQuantile } from './honestDidSimulated.js';
 import { foldedNormalQuantile } from '../../numerics/truncatedNormal.js';
@@ -27,7 +27,7 @@ export interface HonestDidOptions {
   type?: HonestType;
   /** M̄ values for relative magnitudes (R's `Mbarvec`); default HonestDiD's `seq(0, 2, length.out = 10)`. */
   Mbar?: readonly number[];
-  /** M values for smoothness (R's `Mvec`); required with type 'smoothness'. */
+  /** M values for smoothness (R's `Mvec`); default HonestDiD's: 10 values from 0 to the pre-periods' upper bound (`DeltaSD_upperBound_Mpre`). */
   M?: readonly number[];
   /**
    * 'Conditional' (ARP), 'C-LF' (conditional with the least-favourable first stage), and for
@@ -222,7 +222,6 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
   }
   if (type === 'relativeMagnitudes' && params.M !== undefined) throw new CausalPanelError('invalid_option', `${FN}: relative magnitudes take Mbar, not M`, { fn: FN, option: 'M' });
   if (type === 'smoothness' && params.Mbar !== undefined) throw new CausalPanelError('invalid_option', `${FN}: smoothness takes M, not Mbar`, { fn: FN, option: 'Mbar' });
-  if (type === 'smoothness' && params.M === undefined) throw new CausalPanelError('invalid_option', `${FN}: option "M" is required with type "smoothness" (e.g. [0, 0.01, 0.02])`, { fn: FN, option: 'M' });
   const postTimes = times.slice(data.numPre);
   let lVec: number[];
   if (params.lVec !== undefined) {
@@ -237,7 +236,7 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
     lVec = postTimes.map((_, i) => (i === at ? 1 : 0));
   }
   // HonestDiD's default Mbarvec: seq(0, 2, length.out = 10).
-  const values = type === 'smoothness' ? params.M! : (params.Mbar ?? seqLength(0, 2, 10));
+  const values = type === 'smoothness' ? (params.M ?? defaultSmoothnessGrid(data)) : (params.Mbar ?? seqLength(0, 2, 10));
   const alpha = 1 - params.level;
   const grid = { gridPoints: params.gridPoints, ...(params.gridLb !== undefined ? { gridLb: params.gridLb } : {}), ...(params.gridUb !== undefined ? { gridUb: params.gridUb } : {}) };
   const quantile = params.flciQuantile === 'exact' ? foldedNormalQuantile : simulatedFoldedQuantile();

@@ -204,3 +204,21 @@ export function breakdownValue(rows: readonly SensitivityRow[]): number | null {
   }
   return value;
 }
+
+/**
+ * HonestDiD's default M grid for smoothness (`createSensitivityResults` with `Mvec = NULL`):
+ * `seq(0, sd(β̂₁), length.out = 10)` with one pre-period, else `seq(0, Mub, length.out = 10)` with
+ * Mub = `DeltaSD_upperBound_Mpre(alpha = 0.05)`, the largest pre-period second difference plus
+ * z₀.₉₅ times its SE.
+ */
+export function defaultSmoothnessGrid(input: HonestInput): number[] {
+  const { betahat, sigma, numPre } = input;
+  if (numPre === 1) return seqLength(0, Math.sqrt(sigma[0]![0]!), 10);
+  const A = createASd(numPre, 0);
+  const pre = betahat.slice(0, numPre);
+  const sPre = sigma.slice(0, numPre).map((row) => row.slice(0, numPre));
+  const z = normalQuantile(0.95);
+  let upper = -Infinity;
+  for (const row of A) upper = Math.max(upper, dot(row, pre) + z * Math.sqrt(dot(row, matVec(sPre, row))));
+  return seqLength(0, upper, 10);
+}

@@ -83,6 +83,19 @@ describe('honestDid input forms', () => {
     expect(e.message).toContain("basePeriod: 'universal'");
   });
 
+  it("default grids are HonestDiD's: Mbar = seq(0, 2, length.out = 10); M from 0 to the pre-periods' bound", () => {
+    const rm = honestDid(plain, { method: 'Conditional', gridPoints: 21 });
+    expect(rm.rows.map((r) => r.M)).toEqual(Array.from({ length: 10 }, (_, i) => (i === 9 ? 2 : i * (2 / 9))));
+    const sd = honestDid(plain, { type: 'smoothness', flciQuantile: 'exact' });
+    // DeltaSD_upperBound_Mpre: max over ±(β₋₂ − 2β₋₃ + β₋₄) of the difference + z₀.₉₅ · its SE.
+    const a = [1, -2, 1];
+    const diff = a.reduce((acc, v, i) => acc + v * o.betahat[i]!, 0);
+    const variance = a.reduce((acc, v, i) => acc + v * a.reduce((s, w, j) => s + o.sigma[i]![j]! * w, 0), 0);
+    const upper = Math.abs(diff) + 1.6448536269514722 * Math.sqrt(variance);
+    expect(sd.rows).toHaveLength(10);
+    expect(sd.rows[9]!.M).toBeCloseTo(upper, 14);
+  });
+
   it('postPeriod picks an event time; "average" weights the post periods equally; lVec overrides', () => {
     expect(honestDid(plain, { ...quick, postPeriod: 2 }).lVec).toEqual([0, 0, 1, 0]);
     expect(honestDid(plain, { ...quick, postPeriod: 'average' }).lVec).toEqual([0.25, 0.25, 0.25, 0.25]);
@@ -106,7 +119,6 @@ describe('honestDid options and errors', () => {
   });
 
   it.each([
-    [{ type: 'smoothness' }, 'option "M" is required'],
     [{ type: 'relativeMagnitudes', method: 'FLCI' }, 'relative magnitudes support methods'],
     [{ type: 'relativeMagnitudes', M: [1] }, 'take Mbar, not M'],
     [{ Mbar: [-1] }, 'option "Mbar" must be'],

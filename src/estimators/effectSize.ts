@@ -303,7 +303,10 @@ const HEDGES_SPEC = {
  * which is N − 2 without clustering (ω = 1 − 3/(4N − 9)). Its variance (Hedges 2007) is
  * ω²·[(N^T + N^C)/(N^T N^C)·η + d_T²/(2h)] with η = 1 + (n − 1)ρ; with the analysis' SE of the
  * difference (`stdError`, e.g. cluster-robust) the first term is γ²·(SE/S_T)² instead (WWC:
- * the study's SE of the coefficient, with S_T's sampling error added).
+ * the study's SE of the coefficient, with S_T's sampling error added). ω multiplies the whole SE
+ * (Var(ω·d) = ω²·Var(d)); implementations that apply ω to g in the second term only (e.g.
+ * VIVECampbell's `vgt_smd_1armcluster`: term₁·γ² + g²/(2h)) differ by the factor ω² on the
+ * first term, under 0.5% of the variance once h > 150.
  *
  * @throws {CausalPanelError} `invalid_option` for a missing or non-positive SD or group size, an
  *   ICC outside [0, 1], an ICC > 0 without `clusterSize` or `clusters`, or a design where

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attgt } from '../../../src/estimators/did/attgt.js';
+import { simulateSchoolPanel } from '../../../src/simulate/simulateSchoolPanel.js';
 import { expectClose } from '../../helpers/expectClose.js';
 import { loadDataset } from '../../helpers/oracle.js';
 import { thrown } from '../../helpers/thrown.js';
@@ -78,6 +79,15 @@ describe('attgt clusters: did 2.5.1 clustervars rules', () => {
     sameSEs(attgt({ data: labelled, ...rc, clusters: 'obs' }), attgt({ data: labelled, ...rc }), 'rc');
     const byState = attgt({ data: labelled, ...rc, clusters: 'state' });
     expect(byState.clusters).toEqual({ name: 'state', count: 29 });
+  });
+
+  it('no few_clusters note with 120 schools, 40 of them treated (SSP-like cross-sections by school)', () => {
+    const ssp = simulateSchoolPanel({ seed: 2, studentsPerSchool: 2 });
+    const fit = attgt({ data: ssp, outcome: 'math', time: 'year', cohort: 'cohort', panel: false, clusters: 'school', method: 'reg' });
+    expect(fit.clusters).toEqual({ name: 'school', count: 120 });
+    expect(fit.notes.filter((n) => n.code === 'few_clusters')).toEqual([]);
+    const few = attgt({ data: simulateSchoolPanel({ seed: 2, studentsPerSchool: 2, schools: 60, treatedSchools: 8, lateSchools: 0 }), outcome: 'math', time: 'year', cohort: 'cohort', panel: false, clusters: 'school', method: 'reg' });
+    expect(few.notes.find((n) => n.code === 'few_clusters')).toMatchObject({ cluster: 'school', clusters: 60, treatedClusters: 8 });
   });
 
   it('the summary and JSON name the clusters', () => {

@@ -84,6 +84,45 @@ function matchesLevel(level: Level, label: string, value: number | undefined): b
  * fixest's i(): columns for the levels that are neither `ref` nor outside `keep`. `dropFirst`
  * is fixest's automatic reference for a bare `i(f)` when the model has an intercept.
  */
+/**
+ * fixest's `i(f1, i.f2)`: one cell per observed (f1, f2) pair, f1 outer, named
+ * `f1::a:f2::b`; `ref`/`keep` apply to f1's levels, `ref2` to f2's; with an automatic reference
+ * the first observed cell is left out, as fixest does. Codes are f1·L2 + f2.
+ */
+function crossCoding(v: Extract<FormulaVariable, { kind: 'i' }>, f: Factor, f2: Factor, dropFirst: boolean): { coding: VariableCoding; codes: Int32Array } {
+  const L2 = f2.levels.length;
+  const codes = new Int32Array(f.codes.length);
+  const observed = new Uint8Array(f.levels.length * L2);
+  for (let i = 0; i < codes.length; i++) {
+    const a = f.codes[i]!;
+    const b = f2.codes[i]!;
+    codes[i] = a >= 0 && b >= 0 ? a * L2 + b : -1;
+    if (codes[i]! >= 0) observed[codes[i]!] = 1;
+  }
+  const kept = new Int32Array(observed.length).fill(-1);
+  const names: string[] = [];
+  const levels: string[] = [];
+  let first = true;
+  f.levels.forEach((a, ia) => {
+    f2.levels.forEach((b, ib) => {
+      const cell = ia * L2 + ib;
+      levels.push(`${a}:${b}`);
+      if (!observed[cell]) return;
+      if ((v.refFirst || dropFirst) && first) {
+        first = false;
+        return;
+      }
+      first = false;
+      if (v.ref.some((r) => matchesLevel(r, a, f.values?.[ia]))) return;
+      if (v.keep !== undefined && !v.keep.some((r) => matchesLevel(r, a, f.values?.[ia]))) return;
+      if (v.ref2 !== undefined && v.ref2.some((r) => matchesLevel(r, b, f2.values?.[ib]))) return;
+      kept[cell] = names.length;
+      names.push(`${deparseName(v.factor)}::${a}:${deparseName(v.withFactor!)}::${b}`);
+    });
+  });
+  return { coding: { kind: 'i', levels, kept, names }, codes };
+}
+
 function iCoding(v: Extract<FormulaVariable, { kind: 'i' }>, f: Factor, dropFirst: boolean): VariableCoding {
   const kept = new Int32Array(f.levels.length).fill(-1);
   const names: string[] = [];
@@ -202,7 +241,11 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
       return;
     }
     const f = factor(s.column!, { rows: subset });
-    if (v.kind === 'i') {
+    if (v.kind === 'i' && v.withFactor !== undefined) {
+      const cross = crossCoding(v, f, factor(s.withFactor!, { rows: subset }), autoRef.has(j));
+      codings.push(cross.coding);
+      resolved.push({ kind: 'coded', codes: cross.codes });
+    } else if (v.kind === 'i') {
       codings.push(iCoding(v, f, autoRef.has(j)));
       resolved.push({ kind: 'coded', codes: f.codes, ...(s.with ? { values: gather(s.with, rows) } : {}) });
     } else {

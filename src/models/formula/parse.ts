@@ -43,7 +43,7 @@ export type FormulaVariable =
    * `keep`, a bare `i(f)` in a model with an intercept (or fixed effects) drops its first level,
    * as fixest's `i_ref()` does; `i(f, var)` keeps every level.
    */
-  | { kind: 'i'; label: string; factor: string; with?: string; ref: Level[]; refFirst: boolean; keep?: Level[]; columns: string[] };
+  | { kind: 'i'; label: string; factor: string; with?: string; ref: Level[]; refFirst: boolean; keep?: Level[]; columns: string[]; withFactor?: string; ref2?: Level[] };
 
 /**
  * A level value written in a formula (`ref = 5`, `ref = "a"`).
@@ -162,7 +162,7 @@ class Algebra {
 
   describeI(e: Extract<Expr, { type: 'call' }>, label: string): FormulaVariable {
     const slots: Record<string, Expr> = Object.create(null);
-    const positional = ['factor_var', 'var', 'ref', 'keep'];
+    const positional = ['factor_var', 'var', 'ref', 'keep', 'ref2'];
     let p = 0;
     for (const a of e.args) {
       const name = a.name === 'f' ? 'factor_var' : a.name;
@@ -184,10 +184,17 @@ class Algebra {
       slots.ref = slots.var;
       delete slots.var;
     }
+    let withFactor: string | undefined;
     if (slots.var !== undefined) {
       if (slots.var.type !== 'name') this.error(slots.var, 'i(): the second argument must be a column name');
       withColumn = (slots.var as { name: string }).name;
+      // fixest: `i.f2` makes the second variable a factor too (factor × factor cells)
+      if (withColumn.startsWith('i.') && withColumn.length > 2) {
+        withFactor = withColumn.slice(2);
+        withColumn = undefined;
+      }
     }
+    if (slots.ref2 !== undefined && withFactor === undefined) this.error(slots.ref2, 'i(): ref2 is for a factor second variable, i(f1, i.f2, ref2 = …)');
     let ref: Level[] = [];
     let refFirst = false;
     if (slots.ref !== undefined) {
@@ -195,8 +202,10 @@ class Algebra {
       else ref = this.levels(slots.ref);
     }
     const keep = slots.keep !== undefined ? this.levels(slots.keep) : undefined;
-    const columns = withColumn !== undefined && withColumn !== factorColumn ? [factorColumn, withColumn] : [factorColumn];
-    return { kind: 'i', label, factor: factorColumn, ...(withColumn !== undefined ? { with: withColumn } : {}), ref, refFirst, ...(keep ? { keep } : {}), columns };
+    const second = withColumn ?? withFactor;
+    const columns = second !== undefined && second !== factorColumn ? [factorColumn, second] : [factorColumn];
+    const ref2 = slots.ref2 !== undefined ? this.levels(slots.ref2) : undefined;
+    return { kind: 'i', label, factor: factorColumn, ...(withColumn !== undefined ? { with: withColumn } : {}), ...(withFactor !== undefined ? { withFactor } : {}), ...(ref2 ? { ref2 } : {}), ref, refFirst, ...(keep ? { keep } : {}), columns };
   }
 
   levels(e: Expr): Level[] {

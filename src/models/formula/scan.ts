@@ -17,6 +17,8 @@ export interface Scan {
   column?: Column;
   /** i(): the `var` values over all input rows. */
   with?: Float64Array;
+  /** The second factor of `i(f1, i.f2)`. */
+  withFactor?: Column;
 }
 
 /**
@@ -83,6 +85,11 @@ export function scanVariable(v: FormulaVariable, frame: Frame, tracker: MissingT
     case 'i': {
       const column = frame.column(v.factor, fn);
       tracker.column(v.factor, column);
+      if (v.withFactor !== undefined) {
+        const second = frame.column(v.withFactor, fn);
+        tracker.column(v.withFactor, second);
+        return { column, withFactor: second };
+      }
       if (v.with === undefined) return { column };
       const w = frame.numeric(v.with, fn);
       tracker.numeric(v.with, w);

@@ -107,6 +107,12 @@ describe('eventStudy standardize: the same σ rule', () => {
     expect(sa.standardize.sd).toBe(pooledSd);
     expectScaled(sa.effectSizes(0.9), sa.tidy(0.9), pooledSd, 'sunab at 90%');
   });
+
+  it("cohorts treated before the sample (kept by 'sunab') do not move the baseline: σ stays the 2003 never-treated one", () => {
+    const rows = (mpdta.toRows() as Record<string, number>[]).map((r) => (r.countyreal! < 8050 && r['first.treat'] === 2004 ? { ...r, 'first.treat': 2002 } : r));
+    const sa = eventStudy({ ...cs, data: rows, method: 'sunab' });
+    expect(sa.standardize).toEqual({ standardize: 'control-baseline', sd: baselineSd, n: 309 });
+  });
 });
 
 describe('matchedAtt standardize: σ of the matched controls (or pooled, or given)', () => {

@@ -318,12 +318,15 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
   if (few !== null) fitNotes.push(few);
   const pretest = waldPretest(coefficients, vcovMatrix, k, preIndices, usedRows.length - (k + nFixefParams), fitNotes);
 
-  // σ of the effect sizes: never-treated (else all) rows before the first treatment
+  // σ of the effect sizes: never-treated (else all) rows before the first treatment within the
+  // sample (cohorts treated before it, kept by 'sunab', do not move the baseline)
+  let tMin = Infinity;
+  for (const row of usedRows) if (time[row]! < tMin) tMin = time[row]!;
   let firstCohort = Infinity;
   let anyNever = false;
   for (const row of usedRows) {
     const c = cohort[row]!;
-    if (c < firstCohort) firstCohort = c;
+    if (c > tMin && c < firstCohort) firstCohort = c;
     if (c === Infinity) anyNever = true;
   }
   const baseline = (row: number) => time[row]! < firstCohort && (!anyNever || cohort[row] === Infinity);

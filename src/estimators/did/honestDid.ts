@@ -237,7 +237,9 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
   }
   // HonestDiD's default Mbarvec: seq(0, 2, length.out = 10).
   const values = type === 'smoothness' ? (params.M ?? defaultSmoothnessGrid(data)) : (params.Mbar ?? seqLength(0, 2, 10));
-  const alpha = 1 - params.level;
+  // R's alpha as the user wrote it: 1 − 0.95 is 0.050000000000000044 in doubles, HonestDiD's 0.05.
+  const alphaOf = (level: number): number => Number((1 - level).toPrecision(15));
+  const alpha = alphaOf(params.level);
   const grid = { gridPoints: params.gridPoints, ...(params.gridLb !== undefined ? { gridLb: params.gridLb } : {}), ...(params.gridUb !== undefined ? { gridUb: params.gridUb } : {}) };
   const quantile = params.flciQuantile === 'exact' ? foldedNormalQuantile : simulatedFoldedQuantile();
   const rows = sensitivityRows(data, type, method, values, lVec, alpha, grid, quantile);
@@ -262,6 +264,6 @@ export function honestDid(input: HonestDidInput, options: HonestDidOptions = {})
     breakdown: breakdownValue(rows),
     flciQuantile: params.flciQuantile,
     notes,
-    recompute: (level) => ({ original: originalCs(data, lVec, 1 - level), rows: sensitivityRows(data, type, method, values, lVec, 1 - level, grid, quantile) }),
+    recompute: (level) => ({ original: originalCs(data, lVec, alphaOf(level)), rows: sensitivityRows(data, type, method, values, lVec, alphaOf(level), grid, quantile) }),
   });
 }

@@ -25,6 +25,8 @@ describe('choleskyFactor', () => {
   it('the pivot threshold is relative to the largest diagonal element (tolerance 1e-14 by default)', () => {
     expect(() => choleskyFactor(Float64Array.of(1, 0, 0, 1e-13), 2)).not.toThrow();
     expect(thrown(() => choleskyFactor(Float64Array.of(1, 0, 0, 1e-15), 2)).code).toBe('singular_design');
+    // a pivot exactly at the threshold is refused (d > tol·max, strictly)
+    expect(thrown(() => choleskyFactor(Float64Array.of(1, 0, 0, 1e-14), 2)).code).toBe('singular_design');
     expect(thrown(() => choleskyFactor(Float64Array.of(1e20, 0, 0, 1e5), 2)).code).toBe('singular_design');
     expect(() => choleskyFactor(Float64Array.of(1e20, 0, 0, 1e7), 2)).not.toThrow();
     expect(thrown(() => choleskyFactor(Float64Array.of(1, 0, 0, 1e-10), 2, 'f', 1e-9)).code).toBe('singular_design');

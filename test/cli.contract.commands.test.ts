@@ -120,3 +120,33 @@ describe('CLI: formats, files and help', () => {
     expect(out.stderr).toMatch(/method/);
   });
 });
+
+describe('CLI: the modern-DiD, mixed-model and bootstrap commands', () => {
+  const mpdta = ['--data', path('mpdta.csv'), '--outcome', 'lemp', '--unit', 'countyreal', '--time', 'year'];
+  it('imputation and bacon on mpdta', async () => {
+    expect((await json(['imputation', ...mpdta, '--cohort', 'first.treat'])).kind).toBe('didImputation');
+    // bacon needs the treatment switched on from adoption: D = year >= first.treat > 0, made here.
+    const lines = readFileSync(path('mpdta.csv'), 'utf8').trim().split('\n');
+    const header = lines[0]!.split(',').map((h) => h.replace(/"/g, ''));
+    const year = header.indexOf('year');
+    const first = header.indexOf('first.treat');
+    const withD = [`${lines[0]},D`, ...lines.slice(1).map((line) => {
+      const cells = line.split(',');
+      const g = Number(cells[first]);
+      return `${line},${g > 0 && Number(cells[year]) >= g ? 1 : 0}`;
+    })].join('\n');
+    const out = await run(['bacon', '--data', '-', '--outcome', 'lemp', '--unit', 'countyreal', '--time', 'year', '--treat', 'D', '--format', 'json'], withD);
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout).kind).toBe('bacon');
+  });
+  it('lmm on hsb with --ml', async () => {
+    const out = await json(['lmm', '--data', path('hsb.csv'), '--formula', 'MathAch ~ SES + (1 | School)', '--ml']);
+    expect(out.kind).toBe('lmm');
+    expect(out.rows.map((r: { term: string }) => r.term)).toEqual(['(Intercept)', 'SES']);
+  });
+  it('did --boottest ATT adds the wild cluster bootstrap as the main result', async () => {
+    const out = await json([...did, '--boottest', 'ATT', '--boot-reps', '999', '--boot-seed', '1']);
+    expect(out.kind).toBe('boottest');
+    expect(out.parts[0].kind).toBe('did');
+  });
+});

@@ -31,12 +31,29 @@ const VCOV = f('vcov', 'variance: iid | hetero | HC0..HC3 | cluster:<col>[+<col>
 const STANDARDIZE = f('standardize', 'effect sizes in SD units: control-baseline | pooled | <SD>');
 const FORMULA = f('text', "model formula, e.g. 'y ~ x1 + x2 | unit + period'", { required: true, option: null });
 const SEED = f('number', 'random seed');
+const BOOTTEST: Readonly<Record<string, Flag>> = {
+  boottest: f('text', 'also a wild cluster bootstrap test of this coefficient (fwildclusterboot::boottest; did: ATT)', { option: null }),
+  'boot-reps': f('number', 'bootstrap draws B (default 9999)', { option: null }),
+  'boot-weights': f('text', 'rademacher (default) | webb | mammen | norm', { option: null }),
+  'boot-seed': f('number', 'bootstrap seed', { option: null }),
+};
+
+/** The result, then its wild cluster bootstrap test when --boottest names a coefficient. */
+async function withBoottest(result: Result, values: Values): Promise<readonly Result[]> {
+  const param = text(values, 'boottest');
+  if (param === undefined) return [result];
+  const { boottest } = await import('../estimators/boottest.js');
+  const reps = text(values, 'boot-reps');
+  const weights = text(values, 'boot-weights');
+  const seed = text(values, 'boot-seed');
+  return [result, boottest(result as never, { param, ...(reps === undefined ? {} : { B: Number(reps) }), ...(weights === undefined ? {} : { weights: weights as never }), ...(seed === undefined ? {} : { seed: Number(seed) }) })];
+}
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   feols: {
     summary: 'OLS / WLS with absorbed fixed effects (fixest::feols)',
-    flags: { formula: FORMULA, vcov: VCOV, weights: WEIGHTS, 'fixef-rm-singletons': f('boolean', 'drop singleton fixed-effect groups') },
-    run: async (data, options, values) => [(await import('../models/feols.js')).feols(required(values, 'formula'), data, options)],
+    flags: { formula: FORMULA, vcov: VCOV, weights: WEIGHTS, 'fixef-rm-singletons': f('boolean', 'drop singleton fixed-effect groups'), ...BOOTTEST },
+    run: async (data, options, values) => withBoottest((await import('../models/feols.js')).feols(required(values, 'formula'), data, options), values),
   },
   glm: {
     summary: 'generalised linear model: gaussian or binomial logit/probit (stats::glm)',
@@ -61,8 +78,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       post: f('text', '0/1 post-period column', { required: true }),
       covariates: COVARIATES, weights: WEIGHTS, vcov: VCOV, standardize: STANDARDIZE,
       'no-fe': f('boolean', 'fit y ~ treat + post + treat:post instead of unit and time fixed effects', { option: null }),
+      ...BOOTTEST,
     },
-    run: async (data, options, values) => [(await import('../estimators/did/did.js')).did({ data, ...options, fixedEffects: values['no-fe'] !== true } as never)],
+    run: async (data, options, values) => withBoottest((await import('../estimators/did/did.js')).did({ data, ...options, fixedEffects: values['no-fe'] !== true } as never), values),
   },
   event: {
     summary: 'event study: leads and lags around treatment with a pre-trend F test (fixest i() or Sun-Abraham)',
@@ -184,6 +202,38 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       const effectType = text(values, 'effect-type');
       return [mediation, medsens(mediation, { ...(rhoBy === undefined ? {} : { rhoBy: Number(rhoBy) }), ...(effectType === undefined ? {} : { effectType }) } as never)];
     },
+  },
+  lmm: {
+    summary: "linear mixed model with random effects, e.g. 'y ~ x + (1 | school)' (lme4::lmer + lmerTest)",
+    flags: { formula: FORMULA, ml: f('boolean', 'maximum likelihood instead of REML', { option: null }), ddf: f('text', 'Satterthwaite (default) | Kenward-Roger | normal'), weights: WEIGHTS },
+    run: async (data, options, values) => [(await import('../models/lmm/lmm.js')).lmm(required(values, 'formula'), data, { ...options, ...(values.ml === true ? { REML: false } : {}) } as never)],
+  },
+  bacon: {
+    summary: 'Goodman-Bacon decomposition of the TWFE DiD coefficient (bacondecomp::bacon)',
+    flags: { outcome: OUTCOME, unit: UNIT, time: TIME, treat: f('text', '0/1 treatment (on from adoption)', { required: true }), covariates: COVARIATES },
+    run: async (data, options) => [(await import('../estimators/did/bacon.js')).baconDecomposition({ data, ...options } as never)],
+  },
+  imputation: {
+    summary: 'imputation DiD estimator of Borusyak, Jaravel & Spiess (didimputation::did_imputation)',
+    flags: {
+      outcome: OUTCOME, unit: UNIT, time: TIME, cohort: COHORT, covariates: COVARIATES, weights: WEIGHTS,
+      horizons: f('json', 'event-time horizons as JSON, e.g. [0,1,2] or true for all'),
+      pretrends: f('json', 'pre-trend periods as JSON, e.g. [-3,-2,-1] or true'),
+      clusters: f('text', 'cluster column (default: the unit)'),
+    },
+    run: async (data, options) => [(await import('../estimators/did/didImputation.js')).didImputation({ data, ...options } as never)],
+  },
+  did2s: {
+    summary: "Gardner's two-stage DiD (did2s::did2s)",
+    flags: {
+      outcome: OUTCOME,
+      'first-stage': f('text', "first stage, e.g. '~ 0 | id + year'", { required: true }),
+      'second-stage': f('text', "second stage, e.g. '~ i(rel, ref = -1)'", { required: true }),
+      treatment: f('text', '0/1 treated-now column', { required: true }),
+      clusters: f('text', 'cluster column', { required: true }),
+      weights: WEIGHTS,
+    },
+    run: async (data, options) => [(await import('../estimators/did/did2s.js')).did2s({ data, ...options } as never)],
   },
   etable: {
     summary: 'side-by-side table of feols fits (fixest::etable): give --formula once per model',

@@ -189,8 +189,12 @@ export class BoottestResult extends Result {
         ['Bootstrap clusters', `${this.bootClusters.join(' & ')} (${this.nBootClusters})`],
         ['Weights', this.weights],
         ['Draws', draws + (this.drawsUsed < this.B ? `, ${this.drawsUsed} with a valid variance` : '')],
-        ['p-value', `${this.pValueType}${this.param.length > 1 || this.R.length > 1 ? ' (Wald)' : ''}`],
+        [this.#boot !== undefined ? 't statistic' : 'Wald statistic', Number(this.statistic.toPrecision(6)).toString()],
+        ['p-value', `${this.#boot !== undefined ? this.pValueType : 'Wald'} = ${this.pValue} over ${this.drawsUsed} draws (${this.ties} tie${this.ties === 1 ? '' : 's'} with the statistic ${this.countTies ? 'counted' : 'excluded'})`],
       ],
+      // Estimate, the inverted confidence set and the bootstrap p-value (mediation's layout).
+      rowsLayout: 'intervals',
+      level: this.level,
     };
   }
 

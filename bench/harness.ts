@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,22 +54,27 @@ export function panelPath(units: number, periods: number, seed: number): string 
   return path;
 }
 
-/** R's reference timings (seconds) from fixtures/oracles/timings*.json. */
-export function rTimings(): Record<string, number> {
-  const out: Record<string, number> = {};
+/** R's reference timings (seconds) from fixtures/oracles/timings*.json, and the file each came from. */
+export function rTimingsWithSource(): Record<string, { seconds: number; source: string }> {
+  const out: Record<string, { seconds: number; source: string }> = {};
   for (const file of ['timings.json', 'timings_large.json']) {
     const json = JSON.parse(readFileSync(join(repoRoot, 'fixtures/oracles', file), 'utf8')) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(json)) if (typeof value === 'number') out[key] = value;
+    for (const [key, value] of Object.entries(json)) if (typeof value === 'number') out[key] = { seconds: value, source: file };
   }
   // Per-topic files (timings_lmm.json, …) hold { call, medianSeconds } entries.
   for (const file of readdirSync(join(repoRoot, 'fixtures/oracles')).filter((f) => /^timings_(?!large).+\.json$/.test(f))) {
     const json = JSON.parse(readFileSync(join(repoRoot, 'fixtures/oracles', file), 'utf8')) as Record<string, unknown>;
     for (const [key, value] of Object.entries(json)) {
       const seconds = value !== null && typeof value === 'object' ? (value as { medianSeconds?: unknown }).medianSeconds : undefined;
-      if (typeof seconds === 'number' && out[key] === undefined) out[key] = seconds;
+      if (typeof seconds === 'number' && out[key] === undefined) out[key] = { seconds, source: file };
     }
   }
   return out;
+}
+
+/** R's reference timings (seconds) from fixtures/oracles/timings*.json. */
+export function rTimings(): Record<string, number> {
+  return Object.fromEntries(Object.entries(rTimingsWithSource()).map(([key, value]) => [key, value.seconds]));
 }
 
 /**
@@ -87,11 +93,12 @@ export function rTimeNow(setup: string, expression: string): number | undefined 
 }
 
 /** Prints timings beside R's, with the ratio ours / R. */
-export function printTable(rows: { timing: Timing; rKey?: string; rSeconds?: number; goalSeconds?: number }[]): void {
-  const r = rTimings();
-  const lines = [['task', 'ours (s)', 'R (s)', 'ratio', 'goal (s)', 'first call (s)', 'peak RSS (MiB)']];
-  for (const { timing, rKey, rSeconds, goalSeconds } of rows) {
-    const rTime = rSeconds ?? (rKey ? r[rKey] : undefined);
+export function printTable(rows: { timing: Timing; rKey?: string; rSeconds?: number; rSource?: string; goalSeconds?: number }[]): void {
+  const r = rTimingsWithSource();
+  const lines = [['task', 'ours (s)', 'R (s)', 'ratio', 'goal (s)', 'first call (s)', 'peak RSS (MiB)', "R's time from"]];
+  for (const { timing, rKey, rSeconds, rSource, goalSeconds } of rows) {
+    const recorded = rKey ? r[rKey] : undefined;
+    const rTime = rSeconds ?? recorded?.seconds;
     lines.push([
       timing.name,
       timing.medianSeconds.toFixed(3),
@@ -100,8 +107,10 @@ export function printTable(rows: { timing: Timing; rKey?: string; rSeconds?: num
       goalSeconds === undefined ? '-' : goalSeconds.toFixed(3),
       timing.coldSeconds.toFixed(3),
       timing.peakRssMiB.toFixed(0),
+      rSource ?? (recorded === undefined ? '-' : `fixtures/oracles/${recorded.source} (${rKey})`),
     ]);
   }
   const widths = lines[0]!.map((_, j) => Math.max(...lines.map((l) => l[j]!.length)));
-  for (const line of lines) console.log(line.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  '));
+  for (const line of lines) console.log(line.map((cell, j) => (j === 0 || j === line.length - 1 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  '));
+  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }

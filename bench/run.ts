@@ -12,7 +12,7 @@ import { panelPath, printTable, rTimeNow, repoRoot, time, type Timing } from './
 
 const only = new Set(process.argv.slice(2));
 const wanted = (name: string) => only.size === 0 || only.has(name);
-const rows: { timing: Timing; rKey?: string; rSeconds?: number; goalSeconds?: number }[] = [];
+const rows: { timing: Timing; rKey?: string; rSeconds?: number; rSource?: string; goalSeconds?: number }[] = [];
 
 function loadPanel(units: number, periods: number, seed: number): Frame {
   const start = Date.now();
@@ -141,6 +141,7 @@ if (wanted('csv')) {
   rows.push({
     timing: time('parseCsv(readFileSync) 1M rows × 8 columns', () => parseCsv(readFileSync(path)), (frame) => assertFinite(frame.numeric('y')[999_999]!, 'csv y')),
     rSeconds: fread ?? 0.18,
+    rSource: fread === undefined ? 'issue 10 (fread, 1 thread)' : 'fread timed in this run',
     goalSeconds: 2 * (fread ?? 0.18),
   });
 }

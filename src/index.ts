@@ -139,6 +139,8 @@ export { honestDidPlot, type HonestDidLike, type SensitivityInterval } from './r
 // multiple estimation (issue 14)
 export { feolsMulti, FeolsMulti, type FeolsMultiOptions, type MultiFitLabel } from './models/feolsMulti.js';
 export { expandMultiple, type ExpandedFormula } from './models/formula/multiple.js';
+export type { SunabAggregation } from './models/sunabAggregate.js';
+export type { SunabDesign, SunabTermCell } from './models/formula/sunab.js';
 
 // fixed-effect GLMs (issue 15)
 export { feglm, fepois, type FeglmOptions } from './models/feglm.js';

@@ -24,6 +24,9 @@ import { ModelFit, type ModelFitCore, type SummaryParts } from './fit.js';
 import { parseFormula } from './formula/parse.js';
 import { panelOperatorColumns, type PanelIndex } from './formula/panelOperators.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
+import { sunabColumns } from './formula/sunab.js';
+import { sunabAggregate, type SunabAggregation } from './sunabAggregate.js';
+import type { Estimate } from '../estimate.js';
 import { columnMatrix, olsVcov, type OlsState } from './olsVcov.js';
 import { registerCr2 } from './waldTest.js';
 import { sscOption, vcovOption } from './vcovOptions.js';
@@ -173,6 +176,20 @@ export class OlsFit extends ModelFit {
   /** The design (y, X before demeaning, terms, fixed effects, rows). */
   get design(): Design {
     return this.#state.design;
+  }
+
+  /**
+   * Aggregated Sun–Abraham effects of a fit with a `sunab()` term, as fixest's
+   * `summary(fit, agg = 'period' | 'ATT' | 'cohort')`: cell coefficients averaged with weights
+   * equal to the cells' row counts, delta-method SEs (`models/sunabAggregate.ts`).
+   *
+   * @throws {CausalPanelError} `invalid_option` (no sunab() term, an unknown type)
+   * @example
+   * const fit = feols('lemp ~ sunab(first.treat, year) | countyreal + year', mpdta);
+   * fit.aggregate('ATT')[0].estimate; // ≈ -0.0399513 (fixest 0.12.2, fixtures/oracles/fixest_formula_sunab_mpdta.json)
+   */
+  aggregate(type: SunabAggregation = 'period', level = this.level): Estimate[] {
+    return sunabAggregate(this, this.#state.design, type, level);
   }
 
   /** Residuals y − ŷ on the estimation rows (a copy). @example fit.residuals()[0] */
@@ -502,6 +519,8 @@ export function feols(formula: string, data: DataInput, options: FeolsOptions = 
   const vcovSpec = params.vcov === undefined ? undefined : parseVcov(params.vcov, { fn, combined: true, fixedEffects: spec.fixedEffects.map((fe) => fe.name) });
   const extraVariables = vcovSpec !== undefined ? clusterVariables(vcovSpec) : [];
   const withPanel = panelOperatorColumns(spec, frame, params.panel, fn);
-  const design = buildDesign(spec, withPanel, { weights: params.weights, fn, extraVariables });
-  return fitDesign(design, withPanel, params, formula, fn);
+  const sunab = sunabColumns(spec, withPanel, fn);
+  let design = buildDesign(sunab.spec, sunab.frame, { weights: params.weights, fn, extraVariables });
+  if (sunab.sunab !== undefined) design = { ...design, notes: [...design.notes, ...sunab.notes], sunab: sunab.sunab };
+  return fitDesign(design, sunab.frame, params, formula, fn);
 }

@@ -11,6 +11,7 @@
  * treated as missing and the row is dropped, as fixest does; an ±Infinity in the data itself is
  * an error (`non_finite`), because it is almost always a data problem.
  */
+import type { SunabDesign } from './sunab.js';
 import { CausalPanelError, type Note } from '../../errors.js';
 import { factor, formatRNumber, type Factor } from '../../data/factor.js';
 import type { Column, Frame } from '../../data/frame.js';
@@ -73,6 +74,8 @@ export interface Design {
   info: DesignInfo;
   /** Extra columns requested with `extraVariables`, over the kept rows (for clusters). */
   extra: Record<string, Column>;
+  /** The cells of a `sunab()` term (set by feols, `formula/sunab.ts`), for `aggregate()`. */
+  sunab?: SunabDesign;
 }
 
 function matchesLevel(level: Level, label: string, value: number | undefined): boolean {

@@ -43,7 +43,12 @@ export type FormulaVariable =
    * `keep`, a bare `i(f)` in a model with an intercept (or fixed effects) drops its first level,
    * as fixest's `i_ref()` does; `i(f, var)` keeps every level.
    */
-  | { kind: 'i'; label: string; factor: string; with?: string; ref: Level[]; refFirst: boolean; keep?: Level[]; columns: string[]; withFactor?: string; ref2?: Level[] };
+  | { kind: 'i'; label: string; factor: string; with?: string; ref: Level[]; refFirst: boolean; keep?: Level[]; columns: string[]; withFactor?: string; ref2?: Level[] }
+  /**
+   * fixest `sunab(cohort, period, ref.p = -1)`: Sun & Abraham's cohort × relative-period cells,
+   * expanded into one column per cell by `sunabColumns` (`formula/sunab.ts`) before the design.
+   */
+  | { kind: 'sunab'; label: string; cohort: string; period: string; ref: number[]; columns: string[] };
 
 /**
  * A level value written in a formula (`ref = 5`, `ref = "a"`).
@@ -137,6 +142,7 @@ class Algebra {
     if (e.type === 'name') return { kind: 'column', label, column: e.name, columns: [e.name] };
     if (e.type === 'call') {
       if (e.fn === 'i') return this.describeI(e, label);
+      if (e.fn === 'sunab') return this.describeSunab(e, label);
       if (e.fn === 'factor' || e.fn === 'as.factor') {
         if (e.args.length !== 1 || e.args[0]!.value.type !== 'name' || e.args[0]!.name !== undefined) this.error(e, `${e.fn}() takes one column name`);
         const column = (e.args[0]!.value as { name: string }).name;
@@ -155,7 +161,7 @@ class Algebra {
         checkArithmetic(e.args[0]!.value, this);
         return { kind: 'expr', label, expr: e, columns: expressionColumns(e) };
       }
-      this.error(e, `unsupported function "${e.fn}()" (supported: i, factor, l, f, d, I, log, log2, log10, log1p, exp, expm1, sqrt, abs)`);
+      this.error(e, `unsupported function "${e.fn}()" (supported: i, sunab, factor, l, f, d, I, log, log2, log10, log1p, exp, expm1, sqrt, abs)`);
     }
     return this.error(e, `"${label}" is not a term`);
   }
@@ -206,6 +212,31 @@ class Algebra {
     const columns = second !== undefined && second !== factorColumn ? [factorColumn, second] : [factorColumn];
     const ref2 = slots.ref2 !== undefined ? this.levels(slots.ref2) : undefined;
     return { kind: 'i', label, factor: factorColumn, ...(withColumn !== undefined ? { with: withColumn } : {}), ...(withFactor !== undefined ? { withFactor } : {}), ...(ref2 ? { ref2 } : {}), ref, refFirst, ...(keep ? { keep } : {}), columns };
+  }
+
+  describeSunab(e: Extract<Expr, { type: 'call' }>, label: string): FormulaVariable {
+    const slots: Record<string, Expr> = Object.create(null);
+    const positional = ['cohort', 'period', 'ref.c', 'ref.p'];
+    let p = 0;
+    for (const a of e.args) {
+      if (a.name !== undefined) {
+        if (a.name !== 'cohort' && a.name !== 'period' && a.name !== 'ref.p') this.error(a.value, `sunab(): argument "${a.name}" is not supported (supported: cohort, period, ref.p)`);
+        slots[a.name] = a.value;
+      } else {
+        while (p < positional.length && slots[positional[p]!] !== undefined) p++;
+        if (p >= positional.length) this.error(a.value, 'sunab(): too many arguments');
+        if (positional[p] === 'ref.c') this.error(a.value, 'sunab(): ref.c is not supported (give ref.p by name)');
+        slots[positional[p++]!] = a.value;
+      }
+    }
+    const cohort = slots.cohort;
+    const period = slots.period;
+    if (cohort === undefined || cohort.type !== 'name' || period === undefined || period.type !== 'name') this.error(e, 'sunab() needs two column names: sunab(cohort, period)');
+    const ref = slots['ref.p'] === undefined ? [-1] : this.levels(slots['ref.p']);
+    if (!ref.every((r): r is number => typeof r === 'number' && Number.isFinite(r))) this.error(slots['ref.p']!, 'sunab(): ref.p must be numbers');
+    const c = (cohort as { name: string }).name;
+    const t = (period as { name: string }).name;
+    return { kind: 'sunab', label, cohort: c, period: t, ref: [...new Set(ref as number[])], columns: c === t ? [c] : [c, t] };
   }
 
   levels(e: Expr): Level[] {

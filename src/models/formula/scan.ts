@@ -95,6 +95,9 @@ export function scanVariable(v: FormulaVariable, frame: Frame, tracker: MissingT
       tracker.numeric(v.with, w);
       return { column, with: w };
     }
+    case 'sunab':
+      // feols expands sunab() into its cell columns first (formula/sunab.ts)
+      throw new CausalPanelError('formula_syntax', `${fn}: ${v.label}: sunab() is supported in feols only`, { fn, value: v.label });
   }
 }
 

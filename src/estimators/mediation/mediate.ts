@@ -24,12 +24,18 @@ import { prepareMediation } from './prepareMediation.js';
 import { quasiBayesDraws } from './quasiBayes.js';
 import { summarizeMediation, type PointEffects } from './summarizeMediation.js';
 import { validateMediate } from './validateMediate.js';
+import { mediateMultilevel } from './mediateMultilevel.js';
+import { isMultilevelOptions, type MultilevelMediateOptions } from './multilevelOptions.js';
+import type { MultilevelMediationResult } from './multilevelResult.js';
 
 export { MediationResult } from './mediationResult.js';
 export type { MediationDraws } from './mediationResult.js';
 export type { MediateOptions, MediationFamily, RawMediateOptions } from './mediateOptions.js';
 export type { MediationEstimate, MediationTriple } from './summarizeMediation.js';
 export type { ProgressCallback } from './progress.js';
+export { MultilevelMediationResult } from './multilevelResult.js';
+export type { GroupMediationEffects } from './multilevelResult.js';
+export type { MultilevelMediateOptions, MultilevelModel } from './multilevelOptions.js';
 
 /**
  * One `mediate` analysis on a data frame with read options (also `mediateMany`'s step per
@@ -77,6 +83,24 @@ export function runMediate(data: Frame, params: MediateParams): MediationResult 
 }
 
 /**
+ * Multilevel mediation (mediation's `mediate` with `lmer` fits): when the mediator or the outcome
+ * model is an `lmm` fit (the other an `lmm` fit or a least-squares formula with its own data),
+ * fixed effects are drawn from N(fixef, vcov), conditional modes from independent
+ * N(mode, condVar), the mediator error from N(0, σ²); a least-squares mediator on one row per
+ * group (a school-level mediator) is linked to the outcome rows by the outcome's grouping column.
+ * The result adds `byGroup`, the effects within each group of `groupOut`. See
+ * docs/multilevel-mediation.md.
+ *
+ * @example
+ * const res = mediate({
+ *   mediatorModel: 'smorale ~ free + catholic + coed', mediatorData: school,
+ *   outcomeModel: lmm('late ~ free + smorale + catholic + coed + gender + income + pared + (1 | SCH_ID)', student),
+ *   treat: 'free', mediator: 'smorale', controlValue: 3, treatValue: 4, sims: 1000,
+ * });
+ * res.acme.average.estimate; // ≈ 0.0070 (mediation 4.5.1: 0.00689, fixtures/oracles/mediation_multilevel_school.json)
+ */
+export function mediate(options: MultilevelMediateOptions): MultilevelMediationResult;
+/**
  * Causal mediation analysis: ACME, ADE, total effect and proportion mediated, as R's
  * `mediation::mediate(model.m, model.y, treat, mediator, boot, sims, ...)` 4.5.1.
  *
@@ -101,8 +125,10 @@ export function runMediate(data: Frame, params: MediateParams): MediationResult 
  * });
  * res.acme.average.estimate; // -0.0157446 (mediation 4.5.1, fixtures/oracles/mediation_jobs_boot.json)
  */
-export function mediate(options: MediateOptions): MediationResult {
+export function mediate(options: MediateOptions): MediationResult;
+export function mediate(options: MediateOptions | MultilevelMediateOptions): MediationResult {
   return withFunctionName('mediate', () => {
+    if (isMultilevelOptions(options)) return mediateMultilevel(options);
     const params = readMediateOptions(options);
     return runMediate(toFrame(params.data, 'mediate'), params);
   });

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attgt } from '../../../src/estimators/did/attgt.js';
+import { did2s } from '../../../src/estimators/did/did2s.js';
 import { didImputation } from '../../../src/estimators/did/didImputation.js';
 import { eventStudy } from '../../../src/estimators/did/eventStudy.js';
 import { honestDid } from '../../../src/estimators/did/honestDid.js';
@@ -62,13 +63,24 @@ describe('honestDid input forms', () => {
     expect(hd.rows).toEqual(fromPlain.rows);
   });
 
-  it('results whose vcov() follows `terms` (didImputation, did2s): the event-time rows are picked by term; rows without e are skipped', () => {
+  it('results whose vcov() follows `terms` (didImputation, did2s event study): the event-time rows are picked by term; rows without e are skipped', () => {
     const bjs = didImputation({ data: mpdta, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', horizons: true, pretrends: true });
     const V = bjs.vcov();
     const hd = honestDid(bjs, quick);
     expect(hd.times).toEqual([-4, -3, -2, 0, 1, 2, 3]);
     const fromPlain = honestDid({ betahat: bjs.rows.map((r) => r.estimate), sigma: V, numPrePeriods: 3, numPostPeriods: 4 }, quick);
     expect(hd.rows).toEqual(fromPlain.rows);
+    // did2s's event study (second stage i(rel_year, ref = c(-1, -1000))): the same reading.
+    const cohort = mpdta.numeric('first.treat', 'test');
+    const year = mpdta.numeric('year', 'test');
+    const withRel = mpdta.withColumns({
+      treat_post: Float64Array.from(cohort, (g, i) => (g > 0 && year[i]! >= g ? 1 : 0)),
+      rel_year: Float64Array.from(cohort, (g, i) => (g > 0 ? year[i]! - g : -1000)),
+    });
+    const gardner = did2s({ data: withRel, outcome: 'lemp', firstStage: '~ 0 | countyreal + year', secondStage: '~ i(rel_year, ref = c(-1, -1000))', treatment: 'treat_post', clusters: 'countyreal' });
+    const fromDid2s = honestDid(gardner, quick);
+    expect(fromDid2s.times).toEqual([-4, -3, -2, 0, 1, 2, 3]);
+    expect(fromDid2s.rows).toEqual(honestDid({ betahat: gardner.rows.map((r) => r.estimate), sigma: gardner.vcov(), numPrePeriods: 3, numPostPeriods: 4 }, quick).rows);
     // A covariate row (no e) listed first in terms: it is left out of β̂ and Σ.
     const rows = [{ term: 'x', estimate: 9, e: undefined }, ...o.betahat.map((b, i) => ({ term: `e${i}`, estimate: b, e: [-4, -3, -2, 0, 1, 2, 3][i]! }))];
     const big = [[1, ...o.sigma.map(() => 0.5)], ...o.sigma.map((row) => [0.5, ...row])];

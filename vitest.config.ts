@@ -18,6 +18,7 @@ const SLOW = [
   'test/estimators/did/honestDid.HonestDiD.all.test.ts',
   'test/estimators/did/didImputation.hand.simulated.test.ts',
   'test/estimators/mediation/mediate.mediation.test.ts',
+  'test/estimators/mediation/mediate.mediation.multilevel.test.ts',
   'test/models/feols.hand.tall.test.ts',
   'test/numerics/leastSquares.hand.tall.test.ts',
 ];

@@ -27,6 +27,11 @@ describe('singletonMask and dropSingletons', () => {
       [[0, 1, 0, 1], 2],
     ]);
   });
+  it('a dropped row is never counted again: (id, time) = (0,0), (2,1), (2,1), (0,1) drops rows 1 and 4', () => {
+    // time 0 has only row 1; once it is gone id 0 has only row 4, which goes too. Looking at row 1
+    // again (its id now has one row) must not decrement the counts a second time and save row 4.
+    expect(Array.from(singletonMask([fe(0, 2, 2, 0), fe(0, 1, 1, 1)]))).toEqual([1, 0, 0, 1]);
+  });
   it('nothing to drop; one fixed effect; none at all', () => {
     const none = dropSingletons([fe(0, 0, 1, 1)]);
     expect(none.count).toBe(0);

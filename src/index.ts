@@ -154,6 +154,9 @@ export { SparseCholesky, eliminationTree, type SparsePattern } from './numerics/
 export { nelderMead, type NelderMeadOptions, type NelderMeadResult } from './numerics/nelderMead.js';
 export { richardsonHessian, richardsonJacobian } from './numerics/richardson.js';
 
+// multilevel mediation: mediate with lmm fits (issue 15)
+export { MultilevelMediationResult, type GroupMediationEffects, type MultilevelMediateOptions, type MultilevelModel } from './estimators/mediation/mediate.js';
+
 // file readers: Stata, SPSS, Parquet (issue 10)
 export { parseDta, type ParseDtaOptions } from './data/parseDta.js';
 export { parseSav, type ParseSavOptions } from './data/parseSav.js';

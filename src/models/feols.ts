@@ -25,6 +25,7 @@ import { parseFormula } from './formula/parse.js';
 import { panelOperatorColumns, type PanelIndex } from './formula/panelOperators.js';
 import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
 import { sunabColumns } from './formula/sunab.js';
+import { fixefSizesWithSlopes } from './formula/fixedEffects.js';
 import { sunabAggregate, type SunabAggregation } from './sunabAggregate.js';
 import type { Estimate } from '../estimate.js';
 import { columnMatrix, olsVcov, type OlsState } from './olsVcov.js';
@@ -472,7 +473,7 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   // Fit statistics, fixest's definitions.
   const tss = weightedSumSquares(yOriginal, weights, weightedMean(yOriginal, weights));
   const wss = sumSquaresAfter !== null ? sumSquaresAfter[0]! : weightedSumSquares(yd, weights);
-  const nparams = fixestNparams(k, design.fixedEffects.map((f) => f.nLevels));
+  const nparams = fixestNparams(k, fixefSizesWithSlopes(design.fixedEffects));
   const r2 = 1 - ls.rss / tss;
   const hasIntercept = q > 0 || keptTerms.includes('(Intercept)');
   const adjR2 = 1 - (1 - r2) * (n - (hasIntercept ? 1 : 0)) / (n - nparams);

@@ -21,6 +21,7 @@ import type { Ssc } from '../inference/ssc.js';
 import { vcovLabel, type VcovSpec } from '../inference/vcovSpec.js';
 import type { Dist } from '../numerics/distributions.js';
 import type { Design } from './formula/design.js';
+import { fixefSizesWithSlopes } from './formula/fixedEffects.js';
 import type { VcovInfo } from './fit.js';
 
 /** Everything the variance needs, kept on an OLS fit so that `withVcov` can recompute it. */
@@ -141,11 +142,17 @@ export function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): 
   const { design } = state;
   const n = design.n;
   const k = state.keptTerms.length;
-  const fixefSizes = design.fixedEffects.map((f) => f.nLevels);
+  // Varying slopes add one entry of their count (fixest's K; formula/fixedEffects.ts).
+  const fixefSizes = fixefSizesWithSlopes(design.fixedEffects);
+  const hasSlopes = fixefSizes.length > design.fixedEffects.length;
+  if (hasSlopes && (spec.type === 'CR2' || spec.type === 'CRV3' || (spec.type === 'hetero' && (spec.hc === 'HC2' || spec.hc === 'HC3')))) {
+    throw new CausalPanelError('invalid_option', `${fn}: vcov ${spec.type === 'hetero' ? spec.hc : spec.type} is not available with varying slopes (fixed effects with [x]); use iid, hetero/HC1 or CRV1`, { fn, option: 'vcov' });
+  }
   const clusterings = clusteringsFor(spec, state, fn);
   let nested: boolean[] | null = null;
   if (clusterings !== undefined && design.fixedEffects.length > 0) {
     nested = design.fixedEffects.map((fe) => clusterings.some((c) => c.name === fe.name || isNestedIn(fe.codes, fe.nLevels, c)));
+    if (hasSlopes) nested.push(false);
   }
   if (spec.type === 'CR2') return olsCR2(spec, ssc, state, clusterings![0]!, nested);
   if (spec.type === 'CRV3' && nested !== null && !nested.every(Boolean)) {

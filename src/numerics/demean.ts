@@ -41,6 +41,7 @@
  */
 import { CausalPanelError } from '../errors.js';
 import { iterate } from './demeanAcceleration.js';
+import { demeanSlopes } from './demeanSlopes.js';
 import { levelInverseWeights, residualize, setupSums, setupSumsFused, sumSquares, type Kernel } from './demeanPasses.js';
 
 // Singletons live in singletons.ts; re-exported so that `numerics/demean.js` keeps offering them.
@@ -52,6 +53,10 @@ export interface FixedEffectCodes {
   codes: Int32Array;
   /** Number of levels L. */
   nLevels: number;
+  /** Varying slopes (fixest `fe[x]`): level-specific slopes on these columns (`demeanSlopes.ts`). */
+  slopes?: readonly Float64Array[];
+  /** With slopes: whether the level also has its own intercept (`fe[x]`, default) or not (`fe[[x]]`). */
+  constant?: boolean;
 }
 
 /** Options for {@link demean}. */
@@ -132,6 +137,9 @@ export function demean(
     return { columns: out, converged: true, iterations: 0, maxChange: 0, inputSumSquares: sums, outputSumSquares: Float64Array.from(sums) };
   }
 
+  if (fixedEffects.some((fe) => (fe.slopes !== undefined && fe.slopes.length > 0) || fe.constant === false)) {
+    return demeanWithSlopes(xs, fixedEffects, w, n, tolerance, maxIterations);
+  }
   const codes = fixedEffects.map((fe) => fe.codes);
   const nLevels = fixedEffects.map((fe) => fe.nLevels);
   // Level weight sums W_p[l] (once for all columns; the pass also checks the codes) and their
@@ -182,6 +190,39 @@ export function demean(
   const out: Float64Array[] = [];
   for (let c = 0; c < C; c++) out.push(buffer.subarray(c * n, (c + 1) * n));
   return { columns: out, converged, iterations, maxChange, inputSumSquares, outputSumSquares };
+}
+
+/** The varying-slope path: plain alternating projections per column (`demeanSlopes.ts`). */
+function demeanWithSlopes(xs: Float64Array[], fixedEffects: FixedEffectCodes[], w: Float64Array | null, n: number, tolerance: number, maxIterations: number): DemeanResult {
+  fixedEffects.forEach((fe, p) => {
+    for (const x of fe.slopes ?? []) {
+      if (x.length !== n) throw new CausalPanelError('invalid_option', `demean: slope of fixed effect ${p} has length ${x.length}, expected ${n}`, { fn: 'demean', value: x.length });
+    }
+    for (let i = 0; i < n; i++) {
+      const g = fe.codes[i]!;
+      if (!(g >= 0 && g < fe.nLevels)) throw new CausalPanelError('invalid_option', `demean: fixed effect ${p} has code ${g} at row ${i} (levels 0..${fe.nLevels - 1})`, { fn: 'demean', row: i, value: g });
+    }
+  });
+  let totalWeight = n;
+  if (w !== null) {
+    totalWeight = 0;
+    for (let i = 0; i < n; i++) totalWeight += w[i]!;
+  }
+  const inputSumSquares = Float64Array.from(xs, (x) => sumSquares(x, w));
+  const scale = Float64Array.from(inputSumSquares, (ss) => {
+    if (!Number.isFinite(ss)) throw new CausalPanelError('non_finite', `demean: column has non-finite values (sum of squares ${ss})`, { fn: 'demean', value: ss });
+    const rms = Math.sqrt(ss / Math.max(totalWeight, 1e-300));
+    return rms > 0 && Number.isFinite(rms) ? rms : 1;
+  });
+  const result = demeanSlopes(xs, fixedEffects, w, scale, tolerance, maxIterations);
+  const C = xs.length;
+  const buffer = new Float64Array(n * C);
+  const columns = result.columns.map((x, c) => {
+    buffer.set(x, c * n);
+    return buffer.subarray(c * n, (c + 1) * n);
+  });
+  const outputSumSquares = Float64Array.from(columns, (x) => sumSquares(x, w));
+  return { columns, converged: result.converged, iterations: result.iterations, maxChange: result.maxChange, inputSumSquares, outputSumSquares };
 }
 
 function validate(

@@ -198,6 +198,14 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
       return column;
     }),
   );
+  // Varying slopes (fixest `id[x]`): numeric columns (a text column is non_numeric).
+  const slopeColumns = spec.fixedEffects.map((fe) =>
+    (fe.slopes ?? []).map((name) => {
+      const column = frame.numeric(name, fn);
+      tracker.numeric(name, column);
+      return column;
+    }),
+  );
   let weights: Float64Array | null = null;
   if (options.weights !== undefined) {
     weights = frame.numeric(options.weights, fn);
@@ -268,7 +276,14 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
   const info: DesignInfo = { ...partial, terms, assign };
   const X = assembleMatrix(info, resolved, n);
 
-  const fixedEffects = spec.fixedEffects.map((fe, j) => fixedEffectCodes(fe.name, feColumns[j]!, subset));
+  const fixedEffects = spec.fixedEffects.map((fe, j) => {
+    const coded = fixedEffectCodes(fe.name, feColumns[j]!, subset);
+    if (fe.slopes === undefined) return coded;
+    coded.slopes = slopeColumns[j]!.map((x) => gather(x, rows));
+    coded.slopeNames = fe.slopes;
+    coded.constant = fe.constant ?? true;
+    return coded;
+  });
   const extra: Record<string, Column> = Object.create(null);
   // Gathered on first read: a cluster column that is also a fixed effect (the usual case) is
   // never read, and on 10⁶ rows the copy costs as much as a demeaning pass.

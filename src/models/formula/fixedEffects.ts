@@ -21,6 +21,12 @@ export interface DesignFixedEffect {
   nLevels: number;
   /** Level labels in sorted order (`a_b` for combined effects). */
   levels: string[];
+  /** Varying slopes (fixest `id[x]`): the slope columns over the kept rows. */
+  slopes?: Float64Array[];
+  /** The slope columns' names. */
+  slopeNames?: string[];
+  /** With slopes: whether the levels keep their intercepts (`id[x]`) or not (`id[[x]]`). */
+  constant?: boolean;
 }
 
 /**
@@ -148,4 +154,27 @@ function isIdentity(rows: Int32Array, length: number): boolean {
   if (rows.length !== length) return false;
   for (let i = 0; i < length; i++) if (rows[i] !== i) return false;
   return true;
+}
+
+/**
+ * The fixed-effect sizes that fixest's K (`dof.K`, `nparams`) counts, with varying slopes: one
+ * entry per fixed effect (its levels, so that `fixef.K = "nested"` removes a nested effect's
+ * levels as fixest does) plus, when there are slopes, one more entry of S + 1 for the S slope
+ * coefficients (the + 1 offsets the "− (q − 1)" of the count, so K = coefficients + Σ levels −
+ * (q − 1) + S, fixest's 226 for `y ~ x1 | id[period] + period` on base_did, and 119 clustered by
+ * id). A slope-only effect (`id[[x]]`) has no level intercepts: its levels are taken off S.
+ * `nested` is extended with `false` for the slope entry (slopes are never removed as nested).
+ *
+ * @example
+ * fixefSizesWithSlopes([{ nLevels: 108, slopes: [period], constant: true }, { nLevels: 10 }]); // [108, 10, 109]
+ */
+export function fixefSizesWithSlopes(fixedEffects: readonly Pick<DesignFixedEffect, 'nLevels' | 'slopes' | 'constant'>[]): number[] {
+  const sizes = fixedEffects.map((f) => f.nLevels);
+  let slopes = 0;
+  for (const f of fixedEffects) {
+    if (f.slopes === undefined || f.slopes.length === 0) continue;
+    slopes += f.nLevels * f.slopes.length - (f.constant === false ? f.nLevels : 0);
+  }
+  if (fixedEffects.some((f) => f.slopes !== undefined && f.slopes.length > 0)) sizes.push(slopes + 1);
+  return sizes;
 }

@@ -81,6 +81,10 @@ export interface FormulaTerm {
 export interface FixedEffectSpec {
   name: string;
   variables: string[];
+  /** Varying slopes (fixest `id[x]`, `id[[x]]`): the slope columns. */
+  slopes?: string[];
+  /** With slopes: whether the fixed effect keeps its level intercepts (`id[x]`) or not (`id[[x]]`). */
+  constant?: boolean;
 }
 
 /**
@@ -402,7 +406,7 @@ export function parseFormula(text: string, fn = 'feols'): FormulaSpec {
   };
   if (response !== null) expressionColumns(response).forEach(add);
   for (const v of algebra.variables) v.columns.forEach(add);
-  for (const fe of fixedEffects) fe.variables.forEach(add);
+  for (const fe of fixedEffects) [...fe.variables, ...(fe.slopes ?? [])].forEach(add);
   return {
     text,
     response,
@@ -424,6 +428,14 @@ function fixedEffectList(e: Expr, algebra: Algebra): FixedEffectSpec[] {
       return;
     }
     const variables: string[] = [];
+    if (x.type === 'call' && (x.fn === '[' || x.fn === '[[')) {
+      const [fe, ...slopeArgs] = x.args;
+      const slopes = slopeArgs.map((a) => (a.value.type === 'name' && a.name === undefined ? a.value.name : algebra.error(a.value, `"${deparse(a.value)}" is not a slope variable (use column names: id[x1, x2])`)));
+      const name = (fe!.value as { name: string }).name;
+      if (out.some((f) => f.name === name)) algebra.error(x, `the fixed effect "${name}" is given twice`);
+      out.push({ name, variables: [name], slopes, constant: x.fn === '[' });
+      return;
+    }
     const combine = (y: Expr): void => {
       if (y.type === 'binary' && y.op === '^') {
         combine(y.left);

@@ -20,7 +20,7 @@ export interface Token {
   pos: number;
 }
 
-const OPERATORS = '~|+-*/:^(),=';
+const OPERATORS = '~|+-*/:^(),=[]';
 
 /**
  * Splits formula text into tokens (names, numbers, strings, operators).
@@ -158,6 +158,24 @@ export class Parser {
         if (next.type === 'op' && next.text === '(') {
           this.i++;
           return { type: 'call', fn: t.text, args: this.args(), pos: t.pos };
+        }
+        if (next.type === 'op' && next.text === '[') {
+          // fixest's varying slopes `fe[x1, x2]` / `fe[[x]]`: a call of '[' or '[[' on (fe, x1, …)
+          this.i++;
+          const double = this.peek().type === 'op' && this.peek().text === '[';
+          if (double) this.i++;
+          const args: CallArg[] = [{ value: { type: 'name', name: t.text, pos: t.pos } }];
+          for (;;) {
+            args.push({ value: this.parse(2) });
+            if (this.peek().type === 'op' && this.peek().text === ',') {
+              this.i++;
+              continue;
+            }
+            break;
+          }
+          this.expectOp(']');
+          if (double) this.expectOp(']');
+          return { type: 'call', fn: double ? '[[' : '[', args, pos: t.pos };
         }
         return { type: 'name', name: t.text, pos: t.pos };
       }

@@ -214,6 +214,10 @@ function fitFeglm(fn: string, formula: string, data: DataInput, options: FeglmOp
   const glmIter = params.glmIter ?? (fixestCompat ? 25 : 100);
   const frame = toFrame(data, fn);
   const spec = parseFormula(formula);
+  const sloped = spec.fixedEffects.find((fe) => fe.slopes !== undefined);
+  if (sloped !== undefined) {
+    throw new CausalPanelError('formula_syntax', `${fn}: varying slopes (${sloped.name}[${sloped.slopes!.join(', ')}]) are supported in feols only`, { fn, value: formula });
+  }
   const fixedEffectNames = spec.fixedEffects.map((fe) => fe.name);
   const vcovSpec = params.vcov === undefined ? undefined : parseVcov(params.vcov, { fn, combined: true, fixedEffects: fixedEffectNames });
   const extraVariables = [...(params.offset === undefined ? [] : [params.offset]), ...(vcovSpec === undefined ? [] : clusterVariables(vcovSpec))];

@@ -29,7 +29,9 @@ export function subsetDesign(design: Design, drop: Uint8Array): Design {
     for (let l = 0; l < fe.nLevels; l++) if (present[l]) order[l] = levels.push(fe.levels[l]!) - 1;
     const codes = new Int32Array(m);
     for (let r = 0; r < m; r++) codes[r] = order[fe.codes[keep[r]!]!]!;
-    return { name: fe.name, codes, nLevels: levels.length, levels };
+    // Varying slopes (fixest `id[x]`) follow their rows.
+    const slopes = fe.slopes === undefined ? {} : { slopes: fe.slopes.map((x) => Float64Array.from(keep, (i) => x[i]!)), slopeNames: fe.slopeNames, constant: fe.constant };
+    return { name: fe.name, codes, nLevels: levels.length, levels, ...slopes };
   });
   const extra: Design['extra'] = Object.create(null);
   for (const name of Object.keys(design.extra)) {

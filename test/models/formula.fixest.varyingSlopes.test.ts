@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { feols, parseCsv } from 'causal-panel';
+import { feols, fepois, parseCsv } from 'causal-panel';
 import { expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -72,6 +72,16 @@ describe('varying slopes contract', () => {
   it('HC2/HC3/CR2/CRV3 are refused with slopes (their leverage would ignore the slopes)', () => {
     expect(thrown(() => feols('y ~ x1 | id[period] + period', baseDid, { vcov: 'HC3' })).code).toBe('invalid_option');
     expect(thrown(() => feols('y ~ x1 | id[period] + period', baseDid, { vcov: { CR2: 'id' } })).code).toBe('invalid_option');
+  });
+  it('fixefRmSingletons keeps the slopes on the rows left (= the fit without the singleton row)', () => {
+    const rows = baseDid.toRows().filter((r, i) => r.id !== 1 || i === 0);
+    const dropped = feols('y ~ x1 | id[period] + period', rows, { fixefRmSingletons: true });
+    const without = feols('y ~ x1 | id[period] + period', rows.slice(1));
+    expect(dropped.nobs).toBe(without.nobs);
+    expect(Math.abs(dropped.coef().x1! - without.coef().x1!)).toBeLessThan(1e-12);
+  });
+  it('feglm / fepois refuse varying slopes (formula_syntax), not ignore them', () => {
+    expect(thrown(() => fepois('y ~ x1 | id[period]', baseDid)).code).toBe('formula_syntax');
   });
   it('a slope that is not a column name is formula_syntax', () => {
     expect(thrown(() => feols('y ~ x1 | id[log(period)]', baseDid)).code).toBe('formula_syntax');

@@ -30,6 +30,11 @@ function drawRandom(part: RandomPart | null, out: Float64Array, rng: Rng): void 
   for (let j = 0; j < out.length; j++) out[j] = part.modes[j]! + part.sds[j]! * rng.normal();
 }
 
+function differs(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true;
+  return false;
+}
+
 /** Slot kinds as small integers for the row loop: 0 intercept, 1 treatment, 2 mediator, 3 data. */
 const KIND = { one: 0, treat: 1, mediator: 2, data: 3 } as const;
 
@@ -96,6 +101,10 @@ export function multilevelDraws(
   const sums = new Float64Array(4 * G);
   const draws = allocDraws(sims);
   const groups = Array.from({ length: G }, () => allocDraws(sims));
+  // The outcome is affine in the mediator, Y(t, m) = aₜ + bₜ·m, with bₜ not depending on m: the
+  // shared error cancels from every contrast unless b₁ ≠ b₀ in some row (a treatment × mediator
+  // interaction). Skipping it then changes no result, only the random stream.
+  const noise = differs(system.slope[0].data, system.slope[1].data);
   const mPart = mediator.random;
   const yPart = outcome.random;
   const kindsOf = (part: RandomPart | null): Int8Array => Int8Array.from(part ? part.slots.map((slot) => KIND[slot.kind]) : []);
@@ -121,11 +130,13 @@ export function multilevelDraws(
         mu0[i] = mu0[i]! + m0r[i]! + mtr[i]! * controlValue;
       }
     }
-    for (let i = 0; i < nm; i++) {
-      // One error per mediator row shared by M(1) and M(0), as mediation's `error` matrix.
-      const e = mediator.sigma * rng.normal();
-      mu1[i] = mu1[i]! + e;
-      mu0[i] = mu0[i]! + e;
+    if (noise) {
+      for (let i = 0; i < nm; i++) {
+        // One error per mediator row shared by M(1) and M(0), as mediation's `error` matrix.
+        const e = mediator.sigma * rng.normal();
+        mu1[i] = mu1[i]! + e;
+        mu0[i] = mu0[i]! + e;
+      }
     }
     if (yPart) {
       // The outcome's random part folds into the prediction matrices' rows: a += r0 + rt·t, b += rm.

@@ -52,7 +52,9 @@ describe('influenceVcov: ΨᵀΨ/n², or cluster sums in place of Ψ', () => {
     expect(notCodes.code).toBe('invalid_option');
     expect(notCodes.message).toContain('influenceVcov');
     expect(notCodes.message).toContain('an Int32Array of cluster codes');
-    expect(thrown(() => influenceVcov(psi, 4, 2, { cluster: Int32Array.of(0, 0, 0, 0), nClusters: 0 })).code).toBe('invalid_option');
+    const zero = thrown(() => influenceVcov(psi, 4, 2, { cluster: Int32Array.of(0, 0, 0, 0), nClusters: 0 }));
+    expect(zero.code).toBe('invalid_option');
+    expect(zero.message).toContain('nClusters');
     expect(thrown(() => influenceVcov(psi, 4, 2, { clusters: Int32Array.of(0, 0, 1, 1) } as never)).code).toBe('unknown_option');
     expect(clusterCodesOption(undefined, { fn: 'f', key: 'cluster' })).toBeUndefined();
   });

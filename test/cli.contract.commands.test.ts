@@ -3,7 +3,7 @@
  * text/md/latex/html/csv, negative numbers as values, `-h` / `help CMD` / `--version`, stdin
  * data, `--out` and `--plot`, .dta input, and the library options each command passes on.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,5 +148,21 @@ describe('CLI: the modern-DiD, mixed-model and bootstrap commands', () => {
     const out = await json([...did, '--boottest', 'ATT', '--boot-reps', '999', '--boot-seed', '1']);
     expect(out.kind).toBe('boottest');
     expect(out.parts[0].kind).toBe('did');
+  });
+});
+
+describe("CLI: the README's command-line examples run", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const lines = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).filter((line) => line.startsWith('npx causal-panel '));
+  /** Shell words of a README line (double quotes group; the comment after # is dropped). */
+  const words = (line: string): string[] => [...line.replace(/\s+#.*$/, '').slice('npx causal-panel '.length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+  it('there are examples', () => expect(lines.length).toBeGreaterThanOrEqual(4));
+  it.each(lines)('%s', async (line) => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    mkdirSync(join(root, 'out'), { recursive: true }); // out/ is not in git
+    const args = words(line).map((word) => (word.startsWith('fixtures/') || word.startsWith('out/') ? join(root, word) : word));
+    const out = await run(args);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
   });
 });

@@ -288,6 +288,7 @@ export const R_NAMES: Readonly<Record<string, readonly string[]>> = Object.freez
   family: ['mediatorFamily', 'outcomeFamily', 'family'],
   model_m: ['mediatorModel'],
   model_y: ['outcomeModel'],
+  group_out: ['groupOut'],
   seed: ['seed'],
   boot_ci: ['bootCiType'],
   clustid: ['clusters', 'cluster'],

@@ -125,3 +125,11 @@ describe('mediate with lmm fits: contract', () => {
     expect(res.acme.control.estimate).toBeCloseTo(res.acme.treated.estimate, 12);
   });
 });
+
+describe('mediate with lmm fits: R argument names', () => {
+  it('group.out suggests groupOut', () => {
+    const e = errorOf(() => mediate({ ...groupLevel, 'group.out': 'school' } as never));
+    expect(e.code).toBe('unknown_option');
+    expect(e.message).toContain('groupOut');
+  });
+});

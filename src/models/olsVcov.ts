@@ -152,7 +152,13 @@ export function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): 
   let nested: boolean[] | null = null;
   if (clusterings !== undefined && design.fixedEffects.length > 0) {
     nested = design.fixedEffects.map((fe) => clusterings.some((c) => c.name === fe.name || isNestedIn(fe.codes, fe.nLevels, c)));
-    if (hasSlopes) nested.push(false);
+    if (hasSlopes) {
+      // fixest: slope-only effects (fe[[x]]) have no levels to remove; the slopes are never removed
+      design.fixedEffects.forEach((fe, p) => {
+        if (fe.constant === false) nested![p] = false;
+      });
+      nested.push(false);
+    }
   }
   if (spec.type === 'CR2') return olsCR2(spec, ssc, state, clusterings![0]!, nested);
   if (spec.type === 'CRV3' && nested !== null && !nested.every(Boolean)) {

@@ -62,6 +62,22 @@ describe('varying slopes = explicit interaction columns (self)', () => {
   });
 });
 
+describe("dof.K of other slope specifications, by fixest's nparams rule (R/fixest_env.R: k + Σ sizes·(1 + |slope_flag| − (slope_flag < 0)) + 1 − #effects with intercepts)", () => {
+  it('id[[period]] + period: 1 + 108 + 10 + 1 − 1 = 119 (iid); clustered by id the slope-only effect removes nothing: 119', () => {
+    const fit = feols('y ~ x1 | id[[period]] + period', baseDid, { vcov: 'iid' });
+    expect(fit.vcovInfo.dofK).toBe(119);
+    expect(fit.withVcov({ CRV1: 'id' }).vcovInfo.dofK).toBe(119);
+  });
+  it('id[period, x1] + period: 1 + 108·3 + 10 + 1 − 2 = 334 (iid); clustered by id: 334 − 107 = 227', () => {
+    const fit = feols('y ~ I(x1^2) | id[period, x1] + period', baseDid, { vcov: 'iid' });
+    expect(fit.vcovInfo.dofK).toBe(334);
+    expect(fit.withVcov({ CRV1: 'id' }).vcovInfo.dofK).toBe(227);
+  });
+  it('id[[period]] alone: 1 + 108 = 109 (no effect keeps its intercepts: no reference term)', () => {
+    expect(feols('y ~ x1 | id[[period]]', baseDid, { vcov: 'iid' }).vcovInfo.dofK).toBe(109);
+  });
+});
+
 describe('varying slopes contract', () => {
   it('a slope on a text column is non_numeric naming the column', () => {
     const rows = baseDid.toRows().map((r) => ({ ...r, label: `p${r.period}` }));

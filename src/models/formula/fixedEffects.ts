@@ -159,22 +159,29 @@ function isIdentity(rows: Int32Array, length: number): boolean {
 /**
  * The fixed-effect sizes that fixest's K (`dof.K`, `nparams`) counts, with varying slopes: one
  * entry per fixed effect (its levels, so that `fixef.K = "nested"` removes a nested effect's
- * levels as fixest does) plus, when there are slopes, one more entry of S + 1 for the S slope
- * coefficients (the + 1 offsets the "− (q − 1)" of the count, so K = coefficients + Σ levels −
- * (q − 1) + S, fixest's 226 for `y ~ x1 | id[period] + period` on base_did, and 119 clustered by
- * id). A slope-only effect (`id[[x]]`) has no level intercepts: its levels are taken off S.
- * `nested` is extended with `false` for the slope entry (slopes are never removed as nested).
+ * levels as fixest does) plus, when there are slopes, one entry P chosen so that
+ * `fixestNparams(k, sizes)` = fixest's `nparams` (R/fixest_env.R): k + Σ sizes·(1 + |slope_flag|
+ * − (slope_flag < 0)) + (1 − #effects with level intercepts, when there is one). So P = S −
+ * Σ_{slope-only} levels + (#slope-only + 1, or q when no effect keeps its intercepts), with S the
+ * number of slope coefficients: fixest's 226 for `y ~ x1 | id[period] + period` on base_did (P =
+ * 109), and 119 clustered by id. The caller marks the P entry, and slope-only effects (fixest's
+ * `fixef_sizes_ok = 0`), as not nested.
  *
  * @example
  * fixefSizesWithSlopes([{ nLevels: 108, slopes: [period], constant: true }, { nLevels: 10 }]); // [108, 10, 109]
  */
 export function fixefSizesWithSlopes(fixedEffects: readonly Pick<DesignFixedEffect, 'nLevels' | 'slopes' | 'constant'>[]): number[] {
   const sizes = fixedEffects.map((f) => f.nLevels);
-  let slopes = 0;
+  if (!fixedEffects.some((f) => f.slopes !== undefined && f.slopes.length > 0)) return sizes;
+  let p = 0;
+  let slopeOnly = 0;
   for (const f of fixedEffects) {
-    if (f.slopes === undefined || f.slopes.length === 0) continue;
-    slopes += f.nLevels * f.slopes.length - (f.constant === false ? f.nLevels : 0);
+    p += f.nLevels * (f.slopes?.length ?? 0);
+    if (f.constant === false) {
+      p -= f.nLevels;
+      slopeOnly++;
+    }
   }
-  if (fixedEffects.some((f) => f.slopes !== undefined && f.slopes.length > 0)) sizes.push(slopes + 1);
+  sizes.push(p + (slopeOnly < fixedEffects.length ? slopeOnly + 1 : fixedEffects.length));
   return sizes;
 }

@@ -14,7 +14,7 @@ import { createRng } from '../../numerics/random.js';
 import { standardizeBasis } from '../effectSize.js';
 import type { MediateParams } from './mediateOptions.js';
 import { multilevelDraws } from './multilevelDraws.js';
-import { multilevelSystem } from './multilevelModels.js';
+import { differs, multilevelSystem } from './multilevelModels.js';
 import { readMultilevelOptions } from './multilevelOptions.js';
 import { MultilevelMediationResult } from './multilevelResult.js';
 import { summarizeMediation } from './summarizeMediation.js';
@@ -58,10 +58,7 @@ export function mediateMultilevel(options: unknown): MultilevelMediationResult {
   const groupCounts = new Array<number>(system.groupLabels.length).fill(0);
   for (const g of system.rowGroup) groupCounts[g]! += 1;
   // mediation's interaction flag (INT): the mediator's outcome slope differs between t = 1 and t = 0.
-  const s0 = system.slope[0].data;
-  const s1 = system.slope[1].data;
-  let interaction = outcome.random?.slots.some((slot) => slot.kind === 'treat') === true && outcome.random.slots.some((slot) => slot.kind === 'mediator');
-  for (let c = 0; c < s0.length && !interaction; c++) interaction = s0[c] !== s1[c];
+  const interaction = differs(system.slope[0].data, system.slope[1].data);
   return new MultilevelMediationResult({
     summary: summarizeMediation(draws, null, { level: p.level, bca: false }),
     params,

@@ -15,7 +15,7 @@
 import { multivariateNormalDraws, type Rng } from '../../numerics/random.js';
 import { preparedMatvec } from './kernelModel.js';
 import { allocDraws, type EffectDraws } from './drawEffects.js';
-import type { MultilevelSystem, RandomPart } from './multilevelModels.js';
+import { differs, type MultilevelSystem, type RandomPart } from './multilevelModels.js';
 import { progressReporter, type ProgressCallback } from './progress.js';
 
 /** Population-average draws and one set of draws per output group. */
@@ -28,11 +28,6 @@ export interface MultilevelDraws {
 function drawRandom(part: RandomPart | null, out: Float64Array, rng: Rng): void {
   if (part === null) return;
   for (let j = 0; j < out.length; j++) out[j] = part.modes[j]! + part.sds[j]! * rng.normal();
-}
-
-function differs(a: Float64Array, b: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true;
-  return false;
 }
 
 /** Slot kinds as small integers for the row loop: 0 intercept, 1 treatment, 2 mediator, 3 data. */

@@ -240,7 +240,13 @@ function outputGroups(mediator: LevelModel, outcome: LevelModel, mediatorRow: In
   return { groupName: part.group, rowGroup, groupLabels };
 }
 
-function differs(a: Float64Array, b: Float64Array): boolean {
+/**
+ * Whether two arrays differ in some entry.
+ *
+ * @example
+ * differs(Float64Array.of(1, 2), Float64Array.of(1, 3)); // true
+ */
+export function differs(a: Float64Array, b: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true;
   return false;
 }

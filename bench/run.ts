@@ -3,12 +3,13 @@
  * R's timings in fixtures/oracles/timings*.json were measured on) and prints the ratio to R.
  * Never part of `npm test`. Pass task names to run a subset: `npm run bench -- feols attgt`.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attgt, did2s, didImputation, feols, fepois, honestDid, matchit, mediate, parseCsv, type Frame } from '../src/index.js';
+import { attgt, did2s, didImputation, feols, fepois, honestDid, matchit, mediate, parseCsv, parseDta, parseParquet, type Frame } from '../src/index.js';
 import { boottest } from '../src/estimators/boottest.js';
 import { lmm } from '../src/models/lmm/lmm.js';
-import { panelPath, printTable, rTimeNow, repoRoot, time, type Timing } from './harness.js';
+import { panelPath, printTable, rTimeNow, repoRoot, time, timeAsync, type Timing } from './harness.js';
 
 const only = new Set(process.argv.slice(2));
 const wanted = (name: string) => only.size === 0 || only.has(name);
@@ -197,6 +198,37 @@ if (wanted('fepois')) {
     timing: time('fepois Euros ~ log(dist_km) | 4 FE (trade, 38k rows)', () => fepois('Euros ~ log(dist_km) | Origin + Destination + Product + Year', trade), (fit) => assertFinite(fit.se()['log(dist_km)']!, 'fepois SE')),
     rKey: 'fepois_trade',
   });
+}
+
+if (wanted('readers')) {
+  // The 1M-row panel as Stata .dta (written by R's haven when Rscript has it; R's read_dta timed in
+  // this run) and as Parquet (written by hyparquet-writer, a devDependency; no R reader here).
+  const csvPath = panelPath(100_000, 10, 1);
+  const dtaPath = csvPath.replace(/\.csv$/, '.dta');
+  const parquetPath = csvPath.replace(/\.csv$/, '.parquet');
+  const panel = parseCsv(readFileSync(csvPath));
+  if (!existsSync(dtaPath)) {
+    try {
+      execFileSync('Rscript', ['-e', `haven::write_dta(data.table::fread("${csvPath}"), "${dtaPath}", version = 14)`], { stdio: 'ignore' });
+    } catch {
+      console.error('readers: Rscript with haven and data.table not found; no .dta panel');
+    }
+  }
+  if (!existsSync(parquetPath)) {
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const columnData = panel.names.map((name) => ({ name, data: panel.numeric(name), type: 'DOUBLE' as const }));
+    writeFileSync(parquetPath, new Uint8Array(parquetWriteBuffer({ columnData })));
+  }
+  if (existsSync(dtaPath)) {
+    const readDtaR = rTimeNow('suppressMessages(library(haven))', `read_dta("${dtaPath}")`);
+    rows.push({
+      timing: time('parseDta(readFileSync) 1M rows × 8 columns (.dta 118)', () => parseDta(readFileSync(dtaPath)), (frame) => assertFinite(frame.numeric('y')[999_999]!, 'dta y')),
+      ...(readDtaR === undefined ? {} : { rSeconds: readDtaR, rSource: 'haven::read_dta timed in this run' }),
+    });
+  }
+  const parquetBytes = readFileSync(parquetPath);
+  const parquetTiming = await timeAsync('parseParquet(readFileSync) 1M rows × 8 columns', () => parseParquet(parquetBytes));
+  rows.push({ timing: parquetTiming });
 }
 
 // Each further task is an `if (wanted('name')) { ... }` block inserted above this line.

@@ -57,28 +57,38 @@ export async function parseParquet(bytes: Uint8Array | ArrayBuffer, options: Par
     if (!available.includes(name)) throw new CausalPanelError('missing_column', `${FN}: column "${name}" not found (columns: ${available.join(', ')})`, { fn: FN, column: name });
   }
   const nRows = Number(metadata.num_rows);
-  const cells = new Map<string, unknown[]>();
-  for (const name of names) cells.set(name, new Array(nRows));
+  const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
+  for (const name of names) chunks.set(name, []);
   try {
     await parquetRead({
       file,
       metadata,
       columns: [...names],
       onChunk: ({ columnName, columnData, rowStart }) => {
-        const target = cells.get(columnName);
-        if (target === undefined) return;
-        for (let i = 0; i < columnData.length && rowStart + i < nRows; i++) target[rowStart + i] = columnData[i];
+        chunks.get(columnName)?.push({ rowStart, data: columnData as ArrayLike<unknown> });
       },
     });
   } catch (error) {
     throw new CausalPanelError('unreadable_file', `${FN}: ${(error as Error).message}`, { fn: FN });
   }
   const columns: Record<string, Column> = Object.create(null);
-  for (const name of names) columns[name] = toColumn(name, cells.get(name)!);
+  for (const name of names) columns[name] = toColumn(name, chunks.get(name)!, nRows);
   return new Frame(columns, names);
 }
 
-function toColumn(name: string, cells: readonly unknown[]): Column {
+/** Float64 and Float32/Int32 chunks (no nulls) are copied as blocks; anything else cell by cell. */
+function toColumn(name: string, chunks: readonly { rowStart: number; data: ArrayLike<unknown> }[], nRows: number): Column {
+  if (chunks.every((chunk) => chunk.data instanceof Float64Array || chunk.data instanceof Float32Array || chunk.data instanceof Int32Array)) {
+    const values = new Float64Array(nRows);
+    for (const { rowStart, data } of chunks) values.set((data as Float64Array).subarray(0, Math.max(0, Math.min(data.length, nRows - rowStart))), rowStart);
+    return values;
+  }
+  const cells: unknown[] = new Array(nRows);
+  for (const { rowStart, data } of chunks) for (let i = 0; i < data.length && rowStart + i < nRows; i++) cells[rowStart + i] = data[i];
+  return cellsToColumn(name, cells);
+}
+
+function cellsToColumn(name: string, cells: readonly unknown[]): Column {
   const first = cells.find((cell) => cell !== null && cell !== undefined);
   if (typeof first === 'string' || first instanceof Date) {
     return cells.map((cell) => (cell === null || cell === undefined ? null : cell instanceof Date ? cell.toISOString() : String(cell)));

@@ -51,7 +51,7 @@ export function mediateMultilevel(options: unknown): MultilevelMediationResult {
     standardize: undefined,
     onProgress: null,
   });
-  const notes: Note[] = [];
+  const notes: Note[] = [...mediator.notes, ...outcome.notes];
   const treatment = outcome.frame.numeric(p.treat, 'mediate');
   const rows = Int32Array.from({ length: outcome.n }, (_, i) => i);
   const standardize = standardizeBasis(undefined, outcome.y, rows, (row) => treatment[row] === p.controlValue, 'mediate', notes);

@@ -13,7 +13,7 @@
  *
  * Dimension symbols: n = rows of a model, k = fixed coefficients, J = groups, p = random-effect columns.
  */
-import { CausalPanelError } from '../../errors.js';
+import { CausalPanelError, type Note } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { formatRNumber } from '../../data/factor.js';
 import { toFrame } from '../../data/fromInput.js';
@@ -56,6 +56,8 @@ export interface LevelModel {
   sigma: number;
   /** Response on the model rows. */
   y: Float64Array;
+  /** Notes of a fit made here (rows dropped for missing values, collinear terms); none for an lmm fit given. */
+  notes: readonly Note[];
   random: RandomPart | null;
 }
 
@@ -136,7 +138,7 @@ function levelModel(model: MultilevelModel, data: unknown, params: MultilevelMed
     const frame = model.modelFrame();
     const matrix: Matrixer = (f) => model.modelMatrix(f).X;
     const random = randomPart(model, frame, params, role);
-    return { model: { formula: model.formula, mixed: true, frame, n: frame.nrow, k: model.coefficients.length, coef: model.coefficients, vcov: model.vcovMatrix, sigma: model.sigma, y: model.design.y, random }, matrix };
+    return { model: { formula: model.formula, mixed: true, frame, n: frame.nrow, k: model.coefficients.length, coef: model.coefficients, vcov: model.vcovMatrix, sigma: model.sigma, y: model.design.y, notes: [], random }, matrix };
   }
   if (data === undefined) {
     throw new CausalPanelError('invalid_option', `${FN}: the ${role} model is a formula: give ${role}Data (or data)`, { fn: FN, option: `${role}Data` });
@@ -156,7 +158,7 @@ function levelModel(model: MultilevelModel, data: unknown, params: MultilevelMed
     });
     return out;
   };
-  return { model: { formula: model, mixed: false, frame, n: frame.nrow, k: terms.length, coef: fit.coefficients, vcov: fit.vcovMatrix, sigma: fit.sigma, y: fit.design.y, random: null }, matrix };
+  return { model: { formula: model, mixed: false, frame, n: frame.nrow, k: terms.length, coef: fit.coefficients, vcov: fit.vcovMatrix, sigma: fit.sigma, y: fit.design.y, notes: fit.notes, random: null }, matrix };
 }
 
 function setColumns(frame: Frame, set: Record<string, number>): Frame {
@@ -192,7 +194,7 @@ function linkRows(mediator: LevelModel, outcome: LevelModel): { mediatorRow: Int
   for (let j = 0; j < mediator.n; j++) {
     const key = label(column[j]) ?? '';
     if (byLabel.has(key)) {
-      throw new CausalPanelError('invalid_option', `${FN}: group "${key}" has more than one row in the mediator data (a group-level mediator needs one row per group)`, { fn: FN, column: group, row: j, value: key });
+      throw new CausalPanelError('invalid_option', `${FN}: group "${key}" has more than one row in the mediator data (a least-squares mediator with a mixed outcome is a group-level mediator: give one row per group, or fit the mediator with lmm)`, { fn: FN, column: group, row: j, value: key });
     }
     byLabel.set(key, j);
   }

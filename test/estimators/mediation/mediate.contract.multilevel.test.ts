@@ -133,3 +133,19 @@ describe('mediate with lmm fits: R argument names', () => {
     expect(e.message).toContain('groupOut');
   });
 });
+
+describe('mediate with lmm fits: missing values', () => {
+  it('a school row with a missing mediator is dropped with a note, and its students then have no mediator row', () => {
+    const lead = [...schools.lead];
+    lead[29] = NaN;
+    const e = errorOf(() => mediate({ ...groupLevel, mediatorData: { ...schools, lead } }));
+    expect(e.message).toContain('group "30" of the outcome data has no row in the mediator data');
+    const size = [...schools.size];
+    size[0] = NaN;
+    const students2 = Object.fromEntries(Object.entries(students).map(([k, v]) => [k, v.slice(12)]));
+    const fit2 = lmm('y ~ prog + lead + ses + (1 | school)', students2);
+    const res = mediate({ ...groupLevel, outcomeModel: fit2, mediatorData: { ...schools, size } });
+    expect(res.notes.some((n) => n.code === 'rows_dropped_missing')).toBe(true);
+    expect(res.byGroup).toHaveLength(29);
+  });
+});

@@ -101,5 +101,7 @@ describe('varying slopes contract', () => {
   });
   it('a slope that is not a column name is formula_syntax', () => {
     expect(thrown(() => feols('y ~ x1 | id[log(period)]', baseDid)).code).toBe('formula_syntax');
+    expect(thrown(() => feols('y ~ x1[id]', baseDid)).message).toMatch(/"x1\[id\]": varying slopes belong after "\|"/);
+    expect(thrown(() => feols('y ~ x1 | id + id[period]', baseDid)).message).toMatch(/fixed effect "id" is given twice/);
   });
 });

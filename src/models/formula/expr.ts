@@ -104,6 +104,8 @@ export function deparse(e: Expr): string {
     case 'name':
       return deparseName(e.name);
     case 'call':
+      // fixest's varying slopes id[x] / id[[x]] (parsed as a call of '[' / '[[')
+      if (e.fn === '[' || e.fn === '[[') return `${deparse(e.args[0]!.value)}${e.fn}${e.args.slice(1).map((a) => deparse(a.value)).join(', ')}${e.fn === '[' ? ']' : ']]'}`;
       return `${e.fn}(${e.args.map((a) => (a.name !== undefined ? `${a.name} = ${deparse(a.value)}` : deparse(a.value))).join(', ')})`;
     case 'unary':
       return e.op + deparse(e.arg);

@@ -160,6 +160,7 @@ class Algebra {
         const source = (first.value as { name: string }).name;
         return { kind: 'column', label, column: label, columns: [source], panel: { op: e.fn, source, k: k as number } };
       }
+      if (e.fn === '[' || e.fn === '[[') this.error(e, `"${label}": varying slopes belong after "|" (y ~ x | id[x])`);
       if (isArithmeticFunction(e.fn)) {
         if (e.args.length !== 1 || e.args[0]!.name !== undefined) this.error(e, `${e.fn}() takes one argument`);
         checkArithmetic(e.args[0]!.value, this);

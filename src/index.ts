@@ -155,7 +155,7 @@ export { nelderMead, type NelderMeadOptions, type NelderMeadResult } from './num
 export { richardsonHessian, richardsonJacobian } from './numerics/richardson.js';
 
 // multilevel mediation: mediate with lmm fits (issue 15)
-export { MultilevelMediationResult, type GroupMediationEffects, type MultilevelMediateOptions, type MultilevelModel } from './estimators/mediation/mediate.js';
+export { MultilevelMediationResult, type GroupMediationEffects, type MultilevelMediateOptions, type MultilevelMediateCommon, type MultilevelModel } from './estimators/mediation/mediate.js';
 
 // file readers: Stata, SPSS, Parquet (issue 10)
 export { parseDta, type ParseDtaOptions } from './data/parseDta.js';

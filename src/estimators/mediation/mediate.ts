@@ -35,7 +35,7 @@ export type { MediationEstimate, MediationTriple } from './summarizeMediation.js
 export type { ProgressCallback } from './progress.js';
 export { MultilevelMediationResult } from './multilevelResult.js';
 export type { GroupMediationEffects } from './multilevelResult.js';
-export type { MultilevelMediateOptions, MultilevelModel } from './multilevelOptions.js';
+export type { MultilevelMediateOptions, MultilevelMediateCommon, MultilevelModel } from './multilevelOptions.js';
 
 /**
  * One `mediate` analysis on a data frame with read options (also `mediateMany`'s step per

@@ -21,21 +21,13 @@ import type { ProgressCallback } from './progress.js';
 export type MultilevelModel = LmmFit | string;
 
 /**
- * Options of multilevel `mediate` (at least one model an {@link LmmFit}); each mirrors the R
- * argument named in its comment.
+ * Options of multilevel `mediate` other than the two models; each mirrors the R argument named in
+ * its comment.
  *
  * @example
- * mediate({
- *   mediatorModel: 'smorale ~ free + catholic + coed', mediatorData: school,
- *   outcomeModel: lmm('late ~ free + smorale + catholic + coed + gender + income + pared + (1 | SCH_ID)', student),
- *   treat: 'free', mediator: 'smorale', controlValue: 3, treatValue: 4, sims: 1000,
- * }).acme.average.estimate; // ≈ 0.00697 (mediation 4.5.1: 0.00689 with its own draws)
+ * const common: MultilevelMediateCommon = { treat: 'free', mediator: 'smorale', controlValue: 3, treatValue: 4, sims: 1000 };
  */
-export interface MultilevelMediateOptions {
-  /** Mediator model (R `model.m`): an `lmm` fit, or a formula fitted by least squares on `mediatorData` (or `data`). */
-  mediatorModel: MultilevelModel;
-  /** Outcome model (R `model.y`): an `lmm` fit, or a formula fitted by least squares on `outcomeData` (or `data`). */
-  outcomeModel: MultilevelModel;
+export interface MultilevelMediateCommon {
   /** Data of a formula model given without its own data. An `lmm` fit always uses the rows it was fitted on. */
   data?: DataInput;
   /** Data of a formula mediator model (R: the data of `model.m`), e.g. one row per school. */
@@ -64,6 +56,20 @@ export interface MultilevelMediateOptions {
   /** Progress of the simulation loop: called with (draws done, sims), at most ~100 times. */
   onProgress?: ProgressCallback;
 }
+
+/**
+ * Options of multilevel `mediate` (at least one model an {@link LmmFit}, the other an `lmm` fit or
+ * a formula fitted by least squares on `mediatorData` / `outcomeData` (or `data`); R's `model.m`,
+ * `model.y`), and {@link MultilevelMediateCommon}.
+ *
+ * @example
+ * mediate({
+ *   mediatorModel: 'smorale ~ free + catholic + coed', mediatorData: school,
+ *   outcomeModel: lmm('late ~ free + smorale + catholic + coed + gender + income + pared + (1 | SCH_ID)', student),
+ *   treat: 'free', mediator: 'smorale', controlValue: 3, treatValue: 4, sims: 1000,
+ * }).acme.average.estimate; // ≈ 0.00697 (mediation 4.5.1: 0.00689 with its own draws)
+ */
+export type MultilevelMediateOptions = MultilevelMediateCommon & ({ mediatorModel: LmmFit; outcomeModel: MultilevelModel } | { mediatorModel: string; outcomeModel: LmmFit });
 
 /** The validated, frozen parameters of one multilevel `mediate` call. */
 export interface MultilevelMediateParams {

@@ -149,3 +149,18 @@ describe('mediate with lmm fits: missing values', () => {
     expect(res.byGroup).toHaveLength(29);
   });
 });
+
+describe('mediate with an lmm mediator and a least-squares outcome', () => {
+  it('groups by the mediator grouping factor; ACME equals a·b in expectation (d0 = d1 draw by draw)', () => {
+    const lead = students.lead.map((v, i) => v + ((i * 7) % 5) * 0.1);
+    const data = { ...students, lead };
+    const medFit = lmm('lead ~ prog + (1 | school)', data);
+    const res = mediate({ mediatorModel: medFit, outcomeModel: 'y ~ prog + lead + ses', data, treat: 'prog', mediator: 'lead', sims: 100 });
+    expect(res.models).toEqual({ mediator: 'lmm', outcome: 'lm' });
+    expect(res.groupName).toBe('school');
+    expect(res.byGroup).toHaveLength(30);
+    const draws = res.draws();
+    for (let s = 0; s < 100; s++) expect(draws.acmeControl[s]).toBeCloseTo(draws.acmeTreated[s]!, 12);
+    expect(errorOf(() => mediate({ mediatorModel: medFit, outcomeModel: 'y ~ prog + lead + ses', data, treat: 'prog', mediator: 'lead', sims: 10, groupOut: 'district' })).code).toBe('invalid_option');
+  });
+});

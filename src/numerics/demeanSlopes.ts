@@ -177,29 +177,19 @@ export function demeanSlopes(
     let done = false;
     let it = 0;
     let last = 0;
+    // One plain sweep of `target` (a copy of `from`); true when the stopping rule is met.
+    const plainSweep = (target: Float64Array, from: Float64Array): boolean => {
+      target.set(from);
+      const change = sweep(target) / scale[c]!;
+      it++;
+      const rho = Number.isNaN(previous) || previous === 0 ? 0 : Math.min(change / previous, 0.999999);
+      last = previous = change;
+      if (change * Math.max(1, rho / (1 - rho)) > tolerance) return false;
+      X.set(target);
+      return (done = true);
+    };
     while (it < maxIterations) {
-      GX.set(X);
-      const c1 = sweep(GX) / scale[c]!;
-      it++;
-      const rho = Number.isNaN(previous) || previous === 0 ? 0 : Math.min(c1 / previous, 0.999999);
-      last = c1;
-      if (c1 * Math.max(1, rho / (1 - rho)) <= tolerance) {
-        X.set(GX);
-        done = true;
-        break;
-      }
-      previous = c1;
-      GGX.set(GX);
-      const c2 = sweep(GGX) / scale[c]!;
-      it++;
-      const rho2 = c1 === 0 ? 0 : Math.min(c2 / c1, 0.999999);
-      last = c2;
-      if (c2 * Math.max(1, rho2 / (1 - rho2)) <= tolerance) {
-        X.set(GGX);
-        done = true;
-        break;
-      }
-      previous = c2;
+      if (plainSweep(GX, X) || plainSweep(GGX, GX)) break;
       // Irons–Tuck: X ← GGX − (Δ·Δ² / Δ²·Δ²) Δ, Δ = GGX − GX, Δ² = GGX − 2GX + X.
       let num = 0;
       let den = 0;

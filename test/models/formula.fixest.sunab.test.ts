@@ -53,6 +53,15 @@ describe('feols sunab(first.treat, year) on mpdta', () => {
     expectEstimatesMatch(fit.aggregate('period'), periods.map(({ term, estimate, stdError }) => ({ term, estimate, stdError })), { estimate: 1e-12, stdError: 1e-10 });
     expect(Math.abs(fit.aggregate('ATT')[0]!.estimate - es.overall!.estimate)).toBeLessThan(1e-14);
   });
+  it('weighted: the same as eventStudy with weights (cells weighted by their summed weights, fixest use_weights = TRUE)', () => {
+    const w = mpdta.withColumns({ w: Float64Array.from({ length: mpdta.nrow }, (_, i) => 1 + (i % 3)) });
+    const wfit = feols(FORMULA, w, { weights: 'w' });
+    const es = eventStudy({ data: w, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', method: 'sunab', weights: 'w' });
+    const periods = es.rows.filter((r) => r.reference !== true);
+    expectEstimatesMatch(wfit.aggregate('period'), periods.map(({ term, estimate, stdError }) => ({ term, estimate, stdError })), { estimate: 1e-12, stdError: 1e-10 });
+    expect(Math.abs(wfit.aggregate('ATT')[0]!.estimate - es.overall!.estimate)).toBeLessThan(1e-14);
+    expect(Math.abs(wfit.aggregate('ATT')[0]!.estimate - fit.aggregate('ATT')[0]!.estimate)).toBeGreaterThan(1e-4);
+  });
   it('ref.p moves the reference: ref.p = c(-1, -4) drops year::-4 as well', () => {
     const two = feols('lemp ~ sunab(first.treat, year, ref.p = c(-1, -4)) | countyreal + year', mpdta);
     expect(two.terms).not.toContain('year::-4:cohort::2007');

@@ -62,6 +62,17 @@ describe('feols sunab(first.treat, year) on mpdta', () => {
     expect(Math.abs(wfit.aggregate('ATT')[0]!.estimate - es.overall!.estimate)).toBeLessThan(1e-14);
     expect(Math.abs(wfit.aggregate('ATT')[0]!.estimate - fit.aggregate('ATT')[0]!.estimate)).toBeGreaterThan(1e-4);
   });
+  it("a cohort that is not an observed period is never treated (fixest R/did.R: setdiff(cohort, period)), with a note", () => {
+    // without the 2006 rows, cohort 2006 is not a period of the data: fixest makes it a control
+    const no2006 = mpdta.take(Int32Array.from(Array.from(mpdta.numeric('year'), (y, i) => (y === 2006 ? -1 : i)).filter((i) => i >= 0)));
+    const gap = feols(FORMULA, no2006);
+    expect(gap.terms.some((t) => t.endsWith('cohort::2006'))).toBe(false);
+    expect(gap.notes.some((n) => n.code === 'design_adjusted' && /cohort 2006 not among the observed periods/.test(n.message))).toBe(true);
+    const recoded = no2006.withColumns({ g: Float64Array.from(no2006.numeric('first.treat'), (g) => (g === 2006 ? 0 : g)) });
+    const control = feols('lemp ~ sunab(g, year) | countyreal + year', recoded);
+    expect(gap.terms.map((t) => t)).toEqual([...control.terms]);
+    gap.terms.forEach((_, j) => expect(Math.abs(gap.coefficients[j]! - control.coefficients[j]!)).toBeLessThan(1e-13));
+  });
   it('ref.p moves the reference: ref.p = c(-1, -4) drops year::-4 as well', () => {
     const two = feols('lemp ~ sunab(first.treat, year, ref.p = c(-1, -4)) | countyreal + year', mpdta);
     expect(two.terms).not.toContain('year::-4:cohort::2007');

@@ -6,7 +6,8 @@
  * `eventStudy({ method: 'sunab' })` uses too, so both give the same regression.
  *
  * Cohorts follow the one never-treated rule (`data/neverTreated.ts`: 0, missing, ±Infinity or
- * after the last observed period); cohorts observed only before treatment are controls and
+ * after the last observed period) and fixest's own: a cohort that is not one of the observed
+ * periods is never treated too (`R/did.R`, `setdiff(cohort, period)`); cohorts observed only before treatment are controls and
  * cohorts observed only after it get no columns (their rows stay, as fixest's `sunab`). The
  * classification uses the rows where the period and every other formula column is present.
  */
@@ -83,7 +84,19 @@ export function sunabColumns(spec: FormulaSpec, frame: Frame, fn: string): { spe
     if (period[i]! > lastPeriod) lastPeriod = period[i]!;
   }
   const coded = codeCohorts(rawCohort, rows, lastPeriod);
-  const cohort = coded.cohort;
+  // fixest's sunab (R/did.R: refs = setdiff(cohort, period)): a cohort that is not one of the
+  // observed periods is never treated (a control), e.g. a period missing from the data.
+  const periods = new Set<number>();
+  for (const row of rows) periods.add(period[row]!);
+  const absent = new Set<number>();
+  let cohort = coded.cohort;
+  for (const row of rows) {
+    const g = cohort[row]!;
+    if (Number.isFinite(g) && !periods.has(g)) absent.add(g);
+  }
+  if (absent.size > 0) {
+    cohort = Float64Array.from(cohort, (g) => (absent.has(g) ? Infinity : g));
+  }
   const rel = new Float64Array(n);
   for (let i = 0; i < n; i++) rel[i] = Number.isFinite(cohort[i]!) ? period[i]! - cohort[i]! : NaN;
   const classes = classifyCohorts(rel, cohort, rows);
@@ -94,6 +107,9 @@ export function sunabColumns(spec: FormulaSpec, frame: Frame, fn: string): { spe
   const never = neverTreatedNote(v.cohort, coded, 'rows');
   if (never !== null) notes.push(never);
   const list = (cohorts: number[]) => `cohort${cohorts.length === 1 ? '' : 's'} ${cohorts.join(', ')}`;
+  if (absent.size > 0) {
+    notes.push({ code: 'design_adjusted', message: `${list([...absent].sort((a, b) => a - b))} not among the observed periods of "${v.period}": never treated (controls), as fixest's sunab` });
+  }
   if (classes.alwaysTreated.length > 0) {
     notes.push({ code: 'design_adjusted', message: `${list(classes.alwaysTreated)} treated in every observed period: kept without interaction columns (as fixest's sunab)` });
   }

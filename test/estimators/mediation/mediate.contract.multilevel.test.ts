@@ -38,7 +38,7 @@ function makeData(): { schools: Record<string, number[]>; students: Record<strin
 
 const { schools, students } = makeData();
 const outFit = lmm('y ~ prog + lead + ses + (1 | school)', students);
-const groupLevel = { mediatorModel: 'lead ~ prog + size', mediatorData: schools, outcomeModel: outFit, treat: 'prog', mediator: 'lead', sims: 200, seed: 3 };
+const groupLevel = { mediatorModel: 'lead ~ prog + size', mediatorData: schools, outcomeModel: outFit, treat: 'prog', mediator: 'lead', sims: 100, seed: 3 };
 
 function errorOf(f: () => unknown): CausalPanelError {
   try {
@@ -152,7 +152,7 @@ describe('mediate with lmm fits: missing values', () => {
 
 describe('mediate with an lmm mediator and a least-squares outcome', () => {
   it('groups by the mediator grouping factor; ACME equals a·b in expectation (d0 = d1 draw by draw)', () => {
-    const lead = students.lead.map((v, i) => v + ((i * 7) % 5) * 0.1);
+    const lead = students.lead.map((v, i) => v + (i % 3) * 0.1);
     const data = { ...students, lead };
     const medFit = lmm('lead ~ prog + (1 | school)', data);
     const res = mediate({ mediatorModel: medFit, outcomeModel: 'y ~ prog + lead + ses', data, treat: 'prog', mediator: 'lead', sims: 100 });

@@ -56,7 +56,7 @@ export interface LevelModel {
   sigma: number;
   /** Response on the model rows. */
   y: Float64Array;
-  /** Notes of a fit made here (rows dropped for missing values, collinear terms); none for an lmm fit given. */
+  /** Notes of the fit (rows dropped for missing values, collinear terms, a singular or unconverged lmm fit). */
   notes: readonly Note[];
   random: RandomPart | null;
 }
@@ -138,7 +138,7 @@ function levelModel(model: MultilevelModel, data: unknown, params: MultilevelMed
     const frame = model.modelFrame();
     const matrix: Matrixer = (f) => model.modelMatrix(f).X;
     const random = randomPart(model, frame, params, role);
-    return { model: { formula: model.formula, mixed: true, frame, n: frame.nrow, k: model.coefficients.length, coef: model.coefficients, vcov: model.vcovMatrix, sigma: model.sigma, y: model.design.y, notes: [], random }, matrix };
+    return { model: { formula: model.formula, mixed: true, frame, n: frame.nrow, k: model.coefficients.length, coef: model.coefficients, vcov: model.vcovMatrix, sigma: model.sigma, y: model.design.y, notes: model.notes, random }, matrix };
   }
   if (data === undefined) {
     throw new CausalPanelError('invalid_option', `${FN}: the ${role} model is a formula: give ${role}Data (or data)`, { fn: FN, option: `${role}Data` });

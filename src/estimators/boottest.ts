@@ -295,6 +295,11 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
 
   // Fixed effects not nested in the bootstrap clusters need M_D on the bootstrap residuals.
   const fixedEffects = design.fixedEffects;
+  // The sweeps below treat every fixed effect as plain level dummies: varying slopes (id[x]) would be ignored.
+  const sloped = fixedEffects.find((fe) => fe.slopes !== undefined);
+  if (sloped !== undefined) {
+    throw new CausalPanelError('invalid_option', `${fn}: fits with varying slopes (${sloped.name}[${(sloped.slopeNames ?? []).join(', ')}]) are not supported; write the slopes as regressors, i(${sloped.name}, ${(sloped.slopeNames ?? ['x'])[0]})`, { fn, value: sloped.name });
+  }
   const weights = design.weights;
   const nested = fixedEffects.filter((fe) => isNestedIn(fe.codes, fe.nLevels, boot));
   const outside = fixedEffects.filter((fe) => !nested.includes(fe));

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { feols, fepois, parseCsv } from 'causal-panel';
+import { boottest, feols, fepois, parseCsv } from 'causal-panel';
 import { expectEstimatesMatch } from '../helpers/expectEstimatesMatch.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -100,6 +100,10 @@ describe('varying slopes contract', () => {
   });
   it('feglm / fepois refuse varying slopes (formula_syntax), not ignore them', () => {
     expect(thrown(() => fepois('y ~ x1 | id[period]', baseDid)).code).toBe('formula_syntax');
+  });
+  it('boottest refuses a fit with varying slopes (its fixed-effect sweeps would ignore them)', () => {
+    const fit = feols('y ~ x1 | id[period] + period', baseDid);
+    expect(thrown(() => boottest(fit, { param: 'x1', B: 99, seed: 1 })).message).toMatch(/varying slopes \(id\[period\]\)/);
   });
   it('a slope that is not a column name is formula_syntax', () => {
     expect(thrown(() => feols('y ~ x1 | id[log(period)]', baseDid)).code).toBe('formula_syntax');

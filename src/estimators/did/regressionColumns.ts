@@ -128,15 +128,19 @@ export function fewClustersForDid(spec: VcovSpec, data: DidData, rows: ArrayLike
   let best: { clusters: number; treatedClusters: number } | null = null;
   for (const term of spec.clusters) {
     const codes = termCodes(term, data);
-    const seen = new Map<number, boolean>();
+    // Codes are dense (0 … levels − 1): a byte per cluster, 1 = seen, 2 = seen with a treated row.
+    let levels = 0;
+    for (let i = 0; i < codes.length; i++) if (codes[i]! >= levels) levels = codes[i]! + 1;
+    const state = new Uint8Array(levels);
+    let clusters = 0;
+    let treatedClusters = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const c = codes[row]!;
-      seen.set(c, (seen.get(c) ?? false) || treated(row));
+      if (state[c] === 0) { state[c] = 1; clusters++; }
+      if (state[c] === 1 && treated(row)) { state[c] = 2; treatedClusters++; }
     }
-    let treatedClusters = 0;
-    for (const t of seen.values()) if (t) treatedClusters++;
-    if (best === null || seen.size < best.clusters) best = { clusters: seen.size, treatedClusters };
+    if (best === null || clusters < best.clusters) best = { clusters, treatedClusters };
   }
   return fewClustersNote(spec.clusters.join(' & '), best!.clusters, best!.treatedClusters);
 }
@@ -165,9 +169,16 @@ function termCodes(term: string, data: DidData): Int32Array {
  * @example countDistinct(Int32Array.of(0, 1, 0), [0, 2]); // 1
  */
 export function countDistinct(codes: Int32Array, rows: ArrayLike<number>): number {
-  const seen = new Set<number>();
-  for (let i = 0; i < rows.length; i++) seen.add(codes[rows[i]!]!);
-  return seen.size;
+  // Codes are dense, non-negative factor codes: a byte per level instead of a hash set.
+  let levels = 0;
+  for (let i = 0; i < rows.length; i++) if (codes[rows[i]!]! >= levels) levels = codes[rows[i]!]! + 1;
+  const seen = new Uint8Array(levels);
+  let count = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const c = codes[rows[i]!]!;
+    if (seen[c] === 0) { seen[c] = 1; count++; }
+  }
+  return count;
 }
 
 /**

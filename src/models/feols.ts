@@ -289,6 +289,9 @@ export class OlsFit extends ModelFit {
     const meta: [string, string][] = [['Observations', this.nobs.toLocaleString('en-US')]];
     if (this.fixedEffects.length > 0) {
       meta.push(['Fixed-effects', this.fixedEffects.map((f) => `${f.name}: ${f.nLevels.toLocaleString('en-US')}`).join(',  ')]);
+      // fixest's "Varying slopes: period (id): 108"
+      const slopes = this.#state.design.fixedEffects.flatMap((f) => (f.slopeNames ?? []).map((x) => `${x} (${f.name}): ${f.nLevels.toLocaleString('en-US')}`));
+      if (slopes.length > 0) meta.push(['Varying slopes', slopes.join(',  ')]);
     }
     meta.push(['Standard-errors', this.vcovInfo.label]);
     const termDf = this.vcovInfo.termDf;

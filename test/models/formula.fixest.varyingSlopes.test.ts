@@ -30,6 +30,9 @@ describe('feols y ~ x1 | id[period] + period (fixest oracle)', () => {
       expect(f.nobs).toBe(r.nobs);
     });
   }
+  it("summary prints fixest's fixed-effect and varying-slope lines", () => {
+    expect(fit.summary()).toMatch(/Fixed-effects: id: 108, {2}period: 10\nVarying slopes: period \(id\): 108\n/);
+  });
   it('fixef sizes (108 ids, 10 periods; the slopes are extra) and fit statistics', () => {
     expect(Object.fromEntries(fit.fixedEffects.map((f) => [f.name, f.nLevels]))).toEqual(o.cluster.fixefSizes);
     expect(Math.abs(fit.ssr - o.cluster.ssr) / o.cluster.ssr).toBeLessThan(1e-10);

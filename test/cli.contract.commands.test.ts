@@ -139,6 +139,22 @@ describe('CLI: the modern-DiD, mixed-model and bootstrap commands', () => {
     expect(out.stderr).toBe('');
     expect(JSON.parse(out.stdout).kind).toBe('bacon');
   });
+  it('did2s on mpdta with the treated-now column made here; fepois and feglm', async () => {
+    const lines = readFileSync(path('mpdta.csv'), 'utf8').trim().split('\n');
+    const header = lines[0]!.split(',').map((h) => h.replace(/"/g, ''));
+    const year = header.indexOf('year');
+    const first = header.indexOf('first.treat');
+    const withD = [`${lines[0]},D`, ...lines.slice(1).map((line) => {
+      const cells = line.split(',');
+      const g = Number(cells[first]);
+      return `${line},${g > 0 && Number(cells[year]) >= g ? 1 : 0}`;
+    })].join('\n');
+    const out = await run(['did2s', '--data', '-', '--outcome', 'lemp', '--first-stage', '~ 0 | countyreal + year', '--second-stage', '~ i(D, ref = 0)', '--treatment', 'D', '--clusters', 'countyreal', '--format', 'json'], withD);
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout).kind).toBe('did2s');
+    expect((await json(['fepois', '--data', path('trade.csv'), '--formula', 'Euros ~ log(dist_km) | Origin + Destination', '--vcov', 'hetero'])).kind).toBe('feglm');
+    expect((await json(['feglm', '--data', path('lalonde.csv'), '--formula', 'treat ~ age + educ | race', '--link', 'probit'])).kind).toBe('feglm');
+  });
   it('lmm on hsb with --ml', async () => {
     const out = await json(['lmm', '--data', path('hsb.csv'), '--formula', 'MathAch ~ SES + (1 | School)', '--ml']);
     expect(out.kind).toBe('lmm');

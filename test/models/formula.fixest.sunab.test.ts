@@ -73,6 +73,14 @@ describe('feols sunab(first.treat, year) on mpdta', () => {
     expect(gap.terms.map((t) => t)).toEqual([...control.terms]);
     gap.terms.forEach((_, j) => expect(Math.abs(gap.coefficients[j]! - control.coefficients[j]!)).toBeLessThan(1e-13));
   });
+  it("a relative period (0, negative and positive values: fixest's CASE_1) is used as it is: same fit as the calendar period", () => {
+    const year = mpdta.numeric('year');
+    const g = mpdta.numeric('first.treat');
+    const withRel = mpdta.withColumns({ rel: Float64Array.from(year, (y, i) => (g[i] === 0 ? -1000 : y - g[i]!)) });
+    const rel = feols('lemp ~ sunab(first.treat, rel) | countyreal + year', withRel);
+    expect(rel.terms).toEqual(fit.terms.map((t) => t.replace(/^year::/, 'rel::')));
+    rel.terms.forEach((_, j) => expect(Math.abs(rel.coefficients[j]! - fit.coefficients[j]!)).toBeLessThan(1e-13));
+  });
   it('ref.p moves the reference: ref.p = c(-1, -4) drops year::-4 as well', () => {
     const two = feols('lemp ~ sunab(first.treat, year, ref.p = c(-1, -4)) | countyreal + year', mpdta);
     expect(two.terms).not.toContain('year::-4:cohort::2007');

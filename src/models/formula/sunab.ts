@@ -9,7 +9,9 @@
  * after the last observed period) and fixest's own: a cohort that is not one of the observed
  * periods is never treated too (`R/did.R`, `setdiff(cohort, period)`); cohorts observed only before treatment are controls and
  * cohorts observed only after it get no columns (their rows stay, as fixest's `sunab`). The
- * classification uses the rows where the period and every other formula column is present.
+ * classification uses the rows where the period and every other formula column is present. A
+ * period with 0, negative and positive values is taken as the relative period itself (fixest's
+ * "CASE_1"). fixest's `ref.c`, `bin`, `bin.rel`, `bin.c`, `bin.p`, `att` and `no_agg` are refused.
  */
 import { CausalPanelError, type Note } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
@@ -76,35 +78,45 @@ export function sunabColumns(spec: FormulaSpec, frame: Frame, fn: string): { spe
   // Rows where the period and every other formula column are present (the cohort may be missing: never treated).
   const others = spec.columns.filter((c) => c !== v.cohort && c !== v.period).map((c) => frame.column(c, fn));
   const rows: number[] = [];
+  let firstPeriod = Infinity;
   let lastPeriod = -Infinity;
+  let zero = false;
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(period[i]!)) continue;
     if (others.some((column) => column[i] === null || (typeof column[i] === 'number' && Number.isNaN(column[i] as number)))) continue;
     rows.push(i);
     if (period[i]! > lastPeriod) lastPeriod = period[i]!;
+    if (period[i]! < firstPeriod) firstPeriod = period[i]!;
+    if (period[i] === 0) zero = true;
   }
-  const coded = codeCohorts(rawCohort, rows, lastPeriod);
-  // fixest's sunab (R/did.R: refs = setdiff(cohort, period)): a cohort that is not one of the
-  // observed periods is never treated (a control), e.g. a period missing from the data.
+  // fixest's "CASE_1" (R/did.R): a period with 0, negative and positive values is already the
+  // relative period; the cohort only groups (a missing or infinite one is never treated, and a
+  // cohort observed only at negative relative periods is a control).
+  const relative = zero && firstPeriod < 0 && lastPeriod > 0;
+  const coded = relative ? null : codeCohorts(rawCohort, rows, lastPeriod);
+  // Otherwise fixest's rule (R/did.R: refs = setdiff(cohort, period)): a cohort that is not one of
+  // the observed periods is never treated (a control), e.g. a period missing from the data.
   const periods = new Set<number>();
   for (const row of rows) periods.add(period[row]!);
   const absent = new Set<number>();
-  let cohort = coded.cohort;
-  for (const row of rows) {
-    const g = cohort[row]!;
-    if (Number.isFinite(g) && !periods.has(g)) absent.add(g);
+  let cohort = coded === null ? Float64Array.from(rawCohort, (g) => (Number.isFinite(g) ? g : Infinity)) : coded.cohort;
+  if (!relative) {
+    for (const row of rows) {
+      const g = cohort[row]!;
+      if (Number.isFinite(g) && !periods.has(g)) absent.add(g);
+    }
   }
   if (absent.size > 0) {
     cohort = Float64Array.from(cohort, (g) => (absent.has(g) ? Infinity : g));
   }
   const rel = new Float64Array(n);
-  for (let i = 0; i < n; i++) rel[i] = Number.isFinite(cohort[i]!) ? period[i]! - cohort[i]! : NaN;
+  for (let i = 0; i < n; i++) rel[i] = Number.isFinite(cohort[i]!) ? (relative ? period[i]! : period[i]! - cohort[i]!) : NaN;
   const classes = classifyCohorts(rel, cohort, rows);
   if (classes.treated.length === 0) {
     throw new CausalPanelError('no_treated_units', `${fn}: ${v.label}: no cohort is observed both before and after its treatment`, { fn, column: v.cohort });
   }
   const notes: Note[] = [];
-  const never = neverTreatedNote(v.cohort, coded, 'rows');
+  const never = coded === null ? null : neverTreatedNote(v.cohort, coded, 'rows');
   if (never !== null) notes.push(never);
   const list = (cohorts: number[]) => `cohort${cohorts.length === 1 ? '' : 's'} ${cohorts.join(', ')}`;
   if (absent.size > 0) {

@@ -81,6 +81,18 @@ describe('feols sunab(first.treat, year) on mpdta', () => {
     expect(rel.terms).toEqual(fit.terms.map((t) => t.replace(/^year::/, 'rel::')));
     rel.terms.forEach((_, j) => expect(Math.abs(rel.coefficients[j]! - fit.coefficients[j]!)).toBeLessThan(1e-13));
   });
+  it('withVcov keeps the cells: aggregate() uses the new vcov (√(wᵀVw) by hand)', () => {
+    const iid = fit.withVcov('iid');
+    const att = iid.aggregate('ATT')[0]!;
+    const post = iid.terms.map((t, j) => ({ t, j })).filter(({ t }) => !/::-\d/.test(t));
+    const counts = post.map(({ j }) => { let c = 0; for (let i = 0; i < iid.design.n; i++) if (iid.design.X[i + iid.design.terms.indexOf(iid.terms[j]!) * iid.design.n] !== 0) c++; return c; });
+    const total = counts.reduce((a, b) => a + b, 0);
+    const V = iid.vcov();
+    let variance = 0;
+    post.forEach((a, x) => post.forEach((b, y) => (variance += (counts[x]! / total) * (counts[y]! / total) * V[a.j]![b.j]!)));
+    expect(Math.abs(att.stdError - Math.sqrt(variance)) / att.stdError).toBeLessThan(1e-12);
+    expect(att.stdError).not.toBeCloseTo(fit.aggregate('ATT')[0]!.stdError, 6);
+  });
   it('ref.p moves the reference: ref.p = c(-1, -4) drops year::-4 as well', () => {
     const two = feols('lemp ~ sunab(first.treat, year, ref.p = c(-1, -4)) | countyreal + year', mpdta);
     expect(two.terms).not.toContain('year::-4:cohort::2007');

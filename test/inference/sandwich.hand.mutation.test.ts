@@ -114,10 +114,37 @@ describe('vcovJackknife: Σ_g (β₋g − β̂)²', () => {
     const got = vcovJackknife(X, Float64Array.from(yy), 6, 2, Float64Array.from(coef), cl('g', ...codes));
     expectAllClose(got, expected, 1e-12, 'CRV3 jackknife');
   });
-  it('a leave-out fit that is singular gives NaN', () => {
+  it('a leave-out fit that is singular, or singular to 1e-12 relative, gives NaN', () => {
     const X = Float64Array.of(1, 1, 1, 1, 0, 0, 1, 1);
     const v = vcovJackknife(X, y, n, 2, Float64Array.of(1.5, 4), A);
     expect(v.every(Number.isNaN)).toBe(true);
+    // without rows 3–4, x = (1e-7, 0): XᵀX = [[2, 1e-7], [1e-7, 1e-14]], second pivot 5e-15 ≤ 1e-12·2
+    const nearly = Float64Array.of(1, 1, 1, 1, 1e-7, 0, 1, 1);
+    expect(vcovJackknife(nearly, y, n, 2, Float64Array.of(1.5, 4), A).every(Number.isNaN)).toBe(true);
+  });
+  it('three coefficients: matches refits by normal equations without each cluster', () => {
+    const x = [0, 1, 2, 3, 4, 6, 7, 9];
+    const z = [1, 0, 0, 1, 1, 0, 1, 0];
+    const yy = [1, 3, 2, 5, 4, 9, 8, 12];
+    const codes = [0, 0, 1, 1, 2, 2, 3, 3];
+    const cols = [x.map(() => 1), x, z];
+    const fit = (rows: number[]) => {
+      // 3×3 normal equations by Cramer's rule (independent of the code under test)
+      const M = cols.map((a) => cols.map((b) => rows.reduce((s, i) => s + a[i]! * b[i]!, 0)));
+      const r = cols.map((a) => rows.reduce((s, i) => s + a[i]! * yy[i]!, 0));
+      const det = (m: number[][]) => m[0]![0]! * (m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!) - m[0]![1]! * (m[1]![0]! * m[2]![2]! - m[1]![2]! * m[2]![0]!) + m[0]![2]! * (m[1]![0]! * m[2]![1]! - m[1]![1]! * m[2]![0]!);
+      const d = det(M);
+      return [0, 1, 2].map((j) => det(M.map((row, i) => row.map((v, c) => (c === j ? r[i]! : v)))) / d);
+    };
+    const all = x.map((_, i) => i);
+    const coef = fit(all);
+    const expected = new Array<number>(9).fill(0);
+    for (let g = 0; g < 4; g++) {
+      const b = fit(all.filter((i) => codes[i] !== g));
+      for (let a = 0; a < 3; a++) for (let c = 0; c < 3; c++) expected[a + 3 * c]! += (b[a]! - coef[a]!) * (b[c]! - coef[c]!);
+    }
+    const X = Float64Array.from([...cols[0]!, ...x, ...z]);
+    expectAllClose(vcovJackknife(X, Float64Array.from(yy), 8, 3, Float64Array.from(coef), cl('g', ...codes)), expected, 1e-9, 'CRV3 k = 3');
   });
 });
 
@@ -125,6 +152,8 @@ describe('fixPositiveDefinite', () => {
   it('unchanged (same object) without a negative diagonal; eigenvalues floored at 1e-10 otherwise', () => {
     const ok = Float64Array.of(1, 0, 0, 2);
     expect(fixPositiveDefinite(ok, 2).vcov).toBe(ok);
+    const zero = Float64Array.of(0, 0, 0, 1);
+    expect(fixPositiveDefinite(zero, 2)).toEqual({ vcov: zero, fixed: false });
     const fixed = fixPositiveDefinite(Float64Array.of(1, 0, 0, -1), 2);
     expect(fixed.fixed).toBe(true);
     expectAllClose(fixed.vcov, [1, 0, 0, 1e-10], 1e-12, 'fixed', { absTol: 1e-20 });
@@ -148,6 +177,7 @@ describe('computeVcov: every variance type with fixest small-sample factors', ()
     const glm = computeVcov({ ...base, iidVcov: given, residualDf: 2 });
     expect(glm.vcov).toBe(given);
     expect(glm.dist).toEqual({ kind: 't', df: 2 });
+    expect(glm.fixedPsd).toBe(false);
     expect(computeVcov({ ...base, distKind: 'normal' }).dist).toEqual({ kind: 'normal' });
   });
   it('hetero: HC1 = n/(n − 1)·(n − 1)/(n − K)·21/16; HC0 bare; HC3 with leverage; residual df', () => {
@@ -155,6 +185,7 @@ describe('computeVcov: every variance type with fixest small-sample factors', ()
     expectClose(hc1.vcov[0]!, 1.75, 1e-15, 'HC1');
     expect(hc1.label).toBe('Heteroskedasticity-robust');
     expect(hc1.dist).toEqual({ kind: 't', df: 3 });
+    expect([hc1.fixedPsd, hc1.nClusters, hc1.dofK]).toEqual([false, null, 1]);
     expectClose(computeVcov({ ...base, spec: { type: 'hetero', hc: 'HC1' }, ssc: { ...DEFAULT_SSC, clusterAdj: false } }).vcov[0]!, 21 / 16, 1e-15, 'HC1 without n/(n − 1)');
     expectClose(computeVcov({ ...base, spec: { type: 'hetero', hc: 'HC1' }, ssc: { ...DEFAULT_SSC, adj: false } }).vcov[0]!, (21 / 16) * (4 / 3), 1e-15, 'HC1 without adj');
     expect(Array.from(computeVcov({ ...base, spec: { type: 'hetero', hc: 'HC0' } }).vcov)).toEqual([21 / 16]);
@@ -165,6 +196,7 @@ describe('computeVcov: every variance type with fixest small-sample factors', ()
     const missing = thrown(() => computeVcov({ ...base, spec: { type: 'hetero', hc: 'HC2' } }));
     expect(missing.code).toBe('invalid_option');
     expect(missing.message).toBe('fit: vcov "HC2" is not available for this model');
+    expect(missing.details).toMatchObject({ fn: 'fit', option: 'vcov', value: 'HC2' });
   });
   it('CRV1: 32/16 · G/(G − 1) · (n − 1)/(n − K) = 4 on t(G − 1); the PSD fix when two-way goes negative', () => {
     const r = computeVcov({ ...base, spec: { type: 'CRV1', clusters: ['a'] }, clusterings: [A] });
@@ -189,14 +221,25 @@ describe('computeVcov: every variance type with fixest small-sample factors', ()
     const r = computeVcov({ ...base, spec: { type: 'CRV3', clusters: ['a'] }, clusterings: [A], jackknife: (c) => vcovJackknife(ones, y, n, 1, Float64Array.of(3.5), c) });
     expect(Array.from(r.vcov)).toEqual([16]);
     expect(r.dist).toEqual({ kind: 't', df: 1 });
+    // G = 3: G/(G − 1) = 3/2 (G·(G − 1) would be 6)
+    const three = computeVcov({ ...base, spec: { type: 'CRV3', clusters: ['c'] }, clusterings: [cl('c', 0, 1, 2, 2)], jackknife: () => Float64Array.of(8) });
+    expect(Array.from(three.vcov)).toEqual([12]);
     const noAdj = computeVcov({ ...base, spec: { type: 'CRV3', clusters: ['a'] }, ssc: { ...DEFAULT_SSC, clusterAdj: false }, clusterings: [A], jackknife: () => Float64Array.of(8) });
     expect(Array.from(noAdj.vcov)).toEqual([8]);
   });
   it('errors: CR2 outside least squares, missing cluster codes, CRV3 without a jackknife', () => {
-    expect(thrown(() => computeVcov({ ...base, spec: { type: 'CR2', clusters: ['a'] } })).message).toBe('fit: vcov CR2 is available for least-squares fits (feols) only');
+    const cr2 = thrown(() => computeVcov({ ...base, spec: { type: 'CR2', clusters: ['a'] } }));
+    expect(cr2.code).toBe('invalid_option');
+    expect(cr2.message).toBe('fit: vcov CR2 is available for least-squares fits (feols) only');
+    expect(cr2.details).toMatchObject({ fn: 'fit', option: 'vcov' });
     const noCodes = thrown(() => computeVcov({ ...base, spec: { type: 'CRV1', clusters: ['a'] } }));
+    expect(noCodes.code).toBe('invalid_option');
     expect(noCodes.message).toBe('fit: cluster codes are missing for Clustered (a)');
+    expect(noCodes.details).toMatchObject({ fn: 'fit', option: 'vcov' });
     expect(thrown(() => computeVcov({ ...base, spec: { type: 'CRV1', clusters: ['a', 'b'] }, clusterings: [A] })).code).toBe('invalid_option');
-    expect(thrown(() => computeVcov({ ...base, spec: { type: 'CRV3', clusters: ['a'] }, clusterings: [A] })).message).toBe('fit: vcov CRV3 is not available for this model');
+    const noJackknife = thrown(() => computeVcov({ ...base, spec: { type: 'CRV3', clusters: ['a'] }, clusterings: [A] }));
+    expect(noJackknife.code).toBe('invalid_option');
+    expect(noJackknife.message).toBe('fit: vcov CRV3 is not available for this model');
+    expect(noJackknife.details).toMatchObject({ fn: 'fit', option: 'vcov' });
   });
 });

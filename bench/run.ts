@@ -231,6 +231,29 @@ if (wanted('readers')) {
   rows.push({ timing: parquetTiming });
 }
 
+if (wanted('scale')) {
+  // Issue 12's scale check: 1M and 10M rows (100,000 and 1,000,000 units × 10 periods): readCsv,
+  // feols with two fixed effects, attgt, did — one timed call each, peak RSS of the process.
+  const { readCsv } = await import('../src/node.js');
+  const { did } = await import('../src/index.js');
+  for (const units of [100_000, 1_000_000]) {
+    const path = panelPath(units, 10, 1);
+    const once = async <T>(name: string, task: () => T | Promise<T>): Promise<T> => {
+      const start = process.hrtime.bigint();
+      const out = await task();
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      rows.push({ timing: { name: `${name} (${units * 10} rows)`, medianSeconds: seconds, coldSeconds: seconds, runs: [seconds], peakRssMiB: process.resourceUsage().maxRSS / 1024 } });
+      return out;
+    };
+    const panel = await once('readCsv', () => readCsv(path));
+    await once('feols y ~ treated + x1 | unit + period', () => feols('y ~ treated + x1 | unit + period', panel, { vcov: { CRV1: 'unit' } }));
+    await once('attgt dr, x2 + dynamic', () => attgt({ data: panel, outcome: 'y', unit: 'unit', time: 'period', cohort: 'cohort', covariates: ['x2'] }).aggregate('dynamic'));
+    const post = Float64Array.from(panel.numeric('period'), (p) => (p >= 6 ? 1 : 0));
+    const treat = Float64Array.from(panel.numeric('cohort'), (g) => (g > 0 ? 1 : 0));
+    await once('did TWFE', () => did({ data: panel.withColumns({ post, treat }), outcome: 'y', unit: 'unit', time: 'period', treat: 'treat', post: 'post' }));
+  }
+}
+
 // Each further task is an `if (wanted('name')) { ... }` block inserted above this line.
 
 printTable(rows);

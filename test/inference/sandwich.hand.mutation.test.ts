@@ -121,6 +121,9 @@ describe('vcovJackknife: Σ_g (β₋g − β̂)²', () => {
     // without rows 3–4, x = (1e-7, 0): XᵀX = [[2, 1e-7], [1e-7, 1e-14]], second pivot 5e-15 ≤ 1e-12·2
     const nearly = Float64Array.of(1, 1, 1, 1, 1e-7, 0, 1, 1);
     expect(vcovJackknife(nearly, y, n, 2, Float64Array.of(1.5, 4), A).every(Number.isNaN)).toBe(true);
+    // the threshold scales with the largest diagonal: column 1000 and x = (1e-4, 0) → pivot 5e-9 ≤ 1e-12·2e6
+    const scaled = Float64Array.of(1000, 1000, 1000, 1000, 1e-4, 0, 1, 1);
+    expect(vcovJackknife(scaled, y, n, 2, Float64Array.of(0.0015, 4), A).every(Number.isNaN)).toBe(true);
   });
   it('three coefficients: matches refits by normal equations without each cluster', () => {
     const x = [0, 1, 2, 3, 4, 6, 7, 9];

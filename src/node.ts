@@ -2,7 +2,7 @@
  * causal-panel/node: file reading for Node.js (the only module that touches `node:fs`).
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { bomLength, csvDialect, csvFrame, readCsvOptions, readTextColumns, type ParseCsvOptions } from './data/parseCsv.js';
+import { bomLength, csvDialect, csvFrame, estimateRows, readCsvOptions, readTextColumns, type ParseCsvOptions } from './data/parseCsv.js';
 import { CsvScanner } from './data/csvScanner.js';
 import type { Frame } from './data/frame.js';
 import { parseDta, type ParseDtaOptions } from './data/parseDta.js';
@@ -30,6 +30,7 @@ export async function readCsv(path: string, options: ParseCsvOptions = {}): Prom
     await file.read(head, 0, head.length, 0);
     const start = bomLength(head);
     const scanner = new CsvScanner('readCsv', csvDialect(head.subarray(start, start + 65536), params));
+    scanner.expectRows(estimateRows(head.subarray(start), size - start));
     await scanFile(file, size, start, scanner);
     const pending: Promise<void>[] = [];
     const textCells = readTextColumns(scanner, (second) => { pending.push(scanFile(file, size, start, second)); });

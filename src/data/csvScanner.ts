@@ -27,15 +27,19 @@ const TEXT = 2;
 
 /** Growable Float64 storage for a numeric column. */
 class NumberColumn {
-  values = new Float64Array(1024);
+  values: Float64Array;
   length = 0;
+  constructor(capacity: number) {
+    this.values = new Float64Array(capacity);
+  }
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const next = new Float64Array(this.values.length * 2);
-      next.set(this.values);
-      this.values = next;
-    }
+    if (this.length === this.values.length) this.grow();
     this.values[this.length++] = value;
+  }
+  grow(): void {
+    const next = new Float64Array(this.values.length * 2);
+    next.set(this.values);
+    this.values = next;
   }
 }
 
@@ -62,6 +66,18 @@ export class CsvScanner {
   private fieldText: string[] = [];
   /** The value {@link CsvScanner.plainNumber} read. */
   private value = 0;
+  /** One record's values on the fast path, stored once its line end is seen. */
+  private pending: Float64Array | undefined;
+  /** Initial capacity of the numeric columns (from {@link CsvScanner.expectRows}). */
+  private expectedRows = 1024;
+
+  /**
+   * Sizes the columns for about `rows` records before the header is read, so that a large file
+   * fills them without the copies of repeated doubling.
+   */
+  expectRows(rows: number): void {
+    this.expectedRows = Math.max(16, Math.min(Math.ceil(rows), 1 << 27));
+  }
 
   constructor(readonly fn: string, readonly dialect: CsvDialect, private readonly textColumns?: readonly boolean[], private readonly onText?: (column: number, row: number, value: string | null) => void) {}
 
@@ -74,6 +90,10 @@ export class CsvScanner {
     const { delimiter } = this.dialect;
     let i = start;
     while (i < n) {
+      if (this.header !== undefined && this.textColumns === undefined) {
+        i = this.numericRecords(bytes, i, n);
+        if (i >= n) break;
+      }
       const recordStart = i;
       const recordLine = this.line;
       // Empty lines are skipped (read.csv's blank.lines.skip).
@@ -157,6 +177,89 @@ export class CsvScanner {
     return n;
   }
 
+  /**
+   * The fast path over whole records whose every cell is a plain number of a numeric column
+   * (the bulk of a panel file): one pass over the bytes, values parsed as they are scanned, a
+   * record's values stored only once its line end is seen. Returns where it stopped — the start of
+   * the first record it cannot take (a quote, text, a missing cell, the end of the chunk), which
+   * the general path then reads.
+   */
+  private numericRecords(bytes: Uint8Array, start: number, n: number): number {
+    const width = this.header!.length;
+    const isText = this.isText;
+    for (let j = 0; j < width; j++) if (isText[j]) return start;
+    const columns = this.numbers;
+    const pending = (this.pending ??= new Float64Array(width));
+    const { delimiter, decimal } = this.dialect;
+    let i = start;
+    let records = 0;
+    outer: while (i < n) {
+      let p = i;
+      for (let j = 0; ; j++) {
+        // a plain number: [-] digits [decimal digits] [e [+-] digits], ≤ 15 significant digits
+        let k = p;
+        const negative = bytes[k] === 0x2d;
+        if (negative) k++;
+        let mantissa = 0;
+        let digits = 0;
+        let scale = 0;
+        let any = false;
+        let d = 0;
+        while (k < n && (d = bytes[k]! - 0x30) >= 0 && d <= 9) {
+          any = true;
+          if (mantissa !== 0 || d !== 0) { mantissa = mantissa * 10 + d; digits++; }
+          k++;
+        }
+        if (k < n && bytes[k] === decimal) {
+          k++;
+          while (k < n && (d = bytes[k]! - 0x30) >= 0 && d <= 9) {
+            any = true;
+            if (mantissa !== 0 || d !== 0) { mantissa = mantissa * 10 + d; digits++; }
+            scale--;
+            k++;
+          }
+        }
+        if (!any || k >= n) break outer;
+        let c = bytes[k]!;
+        if (c === 0x65 || c === 0x45) {
+          k++;
+          let expNegative = false;
+          if (bytes[k] === 0x2d || bytes[k] === 0x2b) { expNegative = bytes[k] === 0x2d; k++; }
+          let exponent = 0;
+          let expDigits = 0;
+          while (k < n && (d = bytes[k]! - 0x30) >= 0 && d <= 9) { exponent = exponent * 10 + d; expDigits++; k++; }
+          if (expDigits === 0 || expDigits > 4 || k >= n) break outer;
+          scale += expNegative ? -exponent : exponent;
+          c = bytes[k]!;
+        }
+        if (digits > 15 || scale < -22 || scale > 22) break outer;
+        const magnitude = scale >= 0 ? mantissa * POWERS_OF_TEN[scale]! : mantissa / POWERS_OF_TEN[-scale]!;
+        pending[j] = negative ? -magnitude : magnitude;
+        if (c === delimiter) {
+          if (j + 1 >= width) break outer;
+          p = k + 1;
+          continue;
+        }
+        let end: number;
+        if (c === LF) end = k + 1;
+        else if (c === CR && k + 1 < n && bytes[k + 1] === LF) end = k + 2;
+        else break outer;
+        if (j + 1 !== width) break outer;
+        for (let m = 0; m < width; m++) {
+          const column = columns[m]!;
+          if (column.length === column.values.length) column.grow();
+          column.values[column.length++] = pending[m]!;
+        }
+        records++;
+        i = end;
+        break;
+      }
+    }
+    this.rows += records;
+    this.line += records;
+    return i;
+  }
+
   /** Undoes the cells of a record cut by the end of a chunk; it is read again with the next one. */
   private rollback(recordStart: number, recordLine: number): number {
     this.line = recordLine;
@@ -190,7 +293,7 @@ export class CsvScanner {
       this.header = this.fieldText;
       this.fieldText = [];
       for (let j = 0; j < this.header.length; j++) {
-        this.numbers.push(new NumberColumn());
+        this.numbers.push(new NumberColumn(this.expectedRows));
         this.isText.push(false);
       }
       return;

@@ -196,29 +196,31 @@ export class CsvScanner {
     outer: while (i < n) {
       let p = i;
       for (let j = 0; ; j++) {
-        // a plain number: [-] digits [decimal digits] [e [+-] digits], ≤ 15 significant digits
+        // a plain number: [-] digits [decimal digits] [e [+-] digits], ≤ 15 digits in all (leading
+        // zeros count too: a rare longer number takes the general path, which is exact)
         let k = p;
         const negative = bytes[k] === 0x2d;
         if (negative) k++;
         let mantissa = 0;
-        let digits = 0;
         let scale = 0;
-        let any = false;
         let d = 0;
-        while (k < n && (d = bytes[k]! - 0x30) >= 0 && d <= 9) {
-          any = true;
-          if (mantissa !== 0 || d !== 0) { mantissa = mantissa * 10 + d; digits++; }
+        const integerStart = k;
+        while (k < n && (d = bytes[k]! - 0x30) >>> 0 <= 9) {
+          mantissa = mantissa * 10 + d;
           k++;
         }
+        let digits = k - integerStart;
         if (k < n && bytes[k] === decimal) {
           k++;
-          while (k < n && (d = bytes[k]! - 0x30) >= 0 && d <= 9) {
-            any = true;
-            if (mantissa !== 0 || d !== 0) { mantissa = mantissa * 10 + d; digits++; }
-            scale--;
+          const fractionStart = k;
+          while (k < n && (d = bytes[k]! - 0x30) >>> 0 <= 9) {
+            mantissa = mantissa * 10 + d;
             k++;
           }
+          digits += k - fractionStart;
+          scale = fractionStart - k;
         }
+        const any = digits > 0;
         if (!any || k >= n) break outer;
         let c = bytes[k]!;
         if (c === 0x65 || c === 0x45) {

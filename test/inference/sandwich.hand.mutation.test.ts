@@ -118,11 +118,11 @@ describe('vcovJackknife: Σ_g (β₋g − β̂)²', () => {
     const X = Float64Array.of(1, 1, 1, 1, 0, 0, 1, 1);
     const v = vcovJackknife(X, y, n, 2, Float64Array.of(1.5, 4), A);
     expect(v.every(Number.isNaN)).toBe(true);
-    // without rows 3–4, x = (1e-7, 0): XᵀX = [[2, 1e-7], [1e-7, 1e-14]], second pivot 5e-15 ≤ 1e-12·2
-    const nearly = Float64Array.of(1, 1, 1, 1, 1e-7, 0, 1, 1);
+    // without rows 3–4 (the other leave-out fit is regular), x = (1e-7, 0): XᵀX = [[2, 1e-7], [1e-7, 1e-14]], second pivot 5e-15 ≤ 1e-12·2
+    const nearly = Float64Array.of(1, 1, 1, 1, 1e-7, 0, 1, 2);
     expect(vcovJackknife(nearly, y, n, 2, Float64Array.of(1.5, 4), A).every(Number.isNaN)).toBe(true);
     // the threshold scales with the largest diagonal: column 1000 and x = (1e-4, 0) → pivot 5e-9 ≤ 1e-12·2e6
-    const scaled = Float64Array.of(1000, 1000, 1000, 1000, 1e-4, 0, 1, 1);
+    const scaled = Float64Array.of(1000, 1000, 1000, 1000, 1e-4, 0, 1, 2);
     expect(vcovJackknife(scaled, y, n, 2, Float64Array.of(0.0015, 4), A).every(Number.isNaN)).toBe(true);
   });
   it('three coefficients: matches refits by normal equations without each cluster', () => {

@@ -333,7 +333,6 @@ export function vcovJackknife(
       totalXty[a]! += xty[c * k + a]!;
     }
   }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) totalXtx[b + a * k] = totalXtx[a + b * k]!;
   const vcov = new Float64Array(k * k);
   const A = new Float64Array(k * k);
   const rhs = new Float64Array(k);

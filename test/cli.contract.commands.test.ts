@@ -121,34 +121,30 @@ describe('CLI: formats, files and help', () => {
   });
 });
 
+/** mpdta as CSV text with D = 1 from a county's first treated year on (year ≥ first.treat > 0). */
+function mpdtaWithTreatedNow(): string {
+  const lines = readFileSync(path('mpdta.csv'), 'utf8').trim().split('\n');
+  const header = lines[0]!.split(',').map((h) => h.replace(/"/g, ''));
+  const year = header.indexOf('year');
+  const first = header.indexOf('first.treat');
+  return [`${lines[0]},D`, ...lines.slice(1).map((line) => {
+    const cells = line.split(',');
+    const g = Number(cells[first]);
+    return `${line},${g > 0 && Number(cells[year]) >= g ? 1 : 0}`;
+  })].join('\n');
+}
+
 describe('CLI: the modern-DiD, mixed-model and bootstrap commands', () => {
+  const withD = mpdtaWithTreatedNow();
   const mpdta = ['--data', path('mpdta.csv'), '--outcome', 'lemp', '--unit', 'countyreal', '--time', 'year'];
   it('imputation and bacon on mpdta', async () => {
     expect((await json(['imputation', ...mpdta, '--cohort', 'first.treat'])).kind).toBe('didImputation');
-    // bacon needs the treatment switched on from adoption: D = year >= first.treat > 0, made here.
-    const lines = readFileSync(path('mpdta.csv'), 'utf8').trim().split('\n');
-    const header = lines[0]!.split(',').map((h) => h.replace(/"/g, ''));
-    const year = header.indexOf('year');
-    const first = header.indexOf('first.treat');
-    const withD = [`${lines[0]},D`, ...lines.slice(1).map((line) => {
-      const cells = line.split(',');
-      const g = Number(cells[first]);
-      return `${line},${g > 0 && Number(cells[year]) >= g ? 1 : 0}`;
-    })].join('\n');
+    // bacon needs the treatment switched on from adoption
     const out = await run(['bacon', '--data', '-', '--outcome', 'lemp', '--unit', 'countyreal', '--time', 'year', '--treat', 'D', '--format', 'json'], withD);
     expect(out.stderr).toBe('');
     expect(JSON.parse(out.stdout).kind).toBe('bacon');
   });
   it('did2s on mpdta with the treated-now column made here; fepois and feglm', async () => {
-    const lines = readFileSync(path('mpdta.csv'), 'utf8').trim().split('\n');
-    const header = lines[0]!.split(',').map((h) => h.replace(/"/g, ''));
-    const year = header.indexOf('year');
-    const first = header.indexOf('first.treat');
-    const withD = [`${lines[0]},D`, ...lines.slice(1).map((line) => {
-      const cells = line.split(',');
-      const g = Number(cells[first]);
-      return `${line},${g > 0 && Number(cells[year]) >= g ? 1 : 0}`;
-    })].join('\n');
     const out = await run(['did2s', '--data', '-', '--outcome', 'lemp', '--first-stage', '~ 0 | countyreal + year', '--second-stage', '~ i(D, ref = 0)', '--treatment', 'D', '--clusters', 'countyreal', '--format', 'json'], withD);
     expect(out.stderr).toBe('');
     expect(JSON.parse(out.stdout).kind).toBe('did2s');

@@ -41,19 +41,6 @@ function run(method, o, onProgress) {
   }
 }
 
-function plotOf(result) {
-  switch (result.kind) {
-    case 'eventStudy': return cp.eventStudyPlot(result);
-    case 'attgt': return cp.attgtPlot(result);
-    case 'matchit': return cp.lovePlot(result);
-    case 'mediate': return cp.mediationPlot(result);
-    case 'attgtAggregate':
-      try { return cp.eventStudyPlot(result); } catch { return cp.coefPlot(result); }
-    case 'matchedAtt': return cp.coefPlot(result);
-    default: return cp.coefPlot(result);
-  }
-}
-
 // The CLI's shapes (causal-panel --format json / csv): { kind, rows, notes, result }, tidy rows as CSV.
 const shape = (result) => ({ kind: result.kind, rows: result.tidy(), notes: result.notes, result: result.toJSON() });
 
@@ -81,7 +68,7 @@ self.onmessage = async ({ data: message }) => {
       type: 'result',
       summary: results.map((r) => r.summary()).join('\n\n'),
       etable,
-      svg: plotOf(main),
+      svg: cp.plotResult(main),
       json: JSON.stringify(json, null, 2),
       csv: csvOf(results),
     });

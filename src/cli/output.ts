@@ -5,7 +5,6 @@
  * `attgt` table before its aggregation, the matching before the matched ATT) under `parts`.
  */
 import type { Result } from '../report/result.js';
-import { UsageError } from './args.js';
 
 /** The output formats of `--format`. */
 export const FORMATS = ['text', 'md', 'latex', 'html', 'csv', 'json'] as const;
@@ -52,26 +51,7 @@ export async function render(results: readonly Result[], format: Format, level: 
   }
 }
 
-/** The SVG plot of a result, chosen by its kind. */
+/** The SVG plot of a result, chosen by its kind (report/svg/plotResult.ts). */
 export async function plot(result: Result): Promise<string> {
-  switch (result.kind) {
-    case 'eventStudy':
-      return (await import('../report/svg/eventStudyPlot.js')).eventStudyPlot(result as never);
-    case 'attgt':
-      return (await import('../report/svg/attgtPlot.js')).attgtPlot(result as never);
-    case 'matchit':
-      return (await import('../report/svg/lovePlot.js')).lovePlot(result as never);
-    case 'mediate':
-      return (await import('../report/svg/mediationPlot.js')).mediationPlot(result as never);
-    case 'attgtAggregate':
-      try {
-        return (await import('../report/svg/eventStudyPlot.js')).eventStudyPlot(result as never);
-      } catch {
-        return (await import('../report/svg/coefPlot.js')).coefPlot(result as never);
-      }
-    case 'medsens':
-      throw new UsageError('--plot: medsens results have no plot; plot the mediate result instead');
-    default:
-      return (await import('../report/svg/coefPlot.js')).coefPlot(result as never);
-  }
+  return (await import('../report/svg/plotResult.js')).plotResult(result);
 }

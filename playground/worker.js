@@ -41,16 +41,6 @@ function run(method, o, onProgress) {
   }
 }
 
-// The CLI's shapes (causal-panel --format json / csv): { kind, rows, notes, result }, tidy rows as CSV.
-const shape = (result) => ({ kind: result.kind, rows: result.tidy(), notes: result.notes, result: result.toJSON() });
-
-function csvOf(results) {
-  const rows = results.flatMap((r) => r.tidy().map((row) => ({ kind: r.kind, ...row })));
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (v) => (v === undefined || v === null || Number.isNaN(v) ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  return [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\n');
-}
-
 self.onmessage = async ({ data: message }) => {
   try {
     if (message.type === 'load') {
@@ -60,8 +50,6 @@ self.onmessage = async ({ data: message }) => {
     }
     const results = run(message.method, message.options, (done, total) => self.postMessage({ type: 'progress', done, total }));
     const main = results[results.length - 1];
-    const json = shape(main);
-    if (results.length > 1) json.parts = results.slice(0, -1).map(shape);
     let etable = '';
     try { etable = cp.etable([main], { format: 'html' }); } catch { etable = ''; }
     self.postMessage({
@@ -69,8 +57,8 @@ self.onmessage = async ({ data: message }) => {
       summary: results.map((r) => r.summary()).join('\n\n'),
       etable,
       svg: cp.plotResult(main),
-      json: JSON.stringify(json, null, 2),
-      csv: csvOf(results),
+      json: JSON.stringify(cp.resultRecord(results), null, 2),
+      csv: cp.tidyCsv(results),
     });
   } catch (error) {
     self.postMessage({ type: 'error', message: error?.message ?? String(error) });

@@ -130,6 +130,7 @@ export { did2s, type Did2sOptions } from './estimators/did/did2s.js';
 export { Did2sResult, type Did2sRow } from './estimators/did/did2sResult.js';
 export { baconPlot, type BaconPlotOptions, type BaconPoint } from './report/svg/baconPlot.js';
 export { plotResult } from './report/svg/plotResult.js';
+export { resultRecord, tidyCsv } from './report/resultRecord.js';
 
 // HonestDiD sensitivity (issue 14)
 export { honestDid, type HonestDidOptions, type HonestDidInput } from './estimators/did/honestDid.js';

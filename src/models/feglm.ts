@@ -114,14 +114,17 @@ function perfectGroups(design: Design, family: FamilyName): { drop: Uint8Array; 
         total[g] += design.y[i]!;
         if (design.y[i] === 1) ones[g]++;
       }
+      const perfect = new Uint8Array(fe.nLevels);
       for (let g = 0; g < fe.nLevels; g++) {
         if (rows[g] === 0) continue;
-        const perfect = family === 'poisson' ? total[g] === 0 : total[g] === 0 || ones[g] === rows[g];
-        if (!perfect) continue;
-        changed = true;
-        levels[fe.name]!.push(fe.levels[g]!);
-        for (let i = 0; i < n; i++) if (!drop[i] && fe.codes[i] === g) drop[i] = 1;
+        if (family === 'poisson' ? total[g] === 0 : total[g] === 0 || ones[g] === rows[g]) {
+          perfect[g] = 1;
+          changed = true;
+          levels[fe.name]!.push(fe.levels[g]!);
+        }
       }
+      // one pass drops the rows of every perfect group of this dimension
+      for (let i = 0; i < n; i++) if (perfect[fe.codes[i]!]) drop[i] = 1;
     }
   }
   let count = 0;

@@ -166,3 +166,7 @@ export { parseParquet, type ParseParquetOptions } from './data/parseParquet.js';
 export type { ArrowTableLike } from './data/fromArrow.js';
 
 // portable elementary functions and engines (issue 13)
+
+// worker pool: both cores for replicates and cells (issue 12)
+
+// speed: feols and attgt internals (issue 12)

@@ -10,6 +10,7 @@ import tCdfStd from '@stdlib/stats-base-dists-t-cdf';
 import tQuantileStd from '@stdlib/stats-base-dists-t-quantile';
 import fCdfStd from '@stdlib/stats-base-dists-f-cdf';
 import chisqCdfStd from '@stdlib/stats-base-dists-chisquare-cdf';
+import gammaincStd from '@stdlib/math-base-special-gammainc';
 
 /**
  * The reference distribution of a test statistic.
@@ -62,9 +63,15 @@ export function chisqCdf(x: number, df: number): number {
   return chisqCdfStd(x, df);
 }
 
-/** Upper tail of χ²: P(X > x). */
+/**
+ * Upper tail of χ²: P(X > x), as R's `pchisq(x, df, lower.tail = FALSE)`: the regularized upper
+ * incomplete gamma Q(df/2, x/2) directly, since 1 − cdf is 0 for every p below 1.1e-16.
+ * @example chisqUpper(100, 1); // 1.5239706048320995e-23 (R: 1.5239706048321054e-23)
+ */
 export function chisqUpper(x: number, df: number): number {
-  return 1 - chisqCdfStd(x, df);
+  if (Number.isNaN(x) || !(df >= 0)) return NaN;
+  if (x <= 0) return 1;
+  return gammaincStd(x / 2, df / 2, true, true);
 }
 
 /** Two-sided p-value of a statistic under `dist`: 2·P(T > |stat|). */

@@ -35,6 +35,13 @@ describe('F and χ² tails', () => {
     expectClose(chisqUpper(2, 2), Math.exp(-1), 1e-14, 'chisqUpper(2, 2)');
     expectClose(chisqUpper(3.841458820694124, 1), 0.05, 1e-12, 'chisqUpper(3.84, 1)');
   });
+  it('χ² upper tail keeps its digits far out, where 1 − CDF is 0 (R 4.x pchisq(lower.tail = FALSE))', () => {
+    // χ²(2) has the closed form e^(−x/2); R: pchisq(100, 1, lower.tail = FALSE) = 1.5239706048321054e-23.
+    expectClose(chisqUpper(200, 2), Math.exp(-100), 1e-13, 'chisqUpper(200, 2)');
+    expectClose(chisqUpper(100, 1), 1.5239706048321054e-23, 1e-12, 'chisqUpper(100, 1)');
+    expect(chisqUpper(0, 3)).toBe(1);
+    expect(chisqUpper(NaN, 3)).toBeNaN();
+  });
 });
 
 describe('normal and t', () => {

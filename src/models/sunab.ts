@@ -29,6 +29,7 @@
  *
  * Symbols: n = rows, c = cells (columns), q = aggregated rows.
  */
+import type { Note } from '../errors.js';
 
 /** One (relative time, cohort) interaction column of the saturated design. */
 export interface SunabCell {
@@ -52,6 +53,38 @@ export interface CohortClasses {
   notYetInSample: number[];
   /** Cohorts observed only at or after treatment: no columns (kept in the regression, or dropped). */
   alwaysTreated: number[];
+}
+
+/**
+ * fixest's rule for cohorts that are not periods (R/did.R, `refs = setdiff(cohort_unik,
+ * period_unik)`): a finite cohort that is none of the periods observed in `rows` is never treated
+ * (a control), e.g. a cohort between two survey waves, or one before the first period (fixest's
+ * doc warns that this one "should be considered as always treated"). Returns the cohort column
+ * with those cohorts coded `Infinity` (a new array; `cohort` itself when there are none) and the
+ * cohorts found, ascending.
+ *
+ * @param cohort cohort per row (Infinity for never treated)
+ * @param period calendar period per row
+ * @param rows estimation rows
+ * @example
+ * absentCohortsAsNever([2002, 2002, 2003, 2003], [2000, 2002, 2000, 2002], [0, 1, 2, 3]).absent;
+ * // [2003]
+ */
+export function absentCohortsAsNever(cohort: Float64Array, period: ArrayLike<number>, rows: ArrayLike<number>): { cohort: Float64Array; absent: number[] } {
+  const periods = new Set<number>();
+  for (let r = 0; r < rows.length; r++) periods.add(period[rows[r]!]!);
+  const absent = new Set<number>();
+  for (let r = 0; r < rows.length; r++) {
+    const g = cohort[rows[r]!]!;
+    if (Number.isFinite(g) && !periods.has(g)) absent.add(g);
+  }
+  if (absent.size === 0) return { cohort, absent: [] };
+  return { cohort: Float64Array.from(cohort, (g) => (absent.has(g) ? Infinity : g)), absent: [...absent].sort((a, b) => a - b) };
+}
+
+/** The note of {@link absentCohortsAsNever}: which cohorts became controls. */
+export function absentCohortsNote(absent: readonly number[], periodName: string): Note {
+  return { code: 'design_adjusted', message: `cohort${absent.length === 1 ? '' : 's'} ${absent.join(', ')} not among the observed periods of "${periodName}": never treated (controls), as fixest's sunab` };
 }
 
 /**

@@ -27,7 +27,7 @@ import { invalidOption, opt, readOptions, type OptionPath } from '../../options.
 import { standardizeBasis, standardizeOption, type Standardize } from '../effectSize.js';
 import { EventStudyResult, type CohortEstimate, type EventTimeEstimate } from './eventStudyResult.js';
 import { countClusters, countDistinct, fewClustersForDid, fitRows, RegressionColumns, termIndex, vcovForFit } from './regressionColumns.js';
-import { aggregateCoefficients, classifyCohorts, sunabCells, type SunabCell } from './sunab.js';
+import { absentCohortsAsNever, absentCohortsNote, aggregateCoefficients, classifyCohorts, sunabCells, type SunabCell } from './sunab.js';
 import { defaultVcov, panelOptionSpec, validateDidData, vcovOption } from './validateDid.js';
 import { waldPretest } from './waldPretest.js';
 
@@ -157,9 +157,11 @@ function eventStudyUnlabelled(options: EventStudyOptions): EventStudyResult {
   // Every component of a combined cluster term `a^b` must exist and be complete.
   const data = validateDidData(params.data, { ...params, extra: clusterVariables(vcovSpec), numericTime: true }, FN);
   const time = data.time as Float64Array;
-  const cohort = data.cohort!;
   const nrow = data.frame.nrow;
   const notes: Note[] = [...data.notes];
+  // Sun–Abraham follows fixest's sunab: a cohort that is none of the observed periods is never treated.
+  const { cohort, absent } = params.method === 'sunab' ? absentCohortsAsNever(data.cohort!, time, data.rows) : { cohort: data.cohort!, absent: [] as number[] };
+  if (absent.length > 0) notes.push(absentCohortsNote(absent, params.time));
 
   // Relative time (NaN for never treated), and its binned version.
   const rawRel = new Float64Array(nrow);

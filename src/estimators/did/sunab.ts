@@ -3,4 +3,4 @@
  * 'sunab' })`. The implementation lives in `models/sunab.ts` so that feols's `sunab()` formula
  * term (models/ may not import estimators/) and the event study share one copy.
  */
-export { aggregateCoefficients, classifyCohorts, sunabCells, type Aggregated, type CohortClasses, type SunabCell } from '../../models/sunab.js';
+export { absentCohortsAsNever, absentCohortsNote, aggregateCoefficients, classifyCohorts, sunabCells, type Aggregated, type CohortClasses, type SunabCell } from '../../models/sunab.js';

@@ -16,7 +16,7 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { codeCohorts, neverTreatedNote } from '../../data/neverTreated.js';
-import { classifyCohorts, sunabCells } from '../sunab.js';
+import { absentCohortsAsNever, absentCohortsNote, classifyCohorts, sunabCells } from '../sunab.js';
 import type { FormulaSpec, FormulaTerm, FormulaVariable } from './parse.js';
 
 /**
@@ -94,21 +94,9 @@ export function sunabColumns(spec: FormulaSpec, frame: Frame, fn: string): { spe
   // cohort observed only at negative relative periods is a control).
   const relative = zero && firstPeriod < 0 && lastPeriod > 0;
   const coded = relative ? null : codeCohorts(rawCohort, rows, lastPeriod);
-  // Otherwise fixest's rule (R/did.R: refs = setdiff(cohort, period)): a cohort that is not one of
-  // the observed periods is never treated (a control), e.g. a period missing from the data.
-  const periods = new Set<number>();
-  for (const row of rows) periods.add(period[row]!);
-  const absent = new Set<number>();
-  let cohort = coded === null ? Float64Array.from(rawCohort, (g) => (Number.isFinite(g) ? g : Infinity)) : coded.cohort;
-  if (!relative) {
-    for (const row of rows) {
-      const g = cohort[row]!;
-      if (Number.isFinite(g) && !periods.has(g)) absent.add(g);
-    }
-  }
-  if (absent.size > 0) {
-    cohort = Float64Array.from(cohort, (g) => (absent.has(g) ? Infinity : g));
-  }
+  // Otherwise fixest's rule: a cohort that is not one of the observed periods is never treated.
+  const codedCohort = coded === null ? Float64Array.from(rawCohort, (g) => (Number.isFinite(g) ? g : Infinity)) : coded.cohort;
+  const { cohort, absent } = relative ? { cohort: codedCohort, absent: [] as number[] } : absentCohortsAsNever(codedCohort, period, rows);
   const rel = new Float64Array(n);
   for (let i = 0; i < n; i++) rel[i] = Number.isFinite(cohort[i]!) ? (relative ? period[i]! : period[i]! - cohort[i]!) : NaN;
   const classes = classifyCohorts(rel, cohort, rows);
@@ -119,8 +107,8 @@ export function sunabColumns(spec: FormulaSpec, frame: Frame, fn: string): { spe
   const never = coded === null ? null : neverTreatedNote(v.cohort, coded, 'rows');
   if (never !== null) notes.push(never);
   const list = (cohorts: number[]) => `cohort${cohorts.length === 1 ? '' : 's'} ${cohorts.join(', ')}`;
-  if (absent.size > 0) {
-    notes.push({ code: 'design_adjusted', message: `${list([...absent].sort((a, b) => a - b))} not among the observed periods of "${v.period}": never treated (controls), as fixest's sunab` });
+  if (absent.length > 0) {
+    notes.push(absentCohortsNote(absent, v.period));
   }
   if (classes.alwaysTreated.length > 0) {
     notes.push({ code: 'design_adjusted', message: `${list(classes.alwaysTreated)} treated in every observed period: kept without interaction columns (as fixest's sunab)` });

@@ -154,7 +154,7 @@ export function demean(
   }
   let maxLevels = 0;
   for (const L of nLevels) maxLevels = Math.max(maxLevels, L);
-  const kernel: Kernel = { n, q, codes, nLevels, w, inverseWeights, accumulator: new Float64Array(maxLevels * C) };
+  const kernel: Kernel = { n, q, codes, nLevels, w, inverseWeights, accumulator: new Float64Array(maxLevels * C), firstRuns: false };
 
   // Level sums S_p (interleaved, stride C) and Σwx² of every column, in one pass over the rows.
   const S = nLevels.map((L) => new Float64Array(L * C));

@@ -22,6 +22,12 @@ export interface Kernel {
   inverseWeights: Float64Array[];
   /** Work array, at least max L_p × C. */
   accumulator: Float64Array;
+  /**
+   * Whether the rows of a level of the first dimension mostly come in runs (data sorted by it):
+   * then its scatter loops carry each run's sums in registers (same additions, no store-to-load
+   * chain). Set by the setup pass.
+   */
+  firstRuns?: boolean;
 }
 
 /** Σwx² (wᵢ = 1 without weights). */
@@ -67,6 +73,15 @@ export function setupSumsFused(kernel: Kernel, xs: Float64Array[], S: Float64Arr
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
+  // Rows of one first-dimension level are usually consecutive (data sorted by unit): its three
+  // sums are carried in registers over the run, starting from the slot's value, so the additions
+  // are exactly those of S0[a] += v row by row without a store-to-load chain through memory.
+  let run = -1;
+  let r0 = 0;
+  let r1 = 0;
+  let r2 = 0;
+  let count = 0;
+  let runs = 0;
   for (let i = 0; i < n; i++) {
     const l0 = g0[i]!;
     const l1 = g1[i]!;
@@ -75,16 +90,31 @@ export function setupSumsFused(kernel: Kernel, xs: Float64Array[], S: Float64Arr
       const l = p === 0 ? l0 : l1;
       throw new CausalPanelError('invalid_option', `${fn}: fixed effect ${p} has code ${l} outside [0, ${nLevels[p]}) (row ${i})`, { fn, row: i, value: l });
     }
-    W0[l0]++;
+    if (l0 !== run) {
+      runs++;
+      if (run >= 0) {
+        const a = run * 3;
+        S0[a] = r0;
+        S0[a + 1] = r1;
+        S0[a + 2] = r2;
+        W0[run] = count;
+      }
+      run = l0;
+      const a = l0 * 3;
+      r0 = S0[a]!;
+      r1 = S0[a + 1]!;
+      r2 = S0[a + 2]!;
+      count = W0[l0]!;
+    }
+    count++;
     W1[l1]++;
-    const a = l0 * 3;
     const b = l1 * 3;
     const v0 = x0[i]!;
     const v1 = x1[i]!;
     const v2 = x2[i]!;
-    S0[a] += v0;
-    S0[a + 1] += v1;
-    S0[a + 2] += v2;
+    r0 += v0;
+    r1 += v1;
+    r2 += v2;
     S1[b] += v0;
     S1[b + 1] += v1;
     S1[b + 2] += v2;
@@ -92,6 +122,14 @@ export function setupSumsFused(kernel: Kernel, xs: Float64Array[], S: Float64Arr
     s1 += v1 * v1;
     s2 += v2 * v2;
   }
+  if (run >= 0) {
+    const a = run * 3;
+    S0[a] = r0;
+    S0[a + 1] = r1;
+    S0[a + 2] = r2;
+    W0[run] = count;
+  }
+  kernel.firstRuns = runs * 2 <= n;
   for (let l = 0; l < L0; l++) W0[l] = W0[l]! > 0 ? 1 / W0[l]! : 0;
   for (let l = 0; l < L1; l++) W1[l] = W1[l]! > 0 ? 1 / W1[l]! : 0;
   return Float64Array.of(s0, s1, s2);

@@ -100,7 +100,8 @@ export function updateLevel(kernel: Kernel, block: Block, p: number): void {
         }
       }
     } else if (m === 3) {
-      if (w === null) {
+      if (w === null && p === 0 && kernel.firstRuns === true) subtractRuns3(n, gp, gr, br, acc);
+      else if (w === null) {
         for (let i = 0; i < n; i++) {
           const a = gp[i]! * 3;
           const b = gr[i]! * 3;
@@ -136,6 +137,44 @@ export function updateLevel(kernel: Kernel, block: Block, p: number): void {
     const f = inv[l]!;
     const base = l * m;
     for (let j = 0; j < m; j++) beta[base + j] = acc[base + j]! * f;
+  }
+}
+
+/**
+ * acc[3·gp(i) + j] −= br[3·gr(i) + j] (j = 0, 1, 2) for every row, with the running sums of a
+ * run of equal gp carried in registers: the same subtractions in the same order as the plain
+ * loop, without the store-to-load chain of updating one slot on consecutive rows.
+ */
+function subtractRuns3(n: number, gp: Int32Array, gr: Int32Array, br: Float64Array, acc: Float64Array): void {
+  let run = -1;
+  let r0 = 0;
+  let r1 = 0;
+  let r2 = 0;
+  for (let i = 0; i < n; i++) {
+    const l = gp[i]!;
+    if (l !== run) {
+      if (run >= 0) {
+        const a = run * 3;
+        acc[a] = r0;
+        acc[a + 1] = r1;
+        acc[a + 2] = r2;
+      }
+      run = l;
+      const a = l * 3;
+      r0 = acc[a]!;
+      r1 = acc[a + 1]!;
+      r2 = acc[a + 2]!;
+    }
+    const b = gr[i]! * 3;
+    r0 -= br[b]!;
+    r1 -= br[b + 1]!;
+    r2 -= br[b + 2]!;
+  }
+  if (run >= 0) {
+    const a = run * 3;
+    acc[a] = r0;
+    acc[a + 1] = r1;
+    acc[a + 2] = r2;
   }
 }
 

@@ -220,8 +220,23 @@ export function finishRows(mask: Uint8Array, byColumn: Record<string, number>, f
     const detail = Object.keys(byColumn).map((k) => `${k}: ${byColumn[k]}`).join(', ');
     throw new CausalPanelError('no_rows_left', `${fn}: no rows left after removing missing values (${mask.length} rows; missing ${detail || 'none'})`, { fn, value: mask.length });
   }
+  const dropped = { count: mask.length - kept, byColumn, infinite };
+  if (kept === mask.length) {
+    // Nothing dropped: 0, 1, …, n − 1, built on first read (a caller that only needs to know
+    // that every row is kept never pays for a 4n-byte array).
+    let rows: Int32Array | undefined;
+    return {
+      get rows(): Int32Array {
+        if (rows === undefined) {
+          rows = new Int32Array(kept);
+          for (let i = 0; i < kept; i++) rows[i] = i;
+        }
+        return rows;
+      },
+      dropped,
+    };
+  }
   const rows = new Int32Array(kept);
-  if (kept === mask.length) for (let i = 0; i < kept; i++) rows[i] = i;
-  else for (let i = 0, m = 0; i < mask.length; i++) if (mask[i] === 0) rows[m++] = i;
-  return { rows, dropped: { count: mask.length - kept, byColumn, infinite } };
+  for (let i = 0, m = 0; i < mask.length; i++) if (mask[i] === 0) rows[m++] = i;
+  return { rows, dropped };
 }

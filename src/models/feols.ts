@@ -23,7 +23,7 @@ import { demean, singletonMask } from '../numerics/demean.js';
 import { ModelFit, type ModelFitCore, type SummaryParts } from './fit.js';
 import { parseFormula } from './formula/parse.js';
 import { panelOperatorColumns, type PanelIndex } from './formula/panelOperators.js';
-import { buildDesign, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
+import { buildDesign, designColumn, designResponse, modelMatrix as buildModelMatrix, type Design, type ModelMatrix } from './formula/design.js';
 import { sunabColumns } from './formula/sunab.js';
 import { fixefSizesWithSlopes } from './formula/fixedEffects.js';
 import { sunabAggregate, type SunabAggregation } from './sunabAggregate.js';
@@ -391,8 +391,8 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   let sumSquaresBefore: Float64Array | null = null;
   let sumSquaresAfter: Float64Array | null = null;
   if (q > 0) {
-    const columns: Float64Array[] = [design.y];
-    for (const j of columnIndex) columns.push(design.X.subarray(j * n, (j + 1) * n));
+    const columns: Float64Array[] = [designResponse(design)];
+    for (const j of columnIndex) columns.push(designColumn(design, j));
     const result = demean(columns, design.fixedEffects, {
       weights,
       tolerance: params.demeanTolerance,
@@ -447,7 +447,7 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   const coefficients = Float64Array.from(kept, (c) => ls.coef[c]!);
   const XdColumns = Array.from(kept, (c) => candidateColumns[c]!);
   const residuals = ls.residuals;
-  const yOriginal = design.y;
+  const yOriginal = q > 0 ? designResponse(design) : design.y;
   let multiplier = residuals;
   if (weights !== undefined) {
     multiplier = new Float64Array(n);

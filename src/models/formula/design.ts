@@ -229,15 +229,19 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
   const missingNote = droppedNote(dropped);
   if (missingNote !== null) notes.push(missingNote);
   // fixest drops 0-weight observations (they count neither in n nor in the clusters) and says so.
-  const rows = weights === null ? complete.rows : dropZeroWeights(complete.rows, weights, notes, fn);
-  const n = rows.length;
+  // Nothing dropped (the usual case): the kept rows are 0 … N − 1 and are built only when read.
+  const kept = weights !== null ? dropZeroWeights(complete.rows, weights, notes, fn) : dropped.count > 0 ? complete.rows : undefined;
+  const n = kept === undefined ? N : kept.length;
+  const subset = kept !== undefined && n < N ? kept : undefined; // nothing dropped: code the columns as they are
+  const allRows = (): Int32Array => kept ?? complete.rows;
+  /** values over the kept rows, as a new array. */
+  const overRows = (values: Float64Array): Float64Array => (subset === undefined ? values.slice() : gather(values, subset));
 
   // Pass 2: code factors over the kept rows (levels present there, as model.matrix does).
   // With fixed effects fixest builds the matrix with the formula's intercept and then drops that
   // column ("fake intercept"): factors keep treatment contrasts, and bare i() terms get an
   // automatic reference whenever there is an intercept or a fixed effect.
   const codingIntercept = spec.intercept || spec.fixedEffects.length > 0;
-  const subset = rows.length < N ? rows : undefined; // nothing dropped: code the columns as they are
   const autoRef = autoReferences(spec, codingIntercept);
   // Variables only in removed terms (`a + b - b`) still drop rows (R's model.frame) but make no columns.
   const used = new Set(spec.terms.flatMap((t) => t.variables));
@@ -248,7 +252,7 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
     if (s.numeric !== undefined) {
       codings.push({ kind: 'numeric' });
       // X is filled straight from the column (assembleMatrix copies or gathers the kept rows).
-      resolved.push(subset === undefined ? { kind: 'numeric', values: s.numeric } : { kind: 'numeric', values: s.numeric, rows });
+      resolved.push(subset === undefined ? { kind: 'numeric', values: s.numeric } : { kind: 'numeric', values: s.numeric, rows: subset });
       return;
     }
     const f = factor(s.column!, { rows: subset });
@@ -258,7 +262,7 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
       resolved.push({ kind: 'coded', codes: cross.codes });
     } else if (v.kind === 'i') {
       codings.push(iCoding(v, f, autoRef.has(j)));
-      resolved.push({ kind: 'coded', codes: f.codes, ...(s.with ? { values: gather(s.with, rows) } : {}) });
+      resolved.push({ kind: 'coded', codes: f.codes, ...(s.with ? { values: overRows(s.with) } : {}) });
     } else {
       if (f.levels.length < 2 && used.has(j)) {
         // As R's model.matrix: "contrasts can be applied only to factors with 2 or more levels"
@@ -274,12 +278,22 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
   const partial = { spec, hasIntercept, codings, contrasts: termContrasts(spec, isFactor, spec.intercept) };
   const { terms, assign } = columnNames(partial);
   const info: DesignInfo = { ...partial, terms, assign };
-  const X = assembleMatrix(info, resolved, n);
+  // X is assembled on first read. A column that is a numeric variable used as it is over all
+  // rows is the data column itself: feols reads such columns through `designColumn` and, with
+  // fixed effects, never needs the n×k copy.
+  let X: Float64Array | undefined;
+  let y: Float64Array | undefined;
+  const sources: (Float64Array | null)[] = terms.map((_, c) => {
+    const t = assign[c]!;
+    if (subset !== undefined || t < 0) return null;
+    const vars = spec.terms[t]!.variables;
+    return vars.length === 1 && codings[vars[0]!]!.kind === 'numeric' ? scans[vars[0]!]!.numeric! : null;
+  });
 
   const fixedEffects = spec.fixedEffects.map((fe, j) => {
     const coded = fixedEffectCodes(fe.name, feColumns[j]!, subset);
     if (fe.slopes === undefined) return coded;
-    coded.slopes = slopeColumns[j]!.map((x) => gather(x, rows));
+    coded.slopes = slopeColumns[j]!.map(overRows);
     coded.slopeNames = fe.slopes;
     coded.constant = fe.constant ?? true;
     return coded;
@@ -292,26 +306,76 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
     let value: Column | undefined;
     Object.defineProperty(extra, name, {
       enumerable: true,
-      get: () => (value ??= column instanceof Float64Array ? gather(column, rows) : Array.from(rows, (r) => column[r]!)),
+      get: () => (value ??= column instanceof Float64Array ? overRows(column) : Array.from(allRows(), (r) => column[r]!)),
     });
   });
 
   const design: Design = {
-    y: response === null ? new Float64Array(0) : gather(response, rows),
-    X,
+    // A copy, made on first read (feols reads the response through `designResponse`).
+    get y(): Float64Array {
+      return (y ??= response === null ? new Float64Array(0) : subset === undefined ? response.slice() : gather(response, subset));
+    },
+    get X(): Float64Array {
+      return (X ??= assembleMatrix(info, resolved, n));
+    },
     n,
     k: terms.length,
     terms,
     hasIntercept,
-    rows,
+    get rows(): Int32Array {
+      return allRows();
+    },
     fixedEffects,
     notes,
     responseLabel: spec.responseLabel,
     info,
     extra,
   };
-  if (weights !== null) design.weights = gather(weights, rows);
+  if (weights !== null) design.weights = overRows(weights);
+  // Not enumerable: a design copied with `{ ...design }` (and new X) reads its own X.
+  const source: DesignSource = { columns: sources, response: response !== null && subset === undefined ? response : null };
+  Object.defineProperty(design, SOURCE, { value: source, enumerable: false });
   return design;
+}
+
+/** The data columns behind a design built over all rows (see {@link designColumn}). */
+interface DesignSource {
+  /** Per column of X: the numeric data column it equals, or null. */
+  columns: (Float64Array | null)[];
+  /** The response over all rows, when nothing was dropped. */
+  response: Float64Array | null;
+}
+
+const SOURCE = Symbol('designSource');
+
+function sourceOf(design: Design): DesignSource | undefined {
+  return (design as { [SOURCE]?: DesignSource })[SOURCE];
+}
+
+/**
+ * Column j of `design.X` (length n): the data column itself when it is a numeric variable used
+ * as it is over all rows (X is then not assembled), else a view of X. Read only.
+ *
+ * @example
+ * const d = buildDesign(parseFormula('y ~ x'), new Frame({ y: new Float64Array([1, 2]), x: new Float64Array([3, 5]) }));
+ * designColumn(d, 1); // Float64Array [3, 5] (the frame's column x)
+ */
+export function designColumn(design: Design, j: number): Float64Array {
+  const source = sourceOf(design)?.columns[j];
+  if (source !== undefined && source !== null && source.length === design.n) return source;
+  return design.X.subarray(j * design.n, (j + 1) * design.n);
+}
+
+/**
+ * The response over the kept rows without copying it when nothing was dropped (`design.y` is a
+ * copy). Read only.
+ *
+ * @example
+ * designResponse(buildDesign(parseFormula('y ~ x'), new Frame({ y: new Float64Array([1, 2]), x: new Float64Array([3, 5]) }))); // Float64Array [1, 2]
+ */
+export function designResponse(design: Design): Float64Array {
+  const response = sourceOf(design)?.response;
+  return response !== undefined && response !== null && response.length === design.n ? response : design.y;
 }
 
 /**

@@ -24,6 +24,7 @@
  */
 import { CausalPanelError, type Note } from '../errors.js';
 import { opt, readOptions } from '../options.js';
+import { readWorkers, withWorkers, type WorkersOption } from '../parallel/workersOption.js';
 import type { Frame } from '../data/frame.js';
 import { OlsFit } from '../models/feols.js';
 import { checkClusterCount, clusterCodes, combinedClusters, intersectClusters, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
@@ -83,6 +84,8 @@ export interface BoottestOptions {
   countTies?: boolean;
   /** [`ssc = boot_ssc(adj, cluster.adj, cluster.df)`]: (N−1)/(N−k) factor, G/(G−1) factor, 'conventional' or 'min' G for multiway. */
   ssc?: { adj?: boolean; clusterAdj?: boolean; clusterDf?: 'conventional' | 'min' };
+  /** Threads for the draws [`nthreads`]: 1 (default), n, 'auto' or a pool from createWorkerPool; the numbers are the same for any (docs/parallel.md). */
+  workers?: WorkersOption;
 }
 
 const BOOTTEST_OPTIONS = {
@@ -104,12 +107,13 @@ const BOOTTEST_OPTIONS = {
   seed: opt.seed(),
   countTies: opt.boolean(false),
   ssc: opt.object({ adj: opt.boolean(true), clusterAdj: opt.boolean(true), clusterDf: opt.oneOf(['conventional', 'min'] as const, 'conventional') }),
+  workers: opt.custom(readWorkers),
 };
 
 const BOOTTEST_UNSUPPORTED: Readonly<Record<string, string>> = {
   engine: 'there is one engine: the fast algorithm in JavaScript',
   bootstrap_type: "the algorithm is fwildclusterboot's 'fnw11' (Roodman et al. 2019)",
-  nthreads: 'the computation runs in one JavaScript thread',
+  nthreads: 'use workers: n (or "auto", or a pool from createWorkerPool)',
   fe: 'fixed effects are always swept out (never turned into dummies); the result is the same',
   sampling: 'draws come from the seeded generator (option seed)',
   tol: 'the confidence set is located by bisection to 1e-12 standard errors',
@@ -355,7 +359,7 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
   };
   let out: BoottestResult;
   if (q === 1) {
-    const kernel = wildBootstrapT(problem, draws);
+    const kernel = withWorkers(fn, params.workers, (pool) => wildBootstrapT(problem, { ...draws, pool }));
     if ((params.pValueType === '>' || params.pValueType === '<') && params.confInt) {
       notes.push({ code: 'test_not_computed', test: 'confidence set', reason: `one-sided p-values ("${params.pValueType}") are not inverted` });
     }
@@ -363,7 +367,7 @@ export function boottest(result: OlsFit | DidResult | EventStudyResult, options:
     for (const t of wildStatisticsAt(kernel, rValues[0]!).tBoot) if (Number.isNaN(t)) invalid++;
     out = new BoottestResult({ ...common, boot: kernel, notes: [...notes, ...droppedNote(kernel.B, invalid)] });
   } else {
-    const wald = wildBootstrapWald(problem, draws);
+    const wald = withWorkers(fn, params.workers, (pool) => wildBootstrapWald(problem, { ...draws, pool }));
     let invalid = 0;
     for (const w of wald.waldBoot) if (Number.isNaN(w)) invalid++;
     out = new BoottestResult({ ...common, wald, notes: [...notes, ...droppedNote(wald.B, invalid)] });

@@ -12,10 +12,13 @@
  * bit-identical results.
  */
 import { CausalPanelError } from '../errors.js';
-import { createRng, MAMMEN } from '../numerics/random.js';
+import { createRng, createRngFromState, MAMMEN, type Rng } from '../numerics/random.js';
 import { normalQuantile } from '../numerics/distributions.js';
 import { opt, readOptions } from '../options.js';
 import { clusterCodesOption, clusterSums } from './influence.js';
+import { runParallel, sharedCopy, sharedFloat64, type SharedArray } from '../parallel/pool.js';
+import { blockStarts } from '../parallel/streamJump.js';
+import { readWorkers, withWorkers, type WorkersOption } from '../parallel/workersOption.js';
 
 /**
  * Options of {@link multiplierBootstrap}.
@@ -37,6 +40,8 @@ export interface MultiplierBootstrapOptions {
   /** Cluster code per influence row (0..G−1): rows are summed within clusters before drawing. */
   cluster?: Int32Array;
   nClusters?: number;
+  /** Threads for the draws: 1 (default), n, 'auto' or a pool from createWorkerPool (same numbers for any; docs/parallel.md). */
+  workers?: WorkersOption;
 }
 
 /**
@@ -73,6 +78,40 @@ function quantileType1(sorted: Float64Array, p: number): number {
   return orderStat(sorted, p);
 }
 
+/** Draws [from, to) into `draws` (B×p column-major), taking the weights from `rng` in draw order. */
+function drawRange(S: Float64Array, G: number, p: number, B: number, rademacher: boolean, rng: Rng, from: number, to: number, draws: Float64Array): void {
+  const v = new Float64Array(G);
+  const scale = Math.sqrt(G) / G;
+  for (let b = from; b < to; b++) {
+    for (let c = 0; c < G; c++) {
+      const u = rng.uniform();
+      v[c] = rademacher ? (u < 0.5 ? -1 : 1) : u < MAMMEN.probabilityLow ? MAMMEN.low : MAMMEN.high;
+    }
+    for (let j = 0; j < p; j++) {
+      const o = j * G;
+      let s = 0;
+      for (let c = 0; c < G; c++) s += v[c]! * S[o + c]!;
+      draws[b + j * B] = s * scale;
+    }
+  }
+}
+
+/**
+ * The worker kernel of {@link multiplierBootstrap}: draws [from, to), one block, from the block's
+ * start state in the seeded stream (`starts`, see parallel/streamJump.ts).
+ *
+ * @example
+ * // run by src/worker.ts for runParallel(pool, fn, { kernel: 'multiplierBootstrap', … })
+ * multiplierBootstrapKernel({ S, starts, draws }, { G, p, B, rademacher: true, blockSize: 64 }, 0, 64);
+ */
+export function multiplierBootstrapKernel(arrays: Readonly<Record<string, SharedArray>>, params: Readonly<Record<string, unknown>>, from: number, to: number): void {
+  const { G, p, B, rademacher, blockSize } = params as { G: number; p: number; B: number; rademacher: boolean; blockSize: number };
+  const starts = arrays.starts as Int32Array;
+  const block = Math.floor(from / blockSize);
+  const rng = createRngFromState([starts[block * 4]!, starts[block * 4 + 1]!, starts[block * 4 + 2]!, starts[block * 4 + 3]!]);
+  drawRange(arrays.S as Float64Array, G, p, B, rademacher, rng, from, to, arrays.draws as Float64Array);
+}
+
 /**
  * Multiplier bootstrap of the n×p influence functions ψ (column-major), as did's `mboot`.
  *
@@ -91,6 +130,7 @@ export function multiplierBootstrap(psi: Float64Array, n: number, p: number, opt
     weights: opt.oneOf(['mammen', 'rademacher'], 'rademacher'),
     cluster: opt.custom((value, at) => clusterCodesOption(value, at)),
     nClusters: opt.integer({ min: 1 }),
+    workers: opt.custom(readWorkers),
   });
   if (params.reps === undefined) throw new CausalPanelError('invalid_option', `${fn}: option "reps" is required (an integer ≥ 2)`, { fn, option: 'reps' });
   if (params.seed === undefined) throw new CausalPanelError('invalid_option', `${fn}: option "seed" is required (a finite number)`, { fn, option: 'seed' });
@@ -103,23 +143,26 @@ export function multiplierBootstrap(psi: Float64Array, n: number, p: number, opt
     G = params.nClusters ?? Math.max(-1, ...params.cluster) + 1;
     S = clusterSums(psi, n, p, params.cluster, G);
   }
-  const rng = createRng(params.seed);
   const rademacher = params.weights === 'rademacher';
-  const draws = new Float64Array(B * p);
-  const v = new Float64Array(G);
-  const scale = Math.sqrt(G) / G;
-  for (let b = 0; b < B; b++) {
-    for (let c = 0; c < G; c++) {
-      const u = rng.uniform();
-      v[c] = rademacher ? (u < 0.5 ? -1 : 1) : u < MAMMEN.probabilityLow ? MAMMEN.low : MAMMEN.high;
+  const draws = withWorkers(fn, params.workers, (pool) => {
+    if (pool === null) {
+      const out = new Float64Array(B * p);
+      drawRange(S, G, p, B, rademacher, createRng(params.seed), 0, B, out);
+      return out;
     }
-    for (let j = 0; j < p; j++) {
-      const o = j * G;
-      let s = 0;
-      for (let c = 0; c < G; c++) s += v[c]! * S[o + c]!;
-      draws[b + j * B] = s * scale;
-    }
-  }
+    // Blocks of draws, each starting where the single-threaded stream would be (G uniforms of two outputs per draw).
+    const blockSize = Math.max(1, Math.ceil(B / (pool.size * 8)));
+    const blocks = Math.ceil(B / blockSize);
+    const out = sharedFloat64(B * p);
+    runParallel(pool, fn, {
+      kernel: 'multiplierBootstrap',
+      count: B,
+      blockSize,
+      arrays: { S: sharedCopy(S), starts: sharedCopy(blockStarts(params.seed!, blocks, 2 * G * blockSize)), draws: out },
+      params: { G, p, B, rademacher, blockSize },
+    });
+    return Float64Array.from(out);
+  });
   // standard errors from the IQR; degenerate columns (NaN or ~0 draws) get NaN, as mboot
   const se = new Float64Array(p);
   const sigma = new Float64Array(p);

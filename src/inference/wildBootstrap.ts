@@ -24,11 +24,10 @@
  * H = bootstrap clusters, B = draws.
  */
 import { CausalPanelError } from '../errors.js';
-import { choleskyFactor, choleskySolve, invertSymmetric } from '../numerics/cholesky.js';
-import { createRng, mammenWeights, normalWeights, rademacherWeights, webbWeights, type Rng } from '../numerics/random.js';
+import { invertSymmetric } from '../numerics/cholesky.js';
+import { concat, drawCount, quadraticForm, runDraws, tDrawRange, waldDrawRange, type TDrawInputs, type WaldDrawInputs, type WildDrawOptions, type WildWeights } from './wildBootstrapDraws.js';
 
-/** Law of the bootstrap weights (fwildclusterboot `type`). @example const t: WildWeights = 'webb'; */
-export type WildWeights = 'rademacher' | 'mammen' | 'webb' | 'normal';
+export { MAX_ENUMERATION_CLUSTERS, type WildDrawOptions, type WildWeights } from './wildBootstrapDraws.js';
 
 /** boottest's p-value types. @example const p: WildPValueType = 'equal-tailed'; */
 export type WildPValueType = 'two-tailed' | 'equal-tailed' | '>' | '<';
@@ -94,19 +93,6 @@ export interface WildProblem {
 }
 
 /**
- * How to draw: B draws of `weights` from `seed`, or every Rademacher sign vector (`enumerate`).
- *
- * @example
- * const draws: WildDrawOptions = { weights: 'webb', B: 9999, seed: 1, enumerate: false };
- */
-export interface WildDrawOptions {
-  readonly weights: WildWeights;
-  readonly B: number;
-  readonly seed: number;
-  readonly enumerate: boolean;
-}
-
-/**
  * The bootstrap of one restriction: per-draw numerator and variance as polynomials in r.
  *
  * @example
@@ -139,27 +125,6 @@ export interface WildBootstrapWald {
   readonly waldBoot: Float64Array;
   readonly B: number;
   readonly enumerated: boolean;
-}
-
-/** Largest number of bootstrap clusters whose 2^H sign vectors are enumerated. */
-export const MAX_ENUMERATION_CLUSTERS = 24;
-
-function drawSource(options: WildDrawOptions, H: number): { B: number; next: (b: number, out: Float64Array) => void } {
-  if (options.enumerate) {
-    if (H > MAX_ENUMERATION_CLUSTERS) {
-      throw new CausalPanelError('invalid_option', `wildBootstrap: full enumeration needs at most ${MAX_ENUMERATION_CLUSTERS} bootstrap clusters (${H})`, { fn: 'wildBootstrap', option: 'enumerate', value: H });
-    }
-    // Draw b: v_h = −1 where bit h of b is set (all 2^H sign vectors, the first all +1).
-    return {
-      B: 2 ** H,
-      next: (b, out) => {
-        for (let h = 0; h < H; h++) out[h] = Math.floor(b / 2 ** h) % 2 === 1 ? -1 : 1;
-      },
-    };
-  }
-  const rng: Rng = createRng(options.seed);
-  const gen = { rademacher: rademacherWeights, mammen: mammenWeights, webb: webbWeights, normal: normalWeights }[options.weights];
-  return { B: options.B, next: (_b, out) => out.set(gen(H, rng)) };
 }
 
 /** RA = R·A (q×k, column-major). */
@@ -421,16 +386,6 @@ function residualsAt(p: WildProblem, RA: Float64Array, rValue: Float64Array): { 
   return { u0: Float64Array.from(p.residuals, (e, i) => e + shift[i]!), u1: null };
 }
 
-/** Σ_h M[(g·H + h)·q + i]·v_h for every g (q = 1 fast path folded in by the caller). */
-function scoresOfDraw(Kx: Float64Array, G: number, H: number, v: Float64Array, out: Float64Array): void {
-  for (let g = 0; g < G; g++) {
-    let s = 0;
-    const base = g * H;
-    for (let h = 0; h < H; h++) s += Kx[base + h]! * v[h]!;
-    out[g] = s;
-  }
-}
-
 /**
  * Wild cluster bootstrap of one restriction (q = 1): the per-draw polynomials in r.
  *
@@ -448,65 +403,17 @@ export function wildBootstrapT(p: WildProblem, options: WildDrawOptions): WildBo
   const P0 = piecesFor(p, u0, RA, L, F);
   const P1 = u1 === null ? null : piecesFor(p, u1, RA, L, F);
   const H = p.bootClusters.nClusters;
-  const source = drawSource(options, H);
-  const B = source.B;
-  const n0 = new Float64Array(B);
-  const n1 = new Float64Array(B);
-  const cc = new Float64Array(B);
-  const cd = new Float64Array(B);
-  const dd = new Float64Array(B);
-  const v = new Float64Array(H);
-  const maxG = Math.max(...p.clusterings.map((c) => c.nClusters));
-  const c0 = new Float64Array(maxG);
-  for (let b = 0; b < B; b++) {
-    source.next(b, v);
-    let s0 = 0;
-    let s1 = 0;
-    for (let h = 0; h < H; h++) {
-      s0 += P0.a[h]! * v[h]!;
-      if (P1 !== null) s1 += P1.a[h]! * v[h]!;
-    }
-    n0[b] = s0;
-    n1[b] = s1;
-    let CC = 0;
-    let CD = 0;
-    let DD = 0;
-    for (let x = 0; x < p.clusterings.length; x++) {
-      const { nClusters, factor } = p.clusterings[x]!;
-      if (P1 === null) {
-        scoresOfDraw(P0.K[x]!, nClusters, H, v, c0);
-        let sCC = 0;
-        for (let g = 0; g < nClusters; g++) sCC += c0[g]! * c0[g]!;
-        CC += factor * sCC;
-        continue;
-      }
-      // Both score vectors in one pass over K₀ and K₁.
-      const K0 = P0.K[x]!;
-      const K1 = P1.K[x]!;
-      let sCC = 0;
-      let sCD = 0;
-      let sDD = 0;
-      for (let g = 0; g < nClusters; g++) {
-        let a = 0;
-        let b = 0;
-        const base = g * H;
-        for (let h = 0; h < H; h++) {
-          const vh = v[h]!;
-          a += K0[base + h]! * vh;
-          b += K1[base + h]! * vh;
-        }
-        sCC += a * a;
-        sCD += a * b;
-        sDD += b * b;
-      }
-      CC += factor * sCC;
-      CD += factor * sCD;
-      DD += factor * sDD;
-    }
-    cc[b] = CC;
-    cd[b] = CD;
-    dd[b] = DD;
-  }
+  const B = drawCount(options, H);
+  const out = { n0: new Float64Array(B), n1: new Float64Array(B), cc: new Float64Array(B), cd: new Float64Array(B), dd: new Float64Array(B) };
+  const nClusters = p.clusterings.map((c) => c.nClusters);
+  const factors = p.clusterings.map((c) => c.factor);
+  const inputs: TDrawInputs = { H, nClusters, factors, a0: P0.a, a1: P1?.a ?? null, K0: P0.K, K1: P1?.K ?? null };
+  runDraws(
+    options,
+    { H, B, kernel: 'wildBootstrapT', inputs: { a0: P0.a, K0: concat(P0.K), ...(P1 !== null ? { a1: P1.a, K1: concat(P1.K) } : {}) }, params: { nClusters, factors }, outputs: out },
+    (weights, from, to, target) => tDrawRange(inputs, weights, from, to, target),
+  );
+  const { n0, n1, cc, cd, dd } = out;
   const V = sampleVariance(p, RA);
   return { estimate: restrictedEstimate(p)[0]!, se: Math.sqrt(V[0]!), impose: p.impose, B, enumerated: options.enumerate, n0, n1, cc, cd, dd };
 }
@@ -528,48 +435,19 @@ export function wildBootstrapWald(p: WildProblem, options: WildDrawOptions): Wil
   const u = u1 === null ? u0 : Float64Array.from(u0, (e, i) => e + p.r[0]! * u1[i]!);
   const P = piecesFor(p, u, RA, L, lowRankProducts(p));
   const H = p.bootClusters.nClusters;
-  const source = drawSource(options, H);
-  const B = source.B;
+  const B = drawCount(options, H);
   const V = sampleVariance(p, RA);
   const est = restrictedEstimate(p);
   const gap = Float64Array.from(est, (e, i) => e - p.r[i]!);
   const wald = quadraticForm(V, gap, q);
   const waldBoot = new Float64Array(B);
-  const v = new Float64Array(H);
-  const num = new Float64Array(q);
-  const Vb = new Float64Array(q * q);
-  const c = new Float64Array(q);
-  for (let b = 0; b < B; b++) {
-    source.next(b, v);
-    num.fill(0);
-    Vb.fill(0);
-    for (let h = 0; h < H; h++) for (let i = 0; i < q; i++) num[i]! += P.a[h * q + i]! * v[h]!;
-    p.clusterings.forEach(({ nClusters, factor }, x) => {
-      const Kx = P.K[x]!;
-      for (let g = 0; g < nClusters; g++) {
-        c.fill(0);
-        for (let h = 0; h < H; h++) {
-          const vh = v[h]!;
-          for (let i = 0; i < q; i++) c[i]! += Kx[(g * H + h) * q + i]! * vh;
-        }
-        for (let i = 0; i < q; i++) for (let l = 0; l < q; l++) Vb[i + l * q]! += factor * c[i]! * c[l]!;
-      }
-    });
-    waldBoot[b] = quadraticForm(Vb, num, q);
-  }
+  const nClusters = p.clusterings.map((c) => c.nClusters);
+  const factors = p.clusterings.map((c) => c.factor);
+  const inputs: WaldDrawInputs = { H, q, nClusters, factors, a: P.a, K: P.K };
+  runDraws(
+    options,
+    { H, B, kernel: 'wildBootstrapWald', inputs: { a: P.a, K: concat(P.K) }, params: { q, nClusters, factors }, outputs: { waldBoot } },
+    (weights, from, to, target) => waldDrawRange(inputs, weights, from, to, target),
+  );
   return { wald, waldBoot, B, enumerated: options.enumerate };
-}
-
-/** xᵀV⁻¹x, NaN when V is not positive definite. */
-function quadraticForm(V: Float64Array, x: Float64Array, q: number): number {
-  let L: Float64Array;
-  try {
-    L = choleskyFactor(V, q, 'wildBootstrap', 0);
-  } catch {
-    return NaN;
-  }
-  const y = choleskySolve(L, q, x);
-  let s = 0;
-  for (let i = 0; i < q; i++) s += x[i]! * y[i]!;
-  return s;
 }

@@ -1,0 +1,146 @@
+/**
+ * Where a block of replicates starts in the one seeded stream, so that workers draw exactly the
+ * numbers the single-threaded loop draws. xoshiro128**'s state update is linear over GF(2) (xors,
+ * shifts and rotations of its four words), so advancing it by m outputs is a 128×128 bit matrix
+ * Tᵐ applied to the state (Blackman & Vigna 2018, §7 "jumping"), computed by repeated squaring.
+ * The state behind `createRng(seed)` is recovered from the stream itself: its output
+ * rotl(s₁·5, 7)·9 is invertible, so each output gives the word s₁ — a linear function of the
+ * initial state — and 8 outputs give more than the 128 independent equations that pin the state
+ * down (the seeding stays in one place, numerics/random.ts).
+ *
+ * Used for replicate loops whose draw b takes a fixed number of outputs (Rademacher, Mammen and
+ * Webb weights: one uniform, two outputs, per weight); normal weights (a rejection method) are
+ * drawn by the caller instead.
+ */
+import { CausalPanelError } from '../errors.js';
+import { createRng } from '../numerics/random.js';
+
+/** A 128-bit state as words [s0, s1, s2, s3]; a matrix as its 128 columns (column c = image of bit c). */
+type Bits = Int32Array;
+
+/** One xoshiro128** state update (the output is irrelevant here), as numerics/random.ts. */
+function step(s: Bits): Bits {
+  let [s0, s1, s2, s3] = s as unknown as [number, number, number, number];
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = (s3 << 11) | (s3 >>> 21);
+  return Int32Array.of(s0, s1, s2, s3);
+}
+
+function bit(v: Bits, c: number): number {
+  return (v[c >>> 5]! >>> (c & 31)) & 1;
+}
+
+/** M·v. */
+function apply(M: Bits, v: Bits): Bits {
+  const out = new Int32Array(4);
+  for (let c = 0; c < 128; c++) {
+    if (bit(v, c) === 0) continue;
+    const o = c * 4;
+    out[0]! ^= M[o]!;
+    out[1]! ^= M[o + 1]!;
+    out[2]! ^= M[o + 2]!;
+    out[3]! ^= M[o + 3]!;
+  }
+  return out;
+}
+
+/** A·B (column c of the product is A applied to column c of B). */
+function multiply(A: Bits, B: Bits): Bits {
+  const out = new Int32Array(512);
+  for (let c = 0; c < 128; c++) out.set(apply(A, B.subarray(c * 4, c * 4 + 4)), c * 4);
+  return out;
+}
+
+/** The one-step matrix T. */
+function stepMatrix(): Bits {
+  const T = new Int32Array(512);
+  for (let c = 0; c < 128; c++) {
+    const e = new Int32Array(4);
+    e[c >>> 5] = 1 << (c & 31);
+    T.set(step(e), c * 4);
+  }
+  return T;
+}
+
+/** Tᵐ by repeated squaring. */
+function power(T: Bits, m: number): Bits {
+  let result: Bits | null = null;
+  let square = T;
+  for (let rest = m; rest > 0; rest = Math.floor(rest / 2)) {
+    if (rest % 2 === 1) result = result === null ? square : multiply(square, result);
+    if (rest > 1) square = multiply(square, square);
+  }
+  if (result === null) {
+    result = new Int32Array(512);
+    for (let c = 0; c < 128; c++) result[c * 4 + (c >>> 5)] = 1 << (c & 31);
+  }
+  return result;
+}
+
+/** s₁ from one output o = rotl(s₁·5, 7)·9 (9⁻¹ = 0x38e38e39, 5⁻¹ = 0xcccccccd mod 2³²). */
+function wordOne(output: number): number {
+  const x = Math.imul(output, 0x38e38e39);
+  const rotated = (x >>> 7) | (x << 25);
+  return Math.imul(rotated, 0xcccccccd);
+}
+
+/** The initial state of createRng(seed), solved from its first outputs by Gaussian elimination over GF(2). */
+function seededState(seed: number): Bits {
+  const rng = createRng(seed);
+  const T = stepMatrix();
+  // Rows: 128 coefficient bits in 4 words plus the right-hand side bit in word 4.
+  const rows: Int32Array[] = [];
+  let Tt = power(T, 0);
+  for (let t = 0; t < 8; t++) {
+    const s1 = wordOne(rng.nextUint32());
+    for (let j = 0; j < 32; j++) {
+      const row = new Int32Array(5);
+      for (let c = 0; c < 128; c++) if (bit(Tt.subarray(c * 4, c * 4 + 4), 32 + j) === 1) row[c >>> 5]! |= 1 << (c & 31);
+      row[4] = (s1 >>> j) & 1;
+      rows.push(row);
+    }
+    Tt = multiply(T, Tt);
+  }
+  const state = new Int32Array(4);
+  const pivotRow: Int32Array[] = [];
+  let next = 0;
+  for (let c = 0; c < 128; c++) {
+    const found = rows.findIndex((row, i) => i >= next && bit(row, c) === 1);
+    if (found < 0) throw new CausalPanelError('invalid_option', `streamJump: the generator state could not be recovered (column ${c})`, { fn: 'streamJump' });
+    [rows[next], rows[found]] = [rows[found]!, rows[next]!];
+    const pivot = rows[next]!;
+    for (let i = 0; i < rows.length; i++) {
+      if (i !== next && bit(rows[i]!, c) === 1) for (let w = 0; w < 5; w++) rows[i]![w]! ^= pivot[w]!;
+    }
+    pivotRow[c] = pivot;
+    next++;
+  }
+  for (let c = 0; c < 128; c++) if ((pivotRow[c]![4]! & 1) === 1) state[c >>> 5]! |= 1 << (c & 31);
+  return state;
+}
+
+/**
+ * The generator states at which blocks start: block i starts `i · stride` outputs into the stream
+ * of `createRng(seed)`; returned as `blocks × 4` words for `createRngFromState`.
+ *
+ * @throws {CausalPanelError} if the seeded state cannot be recovered (never for a valid seed)
+ * @example
+ * const starts = blockStarts(1, 3, 10);
+ * const rng = createRngFromState([starts[4]!, starts[5]!, starts[6]!, starts[7]!]);
+ * // rng.nextUint32() equals the 11th output of createRng(1)
+ */
+export function blockStarts(seed: number, blocks: number, stride: number): Int32Array {
+  const out = new Int32Array(blocks * 4);
+  let state = seededState(seed);
+  const jump = power(stepMatrix(), stride);
+  for (let i = 0; i < blocks; i++) {
+    out.set(state, i * 4);
+    if (i + 1 < blocks) state = apply(jump, state);
+  }
+  return out;
+}

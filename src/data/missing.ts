@@ -81,6 +81,14 @@ export class MissingTracker {
   }
 
   /**
+   * A column its caller has already found to hold no missing cell (e.g. while coding it): counted
+   * as read, without a pass of its own.
+   */
+  complete(name: string): void {
+    this.seen.add(name);
+  }
+
+  /**
    * A numeric variable: marks NaN cells and applies `policy` (default: the tracker's) to
    * ±Infinity — one pass, since `v - v` is 0 exactly for finite v.
    */

@@ -17,7 +17,7 @@ import { factor, formatRNumber, type Factor } from '../../data/factor.js';
 import type { Column, Frame } from '../../data/frame.js';
 import { droppedNote, MissingTracker } from '../../data/missing.js';
 import { deparseName, evaluate } from './expr.js';
-import { fixedEffectCodes, type DesignFixedEffect } from './fixedEffects.js';
+import { fixedEffectCodes, smallIntegerCodes, type DesignFixedEffect } from './fixedEffects.js';
 import type { FormulaSpec, FormulaVariable, Level } from './parse.js';
 import { checkFinite, gather, numericExpression, scanVariable } from './scan.js';
 import { assembleMatrix, columnNames, termContrasts, type DesignInfo, type Resolved, type VariableCoding } from './terms.js';
@@ -191,9 +191,21 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
     if (spec.response.type !== 'name') tracker.derived(spec.responseLabel!, response);
   }
   const scans = spec.variables.map((v) => scanVariable(v, frame, tracker, fn));
-  const feColumns = spec.fixedEffects.map((fe) =>
+  // A fixed effect of small non-negative integers (ids, years) is coded over all rows here: such a
+  // column has no missing cell, so it needs no pass of the tracker, and the codes are kept when
+  // no row is dropped.
+  const feCoded: (ReturnType<typeof smallIntegerCodes> | undefined)[] = [];
+  const feColumns = spec.fixedEffects.map((fe, j) =>
     fe.variables.map((name) => {
       const column = frame.column(name, fn);
+      if (fe.variables.length === 1 && column instanceof Float64Array) {
+        const coded = smallIntegerCodes(column, undefined);
+        if (coded !== null) {
+          feCoded[j] = coded;
+          tracker.complete(name);
+          return column;
+        }
+      }
       tracker.column(name, column);
       return column;
     }),
@@ -291,7 +303,7 @@ export function buildDesign(spec: FormulaSpec, frame: Frame, options: BuildDesig
   });
 
   const fixedEffects = spec.fixedEffects.map((fe, j) => {
-    const coded = fixedEffectCodes(fe.name, feColumns[j]!, subset);
+    const coded = fixedEffectCodes(fe.name, feColumns[j]!, subset, subset === undefined ? (feCoded[j] ?? null) : null);
     if (fe.slopes === undefined) return coded;
     coded.slopes = slopeColumns[j]!.map(overRows);
     coded.slopeNames = fe.slopes;

@@ -31,15 +31,21 @@ export interface DesignFixedEffect {
 
 /**
  * Codes one (possibly combined `a^b`) fixed effect over the kept rows (all rows when `rows`
- * is undefined). Combinations are numbered in sorted (first, second, …) order.
+ * is undefined). Combinations are numbered in sorted (first, second, …) order. `coded`: the
+ * column's {@link smallIntegerCodes} over those rows, when the caller already has them.
  *
  * @example
  * fixedEffectCodes('a^b', [['x', 'x', 'y'], new Float64Array([2, 1, 1])], undefined);
  * // { name: 'a^b', codes: Int32Array [1, 0, 2], nLevels: 3, levels: ['x_1', 'x_2', 'y_1'] }
  */
-export function fixedEffectCodes(name: string, columns: Column[], rows: Int32Array | undefined): DesignFixedEffect {
+export function fixedEffectCodes(
+  name: string,
+  columns: Column[],
+  rows: Int32Array | undefined,
+  coded: { codes: Int32Array; values: Float64Array } | null = null,
+): DesignFixedEffect {
   if (columns.length === 1 && columns[0] instanceof Float64Array) {
-    const fast = smallIntegerCodes(columns[0], rows);
+    const fast = coded ?? smallIntegerCodes(columns[0], rows);
     if (fast !== null) return lazyFixedEffect(name, fast.codes, fast.values.length, () => Array.from(fast.values, formatRNumber));
   }
   const factors = columns.map((c) => factor(c, { rows }));
@@ -104,34 +110,37 @@ const SMALL_INTEGER_LIMIT = 1 << 20;
 export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undefined): { codes: Int32Array; values: Float64Array } | null {
   let x = column;
   if (rows !== undefined && !isIdentity(rows, column.length)) {
-    // Gather first: both passes then run over one contiguous array.
+    // Gather first: the pass then runs over one contiguous array.
     x = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) x[i] = column[rows[i]!]!;
   }
   const n = x.length;
-  // Pass 1: every value a small non-negative integer (NaN fails iv !== v); the largest one.
+  // One pass: first-appearance codes through a direct table indexed by the value, grown as
+  // larger values appear; null at the first value that is not a small non-negative integer
+  // (NaN fails iv !== v).
+  let table = new Int32Array(1024).fill(-1);
+  const codes = new Int32Array(n);
+  let next = 0;
+  let increasing = true;
+  let last = -1;
   let max = -1;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     const iv = v | 0;
     if (iv !== v || iv < 0) return null;
-    if (iv > max) max = iv;
-  }
-  if (max >= SMALL_INTEGER_LIMIT) return null;
-  // Pass 2: first-appearance codes through a direct table.
-  const table = new Int32Array(max + 1).fill(-1);
-  const codes = new Int32Array(n);
-  let next = 0;
-  let increasing = true;
-  let last = -1;
-  for (let i = 0; i < n; i++) {
-    const iv = x[i]! | 0;
+    if (iv >= table.length) {
+      if (iv >= SMALL_INTEGER_LIMIT) return null;
+      const grown = new Int32Array(Math.min(SMALL_INTEGER_LIMIT, Math.max(2 * table.length, iv + 1))).fill(-1);
+      grown.set(table);
+      table = grown;
+    }
     let code = table[iv]!;
     if (code < 0) {
       code = next++;
       table[iv] = code;
       if (iv < last) increasing = false;
       last = iv;
+      if (iv > max) max = iv;
     }
     codes[i] = code;
   }

@@ -76,7 +76,10 @@ export function autoWorkers(): number {
  * withWorkers('boottest', 2, (pool) => pool?.size); // 2 (the pool is closed afterwards)
  */
 export function withWorkers<T>(fn: string, workers: WorkersOption, body: (pool: WorkerPool | null) => T): T {
-  if (isWorkerPool(workers)) return body(workers);
+  if (isWorkerPool(workers)) {
+    if (workers.closed) throw new CausalPanelError('invalid_option', `${fn}: option "workers" is a closed worker pool`, { fn, option: 'workers' });
+    return body(workers);
+  }
   const size = workers === 'auto' ? autoWorkers() : workers;
   if (size <= 1) return body(null);
   let pool: WorkerPool;

@@ -10,3 +10,4 @@ export { fromDuckDB, type FromDuckDBOptions } from './duckdb/fromDuckDB.js';
 export { didDuckDB, DidDuckDBResult, type DidDuckDBOptions } from './duckdb/didDuckDB.js';
 export { attgtDuckDB, AttgtDuckDBResult, type AttgtDuckDBOptions, type PushdownCell } from './duckdb/attgtDuckDB.js';
 export { quoteIdentifier, sourceRelation, type DuckDBConnectionLike } from './duckdb/connection.js';
+export { cellMeansDuckDB, CellMeansDuckDBResult, type CellMean, type CellMeansDuckDBOptions } from './duckdb/cellMeansDuckDB.js';

@@ -17,11 +17,8 @@
 import { CausalPanelError } from '../../errors.js';
 import type { AttgtParams } from './attgtOptions.js';
 import type { PanelData, RcData } from './attgtData.js';
-import type { TwoByTwo } from './drdid.js';
-import { drdidPanel } from './drdidPanel.js';
+import { panelCellAtt, panelSample, type PanelSample } from './attgtPanelCell.js';
 import { drdidRc } from './drdidRc.js';
-import { controlXpxInverse, normalizeWeights } from './drdid.js';
-import { fitPropensity, type PropensityFit } from './drdidPropensity.js';
 
 /** One ATT(g,t) cell. */
 export interface Cell {
@@ -56,7 +53,7 @@ export function estimateCells(d: PanelData | RcData, p: AttgtParams): Cells {
   const tfac = varying ? 1 : 0;
   const tCount = varying ? nT - 1 : nT;
   // the cells, in did's order (cohort-major, then period)
-  const specs: { g: number; t0: number; cur: number; pret: number; post: boolean }[] = [];
+  const specs: { g: number; t0: number; cur: number; pret: number; pretG: number; post: boolean }[] = [];
   for (const g of glist) {
     // last period index with period + anticipation < g
     let pretG = -1;
@@ -66,18 +63,16 @@ export function estimateCells(d: PanelData | RcData, p: AttgtParams): Cells {
       const post = g <= periods[cur]!;
       const pret = post || !varying ? pretG : t0;
       if (pret < 0) continue; // no pre-treatment period for this cohort (did drops the cell)
-      specs.push({ g, t0, cur, pret, post });
+      specs.push({ g, t0, cur, pret, pretG, post });
     }
   }
   const cells: Cell[] = [];
   const psi = new Float64Array(n * specs.length);
   const psCache = new Map<string, PanelSample>();
-  // buffers reused by every panel cell (ΔY and ψ of the 2×2 sample)
-  const scratch: PanelScratch = { deltaY: new Float64Array(d.kind === 'panel' ? n : 0), influence: new Float64Array(d.kind === 'panel' ? n : 0), support: undefined };
+  const scratch: PanelScratch = { support: undefined };
   // per cell, the row ranges its ψ column can be non-zero on (panel cells: its 2×2 sample)
   const support: (Int32Array | undefined)[] = [];
-  const k = p.covariates.length + 1;
-  specs.forEach(({ g, t0, cur, pret, post }, j) => {
+  specs.forEach(({ g, t0, cur, pret, pretG, post }, j) => {
     const column = psi.subarray(j * n, (j + 1) * n);
     if (!varying && periods[pret] === periods[cur]) {
       // universal base period: the reference cell is 0 by construction
@@ -89,7 +84,7 @@ export function estimateCells(d: PanelData | RcData, p: AttgtParams): Cells {
     const cell: Cell = { group: g, time: periods[cur]!, att: NaN, post, reference: false };
     scratch.support = undefined;
     try {
-      const att = d.kind === 'panel' ? panelCell(d, p, g, cur, pret, Math.min(pret, t0), cutoff, k, psCache, scratch, column) : rcCell(d, p, g, cur, pret, cutoff, column);
+      const att = d.kind === 'panel' ? panelCell(d, p, g, cur, pret, pretG, Math.min(pret, t0), cutoff, psCache, scratch, column) : rcCell(d, p, g, cur, pret, cutoff, column);
       cell.att = att;
     } catch (e) {
       if (!(e instanceof CausalPanelError)) throw e;
@@ -105,92 +100,6 @@ export function estimateCells(d: PanelData | RcData, p: AttgtParams): Cells {
   return { cells, psi, support };
 }
 
-/**
- * ΔY = Y(cur) − Y(pre) over the 2×2 sample (row ranges `flat`: the treated range first, then the
- * control ranges) and, over the controls, XᵀWΔY (not yet divided by n₁) into `xty`, the only
- * outcome-dependent piece of the outcome regression.
- */
-function deltaYAndXty(
-  Y: Float64Array,
-  y1: number,
-  y0: number,
-  flat: Int32Array,
-  deltaY: Float64Array,
-  wN: Float64Array | undefined,
-  Xs: Float64Array,
-  n1: number,
-  k: number,
-  xty: Float64Array,
-): void {
-  const r0 = differenceRange(Y, y1, y0, flat[0]!, flat[1]!, deltaY, 0);
-  let r = r0;
-  for (let q = 2; q < flat.length; q += 2) r = differenceRange(Y, y1, y0, flat[q]!, flat[q + 1]!, deltaY, r);
-  // one pass per column, each summing in row order from 0 (xty is zeroed): the same bits as a
-  // fused pass; separate monomorphic loops for with / without weights
-  for (let j = 0; j < k; j++) xty[j] += wN ? weightedDotRange(wN, deltaY, Xs, j * n1, r0, r) : dotRange(deltaY, Xs, j * n1, r0, r);
-}
-
-/**
- * ΔY[r…] = Y[y1 + u] − Y[y0 + u] for u in [a, b); returns the next r. Each row loop of this file
- * sits alone in a small function that returns right after it (docs/numerics.md, attgt).
- */
-function differenceRange(Y: Float64Array, y1: number, y0: number, a: number, b: number, deltaY: Float64Array, r: number): number {
-  for (let u = a; u < b; u++, r++) deltaY[r] = Y[y1 + u]! - Y[y0 + u]!;
-  return r;
-}
-
-/** Σ_{r ∈ [from, to)} dy[r]·X[off + r]. */
-function dotRange(dy: Float64Array, X: Float64Array, off: number, from: number, to: number): number {
-  let s = 0;
-  for (let r = from; r < to; r++) s += dy[r]! * X[off + r]!;
-  return s;
-}
-
-/** Σ_{r ∈ [from, to)} (w[r]·dy[r])·X[off + r]. */
-function weightedDotRange(w: Float64Array, dy: Float64Array, X: Float64Array, off: number, from: number, to: number): number {
-  let s = 0;
-  for (let r = from; r < to; r++) s += w[r]! * dy[r]! * X[off + r]!;
-  return s;
-}
-
-/** ψ[u] = scale·inf[r] over the sample's row ranges (`flat`), r counting through the sample. */
-function scatterPsi(psi: Float64Array, inf: Float64Array, flat: Int32Array, scale: number): void {
-  let r = 0;
-  for (let q = 0; q < flat.length; q += 2) r = scatterRange(psi, inf, flat[q]!, flat[q + 1]!, scale, r);
-}
-
-/** ψ[u] = scale·inf[r] for u in [a, b), r counting on; returns the next r (see {@link differenceRange}). */
-function scatterRange(psi: Float64Array, inf: Float64Array, a: number, b: number, scale: number, r: number): number {
-  for (let u = a; u < b; u++, r++) psi[u] = scale * inf[r]!;
-  return r;
-}
-
-/** D, the design [1, x…] and the weights of a 2×2 sample (row ranges `flat`), covariates at offset xo. */
-function buildSample(
-  flat: Int32Array,
-  tStart: number,
-  tEnd: number,
-  xo: number,
-  Xd: Float64Array[],
-  Wd: Float64Array | undefined,
-  k: number,
-  n1: number,
-  D: Float64Array,
-  X: Float64Array,
-  w: Float64Array | undefined,
-): void {
-  let r = 0;
-  for (let q = 0; q < flat.length; q += 2) {
-    const b = flat[q + 1]!;
-    for (let u = flat[q]!; u < b; u++, r++) {
-      D[r] = u >= tStart && u < tEnd ? 1 : 0;
-      X[r] = 1;
-      for (let j = 0; j < k - 1; j++) X[r + (j + 1) * n1] = Xd[j]![xo + u]!;
-      if (w) w[r] = Wd![xo + u]!;
-    }
-  }
-}
-
 /** One panel ATT(g,t): treated = cohort g; controls = cohort > cutoff (≠ g). */
 function panelCell(
   d: PanelData,
@@ -198,9 +107,9 @@ function panelCell(
   g: number,
   cur: number,
   pret: number,
+  pretG: number,
   covPeriod: number,
   cutoff: number,
-  k: number,
   cache: Map<string, PanelSample>,
   scratch: PanelScratch,
   psi: Float64Array,
@@ -222,11 +131,7 @@ function panelCell(
   const ranges: [number, number][] = [[tStart, tEnd]];
   if (cStart < tStart) ranges.push([cStart, tStart]);
   if (Math.max(cStart, tEnd) < n) ranges.push([Math.max(cStart, tEnd), n]);
-  const nTreat = tEnd - tStart;
-  let n1 = 0;
-  for (const [a, b] of ranges) n1 += b - a;
-  const flat = Int32Array.from(ranges.flat());
-  if (n1 === nTreat) {
+  if (ranges.length === 1) {
     d.notes.push({ code: 'cells_not_estimated', cells: [`ATT(${g},${d.periods[cur]})`], reason: 'no comparison units, as did' });
     return NaN;
   }
@@ -236,58 +141,17 @@ function panelCell(
   const key = `${g}|${cStart}|${invariant ? -1 : covPeriod}`;
   let sample = cache.get(key);
   if (!sample) {
-    const D = new Float64Array(n1);
-    const X = new Float64Array(n1 * k);
-    const w = d.W ? new Float64Array(n1) : undefined;
-    buildSample(flat, tStart, tEnd, covPeriod * n, d.Xs, d.W, k, n1, D, X, w);
-    // DRDID's i.weights (all ones without weights), shared by the propensity fit and every cell
-    const wNorm = normalizeWeights(w, n1);
-    // every field present from the start: one object shape for all samples
-    sample = { D, X, w, wNorm, propensity: undefined, xpxInv: undefined };
-    if (p.method !== 'reg') {
-      sample.propensity = fitPropensity(X, n1, k, D, wNorm);
-      if (!sample.propensity.converged) d.notes.push({ code: 'glm_not_converged', iterations: sample.propensity.iterations });
-    }
+    sample = panelSample(d, p, Int32Array.from(ranges.flat()), tStart, tEnd, covPeriod, pretG);
     cache.set(key, sample);
   }
-  const deltaY = scratch.deltaY.subarray(0, n1);
-  const y1 = cur * n;
-  const y0 = pret * n;
-  const Y = d.Y;
-  const xty = new Float64Array(k);
-  deltaYAndXty(Y, y1, y0, flat, deltaY, sample.w ? sample.wNorm : undefined, sample.X, n1, k, xty);
-  let ols: { xpxInv: Float64Array; xty: Float64Array } | undefined;
-  if (p.method !== 'ipw') {
-    sample.xpxInv ??= controlXpxInverse(sample.X, sample.D, k, sample.w);
-    for (let j = 0; j < k; j++) xty[j] = xty[j]! / n1;
-    ols = { xpxInv: sample.xpxInv, xty };
-  }
-  // the normalised weights (all ones without weights) are the sample's, shared by its cells
-  const res: TwoByTwo = drdidPanel({ deltaY, D: sample.D, X: sample.X, k, weights: sample.w, normalizedWeights: sample.wNorm, method: p.method, propensity: sample.propensity, out: scratch.influence, ols });
-  const scale = n / n1;
-  const inf = res.influence;
-  scatterPsi(psi, inf, flat, scale);
-  scratch.support = flat;
-  return res.att;
+  const att = panelCellAtt(d, p, sample, cur, pret, psi);
+  scratch.support = sample.flat;
+  return att;
 }
 
-/** Buffers shared by the panel cells, and the support of the last cell's ψ (row ranges, flat). */
+/** The support of the last panel cell's ψ (row ranges, flat). */
 interface PanelScratch {
-  deltaY: Float64Array;
-  influence: Float64Array;
   support: Int32Array | undefined;
-}
-
-/** The 2×2 sample of one cohort and comparison set, shared across periods. */
-interface PanelSample {
-  D: Float64Array;
-  X: Float64Array;
-  w: Float64Array | undefined;
-  propensity: PropensityFit | undefined;
-  /** (XᵀWX/n)⁻¹ over the sample's controls. */
-  xpxInv: Float64Array | undefined;
-  /** Weights normalised to mean 1 over the sample (DRDID's i.weights); all ones without weights. */
-  wNorm: Float64Array;
 }
 
 /** One repeated-cross-section ATT(g,t). */

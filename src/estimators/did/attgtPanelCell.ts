@@ -1,0 +1,419 @@
+/**
+ * One balanced-panel ATT(g,t) of `attgt` — DRDID's `drdid_panel` / `std_ipw_did_panel` /
+ * `reg_did_panel` on ΔY = Y(t) − Y(base) — computed from sufficient statistics of its 2×2
+ * sample (units sorted by cohort: a treated range and one or two comparison ranges, `flat`).
+ *
+ * Everything of the 2×2 except ΔY depends on the sample alone (the treatment indicator, design,
+ * weights, propensity fit, trimmed IPW weights, (XᵀWX/n)⁻¹), and every sum DRDID forms is linear
+ * in ΔY: Σ wT·v, Σ wC·v, Σ wC·v·x and XᵀWΔY, with v = ΔY − x'β, are differences of per-period
+ * sums Σ wT·Y(t), Σ wC·Y(t), Σ wC·x·Y(t), Σ w(1 − D)·x·Y(t) minus fixed moments times β. So a
+ * sample pays one pass per period for those sums, and each cell one pass writing its ψ column:
+ *
+ *   ψᵢ·n₁/n = αᵢ·(ΔYᵢ − xᵢ'β) + κ·eᵢ − scoreᵢ·xᵢ'h,
+ *
+ * with αᵢ (the weight of the residual in ψ), eᵢ = wTᵢ (treated) or wCᵢ (controls) and the
+ * logit score wᵢ(Dᵢ − psᵢ) fixed per sample (pre-multiplied by n/n₁), and β, κ (one for the
+ * treated range, one for the controls) and h = H·M₂/mean(wC) per cell. DRDID's formulas, regrouped:
+ *
+ * - dr:  αᵢ = wTᵢ/m_T − wCᵢ/m_C + wᵢ(1 − Dᵢ)·xᵢ'(a₃/m_C − a₁/m_T), κ_T = −η_T/m_T, κ_C = η_C/m_C;
+ * - ipw: β = 0, αᵢ = wTᵢ/m_T − wCᵢ/m_C, κ as dr;
+ * - reg: αᵢ = wTᵢ/m_T − wᵢ(1 − Dᵢ)·xᵢ'a₁/m_T, κ_T = −(η_T − η_C)/m_T, no score term;
+ *
+ * where m = mean weight, a₁ = (XᵀWX/n)⁻¹·mean(wT·x), a₃ = (XᵀWX/n)⁻¹·mean(wC·x). The sums differ
+ * from DRDID's row-by-row ones only by rounding (differences of level sums instead of sums of
+ * differences).
+ */
+import { matvec } from '../../numerics/matrix.js';
+import type { AttgtParams } from './attgtOptions.js';
+import type { PanelData } from './attgtData.js';
+import { controlXpxInverse, normalizeWeights } from './drdid.js';
+import { fitPropensity, ipwWeights, type PropensityFit } from './drdidPropensity.js';
+
+const REG = 0;
+const IPW = 1;
+const DR = 2;
+
+/** The 2×2 sample of one cohort and comparison set (and covariate period), shared by its cells. */
+export interface PanelSample {
+  /** Row ranges [start₀, end₀, start₁, end₁, …): the treated range first. */
+  flat: Int32Array;
+  n1: number;
+  nTreat: number;
+  D: Float64Array;
+  /** n₁ × k design [1, x…], column-major. */
+  X: Float64Array;
+  w: Float64Array | undefined;
+  /** Weights normalised to mean 1 over the sample (DRDID's i.weights); all ones without weights. */
+  wNorm: Float64Array;
+  propensity: PropensityFit | undefined;
+  /** (XᵀWX/n)⁻¹ over the controls. */
+  xpxInv: Float64Array | undefined;
+  /** The cell-independent pieces of ψ and the moments (built on the first cell). */
+  fixed: SampleFixed | undefined;
+  /**
+   * Per period index: [Σ wT·Ỹ, Σ wC·Ỹ, Σ w(1−D)·x·Ỹ (k), Σ wC·x·Ỹ (k)] with Ỹ = Y(t) − Y(ref),
+   * built on first use. Sums of changes from the cohort's base period `ref` rather than of
+   * levels: the post-treatment cells' differences are then exact, and the others cancel changes,
+   * not levels (mpdta's log employment is ~10³ times its ATTs).
+   */
+  periodSums: (Float64Array | undefined)[];
+  /** The reference period index of `periodSums`. */
+  ref: number;
+}
+
+/** What a sample's cells share beyond the design (see the file header). */
+interface SampleFixed {
+  code: number;
+  /** n/n₁·αᵢ. */
+  alpha: Float64Array;
+  /** n/n₁·wTᵢ on the treated rows, n/n₁·wCᵢ on the controls. */
+  e: Float64Array;
+  /** n/n₁·wᵢ(Dᵢ − psᵢ) (dr, ipw); empty for reg. */
+  score: Float64Array;
+  wT: Float64Array;
+  wC: Float64Array;
+  mwT: number;
+  mwC: number;
+  /** Σ wT·x, Σ wC·x (k each) and Σ wC·x xᵀ (k×k, dr only). */
+  m1: Float64Array;
+  m3: Float64Array;
+  g: Float64Array;
+}
+
+/**
+ * The 2×2 sample over the row ranges `flat` (treated range [tStart, tEnd) first), covariates and
+ * weights from period `covPeriod`; fits the propensity score unless `method` is reg.
+ *
+ * @example
+ * const s = panelSample(d, params, Int32Array.of(0, 120, 300, 500), 0, 120, 0, 2);
+ * s.n1; // 320
+ */
+export function panelSample(d: PanelData, p: AttgtParams, flat: Int32Array, tStart: number, tEnd: number, covPeriod: number, ref: number): PanelSample {
+  const k = p.covariates.length + 1;
+  let n1 = 0;
+  for (let q = 0; q < flat.length; q += 2) n1 += flat[q + 1]! - flat[q]!;
+  const D = new Float64Array(n1);
+  const X = new Float64Array(n1 * k);
+  const w = d.W ? new Float64Array(n1) : undefined;
+  buildSample(flat, tStart, tEnd, covPeriod * d.n, d.Xs, d.W, k, n1, D, X, w);
+  // every field present from the start: one object shape for all samples
+  const sample: PanelSample = {
+    flat,
+    n1,
+    nTreat: tEnd - tStart,
+    D,
+    X,
+    w,
+    wNorm: normalizeWeights(w, n1),
+    propensity: undefined,
+    xpxInv: undefined,
+    fixed: undefined,
+    periodSums: new Array<Float64Array | undefined>(d.periods.length).fill(undefined),
+    ref,
+  };
+  if (p.method !== 'reg') {
+    sample.propensity = fitPropensity(X, n1, k, D, sample.wNorm);
+    if (!sample.propensity.converged) d.notes.push({ code: 'glm_not_converged', iterations: sample.propensity.iterations });
+  }
+  return sample;
+}
+
+/** D, the design [1, x…] and the weights of a 2×2 sample (row ranges `flat`), covariates at offset xo. */
+function buildSample(
+  flat: Int32Array,
+  tStart: number,
+  tEnd: number,
+  xo: number,
+  Xd: Float64Array[],
+  Wd: Float64Array | undefined,
+  k: number,
+  n1: number,
+  D: Float64Array,
+  X: Float64Array,
+  w: Float64Array | undefined,
+): void {
+  let r = 0;
+  for (let q = 0; q < flat.length; q += 2) {
+    const b = flat[q + 1]!;
+    for (let u = flat[q]!; u < b; u++, r++) {
+      D[r] = u >= tStart && u < tEnd ? 1 : 0;
+      X[r] = 1;
+      for (let j = 0; j < k - 1; j++) X[r + (j + 1) * n1] = Xd[j]![xo + u]!;
+      if (w) w[r] = Wd![xo + u]!;
+    }
+  }
+}
+
+/**
+ * ATT(g,t) of the sample between periods `cur` and `pre` (indices), its n/n₁-scaled influence
+ * function written into `psi` over the sample's rows (the rest untouched).
+ *
+ * @throws {CausalPanelError} `singular_design` (outcome regression without variation)
+ * @example
+ * panelCellAtt(d, params, sample, 3, 1, psi.subarray(0, d.n)); // ATT(g, period 3) with base period 1
+ */
+export function panelCellAtt(d: PanelData, p: AttgtParams, sample: PanelSample, cur: number, pre: number, psi: Float64Array): number {
+  const k = p.covariates.length + 1;
+  const code = p.method === 'reg' ? REG : p.method === 'ipw' ? IPW : DR;
+  if (code !== IPW) sample.xpxInv ??= controlXpxInverse(sample.X, sample.D, k, sample.w);
+  const f = (sample.fixed ??= sampleFixed(sample, code, k, d.n));
+  const sc = (sample.periodSums[cur] ??= periodSums(d, sample, f, cur, k));
+  const sb = (sample.periodSums[pre] ??= periodSums(d, sample, f, pre, k));
+  const n1 = sample.n1;
+  // β = (XᵀWX/n)⁻¹·XᵀWΔY/n over the controls
+  const beta = new Float64Array(k);
+  if (code !== IPW) {
+    const xty = new Float64Array(k);
+    for (let j = 0; j < k; j++) xty[j] = (sc[2 + j]! - sb[2 + j]!) / n1;
+    beta.set(matvec(sample.xpxInv!, k, k, xty));
+  }
+  let fitT = 0; // Σ wT·x'β
+  let fitC = 0; // Σ wC·x'β
+  for (let j = 0; j < k; j++) {
+    fitT += f.m1[j]! * beta[j]!;
+    fitC += f.m3[j]! * beta[j]!;
+  }
+  const dT = sc[0]! - sb[0]!;
+  const dC = sc[1]! - sb[1]!;
+  const sT = code === DR ? dT - fitT : dT;
+  const sC = code === DR ? dC - fitC : code === REG ? fitT : dC;
+  const etaT = sT / n1 / f.mwT;
+  const etaC = sC / n1 / f.mwC;
+  // h = H·M₂/m_C with M₂ = mean(wC·(v − η_C)·x)
+  const h = new Float64Array(k);
+  if (code !== REG) {
+    const m2 = new Float64Array(k);
+    for (let a = 0; a < k; a++) {
+      let s = sc[2 + k + a]! - sb[2 + k + a]!;
+      if (code === DR) for (let b = 0; b < k; b++) s -= f.g[a + b * k]! * beta[b]!;
+      m2[a] = s / n1 - (etaC * f.m3[a]!) / n1;
+    }
+    const b2 = matvec(sample.propensity!.hessian, k, k, m2);
+    for (let a = 0; a < k; a++) h[a] = b2[a]! / f.mwC;
+  }
+  const kappaT = code === REG ? -(etaT - etaC) / f.mwT : -etaT / f.mwT;
+  const kappaC = code === REG ? 0 : etaC / f.mwC;
+  const flat = sample.flat;
+  const Y = d.Y;
+  const yc = cur * d.n;
+  const yb = pre * d.n;
+  let r = 0;
+  for (let q = 0; q < flat.length; q += 2) {
+    const kappa = q === 0 ? kappaT : kappaC;
+    r = influenceRange(Y, yc, yb, flat[q]!, flat[q + 1]!, r, sample.X, n1, k, f.alpha, f.e, f.score, beta, h, kappa, psi);
+  }
+  return etaT - etaC;
+}
+
+/** The sample's cell-independent pieces (see {@link SampleFixed}); `scale` = n/n₁ applied. */
+function sampleFixed(sample: PanelSample, code: number, k: number, n: number): SampleFixed {
+  const { n1, D, X, wNorm } = sample;
+  let wT: Float64Array;
+  let wC: Float64Array;
+  let score: Float64Array;
+  if (code === REG) {
+    wT = new Float64Array(n1);
+    for (let i = 0; i < n1; i++) wT[i] = wNorm[i]! * D[i]!;
+    wC = wT;
+    score = new Float64Array(0);
+  } else {
+    const iw = ipwWeights(sample.propensity!, D, wNorm);
+    wT = iw.wT;
+    wC = iw.wC;
+    score = iw.score;
+  }
+  const m1 = new Float64Array(k);
+  const m3 = new Float64Array(k);
+  const g = new Float64Array(k * k);
+  const sums = weightSums(X, n1, k, wT, wC, m1, m3, code === DR ? g : undefined);
+  const mwT = sums[0]! / n1;
+  const mwC = sums[1]! / n1;
+  // a₁/m_T and a₃/m_C (zero where the method has no outcome regression term)
+  const a1 = code !== IPW ? matvec(sample.xpxInv!, k, k, Float64Array.from(m1, (v) => v / n1)) : new Float64Array(k);
+  const a3 = code === DR ? matvec(sample.xpxInv!, k, k, Float64Array.from(m3, (v) => v / n1)) : new Float64Array(k);
+  const c = new Float64Array(k);
+  for (let a = 0; a < k; a++) c[a] = a3[a]! / mwC - a1[a]! / mwT;
+  const scale = n / n1;
+  const alpha = new Float64Array(n1);
+  const e = new Float64Array(n1);
+  fillFixed(code, X, n1, k, D, wNorm, wT, wC, mwT, mwC, c, scale, alpha, e);
+  const scaledScore = new Float64Array(score.length);
+  for (let i = 0; i < score.length; i++) scaledScore[i] = scale * score[i]!;
+  return { code, alpha, e, score: scaledScore, wT, wC, mwT, mwC, m1, m3, g };
+}
+
+/** Σ wT, Σ wC (returned), Σ wT·x, Σ wC·x and, when `g` is given, Σ wC·x xᵀ. */
+function weightSums(X: Float64Array, n1: number, k: number, wT: Float64Array, wC: Float64Array, m1: Float64Array, m3: Float64Array, g: Float64Array | undefined): Float64Array {
+  let swT = 0;
+  let swC = 0;
+  for (let i = 0; i < n1; i++) {
+    const t = wT[i]!;
+    const c = wC[i]!;
+    swT += t;
+    swC += c;
+    for (let a = 0; a < k; a++) {
+      const x = X[i + a * n1]!;
+      m1[a] += t * x;
+      m3[a] += c * x;
+      if (g) for (let b = 0; b < k; b++) g[a + b * k] += c * x * X[i + b * n1]!;
+    }
+  }
+  return Float64Array.of(swT, swC);
+}
+
+/** αᵢ and eᵢ of every sample row, times `scale` (the row loop alone, docs/numerics.md, attgt). */
+function fillFixed(
+  code: number,
+  X: Float64Array,
+  n1: number,
+  k: number,
+  D: Float64Array,
+  w: Float64Array,
+  wT: Float64Array,
+  wC: Float64Array,
+  mwT: number,
+  mwC: number,
+  c: Float64Array,
+  scale: number,
+  alpha: Float64Array,
+  e: Float64Array,
+): void {
+  for (let i = 0; i < n1; i++) {
+    let xc = 0;
+    for (let a = 0; a < k; a++) xc += X[i + a * n1]! * c[a]!;
+    const cw = w[i]! * (1 - D[i]!);
+    const t = wT[i]!;
+    const base = code === REG ? t / mwT : t / mwT - wC[i]! / mwC;
+    alpha[i] = scale * (base + cw * xc);
+    e[i] = scale * (D[i] === 1 ? t : code === REG ? 0 : wC[i]!);
+  }
+}
+
+/** The per-period sums of a sample (see {@link PanelSample}.periodSums). */
+function periodSums(d: PanelData, sample: PanelSample, f: SampleFixed, period: number, k: number): Float64Array {
+  const out = new Float64Array(2 + 2 * k);
+  if (period === sample.ref) return out;
+  const flat = sample.flat;
+  const o = period * d.n;
+  const oRef = sample.ref * d.n;
+  out[0] = treatedSum(d.Y, o, oRef, flat[0]!, flat[1]!, f.wT);
+  let r = flat[1]! - flat[0]!;
+  for (let q = 2; q < flat.length; q += 2) r = controlSums(d.Y, o, oRef, flat[q]!, flat[q + 1]!, r, sample.X, sample.n1, k, sample.wNorm, f.wC, out);
+  return out;
+}
+
+/** Σ wT[r]·(Y[o + u] − Y[oRef + u]) over the treated range (r from 0). */
+function treatedSum(Y: Float64Array, o: number, oRef: number, a: number, b: number, wT: Float64Array): number {
+  let s = 0;
+  for (let u = a, r = 0; u < b; u++, r++) s += wT[r]! * (Y[o + u]! - Y[oRef + u]!);
+  return s;
+}
+
+/**
+ * Over one control range: out[1] += Σ wC·y, out[2 + j] += Σ w·x_j·y, out[2 + k + j] += Σ wC·x_j·y
+ * (y = Y[o + u] − Y[oRef + u], sample row r); returns the next r. Columns 1–2 of x in scalars (k ≤ 3).
+ */
+function controlSums(Y: Float64Array, o: number, oRef: number, a: number, b: number, r0: number, X: Float64Array, n1: number, k: number, w: Float64Array, wC: Float64Array, out: Float64Array): number {
+  let sC = out[1]!;
+  let p0 = out[2]!;
+  let q0 = out[2 + k]!;
+  let p1 = k > 1 ? out[3]! : 0;
+  let q1 = k > 1 ? out[3 + k]! : 0;
+  let p2 = k > 2 ? out[4]! : 0;
+  let q2 = k > 2 ? out[4 + k]! : 0;
+  const o1 = k > 1 ? n1 : 0;
+  const o2 = k > 2 ? 2 * n1 : 0;
+  let r = r0;
+  for (let u = a; u < b; u++, r++) {
+    const y = Y[o + u]! - Y[oRef + u]!;
+    const wy = w[r]! * y;
+    const cy = wC[r]! * y;
+    sC += cy;
+    p0 += wy;
+    q0 += cy;
+    if (k > 1) {
+      const x1 = X[o1 + r]!;
+      p1 += wy * x1;
+      q1 += cy * x1;
+    }
+    if (k > 2) {
+      const x2 = X[o2 + r]!;
+      p2 += wy * x2;
+      q2 += cy * x2;
+    }
+    for (let j = 3; j < k; j++) {
+      const x = X[r + j * n1]!;
+      out[2 + j] += wy * x;
+      out[2 + k + j] += cy * x;
+    }
+  }
+  out[1] = sC;
+  out[2] = p0;
+  out[2 + k] = q0;
+  if (k > 1) {
+    out[3] = p1;
+    out[3 + k] = q1;
+  }
+  if (k > 2) {
+    out[4] = p2;
+    out[4 + k] = q2;
+  }
+  return r;
+}
+
+/**
+ * ψ[u] = αᵣ·(Y[yc + u] − Y[yb + u] − xᵣ'β) + κ·eᵣ − scoreᵣ·xᵣ'h for u in [a, b), sample row r
+ * counting on from r0 (the intercept column is 1); returns the next r. Columns 1–2 of x in
+ * scalars (k ≤ 3).
+ */
+function influenceRange(
+  Y: Float64Array,
+  yc: number,
+  yb: number,
+  a: number,
+  b: number,
+  r0: number,
+  X: Float64Array,
+  n1: number,
+  k: number,
+  alpha: Float64Array,
+  e: Float64Array,
+  score: Float64Array,
+  beta: Float64Array,
+  h: Float64Array,
+  kappa: number,
+  psi: Float64Array,
+): number {
+  const withScore = score.length > 0;
+  const b0 = beta[0]!;
+  const b1 = k > 1 ? beta[1]! : 0;
+  const b2 = k > 2 ? beta[2]! : 0;
+  const h0 = h[0]!;
+  const h1 = k > 1 ? h[1]! : 0;
+  const h2 = k > 2 ? h[2]! : 0;
+  const o1 = k > 1 ? n1 : 0;
+  const o2 = k > 2 ? 2 * n1 : 0;
+  let r = r0;
+  for (let u = a; u < b; u++, r++) {
+    let fit = b0;
+    let xh = h0;
+    if (k > 1) {
+      const x1 = X[o1 + r]!;
+      fit += x1 * b1;
+      xh += x1 * h1;
+    }
+    if (k > 2) {
+      const x2 = X[o2 + r]!;
+      fit += x2 * b2;
+      xh += x2 * h2;
+    }
+    for (let j = 3; j < k; j++) {
+      const x = X[r + j * n1]!;
+      fit += x * beta[j]!;
+      xh += x * h[j]!;
+    }
+    const v = alpha[r]! * (Y[yc + u]! - Y[yb + u]! - fit) + kappa * e[r]!;
+    psi[u] = withScore ? v - score[r]! * xh : v;
+  }
+  return r;
+}

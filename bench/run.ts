@@ -8,6 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attgt, did2s, didImputation, feols, fepois, honestDid, matchit, mediate, parseCsv, parseDta, parseParquet, type Frame } from '../src/index.js';
 import { boottest } from '../src/estimators/boottest.js';
+import { multiplierBootstrap } from '../src/inference/bootstrap.js';
+import { createWorkerPool } from '../src/parallel/pool.js';
 import { lmm } from '../src/models/lmm/lmm.js';
 import { panelPath, printTable, rTimeNow, repoRoot, time, timeAsync, type Timing } from './harness.js';
 
@@ -131,6 +133,32 @@ if (wanted('boottest')) {
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.error(`boottest vs fwildclusterboot (R CPU ${oracle.results.seconds.boottestCpu} s, elapsed ${oracle.results.seconds.boottest} s): elapsed ratio ${(timing.medianSeconds / oracle.results.seconds.boottestCpu).toFixed(3)}, CPU ${cpuSeconds.toFixed(3)} s (ratio ${(cpuSeconds / oracle.results.seconds.boottestCpu).toFixed(3)})`);
+  // The same call with its draws on 2 worker threads (one pool, started before the timing): same numbers.
+  const pool = createWorkerPool(2);
+  const one = boottest(fit, { param: 'treated_post', clusters: 'cluster', B: 9999, seed: 1 });
+  const timing2 = time('boottest as above, workers: 2 (a reused pool)', () => boottest(fit, { param: 'treated_post', clusters: 'cluster', B: 9999, seed: 1, workers: pool }), (bt) => {
+    if (bt.pValue !== one.pValue || bt.confInt[0] !== one.confInt[0]) throw new Error('bench boottest: workers 2 differs from workers 1');
+  }, 3);
+  pool.close();
+  rows.push({ timing: timing2, rSeconds: oracle.results.seconds.boottestCpu });
+  console.error(`boottest 1 vs 2 workers (same run): ${timing.medianSeconds.toFixed(3)} s vs ${timing2.medianSeconds.toFixed(3)} s (2 workers / 1 = ${(timing2.medianSeconds / timing.medianSeconds).toFixed(2)})`);
+}
+
+if (wanted('mboot')) {
+  // attgt's multiplier bootstrap (did's mboot) at the scale of the 1M-row benchmark: 100,000 units ×
+  // 36 ATT(g,t) influence columns, B = 1000 Rademacher draws; 1 vs 2 workers, same numbers.
+  const n = 100_000;
+  const p = 36;
+  const psi = Float64Array.from({ length: n * p }, (_, i) => Math.sin(0.37 * i) * (1 + (i % 7)));
+  const pool = createWorkerPool(2);
+  const one = time('multiplierBootstrap 100k units × 36 cells, B = 1000 (attgt\'s mboot), workers: 1', () => multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1 }), (b) => assertFinite(b.critical, 'mboot critical value'), 3);
+  const reference = multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1 });
+  const two = time('multiplierBootstrap as above, workers: 2 (a reused pool)', () => multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1, workers: pool }), (b) => {
+    if (b.critical !== reference.critical || b.se[0] !== reference.se[0]) throw new Error('bench mboot: workers 2 differs from workers 1');
+  }, 3);
+  pool.close();
+  rows.push({ timing: one }, { timing: two });
+  console.error(`mboot 1 vs 2 workers (same run): ${one.medianSeconds.toFixed(3)} s vs ${two.medianSeconds.toFixed(3)} s (2 workers / 1 = ${(two.medianSeconds / one.medianSeconds).toFixed(2)})`);
 }
 
 if (wanted('csv')) {
@@ -252,6 +280,75 @@ if (wanted('scale')) {
     const treat = Float64Array.from(panel.numeric('cohort'), (g) => (g > 0 ? 1 : 0));
     await once('did TWFE', () => did({ data: panel.withColumns({ post, treat }), outcome: 'y', unit: 'unit', time: 'period', treat: 'treat', post: 'post' }));
   }
+}
+
+if (wanted('duckdb') || only.has('duckdb100m')) {
+  // Issue 12 item 5: the DuckDB pushdown on a Parquet panel with the shape of makePanel.mjs,
+  // generated in DuckDB SQL from a hash of (seed, unit, period, stream) — Box-Muller normals, the
+  // same cohorts, selection on x2 and dynamic effects — written once under bench/data/. 10^6 rows
+  // (also timed in memory: fromDuckDB + did / attgt); 10^8 rows only with `npm run bench -- duckdb100m`.
+  // DuckDB runs with memory_limit 2GB (spilling to bench/data/duckdb-tmp); peak RSS is the process's.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { didDuckDB, attgtDuckDB, fromDuckDB } = await import('../src/duckdb.js');
+  const { did } = await import('../src/index.js');
+  const dataDir = join(repoRoot, 'bench', 'data');
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: '2GB', temp_directory: join(dataDir, 'duckdb-tmp') });
+  const c = await instance.connect();
+  const U = (k: string, stream: number) => `((hash(1, ${k}, ${stream}) % 4294967291) + 0.5) / 4294967291.0`;
+  const N = (k: string, stream: number) => `(sqrt(-2 * ln(${U(k, stream)})) * cos(2 * pi() * ${U(k, stream + 100)}))`;
+  const once = async <T>(name: string, task: () => Promise<T> | T): Promise<T> => {
+    const start = process.hrtime.bigint();
+    const out = await task();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    rows.push({ timing: { name, medianSeconds: seconds, coldSeconds: seconds, runs: [seconds], peakRssMiB: process.resourceUsage().maxRSS / 1024 } });
+    return out;
+  };
+  for (const units of [100_000, ...(only.has('duckdb100m') ? [10_000_000] : [])]) {
+    const path = join(dataDir, `duckdb_panel_u${units}_p10_s1.parquet`);
+    const label = `${(units * 10).toExponential(0).replace('e+', 'e')} rows`;
+    if (!existsSync(path)) {
+      await once(`write the Parquet panel in DuckDB (${label})`, () =>
+        c.run(
+          `COPY (WITH u AS (SELECT u, CAST(ceil(u / 50) AS BIGINT) AS school, ${N('u', 1)} AS x2, ${U('u', 3)} AS pick FROM range(1, ${units + 1}) r(u)), ` +
+            `units AS (SELECT u, school, x2, 0.5 * x2 + ${N('u', 2)} AS alpha, [0, 0, 4, 6, 8][CAST(least(4, greatest(0, floor(pick * 5 - 0.6 * x2))) AS INTEGER) + 1] AS cohort FROM u), ` +
+            `periods AS (SELECT t, 0.1 * (t - 1) + 0.2 * ${N('-t', 9)} AS pe FROM range(1, 11) r(t)), ` +
+            `rows AS (SELECT u AS unit, school, t AS period, cohort, CAST(cohort > 0 AND t >= cohort AS INTEGER) AS treated, 0.3 * t + ${N('u * 16 + t', 4)} AS x1, x2, alpha, pe FROM units, periods) ` +
+            `SELECT unit, school, period, cohort, treated, x1, x2, alpha + pe + 0.5 * x1 + 0.3 * x2 + CASE WHEN treated = 1 THEN 0.5 + 0.1 * least(3, period - cohort) ELSE 0 END + ${N('unit * 16 + period', 6)} AS y FROM rows) ` +
+            `TO '${path.replace(/'/g, "''")}' (FORMAT parquet)`,
+        ),
+      );
+    }
+    const data = `SELECT *, CAST(cohort > 0 AS INTEGER) AS treat, CAST(period >= 6 AS INTEGER) AS post FROM read_parquet('${path.replace(/'/g, "''")}')`;
+    const didOptions = { outcome: 'y', unit: 'unit', time: 'period', treat: 'treat', post: 'post' } as const;
+    const csOptions = { outcome: 'y', unit: 'unit', time: 'period', cohort: 'cohort' } as const;
+    const pushedDid = await once(`didDuckDB TWFE pushdown (${label})`, () => didDuckDB(c, { data, ...didOptions }));
+    const pushedCs = await once(`attgtDuckDB + dynamic pushdown (${label})`, async () => {
+      const cs = await attgtDuckDB(c, { data, ...csOptions });
+      return { cs, dynamic: cs.aggregate('dynamic') };
+    });
+    if (units <= 1_000_000) {
+      const frame = await once(`fromDuckDB 7 columns (${label})`, () => fromDuckDB(c, data, { columns: ['unit', 'period', 'cohort', 'treat', 'post', 'y', 'x1'] }));
+      const memDid = await once(`did TWFE in memory (${label})`, () => did({ data: frame, ...didOptions }));
+      const memCs = await once(`attgt (no covariates) + dynamic in memory (${label})`, () => {
+        const cs = attgt({ data: frame, ...csOptions, covariates: [] });
+        return { cs, dynamic: cs.aggregate('dynamic') };
+      });
+      // relative differences; an estimate near 0 (a pre-period cell) is compared relative to its SE
+      let worst = { rel: 0, what: '' };
+      const compare = (what: string, a: { estimate: number; stdError: number }, b: { estimate: number; stdError: number }) => {
+        const est = Math.abs(a.estimate - b.estimate) / Math.max(Math.abs(b.estimate), b.stdError);
+        const se = Math.abs(a.stdError - b.stdError) / b.stdError;
+        if (est > worst.rel) worst = { rel: est, what: `${what} estimate` };
+        if (se > worst.rel) worst = { rel: se, what: `${what} SE` };
+      };
+      compare('did ATT', pushedDid.att, memDid.att);
+      pushedCs.cs.rows.forEach((r, k) => compare(r.term, r, memCs.cs.rows[k]!));
+      pushedCs.dynamic.tidy().forEach((r, k) => compare(`dynamic ${r.term}`, r, memCs.dynamic.tidy()[k]!));
+      process.stdout.write(`duckdb ${label}: pushdown vs in memory, max relative difference ${worst.rel.toExponential(2)} (${worst.what})\n`);
+    }
+    process.stdout.write(`duckdb ${label}: TWFE ATT ${pushedDid.att.estimate.toFixed(6)} (SE ${pushedDid.att.stdError.toExponential(4)}), dynamic overall ${pushedCs.dynamic.overall.estimate.toFixed(6)}\n`);
+  }
+  c.closeSync();
 }
 
 // Each further task is an `if (wanted('name')) { ... }` block inserted above this line.

@@ -41,6 +41,7 @@
  */
 import { CausalPanelError } from '../errors.js';
 import { iterate } from './demeanAcceleration.js';
+import { isGrid, setupSumsGrid } from './demeanGrid.js';
 import { demeanSlopes } from './demeanSlopes.js';
 import { levelInverseWeights, residualize, setupSums, setupSumsFused, sumSquares, type Kernel } from './demeanPasses.js';
 
@@ -145,8 +146,11 @@ export function demean(
   // Level weight sums W_p[l] (once for all columns; the pass also checks the codes) and their
   // reciprocals (0 for empty or zero-weight levels, whose coefficient then stays 0).
   // (The common two-way, unweighted, three-column case counts the levels inside the setup pass.)
+  // A balanced panel sorted by the first then the second effect (the full grid of levels, in
+  // order) has passes that read no codes (`demeanGrid.ts`); same arithmetic, same bits.
+  const grid = q === 2 && w === null && isGrid(codes[0]!, codes[1]!, nLevels[0]!, nLevels[1]!);
   const fusedSetup = q === 2 && w === null && C === 3;
-  const inverseWeights = fusedSetup ? nLevels.map((L) => new Float64Array(L)) : nLevels.map((L, p) => levelInverseWeights(codes[p]!, L, w, p, fn));
+  const inverseWeights = fusedSetup || grid ? nLevels.map((L) => new Float64Array(L)) : nLevels.map((L, p) => levelInverseWeights(codes[p]!, L, w, p, fn));
   let totalWeight = n;
   if (w !== null) {
     totalWeight = 0;
@@ -154,11 +158,15 @@ export function demean(
   }
   let maxLevels = 0;
   for (const L of nLevels) maxLevels = Math.max(maxLevels, L);
-  const kernel: Kernel = { n, q, codes, nLevels, w, inverseWeights, accumulator: new Float64Array(maxLevels * C), firstRuns: false };
+  const kernel: Kernel = { n, q, codes, nLevels, w, inverseWeights, accumulator: new Float64Array(maxLevels * C), firstRuns: false, grid };
 
   // Level sums S_p (interleaved, stride C) and Σwx² of every column, in one pass over the rows.
   const S = nLevels.map((L) => new Float64Array(L * C));
-  const inputSumSquares = fusedSetup ? setupSumsFused(kernel, xs, S, fn) : setupSums(kernel, xs, S);
+  const inputSumSquares = grid
+    ? setupSumsGrid(xs, nLevels[0]!, nLevels[1]!, S, inverseWeights)
+    : fusedSetup
+      ? setupSumsFused(kernel, xs, S, fn)
+      : setupSums(kernel, xs, S);
   const scale = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     const ss = inputSumSquares[c]!;

@@ -10,6 +10,7 @@
  * effect p.
  */
 import { CausalPanelError } from '../errors.js';
+import { residualizeGrid } from './demeanGrid.js';
 
 /** What every demeaning pass reads: the rows' level codes, weights and level weight sums. */
 export interface Kernel {
@@ -28,6 +29,11 @@ export interface Kernel {
    * chain). Set by the setup pass.
    */
   firstRuns?: boolean;
+  /**
+   * Two fixed effects whose rows are the full grid in order, row i = (⌊i/L₁⌋, i mod L₁)
+   * (`demeanGrid.ts`): the passes then read no codes.
+   */
+  grid?: boolean;
 }
 
 /** Σwx² (wᵢ = 1 without weights). */
@@ -220,6 +226,7 @@ export function setupSums(kernel: Kernel, xs: Float64Array[], S: Float64Array[])
 export function residualize(kernel: Kernel, xs: Float64Array[], betas: Float64Array[], out: Float64Array): Float64Array {
   const { n, q, codes, w } = kernel;
   const C = xs.length;
+  if (kernel.grid === true) return residualizeGrid(xs, kernel.nLevels[0]!, kernel.nLevels[1]!, betas, out);
   const ss = new Float64Array(C);
   if (q === 2 && w === null && (C === 2 || C === 3)) {
     // All columns in one pass over the rows (the codes are read once).

@@ -10,6 +10,7 @@
  * m = columns still iterating.
  */
 import type { Kernel } from './demeanPasses.js';
+import { subtractGrid } from './demeanGrid.js';
 
 /**
  * The columns still iterating (m of them), with interleaved per-level arrays (stride m) and
@@ -75,7 +76,8 @@ export function updateLevel(kernel: Kernel, block: Block, p: number): void {
   const acc = kernel.accumulator;
   acc.set(block.S[p]!);
   const gp = codes[p]!;
-  for (let r = 0; r < q; r++) {
+  if (kernel.grid === true) subtractGrid(p, kernel.nLevels[0]!, kernel.nLevels[1]!, m, block.betas[1 - p]!, acc);
+  for (let r = 0; r < q && kernel.grid !== true; r++) {
     if (r === p) continue;
     const gr = codes[r]!;
     const br = block.betas[r]!;

@@ -1,0 +1,140 @@
+/**
+ * The passes of {@link demean} for two fixed effects whose rows form the full grid in order —
+ * row i has first-dimension level ⌊i/T⌋ and second-dimension level i mod T (T = L₁): a
+ * balanced panel sorted by unit, then period, one row per pair. There the level of every row is
+ * known from its index, so the passes read no code arrays and need no scattered indexing; every
+ * sum still runs over the same terms in the same (row) order as the general passes of
+ * `demeanPasses.ts` and `demeanSweeps.ts`, so the results are identical to the last bit.
+ * {@link isGrid} decides exactly (one read of the codes, only when n = L₀·L₁).
+ *
+ * Dimension symbols: n = rows, C = columns, L₀ = first-dimension levels, T = L₁ = second-dimension
+ * levels, m = columns still iterating.
+ */
+
+/**
+ * True when n = L₀·L₁ and row i has codes (⌊i/L₁⌋, i mod L₁) for every i.
+ *
+ * @example
+ * isGrid(Int32Array.of(0, 0, 1, 1), Int32Array.of(0, 1, 0, 1), 2, 2); // true
+ * isGrid(Int32Array.of(0, 0, 1, 1), Int32Array.of(1, 0, 0, 1), 2, 2); // false
+ */
+export function isGrid(g0: Int32Array, g1: Int32Array, L0: number, L1: number): boolean {
+  const n = g0.length;
+  if (g1.length !== n || L0 < 1 || L1 < 1 || L0 * L1 !== n) return false;
+  let i = 0;
+  for (let u = 0; u < L0; u++) {
+    for (let t = 0; t < L1; t++, i++) {
+      if (g0[i] !== u || g1[i] !== t) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Setup pass on the grid: level sums S₀ (stride C), S₁ (stride C) and Σx² per column, and the
+ * reciprocal level counts (1/T and 1/L₀) in `inverseWeights`. Column by column (the codes are not
+ * read, so the columns share nothing); per column every sum runs in row order from the value in S.
+ */
+export function setupSumsGrid(xs: Float64Array[], L0: number, T: number, S: Float64Array[], inverseWeights: Float64Array[]): Float64Array {
+  const C = xs.length;
+  const S0 = S[0]!;
+  const S1 = S[1]!;
+  const ss = new Float64Array(C);
+  const period = new Float64Array(T);
+  for (let c = 0; c < C; c++) {
+    const x = xs[c]!;
+    for (let t = 0; t < T; t++) period[t] = S1[t * C + c]!;
+    let s = 0;
+    let i = 0;
+    for (let u = 0; u < L0; u++) {
+      let r = S0[u * C + c]!;
+      for (let t = 0; t < T; t++, i++) {
+        const v = x[i]!;
+        r += v;
+        period[t] = period[t]! + v;
+        s += v * v;
+      }
+      S0[u * C + c] = r;
+    }
+    for (let t = 0; t < T; t++) S1[t * C + c] = period[t]!;
+    ss[c] = s;
+  }
+  inverseWeights[0]!.fill(1 / T);
+  inverseWeights[1]!.fill(1 / L0);
+  return ss;
+}
+
+/**
+ * acc[l·m + j] −= br[gr(i)·m + j] over the rows of every level l of dimension p (p = 0: the units,
+ * r = 1; p = 1: the periods, r = 0), in row order, for the m active columns.
+ */
+export function subtractGrid(p: number, L0: number, T: number, m: number, br: Float64Array, acc: Float64Array): void {
+  if (p === 0) {
+    // Unit u: its T rows subtract β₁[0], …, β₁[T − 1] in turn.
+    for (let u = 0; u < L0; u++) {
+      const a = u * m;
+      for (let j = 0; j < m; j++) {
+        let r = acc[a + j]!;
+        for (let t = 0; t < T; t++) r -= br[t * m + j]!;
+        acc[a + j] = r;
+      }
+    }
+    return;
+  }
+  // Period t: the rows of units 0, 1, … subtract β₀[0], β₀[1], … in turn.
+  if (m === 3) {
+    for (let t = 0; t < T; t++) {
+      const a = t * 3;
+      let r0 = acc[a]!;
+      let r1 = acc[a + 1]!;
+      let r2 = acc[a + 2]!;
+      for (let u = 0; u < L0; u++) {
+        const b = u * 3;
+        r0 -= br[b]!;
+        r1 -= br[b + 1]!;
+        r2 -= br[b + 2]!;
+      }
+      acc[a] = r0;
+      acc[a + 1] = r1;
+      acc[a + 2] = r2;
+    }
+    return;
+  }
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < m; j++) {
+      let r = acc[t * m + j]!;
+      for (let u = 0; u < L0; u++) r -= br[u * m + j]!;
+      acc[t * m + j] = r;
+    }
+  }
+}
+
+/**
+ * Output pass on the grid: out[c·n + i] = x_c[i] − β₀[u] − β₁[t] (coefficients with stride C),
+ * returning Σx̃² per column (row order).
+ */
+export function residualizeGrid(xs: Float64Array[], L0: number, T: number, betas: Float64Array[], out: Float64Array): Float64Array {
+  const C = xs.length;
+  const n = L0 * T;
+  const b0 = betas[0]!;
+  const b1 = betas[1]!;
+  const ss = new Float64Array(C);
+  const period = new Float64Array(T);
+  for (let c = 0; c < C; c++) {
+    const x = xs[c]!;
+    const o = c * n;
+    for (let t = 0; t < T; t++) period[t] = b1[t * C + c]!;
+    let s = 0;
+    let i = 0;
+    for (let u = 0; u < L0; u++) {
+      const unit = b0[u * C + c]!;
+      for (let t = 0; t < T; t++, i++) {
+        const v = x[i]! - unit - period[t]!;
+        out[o + i] = v;
+        s += v * v;
+      }
+    }
+    ss[c] = s;
+  }
+  return ss;
+}

@@ -36,12 +36,21 @@ const { feols, CausalPanelError } = require('causal-panel');
   try { esmMain.feols('y ~ nope', await readCsv('data.csv')); process.exit(1); } catch (e) { if (!(e instanceof CausalPanelError)) process.exit(1); }
 })().catch((e) => { console.error(e); process.exit(1); });
 "
+# causal-panel/duckdb loads without its optional peer @duckdb/node-api (not installed here): the
+# adapter imports no package, it only talks to a connection the caller made
+node --input-type=module -e "
+import { fromDuckDB, didDuckDB, attgtDuckDB, cellMeansDuckDB } from 'causal-panel/duckdb';
+if (![fromDuckDB, didDuckDB, attgtDuckDB, cellMeansDuckDB].every((f) => typeof f === 'function')) process.exit(1);
+"
+node -e "const { attgtDuckDB } = require('causal-panel/duckdb'); if (typeof attgtDuckDB !== 'function') process.exit(1);"
 # package.json export
 node -e "if (require('causal-panel/package.json').name !== 'causal-panel') process.exit(1)"
 # TypeScript under every module resolution a user may have
 cat > use.ts <<'TS'
 import { feols, type Frame } from 'causal-panel';
 import { readCsv } from 'causal-panel/node';
+import type { DuckDBConnectionLike } from 'causal-panel/duckdb';
+export type Connection = DuckDBConnectionLike;
 export async function run(path: string): Promise<number> {
   const data: Frame = await readCsv(path);
   return feols('y ~ x1 | id + period', data).coef().x1 ?? NaN;
@@ -56,4 +65,4 @@ done
 npx causal-panel --version > /dev/null
 npx causal-panel did --data data.csv --outcome y --unit id --time period --treat treat --post post --format json > out.json
 node -e "const j = require('./out.json'); if (j.kind !== 'did') process.exit(1)"
-echo "   ESM, CJS (mixed with ESM), package.json export, tsc (node16, nodenext, bundler, node10) and the bin: ok"
+echo "   ESM, CJS (mixed with ESM), causal-panel/duckdb without its peer, package.json export, tsc (node16, nodenext, bundler, node10) and the bin: ok"

@@ -45,7 +45,7 @@ export interface CompleteRows {
  * t.finish().rows; // Int32Array [0]; dropped = { count: 2, byColumn: { y: 2 }, infinite: 1 }
  */
 export class MissingTracker {
-  readonly mask: Uint8Array;
+  #mask: Uint8Array | null = null;
   readonly byColumn: Record<string, number> = Object.create(null);
   /** Rows marked so far. */
   marked = 0;
@@ -57,8 +57,11 @@ export class MissingTracker {
     private readonly nrow: number,
     private readonly fn: string,
     private readonly nonFinite: NonFinitePolicy = 'error',
-  ) {
-    this.mask = new Uint8Array(nrow);
+  ) {}
+
+  /** 1 for each row marked missing so far (allocated on the first mark or read). */
+  get mask(): Uint8Array {
+    return (this.#mask ??= new Uint8Array(this.nrow));
   }
 
   /** A column used as it is (factor, fixed effect, cluster, unit id): marks missing cells only. */
@@ -66,11 +69,11 @@ export class MissingTracker {
     if (values instanceof Float64Array) return this.numeric(name, values, 'keep');
     if (this.seen.has(name)) return;
     this.seen.add(name);
-    const mask = this.mask;
     let count = 0;
     for (let i = 0; i < values.length; i++) {
       if (values[i] === null || values[i] === undefined) {
         count++;
+        const mask = this.mask;
         if (mask[i] === 0) {
           mask[i] = 1;
           this.marked++;
@@ -98,13 +101,13 @@ export class MissingTracker {
     if (!mark && !check) return;
     this.seen.add(name);
     if (check) this.checked.add(name);
-    const mask = this.mask;
     let count = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (v - v !== 0) {
         if (v !== v) {
           count++;
+          const mask = this.mask;
           if (mark && mask[i] === 0) {
             mask[i] = 1;
             this.marked++;
@@ -115,6 +118,7 @@ export class MissingTracker {
           }
           count++;
           this.infinite++;
+          const mask = this.mask;
           if (mask[i] === 0) {
             mask[i] = 1;
             this.marked++;
@@ -153,6 +157,8 @@ export class MissingTracker {
    * @throws {CausalPanelError} `no_rows_left` when every row is marked
    */
   finish(): CompleteRows {
+    // No row marked (the mask was never needed): every row is kept.
+    if (this.#mask === null && this.nrow > 0) return allRows(this.nrow, { count: 0, byColumn: this.byColumn, infinite: this.infinite });
     return finishRows(this.mask, this.byColumn, this.fn, this.marked, this.infinite);
   }
 
@@ -229,22 +235,26 @@ export function finishRows(mask: Uint8Array, byColumn: Record<string, number>, f
     throw new CausalPanelError('no_rows_left', `${fn}: no rows left after removing missing values (${mask.length} rows; missing ${detail || 'none'})`, { fn, value: mask.length });
   }
   const dropped = { count: mask.length - kept, byColumn, infinite };
-  if (kept === mask.length) {
-    // Nothing dropped: 0, 1, …, n − 1, built on first read (a caller that only needs to know
-    // that every row is kept never pays for a 4n-byte array).
-    let rows: Int32Array | undefined;
-    return {
-      get rows(): Int32Array {
-        if (rows === undefined) {
-          rows = new Int32Array(kept);
-          for (let i = 0; i < kept; i++) rows[i] = i;
-        }
-        return rows;
-      },
-      dropped,
-    };
-  }
+  if (kept === mask.length) return allRows(kept, dropped);
   const rows = new Int32Array(kept);
   for (let i = 0, m = 0; i < mask.length; i++) if (mask[i] === 0) rows[m++] = i;
   return { rows, dropped };
+}
+
+/**
+ * Every one of n rows kept: rows 0, 1, …, n − 1, built on first read (a caller that only needs
+ * to know that every row is kept never pays for a 4n-byte array).
+ */
+function allRows(n: number, dropped: CompleteRows['dropped']): CompleteRows {
+  let rows: Int32Array | undefined;
+  return {
+    get rows(): Int32Array {
+      if (rows === undefined) {
+        rows = new Int32Array(n);
+        for (let i = 0; i < n; i++) rows[i] = i;
+      }
+      return rows;
+    },
+    dropped,
+  };
 }

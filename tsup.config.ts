@@ -9,7 +9,8 @@ import { defineConfig } from 'tsup';
  * Symbol.for brand, so mixing `require` and `import` is safe.
  */
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts', 'src/cli.ts', 'src/duckdb.ts'],
+  // src/worker.ts: the worker thread entry of createWorkerPool (dist/worker.js, dist/worker.cjs, found next to the library).
+  entry: ['src/index.ts', 'src/node.ts', 'src/cli.ts', 'src/duckdb.ts', 'src/worker.ts'],
   // causal-panel/duckdb only talks to a connection the caller made: DuckDB itself is an optional peer
   external: ['@duckdb/node-api'],
   format: ['esm', 'cjs'],

@@ -151,14 +151,23 @@ if (wanted('mboot')) {
   const p = 36;
   const psi = Float64Array.from({ length: n * p }, (_, i) => Math.sin(0.37 * i) * (1 + (i % 7)));
   const pool = createWorkerPool(2);
-  const one = time('multiplierBootstrap 100k units × 36 cells, B = 1000 (attgt\'s mboot), workers: 1', () => multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1 }), (b) => assertFinite(b.critical, 'mboot critical value'), 3);
+  const one = time('multiplierBootstrap 100k units × 36 cells, B = 1000 (attgt\'s mboot), workers: 1', () => multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1 }), (b) => assertFinite(b.critical, 'mboot critical value'), 2);
   const reference = multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1 });
   const two = time('multiplierBootstrap as above, workers: 2 (a reused pool)', () => multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1, workers: pool }), (b) => {
     if (b.critical !== reference.critical || b.se[0] !== reference.se[0]) throw new Error('bench mboot: workers 2 differs from workers 1');
-  }, 3);
+  }, 2);
+  // CPU seconds of all threads: equal totals mean the workers add no work, only use another core.
+  const cpuOf = (task: () => void): number => {
+    const start = process.cpuUsage();
+    task();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1e6;
+  };
+  const cpuOne = cpuOf(() => multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1 }));
+  const cpuTwo = cpuOf(() => multiplierBootstrap(psi, n, p, { reps: 1000, seed: 1, workers: pool }));
   pool.close();
   rows.push({ timing: one }, { timing: two });
-  console.error(`mboot 1 vs 2 workers (same run): ${one.medianSeconds.toFixed(3)} s vs ${two.medianSeconds.toFixed(3)} s (2 workers / 1 = ${(two.medianSeconds / one.medianSeconds).toFixed(2)})`);
+  console.error(`mboot 1 vs 2 workers (same run): ${one.medianSeconds.toFixed(3)} s vs ${two.medianSeconds.toFixed(3)} s elapsed (2 workers / 1 = ${(two.medianSeconds / one.medianSeconds).toFixed(2)}); CPU of all threads ${cpuOne.toFixed(2)} s vs ${cpuTwo.toFixed(2)} s`);
 }
 
 if (wanted('csv')) {

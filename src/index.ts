@@ -168,5 +168,7 @@ export type { ArrowTableLike } from './data/fromArrow.js';
 // portable elementary functions and engines (issue 13)
 
 // worker pool: both cores for replicates and cells (issue 12)
+export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './parallel/pool.js';
+export { type WorkersOption } from './parallel/workersOption.js';
 
 // speed: feols and attgt internals (issue 12)

@@ -35,24 +35,37 @@ function bit(v: Bits, c: number): number {
   return (v[c >>> 5]! >>> (c & 31)) & 1;
 }
 
+/** out[o..o+4) = M·v[vo..vo+4). */
+function applyInto(M: Bits, v: Bits, vo: number, out: Bits, o: number): void {
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  for (let c = 0; c < 128; c++) {
+    if (((v[vo + (c >>> 5)]! >>> (c & 31)) & 1) === 0) continue;
+    const m = c * 4;
+    w0 ^= M[m]!;
+    w1 ^= M[m + 1]!;
+    w2 ^= M[m + 2]!;
+    w3 ^= M[m + 3]!;
+  }
+  out[o] = w0;
+  out[o + 1] = w1;
+  out[o + 2] = w2;
+  out[o + 3] = w3;
+}
+
 /** M·v. */
 function apply(M: Bits, v: Bits): Bits {
   const out = new Int32Array(4);
-  for (let c = 0; c < 128; c++) {
-    if (bit(v, c) === 0) continue;
-    const o = c * 4;
-    out[0]! ^= M[o]!;
-    out[1]! ^= M[o + 1]!;
-    out[2]! ^= M[o + 2]!;
-    out[3]! ^= M[o + 3]!;
-  }
+  applyInto(M, v, 0, out, 0);
   return out;
 }
 
 /** A·B (column c of the product is A applied to column c of B). */
 function multiply(A: Bits, B: Bits): Bits {
   const out = new Int32Array(512);
-  for (let c = 0; c < 128; c++) out.set(apply(A, B.subarray(c * 4, c * 4 + 4)), c * 4);
+  for (let c = 0; c < 128; c++) applyInto(A, B, c * 4, out, c * 4);
   return out;
 }
 
@@ -100,7 +113,7 @@ function seededState(seed: number): Bits {
     const s1 = wordOne(rng.nextUint32());
     for (let j = 0; j < 32; j++) {
       const row = new Int32Array(5);
-      for (let c = 0; c < 128; c++) if (bit(Tt.subarray(c * 4, c * 4 + 4), 32 + j) === 1) row[c >>> 5]! |= 1 << (c & 31);
+      for (let c = 0; c < 128; c++) if (((Tt[c * 4 + 1]! >>> j) & 1) === 1) row[c >>> 5]! |= 1 << (c & 31);
       row[4] = (s1 >>> j) & 1;
       rows.push(row);
     }

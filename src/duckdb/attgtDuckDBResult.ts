@@ -18,7 +18,10 @@ import { addScaledInfluence, sumOfSquares, zeroInfluence, type AffineInfluence, 
 
 const SE_ZERO = Math.sqrt(2.220446049250313e-16) * 10;
 
-/** One ATT(g,t) of the pushdown with its SE and per-cohort influence function. */
+/**
+ * One ATT(g,t) of the pushdown with its SE and per-cohort influence function.
+ * @example // the cell behind cs.rows[0]: { group: 3, time: 3, att: 0.81, se: 0.05, post: true, psi: Float64Array(cohorts × (T + 1)) }
+ */
 export interface PushdownCell {
   group: number;
   time: number;

@@ -59,15 +59,28 @@ function baselineRows(d: PanelData | RcData, p: AttgtParams): Int32Array {
   const cohorts = d.kind === 'panel' ? d.cohort : d.obsCohort;
   let anyNever = false;
   for (let i = 0; i < cohorts.length; i++) if (cohorts[i] === Infinity) anyNever = true;
-  const out: number[] = [];
   if (d.kind === 'panel') {
+    // the comparison units of one period, then the same units offset by each baseline period
     const n = d.n;
-    for (let t = 0; t < d.periods.length; t++) {
-      if (!baseline(t)) continue;
-      for (let u = 0; u < n; u++) if (!anyNever || d.cohort[u] === Infinity) out.push(u + t * n);
-    }
-  } else {
-    for (let r = 0; r < d.obs; r++) if (baseline(d.period[r]!) && (!anyNever || d.obsCohort[r] === Infinity)) out.push(r);
+    const units = comparisonUnits(d.cohort, n, anyNever);
+    const periods: number[] = [];
+    for (let t = 0; t < d.periods.length; t++) if (baseline(t)) periods.push(t);
+    const out = new Int32Array(units.length * periods.length);
+    periods.forEach((t, j) => {
+      const o = j * units.length;
+      for (let i = 0; i < units.length; i++) out[o + i] = units[i]! + t * n;
+    });
+    return out;
   }
+  const out: number[] = [];
+  for (let r = 0; r < d.obs; r++) if (baseline(d.period[r]!) && (!anyNever || d.obsCohort[r] === Infinity)) out.push(r);
   return Int32Array.from(out);
+}
+
+/** The units u (ascending) with cohort[u] = Infinity, or all n units when `anyNever` is false. */
+function comparisonUnits(cohort: Float64Array, n: number, anyNever: boolean): Int32Array {
+  const out = new Int32Array(n);
+  let m = 0;
+  for (let u = 0; u < n; u++) if (!anyNever || cohort[u] === Infinity) out[m++] = u;
+  return out.subarray(0, m);
 }

@@ -3,14 +3,17 @@
  * term n·(XᵀWX)⁻¹ with W = ps(1 − ps)w, and the trimmed inverse-probability weights built from it
  * (DRDID 1.2: fitted values capped at 1 − 1e-6; controls with ps ≥ 0.995 get weight 0).
  *
- * The logit is R's `glm.fit` algorithm (`irls`, binomial/logit) with a tight ε = 1e-12 on the
- * relative deviance change and up to 100 iterations, so the fit sits at the MLE (to ~1e-11) that
+ * The logit is fitted by Newton–Raphson to the MLE (`drdidNewton.ts`: one pass per iteration,
+ * no deviance) or, where that declines (|η| > 30, a degenerate or collinear design, no
+ * convergence), by R's `glm.fit` algorithm (`irls`, binomial/logit) with a tight ε = 1e-12 on
+ * the relative deviance change and up to 100 iterations; both sit at the MLE (to ~1e-12) that
  * DRDID's `fastglm`/`glm` fits approximate within their own tolerance. Non-convergence is
  * reported (`converged: false`), not thrown.
  */
 import { invertSymmetric } from '../../numerics/cholesky.js';
 import { irls } from '../../numerics/irls.js';
 import { crossprod } from '../../numerics/matrix.js';
+import { newtonLogit } from './drdidNewton.js';
 
 /** A fitted logit propensity score, reusable across 2×2 cells with the same sample. */
 export interface PropensityFit {
@@ -56,6 +59,13 @@ export function fitPropensity(X: Float64Array, n: number, k: number, D: Float64A
     }
     ps = new Float64Array(n).fill(swd / sw);
   } else {
+    const newton = newtonLogit(X, n, k, D, w);
+    if (newton && !capAny(newton.ps, n)) {
+      // no fitted value reaches the cap: the information of the final pass is DRDID's XᵀWX
+      const hessian = invertSymmetric(newton.information, k, FN);
+      for (let j = 0; j < k * k; j++) hessian[j] = hessian[j]! * n;
+      return { ps: newton.ps, hessian, converged: true, iterations: newton.iterations };
+    }
     const fit = irls(X, n, k, D, { family: 'binomial', link: 'logit', weights: w, epsilon: 1e-12, maxIterations: 100, intercept: true });
     ps = fit.fitted.slice(); // (slice: Float64Array.from takes the slow iterator path)
     converged = fit.converged;
@@ -71,6 +81,12 @@ export function fitPropensity(X: Float64Array, n: number, k: number, D: Float64A
   const hessian = invertSymmetric(crossprod(X, n, k, v), k, FN);
   for (let j = 0; j < k * k; j++) hessian[j] = hessian[j]! * n;
   return { ps, hessian, converged, iterations };
+}
+
+/** Whether some fitted value exceeds DRDID's cap 1 − 1e-6. */
+function capAny(ps: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (ps[i]! > 1 - 1e-6) return true;
+  return false;
 }
 
 /** Per-sample IPW weights derived from a propensity fit (identical for every period of a sample). */

@@ -430,7 +430,10 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   const candidateColumns = candidates.map((c) => Xcols[c]!);
   // Householder QR with R's limited pivoting (lm's rule) at every size; see docs/numerics.md
   // ("Performance") for why the normal equations are not needed for speed.
-  const ls = leastSquares(columnMatrix(candidateColumns, n), n, k0, yd, { weights });
+  // With fixed effects ỹ is demean's own array: the residuals may take its place (one n-array
+  // less); ỹ is then demeaned again alone if CRV3 asks for it (the same bits: a column's
+  // demeaning does not depend on the columns beside it).
+  const ls = leastSquares(columnMatrix(candidateColumns, n), n, k0, yd, { weights, overwriteY: q > 0 });
   for (let d = 0; d < ls.dropped.length; d++) collinear.push(design.terms[columnIndex[candidates[ls.dropped[d]!]!]!]!);
   if (collinear.length > 0) {
     // Report in design order, as fixest.
@@ -455,11 +458,14 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   }
   const scoreFactors: ScoreFactors = { columns: XdColumns, multiplier };
   let scores: Float64Array | undefined;
+  let ydKept: Float64Array | undefined = residuals === yd ? undefined : yd;
   const state: OlsState = {
     frame,
     design,
     XdColumns,
-    yd,
+    get yd(): Float64Array {
+      return (ydKept ??= demean([designResponse(design)], design.fixedEffects, { weights, tolerance: params.demeanTolerance, maxIterations: params.demeanMaxIterations }).columns[0]!);
+    },
     bread: ls.xtxInverse,
     get scores(): Float64Array {
       return (scores ??= buildScores(XdColumns, n, k, multiplier));

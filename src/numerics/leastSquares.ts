@@ -47,6 +47,13 @@ export interface LeastSquaresOptions {
    * dropped").
    */
   keepIdentifiable?: boolean;
+  /**
+   * y (a Float64Array the caller owns and no longer needs) may be overwritten with the residuals:
+   * the streaming path then returns them in y's array instead of a new one (on 10⁶ rows a fresh
+   * array costs as much as a pass). `residuals === y` tells whether it happened; `fitted` is then
+   * X·b.
+   */
+  overwriteY?: boolean;
 }
 
 /** Result of {@link leastSquares}. */
@@ -116,7 +123,7 @@ export function leastSquares(
   if (weights) validateWeights(weights, n, fn);
   // Tall, well-conditioned problems: one streaming pass (see `tallFit`); null = use the full QR.
   if (refineAbove > 0 && n >= TALL_ROWS && k >= 1 && k <= 16 && y instanceof Float64Array) {
-    const fast = tallFit(X, n, k, y, weights, tolerance, refineAbove);
+    const fast = tallFit(X, n, k, y, weights, tolerance, refineAbove, options.overwriteY === true);
     if (fast !== null) return fast;
   }
   if (weights) {
@@ -228,6 +235,7 @@ function tallFit(
   weights: ArrayLike<number> | undefined,
   tolerance: number,
   refineAbove: number,
+  overwriteY: boolean,
 ): LeastSquaresResult | null {
   let roots: Float64Array | null = null;
   if (weights) {
@@ -279,7 +287,8 @@ function tallFit(
   // r = y − Xb and g = XᵀWr from one fused pass, b += (XᵀWX)⁻¹g through R. For κ ≤ 100 this
   // leaves an error at the level of a backward-stable QR solve or better (measured on 10⁶ rows:
   // 5e-16 relative vs. the Björck-refined full QR, whose unrefined solve is off by 6e-14).
-  const residuals = new Float64Array(n);
+  // Each row reads y[i] before writing residuals[i], so y's own array can take them.
+  const residuals = overwriteY ? y : new Float64Array(n);
   const g = new Float64Array(k);
   if (k === 2 && roots === null) {
     // The common case in one pass: r and Xᵀr together.
@@ -352,7 +361,13 @@ function tallFit(
     rank: k,
     residuals,
     get fitted(): Float64Array {
-      return (fitted ??= Float64Array.from(residuals, (e, i) => y[i]! - e));
+      if (fitted === undefined) {
+        if (overwriteY) {
+          fitted = new Float64Array(n);
+          for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) fitted[i] = fitted[i]! + X[j * n + i]! * coef[j]!;
+        } else fitted = Float64Array.from(residuals, (e, i) => y[i]! - e);
+      }
+      return fitted;
     },
     xtxInverse,
     rss,

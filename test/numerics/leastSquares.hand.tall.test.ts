@@ -139,4 +139,20 @@ describe('streamingR (sequential TSQR) vs XᵀX', () => {
     expectClose(plain.xty[1]!, xty, 1e-15, 'xᵀy', { absTol: 1e-12 });
     expect(plain.R.length).toBe(4);
   });
+
+  it('overwriteY: the residuals come back in y\'s own array, bit for bit those of a fresh array (k = 2 and k = 3)', () => {
+    for (const cols of [[ones, w1], [ones, w1, w3]]) {
+      const yy = Float64Array.from({ length: n }, (_, i) => 2 + 3 * w1[i]! + 0.5 * w2[i]! + Math.sin(i) * 0.01);
+      const X = design(n, cols);
+      const fresh = leastSquares(X, n, cols.length, yy, { refineAbove: 100 });
+      const target = Float64Array.from(yy);
+      const inPlace = leastSquares(X, n, cols.length, target, { refineAbove: 100, overwriteY: true });
+      expect(inPlace.residuals).toBe(target);
+      for (let j = 0; j < cols.length; j++) expect(Object.is(inPlace.coef[j], fresh.coef[j])).toBe(true);
+      expect(Object.is(inPlace.rss, fresh.rss)).toBe(true);
+      for (let i = 0; i < n; i++) if (!Object.is(inPlace.residuals[i], fresh.residuals[i])) throw new Error(`residual ${i} differs`);
+      // ŷ = Xb when y is gone
+      expectClose(inPlace.fitted[5]!, yy[5]! - fresh.residuals[5]!, 1e-14, 'fitted');
+    }
+  });
 });

@@ -18,7 +18,7 @@ import { CausalPanelError, type Note } from '../errors.js';
 import { opt, readOptions } from '../options.js';
 import { sumOfSquares, zeroInfluence, type CohortMoments } from './affineInfluence.js';
 import { AttgtDuckDBResult, type PushdownCell } from './attgtDuckDBResult.js';
-import { quoteIdentifier, readNumbers, requireColumns, sourceRelation, sqlNumber, type DuckDBConnectionLike } from './connection.js';
+import { dataOption, missingRowsNote, openSource, quoteIdentifier, sqlNumber, type DuckDBConnectionLike } from './connection.js';
 
 export { AttgtDuckDBResult, type PushdownCell } from './attgtDuckDBResult.js';
 
@@ -48,10 +48,7 @@ export interface AttgtDuckDBOptions {
 }
 
 const SPEC = {
-  data: opt.custom((value, at): string => {
-    if (typeof value !== 'string') throw new CausalPanelError('invalid_option', `${at.fn}: option "data" must be a table name or a SQL query (got ${typeof value})`, { fn: at.fn, option: 'data' });
-    return value;
-  }),
+  data: dataOption(),
   outcome: opt.column({ required: true }),
   unit: opt.column({ required: true }),
   time: opt.column({ required: true }),
@@ -87,13 +84,7 @@ const UNSUPPORTED = {
  */
 export async function attgtDuckDB(connection: DuckDBConnectionLike, options: AttgtDuckDBOptions): Promise<AttgtDuckDBResult> {
   const params = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
-  const relation = sourceRelation(params.data);
-  await requireColumns(connection, relation, [params.outcome, params.unit, params.time, params.cohort], FN);
-  const sql: string[] = [];
-  const run = (statement: string): Promise<number[][]> => {
-    sql.push(statement);
-    return readNumbers(connection, statement);
-  };
+  const { relation, run, sql } = await openSource(connection, params.data, [params.outcome, params.unit, params.time, params.cohort], FN);
   const q = quoteIdentifier;
   const base = `SELECT CAST(${q(params.outcome)} AS DOUBLE) AS y, ${q(params.unit)} AS u, CAST(${q(params.time)} AS DOUBLE) AS t, CAST(${q(params.cohort)} AS DOUBLE) AS g FROM ${relation}`;
   const bad = `y IS NULL OR isnan(y) OR isinf(y) OR u IS NULL OR t IS NULL OR isnan(t)`;
@@ -104,11 +95,8 @@ export async function attgtDuckDB(connection: DuckDBConnectionLike, options: Att
     `SELECT count(*), count(*) FILTER (WHERE ${bad}), count(*) FILTER (WHERE y IS NULL OR isnan(y)), count(*) FILTER (WHERE isinf(y)), count(*) FILTER (WHERE u IS NULL), count(*) FILTER (WHERE t IS NULL OR isnan(t)) FROM (${base})`,
   )) as [[number, number, number, number, number, number]];
   const notes: Note[] = [];
-  if (dropped > 0) {
-    const byColumn: Record<string, number> = {};
-    for (const [count, name] of [[yNa + yInf, params.outcome], [uNa, params.unit], [tNa, params.time]] as const) if (count > 0) byColumn[name] = count;
-    notes.push({ code: 'rows_dropped_missing', count: dropped, byColumn, ...(yInf > 0 ? { infinite: yInf } : {}) });
-  }
+  const dropNote = missingRowsNote(dropped, [[yNa + yInf, params.outcome], [uNa, params.unit], [tNa, params.time]], yInf);
+  if (dropNote) notes.push(dropNote);
   if (rows - dropped === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows left after dropping missing values`, { fn: FN });
   const periodRows = await run(`WITH ${clean} SELECT t, max(CASE WHEN g IS NULL OR isnan(g) OR isinf(g) THEN 0 ELSE g END) FROM clean GROUP BY t ORDER BY t`);
   const periods = periodRows.map((r) => r[0]!);

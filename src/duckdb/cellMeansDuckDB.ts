@@ -11,7 +11,7 @@ import { waldInference } from '../inference/intervals.js';
 import { opt, readOptions } from '../options.js';
 import { formatInteger } from '../report/format.js';
 import { Result, type SummaryParts } from '../report/result.js';
-import { quoteIdentifier, readNumbers, requireColumns, sourceRelation, type DuckDBConnectionLike } from './connection.js';
+import { dataOption, openSource, quoteIdentifier, type DuckDBConnectionLike } from './connection.js';
 
 const FN = 'cellMeansDuckDB';
 
@@ -92,18 +92,14 @@ export class CellMeansDuckDBResult extends Result {
  */
 export async function cellMeansDuckDB(connection: DuckDBConnectionLike, options: CellMeansDuckDBOptions): Promise<CellMeansDuckDBResult> {
   const params = readOptions(FN, options, {
-    data: opt.custom((value, at): string => {
-      if (typeof value !== 'string') throw new CausalPanelError('invalid_option', `${at.fn}: option "data" must be a table name or a SQL query (got ${typeof value})`, { fn: at.fn, option: 'data' });
-      return value;
-    }),
+    data: dataOption(),
     outcome: opt.column({ required: true }),
     time: opt.column({ required: true }),
     cohort: opt.column({ required: true }),
     by: opt.oneOf(['period', 'event'], 'period'),
     level: opt.level(),
   });
-  const relation = sourceRelation(params.data);
-  await requireColumns(connection, relation, [params.outcome, params.time, params.cohort], FN);
+  const { relation, run } = await openSource(connection, params.data, [params.outcome, params.time, params.cohort], FN);
   const q = quoteIdentifier;
   const base = `SELECT CAST(${q(params.outcome)} AS DOUBLE) AS y, CAST(${q(params.time)} AS DOUBLE) AS t, CAST(${q(params.cohort)} AS DOUBLE) AS g FROM ${relation}`;
   const clean = `clean AS (SELECT * FROM (${base}) WHERE y IS NOT NULL AND NOT isnan(y) AND NOT isinf(y) AND t IS NOT NULL AND NOT isnan(t))`;
@@ -113,7 +109,7 @@ export async function cellMeansDuckDB(connection: DuckDBConnectionLike, options:
     params.by === 'period'
       ? `WITH ${clean}, ${coded} SELECT c, t, ${stats} FROM coded GROUP BY c, t ORDER BY c, t`
       : `WITH ${clean}, ${coded} SELECT t - c AS e, ${stats} FROM coded WHERE isfinite(c) GROUP BY t - c ORDER BY e`;
-  const result = await readNumbers(connection, statement);
+  const result = await run(statement);
   if (result.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows with an outcome and a period`, { fn: FN });
   const rows: CellMean[] = result.map((r) => {
     const [cohort, time, e, n, mean, sd] = params.by === 'period' ? [r[0]!, r[1]!, r[1]! - r[0]!, r[2]!, r[3]!, r[4]!] : [NaN, NaN, r[0]!, r[1]!, r[2]!, r[3]!];

@@ -4,7 +4,8 @@
  * instance and the connection, and this module only sends SQL), plus identifier quoting and the
  * source relation of a query (a table or view name, or the caller's own SQL used as a subquery).
  */
-import { CausalPanelError } from '../errors.js';
+import { CausalPanelError, type Note } from '../errors.js';
+import { opt } from '../options.js';
 
 /** One vector of a result chunk (`DuckDBVector`): its values, `null` for SQL NULL. */
 export interface DuckDBVectorLike {
@@ -134,4 +135,59 @@ export async function requireColumns(connection: DuckDBConnectionLike, relation:
   for (const name of needed) {
     if (!have.has(name)) throw new CausalPanelError('missing_column', `${fn}: column "${name}" not found in data (columns: ${names.join(', ')})`, { fn, column: name });
   }
+}
+
+/**
+ * The `data` option of the pushdown functions: a table or view name, or a SQL query.
+ * @example readOptions('didDuckDB', { data: 'panel' }, { data: dataOption() }).data; // 'panel'
+ */
+export function dataOption() {
+  return opt.custom((value, at): string => {
+    if (typeof value !== 'string') throw new CausalPanelError('invalid_option', `${at.fn}: option "data" must be a table name or a SQL query (got ${typeof value})`, { fn: at.fn, option: 'data' });
+    return value;
+  });
+}
+
+/** A pushdown's source: the FROM item, and a runner that records every statement it sends. */
+export interface PushdownSource {
+  relation: string;
+  /** The statements sent so far, in order. */
+  sql: string[];
+  run(statement: string): Promise<number[][]>;
+}
+
+/**
+ * Checks the needed columns of `data` and returns its FROM item and a recording runner.
+ *
+ * @throws {CausalPanelError} `missing_column`, `invalid_option` (empty data)
+ * @example
+ * const { relation, run, sql } = await openSource(connection, 'panel', ['y', 'id'], 'didDuckDB');
+ * await run(`SELECT count(*) FROM ${relation}`); // [[12000]]; sql now holds that statement
+ */
+export async function openSource(connection: DuckDBConnectionLike, data: string, needed: readonly string[], fn: string): Promise<PushdownSource> {
+  const relation = sourceRelation(data);
+  await requireColumns(connection, relation, needed, fn);
+  const sql: string[] = [];
+  return {
+    relation,
+    sql,
+    run: (statement) => {
+      sql.push(statement);
+      return readNumbers(connection, statement);
+    },
+  };
+}
+
+/**
+ * The `rows_dropped_missing` note of rows dropped in SQL (null when none), per column as the
+ * in-memory estimators count them.
+ *
+ * @example
+ * missingRowsNote(3, [[2, 'y'], [1, 'id']]); // { code: 'rows_dropped_missing', count: 3, byColumn: { y: 2, id: 1 } }
+ */
+export function missingRowsNote(dropped: number, byColumn: readonly (readonly [number, string])[], infinite = 0): Note | null {
+  if (!(dropped > 0)) return null;
+  const counts: Record<string, number> = {};
+  for (const [count, name] of byColumn) if (count > 0) counts[name] = count;
+  return { code: 'rows_dropped_missing', count: dropped, byColumn: counts, ...(infinite > 0 ? { infinite } : {}) };
 }

@@ -19,7 +19,7 @@ import { waldInference } from '../inference/intervals.js';
 import { dofK } from '../inference/ssc.js';
 import { invertSymmetric } from '../numerics/cholesky.js';
 import { opt, readOptions } from '../options.js';
-import { quoteIdentifier, readNumbers, requireColumns, sourceRelation, sqlNumber, type DuckDBConnectionLike } from './connection.js';
+import { dataOption, missingRowsNote, openSource, quoteIdentifier, sqlNumber, type DuckDBConnectionLike } from './connection.js';
 import { DidDuckDBResult } from './didDuckDBResult.js';
 
 export { DidDuckDBResult } from './didDuckDBResult.js';
@@ -48,10 +48,7 @@ export interface DidDuckDBOptions {
 }
 
 const SPEC = {
-  data: opt.custom((value, at): string => {
-    if (typeof value !== 'string') throw new CausalPanelError('invalid_option', `${at.fn}: option "data" must be a table name or a SQL query (got ${typeof value})`, { fn: at.fn, option: 'data' });
-    return value;
-  }),
+  data: dataOption(),
   outcome: opt.column({ required: true }),
   unit: opt.column({ required: true }),
   time: opt.column({ required: true }),
@@ -83,13 +80,7 @@ const UNSUPPORTED = {
  */
 export async function didDuckDB(connection: DuckDBConnectionLike, options: DidDuckDBOptions): Promise<DidDuckDBResult> {
   const params = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
-  const relation = sourceRelation(params.data);
-  await requireColumns(connection, relation, [params.outcome, params.unit, params.time, params.treat, params.post], FN);
-  const sql: string[] = [];
-  const run = (statement: string): Promise<number[][]> => {
-    sql.push(statement);
-    return readNumbers(connection, statement);
-  };
+  const { relation, run, sql } = await openSource(connection, params.data, [params.outcome, params.unit, params.time, params.treat, params.post], FN);
   const q = quoteIdentifier;
   const base = `SELECT CAST(${q(params.outcome)} AS DOUBLE) AS y, ${q(params.unit)} AS u, ${q(params.time)} AS t, CAST(${q(params.treat)} AS DOUBLE) AS d, CAST(${q(params.post)} AS DOUBLE) AS p FROM ${relation}`;
   const missing = (c: string): string => `${c} IS NULL OR isnan(${c})`;
@@ -107,11 +98,8 @@ export async function didDuckDB(connection: DuckDBConnectionLike, options: DidDu
     if (bad! > 0) throw new CausalPanelError('invalid_option', `${FN}: column "${name}" must be 0/1 (${bad} rows are not)`, { fn: FN, column: name });
   }
   const notes: Note[] = [];
-  if (dropped! > 0) {
-    const byColumn: Record<string, number> = {};
-    for (const [count, name] of [[yNa, params.outcome], [uNa, params.unit], [tNa, params.time], [dNa, params.treat], [pNa, params.post]] as const) if (count! > 0) byColumn[name] = count!;
-    notes.push({ code: 'rows_dropped_missing', count: dropped!, byColumn });
-  }
+  const dropNote = missingRowsNote(dropped!, [[yNa!, params.outcome], [uNa!, params.unit], [tNa!, params.time], [dNa!, params.treat], [pNa!, params.post]]);
+  if (dropNote) notes.push(dropNote);
 
   // 2. the 2×2 cells and the per-unit structure
   const cells = await run(`WITH ${clean} SELECT d, p, count(*), avg(y), stddev_samp(y) FROM clean GROUP BY d, p ORDER BY d, p`);

@@ -156,9 +156,7 @@ export function demean(
     totalWeight = 0;
     for (let i = 0; i < n; i++) totalWeight += w[i]!;
   }
-  let maxLevels = 0;
-  for (const L of nLevels) maxLevels = Math.max(maxLevels, L);
-  const kernel: Kernel = { n, q, codes, nLevels, w, inverseWeights, accumulator: new Float64Array(maxLevels * C), firstRuns: false, grid };
+  const kernel: Kernel = { n, q, codes, nLevels, w, inverseWeights, firstRuns: false, grid };
 
   // Level sums S_p (interleaved, stride C) and Σwx² of every column, in one pass over the rows.
   const S = nLevels.map((L) => new Float64Array(L * C));

@@ -38,7 +38,7 @@ export function iterate(
   const block: Block = {
     m: C,
     slots: Array.from({ length: C }, (_, c) => c),
-    S: S.map((a) => Float64Array.from(a)),
+    S: S.slice(), // read only (compact makes new arrays)
     betas: nLevels.map((L) => new Float64Array(L * C)),
     X: new Float64Array(stateLength * C),
     GX: new Float64Array(stateLength * C),

@@ -73,7 +73,8 @@ export function updateLevel(kernel: Kernel, block: Block, p: number): void {
   const { n, q, codes, w } = kernel;
   const m = block.m;
   const L = kernel.nLevels[p]!;
-  const acc = kernel.accumulator;
+  // β_p is not read while it is recomputed: its own array accumulates S_p − Σ… and is then scaled.
+  const acc = block.betas[p]!;
   acc.set(block.S[p]!);
   const gp = codes[p]!;
   if (kernel.grid === true) subtractGrid(p, kernel.nLevels[0]!, kernel.nLevels[1]!, m, block.betas[1 - p]!, acc);
@@ -134,11 +135,10 @@ export function updateLevel(kernel: Kernel, block: Block, p: number): void {
     }
   }
   const inv = kernel.inverseWeights[p]!;
-  const beta = block.betas[p]!;
   for (let l = 0; l < L; l++) {
     const f = inv[l]!;
     const base = l * m;
-    for (let j = 0; j < m; j++) beta[base + j] = acc[base + j]! * f;
+    for (let j = 0; j < m; j++) acc[base + j] = acc[base + j]! * f;
   }
 }
 

@@ -4,9 +4,11 @@
  * clustered-by-unit CRV1 SE — the numbers of `did()` — from group sums, without loading the rows.
  *
  * TWFE: on a balanced panel the two fixed-effect projections commute, so the within transform is
- * x − x̄ᵢ − x̄ₜ + x̄ (unit, period and grand means joined back), β = Σ D̃ỹ / Σ D̃², and the cluster
- * meat is Σᵢ (Σₜ D̃ᵢₜ eᵢₜ)² with eᵢₜ = ỹᵢₜ − βD̃ᵢₜ, one per-unit sum per unit (a second pass with
- * β as a literal, so the squares are of the scores themselves, not a difference of large sums).
+ * x − x̄ᵢ − x̄ₜ + x̄; with a = D − D̄ₜ and b = y − ȳₜ (period means, a small table joined back) it is
+ * a − āᵢ, so per unit Σₜ D̃ỹ = T·cov(a, b) and Σₜ D̃² = T·var(a) (DuckDB's streaming co-moments,
+ * no join with a unit table). β = Σ D̃ỹ / Σ D̃², and the cluster meat is Σᵢ Sᵢ² with
+ * Sᵢ = Σₜ D̃ᵢₜ(ỹᵢₜ − βD̃ᵢₜ) = T·cov(a, b) − β·T·var(a), formed per unit from the materialised
+ * per-unit table (the squares are of the scores themselves, not a difference of large sums).
  * The small-sample factor is fixest's: (n − 1)/(n − K)·G/(G − 1) with K = T + 1 (the unit fixed
  * effect is nested in the unit cluster), t with G − 1 df.
  *
@@ -134,14 +136,17 @@ export async function didDuckDB(connection: DuckDBConnectionLike, options: DidDu
       );
     }
     if (attVarying === 0) throw new CausalPanelError('singular_design', `${FN}: treat x post does not vary within any unit, so the unit fixed effects absorb it`, { fn: FN });
+    // per unit, with a = D − D̄ₜ and b = y − ȳₜ (the period means: a small table joined back):
+    // Σₜ D̃ỹ = T·cov(a, b) and Σₜ D̃² = T·var(a) within the unit; β and Σᵢ Sᵢ² in one pass
     const within =
-      `${clean}, um AS (SELECT u, avg(y) AS yu, avg(d * p) AS xu FROM clean GROUP BY u), tm AS (SELECT t, avg(y) AS yt, avg(d * p) AS xt FROM clean GROUP BY t), ` +
-      `gm AS (SELECT avg(y) AS yg, avg(d * p) AS xg FROM clean), ` +
-      `w AS (SELECT clean.u AS u, d * p - um.xu - tm.xt + gm.xg AS x, y - um.yu - tm.yt + gm.yg AS e FROM clean JOIN um ON clean.u = um.u JOIN tm ON clean.t = tm.t CROSS JOIN gm)`;
-    const [[sxx, sxy]] = (await run(`WITH ${within} SELECT sum(x * x), sum(x * e) FROM w`)) as [[number, number]];
+      `${clean}, tm AS (SELECT t, avg(y) AS yt, avg(d * p) AS xt FROM clean GROUP BY t), ` +
+      `pu AS MATERIALIZED (SELECT clean.u AS u, count(*) * covar_pop(d * p - tm.xt, y - tm.yt) AS sxy, count(*) * var_pop(d * p - tm.xt) AS sxx FROM clean JOIN tm ON clean.t = tm.t GROUP BY clean.u), ` +
+      `total AS (SELECT sum(sxy) AS sxy, sum(sxx) AS sxx FROM pu)`;
+    const [[sxx, sxy, ss]] = (await run(
+      `WITH ${within} SELECT sxx, sxy, sum(s * s) FROM (SELECT total.sxx, total.sxy, pu.sxy - total.sxy / total.sxx * pu.sxx AS s FROM pu CROSS JOIN total) GROUP BY sxx, sxy`,
+    )) as [[number, number, number]];
     if (!(sxx > 0)) throw new CausalPanelError('singular_design', `${FN}: treat x post is collinear with the fixed effects`, { fn: FN });
     estimate = sxy / sxx;
-    const [[ss]] = (await run(`WITH ${within} SELECT sum(s * s) FROM (SELECT u, sum(x * (e - ${sqlNumber(estimate)} * x)) AS s FROM w GROUP BY u)`)) as [[number]];
     meat = ss / (sxx * sxx);
     K = dofK({ nCoef: 1, fixefSizes: [G!, T!], nested: [true, false], fixefK: 'nested' });
   } else {

@@ -131,12 +131,31 @@ export function clusterScoreSums(scores: Float64Array | ScoreFactors, n: number,
   if (!(scores instanceof Float64Array)) {
     const { columns, multiplier: m } = scores;
     if (k === 2) {
+      // Rows of one cluster are usually consecutive (data sorted by unit): a run's two sums are
+      // carried in registers from the slots' values — the same additions as sums[c] += … row by
+      // row, without a store-to-load chain through memory.
       const x0 = columns[0]!;
       const x1 = columns[1]!;
+      let run = -1;
+      let s0 = 0;
+      let s1 = 0;
       for (let i = 0; i < n; i++) {
         const c = codes[i]!;
-        sums[c]! += x0[i]! * m[i]!;
-        sums[g + c]! += x1[i]! * m[i]!;
+        if (c !== run) {
+          if (run >= 0) {
+            sums[run] = s0;
+            sums[g + run] = s1;
+          }
+          run = c;
+          s0 = sums[c]!;
+          s1 = sums[g + c]!;
+        }
+        s0 += x0[i]! * m[i]!;
+        s1 += x1[i]! * m[i]!;
+      }
+      if (run >= 0) {
+        sums[run] = s0;
+        sums[g + run] = s1;
       }
       return sums;
     }

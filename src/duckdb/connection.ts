@@ -115,9 +115,16 @@ function toNumber(value: unknown): number {
  *
  * @example
  * await relationColumns(connection, '"panel"'); // ['unit', 'time', 'y', …]
+ * @throws {CausalPanelError} `invalid_option` when DuckDB cannot read the relation (DuckDB's message quoted)
  */
-export async function relationColumns(connection: DuckDBConnectionLike, relation: string): Promise<string[]> {
-  const reader = await connection.runAndReadAll(`SELECT * FROM ${relation} LIMIT 0`);
+export async function relationColumns(connection: DuckDBConnectionLike, relation: string, fn = 'duckdb'): Promise<string[]> {
+  let reader: DuckDBReaderLike;
+  try {
+    reader = await connection.runAndReadAll(`SELECT * FROM ${relation} LIMIT 0`);
+  } catch (error) {
+    // DuckDB's own message (a missing table, a syntax error in the caller's query) under the package's error type
+    throw new CausalPanelError('invalid_option', `${fn}: DuckDB cannot read the data (${(error as Error).message.split('\n')[0]}); data is a table or view name or a query (for a file: SELECT * FROM read_parquet('file.parquet'))`, { fn, option: 'data', value: relation });
+  }
   return reader.columnNames();
 }
 
@@ -130,7 +137,7 @@ export async function relationColumns(connection: DuckDBConnectionLike, relation
  * await requireColumns(connection, '"panel"', ['y', 'nope'], 'didDuckDB'); // throws missing_column (columns: unit, time, y)
  */
 export async function requireColumns(connection: DuckDBConnectionLike, relation: string, needed: readonly string[], fn: string): Promise<void> {
-  const names = await relationColumns(connection, relation);
+  const names = await relationColumns(connection, relation, fn);
   const have = new Set(names);
   for (const name of needed) {
     if (!have.has(name)) throw new CausalPanelError('missing_column', `${fn}: column "${name}" not found in data (columns: ${names.join(', ')})`, { fn, column: name });

@@ -55,7 +55,7 @@ interface ColumnPlan {
 export async function fromDuckDB(connection: DuckDBConnectionLike, sql: string, options: FromDuckDBOptions = {}): Promise<Frame> {
   const params = readOptions(FN, options, { columns: opt.columns() });
   const relation = sourceRelation(sql);
-  const available = await relationColumns(connection, relation);
+  const available = await relationColumns(connection, relation, FN);
   const wanted = params.columns.length > 0 ? params.columns : available;
   const have = new Set(available);
   for (const name of wanted) {

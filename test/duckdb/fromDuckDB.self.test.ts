@@ -53,5 +53,8 @@ describe.skipIf(!duckdb.available)(`fromDuckDB ${duckdb.reason}`, () => {
     await expect(fromDuckDB(c, 'SELECT 9007199254740993::BIGINT AS big')).rejects.toMatchObject({ code: 'non_finite', details: { column: 'big', row: 1 } });
     await expect(fromDuckDB(c, 'SELECT [1, 2] AS l')).rejects.toMatchObject({ code: 'invalid_option', details: { column: 'l' } });
     await expect(fromDuckDB(c, 't', { column: ['x'] } as never)).rejects.toMatchObject({ code: 'unknown_option' });
+    // what DuckDB cannot read (a missing table, a file name given as a table) is a typed error quoting DuckDB
+    await expect(fromDuckDB(c, 'nope.parquet')).rejects.toMatchObject({ code: 'invalid_option', message: expect.stringContaining('read_parquet') });
+    await expect(fromDuckDB(c, 'SELECT * FROM')).rejects.toMatchObject({ code: 'invalid_option', details: { fn: 'fromDuckDB' } });
   });
 });

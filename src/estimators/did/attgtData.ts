@@ -82,6 +82,13 @@ export interface Bounds {
   uLo: number;
   uHi: number;
   uInteger: boolean;
+  /**
+   * The block length m when the complete rows come as consecutive blocks of m rows per unit —
+   * numeric unit ids strictly increasing from block to block, constant within a block, with the
+   * same strictly increasing times and the same cohort (cohortCode) in every block — else 0.
+   * The long layout sorted by unit and time; `codePanelSorted` then needs no counting pass.
+   */
+  unitBlocks: number;
 }
 
 /** The checked columns and the complete rows. */
@@ -200,19 +207,42 @@ function rowFacts(
   let badTime = -1;
   let badCohort = -1;
   let badWeight = -1;
+  // every row complete (the usual case): keep[r] = r, and the loop skips reading it
+  const all = keep.length === t.length;
+  // unit blocks (Bounds.unitBlocks): m = first block's length (0 while unknown), the current
+  // block's first position, unit and cohort; `blocked` turns false at the first violation
+  let blocked = unit !== undefined && keep.length > 0;
+  let m = 0;
+  let blockStart = 0;
+  let blockUnit = NaN;
+  let blockCohort = NaN;
   for (let r = 0; r < keep.length; r++) {
-    const i = keep[r]!;
+    const i = all ? r : keep[r]!;
     const ti = t[i]!;
     if (Math.floor(ti) !== ti && badTime < 0) badTime = i;
     if (ti > tHi) tHi = ti;
     if (ti < tLo) tLo = ti;
+    const v = gRaw[i]!;
     if (unit) {
       const u = unit[i]!;
       if (u < uLo) uLo = u;
       if (u > uHi) uHi = u;
       if (uInteger && Math.floor(u) !== u) uInteger = false;
+      if (blocked) {
+        const c = v !== v || v === 0 || v === -Infinity ? Infinity : v; // cohortCode, inlined
+        if (u !== blockUnit) {
+          // a new block: the previous one complete, ids increasing
+          if (r > 0 && m === 0) m = r;
+          if ((r > 0 && r - blockStart !== m) || !(u > blockUnit || r === 0)) blocked = false;
+          blockStart = r;
+          blockUnit = u;
+          blockCohort = c;
+        } else if (c !== blockCohort) blocked = false;
+        // times: strictly increasing within the first block, then the first block's times
+        const j = r - blockStart;
+        if (m === 0 ? j > 0 && !(ti > t[all ? r - 1 : keep[r - 1]!]!) : j >= m || ti !== t[all ? j : keep[j]!]) blocked = false;
+      }
     }
-    const v = gRaw[i]!;
     if (v !== v || v === 0 || v === Infinity || v === -Infinity) {
       anyNever = true;
       if (v !== 0) anyNeverNotZero = true;
@@ -222,7 +252,9 @@ function rowFacts(
     } else if (v > gMaxFinite) gMaxFinite = v;
     if (w && w[i]! < 0 && badWeight < 0) badWeight = i;
   }
-  return { badTime, badCohort, badWeight, anyNever, anyNeverNotZero, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger } };
+  if (blocked && m === 0) m = keep.length; // a single unit
+  if (blocked && keep.length - blockStart !== m) blocked = false;
+  return { badTime, badCohort, badWeight, anyNever, anyNeverNotZero, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger, unitBlocks: blocked ? m : 0 } };
 }
 
 /** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */

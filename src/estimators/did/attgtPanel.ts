@@ -9,7 +9,7 @@
 import { CausalPanelError, type Note } from '../../errors.js';
 import { checkGroupSizes, prepareRc, type Columns, type PanelData, type RcData, type Sample } from './attgtData.js';
 import type { AttgtParams } from './attgtOptions.js';
-import { codePanelDirect, codePanelFactors, type Inconsistent } from './attgtPanelCoding.js';
+import { codePanelDirect, codePanelFactors, codePanelSorted, type Inconsistent } from './attgtPanelCoding.js';
 
 const FN = 'attgt';
 
@@ -33,7 +33,7 @@ export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): Pan
       { fn: FN, column: p.cohort, row, value: c },
     );
   };
-  const coding = codePanelDirect(cols, keep, inconsistent) ?? codePanelFactors(cols, keep, inconsistent);
+  const coding = codePanelSorted(cols, keep) ?? codePanelDirect(cols, keep, inconsistent) ?? codePanelFactors(cols, keep, inconsistent);
   const { cohortRaw, counts, duplicate, periods } = coding;
   let nU = coding.nU;
   const nT = coding.nT;

@@ -3,7 +3,8 @@
  * periods, the first row repeating a (unit, period), and the scatter of the rows into unit ×
  * period matrices. Codes follow the sorted unit ids and periods.
  *
- * Two coders give the same codes: {@link codePanelDirect} for integer ids in a compact range
+ * Three coders give the same codes: {@link codePanelSorted} for rows already in unit blocks (sorted
+ * by unit and time, balanced), {@link codePanelDirect} for integer ids in a compact range
  * (the common `1..N` ids: raw offsets address the tables directly, two passes over the rows and
  * no per-row code arrays — a measured fast path, see docs/numerics.md), and
  * {@link codePanelFactors} for any ids, through the shared group coder `factor()` of `data/`.
@@ -143,6 +144,83 @@ function scatterRows(
 }
 
 /**
+ * Coding for rows that come in unit blocks (`Bounds.unitBlocks`: the long layout sorted by unit
+ * and time, every unit in every period): unit code = block index, period code = position in the
+ * block, so no counting pass and a scatter that reads only the value columns. Same codes, counts
+ * and cells as {@link codePanelDirect}. Null unless `keep` is the rows the blocks were found on.
+ *
+ * @example
+ * codePanelSorted(cols, cols.keep)?.nT; // 5 on mpdta (sorted by county and year)
+ */
+export function codePanelSorted(cols: Columns, keep: Int32Array): PanelCoding | null {
+  const m = cols.bounds.unitBlocks;
+  const unit = cols.unitCol;
+  if (m === 0 || keep !== cols.keep || !(unit instanceof Float64Array)) return null;
+  const all = keep.length === cols.t.length;
+  const nU = keep.length / m;
+  const units: number[] = new Array<number>(nU);
+  const cohortRaw = new Float64Array(nU);
+  blockHeads(keep, all, m, nU, unit, cols.gRaw, units, cohortRaw);
+  const periods = new Float64Array(m);
+  for (let j = 0; j < m; j++) periods[j] = cols.t[all ? j : keep[j]!]!;
+  return {
+    nU,
+    nT: m,
+    units,
+    periods,
+    cohortRaw,
+    counts: new Int32Array(nU).fill(m),
+    duplicate: -1,
+    unitOf: (r) => Math.floor(r / m),
+    periodOf: (r) => r % m,
+    scatter: (rank, nKept, Y, Xs, W, w) => scatterBlocks(keep, all, m, nU, rank, nKept, cols.y, Y, cols.xs, Xs, w, W),
+  };
+}
+
+/** Each block's unit id and cohort (cohortCode), from its first row. */
+function blockHeads(keep: Int32Array, all: boolean, m: number, nU: number, unit: Float64Array, gRaw: Float64Array, units: number[], cohortRaw: Float64Array): void {
+  for (let u = 0; u < nU; u++) {
+    const row = all ? u * m : keep[u * m]!;
+    units[u] = unit[row]!;
+    const c = gRaw[row]!;
+    cohortRaw[u] = c !== c || c === 0 || c === -Infinity ? Infinity : c;
+  }
+}
+
+/** The scatter of {@link codePanelSorted}: block u's row j lands in cell rank[u] + j·nKept. */
+function scatterBlocks(
+  keep: Int32Array,
+  all: boolean,
+  m: number,
+  nU: number,
+  rank: Int32Array,
+  nKept: number,
+  y: Float64Array,
+  Y: Float64Array,
+  xs: Float64Array[],
+  Xs: Float64Array[],
+  w: Float64Array | undefined,
+  W: Float64Array | undefined,
+): number {
+  let nobs = 0;
+  const X0 = Xs[0];
+  const x0 = xs[0];
+  for (let u = 0; u < nU; u++) {
+    const rk = rank[u]!;
+    if (rk < 0) continue;
+    nobs += m;
+    for (let j = 0, r = u * m, cell = rk; j < m; j++, r++, cell += nKept) {
+      const row = all ? r : keep[r]!;
+      Y[cell] = y[row]!;
+      if (X0) X0[cell] = x0![row]!;
+      for (let q = 1; q < Xs.length; q++) Xs[q]![cell] = xs[q]![row]!;
+      if (W) W[cell] = w![row]!;
+    }
+  }
+  return nobs;
+}
+
+/**
  * Coding for integer unit ids and times in compact ranges: the raw offsets id − min and t − min
  * address the tables directly, so no per-row code arrays are built and the rows are read twice
  * (count, scatter) instead of four times. Same codes, counts and cells as
@@ -230,8 +308,9 @@ function rawCounts(
   const seen = new Uint8Array(uRange * tRange);
   const tPresent = new Uint8Array(tRange);
   let duplicate = -1;
+  const all = keep.length === t.length; // keep[r] = r (see rowFacts)
   for (let r = 0; r < keep.length; r++) {
-    const row = keep[r]!;
+    const row = all ? r : keep[r]!;
     const u = unit[row]! - uLo;
     const tt = t[row]! - tLo;
     const cell = u + tt * uRange;
@@ -273,8 +352,9 @@ function scatterDirect(
   let nobs = 0;
   const X0 = Xs[0];
   const x0 = xs[0];
+  const all = keep.length === t.length; // keep[r] = r (see rowFacts)
   for (let r = 0; r < keep.length; r++) {
-    const row = keep[r]!;
+    const row = all ? r : keep[r]!;
     const u = rankRaw[unit[row]! - uLo]!;
     if (u < 0) continue;
     nobs++;

@@ -266,6 +266,16 @@ export function canBlock(): boolean {
 }
 
 /**
+ * The error for `workers` on a thread that may not block (a browser page's main thread).
+ *
+ * @example
+ * blockingError('boottest').message; // 'boottest: option "workers" needs a thread that may block …'
+ */
+export function blockingError(fn: string): CausalPanelError {
+  return new CausalPanelError('invalid_option', `${fn}: option "workers" needs a thread that may block (a Web Worker or Node), not a page's main thread; run the estimator in a Web Worker or use workers: 1`, { fn, option: 'workers' });
+}
+
+/**
  * Runs a task on every worker of the pool and blocks until all are done. A kernel's error (in any
  * worker) is rethrown here as a CausalPanelError with its code and message.
  *
@@ -280,9 +290,7 @@ export function canBlock(): boolean {
 export function runParallel(pool: WorkerPool, fn: string, task: ParallelTask): void {
   const state = pool as PoolState;
   if (pool.closed) throw new CausalPanelError('invalid_option', `${fn}: option "workers" is a closed worker pool`, { fn, option: 'workers' });
-  if (!canBlock()) {
-    throw new CausalPanelError('invalid_option', `${fn}: option "workers" needs a thread that may block (a Web Worker or Node), not a page's main thread; run the estimator in a Web Worker or use workers: 1`, { fn, option: 'workers' });
-  }
+  if (!canBlock()) throw blockingError(fn);
   const { control } = state;
   if (!state.started()) {
     if (state.browser) throw new CausalPanelError('invalid_option', `${fn}: the worker pool has not started yet (await pool.ready first)`, { fn, option: 'workers' });

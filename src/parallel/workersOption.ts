@@ -7,7 +7,7 @@
  */
 import { CausalPanelError } from '../errors.js';
 import { invalidOption, type OptionPath } from '../options.js';
-import { canBlock, createWorkerPool, isWorkerPool, MAX_WORKERS, type WorkerPool } from './pool.js';
+import { blockingError, canBlock, createWorkerPool, isWorkerPool, MAX_WORKERS, type WorkerPool } from './pool.js';
 
 /**
  * The `workers` option as written by the user.
@@ -82,6 +82,7 @@ export function withWorkers<T>(fn: string, workers: WorkersOption, body: (pool: 
   }
   const size = workers === 'auto' ? autoWorkers() : workers;
   if (size <= 1) return body(null);
+  if (typeof SharedArrayBuffer === 'function' && !canBlock()) throw blockingError(fn);
   let pool: WorkerPool;
   try {
     pool = createWorkerPool(size);

@@ -433,7 +433,10 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   // With fixed effects ỹ is demean's own array: the residuals may take its place (one n-array
   // less); ỹ is then demeaned again alone if CRV3 asks for it (the same bits: a column's
   // demeaning does not depend on the columns beside it).
-  const ls = leastSquares(columnMatrix(candidateColumns, n), n, k0, yd, { weights, overwriteY: q > 0 });
+  // A finite Σwỹ² (from demean's output pass) means every ỹ is finite (NaN and ±∞ propagate,
+  // 0·∞ included): leastSquares need not check y again.
+  const yFinite = sumSquaresAfter !== null && Number.isFinite(sumSquaresAfter[0]!);
+  const ls = leastSquares(columnMatrix(candidateColumns, n), n, k0, yd, { weights, overwriteY: q > 0, yFinite });
   for (let d = 0; d < ls.dropped.length; d++) collinear.push(design.terms[columnIndex[candidates[ls.dropped[d]!]!]!]!);
   if (collinear.length > 0) {
     // Report in design order, as fixest.

@@ -39,7 +39,10 @@ export function iterate(
     m: C,
     slots: Array.from({ length: C }, (_, c) => c),
     S: S.slice(), // read only (compact makes new arrays)
-    betas: nLevels.map((L) => new Float64Array(L * C)),
+    // β₀ works in finalBetas[0] itself while no column has left the block (slots = columns, stride
+    // C): a column retired with its final β₀ then needs no copy. A compaction gives the block new
+    // arrays, so retired columns' entries are never written again.
+    betas: nLevels.map((L, p) => (p === 0 ? finalBetas[0]! : new Float64Array(L * C))),
     X: new Float64Array(stateLength * C),
     GX: new Float64Array(stateLength * C),
     GGX: new Float64Array(stateLength * C),
@@ -67,7 +70,7 @@ export function iterate(
     if (beta0Final) {
       const fb = finalBetas[0]!;
       const b0 = block.betas[0]!;
-      for (let l = 0; l < nLevels[0]!; l++) fb[l * C + c] = b0[l * m + j]!;
+      if (b0 !== fb) for (let l = 0; l < nLevels[0]!; l++) fb[l * C + c] = b0[l * m + j]!;
     } else needBeta0.push(c);
     converged &&= ok;
     iterations = Math.max(iterations, its);

@@ -54,6 +54,8 @@ export interface LeastSquaresOptions {
    * X·b.
    */
   overwriteY?: boolean;
+  /** The caller knows y is finite (e.g. from a finite sum of its squares): skip the check pass. */
+  yFinite?: boolean;
 }
 
 /** Result of {@link leastSquares}. */
@@ -105,7 +107,9 @@ export function leastSquares(
   if (y.length !== n) {
     throw new CausalPanelError('invalid_option', `${fn}: y has length ${y.length}, expected ${n}`, { fn, value: y.length });
   }
-  if (y instanceof Float64Array) {
+  if (options.yFinite === true) {
+    // checked by the caller
+  } else if (y instanceof Float64Array) {
     // Monomorphic loop for the usual typed input: finite ⇔ v − v === 0.
     for (let i = 0; i < n; i++) {
       const v = y[i]!;

@@ -62,10 +62,48 @@ function apply(M: Bits, v: Bits): Bits {
   return out;
 }
 
-/** A·B (column c of the product is A applied to column c of B). */
+/**
+ * A·B (column c of the product is A applied to column c of B), by the "four Russians" method: the
+ * xors of A's columns for every byte value are tabulated once (16 tables of 256), so each of the
+ * 128 products takes 16 lookups instead of 128 bit tests.
+ */
 function multiply(A: Bits, B: Bits): Bits {
+  const table = new Int32Array(16 * 256 * 4);
+  for (let t = 0; t < 16; t++) {
+    const base = t * 1024;
+    for (let bit = 0; bit < 8; bit++) {
+      const column = (t * 8 + bit) * 4;
+      const size = 1 << bit;
+      // entries [size, 2·size) = entries [0, size) xor this column
+      for (let e = 0; e < size; e++) {
+        const from = base + e * 4;
+        const to = base + (e + size) * 4;
+        table[to] = table[from]! ^ A[column]!;
+        table[to + 1] = table[from + 1]! ^ A[column + 1]!;
+        table[to + 2] = table[from + 2]! ^ A[column + 2]!;
+        table[to + 3] = table[from + 3]! ^ A[column + 3]!;
+      }
+    }
+  }
   const out = new Int32Array(512);
-  for (let c = 0; c < 128; c++) applyInto(A, B, c * 4, out, c * 4);
+  for (let c = 0; c < 128; c++) {
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
+    for (let t = 0; t < 16; t++) {
+      const byte = (B[c * 4 + (t >>> 2)]! >>> ((t & 3) * 8)) & 255;
+      const e = t * 1024 + byte * 4;
+      w0 ^= table[e]!;
+      w1 ^= table[e + 1]!;
+      w2 ^= table[e + 2]!;
+      w3 ^= table[e + 3]!;
+    }
+    out[c * 4] = w0;
+    out[c * 4 + 1] = w1;
+    out[c * 4 + 2] = w2;
+    out[c * 4 + 3] = w3;
+  }
   return out;
 }
 

@@ -232,3 +232,19 @@ describe('lmm: equivalent formulas give the same fit (self)', () => {
     expectClose(a.logLik, b.logLik, 1e-12, 'logLik');
   });
 });
+
+describe('lmm: an optimiser that stops early is a note, not an error', () => {
+  const data = simulated(3);
+  it('maxEvaluations too small for (1 + x | g): lmm_not_converged with the count, finite estimates, converged false', () => {
+    const fit = lmm('y ~ x + (1 + x | g)', data, { maxEvaluations: 10 });
+    expect(fit.notes).toContainEqual({ code: 'lmm_not_converged', evaluations: fit.optimizer.evaluations });
+    expect(fit.optimizer.converged).toBe(false);
+    expect(fit.optimizer.evaluations).toBeGreaterThanOrEqual(10);
+    for (const v of Object.values(fit.coefficients)) expect(Number.isFinite(v)).toBe(true);
+    const full = lmm('y ~ x + (1 + x | g)', data);
+    expect(full.optimizer.converged).toBe(true);
+    expect(full.notes.some((n) => n.code === 'lmm_not_converged')).toBe(false);
+    // The early stop is a worse (lower) likelihood than the optimum.
+    expect(fit.logLik).toBeLessThan(full.logLik);
+  });
+});

@@ -39,6 +39,9 @@ export function setupSumsGrid(xs: Float64Array[], L0: number, T: number, S: Floa
   const C = xs.length;
   const S0 = S[0]!;
   const S1 = S[1]!;
+  inverseWeights[0]!.fill(1 / T);
+  inverseWeights[1]!.fill(1 / L0);
+  if (C === 3) return setupSumsGrid3(xs, L0, T, S0, S1);
   const ss = new Float64Array(C);
   const period = new Float64Array(T);
   for (let c = 0; c < C; c++) {
@@ -59,9 +62,48 @@ export function setupSumsGrid(xs: Float64Array[], L0: number, T: number, S: Floa
     for (let t = 0; t < T; t++) S1[t * C + c] = period[t]!;
     ss[c] = s;
   }
-  inverseWeights[0]!.fill(1 / T);
-  inverseWeights[1]!.fill(1 / L0);
   return ss;
+}
+
+/**
+ * {@link setupSumsGrid} for three columns read together: the three Σx² chains (one addition per
+ * row each, in row order) then run side by side instead of one after another.
+ */
+function setupSumsGrid3(xs: Float64Array[], L0: number, T: number, S0: Float64Array, S1: Float64Array): Float64Array {
+  const x0 = xs[0]!;
+  const x1 = xs[1]!;
+  const x2 = xs[2]!;
+  const period = S1.slice(0, 3 * T);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let i = 0;
+  for (let u = 0; u < L0; u++) {
+    const a = u * 3;
+    let r0 = S0[a]!;
+    let r1 = S0[a + 1]!;
+    let r2 = S0[a + 2]!;
+    for (let t = 0; t < T; t++, i++) {
+      const v0 = x0[i]!;
+      const v1 = x1[i]!;
+      const v2 = x2[i]!;
+      r0 += v0;
+      r1 += v1;
+      r2 += v2;
+      const b = t * 3;
+      period[b] = period[b]! + v0;
+      period[b + 1] = period[b + 1]! + v1;
+      period[b + 2] = period[b + 2]! + v2;
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+    }
+    S0[a] = r0;
+    S0[a + 1] = r1;
+    S0[a + 2] = r2;
+  }
+  S1.set(period);
+  return Float64Array.of(s0, s1, s2);
 }
 
 /**
@@ -118,6 +160,7 @@ export function residualizeGrid(xs: Float64Array[], L0: number, T: number, betas
   const n = L0 * T;
   const b0 = betas[0]!;
   const b1 = betas[1]!;
+  if (C === 3) return residualizeGrid3(xs, L0, T, b0, b1, out);
   const ss = new Float64Array(C);
   const period = new Float64Array(T);
   for (let c = 0; c < C; c++) {
@@ -137,4 +180,37 @@ export function residualizeGrid(xs: Float64Array[], L0: number, T: number, betas
     ss[c] = s;
   }
   return ss;
+}
+
+/** {@link residualizeGrid} for three columns together (their Σx̃² chains side by side). */
+function residualizeGrid3(xs: Float64Array[], L0: number, T: number, b0: Float64Array, b1: Float64Array, out: Float64Array): Float64Array {
+  const x0 = xs[0]!;
+  const x1 = xs[1]!;
+  const x2 = xs[2]!;
+  const n = L0 * T;
+  const n2 = 2 * n;
+  const period = b1.slice(0, 3 * T);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let i = 0;
+  for (let u = 0; u < L0; u++) {
+    const a = u * 3;
+    const u0 = b0[a]!;
+    const u1 = b0[a + 1]!;
+    const u2 = b0[a + 2]!;
+    for (let t = 0; t < T; t++, i++) {
+      const b = t * 3;
+      const v0 = x0[i]! - u0 - period[b]!;
+      const v1 = x1[i]! - u1 - period[b + 1]!;
+      const v2 = x2[i]! - u2 - period[b + 2]!;
+      out[i] = v0;
+      out[n + i] = v1;
+      out[n2 + i] = v2;
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+    }
+  }
+  return Float64Array.of(s0, s1, s2);
 }

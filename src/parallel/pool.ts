@@ -313,14 +313,15 @@ export function runParallel(pool: WorkerPool, fn: string, task: ParallelTask): v
   if (Atomics.load(control, ERROR) !== 0) {
     const length = Atomics.load(control, ERROR_LENGTH);
     const text = new TextDecoder().decode(state.errorText.slice(0, length));
-    let parsed: { code?: ErrorCode; message?: string; name?: string };
+    let parsed: { code?: ErrorCode; message?: string; name?: string; details?: Record<string, unknown> };
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
       parsed = { message: text };
     }
     const message = parsed.name === 'CausalPanelError' ? String(parsed.message) : `${fn}: a worker failed (${String(parsed.message)})`;
-    throw new CausalPanelError(parsed.name === 'CausalPanelError' && parsed.code ? parsed.code : 'invalid_option', message, { fn, option: 'workers' });
+    if (parsed.name === 'CausalPanelError' && parsed.code) throw new CausalPanelError(parsed.code, message, { ...(parsed.details ?? {}) });
+    throw new CausalPanelError('invalid_option', message, { fn, option: 'workers' });
   }
 }
 
@@ -373,8 +374,17 @@ export function serveKernels(kernels: KernelRegistry): void {
       }
     } catch (error) {
       if (Atomics.compareExchange(control, ERROR, 0, 1) === 0) {
-        const e = error as { name?: string; code?: string; message?: string };
-        const bytes = new TextEncoder().encode(JSON.stringify({ name: e?.name, code: e?.code, message: e?.message ?? String(error) })).slice(0, ERROR_BYTES);
+        const e = error as { name?: string; code?: string; message?: string; details?: unknown };
+        const plain = { name: e?.name, code: e?.code, message: String(e?.message ?? error).slice(0, 1000) };
+        let text: string;
+        try {
+          text = JSON.stringify({ ...plain, details: e?.details });
+        } catch {
+          text = JSON.stringify(plain);
+        }
+        const encoder = new TextEncoder();
+        let bytes = encoder.encode(text);
+        if (bytes.length > ERROR_BYTES) bytes = encoder.encode(JSON.stringify(plain));
         errorText.set(bytes);
         Atomics.store(control, ERROR_LENGTH, bytes.length);
       }

@@ -67,6 +67,17 @@ describe('errors in a worker', () => {
   });
 });
 
+describe('a CausalPanelError in a worker', () => {
+  it('keeps its code, message and details on the caller', () => {
+    const zeros = new Int32Array(new SharedArrayBuffer(16));
+    const arrays = { a0: sharedFloat64(2), K0: sharedFloat64(4), n0: sharedFloat64(4), n1: sharedFloat64(4), cc: sharedFloat64(4), cd: sharedFloat64(4), dd: sharedFloat64(4), starts: zeros };
+    const error = thrown(() => runParallel(pool, 'wildBootstrap', { kernel: 'wildBootstrapT', count: 4, blockSize: 4, arrays, params: { H: 2, nClusters: [2], factors: [1], mode: 'stream', law: 'rademacher', blockSize: 4 } }));
+    expect(error.code).toBe('invalid_option');
+    expect(error.message).toBe('createRngFromState: state must not be all zero (0, 0, 0, 0)');
+    expect(error.details).toEqual({ fn: 'createRngFromState', value: [0, 0, 0, 0] });
+  });
+});
+
 describe('pool reuse and closing', () => {
   it('one pool serves several calls and estimators; closing twice is harmless; a closed pool is an error', () => {
     const local = createWorkerPool(1);

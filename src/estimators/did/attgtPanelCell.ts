@@ -27,7 +27,7 @@ import { matvec } from '../../numerics/matrix.js';
 import type { AttgtParams } from './attgtOptions.js';
 import type { PanelData } from './attgtData.js';
 import { controlXpxInverse, normalizeWeights } from './drdid.js';
-import { fitPropensity, ipwWeights, type PropensityFit } from './drdidPropensity.js';
+import { fitPropensity, type PropensityFit } from './drdidPropensity.js';
 
 const REG = 0;
 const IPW = 1;
@@ -70,8 +70,8 @@ interface SampleFixed {
   e: Float64Array;
   /** n/n₁·wᵢ(Dᵢ − psᵢ) (dr, ipw); empty for reg. */
   score: Float64Array;
-  wT: Float64Array;
-  wC: Float64Array;
+  /** n/n₁. */
+  scale: number;
   mwT: number;
   mwC: number;
   /** Σ wT·x, Σ wC·x (k each) and Σ wC·x xᵀ (k×k, dr only). */
@@ -208,24 +208,12 @@ export function panelCellAtt(d: PanelData, p: AttgtParams, sample: PanelSample, 
 /** The sample's cell-independent pieces (see {@link SampleFixed}); `scale` = n/n₁ applied. */
 function sampleFixed(sample: PanelSample, code: number, k: number, n: number): SampleFixed {
   const { n1, D, X, wNorm } = sample;
-  let wT: Float64Array;
-  let wC: Float64Array;
-  let score: Float64Array;
-  if (code === REG) {
-    wT = new Float64Array(n1);
-    for (let i = 0; i < n1; i++) wT[i] = wNorm[i]! * D[i]!;
-    wC = wT;
-    score = new Float64Array(0);
-  } else {
-    const iw = ipwWeights(sample.propensity!, D, wNorm);
-    wT = iw.wT;
-    wC = iw.wC;
-    score = iw.score;
-  }
+  // reg has no propensity score: its "weights" are w·D for both means
+  const ps = code === REG ? new Float64Array(0) : sample.propensity!.ps;
   const m1 = new Float64Array(k);
   const m3 = new Float64Array(k);
   const g = new Float64Array(k * k);
-  const sums = weightSums(X, n1, k, wT, wC, m1, m3, code === DR ? g : undefined);
+  const sums = weightSums(code, X, n1, k, D, wNorm, ps, m1, m3, code === DR ? g : undefined);
   const mwT = sums[0]! / n1;
   const mwC = sums[1]! / n1;
   // a₁/m_T and a₃/m_C (zero where the method has no outcome regression term)
@@ -236,19 +224,33 @@ function sampleFixed(sample: PanelSample, code: number, k: number, n: number): S
   const scale = n / n1;
   const alpha = new Float64Array(n1);
   const e = new Float64Array(n1);
-  fillFixed(code, X, n1, k, D, wNorm, wT, wC, mwT, mwC, c, scale, alpha, e);
-  const scaledScore = new Float64Array(score.length);
-  for (let i = 0; i < score.length; i++) scaledScore[i] = scale * score[i]!;
-  return { code, alpha, e, score: scaledScore, wT, wC, mwT, mwC, m1, m3, g };
+  const score = new Float64Array(code === REG ? 0 : n1);
+  fillFixed(code, X, n1, k, D, wNorm, ps, mwT, mwC, c, scale, alpha, e, score);
+  return { code, alpha, e, score, scale, mwT, mwC, m1, m3, g };
 }
 
+// DRDID's trimmed weights of row i (dr, ipw), as `ipwWeights` forms them: wT = trim·w·D,
+// wC = trim·w·ps(1 − D)/(1 − ps), trim = 0 for controls with ps ≥ 0.995; reg: wT = wC = w·D.
+// The two loops below compute them inline rather than storing them.
+
 /** Σ wT, Σ wC (returned), Σ wT·x, Σ wC·x and, when `g` is given, Σ wC·x xᵀ. */
-function weightSums(X: Float64Array, n1: number, k: number, wT: Float64Array, wC: Float64Array, m1: Float64Array, m3: Float64Array, g: Float64Array | undefined): Float64Array {
+function weightSums(code: number, X: Float64Array, n1: number, k: number, D: Float64Array, w: Float64Array, ps: Float64Array, m1: Float64Array, m3: Float64Array, g: Float64Array | undefined): Float64Array {
   let swT = 0;
   let swC = 0;
   for (let i = 0; i < n1; i++) {
-    const t = wT[i]!;
-    const c = wC[i]!;
+    const di = D[i]!;
+    const wi = w[i]!;
+    let t: number;
+    let c: number;
+    if (code === REG) {
+      t = wi * di;
+      c = t;
+    } else {
+      const p = ps[i]!;
+      const trim = di === 1 || p < 0.995 ? 1 : 0;
+      t = trim * wi * di;
+      c = (trim * wi * p * (1 - di)) / (1 - p);
+    }
     swT += t;
     swC += c;
     for (let a = 0; a < k; a++) {
@@ -261,7 +263,7 @@ function weightSums(X: Float64Array, n1: number, k: number, wT: Float64Array, wC
   return Float64Array.of(swT, swC);
 }
 
-/** αᵢ and eᵢ of every sample row, times `scale` (the row loop alone, docs/numerics.md, attgt). */
+/** αᵢ, eᵢ and the logit score of every sample row, times `scale` (the row loop alone, docs/numerics.md, attgt). */
 function fillFixed(
   code: number,
   X: Float64Array,
@@ -269,23 +271,34 @@ function fillFixed(
   k: number,
   D: Float64Array,
   w: Float64Array,
-  wT: Float64Array,
-  wC: Float64Array,
+  ps: Float64Array,
   mwT: number,
   mwC: number,
   c: Float64Array,
   scale: number,
   alpha: Float64Array,
   e: Float64Array,
+  score: Float64Array,
 ): void {
   for (let i = 0; i < n1; i++) {
     let xc = 0;
     for (let a = 0; a < k; a++) xc += X[i + a * n1]! * c[a]!;
-    const cw = w[i]! * (1 - D[i]!);
-    const t = wT[i]!;
-    const base = code === REG ? t / mwT : t / mwT - wC[i]! / mwC;
-    alpha[i] = scale * (base + cw * xc);
-    e[i] = scale * (D[i] === 1 ? t : code === REG ? 0 : wC[i]!);
+    const di = D[i]!;
+    const wi = w[i]!;
+    const cw = wi * (1 - di);
+    if (code === REG) {
+      const t = wi * di;
+      alpha[i] = scale * (t / mwT + cw * xc);
+      e[i] = scale * t;
+      continue;
+    }
+    const p = ps[i]!;
+    const trim = di === 1 || p < 0.995 ? 1 : 0;
+    const t = trim * wi * di;
+    const cc = (trim * wi * p * (1 - di)) / (1 - p);
+    alpha[i] = scale * (t / mwT - cc / mwC + cw * xc);
+    e[i] = scale * (di === 1 ? t : cc);
+    score[i] = scale * (wi * (di - p));
   }
 }
 
@@ -296,9 +309,13 @@ function periodSums(d: PanelData, sample: PanelSample, f: SampleFixed, period: n
   const flat = sample.flat;
   const o = period * d.n;
   const oRef = sample.ref * d.n;
-  out[0] = treatedSum(d.Y, o, oRef, flat[0]!, flat[1]!, f.wT);
+  // e is n/n₁·wT on the treated rows and n/n₁·wC on the controls
+  out[0] = treatedSum(d.Y, o, oRef, flat[0]!, flat[1]!, f.e);
   let r = flat[1]! - flat[0]!;
-  for (let q = 2; q < flat.length; q += 2) r = controlSums(d.Y, o, oRef, flat[q]!, flat[q + 1]!, r, sample.X, sample.n1, k, sample.wNorm, f.wC, out);
+  for (let q = 2; q < flat.length; q += 2) r = controlSums(d.Y, o, oRef, flat[q]!, flat[q + 1]!, r, sample.X, sample.n1, k, sample.wNorm, f.e, out);
+  out[0] = out[0]! / f.scale;
+  out[1] = out[1]! / f.scale;
+  for (let j = 0; j < k; j++) out[2 + k + j] = out[2 + k + j]! / f.scale;
   return out;
 }
 

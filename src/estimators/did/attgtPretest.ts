@@ -43,17 +43,39 @@ function crossprodColumns(psi: Float64Array, n: number, cols: readonly number[])
     for (let a = 0; a < q; a++) {
       if (live[a * nBlocks + blk] === 0) continue;
       const oa = cols[a]! * n;
+      let pending = -1; // a live column b waiting for a partner: two sums share the loads of column a
       for (let b = a; b < q; b++) {
         if (live[b * nBlocks + blk] === 0) continue;
-        const ob = cols[b]! * n;
+        if (pending < 0) {
+          pending = b;
+          continue;
+        }
+        blockDots(psi, oa, cols[pending]! * n, cols[b]! * n, start, end, S, a + pending * q, a + b * q);
+        pending = -1;
+      }
+      if (pending >= 0) {
+        const ob = cols[pending]! * n;
         let sum = 0;
         for (let i = start; i < end; i++) sum += psi[oa + i]! * psi[ob + i]!;
-        S[a + b * q] += sum;
+        S[a + pending * q] += sum;
       }
     }
   }
   for (let a = 0; a < q; a++) for (let b = a + 1; b < q; b++) S[b + a * q] = S[a + b * q]!;
   return S;
+}
+
+/** S[s1] += Σ ψ[oa+i]·ψ[o1+i] and S[s2] += Σ ψ[oa+i]·ψ[o2+i] over [start, end), each summed in row order. */
+function blockDots(psi: Float64Array, oa: number, o1: number, o2: number, start: number, end: number, S: Float64Array, s1: number, s2: number): void {
+  let sum1 = 0;
+  let sum2 = 0;
+  for (let i = start; i < end; i++) {
+    const v = psi[oa + i]!;
+    sum1 += v * psi[o1 + i]!;
+    sum2 += v * psi[o2 + i]!;
+  }
+  S[s1] += sum1;
+  S[s2] += sum2;
 }
 
 /**

@@ -20,6 +20,7 @@ import { DEFAULT_SSC, fixestNparams, type Ssc } from '../inference/ssc.js';
 import { clusterVariables, parseVcov, type VcovOption } from '../inference/vcovSpec.js';
 import { leastSquares } from '../numerics/leastSquares.js';
 import { demean, singletonMask } from '../numerics/demean.js';
+import { centeredSumSquares } from '../numerics/demeanPasses.js';
 import { ModelFit, type ModelFitCore, type SummaryParts } from './fit.js';
 import { parseFormula } from './formula/parse.js';
 import { panelOperatorColumns, type PanelIndex } from './formula/panelOperators.js';
@@ -320,35 +321,13 @@ export class OlsFit extends ModelFit {
   }
 }
 
-/** Σ wᵢ(xᵢ − center)² (wᵢ = 1 without weights). */
-function weightedSumSquares(x: Float64Array, weights: Float64Array | undefined, center = 0): number {
+/** Σ wᵢxᵢ² (wᵢ = 1 without weights). */
+function weightedSumSquares(x: Float64Array, weights: Float64Array | undefined): number {
   const n = x.length;
   let s = 0;
-  if (weights === undefined) {
-    for (let i = 0; i < n; i++) {
-      const d = x[i]! - center;
-      s += d * d;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const d = x[i]! - center;
-      s += weights[i]! * d * d;
-    }
-  }
+  if (weights === undefined) for (let i = 0; i < n; i++) s += x[i]! * x[i]!;
+  else for (let i = 0; i < n; i++) s += weights[i]! * x[i]! * x[i]!;
   return s;
-}
-
-/** Σ wᵢxᵢ / Σ wᵢ. */
-function weightedMean(x: Float64Array, weights: Float64Array | undefined): number {
-  const n = x.length;
-  let sw = 0;
-  let swx = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weights === undefined ? 1 : weights[i]!;
-    sw += w;
-    swx += w * x[i]!;
-  }
-  return swx / sw;
 }
 
 /** Scores x̃ᵢⱼ·(wᵢeᵢ) (n×k column-major), one pass per column. */
@@ -390,6 +369,7 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   let Xcols: Float64Array[];
   let sumSquaresBefore: Float64Array | null = null;
   let sumSquaresAfter: Float64Array | null = null;
+  let totalSumSquares = NaN;
   if (q > 0) {
     const columns: Float64Array[] = [designResponse(design)];
     for (const j of columnIndex) columns.push(designColumn(design, j));
@@ -397,12 +377,14 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
       weights,
       tolerance: params.demeanTolerance,
       maxIterations: params.demeanMaxIterations,
+      centered: true,
     });
     if (!result.converged) notes.push({ code: 'demean_not_converged', iterations: result.iterations, maxChange: result.maxChange });
     yd = result.columns[0]!;
     Xcols = result.columns.slice(1);
     sumSquaresBefore = result.inputSumSquares;
     sumSquaresAfter = result.outputSumSquares;
+    totalSumSquares = result.centeredSumSquares![0]!;
   } else {
     yd = design.y;
     Xcols = columnIndex.map((j) => design.X.subarray(j * n, (j + 1) * n));
@@ -453,7 +435,6 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   const coefficients = Float64Array.from(kept, (c) => ls.coef[c]!);
   const XdColumns = Array.from(kept, (c) => candidateColumns[c]!);
   const residuals = ls.residuals;
-  const yOriginal = q > 0 ? designResponse(design) : design.y;
   let multiplier = residuals;
   if (weights !== undefined) {
     multiplier = new Float64Array(n);
@@ -483,7 +464,8 @@ function fitDesign(inputDesign: Design, frame: Frame, params: FeolsParams, formu
   const spec = parseVcov(params.vcov, { fn, combined: true, fixedEffects: design.fixedEffects.map((f) => f.name) });
   const { vcov, dist, info, cr2 } = olsVcov(spec, params.ssc ?? DEFAULT_SSC, state, fn);
   // Fit statistics, fixest's definitions.
-  const tss = weightedSumSquares(yOriginal, weights, weightedMean(yOriginal, weights));
+  // Σw(y − ȳ)²: demean's (same arithmetic), else its own two passes.
+  const tss = q > 0 ? totalSumSquares : centeredSumSquares(design.y, weights ?? null);
   const wss = sumSquaresAfter !== null ? sumSquaresAfter[0]! : weightedSumSquares(yd, weights);
   const nparams = fixestNparams(k, fixefSizesWithSlopes(design.fixedEffects));
   const r2 = 1 - ls.rss / tss;

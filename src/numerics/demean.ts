@@ -43,7 +43,7 @@ import { CausalPanelError } from '../errors.js';
 import { iterate } from './demeanAcceleration.js';
 import { isGrid, setupSumsGrid } from './demeanGrid.js';
 import { demeanSlopes } from './demeanSlopes.js';
-import { levelInverseWeights, residualize, setupSums, setupSumsFused, sumSquares, type Kernel } from './demeanPasses.js';
+import { centeredSumSquares, levelInverseWeights, residualize, setupSums, setupSumsFused, sumSquares, type Kernel } from './demeanPasses.js';
 
 // Singletons live in singletons.ts; re-exported so that `numerics/demean.js` keeps offering them.
 export { dropSingletons, singletonMask } from './singletons.js';
@@ -71,6 +71,8 @@ export interface DemeanOptions {
   tolerance?: number;
   /** Maximum Gauss–Seidel sweeps (fixest `fixef.iter`, default 10000). */
   maxIterations?: number;
+  /** Also Σwᵢ(xᵢ − x̄)² of each input column (x̄ its weighted mean; a total sum of squares). */
+  centered?: boolean;
 }
 
 /** Result of {@link demean}. */
@@ -91,6 +93,11 @@ export interface DemeanResult {
   inputSumSquares: Float64Array;
   /** Σ wᵢx̃ᵢ² of each demeaned column, from the output pass. */
   outputSumSquares: Float64Array;
+  /**
+   * With `centered`: Σwᵢ(xᵢ − x̄)² of each input column, x̄ = Σwx/Σw — the same arithmetic as
+   * `centeredSumSquares` (`demeanPasses.ts`), from the setup and output passes where they allow.
+   */
+  centeredSumSquares?: Float64Array;
 }
 
 /**
@@ -108,7 +115,7 @@ export function demean(
   fixedEffects: FixedEffectCodes[],
   options: DemeanOptions = {},
 ): DemeanResult {
-  const { weights, tolerance = 1e-10, maxIterations = 10000 } = options;
+  const { weights, tolerance = 1e-10, maxIterations = 10000, centered = false } = options;
   const fn = 'demean';
   const C = columns.length;
   const q = fixedEffects.length;
@@ -135,11 +142,15 @@ export function demean(
       return buffer.subarray(c * n, (c + 1) * n);
     });
     const sums = Float64Array.from(xs, (x) => sumSquares(x, w));
-    return { columns: out, converged: true, iterations: 0, maxChange: 0, inputSumSquares: sums, outputSumSquares: Float64Array.from(sums) };
+    const result: DemeanResult = { columns: out, converged: true, iterations: 0, maxChange: 0, inputSumSquares: sums, outputSumSquares: Float64Array.from(sums) };
+    if (centered) result.centeredSumSquares = Float64Array.from(xs, (x) => centeredSumSquares(x, w));
+    return result;
   }
 
   if (fixedEffects.some((fe) => (fe.slopes !== undefined && fe.slopes.length > 0) || fe.constant === false)) {
-    return demeanWithSlopes(xs, fixedEffects, w, n, tolerance, maxIterations);
+    const result = demeanWithSlopes(xs, fixedEffects, w, n, tolerance, maxIterations);
+    if (centered) result.centeredSumSquares = Float64Array.from(xs, (x) => centeredSumSquares(x, w));
+    return result;
   }
   const codes = fixedEffects.map((fe) => fe.codes);
   const nLevels = fixedEffects.map((fe) => fe.nLevels);
@@ -160,8 +171,11 @@ export function demean(
 
   // Level sums S_p (interleaved, stride C) and Σwx² of every column, in one pass over the rows.
   const S = nLevels.map((L) => new Float64Array(L * C));
+  // Column sums for the centred sums of squares: in the grid setup pass (Σx, row order, as
+  // centeredSumSquares computes Σ1·x), else centeredSumSquares' own passes at the end.
+  const columnSums = centered && grid ? new Float64Array(C) : null;
   const inputSumSquares = grid
-    ? setupSumsGrid(xs, nLevels[0]!, nLevels[1]!, S, inverseWeights)
+    ? setupSumsGrid(xs, nLevels[0]!, nLevels[1]!, S, inverseWeights, columnSums)
     : fusedSetup
       ? setupSumsFused(kernel, xs, S, fn)
       : setupSums(kernel, xs, S);
@@ -192,10 +206,18 @@ export function demean(
     maxChange = outcome.maxChange;
   }
   const buffer = new Float64Array(n * C);
-  const outputSumSquares = residualize(kernel, xs, finalBetas, buffer);
+  let centeredSums: { centers: Float64Array; out: Float64Array } | null = null;
+  if (columnSums !== null) {
+    // centeredSumSquares' center Σwx/Σw with w = 1: Σx / n (Σ1 = n exactly).
+    const centers = Float64Array.from(columnSums, (sum) => sum / n);
+    centeredSums = { centers, out: new Float64Array(C) };
+  }
+  const outputSumSquares = residualize(kernel, xs, finalBetas, buffer, centeredSums);
   const out: Float64Array[] = [];
   for (let c = 0; c < C; c++) out.push(buffer.subarray(c * n, (c + 1) * n));
-  return { columns: out, converged, iterations, maxChange, inputSumSquares, outputSumSquares };
+  const result: DemeanResult = { columns: out, converged, iterations, maxChange, inputSumSquares, outputSumSquares };
+  if (centered) result.centeredSumSquares = centeredSums !== null ? centeredSums.out : Float64Array.from(xs, (x) => centeredSumSquares(x, w));
+  return result;
 }
 
 /** The varying-slope path: plain alternating projections per column (`demeanSlopes.ts`). */

@@ -32,16 +32,18 @@ export function isGrid(g0: Int32Array, g1: Int32Array, L0: number, L1: number): 
 
 /**
  * Setup pass on the grid: level sums S₀ (stride C), S₁ (stride C) and Σx² per column, and the
- * reciprocal level counts (1/T and 1/L₀) in `inverseWeights`. Column by column (the codes are not
- * read, so the columns share nothing); per column every sum runs in row order from the value in S.
+ * reciprocal level counts (1/T and 1/L₀) in `inverseWeights`; with `sums`, also Σx per column
+ * (row order, from 0). Column by column (the codes are not read, so the columns share nothing);
+ * per column every sum runs in row order from the value in S.
  */
-export function setupSumsGrid(xs: Float64Array[], L0: number, T: number, S: Float64Array[], inverseWeights: Float64Array[]): Float64Array {
+export function setupSumsGrid(xs: Float64Array[], L0: number, T: number, S: Float64Array[], inverseWeights: Float64Array[], sums: Float64Array | null = null): Float64Array {
   const C = xs.length;
   const S0 = S[0]!;
   const S1 = S[1]!;
   inverseWeights[0]!.fill(1 / T);
   inverseWeights[1]!.fill(1 / L0);
-  if (C === 3) return setupSumsGrid3(xs, L0, T, S0, S1);
+  if (C === 3) return setupSumsGrid3(xs, L0, T, S0, S1, sums);
+  if (sums !== null) for (let c = 0; c < C; c++) sums[c] = columnSum(xs[c]!);
   const ss = new Float64Array(C);
   const period = new Float64Array(T);
   for (let c = 0; c < C; c++) {
@@ -69,7 +71,7 @@ export function setupSumsGrid(xs: Float64Array[], L0: number, T: number, S: Floa
  * {@link setupSumsGrid} for three columns read together: the three Σx² chains (one addition per
  * row each, in row order) then run side by side instead of one after another.
  */
-function setupSumsGrid3(xs: Float64Array[], L0: number, T: number, S0: Float64Array, S1: Float64Array): Float64Array {
+function setupSumsGrid3(xs: Float64Array[], L0: number, T: number, S0: Float64Array, S1: Float64Array, sums: Float64Array | null): Float64Array {
   const x0 = xs[0]!;
   const x1 = xs[1]!;
   const x2 = xs[2]!;
@@ -77,6 +79,9 @@ function setupSumsGrid3(xs: Float64Array[], L0: number, T: number, S0: Float64Ar
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
   let i = 0;
   for (let u = 0; u < L0; u++) {
     const a = u * 3;
@@ -97,12 +102,16 @@ function setupSumsGrid3(xs: Float64Array[], L0: number, T: number, S0: Float64Ar
       s0 += v0 * v0;
       s1 += v1 * v1;
       s2 += v2 * v2;
+      m0 += v0;
+      m1 += v1;
+      m2 += v2;
     }
     S0[a] = r0;
     S0[a + 1] = r1;
     S0[a + 2] = r2;
   }
   S1.set(period);
+  if (sums !== null) sums.set([m0, m1, m2]);
   return Float64Array.of(s0, s1, s2);
 }
 
@@ -153,14 +162,22 @@ export function subtractGrid(p: number, L0: number, T: number, m: number, br: Fl
 
 /**
  * Output pass on the grid: out[c·n + i] = x_c[i] − β₀[u] − β₁[t] (coefficients with stride C),
- * returning Σx̃² per column (row order).
+ * returning Σx̃² per column (row order); with `centered`, also Σ(x − center)² per column.
  */
-export function residualizeGrid(xs: Float64Array[], L0: number, T: number, betas: Float64Array[], out: Float64Array): Float64Array {
+export function residualizeGrid(
+  xs: Float64Array[],
+  L0: number,
+  T: number,
+  betas: Float64Array[],
+  out: Float64Array,
+  centered: { centers: Float64Array; out: Float64Array } | null = null,
+): Float64Array {
   const C = xs.length;
   const n = L0 * T;
   const b0 = betas[0]!;
   const b1 = betas[1]!;
-  if (C === 3) return residualizeGrid3(xs, L0, T, b0, b1, out);
+  if (C === 3) return residualizeGrid3(xs, L0, T, b0, b1, out, centered);
+  if (centered !== null) for (let c = 0; c < C; c++) centered.out[c] = centeredSquares(xs[c]!, centered.centers[c]!);
   const ss = new Float64Array(C);
   const period = new Float64Array(T);
   for (let c = 0; c < C; c++) {
@@ -183,7 +200,15 @@ export function residualizeGrid(xs: Float64Array[], L0: number, T: number, betas
 }
 
 /** {@link residualizeGrid} for three columns together (their Σx̃² chains side by side). */
-function residualizeGrid3(xs: Float64Array[], L0: number, T: number, b0: Float64Array, b1: Float64Array, out: Float64Array): Float64Array {
+function residualizeGrid3(
+  xs: Float64Array[],
+  L0: number,
+  T: number,
+  b0: Float64Array,
+  b1: Float64Array,
+  out: Float64Array,
+  centered: { centers: Float64Array; out: Float64Array } | null,
+): Float64Array {
   const x0 = xs[0]!;
   const x1 = xs[1]!;
   const x2 = xs[2]!;
@@ -194,6 +219,44 @@ function residualizeGrid3(xs: Float64Array[], L0: number, T: number, b0: Float64
   let s1 = 0;
   let s2 = 0;
   let i = 0;
+  if (centered !== null) {
+    // The same pass with Σ(x − center)² beside (three more chains side by side).
+    const c0 = centered.centers[0]!;
+    const c1 = centered.centers[1]!;
+    const c2 = centered.centers[2]!;
+    let q0 = 0;
+    let q1 = 0;
+    let q2 = 0;
+    for (let u = 0; u < L0; u++) {
+      const a = u * 3;
+      const u0 = b0[a]!;
+      const u1 = b0[a + 1]!;
+      const u2 = b0[a + 2]!;
+      for (let t = 0; t < T; t++, i++) {
+        const b = t * 3;
+        const y0 = x0[i]!;
+        const y1 = x1[i]!;
+        const y2 = x2[i]!;
+        const v0 = y0 - u0 - period[b]!;
+        const v1 = y1 - u1 - period[b + 1]!;
+        const v2 = y2 - u2 - period[b + 2]!;
+        out[i] = v0;
+        out[n + i] = v1;
+        out[n2 + i] = v2;
+        s0 += v0 * v0;
+        s1 += v1 * v1;
+        s2 += v2 * v2;
+        const d0 = y0 - c0;
+        const d1 = y1 - c1;
+        const d2 = y2 - c2;
+        q0 += d0 * d0;
+        q1 += d1 * d1;
+        q2 += d2 * d2;
+      }
+    }
+    centered.out.set([q0, q1, q2]);
+    return Float64Array.of(s0, s1, s2);
+  }
   for (let u = 0; u < L0; u++) {
     const a = u * 3;
     const u0 = b0[a]!;
@@ -213,4 +276,21 @@ function residualizeGrid3(xs: Float64Array[], L0: number, T: number, b0: Float64
     }
   }
   return Float64Array.of(s0, s1, s2);
+}
+
+/** Σx in row order. */
+function columnSum(x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]!;
+  return s;
+}
+
+/** Σ(x − center)² in row order. */
+function centeredSquares(x: Float64Array, center: number): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i]! - center;
+    s += d * d;
+  }
+  return s;
 }

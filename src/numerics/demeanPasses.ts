@@ -44,6 +44,37 @@ export function sumSquares(x: Float64Array, w: Float64Array | null): number {
   return s;
 }
 
+/**
+ * Σwᵢ(xᵢ − x̄)² with x̄ = Σwx/Σw (wᵢ = 1 without weights): two passes, each sum in row order.
+ *
+ * @example
+ * centeredSumSquares(Float64Array.of(1, 2, 3), null); // 2
+ */
+export function centeredSumSquares(x: Float64Array, w: ArrayLike<number> | null): number {
+  const n = x.length;
+  let sw = 0;
+  let swx = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w === null ? 1 : (w[i] as number);
+    sw += wi;
+    swx += wi * x[i]!;
+  }
+  const center = swx / sw;
+  let s = 0;
+  if (w === null) {
+    for (let i = 0; i < n; i++) {
+      const d = x[i]! - center;
+      s += d * d;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = x[i]! - center;
+      s += (w[i] as number) * d * d;
+    }
+  }
+  return s;
+}
+
 /** 1 / Σ_{g(i) = l} wᵢ per level (0 when empty), checking 0 ≤ code < L on the way. */
 export function levelInverseWeights(g: Int32Array, L: number, w: Float64Array | null, p: number, fn: string): Float64Array {
   const W = new Float64Array(L);
@@ -221,12 +252,19 @@ export function setupSums(kernel: Kernel, xs: Float64Array[], S: Float64Array[])
 
 /**
  * Output pass: out[c·n + i] = x_c[i] − Σ_p β_p[g_p(i)] (coefficients interleaved with stride C),
- * subtracting in the order p = 0, 1, …; returns Σwx̃² per column.
+ * subtracting in the order p = 0, 1, …; returns Σwx̃² per column. `centered` (grid passes only;
+ * ignored otherwise): Σ(x − center)² per column into `centered.out`.
  */
-export function residualize(kernel: Kernel, xs: Float64Array[], betas: Float64Array[], out: Float64Array): Float64Array {
+export function residualize(
+  kernel: Kernel,
+  xs: Float64Array[],
+  betas: Float64Array[],
+  out: Float64Array,
+  centered: { centers: Float64Array; out: Float64Array } | null = null,
+): Float64Array {
   const { n, q, codes, w } = kernel;
   const C = xs.length;
-  if (kernel.grid === true) return residualizeGrid(xs, kernel.nLevels[0]!, kernel.nLevels[1]!, betas, out);
+  if (kernel.grid === true) return residualizeGrid(xs, kernel.nLevels[0]!, kernel.nLevels[1]!, betas, out, centered);
   const ss = new Float64Array(C);
   if (q === 2 && w === null && (C === 2 || C === 3)) {
     // All columns in one pass over the rows (the codes are read once).

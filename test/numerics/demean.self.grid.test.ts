@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { demean } from '../../src/numerics/demean.js';
 import { isGrid } from '../../src/numerics/demeanGrid.js';
+import { centeredSumSquares } from '../../src/numerics/demeanPasses.js';
 import { createRng } from '../../src/numerics/random.js';
 
 function grid(units: number, periods: number): { unit: Int32Array; period: Int32Array } {
@@ -39,13 +40,16 @@ describe('demean on the full grid (balanced panel sorted by unit, then period)',
       const ones = new Float64Array(n).fill(1);
       for (let C = 1; C <= 4; C++) {
         const cols = Array.from({ length: C }, (_, c) => Float64Array.from({ length: n }, (_, i) => rng.normal() * (c + 1) + unit[i]! * 0.05 + period[i]! * 0.3 * c));
-        const fast = demean(cols, fes);
-        const general = demean(cols, fes, { weights: ones });
+        const fast = demean(cols, fes, { centered: true });
+        const general = demean(cols, fes, { weights: ones, centered: true });
         expect(fast.iterations).toBe(general.iterations);
         expect(fast.converged).toBe(true);
         for (let c = 0; c < C; c++) {
           expect(Object.is(fast.inputSumSquares[c], general.inputSumSquares[c])).toBe(true);
           expect(Object.is(fast.outputSumSquares[c], general.outputSumSquares[c])).toBe(true);
+          // Σ(x − x̄)² from the grid passes = the two-pass centeredSumSquares, bit for bit
+          expect(Object.is(fast.centeredSumSquares![c], centeredSumSquares(cols[c]!, null))).toBe(true);
+          expect(Object.is(general.centeredSumSquares![c], centeredSumSquares(cols[c]!, ones))).toBe(true);
           for (let i = 0; i < n; i++) {
             if (!Object.is(fast.columns[c]![i], general.columns[c]![i])) throw new Error(`${units}×${periods}, C = ${C}: column ${c} row ${i} differs`);
           }

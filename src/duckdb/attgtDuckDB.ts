@@ -108,11 +108,13 @@ export async function attgtDuckDB(connection: DuckDBConnectionLike, options: Att
   // 2. one row per unit (did's cohort coding and sample rules), then per-cohort moments
   const never = `(g IS NULL OR isnan(g) OR isinf(g) OR g = 0 OR g > ${sqlNumber(last)})`;
   const ys = periods.map((p, j) => `max(y) FILTER (WHERE t = ${sqlNumber(p)}) AS y${j}`).join(', ');
+  // periods present: the pivoted outcomes that are not NULL (clean rows have an outcome); more rows than that = a period twice
+  const present = `(${periods.map((_, j) => `CAST(y${j} IS NOT NULL AS INTEGER)`).join(' + ')})`;
   const zs = periods.slice(1).map((_, j) => `y${j + 1} - y0 AS z${j + 1}`).join(', ');
   const wide =
     `${clean}, coded AS (SELECT u, t, y, CASE WHEN ${never} THEN 'Infinity'::DOUBLE ELSE g END AS c FROM clean), ` +
-    `wide AS (SELECT u, min(c) AS c, max(c) AS cmax, count(*) AS nt, count(DISTINCT t) AS ndt, ${ys} FROM coded GROUP BY u), ` +
-    `status AS (SELECT *, CASE WHEN c <> cmax THEN 3 WHEN nt <> ndt THEN 4 WHEN c <= ${sqlNumber(first + params.anticipation)} THEN 1 WHEN ndt < ${T} THEN 2 ELSE 0 END AS s FROM wide)`;
+    `wide AS (SELECT u, min(c) AS c, max(c) AS cmax, count(*) AS nt, ${ys} FROM coded GROUP BY u), ` +
+    `status AS (SELECT *, CASE WHEN c <> cmax THEN 3 WHEN nt <> ${present} THEN 4 WHEN c <= ${sqlNumber(first + params.anticipation)} THEN 1 WHEN ${present} < ${T} THEN 2 ELSE 0 END AS s FROM wide)`;
   const aggregates: string[] = ['s', 'c', 'count(*)'];
   for (let a = 1; a < T; a++) aggregates.push(`avg(z${a})`);
   for (let a = 1; a < T; a++) for (let b = a; b < T; b++) aggregates.push(`covar_pop(z${a}, z${b})`);

@@ -92,9 +92,10 @@ export async function didDuckDB(connection: DuckDBConnectionLike, options: DidDu
   const [check] = await run(
     `SELECT count(*), count(*) FILTER (WHERE ${missing('y')} OR u IS NULL OR t IS NULL OR ${missing('d')} OR ${missing('p')}), ` +
       `count(*) FILTER (WHERE ${missing('y')}), count(*) FILTER (WHERE u IS NULL), count(*) FILTER (WHERE t IS NULL), count(*) FILTER (WHERE ${missing('d')}), count(*) FILTER (WHERE ${missing('p')}), ` +
-      `count(*) FILTER (WHERE isinf(y)), count(*) FILTER (WHERE d NOT IN (0, 1)), count(*) FILTER (WHERE p NOT IN (0, 1)) FROM (${base})`,
+      `count(*) FILTER (WHERE isinf(y)), count(*) FILTER (WHERE d NOT IN (0, 1)), count(*) FILTER (WHERE p NOT IN (0, 1)), ` +
+      `count(DISTINCT t) FILTER (WHERE NOT (${missing('y')} OR u IS NULL OR ${missing('d')} OR ${missing('p')})) FROM (${base})`,
   );
-  const [, dropped, yNa, uNa, tNa, dNa, pNa, yInf, dBad, pBad] = check!;
+  const [, dropped, yNa, uNa, tNa, dNa, pNa, yInf, dBad, pBad, T] = check!;
   if (yInf! > 0) throw new CausalPanelError('non_finite', `${FN}: column "${params.outcome}" has ${yInf} infinite values`, { fn: FN, column: params.outcome });
   for (const [bad, name] of [[dBad, params.treat], [pBad, params.post]] as const) {
     if (bad! > 0) throw new CausalPanelError('invalid_option', `${FN}: column "${name}" must be 0/1 (${bad} rows are not)`, { fn: FN, column: name });
@@ -105,12 +106,16 @@ export async function didDuckDB(connection: DuckDBConnectionLike, options: DidDu
 
   // 2. the 2×2 cells and the per-unit structure
   const cells = await run(`WITH ${clean} SELECT d, p, count(*), avg(y), stddev_samp(y) FROM clean GROUP BY d, p ORDER BY d, p`);
+  // periods a unit is seen in: one bit per period (a per-unit count(DISTINCT t) keeps a hash set
+  // per unit, which spills on 10^7 units); more than 64 periods fall back to it
+  const seen = T! <= 64 ? 'bit_count(bit_or(CAST(1 AS UBIGINT) << CAST(tm.j AS INTEGER)))' : 'count(DISTINCT clean.t)';
   const [units] = await run(
-    `WITH ${clean}, per_unit AS (SELECT u, min(d) AS dmin, max(d) AS dmax, min(d * p) AS xmin, max(d * p) AS xmax, count(*) AS nt, count(DISTINCT t) AS ndt FROM clean GROUP BY u) ` +
+    `WITH ${clean}, tm AS (SELECT t, min(p) <> max(p) AS staggered, row_number() OVER (ORDER BY t) - 1 AS j FROM clean GROUP BY t), ` +
+      `per_unit AS (SELECT u, min(d) AS dmin, max(d) AS dmax, min(d * p) AS xmin, max(d * p) AS xmax, count(*) AS nt, ${seen} AS ndt FROM clean JOIN tm ON clean.t = tm.t GROUP BY u) ` +
       `SELECT count(*), count(*) FILTER (WHERE dmin <> dmax), count(*) FILTER (WHERE xmin <> xmax), min(nt), max(nt), count(*) FILTER (WHERE nt <> ndt), ` +
-      `(SELECT count(DISTINCT t) FROM clean), (SELECT count(*) FROM (SELECT t FROM clean GROUP BY t HAVING min(p) <> max(p))) FROM per_unit`,
+      `(SELECT count(*) FILTER (WHERE staggered) FROM tm) FROM per_unit`,
   );
-  const [G, treatVarying, attVarying, minT, maxT, duplicated, T, staggered] = units!;
+  const [G, treatVarying, attVarying, minT, maxT, duplicated, staggered] = units!;
   const nobs = cells.reduce((s, c) => s + c[2]!, 0);
   if (nobs === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows left after dropping missing values`, { fn: FN });
   if (treatVarying! > 0) throw new CausalPanelError('invalid_option', `${FN}: "${params.treat}" varies within ${treatVarying} units; it must be constant within a unit`, { fn: FN, column: params.treat });

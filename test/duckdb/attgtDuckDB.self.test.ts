@@ -75,5 +75,7 @@ describe.skipIf(!duckdb.available)(`attgtDuckDB equals attgt() without covariate
     await expect(attgtDuckDB(c, { data: noNever, ...COLUMNS })).rejects.toMatchObject({ code: 'no_control_units' });
     await expect(attgtDuckDB(c, { data: 'SELECT id, period, y, period AS cohort FROM panel', ...COLUMNS })).rejects.toMatchObject({ code: 'invalid_option' });
     await expect(attgtDuckDB(c, { data: 'panel', ...COLUMNS, covariates: ['x'] } as never)).rejects.toMatchObject({ code: 'unknown_option' });
+    const twice = 'SELECT * FROM panel UNION ALL SELECT * FROM panel WHERE id = 3 AND period = 2';
+    await expect(attgtDuckDB(c, { data: twice, ...COLUMNS })).rejects.toMatchObject({ code: 'invalid_option', message: expect.stringContaining('more than once') });
   });
 });

@@ -47,6 +47,9 @@ describe.skipIf(!duckdb.available)(`didDuckDB equals did() ${duckdb.reason}`, ()
     const columns = { outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' };
     await expect(didDuckDB(c, { data: 'panel', ...columns, outcome: 'nope' })).rejects.toMatchObject({ code: 'missing_column', details: { column: 'nope' } });
     await expect(didDuckDB(c, { data: 'gappy', ...columns })).rejects.toMatchObject({ code: 'unbalanced_panel' });
+    // a unit seen twice in a period (and in every period) is not a balanced panel either
+    const twice = 'SELECT * FROM panel UNION ALL SELECT * FROM panel WHERE id = 3 AND period = 2';
+    await expect(didDuckDB(c, { data: twice, ...columns })).rejects.toMatchObject({ code: 'unbalanced_panel', message: expect.stringContaining('1 units twice') });
     await expect(didDuckDB(c, { data: 'panel', ...columns, treat: 'cohort' })).rejects.toMatchObject({ code: 'invalid_option' });
     await expect(didDuckDB(c, { data: 'panel', ...columns, covariates: ['x'] } as never)).rejects.toMatchObject({ code: 'unknown_option' });
     // the 2×2 regression needs no balance

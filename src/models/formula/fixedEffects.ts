@@ -124,8 +124,15 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
   let increasing = true;
   let last = -1;
   let max = -1;
+  let previous = NaN;
+  let previousCode = -1;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
+    if (v === previous) {
+      // A run of one value (data sorted by it): same code, no table lookup.
+      codes[i] = previousCode;
+      continue;
+    }
     const iv = v | 0;
     if (iv !== v || iv < 0) return null;
     if (iv >= table.length) {
@@ -143,6 +150,8 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
       if (iv > max) max = iv;
     }
     codes[i] = code;
+    previous = v;
+    previousCode = code;
   }
   const values = new Float64Array(next);
   const rank = new Int32Array(next);

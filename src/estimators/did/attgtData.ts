@@ -142,13 +142,20 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   const w = p.weights !== undefined ? frame.numeric(p.weights, FN) : undefined;
   const unitCol = p.panel && p.unit !== undefined ? frame.column(p.unit, FN) : undefined;
   const clusterCol = p.clusters !== undefined ? frame.column(p.clusters, FN) : undefined;
+  const unitNumeric = unitCol instanceof Float64Array ? unitCol : undefined;
   const tracker = new MissingTracker(frame.nrow, FN, 'drop');
-  tracker.numeric(p.outcome, y);
-  tracker.numeric(p.time, t);
-  if (unitCol instanceof Float64Array) tracker.numeric(p.unit!, unitCol);
+  // The usual case, no NaN or ±Infinity in any numeric column used, is found by the row-facts
+  // pass over all rows itself: those columns are then complete for the tracker (no pass of
+  // their own). Otherwise the tracker reads them and the facts are taken over the rows it keeps.
+  const optimistic = unitCol === undefined || unitNumeric !== undefined ? rowFacts(null, t, gRaw, w, unitNumeric, [y, ...xs, ...(w ? [w] : [])]) : undefined;
+  const complete = optimistic?.allFinite === true;
+  const track = (name: string, values: Float64Array): void => (complete ? tracker.complete(name) : tracker.numeric(name, values));
+  track(p.outcome, y);
+  track(p.time, t);
+  if (unitNumeric) track(p.unit!, unitNumeric);
   else if (unitCol) tracker.column(p.unit!, unitCol);
-  p.covariates.forEach((name, j) => tracker.numeric(name, xs[j]!));
-  if (w) tracker.numeric(p.weights!, w);
+  p.covariates.forEach((name, j) => track(name, xs[j]!));
+  if (w) track(p.weights!, w);
   // did drops rows with a missing cluster value (complete cases over clustervars too)
   // (a label column: ±Infinity is a value there)
   if (clusterCol) tracker.column(p.clusters!, clusterCol);
@@ -156,7 +163,7 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   const notes: Note[] = [];
   const note = droppedNote(dropped);
   if (note) notes.push(note);
-  const facts = rowFacts(keep, t, gRaw, w, unitCol instanceof Float64Array ? unitCol : undefined);
+  const facts = complete && keep.length === frame.nrow ? optimistic! : rowFacts(keep, t, gRaw, w, unitNumeric, []);
   if (facts.badTime >= 0) {
     const row = facts.badTime;
     throw new CausalPanelError('invalid_option', `${FN}: time column "${p.time}" must hold integer periods (row ${row + 1}: ${t[row]})`, { fn: FN, column: p.time, row, value: t[row] });
@@ -185,17 +192,25 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
 }
 
 /**
- * One pass over the complete rows: the first non-integer time, bad cohort and negative weight
- * (−1 if none), whether a never-treated row exists, the latest finite cohort, and the ranges of
- * times and numeric unit ids (the direct panel coding reads them).
+ * One pass over the complete rows (`keep`; null: all rows): the first non-integer time, bad
+ * cohort and negative weight (−1 if none), whether a never-treated row exists, the latest finite
+ * cohort, the ranges of times and numeric unit ids (the direct panel coding reads them), and
+ * whether the time, the unit ids and the columns `finite` hold only finite values.
  */
 function rowFacts(
-  keep: Int32Array,
+  keepIn: Int32Array | null,
   t: Float64Array,
   gRaw: Float64Array,
   w: Float64Array | undefined,
   unit: Float64Array | undefined,
-): { badTime: number; badCohort: number; badWeight: number; anyNever: boolean; anyNeverNotZero: boolean; gMaxFinite: number; bounds: Bounds } {
+  finite: readonly Float64Array[],
+): { badTime: number; badCohort: number; badWeight: number; anyNever: boolean; anyNeverNotZero: boolean; gMaxFinite: number; bounds: Bounds; allFinite: boolean } {
+  const keep = keepIn ?? new Int32Array(0);
+  const count = keepIn ? keepIn.length : t.length;
+  // the first two `finite` columns inline, the rest in a loop
+  const f0 = finite.length > 0 ? finite[0]! : undefined;
+  const f1 = finite.length > 1 ? finite[1]! : undefined;
+  let allFinite = true;
   let tLo = Infinity;
   let tHi = -Infinity;
   let uLo = Infinity;
@@ -208,18 +223,20 @@ function rowFacts(
   let badCohort = -1;
   let badWeight = -1;
   // every row complete (the usual case): keep[r] = r, and the loop skips reading it
-  const all = keep.length === t.length;
+  const all = count === t.length;
   // unit blocks (Bounds.unitBlocks): m = first block's length (0 while unknown), the current
   // block's first position, unit and cohort; `blocked` turns false at the first violation
-  let blocked = unit !== undefined && keep.length > 0;
+  let blocked = unit !== undefined && count > 0;
   let m = 0;
   let blockStart = 0;
   let blockUnit = NaN;
   let blockCohort = NaN;
-  for (let r = 0; r < keep.length; r++) {
+  for (let r = 0; r < count; r++) {
     const i = all ? r : keep[r]!;
     const ti = t[i]!;
     if (Math.floor(ti) !== ti && badTime < 0) badTime = i;
+    if (f0 && !(ti - ti === 0 && f0[i]! - f0[i]! === 0 && (!f1 || f1[i]! - f1[i]! === 0))) allFinite = false;
+    for (let c = 2; c < finite.length; c++) if (!(finite[c]![i]! - finite[c]![i]! === 0)) allFinite = false;
     if (ti > tHi) tHi = ti;
     if (ti < tLo) tLo = ti;
     const v = gRaw[i]!;
@@ -228,6 +245,7 @@ function rowFacts(
       if (u < uLo) uLo = u;
       if (u > uHi) uHi = u;
       if (uInteger && Math.floor(u) !== u) uInteger = false;
+      if (!(u - u === 0)) allFinite = false;
       if (blocked) {
         const c = v !== v || v === 0 || v === -Infinity ? Infinity : v; // cohortCode, inlined
         if (u !== blockUnit) {
@@ -252,9 +270,9 @@ function rowFacts(
     } else if (v > gMaxFinite) gMaxFinite = v;
     if (w && w[i]! < 0 && badWeight < 0) badWeight = i;
   }
-  if (blocked && m === 0) m = keep.length; // a single unit
-  if (blocked && keep.length - blockStart !== m) blocked = false;
-  return { badTime, badCohort, badWeight, anyNever, anyNeverNotZero, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger, unitBlocks: blocked ? m : 0 } };
+  if (blocked && m === 0) m = count; // a single unit
+  if (blocked && count - blockStart !== m) blocked = false;
+  return { badTime, badCohort, badWeight, anyNever, anyNeverNotZero, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger, unitBlocks: blocked ? m : 0 }, allFinite };
 }
 
 /** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */

@@ -38,7 +38,7 @@ interface WorkerHandle {
  * Options of {@link createWorkerPool}.
  *
  * @example
- * const options: WorkerPoolOptions = { workerUrl: new URL('./node_modules/causal-panel/dist/worker.js', import.meta.url) };
+ * const options: WorkerPoolOptions = { workerUrl: '/assets/causal-panel/worker.js' };
  */
 export interface WorkerPoolOptions {
   /** Where the worker entry is (default: next to the library, `worker.js` / `worker.cjs`); for bundlers that move files. */
@@ -135,26 +135,51 @@ interface NodeWorkerThreads {
   Worker: new (url: URL | string, options?: { workerData?: unknown; name?: string }) => WorkerHandle & { on(event: string, listener: (...args: unknown[]) => void): void };
 }
 
-function nodeBuiltin<T>(name: string): T | undefined {
-  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return process?.getBuiltinModule?.(name) as T | undefined;
+/**
+ * A Node built-in module through `process.getBuiltinModule` (Node ≥ 20.16), so that this
+ * browser-safe layer has no `node:*` import; undefined in browsers and older Node.
+ *
+ * @example
+ * nodeBuiltin<{ availableParallelism(): number }>('os')?.availableParallelism(); // 2 on a 2-core machine
+ */
+export function nodeBuiltin<T>(name: string): T | undefined {
+  if (typeof process !== 'object' || process === null || typeof process.getBuiltinModule !== 'function') return undefined;
+  return process.getBuiltinModule(name) as T | undefined;
 }
 
-declare const __filename: string | undefined;
+/** "(place:line:col)" at the end of a stack frame (V8), or "@place:line:col" (Firefox, Safari). */
+const FRAME_PLACE = /[(@\s]([a-z][a-z0-9+.-]*:\/\/[^\s()]+?|\/[^\s()]+?|[A-Za-z]:\\[^\s()]+?):\d+:\d+\)?\s*$/;
 
-/** This module's URL when it runs from its TypeScript source (the tsx worker entry sits next to it). */
-const TSX_BASE: string | undefined = typeof import.meta === 'object' && /\.ts$/.test(String(import.meta.url)) ? import.meta.url : undefined;
-
-/** The worker entry next to this module: the TypeScript source under tsx/vitest, else the built file. */
-function defaultWorkerUrl(): { url: URL | string; typescript: boolean } {
-  const here: string | undefined = typeof import.meta === 'object' ? import.meta.url : undefined;
-  if (typeof here === 'string' && here.length > 0) {
-    const typescript = /\.ts$/.test(here);
-    return { url: new URL(typescript ? '../worker.ts' : './worker.js', here), typescript };
+/**
+ * The URL of the file this code runs from, read from a stack trace (a plain path in CommonJS).
+ * Not `import.meta.url` nor `__filename`: the main entry must also bundle as a classic script,
+ * where neither exists (test/index.contract.browser.test.ts).
+ */
+function thisFileUrl(): string | undefined {
+  const stack = new Error().stack;
+  if (typeof stack !== 'string') return undefined;
+  for (const line of stack.split('\n').slice(1)) {
+    const match = FRAME_PLACE.exec(line);
+    if (match === null) continue;
+    const place = match[1]!;
+    if (/^[A-Za-z]:\\/.test(place)) return new URL(`file:///${place.replace(/\\/g, '/')}`).href;
+    return place.startsWith('/') ? new URL(`file://${place}`).href : place;
   }
-  // CommonJS build: import.meta is empty there, the bundled file knows its own path.
-  const file = typeof __filename === 'string' ? __filename : '';
-  return { url: file.replace(/[^/\\]*$/, 'worker.cjs'), typescript: false };
+  return undefined;
+}
+
+/**
+ * The worker entry next to this module: from the TypeScript sources (tsx, vitest) src/worker.ts,
+ * started through the small JS entry that registers tsx in the worker; built, worker.js or
+ * worker.cjs (the format of the file this code is bundled in).
+ */
+function defaultWorkerUrl(fn: string): { url: string; tsxEntry: string | null } {
+  const here = thisFileUrl();
+  if (here === undefined) {
+    throw new CausalPanelError('invalid_option', `${fn}: cannot locate the worker entry here; pass createWorkerPool(n, { workerUrl })`, { fn, option: 'workers' });
+  }
+  if (/\.ts$/.test(here)) return { url: new URL('../worker.ts', here).href, tsxEntry: new URL('./tsxWorker.mjs', here).href };
+  return { url: new URL(/\.cjs$/.test(here) ? './worker.cjs' : './worker.js', here).href, tsxEntry: null };
 }
 
 /** The largest sensible pool: more threads than cores only add switching. */
@@ -181,11 +206,9 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
   if (typeof SharedArrayBuffer !== 'function') {
     throw new CausalPanelError('invalid_option', `${fn}: SharedArrayBuffer is not available (a browser page must be cross-origin isolated: COOP same-origin, COEP require-corp)`, { fn, option: 'workers' });
   }
-  const threads = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
+  const threads = nodeBuiltin<NodeWorkerThreads>('worker_threads');
   const DomWorker = (globalThis as { Worker?: new (url: URL | string, options?: { type?: string; name?: string }) => WorkerHandle }).Worker;
-  const fallback = defaultWorkerUrl();
-  const url = options.workerUrl ?? fallback.url;
-  const typescript = options.workerUrl === undefined ? fallback.typescript : /\.ts$/.test(String(options.workerUrl));
+  const located = options.workerUrl === undefined ? defaultWorkerUrl(fn) : { url: String(options.workerUrl), tsxEntry: null };
   const control = new Int32Array(new SharedArrayBuffer((READY + size) * 4));
   const errorText = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
   const workers: WorkerHandle[] = [];
@@ -194,12 +217,13 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
     let worker: WorkerHandle;
     if (threads !== undefined) {
       // TypeScript sources: a small JS entry registers tsx in the worker, then loads the .ts entry.
-      worker = typescript
-        ? new threads.Worker(new URL('./tsxWorker.mjs', TSX_BASE ?? String(url)), { workerData: { entry: String(url) }, name: `causal-panel worker ${index}` })
-        : new threads.Worker(url, { name: `causal-panel worker ${index}` });
+      worker =
+        located.tsxEntry !== null
+          ? new threads.Worker(new URL(located.tsxEntry), { workerData: { entry: located.url }, name: `causal-panel worker ${index}` })
+          : new threads.Worker(/^[a-z][a-z0-9+.-]*:/.test(located.url) ? new URL(located.url) : located.url, { name: `causal-panel worker ${index}` });
       worker.unref?.();
     } else if (DomWorker !== undefined) {
-      worker = new DomWorker(url, { type: 'module', name: `causal-panel worker ${index}` });
+      worker = new DomWorker(located.url, { type: 'module', name: `causal-panel worker ${index}` });
     } else {
       throw new CausalPanelError('invalid_option', `${fn}: no worker threads here (Node ≥ 20.16 with worker_threads, or a browser with Web Workers)`, { fn, option: 'workers' });
     }
@@ -396,7 +420,7 @@ export function serveKernels(kernels: KernelRegistry): void {
 }
 
 function workerScope(): WorkerScope {
-  const threads = nodeBuiltin<{ parentPort: { on(event: 'message', listener: (message: unknown) => void): void; close(): void } | null }>('node:worker_threads');
+  const threads = nodeBuiltin<{ parentPort: { on(event: 'message', listener: (message: unknown) => void): void; close(): void } | null }>('worker_threads');
   const port = threads?.parentPort;
   if (port) return { onMessage: (listener) => port.on('message', listener), close: () => port.close() };
   const self = globalThis as unknown as { addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void; close(): void };

@@ -7,7 +7,7 @@
  */
 import { CausalPanelError } from '../errors.js';
 import { invalidOption, type OptionPath } from '../options.js';
-import { blockingError, canBlock, createWorkerPool, isWorkerPool, MAX_WORKERS, type WorkerPool } from './pool.js';
+import { blockingError, canBlock, createWorkerPool, isWorkerPool, MAX_WORKERS, nodeBuiltin, type WorkerPool } from './pool.js';
 
 /**
  * The `workers` option as written by the user.
@@ -51,8 +51,7 @@ export function readWorkers(value: unknown, at: OptionPath): WorkersOption {
 
 /** Cores this thread can use: os.availableParallelism() in Node, navigator.hardwareConcurrency in a browser. */
 function availableParallelism(): number {
-  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus?: () => unknown[] }>('os');
   const count = os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   return Number.isInteger(count) && count > 0 ? count : 1;
 }

@@ -23,7 +23,5 @@ export default defineConfig({
   // its browser build (console-free unless enabled, no Node built-ins) keeps the main entry portable.
   esbuildOptions(options) {
     options.alias = { ...options.alias, debug: 'debug/src/browser.js' };
-    // src/parallel/pool.ts reads import.meta.url in ESM and __filename in CommonJS (where esbuild empties import.meta).
-    options.logOverride = { ...options.logOverride, 'empty-import-meta': 'silent' };
   },
 });

@@ -46,7 +46,7 @@ export function iterate(
     X: new Float64Array(stateLength * C),
     GX: new Float64Array(stateLength * C),
     GGX: new Float64Array(stateLength * C),
-    previousBeta0: q === 2 ? new Float64Array(nLevels[0]! * C) : null,
+    previousBeta0: q === 2 && kernel.grid !== true ? new Float64Array(nLevels[0]! * C) : null,
     scale: Float64Array.from(scale),
     change: new Float64Array(C),
     previousChange: new Float64Array(C).fill(Infinity),

@@ -161,6 +161,26 @@ export function subtractGrid(p: number, L0: number, T: number, m: number, br: Fl
 }
 
 /**
+ * The β₀ step on the grid in one loop: β₀[u] = (S₀[u] − β₁[0] − … − β₁[T − 1]) / T per active
+ * column (the subtractions of {@link subtractGrid} then the scaling of `updateLevel`), written
+ * over `beta0`; `change[j]` = max over units of |new − old| for column j (NaN counts as ∞).
+ */
+export function updateUnitsGrid(S0: Float64Array, inverseWeights0: Float64Array, b1: Float64Array, L0: number, T: number, m: number, beta0: Float64Array, change: Float64Array): void {
+  for (let u = 0; u < L0; u++) {
+    const a = u * m;
+    const f = inverseWeights0[u]!;
+    for (let j = 0; j < m; j++) {
+      let r = S0[a + j]!;
+      for (let t = 0; t < T; t++) r -= b1[t * m + j]!;
+      const next = r * f;
+      const d = Math.abs(next - beta0[a + j]!);
+      if (!(d <= change[j]!)) change[j] = Number.isNaN(d) ? Infinity : d;
+      beta0[a + j] = next;
+    }
+  }
+}
+
+/**
  * Output pass on the grid: out[c·n + i] = x_c[i] − β₀[u] − β₁[t] (coefficients with stride C),
  * returning Σx̃² per column (row order); with `centered`, also Σ(x − center)² per column.
  */

@@ -10,7 +10,7 @@
  * m = columns still iterating.
  */
 import type { Kernel } from './demeanPasses.js';
-import { subtractGrid } from './demeanGrid.js';
+import { subtractGrid, updateUnitsGrid } from './demeanGrid.js';
 
 /**
  * The columns still iterating (m of them), with interleaved per-level arrays (stride m) and
@@ -27,7 +27,7 @@ export interface Block {
   X: Float64Array;
   GX: Float64Array;
   GGX: Float64Array;
-  /** β₀ of the previous sweep (two fixed effects only), for the early exit. */
+  /** β₀ of the previous sweep (two fixed effects, not on the grid), for the early exit. */
   previousBeta0: Float64Array | null;
   scale: Float64Array;
   /** Relative change of the last plain sweep. */
@@ -206,6 +206,7 @@ export function sweep(
   const { q, nLevels } = kernel;
   let m = block.m;
   const input = block[inputName];
+  let gridChange: Float64Array | null = null;
   for (let p = 1; p < q; p++) block.betas[p]!.set(input.subarray(offsets[p]! * m, (offsets[p]! + nLevels[p]!) * m));
   // From the zero start, β₀ is simply the level mean: skip the pass.
   if (first) {
@@ -213,18 +214,26 @@ export function sweep(
     const inv = kernel.inverseWeights[0]!;
     const b0 = block.betas[0]!;
     for (let l = 0; l < nLevels[0]!; l++) for (let j = 0; j < m; j++) b0[l * m + j] = S0[l * m + j]! * inv[l]!;
+  } else if (kernel.grid === true && allowEarlyExit) {
+    // On the grid the β₀ step measures its own change against the β₀ it replaces (which is what
+    // previousBeta0 would hold: β₀ is only ever changed by this step), without a copy.
+    gridChange = new Float64Array(m);
+    updateUnitsGrid(block.S[0]!, kernel.inverseWeights[0]!, block.betas[1]!, nLevels[0]!, nLevels[1]!, m, block.betas[0]!, gridChange);
   } else updateLevel(kernel, block, 0);
-  if (block.previousBeta0 !== null) {
+  if (q === 2) {
     if (allowEarlyExit) {
-      const beta0 = block.betas[0]!;
-      const previous = block.previousBeta0;
-      const L0 = nLevels[0]!;
-      const change = new Float64Array(m);
-      for (let l = 0; l < L0; l++) {
-        const base = l * m;
-        for (let j = 0; j < m; j++) {
-          const d = Math.abs(beta0[base + j]! - previous[base + j]!);
-          if (!(d <= change[j]!)) change[j] = Number.isNaN(d) ? Infinity : d;
+      let change = gridChange;
+      if (change === null) {
+        const beta0 = block.betas[0]!;
+        const previous = block.previousBeta0!;
+        const L0 = nLevels[0]!;
+        change = new Float64Array(m);
+        for (let l = 0; l < L0; l++) {
+          const base = l * m;
+          for (let j = 0; j < m; j++) {
+            const d = Math.abs(beta0[base + j]! - previous[base + j]!);
+            if (!(d <= change[j]!)) change[j] = Number.isNaN(d) ? Infinity : d;
+          }
         }
       }
       keep.fill(1, 0, m);
@@ -243,7 +252,7 @@ export function sweep(
         if (m === 0) return;
       }
     }
-    block.previousBeta0!.set(block.betas[0]!);
+    if (block.previousBeta0 !== null) block.previousBeta0.set(block.betas[0]!);
   }
   // After a compaction the block holds new (compacted) arrays: write into the current one.
   const out = block[outputName];

@@ -32,6 +32,9 @@ interface WorkerHandle {
   postMessage(message: unknown): void;
   terminate(): unknown;
   unref?: () => void;
+  /** Node's EventEmitter / the DOM's EventTarget, for a worker that fails to load. */
+  on?: (event: 'error', listener: (error: unknown) => void) => void;
+  addEventListener?: (type: 'error', listener: (event: { message?: string }) => void) => void;
 }
 
 /**
@@ -213,6 +216,13 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
   const errorText = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
   const workers: WorkerHandle[] = [];
   const browser = threads === undefined;
+  if (threads !== undefined) checkEntryExists(fn, located.tsxEntry ?? located.url);
+  // A worker that fails to load reports on this thread's event loop: kept for the next error message
+  // (and a listener keeps Node from treating the worker's 'error' event as an uncaught exception).
+  let failure: string | undefined;
+  const onFailure = (error: unknown): void => {
+    failure ??= String((error as { message?: string })?.message ?? error);
+  };
   for (let index = 0; index < size; index++) {
     let worker: WorkerHandle;
     if (threads !== undefined) {
@@ -222,8 +232,10 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
           ? new threads.Worker(new URL(located.tsxEntry), { workerData: { entry: located.url }, name: `causal-panel worker ${index}` })
           : new threads.Worker(/^[a-z][a-z0-9+.-]*:/.test(located.url) ? new URL(located.url) : located.url, { name: `causal-panel worker ${index}` });
       worker.unref?.();
+      worker.on?.('error', onFailure);
     } else if (DomWorker !== undefined) {
       worker = new DomWorker(located.url, { type: 'module', name: `causal-panel worker ${index}` });
+      worker.addEventListener?.('error', (event) => onFailure(event.message ?? 'the worker script failed to load'));
     } else {
       throw new CausalPanelError('invalid_option', `${fn}: no worker threads here (Node ≥ 20.16 with worker_threads, or a browser with Web Workers)`, { fn, option: 'workers' });
     }
@@ -239,6 +251,7 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
     const poll = (waited: number): void => {
       if (started()) resolve();
       else if (closed) reject(new CausalPanelError('invalid_option', `${fn}: the pool was closed before it started`, { fn, option: 'workers' }));
+      else if (failure !== undefined) reject(new CausalPanelError('invalid_option', `${fn}: a worker failed to start (${failure})`, { fn, option: 'workers' }));
       else if (waited > STARTUP_MS) reject(startupError(fn));
       else setTimeout(() => poll(waited + 5), 5);
     };
@@ -268,6 +281,15 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
   };
   Object.defineProperty(state, POOL_STATE, { value: true });
   return state;
+}
+
+/** In Node, a missing worker entry (the library bundled into another file) is an error now, not after the startup timeout. */
+function checkEntryExists(fn: string, entry: string): void {
+  if (!entry.startsWith('file:')) return;
+  const fs = nodeBuiltin<{ existsSync(path: URL): boolean }>('fs');
+  if (fs !== undefined && !fs.existsSync(new URL(entry))) {
+    throw new CausalPanelError('invalid_option', `${fn}: no worker entry at ${entry} (the library was bundled or moved?); pass createWorkerPool(n, { workerUrl }) pointing at causal-panel/dist/worker.js`, { fn, option: 'workers', value: entry });
+  }
 }
 
 function startupError(fn: string): CausalPanelError {

@@ -100,3 +100,11 @@ describe('pool reuse and closing', () => {
     await expect(pool.ready).resolves.toBeUndefined();
   });
 });
+
+describe('a worker entry that is not there', () => {
+  it('is an invalid_option error at once (Node), naming the path', () => {
+    const error = thrown(() => createWorkerPool(1, { workerUrl: new URL('file:///nonexistent/causal-panel/worker.js') }));
+    expect(error.code).toBe('invalid_option');
+    expect(error.message).toBe('createWorkerPool: no worker entry at file:///nonexistent/causal-panel/worker.js (the library was bundled or moved?); pass createWorkerPool(n, { workerUrl }) pointing at causal-panel/dist/worker.js');
+  });
+});

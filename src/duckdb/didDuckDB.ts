@@ -109,13 +109,23 @@ export async function didDuckDB(connection: DuckDBConnectionLike, options: DidDu
   // periods a unit is seen in: one bit per period (a per-unit count(DISTINCT t) keeps a hash set
   // per unit, which spills on 10^7 units); more than 64 periods fall back to it
   const seen = T! <= 64 ? 'bit_count(bit_or(CAST(1 AS UBIGINT) << CAST(tm.j AS INTEGER)))' : 'count(DISTINCT clean.t)';
+  // the per-unit structure (and, for TWFE, per unit with a = D − D̄ₜ and b = y − ȳₜ — the period
+  // means: a small table joined back — Σₜ D̃ỹ = T·cov(a, b) and Σₜ D̃² = T·var(a)); for TWFE β and
+  // Σᵢ Sᵢ² come from the same materialised per-unit table: one pass over the rows
+  const fe = params.fixedEffects;
+  const perUnit =
+    `${clean}, tm AS (SELECT t, min(p) <> max(p) AS staggered, row_number() OVER (ORDER BY t) - 1 AS j${fe ? ', avg(y) AS yt, avg(d * p) AS xt' : ''} FROM clean GROUP BY t), ` +
+    `per_unit AS MATERIALIZED (SELECT clean.u AS u, min(d) AS dmin, max(d) AS dmax, min(d * p) AS xmin, max(d * p) AS xmax, count(*) AS nt, ${seen} AS ndt` +
+    `${fe ? ', count(*) * covar_pop(d * p - tm.xt, y - tm.yt) AS sxy, count(*) * var_pop(d * p - tm.xt) AS sxx' : ''} FROM clean JOIN tm ON clean.t = tm.t GROUP BY clean.u)` +
+    `${fe ? ', total AS (SELECT sum(sxy) AS sxy, sum(sxx) AS sxx FROM per_unit)' : ''}`;
+  const within = fe
+    ? ', (SELECT sxx FROM total), (SELECT sxy FROM total), (SELECT sum(s * s) FROM (SELECT per_unit.sxy - total.sxy / total.sxx * per_unit.sxx AS s FROM per_unit CROSS JOIN total))'
+    : '';
   const [units] = await run(
-    `WITH ${clean}, tm AS (SELECT t, min(p) <> max(p) AS staggered, row_number() OVER (ORDER BY t) - 1 AS j FROM clean GROUP BY t), ` +
-      `per_unit AS (SELECT u, min(d) AS dmin, max(d) AS dmax, min(d * p) AS xmin, max(d * p) AS xmax, count(*) AS nt, ${seen} AS ndt FROM clean JOIN tm ON clean.t = tm.t GROUP BY u) ` +
-      `SELECT count(*), count(*) FILTER (WHERE dmin <> dmax), count(*) FILTER (WHERE xmin <> xmax), min(nt), max(nt), count(*) FILTER (WHERE nt <> ndt), ` +
-      `(SELECT count(*) FILTER (WHERE staggered) FROM tm) FROM per_unit`,
+    `WITH ${perUnit} SELECT count(*), count(*) FILTER (WHERE dmin <> dmax), count(*) FILTER (WHERE xmin <> xmax), min(nt), max(nt), count(*) FILTER (WHERE nt <> ndt), ` +
+      `(SELECT count(*) FILTER (WHERE staggered) FROM tm)${within} FROM per_unit`,
   );
-  const [G, treatVarying, attVarying, minT, maxT, duplicated, staggered] = units!;
+  const [G, treatVarying, attVarying, minT, maxT, duplicated, staggered, sxx, sxy, ss] = units!;
   const nobs = cells.reduce((s, c) => s + c[2]!, 0);
   if (nobs === 0) throw new CausalPanelError('no_rows_left', `${FN}: no rows left after dropping missing values`, { fn: FN });
   if (treatVarying! > 0) throw new CausalPanelError('invalid_option', `${FN}: "${params.treat}" varies within ${treatVarying} units; it must be constant within a unit`, { fn: FN, column: params.treat });
@@ -141,18 +151,9 @@ export async function didDuckDB(connection: DuckDBConnectionLike, options: DidDu
       );
     }
     if (attVarying === 0) throw new CausalPanelError('singular_design', `${FN}: treat x post does not vary within any unit, so the unit fixed effects absorb it`, { fn: FN });
-    // per unit, with a = D − D̄ₜ and b = y − ȳₜ (the period means: a small table joined back):
-    // Σₜ D̃ỹ = T·cov(a, b) and Σₜ D̃² = T·var(a) within the unit; β and Σᵢ Sᵢ² in one pass
-    const within =
-      `${clean}, tm AS (SELECT t, avg(y) AS yt, avg(d * p) AS xt FROM clean GROUP BY t), ` +
-      `pu AS MATERIALIZED (SELECT clean.u AS u, count(*) * covar_pop(d * p - tm.xt, y - tm.yt) AS sxy, count(*) * var_pop(d * p - tm.xt) AS sxx FROM clean JOIN tm ON clean.t = tm.t GROUP BY clean.u), ` +
-      `total AS (SELECT sum(sxy) AS sxy, sum(sxx) AS sxx FROM pu)`;
-    const [[sxx, sxy, ss]] = (await run(
-      `WITH ${within} SELECT sxx, sxy, sum(s * s) FROM (SELECT total.sxx, total.sxy, pu.sxy - total.sxy / total.sxx * pu.sxx AS s FROM pu CROSS JOIN total) GROUP BY sxx, sxy`,
-    )) as [[number, number, number]];
-    if (!(sxx > 0)) throw new CausalPanelError('singular_design', `${FN}: treat x post is collinear with the fixed effects`, { fn: FN });
-    estimate = sxy / sxx;
-    meat = ss / (sxx * sxx);
+    if (!(sxx! > 0)) throw new CausalPanelError('singular_design', `${FN}: treat x post is collinear with the fixed effects`, { fn: FN });
+    estimate = sxy! / sxx!;
+    meat = ss! / (sxx! * sxx!);
     K = dofK({ nCoef: 1, fixefSizes: [G!, T!], nested: [true, false], fixefK: 'nested' });
   } else {
     const n = (d: number, p: number): number => (d === 1 ? means.treated : means.control)[p === 1 ? 'post' : 'pre'].n;

@@ -56,7 +56,7 @@ export function newtonLogit(X: Float64Array, n: number, k: number, D: Float64Arr
   // at the start μ = m on every row when column 0 is the intercept: the first pass needs no exp
   let constMu = interceptFirst(X, n) ? m : NaN;
   for (let iter = 1; iter <= MAX_ITERATIONS; iter++) {
-    const maxEta = newtonPass(X, n, k, D, w, beta, ps, info, score, constMu);
+    const maxEta = constMu === constMu ? constantPass(X, n, k, D, w, constMu, info, score) : newtonPass(X, n, k, D, w, beta, ps, info, score);
     constMu = NaN;
     if (!(maxEta <= ETA_LIMIT)) return null;
     let inverse: Float64Array;
@@ -83,7 +83,7 @@ export function newtonLogit(X: Float64Array, n: number, k: number, D: Float64Arr
     }
     for (let a = 0; a < k; a++) beta[a] = beta[a]! + step[a]!;
     if (small) {
-      const last = newtonPass(X, n, k, D, w, beta, ps, info, score, NaN);
+      const last = newtonPass(X, n, k, D, w, beta, ps, info, score);
       if (!(last <= ETA_LIMIT)) return null;
       return { ps, information: info, iterations: iter + 1 };
     }
@@ -99,13 +99,37 @@ function interceptFirst(X: Float64Array, n: number): boolean {
 }
 
 /**
- * One pass at β: ps = μ, `info` = Σ wμ(1 − μ)xxᵀ, `score` = Σ w(D − μ)x (both overwritten);
- * returns max |η| (NaN if some η is not finite). μ is `constMu` on every row unless that is NaN.
- * Columns 0–2 in scalar accumulators.
+ * The first pass when μ = `mu` on every row (the intercept-only start): `info` = Σ wμ(1 − μ)xxᵀ
+ * and `score` = Σ w(D − μ)x, without an exponential; returns max |η| = |logit μ|.
  */
-function newtonPass(X: Float64Array, n: number, k: number, D: Float64Array, w: Float64Array, beta: Float64Array, ps: Float64Array, info: Float64Array, score: Float64Array, constMu: number): number {
+function constantPass(X: Float64Array, n: number, k: number, D: Float64Array, w: Float64Array, mu: number, info: Float64Array, score: Float64Array): number {
+  const v = mu * (1 - mu);
+  info.fill(0);
+  score.fill(0);
+  for (let a = 0; a < k; a++) {
+    const o = a * n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += w[i]! * (D[i]! - mu) * X[o + i]!;
+    score[a] = s;
+    for (let b = a; b < k; b++) {
+      const ob = b * n;
+      let g = 0;
+      for (let i = 0; i < n; i++) g += w[i]! * X[o + i]! * X[ob + i]!;
+      info[a + b * k] = g * v;
+      info[b + a * k] = g * v;
+    }
+  }
+  const eta = log(mu / (1 - mu));
+  return eta < 0 ? -eta : eta;
+}
+
+/**
+ * One pass at β: ps = μ, `info` = Σ wμ(1 − μ)xxᵀ, `score` = Σ w(D − μ)x (both overwritten);
+ * returns max |η| (NaN if some η is not finite). Columns 0–2 in scalar accumulators.
+ */
+function newtonPass(X: Float64Array, n: number, k: number, D: Float64Array, w: Float64Array, beta: Float64Array, ps: Float64Array, info: Float64Array, score: Float64Array): number {
   if (k > 3) return newtonPassWide(X, n, k, D, w, beta, ps, info, score);
-  const fixed = constMu === constMu;
+  const expf = exp; // a local alias: calls through the module binding cost more (docs/numerics.md)
   const b0 = beta[0]!;
   const b1 = k > 1 ? beta[1]! : 0;
   const b2 = k > 2 ? beta[2]! : 0;
@@ -128,7 +152,7 @@ function newtonPass(X: Float64Array, n: number, k: number, D: Float64Array, w: F
     const eta = b0 * x0 + b1 * x1 + b2 * x2;
     const ae = eta < 0 ? -eta : eta;
     if (!(ae <= maxEta)) maxEta = ae; // NaN propagates
-    const mu = fixed ? constMu : 1 / (1 + exp(-eta));
+    const mu = 1 / (1 + expf(-eta));
     ps[i] = mu;
     const wi = w[i]!;
     const W = wi * mu * (1 - mu);

@@ -183,6 +183,10 @@ export function clusterScoreSums(scores: Float64Array | ScoreFactors, n: number,
  */
 export function clusterMeat(scores: Float64Array | ScoreFactors, n: number, k: number, clustering: ClusterCodes): Float64Array {
   const g = clustering.nClusters;
+  if (k === 2 && !(scores instanceof Float64Array)) {
+    const streamed = contiguousMeat2(scores, n, clustering);
+    if (streamed !== null) return streamed;
+  }
   const sums = clusterScoreSums(scores, n, k, clustering);
   const meat = new Float64Array(k * k);
   for (let a = 0; a < k; a++) {
@@ -194,6 +198,45 @@ export function clusterMeat(scores: Float64Array | ScoreFactors, n: number, k: n
     }
   }
   return meat;
+}
+
+/**
+ * {@link clusterMeat} for two factored score columns when the clusters come as one run each in
+ * code order (0, 0, …, 1, 1, …: data sorted by the cluster, coded by first appearance): each
+ * cluster's sums are final at the end of its run, so they are added into the meat there, in
+ * cluster order — the same sums and products in the same order as the general path, without the
+ * g×k array or a pass over it. Null (use the general path) at the first row breaking the pattern.
+ */
+function contiguousMeat2(scores: ScoreFactors, n: number, clustering: ClusterCodes): Float64Array | null {
+  const codes = clustering.codes;
+  if (n === 0 || codes[0] !== 0 || codes[n - 1] !== clustering.nClusters - 1) return null;
+  const x0 = scores.columns[0]!;
+  const x1 = scores.columns[1]!;
+  const m = scores.multiplier;
+  let run = 0;
+  let s0 = 0;
+  let s1 = 0;
+  let m00 = 0;
+  let m10 = 0;
+  let m11 = 0;
+  for (let i = 0; i < n; i++) {
+    const c = codes[i]!;
+    if (c !== run) {
+      if (c !== run + 1) return null;
+      m00 += s0 * s0;
+      m10 += s1 * s0;
+      m11 += s1 * s1;
+      run = c;
+      s0 = 0;
+      s1 = 0;
+    }
+    s0 += x0[i]! * m[i]!;
+    s1 += x1[i]! * m[i]!;
+  }
+  m00 += s0 * s0;
+  m10 += s1 * s0;
+  m11 += s1 * s1;
+  return Float64Array.of(m00, m10, m10, m11);
 }
 
 /** Options of {@link vcovClustered}. */

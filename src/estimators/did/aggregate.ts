@@ -120,6 +120,29 @@ export function sampleSizesOf(cohort: Float64Array): { treated: number; control:
   return { treated, control: cohort.length - treated, clusters: NaN };
 }
 
+/**
+ * rowSlot[i] = slot of row i's cohort (−1: none); rows of a cohort are usually adjacent, so the
+ * last lookup is memoised. The row loops of aggregateAttgt sit in small functions of their own
+ * (docs/numerics.md, attgt).
+ */
+function fillRowSlots(cohort: Float64Array, slotOf: Map<number, number>, rowSlot: Int32Array, n: number): void {
+  let lastValue = NaN;
+  let lastSlot = -1;
+  for (let i = 0; i < n; i++) {
+    const v = cohort[i]!;
+    if (v !== lastValue) {
+      lastValue = v;
+      lastSlot = slotOf.get(v) ?? -1;
+    }
+    rowSlot[i] = lastSlot;
+  }
+}
+
+/** pg[slot] += w[i] over the rows with a slot, in row order. */
+function slotWeightSums(rowSlot: Int32Array, w: Float64Array, pg: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) if (rowSlot[i]! >= 0) pg[rowSlot[i]!] += w[i]!;
+}
+
 /** did's NA for zero SEs (reference cells, degenerate aggregates). */
 function cleanSE(se: number): number {
   return se <= SE_ZERO ? NaN : se;
@@ -211,27 +234,17 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   const tPos = time.map(toPos);
   const gPos = group.map(toPos);
 
-  // cohort slot (position in glist) of every row, −1 = never treated or not aggregated; rows of a
-  // cohort are usually adjacent, so the last lookup is memoised
+  // cohort slot (position in glist) of every row, −1 = never treated or not aggregated
   const slotOf = new Map<number, number>();
   glistOrig.forEach((g, s) => slotOf.set(g, s));
   const nSlots = glistOrig.length;
   const rowWeight = cellsIn.weights;
   const rowGroupOrig = cellsIn.cohort;
   const rowSlot = new Int32Array(n);
-  let lastValue = NaN;
-  let lastSlot = -1;
-  for (let i = 0; i < n; i++) {
-    const v = rowGroupOrig[i]!;
-    if (v !== lastValue) {
-      lastValue = v;
-      lastSlot = slotOf.get(v) ?? -1;
-    }
-    rowSlot[i] = lastSlot;
-  }
+  fillRowSlots(rowGroupOrig, slotOf, rowSlot, n);
   // cohort shares pg = mean(w · 1{G = g})
   const pgSlot = new Float64Array(nSlots);
-  for (let i = 0; i < n; i++) if (rowSlot[i]! >= 0) pgSlot[rowSlot[i]!] += rowWeight[i]!;
+  slotWeightSums(rowSlot, rowWeight, pgSlot, n);
   for (let s2 = 0; s2 < nSlots; s2++) pgSlot[s2] = pgSlot[s2]! / n;
   const pgOf = new Map<number, number>();
   glistOrig.forEach((g, s2) => pgOf.set(g, pgSlot[s2]!));

@@ -78,20 +78,59 @@ function quantileType1(sorted: Float64Array, p: number): number {
   return orderStat(sorted, p);
 }
 
-/** Draws [from, to) into `draws` (B×p column-major), taking the weights from `rng` in draw order. */
+/** Draws per pass over S: S (G×p) is streamed once per batch instead of once per draw. */
+const BATCH = 8;
+
+/**
+ * Draws [from, to) into `draws` (B×p column-major), taking the weights from `rng` in draw order.
+ * Draws go in batches of {@link BATCH}: each batch's weights are drawn first (in the same order as
+ * one draw at a time), then one pass over S accumulates every draw of the batch; each sum still
+ * runs over c = 0..G−1 in order, so the bits are those of a draw-at-a-time loop.
+ */
 function drawRange(S: Float64Array, G: number, p: number, B: number, rademacher: boolean, rng: Rng, from: number, to: number, draws: Float64Array): void {
-  const v = new Float64Array(G);
+  const V = new Float64Array(BATCH * G);
+  const sums = new Float64Array(BATCH);
   const scale = Math.sqrt(G) / G;
-  for (let b = from; b < to; b++) {
-    for (let c = 0; c < G; c++) {
-      const u = rng.uniform();
-      v[c] = rademacher ? (u < 0.5 ? -1 : 1) : u < MAMMEN.probabilityLow ? MAMMEN.low : MAMMEN.high;
+  for (let b0 = from; b0 < to; b0 += BATCH) {
+    const m = Math.min(BATCH, to - b0);
+    for (let k = 0; k < m; k++) {
+      const o = k * G;
+      for (let c = 0; c < G; c++) {
+        const u = rng.uniform();
+        V[o + c] = rademacher ? (u < 0.5 ? -1 : 1) : u < MAMMEN.probabilityLow ? MAMMEN.low : MAMMEN.high;
+      }
     }
     for (let j = 0; j < p; j++) {
       const o = j * G;
-      let s = 0;
-      for (let c = 0; c < G; c++) s += v[c]! * S[o + c]!;
-      draws[b + j * B] = s * scale;
+      if (m === BATCH) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (let c = 0; c < G; c++) {
+          const x = S[o + c]!;
+          s0 += V[c]! * x;
+          s1 += V[G + c]! * x;
+          s2 += V[2 * G + c]! * x;
+          s3 += V[3 * G + c]! * x;
+          s4 += V[4 * G + c]! * x;
+          s5 += V[5 * G + c]! * x;
+          s6 += V[6 * G + c]! * x;
+          s7 += V[7 * G + c]! * x;
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+        sums[4] = s4;
+        sums[5] = s5;
+        sums[6] = s6;
+        sums[7] = s7;
+      } else {
+        for (let k = 0; k < m; k++) {
+          let sum = 0;
+          for (let c = 0; c < G; c++) sum += V[k * G + c]! * S[o + c]!;
+          sums[k] = sum;
+        }
+      }
+      for (let k = 0; k < m; k++) draws[b0 + k + j * B] = sums[k]! * scale;
     }
   }
 }

@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+const requireFromHere = createRequire(import.meta.url);
 
 // The public package names resolve to the sources (as tsconfig.json "paths" does for tsc and tsx),
 // so examples, doc blocks and tests can import 'causal-panel' exactly as a user would.
@@ -28,6 +31,10 @@ export default defineConfig({
     alias: [
       { find: /^causal-panel$/, replacement: src('index.ts') },
       { find: /^causal-panel\/node$/, replacement: src('node.ts') },
+      { find: /^causal-panel\/duckdb$/, replacement: src('duckdb.ts') },
+      // The docs programs are written to the temporary directory, where a bare import of the optional
+      // peer would not find node_modules: resolve it from the project.
+      { find: /^@duckdb\/node-api$/, replacement: '@duckdb/node-api', customResolver: (id: string) => ({ id: requireFromHere.resolve(id), external: true }) },
     ],
   },
   test: {

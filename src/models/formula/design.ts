@@ -52,9 +52,9 @@ export interface BuildDesignOptions {
  * d.notes; // [{ code: 'rows_dropped_missing', count: 1, byColumn: { y: 1 } }]
  */
 export interface Design {
-  /** Response over the kept rows (length 0 for a one-sided formula). */
+  /** Response over the kept rows (length 0 for a one-sided formula); a copy, made on first read from the (immutable) frame. */
   y: Float64Array;
-  /** Model matrix, n × k, column-major (`X[i + j * n]`), not demeaned. */
+  /** Model matrix, n × k, column-major (`X[i + j * n]`), not demeaned; built on first read (see {@link designColumn}). */
   X: Float64Array;
   n: number;
   k: number;
@@ -62,7 +62,7 @@ export interface Design {
   terms: string[];
   /** Whether X has an `(Intercept)` column. */
   hasIntercept: boolean;
-  /** 0-based input rows kept, ascending. */
+  /** 0-based input rows kept, ascending (built on first read when every row is kept). */
   rows: Int32Array;
   /** Weights over the kept rows, when `weights` was given. */
   weights?: Float64Array;

@@ -42,7 +42,7 @@ export interface PanelData extends Prepared {
   kind: 'panel';
   /** n × T outcome matrix, column-major by period. */
   Y: Float64Array;
-  /** Covariate matrices n × T per covariate. */
+  /** Covariate matrices n × T per covariate; when `covariatesInvariant`, possibly period 0 only (n). */
   Xs: Float64Array[];
   covariatesInvariant: boolean;
   /** n × T weights. */

@@ -88,10 +88,12 @@ export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): Pan
   nU = nKept;
   // unit × period matrices (column-major by period), filled by one scatter pass over the rows
   const Y = new Float64Array(nU * nT);
-  const Xs = cols.xs.map(() => new Float64Array(nU * nT));
+  // covariates constant within every unit (checked on the rows when the coder can): period 0 only
+  const compactX = cols.xs.length > 0 && coding.invariantCovariates ? coding.invariantCovariates(rank, nU) : null;
+  const Xs = compactX ?? cols.xs.map(() => new Float64Array(nU * nT));
   const W = w ? new Float64Array(nU * nT) : undefined;
-  const nobs = coding.scatter(rank, nU, Y, Xs, W, w);
-  const covariatesInvariant = Xs.every((M) => timeInvariant(M, nU, nT));
+  const nobs = coding.scatter(rank, nU, Y, compactX ? [] : Xs, W, w);
+  const covariatesInvariant = compactX !== null || Xs.every((M) => timeInvariant(M, nU, nT));
   const weightsInvariant = W ? timeInvariant(W, nU, nT) : true;
   const glist = [...cohortStart.keys()].filter((c) => Number.isFinite(c) && c > periods[0]! + p.anticipation && c < excludeFrom);
   if (glist.length === 0) {

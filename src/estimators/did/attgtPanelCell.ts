@@ -95,7 +95,8 @@ export function panelSample(d: PanelData, p: AttgtParams, flat: Int32Array, tSta
   const D = new Float64Array(n1);
   const X = new Float64Array(n1 * k);
   const w = d.W ? new Float64Array(n1) : undefined;
-  buildSample(flat, tStart, tEnd, covPeriod * d.n, d.Xs, d.W, k, n1, D, X, w);
+  // time-invariant covariates may be stored for period 0 only (PanelData.Xs); weights are n × T
+  buildSample(flat, tStart, tEnd, d.covariatesInvariant ? 0 : covPeriod * d.n, covPeriod * d.n, d.Xs, d.W, k, n1, D, X, w);
   // every field present from the start: one object shape for all samples
   const sample: PanelSample = {
     flat,
@@ -118,12 +119,13 @@ export function panelSample(d: PanelData, p: AttgtParams, flat: Int32Array, tSta
   return sample;
 }
 
-/** D, the design [1, x…] and the weights of a 2×2 sample (row ranges `flat`), covariates at offset xo. */
+/** D, the design [1, x…] and the weights of a 2×2 sample (row ranges `flat`), covariates at offset xo, weights at wo. */
 function buildSample(
   flat: Int32Array,
   tStart: number,
   tEnd: number,
   xo: number,
+  wo: number,
   Xd: Float64Array[],
   Wd: Float64Array | undefined,
   k: number,
@@ -139,7 +141,7 @@ function buildSample(
       D[r] = u >= tStart && u < tEnd ? 1 : 0;
       X[r] = 1;
       for (let j = 0; j < k - 1; j++) X[r + (j + 1) * n1] = Xd[j]![xo + u]!;
-      if (w) w[r] = Wd![xo + u]!;
+      if (w) w[r] = Wd![wo + u]!;
     }
   }
 }

@@ -31,6 +31,11 @@ export interface PanelCoding {
   periodOf(r: number): number;
   /** Scatters the kept rows of kept units (rank ≥ 0, by unit code) into Y, Xs, W; returns rows placed. */
   scatter(rank: Int32Array, nKept: number, Y: Float64Array, Xs: Float64Array[], W: Float64Array | undefined, w: Float64Array | undefined): number;
+  /**
+   * When every covariate is constant within every unit: each one's values by unit rank (nKept);
+   * else null. Absent where the coder cannot tell without the matrices.
+   */
+  invariantCovariates?(rank: Int32Array, nKept: number): Float64Array[] | null;
 }
 
 /** Called (and must throw) when a unit's cohort changes: the input row, the unit id, the two cohorts. */
@@ -174,7 +179,25 @@ export function codePanelSorted(cols: Columns, keep: Int32Array): PanelCoding | 
     unitOf: (r) => Math.floor(r / m),
     periodOf: (r) => r % m,
     scatter: (rank, nKept, Y, Xs, W, w) => scatterBlocks(keep, all, m, nU, rank, nKept, cols.y, Y, cols.xs, Xs, w, W),
+    invariantCovariates: (rank, nKept) => {
+      const out = cols.xs.map(() => new Float64Array(nKept));
+      for (let j = 0; j < out.length; j++) if (!blockConstants(keep, all, m, nU, rank, cols.xs[j]!, out[j]!)) return null;
+      return out;
+    },
   };
+}
+
+/** out[rank[u]] = x on block u's first row, for kept blocks; false as soon as x varies within a kept block. */
+function blockConstants(keep: Int32Array, all: boolean, m: number, nU: number, rank: Int32Array, x: Float64Array, out: Float64Array): boolean {
+  for (let u = 0; u < nU; u++) {
+    const rk = rank[u]!;
+    if (rk < 0) continue;
+    const r0 = u * m;
+    const first = x[all ? r0 : keep[r0]!]!;
+    for (let r = r0 + 1; r < r0 + m; r++) if (x[all ? r : keep[r]!] !== first) return false;
+    out[rk] = first;
+  }
+  return true;
 }
 
 /** Each block's unit id and cohort (cohortCode), from its first row. */

@@ -39,6 +39,14 @@ describe('attgt panel coders (self)', () => {
     expect(unitBlocks(rows.slice(0, -1))).toBe(0); // the last unit incomplete
   });
 
+  it('a time-varying covariate (full unit × period matrices) gives identical numbers in blocks and reordered', () => {
+    const varying = (data: Record<string, unknown>[]) => data.map((r) => ({ ...r, lpop: (r.lpop as number) + 0.01 * ((r.year as number) - 2003) * ((r.countyreal as number) % 3) }));
+    const reference = numbers(varying(rows), 'dr');
+    expect(reference.every(Number.isFinite)).toBe(true);
+    expect(numbers(varying(shuffled), 'dr')).toEqual(reference);
+    expect(reference).not.toEqual(numbers(rows, 'dr'));
+  });
+
   for (const method of ['dr', 'ipw', 'reg'] as const) {
     it(`${method}: blocks, reordered rows and text ids give identical numbers`, () => {
       const reference = numbers(rows, method);

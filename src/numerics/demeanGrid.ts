@@ -235,48 +235,18 @@ function residualizeGrid3(
   const n = L0 * T;
   const n2 = 2 * n;
   const period = b1.slice(0, 3 * T);
+  // Σ(x − center)² beside Σx̃² (three more chains side by side; computed with center 0 and
+  // dropped when not asked for, which keeps one loop).
+  const c0 = centered === null ? 0 : centered.centers[0]!;
+  const c1 = centered === null ? 0 : centered.centers[1]!;
+  const c2 = centered === null ? 0 : centered.centers[2]!;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
+  let q0 = 0;
+  let q1 = 0;
+  let q2 = 0;
   let i = 0;
-  if (centered !== null) {
-    // The same pass with Σ(x − center)² beside (three more chains side by side).
-    const c0 = centered.centers[0]!;
-    const c1 = centered.centers[1]!;
-    const c2 = centered.centers[2]!;
-    let q0 = 0;
-    let q1 = 0;
-    let q2 = 0;
-    for (let u = 0; u < L0; u++) {
-      const a = u * 3;
-      const u0 = b0[a]!;
-      const u1 = b0[a + 1]!;
-      const u2 = b0[a + 2]!;
-      for (let t = 0; t < T; t++, i++) {
-        const b = t * 3;
-        const y0 = x0[i]!;
-        const y1 = x1[i]!;
-        const y2 = x2[i]!;
-        const v0 = y0 - u0 - period[b]!;
-        const v1 = y1 - u1 - period[b + 1]!;
-        const v2 = y2 - u2 - period[b + 2]!;
-        out[i] = v0;
-        out[n + i] = v1;
-        out[n2 + i] = v2;
-        s0 += v0 * v0;
-        s1 += v1 * v1;
-        s2 += v2 * v2;
-        const d0 = y0 - c0;
-        const d1 = y1 - c1;
-        const d2 = y2 - c2;
-        q0 += d0 * d0;
-        q1 += d1 * d1;
-        q2 += d2 * d2;
-      }
-    }
-    centered.out.set([q0, q1, q2]);
-    return Float64Array.of(s0, s1, s2);
-  }
   for (let u = 0; u < L0; u++) {
     const a = u * 3;
     const u0 = b0[a]!;
@@ -284,17 +254,27 @@ function residualizeGrid3(
     const u2 = b0[a + 2]!;
     for (let t = 0; t < T; t++, i++) {
       const b = t * 3;
-      const v0 = x0[i]! - u0 - period[b]!;
-      const v1 = x1[i]! - u1 - period[b + 1]!;
-      const v2 = x2[i]! - u2 - period[b + 2]!;
+      const y0 = x0[i]!;
+      const y1 = x1[i]!;
+      const y2 = x2[i]!;
+      const v0 = y0 - u0 - period[b]!;
+      const v1 = y1 - u1 - period[b + 1]!;
+      const v2 = y2 - u2 - period[b + 2]!;
       out[i] = v0;
       out[n + i] = v1;
       out[n2 + i] = v2;
       s0 += v0 * v0;
       s1 += v1 * v1;
       s2 += v2 * v2;
+      const d0 = y0 - c0;
+      const d1 = y1 - c1;
+      const d2 = y2 - c2;
+      q0 += d0 * d0;
+      q1 += d1 * d1;
+      q2 += d2 * d2;
     }
   }
+  if (centered !== null) centered.out.set([q0, q1, q2]);
   return Float64Array.of(s0, s1, s2);
 }
 

@@ -231,6 +231,10 @@ function rowFacts(
   let blockStart = 0;
   let blockUnit = NaN;
   let blockCohort = NaN;
+  // a unit id or cohort equal to the previous row's needs no new check (the first row with that
+  // value was checked, and the first bad row is the one recorded): long data repeats both
+  let prevU = NaN;
+  let prevV = NaN;
   for (let r = 0; r < count; r++) {
     const i = all ? r : keep[r]!;
     const ti = t[i]!;
@@ -240,34 +244,39 @@ function rowFacts(
     if (ti > tHi) tHi = ti;
     if (ti < tLo) tLo = ti;
     const v = gRaw[i]!;
+    const newV = !(v === prevV); // NaN is always new
     if (unit) {
       const u = unit[i]!;
-      if (u < uLo) uLo = u;
-      if (u > uHi) uHi = u;
-      if (uInteger && Math.floor(u) !== u) uInteger = false;
-      if (!(u - u === 0)) allFinite = false;
+      if (!(u === prevU)) {
+        if (u < uLo) uLo = u;
+        if (u > uHi) uHi = u;
+        if (uInteger && Math.floor(u) !== u) uInteger = false;
+        if (!(u - u === 0)) allFinite = false;
+        prevU = u;
+      }
       if (blocked) {
-        const c = v !== v || v === 0 || v === -Infinity ? Infinity : v; // cohortCode, inlined
         if (u !== blockUnit) {
           // a new block: the previous one complete, ids increasing
           if (r > 0 && m === 0) m = r;
           if ((r > 0 && r - blockStart !== m) || !(u > blockUnit || r === 0)) blocked = false;
           blockStart = r;
           blockUnit = u;
-          blockCohort = c;
-        } else if (c !== blockCohort) blocked = false;
+          blockCohort = v !== v || v === 0 || v === -Infinity ? Infinity : v; // cohortCode, inlined
+        } else if (newV && (v !== v || v === 0 || v === -Infinity ? Infinity : v) !== blockCohort) blocked = false;
         // times: strictly increasing within the first block, then the first block's times
         const j = r - blockStart;
         if (m === 0 ? j > 0 && !(ti > t[all ? r - 1 : keep[r - 1]!]!) : j >= m || ti !== t[all ? j : keep[j]!]) blocked = false;
       }
     }
-    if (v !== v || v === 0 || v === Infinity || v === -Infinity) {
-      anyNever = true;
-      if (v !== 0) anyNeverNotZero = true;
+    if (newV) {
+      prevV = v;
+      if (v !== v || v === 0 || v === Infinity || v === -Infinity) {
+        anyNever = true;
+        if (v !== 0) anyNeverNotZero = true;
+      } else if (!(v > 0 && Math.floor(v) === v && v !== Infinity)) {
+        if (badCohort < 0) badCohort = i;
+      } else if (v > gMaxFinite) gMaxFinite = v;
     }
-    else if (!(v > 0 && Math.floor(v) === v && v !== Infinity)) {
-      if (badCohort < 0) badCohort = i;
-    } else if (v > gMaxFinite) gMaxFinite = v;
     if (w && w[i]! < 0 && badWeight < 0) badWeight = i;
   }
   if (blocked && m === 0) m = count; // a single unit

@@ -314,6 +314,9 @@ function periodSums(d: PanelData, sample: PanelSample, f: SampleFixed, period: n
   // e is n/n₁·wT on the treated rows and n/n₁·wC on the controls
   out[0] = treatedSum(d.Y, o, oRef, flat[0]!, flat[1]!, f.e);
   let r = flat[1]! - flat[0]!;
+  // an empty round first: the code after the loop has type feedback when the loop is compiled
+  // (else that code deoptimises on leaving the loop, call after call; docs/numerics.md, attgt)
+  controlSums(d.Y, o, oRef, 0, 0, r, sample.X, sample.n1, k, sample.wNorm, f.e, out);
   for (let q = 2; q < flat.length; q += 2) r = controlSums(d.Y, o, oRef, flat[q]!, flat[q + 1]!, r, sample.X, sample.n1, k, sample.wNorm, f.e, out);
   out[0] = out[0]! / f.scale;
   out[1] = out[1]! / f.scale;

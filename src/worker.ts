@@ -6,9 +6,11 @@
 import { serveKernels } from './parallel/pool.js';
 import { multiplierBootstrapKernel } from './inference/bootstrap.js';
 import { wildBootstrapTKernel, wildBootstrapWaldKernel } from './inference/wildBootstrapDraws.js';
+import { mediationBootstrapKernel } from './estimators/mediation/bootstrap.js';
 
 serveKernels({
   multiplierBootstrap: multiplierBootstrapKernel,
   wildBootstrapT: wildBootstrapTKernel,
   wildBootstrapWald: wildBootstrapWaldKernel,
+  mediationBootstrap: mediationBootstrapKernel,
 });

@@ -13,7 +13,10 @@
  * Dimension symbols: n = rows, k = coefficients, g = clusters, s = resamples.
  */
 import { demean, type FixedEffectCodes } from '../../numerics/demean.js';
-import type { Rng } from '../../numerics/random.js';
+import { createRngFromState, type Rng } from '../../numerics/random.js';
+import { glmFamily, type FamilyName, type LinkName } from '../../numerics/family.js';
+import { runParallel, sharedCopy, sharedFloat64, type SharedArray, type WorkerPool } from '../../parallel/pool.js';
+import { blockStarts } from '../../parallel/streamJump.js';
 import { allocDraws, drawEffects, prepareScratch, storeDraw, type EffectDraws } from './drawEffects.js';
 import { isLinear, type KernelModelBase, type MediatorKernelModel, type OutcomeKernelModel } from './kernelModel.js';
 import { progressReporter, type ProgressCallback } from './progress.js';
@@ -24,8 +27,16 @@ export interface BootstrapOptions {
   /** Cluster code (0..g−1) per row: whole clusters are resampled; null = rows. */
   clusterCodes: Int32Array | null;
   nClusters: number;
-  /** Called with (resamples done, sims) at most ~100 times (see progress.ts). */
+  /** Called with (resamples done, sims) at most ~100 times (see progress.ts); with a pool, once at the end. */
   onProgress?: ProgressCallback | null;
+  /**
+   * Worker threads for the resamples (docs/parallel.md), with `seed`, the seed of the fresh
+   * generator `rng` (`createRng(seed)`, nothing drawn yet). Used by the general loop when a draw
+   * takes a fixed number of generator outputs; the draws and the generator's state afterwards are
+   * those of the single-threaded loop.
+   */
+  pool?: WorkerPool | null;
+  seed?: number;
 }
 
 /** Copies the active rows of X (column-major, compacted to nActive rows), y and w into `out`. */
@@ -76,11 +87,67 @@ export function bootstrapDraws(
   const sweptOnce = (m: KernelModelBase): boolean =>
     m.fixedEffects === null || (m.fixedEffects.length === 1 && options.clusterCodes !== null && nestedIn(m.fixedEffects[0]!, options.clusterCodes, options.nClusters));
   if (isLinear(mediator) && isLinear(outcome) && sweptOnce(mediator) && sweptOnce(outcome)) return bootstrapLinearLinear(mediator, outcome, sims, rng, options);
-  const n = mediator.n;
-  const { clusterCodes, nClusters } = options;
   const draws = allocDraws(sims);
-  const scratch = prepareScratch(mediator, outcome);
+  const tick = progressReporter(sims, options.onProgress);
+  const stride = fixedStride(mediator, outcome, options);
+  const pool = options.pool ?? null;
+  if (pool !== null && stride !== null && options.seed !== undefined) {
+    const blockSize = Math.max(1, Math.ceil(sims / (pool.size * 4)));
+    const blocks = Math.ceil(sims / blockSize);
+    const shared = { d1: sharedFloat64(sims), d0: sharedFloat64(sims), z1: sharedFloat64(sims), z0: sharedFloat64(sims), failed: sharedFloat64(sims) };
+    runParallel(pool, 'mediate', {
+      kernel: 'mediationBootstrap',
+      count: sims,
+      blockSize,
+      arrays: { ...shared, starts: sharedCopy(blockStarts(options.seed, blocks, stride * blockSize)) },
+      params: { mediator: portableModel(mediator), outcome: portableModel(outcome), clusterCodes: options.clusterCodes, nClusters: options.nClusters, blockSize },
+    });
+    // Every draw refitted: the draws are the single-threaded ones, and the caller's generator
+    // moves on to where the loop would have left it. A singular refit skips its mediator draw,
+    // which shifts the stream of every later draw: then the loop runs here instead.
+    if (!shared.failed.includes(1)) {
+      for (let c = 0; c < sims * stride; c++) rng.nextUint32();
+      draws.d1.set(shared.d1);
+      draws.d0.set(shared.d0);
+      draws.z1.set(shared.z1);
+      draws.z0.set(shared.z0);
+      tick(sims);
+      return draws;
+    }
+  }
+  const draw = generalDraw(mediator, outcome, options.clusterCodes, options.nClusters);
   const out = new Float64Array(4);
+  for (let s = 0; s < sims; s++) {
+    storeDraw(draws, s, draw(rng, out) ? out : null);
+    tick(s + 1);
+  }
+  return draws;
+}
+
+/**
+ * Generator outputs one draw of the general loop takes when its refits succeed, or null when the
+ * count varies (a gaussian mediator whose noise matters is drawn by the polar method, which
+ * rejects): the resample's ints (one uniform, two outputs, each) plus, for a binomial mediator,
+ * 2n uniforms for M(1) and M(0).
+ */
+function fixedStride(mediator: MediatorKernelModel, outcome: OutcomeKernelModel, options: BootstrapOptions): number | null {
+  const units = options.clusterCodes ? options.nClusters : mediator.n;
+  if (mediator.family.family === 'binomial') return 2 * units + 4 * mediator.n;
+  return prepareScratch(mediator, outcome).noise ? null : 2 * units;
+}
+
+/** A kernel model with its family as names (functions cannot cross to a worker). */
+function portableModel<M extends KernelModelBase>(model: M): Omit<M, 'family'> & { family: { family: FamilyName; link: LinkName } } {
+  return { ...model, family: { family: model.family.family, link: model.family.link } };
+}
+
+/**
+ * One draw of the general bootstrap loop: resample (rows or clusters), refit both models, predict
+ * with a fresh mediator draw; false when a refit is singular (no mediator draw is taken then).
+ */
+function generalDraw(mediator: MediatorKernelModel, outcome: OutcomeKernelModel, clusterCodes: Int32Array | null, nClusters: number): (rng: Rng, out: Float64Array) => boolean {
+  const n = mediator.n;
+  const scratch = prepareScratch(mediator, outcome);
   const w = new Float64Array(n);
   const clusterCounts = clusterCodes ? new Float64Array(nClusters) : null;
   const workM = createWork(n, mediator.kRefit);
@@ -90,8 +157,7 @@ export function bootstrapDraws(
   const buffer = (k: number): { X: Float64Array; y: Float64Array; w: Float64Array } => ({ X: new Float64Array(n * k), y: new Float64Array(n), w: new Float64Array(n) });
   const bufM = buffer(mediator.kRefit);
   const bufY = buffer(outcome.kRefit);
-  const tick = progressReporter(sims, options.onProgress);
-  for (let s = 0; s < sims; s++) {
+  return (rng, out) => {
     // w = resample multiplicities of the rows.
     w.fill(0);
     if (clusterCodes && clusterCounts) {
@@ -128,15 +194,42 @@ export function bootstrapDraws(
     // Refit coefficients beyond k (dummies of small fixed effects) do not enter predictions.
     if (ok) betaM.set(workM.beta.subarray(0, mediator.k));
     if (ok) ok = Number.isFinite(refit(outcome, workY, bufY));
-    if (!ok) {
-      storeDraw(draws, s, null);
-    } else {
-      drawEffects(mediator, outcome, betaM, sigma, workY.beta, rng, scratch, out);
-      storeDraw(draws, s, out);
-    }
-    tick(s + 1);
+    if (!ok) return false;
+    drawEffects(mediator, outcome, betaM, sigma, workY.beta, rng, scratch, out);
+    return true;
+  };
+}
+
+/**
+ * The worker kernel of {@link bootstrapDraws} on a pool: draws [from, to) of the general loop from
+ * the block's start in the seeded stream; `failed[s] = 1` marks a singular refit (the caller then
+ * runs the loop itself, see bootstrapDraws).
+ *
+ * @example
+ * // run by src/worker.ts for bootstrapDraws(…, { pool, seed })
+ * mediationBootstrapKernel({ d1, d0, z1, z0, failed, starts }, { mediator, outcome, clusterCodes: null, nClusters: 0, blockSize: 250 }, 0, 250);
+ */
+export function mediationBootstrapKernel(arrays: Readonly<Record<string, SharedArray>>, params: Readonly<Record<string, unknown>>, from: number, to: number): void {
+  const withFamily = <M extends KernelModelBase>(model: unknown): M => {
+    const portable = model as Omit<M, 'family'> & { family: { family: FamilyName; link: LinkName } };
+    return { ...portable, family: glmFamily(portable.family.family, portable.family.link, 'mediate') } as M;
+  };
+  const mediator = withFamily<MediatorKernelModel>(params.mediator);
+  const outcome = withFamily<OutcomeKernelModel>(params.outcome);
+  const draw = generalDraw(mediator, outcome, (params.clusterCodes as Int32Array | null) ?? null, params.nClusters as number);
+  const starts = arrays.starts as Int32Array;
+  const block = Math.floor(from / (params.blockSize as number));
+  const rng = createRngFromState([starts[block * 4]!, starts[block * 4 + 1]!, starts[block * 4 + 2]!, starts[block * 4 + 3]!]);
+  const out = new Float64Array(4);
+  const { d1, d0, z1, z0, failed } = arrays as Record<string, Float64Array>;
+  for (let s = from; s < to; s++) {
+    const ok = draw(rng, out);
+    d1![s] = ok ? out[0]! : NaN;
+    d0![s] = ok ? out[1]! : NaN;
+    z1![s] = ok ? out[2]! : NaN;
+    z0![s] = ok ? out[3]! : NaN;
+    if (!ok) failed![s] = 1;
   }
-  return draws;
 }
 
 /** Bootstrap of two linear models through packed cross-products (see `packRows` in refit.ts). */

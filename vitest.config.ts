@@ -16,6 +16,7 @@ const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta
 const SLOW = [
   'test/browser/engines.self.test.ts',
   'test/browser/playground.self.test.ts',
+  'test/parallel/pool.self.browser.test.ts',
   'test/docs.examples.types.test.ts',
   'test/estimators/boottest.hand.simulation.test.ts',
   'test/estimators/did/honestDid.HonestDiD.all.test.ts',

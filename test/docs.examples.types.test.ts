@@ -21,7 +21,10 @@ it('the ```ts blocks of README.md and docs/ type-check (tsconfig.json options)',
   expect(files.length).toBeGreaterThan(0);
   const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), (path) => ts.sys.readFile(path));
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
-  const program = ts.createProgram(files, { ...options, noEmit: true, skipLibCheck: true });
+  // The programs sit in the temporary directory, where a bare import of the optional peer
+  // @duckdb/node-api would not find node_modules: map it to the project's copy.
+  const paths = { ...options.paths, '@duckdb/node-api': ['./node_modules/@duckdb/node-api'] };
+  const program = ts.createProgram(files, { ...options, paths, noEmit: true, skipLibCheck: true });
   const problems = ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file !== undefined && files.includes(d.file.fileName))

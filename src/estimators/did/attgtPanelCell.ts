@@ -237,6 +237,7 @@ function sampleFixed(sample: PanelSample, code: number, k: number, n: number): S
 
 /** Σ wT, Σ wC (returned), Σ wT·x, Σ wC·x and, when `g` is given, Σ wC·x xᵀ. */
 function weightSums(code: number, X: Float64Array, n1: number, k: number, D: Float64Array, w: Float64Array, ps: Float64Array, m1: Float64Array, m3: Float64Array, g: Float64Array | undefined): Float64Array {
+  if (k <= 3) return weightSumsNarrow(code, X, n1, k, D, w, ps, m1, m3, g);
   let swT = 0;
   let swC = 0;
   for (let i = 0; i < n1; i++) {
@@ -265,6 +266,92 @@ function weightSums(code: number, X: Float64Array, n1: number, k: number, D: Flo
   return Float64Array.of(swT, swC);
 }
 
+/** {@link weightSums} for k ≤ 3, the sums in scalars (each in row order, as the generic loop). */
+function weightSumsNarrow(code: number, X: Float64Array, n1: number, k: number, D: Float64Array, w: Float64Array, ps: Float64Array, m1: Float64Array, m3: Float64Array, g: Float64Array | undefined): Float64Array {
+  const o1 = k > 1 ? n1 : 0;
+  const o2 = k > 2 ? 2 * n1 : 0;
+  const withG = g !== undefined;
+  let swT = 0;
+  let swC = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let g00 = 0;
+  let g01 = 0;
+  let g02 = 0;
+  let g11 = 0;
+  let g12 = 0;
+  let g22 = 0;
+  for (let i = 0; i < n1; i++) {
+    const di = D[i]!;
+    const wi = w[i]!;
+    let t: number;
+    let c: number;
+    if (code === REG) {
+      t = wi * di;
+      c = t;
+    } else {
+      const p = ps[i]!;
+      const trim = di === 1 || p < 0.995 ? 1 : 0;
+      t = trim * wi * di;
+      c = (trim * wi * p * (1 - di)) / (1 - p);
+    }
+    const x0 = X[i]!;
+    const x1 = k > 1 ? X[o1 + i]! : 0;
+    const x2 = k > 2 ? X[o2 + i]! : 0;
+    swT += t;
+    swC += c;
+    t0 += t * x0;
+    c0 += c * x0;
+    if (k > 1) {
+      t1 += t * x1;
+      c1 += c * x1;
+    }
+    if (k > 2) {
+      t2 += t * x2;
+      c2 += c * x2;
+    }
+    if (withG) {
+      const cx0 = c * x0;
+      g00 += cx0 * x0;
+      if (k > 1) {
+        g01 += cx0 * x1;
+        g11 += c * x1 * x1;
+      }
+      if (k > 2) {
+        g02 += cx0 * x2;
+        g12 += c * x1 * x2;
+        g22 += c * x2 * x2;
+      }
+    }
+  }
+  m1[0] = t0;
+  m3[0] = c0;
+  if (k > 1) {
+    m1[1] = t1;
+    m3[1] = c1;
+  }
+  if (k > 2) {
+    m1[2] = t2;
+    m3[2] = c2;
+  }
+  if (g) {
+    const upper = [g00, g01, g11, g02, g12, g22]; // (a, b) with a ≤ b, column by column
+    let q = 0;
+    for (let b = 0; b < k; b++) {
+      for (let a = 0; a <= b; a++) {
+        g[a + b * k] = upper[q]!;
+        g[b + a * k] = upper[q]!;
+        q++;
+      }
+    }
+  }
+  return Float64Array.of(swT, swC);
+}
+
 /** αᵢ, eᵢ and the logit score of every sample row, times `scale` (the row loop alone, docs/numerics.md, attgt). */
 function fillFixed(
   code: number,
@@ -282,9 +369,17 @@ function fillFixed(
   e: Float64Array,
   score: Float64Array,
 ): void {
+  const c0 = c[0]!;
+  const c1 = k > 1 ? c[1]! : 0;
+  const c2 = k > 2 ? c[2]! : 0;
+  const o1 = k > 1 ? n1 : 0;
+  const o2 = k > 2 ? 2 * n1 : 0;
   for (let i = 0; i < n1; i++) {
-    let xc = 0;
-    for (let a = 0; a < k; a++) xc += X[i + a * n1]! * c[a]!;
+    // x'c, the first three columns in scalars, added in column order
+    let xc = X[i]! * c0;
+    if (k > 1) xc += X[o1 + i]! * c1;
+    if (k > 2) xc += X[o2 + i]! * c2;
+    for (let a = 3; a < k; a++) xc += X[i + a * n1]! * c[a]!;
     const di = D[i]!;
     const wi = w[i]!;
     const cw = wi * (1 - di);

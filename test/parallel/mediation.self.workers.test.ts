@@ -51,3 +51,22 @@ describe('bootstrapDraws: workers 2 equals one thread bit for bit', () => {
     });
   }
 });
+
+describe('mediate({ boot: true, workers }) through the public entry', () => {
+  it('workers: 2 and a pool give the one-thread result bit for bit; a bad value is a typed error', async () => {
+    const { mediate } = await import('../../src/estimators/mediation/mediate.js');
+    const options = {
+      data: jobs, treat: 'treat', mediator: 'job_dich', boot: true, sims: 60, seed: 9,
+      mediatorModel: 'job_dich ~ treat + econ_hard + sex + age', mediatorFamily: 'binomial' as const,
+      outcomeModel: 'depress2 ~ treat + job_dich + econ_hard + sex + age',
+    };
+    const one = mediate(options);
+    const two = mediate({ ...options, workers: 2 });
+    const pooled = mediate({ ...options, workers: pool });
+    expect(two.tidy()).toEqual(one.tidy());
+    expect(pooled.tidy()).toEqual(one.tidy());
+    expect(Array.from(two.draws().acmeTreated)).toEqual(Array.from(one.draws().acmeTreated));
+    expect(Array.from(two.draws().adeControl)).toEqual(Array.from(one.draws().adeControl));
+    expect(() => mediate({ ...options, workers: 0 })).toThrow(/mediate: option "workers" must be an integer from 1 to 16/);
+  });
+});

@@ -16,6 +16,7 @@ import { withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
 import { toFrame } from '../../data/fromInput.js';
 import { createRng } from '../../numerics/random.js';
+import { withWorkers } from '../../parallel/workersOption.js';
 import { bootstrapDraws } from './bootstrap.js';
 import { drawEffects, prepareScratch, type EffectDraws } from './drawEffects.js';
 import { MediationResult } from './mediationResult.js';
@@ -53,7 +54,9 @@ export function runMediate(data: Frame, params: MediateParams): MediationResult 
   let draws: EffectDraws;
   let point: PointEffects | null = null;
   if (params.boot) {
-    draws = bootstrapDraws(mediator, outcome, params.sims, rng, { clusterCodes: prepared.clusterCodes, nClusters: prepared.nClusters, onProgress: params.onProgress });
+    draws = withWorkers('mediate', params.workers, (pool) =>
+      bootstrapDraws(mediator, outcome, params.sims, rng, { clusterCodes: prepared.clusterCodes, nClusters: prepared.nClusters, onProgress: params.onProgress, pool, seed: params.seed }),
+    );
     // The full-sample statistic, with its own mediator draw (mediation's med.fun(index = 1:n)).
     const out = new Float64Array(4);
     drawEffects(mediator, outcome, mediator.coef, mediator.sigma, outcome.coef, rng, prepareScratch(mediator, outcome), out);

@@ -50,6 +50,7 @@ export function mediateMultilevel(options: unknown): MultilevelMediationResult {
     cluster: null,
     standardize: undefined,
     onProgress: null,
+    workers: 1,
   });
   const notes: Note[] = [...mediator.notes, ...outcome.notes];
   const treatment = outcome.frame.numeric(p.treat, 'mediate');

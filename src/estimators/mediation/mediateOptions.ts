@@ -5,6 +5,7 @@
  * with a suggestion (`sim` → `sims`, `boot.ci.type` → `bootCiType`, `treat.value` →
  * `treatValue`); the options of `mediate()` this port does not have say why.
  */
+import { readWorkers, type WorkersOption } from '../../parallel/workersOption.js';
 import { standardizeOption, type Standardize } from '../effectSize.js';
 import type { DataInput } from '../../data/fromInput.js';
 import { glmFamily, type GlmFamily } from '../../numerics/family.js';
@@ -82,6 +83,13 @@ export interface RawMediateOptions {
    * library never prints: the CLI draws its bar on stderr from this callback.
    */
   onProgress?: ProgressCallback;
+  /**
+   * Threads for the bootstrap resamples (`boot: true`; docs/parallel.md): 1 (default), n, `'auto'`
+   * or a pool from `createWorkerPool(n)`. Same numbers as one thread, bit for bit. The
+   * quasi-Bayesian draws, and the bootstrap of a model whose draws use a varying number of
+   * random numbers, run on the calling thread.
+   */
+  workers?: WorkersOption;
 }
 
 /**
@@ -144,6 +152,7 @@ export const mediateSpec = {
   cluster: opt.column(),
   standardize: opt.custom((value, at) => (value === undefined ? undefined : standardizeOption().read(value, at))),
   onProgress: opt.func<ProgressCallback>(),
+  workers: opt.custom(readWorkers),
 };
 
 /**
@@ -186,6 +195,8 @@ export interface MediateParams {
   /** The `standardize` option as given (undefined: the default, whose failure is only a note). */
   readonly standardize: Standardize | undefined;
   readonly onProgress: ProgressCallback | null;
+  /** Threads for the bootstrap resamples. */
+  readonly workers: WorkersOption;
 }
 
 /**
@@ -238,5 +249,6 @@ export function mediateParams(fn: string, o: CommonMediateOptions, mediator: str
     cluster: o.cluster ?? null,
     standardize: o.standardize,
     onProgress: o.onProgress ?? null,
+    workers: o.workers,
   });
 }

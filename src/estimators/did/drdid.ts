@@ -154,6 +154,10 @@ export function controlCrossproducts(deltaY: Float64Array, D: Float64Array, X: F
 
 /** The row loop of {@link controlCrossproducts}, alone in its function (docs/numerics.md, attgt). */
 function controlCrossproductSums(deltaY: Float64Array, D: Float64Array, X: Float64Array, k: number, w: Float64Array, n: number, xpx: Float64Array, xty: Float64Array): void {
+  if (k <= 3) {
+    controlCrossproductsNarrow(deltaY, D, X, k, w, n, xpx, xty);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     if (D[i] === 1) continue;
     const wi = w[i]!;
@@ -163,6 +167,61 @@ function controlCrossproductSums(deltaY: Float64Array, D: Float64Array, X: Float
       xty[a] += xa * dy;
       for (let b = a; b < k; b++) xpx[a + b * k] += xa * X[i + b * n]!;
     }
+  }
+}
+
+/**
+ * {@link controlCrossproductSums} for k ≤ 3: the same products (w·x_a)·x_b and (w·x_a)·ΔY, each
+ * summed in row order from the caller's value, in scalars.
+ */
+function controlCrossproductsNarrow(deltaY: Float64Array, D: Float64Array, X: Float64Array, k: number, w: Float64Array, n: number, xpx: Float64Array, xty: Float64Array): void {
+  const o1 = k > 1 ? n : 0;
+  const o2 = k > 2 ? 2 * n : 0;
+  let y0 = xty[0]!;
+  let y1 = k > 1 ? xty[1]! : 0;
+  let y2 = k > 2 ? xty[2]! : 0;
+  let p00 = xpx[0]!;
+  let p01 = k > 1 ? xpx[k]! : 0;
+  let p11 = k > 1 ? xpx[1 + k]! : 0;
+  let p02 = k > 2 ? xpx[2 * k]! : 0;
+  let p12 = k > 2 ? xpx[1 + 2 * k]! : 0;
+  let p22 = k > 2 ? xpx[2 + 2 * k]! : 0;
+  for (let i = 0; i < n; i++) {
+    if (D[i] === 1) continue;
+    const wi = w[i]!;
+    const dy = deltaY[i]!;
+    const x0 = X[i]!;
+    const x1 = k > 1 ? X[o1 + i]! : 0;
+    const x2 = k > 2 ? X[o2 + i]! : 0;
+    const a0 = wi * x0;
+    y0 += a0 * dy;
+    p00 += a0 * x0;
+    if (k > 1) {
+      const a1 = wi * x1;
+      p01 += a0 * x1;
+      y1 += a1 * dy;
+      p11 += a1 * x1;
+      if (k > 2) {
+        const a2 = wi * x2;
+        p02 += a0 * x2;
+        p12 += a1 * x2;
+        y2 += a2 * dy;
+        p22 += a2 * x2;
+      }
+    }
+  }
+  xty[0] = y0;
+  xpx[0] = p00;
+  if (k > 1) {
+    xty[1] = y1;
+    xpx[k] = p01;
+    xpx[1 + k] = p11;
+  }
+  if (k > 2) {
+    xty[2] = y2;
+    xpx[2 * k] = p02;
+    xpx[1 + 2 * k] = p12;
+    xpx[2 + 2 * k] = p22;
   }
 }
 

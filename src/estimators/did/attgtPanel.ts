@@ -66,7 +66,7 @@ export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): Pan
   const order = cohortValues.map((_, j) => j).sort((a, b) => cohortValues[a]! - cohortValues[b]!);
   const rankOfSlot = new Int32Array(cohortValues.length);
   order.forEach((j, r) => (rankOfSlot[j] = r));
-  for (let u = 0; u < nU; u++) unitSlot[u] = rankOfSlot[unitSlot[u]!]!;
+  remapSlots(unitSlot, rankOfSlot, nU);
   cohortValues.sort((a, b) => a - b);
   const bucketCount = new Int32Array(cohortValues.length + 1);
   const nKept = countBuckets(unitSlot, drop, nU, bucketCount);
@@ -177,6 +177,11 @@ function cohortSlots(cohortU: Float64Array, nU: number): { cohortValues: number[
     unitSlot[u] = j;
   }
   return { cohortValues, unitSlot };
+}
+
+/** unitSlot[u] = rankOfSlot[unitSlot[u]] (a per-unit loop in a function of its own). */
+function remapSlots(unitSlot: Int32Array, rankOfSlot: Int32Array, nU: number): void {
+  for (let u = 0; u < nU; u++) unitSlot[u] = rankOfSlot[unitSlot[u]!]!;
 }
 
 /** bucketCount[slot + 1] += 1 per kept unit; returns the number of kept units. */

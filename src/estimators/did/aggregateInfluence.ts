@@ -95,15 +95,32 @@ export function weightedInfluence(
     count[slot]++;
     attSum[slot] += att[c]!;
   }
+  addWif(out, rowSlot, rowWeight, count, attSum, spg, sAttPg, n);
+  return out;
+}
+
+/**
+ * out[i] += Σ_k θ_k wif_k(i) (see {@link weightedInfluence}). The term depends on the row only
+ * through (slot, weight), and rows of a cohort are adjacent with, often, equal weights: it is
+ * recomputed only when that pair changes (the same expression, so the same bits).
+ */
+function addWif(out: Float64Array, rowSlot: Int32Array, rowWeight: Float64Array, count: Float64Array, attSum: Float64Array, spg: number, sAttPg: number, n: number): void {
   const spg2 = spg * spg;
+  let lastSlot = -2;
+  let lastW = NaN;
+  let value = 0;
   for (let i = 0; i < n; i++) {
     const slot = rowSlot[i]!;
     const wi = rowWeight[i]!;
-    const cSum = (slot >= 0 ? count[slot]! * wi : 0) - spg;
-    const cAtt = (slot >= 0 ? attSum[slot]! * wi : 0) - sAttPg;
-    out[i] += cAtt / spg - (cSum * sAttPg) / spg2;
+    if (slot !== lastSlot || !(wi === lastW)) {
+      const cSum = (slot >= 0 ? count[slot]! * wi : 0) - spg;
+      const cAtt = (slot >= 0 ? attSum[slot]! * wi : 0) - sAttPg;
+      value = cAtt / spg - (cSum * sAttPg) / spg2;
+      lastSlot = slot;
+      lastW = wi;
+    }
+    out[i] += value;
   }
-  return out;
 }
 
 /** out[i] += ψ[o + i]·wgt for i in [a, b). */

@@ -9,7 +9,9 @@
  * Stop: Newton converges quadratically (error_{j+1} ≈ C·error_j², the step δ_j ≈ error_j), so
  * the error left after step j is estimated as |δ_j|³/|δ_{j−1}|² per coefficient; once that is
  * ≤ 1e-13·(1 + |β|) the step is applied and one last pass gives μ and the information at the
- * final β (the fit sits at the MLE to rounding, as `irls` with ε = 1e-12 does to ~1e-12).
+ * final β (the fit sits at the MLE to rounding, as `irls` with ε = 1e-12 does to ~1e-12). That
+ * pass needs no exp when every |x'δ| ≤ 1e-7: μ + μ(1 − μ)·x'δ is then μ at the final β to
+ * < 1e-14 relative (the last step is ~1e-9 in practice).
  *
  * Returns null — the caller then runs `irls`, which reports non-convergence, handles
  * collinear designs and clamps μ as R does — when the start is degenerate (no treated or no
@@ -83,6 +85,9 @@ export function newtonLogit(X: Float64Array, n: number, k: number, D: Float64Arr
     }
     for (let a = 0; a < k; a++) beta[a] = beta[a]! + step[a]!;
     if (small) {
+      // μ at the final β from the last pass's μ by one Taylor step, μ + μ(1 − μ)·x'δ, when every
+      // |x'δ| ≤ 1e-7 (the neglected ½μ(1 − μ)(1 − 2μ)(x'δ)² is then < 1e-14·μ); else exp again
+      if (k <= 3 && maxEta <= ETA_LIMIT - 1 && taylorPass(X, n, k, w, step, ps, info)) return { ps, information: info, iterations: iter + 1 };
       const last = newtonPass(X, n, k, D, w, beta, ps, info, score);
       if (!(last <= ETA_LIMIT)) return null;
       return { ps, information: info, iterations: iter + 1 };
@@ -90,6 +95,61 @@ export function newtonLogit(X: Float64Array, n: number, k: number, D: Float64Arr
     lastStep = step;
   }
   return null;
+}
+
+/**
+ * ps ← ps + ps(1 − ps)·x'δ and `info` = Σ w·ps(1 − ps)·xxᵀ at the new ps (k ≤ 3); false, with ps
+ * partly updated, as soon as some |x'δ| exceeds 1e-7 (the caller then recomputes ps from β).
+ */
+function taylorPass(X: Float64Array, n: number, k: number, w: Float64Array, step: Float64Array, ps: Float64Array, info: Float64Array): boolean {
+  const d0 = step[0]!;
+  const d1 = k > 1 ? step[1]! : 0;
+  const d2 = k > 2 ? step[2]! : 0;
+  const o1 = k > 1 ? n : 0;
+  const o2 = k > 2 ? 2 * n : 0;
+  let g00 = 0;
+  let g01 = 0;
+  let g02 = 0;
+  let g11 = 0;
+  let g12 = 0;
+  let g22 = 0;
+  for (let i = 0; i < n; i++) {
+    const x0 = X[i]!;
+    const x1 = k > 1 ? X[o1 + i]! : 0;
+    const x2 = k > 2 ? X[o2 + i]! : 0;
+    const eps = d0 * x0 + d1 * x1 + d2 * x2;
+    if (!(eps <= 1e-7 && eps >= -1e-7)) return false;
+    const p = ps[i]!;
+    const mu = p + p * (1 - p) * eps;
+    ps[i] = mu;
+    const W = w[i]! * mu * (1 - mu);
+    const W0 = W * x0;
+    g00 += W0 * x0;
+    if (k > 1) {
+      const W1 = W * x1;
+      g01 += W0 * x1;
+      g11 += W1 * x1;
+      if (k > 2) {
+        g02 += W0 * x2;
+        g12 += W1 * x2;
+        g22 += W * x2 * x2;
+      }
+    }
+  }
+  info[0] = g00;
+  if (k > 1) {
+    info[1] = g01;
+    info[k] = g01;
+    info[k + 1] = g11;
+  }
+  if (k > 2) {
+    info[2] = g02;
+    info[2 * k] = g02;
+    info[2 + k] = g12;
+    info[1 + 2 * k] = g12;
+    info[2 + 2 * k] = g22;
+  }
+  return true;
 }
 
 /** Whether column 0 of X is all ones. */

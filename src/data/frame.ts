@@ -21,7 +21,10 @@ export type Column = Float64Array | readonly (string | null)[];
 const FRAME_BRAND = Symbol.for('causal-panel.Frame');
 
 /**
- * An immutable columnar table.
+ * An immutable columnar table. It keeps the arrays it is given without copying them, so they are
+ * the Frame's from then on: do not change them afterwards. Results may read them after the fit
+ * (feols builds its design matrix and fitted values when first asked for). Data given as rows or
+ * as plain columns (`DataInput`) is copied into a new Frame.
  *
  * @example
  * const frame = new Frame({ y: new Float64Array([1, 2]), g: ['a', 'b'] });

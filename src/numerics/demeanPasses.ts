@@ -21,8 +21,6 @@ export interface Kernel {
   w: Float64Array | null;
   /** 1 / Σ_{i∈l} wᵢ per level (0 for empty levels). */
   inverseWeights: Float64Array[];
-  /** Unused by demean's passes (level sums accumulate in the coefficient arrays); optional. */
-  accumulator?: Float64Array;
   /**
    * Whether the rows of a level of the first dimension mostly come in runs (data sorted by it):
    * then its scatter loops carry each run's sums in registers (same additions, no store-to-load

@@ -47,10 +47,8 @@ export function solveFixedEffects(fixedEffects: readonly FixedEffectCodes[], S: 
     for (let l = 0; l < nLevels[0]!; l++) for (let c = 0; c < C; c++) betas[0]![l * C + c] = S[0]![l * C + c]! * inv[l]!;
     return betas;
   }
-  let maxLevels = 0;
-  for (const L of nLevels) maxLevels = Math.max(maxLevels, L);
   const n = codes[0]!.length;
-  const kernel: Kernel = { n, q, codes, nLevels, w: omega, inverseWeights, accumulator: new Float64Array(maxLevels * C) };
+  const kernel: Kernel = { n, q, codes, nLevels, w: omega, inverseWeights };
   // Scale of each column: the largest first-dimension level mean (the size of the coefficients).
   const scale = new Float64Array(C);
   for (let c = 0; c < C; c++) {

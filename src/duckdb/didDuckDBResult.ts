@@ -8,10 +8,8 @@ import type { Estimate } from '../estimate.js';
 import { waldInference } from '../inference/intervals.js';
 import type { Dist } from '../numerics/distributions.js';
 import { opt } from '../options.js';
-import { formatInteger, formatSignif } from '../report/format.js';
 import { Result, type SummaryParts } from '../report/result.js';
-import { textTable } from '../report/textTable.js';
-import type { DidMeans, MeanCell } from '../estimators/did/didResult.js';
+import { didJsonFields, didSummaryParts, type DidMeans } from '../estimators/did/didResult.js';
 import { standardizeEstimate, type StandardizeBasis } from '../estimators/effectSize.js';
 
 /** Everything a {@link DidDuckDBResult} holds. */
@@ -99,41 +97,10 @@ export class DidDuckDBResult extends Result {
   }
 
   protected summaryParts(): SummaryParts {
-    const m = this.means;
-    const cell = (c: MeanCell): string => `${formatSignif(c.mean)} (${formatInteger(c.n)})`;
-    const means = textTable(
-      [
-        ['treated', cell(m.treated.pre), cell(m.treated.post), formatSignif(m.treated.post.mean - m.treated.pre.mean)],
-        ['control', cell(m.control.pre), cell(m.control.post), formatSignif(m.control.post.mean - m.control.pre.mean)],
-      ],
-      { header: ['', 'pre (n)', 'post (n)', 'post - pre'] },
-    );
-    return {
-      title: this.title,
-      meta: [
-        ['Observations', formatInteger(this.nobs)],
-        ['Units', formatInteger(this.nUnits)],
-        ['Standard-errors', this.vcovLabel],
-        ['Effect size', `ATT / SD, SD = ${formatSignif(this.standardize.sd)} (${String(this.standardize.standardize)})`],
-        ['Computed', 'in DuckDB from group sums (see .sql)'],
-      ],
-      tables: [{ heading: `Mean outcome (raw DiD of means: ${formatSignif(m.diffInDiff)})`, body: means }],
-    };
+    return didSummaryParts(this, [['Computed', 'in DuckDB from group sums (see .sql)']]);
   }
 
   protected jsonFields(): Record<string, unknown> {
-    return {
-      title: this.title,
-      att: this.att,
-      effectSize: this.effectSize,
-      standardize: this.standardize,
-      level: this.level,
-      nobs: this.nobs,
-      nUnits: this.nUnits,
-      nClusters: this.nClusters,
-      vcov: this.vcovLabel,
-      means: this.means,
-      sql: this.sql,
-    };
+    return { ...didJsonFields(this), sql: this.sql };
   }
 }

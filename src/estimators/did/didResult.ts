@@ -138,42 +138,79 @@ export class DidResult extends Result {
   }
 
   protected summaryParts(): SummaryParts {
-    const sdLabel = typeof this.standardize.standardize === 'number' ? 'given' : this.standardize.standardize;
-    const m = this.means;
-    const cell = (c: MeanCell): string => `${formatSignif(c.mean)} (${formatInteger(c.n)})`;
-    const means = textTable(
-      [
-        ['treated', cell(m.treated.pre), cell(m.treated.post), formatSignif(m.treated.post.mean - m.treated.pre.mean)],
-        ['control', cell(m.control.pre), cell(m.control.post), formatSignif(m.control.post.mean - m.control.pre.mean)],
-      ],
-      { header: ['', 'pre (n)', 'post (n)', 'post - pre'] },
-    );
-    return {
-      title: this.title,
-      meta: [
-        ['Observations', formatInteger(this.nobs)],
-        ['Units', formatInteger(this.nUnits)],
-        ['Standard-errors', this.vcovLabel],
-        ['Effect size', `ATT / SD, SD = ${formatSignif(this.standardize.sd)} (${sdLabel})`],
-      ],
-      tables: [{ heading: `Mean outcome (raw DiD of means: ${formatSignif(m.diffInDiff)})`, body: means }],
-    };
+    return didSummaryParts(this);
   }
 
   protected jsonFields(): Record<string, unknown> {
-    return {
-      title: this.title,
-      att: this.att,
-      effectSize: this.effectSize,
-      standardize: this.standardize,
-      level: this.level,
-      nobs: this.nobs,
-      nUnits: this.nUnits,
-      nClusters: this.nClusters,
-      vcov: this.vcovLabel,
-      means: this.means,
-    };
+    return didJsonFields(this);
   }
+}
+
+/** What the summary and JSON of a 2×2/TWFE DiD result read (DidResult, and DuckDB's pushdown result). */
+export interface DidSummaryFields {
+  readonly title: string;
+  readonly att: Estimate;
+  readonly effectSize: Estimate;
+  readonly standardize: StandardizeBasis;
+  readonly level: number;
+  readonly nobs: number;
+  readonly nUnits: number;
+  readonly nClusters: number;
+  readonly vcovLabel: string;
+  readonly means: DidMeans;
+}
+
+/**
+ * The summary of a DiD result: counts, SE type, effect-size basis and the 2×2 table of means
+ * (`extraMeta` rows go after the others).
+ *
+ * @example
+ * didSummaryParts(did({ data: baseDid, outcome: 'y', unit: 'id', time: 'period', treat: 'treat', post: 'post' })).meta[0];
+ * // ['Observations', '1,080']
+ */
+export function didSummaryParts(r: DidSummaryFields, extraMeta: readonly (readonly [string, string])[] = []): SummaryParts {
+  const sdLabel = typeof r.standardize.standardize === 'number' ? 'given' : r.standardize.standardize;
+  const m = r.means;
+  const cell = (c: MeanCell): string => `${formatSignif(c.mean)} (${formatInteger(c.n)})`;
+  const means = textTable(
+    [
+      ['treated', cell(m.treated.pre), cell(m.treated.post), formatSignif(m.treated.post.mean - m.treated.pre.mean)],
+      ['control', cell(m.control.pre), cell(m.control.post), formatSignif(m.control.post.mean - m.control.pre.mean)],
+    ],
+    { header: ['', 'pre (n)', 'post (n)', 'post - pre'] },
+  );
+  return {
+    title: r.title,
+    meta: [
+      ['Observations', formatInteger(r.nobs)],
+      ['Units', formatInteger(r.nUnits)],
+      ['Standard-errors', r.vcovLabel],
+      ['Effect size', `ATT / SD, SD = ${formatSignif(r.standardize.sd)} (${sdLabel})`],
+      ...extraMeta.map(([k, v]) => [k, v] as [string, string]),
+    ],
+    tables: [{ heading: `Mean outcome (raw DiD of means: ${formatSignif(m.diffInDiff)})`, body: means }],
+  };
+}
+
+/**
+ * The JSON fields of a DiD result.
+ *
+ * @example
+ * Object.keys(didJsonFields(res)); // ['title', 'att', 'effectSize', 'standardize', 'level', 'nobs', 'nUnits', 'nClusters', 'vcov', 'means']
+ */
+export function didJsonFields(r: DidSummaryFields): Record<string, unknown> {
+  return {
+    title: r.title,
+    att: r.att,
+    effectSize: r.effectSize,
+    standardize: r.standardize,
+    level: r.level,
+    nobs: r.nobs,
+    nUnits: r.nUnits,
+    nClusters: r.nClusters,
+    vcov: r.vcovLabel,
+    means: r.means,
+  };
 }
 
 /**

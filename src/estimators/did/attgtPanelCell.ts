@@ -233,7 +233,20 @@ function sampleFixed(sample: PanelSample, code: number, k: number, n: number): S
 
 // DRDID's trimmed weights of row i (dr, ipw), as `ipwWeights` forms them: wT = trim·w·D,
 // wC = trim·w·ps(1 − D)/(1 − ps), trim = 0 for controls with ps ≥ 0.995; reg: wT = wC = w·D.
-// The two loops below compute them inline rather than storing them.
+// The loops below compute them per row rather than storing them.
+
+/** wT of a row (see above); `p` is unused for reg. */
+function treatedWeight(code: number, di: number, wi: number, p: number): number {
+  if (code === REG) return wi * di;
+  const trim = di === 1 || p < 0.995 ? 1 : 0;
+  return trim * wi * di;
+}
+
+/** wC of a row for dr and ipw (see above). */
+function controlWeight(di: number, wi: number, p: number): number {
+  const trim = di === 1 || p < 0.995 ? 1 : 0;
+  return (trim * wi * p * (1 - di)) / (1 - p);
+}
 
 /** Σ wT, Σ wC (returned), Σ wT·x, Σ wC·x and, when `g` is given, Σ wC·x xᵀ. */
 function weightSums(code: number, X: Float64Array, n1: number, k: number, D: Float64Array, w: Float64Array, ps: Float64Array, m1: Float64Array, m3: Float64Array, g: Float64Array | undefined): Float64Array {
@@ -243,17 +256,8 @@ function weightSums(code: number, X: Float64Array, n1: number, k: number, D: Flo
   for (let i = 0; i < n1; i++) {
     const di = D[i]!;
     const wi = w[i]!;
-    let t: number;
-    let c: number;
-    if (code === REG) {
-      t = wi * di;
-      c = t;
-    } else {
-      const p = ps[i]!;
-      const trim = di === 1 || p < 0.995 ? 1 : 0;
-      t = trim * wi * di;
-      c = (trim * wi * p * (1 - di)) / (1 - p);
-    }
+    const t = treatedWeight(code, di, wi, code === REG ? 0 : ps[i]!);
+    const c = code === REG ? t : controlWeight(di, wi, ps[i]!);
     swT += t;
     swC += c;
     for (let a = 0; a < k; a++) {
@@ -288,17 +292,8 @@ function weightSumsNarrow(code: number, X: Float64Array, n1: number, k: number, 
   for (let i = 0; i < n1; i++) {
     const di = D[i]!;
     const wi = w[i]!;
-    let t: number;
-    let c: number;
-    if (code === REG) {
-      t = wi * di;
-      c = t;
-    } else {
-      const p = ps[i]!;
-      const trim = di === 1 || p < 0.995 ? 1 : 0;
-      t = trim * wi * di;
-      c = (trim * wi * p * (1 - di)) / (1 - p);
-    }
+    const t = treatedWeight(code, di, wi, code === REG ? 0 : ps[i]!);
+    const c = code === REG ? t : controlWeight(di, wi, ps[i]!);
     const x0 = X[i]!;
     const x1 = k > 1 ? X[o1 + i]! : 0;
     const x2 = k > 2 ? X[o2 + i]! : 0;
@@ -390,9 +385,8 @@ function fillFixed(
       continue;
     }
     const p = ps[i]!;
-    const trim = di === 1 || p < 0.995 ? 1 : 0;
-    const t = trim * wi * di;
-    const cc = (trim * wi * p * (1 - di)) / (1 - p);
+    const t = treatedWeight(code, di, wi, p);
+    const cc = controlWeight(di, wi, p);
     alpha[i] = scale * (t / mwT - cc / mwC + cw * xc);
     e[i] = scale * (di === 1 ? t : cc);
     score[i] = scale * (wi * (di - p));

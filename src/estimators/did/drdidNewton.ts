@@ -136,6 +136,12 @@ function taylorPass(X: Float64Array, n: number, k: number, w: Float64Array, step
       }
     }
   }
+  storeInformation(info, k, g00, g01, g02, g11, g12, g22);
+  return true;
+}
+
+/** The symmetric k×k information (k ≤ 3, column-major) from its upper-triangle sums. */
+function storeInformation(info: Float64Array, k: number, g00: number, g01: number, g02: number, g11: number, g12: number, g22: number): void {
   info[0] = g00;
   if (k > 1) {
     info[1] = g01;
@@ -149,7 +155,6 @@ function taylorPass(X: Float64Array, n: number, k: number, w: Float64Array, step
     info[1 + 2 * k] = g12;
     info[2 + 2 * k] = g22;
   }
-  return true;
 }
 
 /** Whether column 0 of X is all ones. */
@@ -233,22 +238,10 @@ function newtonPass(X: Float64Array, n: number, k: number, D: Float64Array, w: F
       }
     }
   }
-  info[0] = g00;
+  storeInformation(info, k, g00, g01, g02, g11, g12, g22);
   score[0] = s0;
-  if (k > 1) {
-    info[1] = g01;
-    info[k] = g01;
-    info[k + 1] = g11;
-    score[1] = s1;
-  }
-  if (k > 2) {
-    info[2] = g02;
-    info[2 * k] = g02;
-    info[2 + k] = g12;
-    info[1 + 2 * k] = g12;
-    info[2 + 2 * k] = g22;
-    score[2] = s2;
-  }
+  if (k > 1) score[1] = s1;
+  if (k > 2) score[2] = s2;
   return maxEta;
 }
 

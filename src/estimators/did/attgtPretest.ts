@@ -37,32 +37,58 @@ function crossprodColumns(psi: Float64Array, n: number, cols: readonly number[])
   let finite = true;
   for (let a = 0; a < q; a++) if (!markLiveBlocks(psi, cols[a]! * n, n, BLOCK, live, a * nBlocks)) finite = false;
   if (!finite) live.fill(1);
+  const partners = new Int32Array(q);
   for (let blk = 0; blk < nBlocks; blk++) {
     const start = blk * BLOCK;
     const end = Math.min(n, start + BLOCK);
     for (let a = 0; a < q; a++) {
       if (live[a * nBlocks + blk] === 0) continue;
       const oa = cols[a]! * n;
-      let pending = -1; // a live column b waiting for a partner: two sums share the loads of column a
-      for (let b = a; b < q; b++) {
-        if (live[b * nBlocks + blk] === 0) continue;
-        if (pending < 0) {
-          pending = b;
-          continue;
-        }
-        blockDots(psi, oa, cols[pending]! * n, cols[b]! * n, start, end, S, a + pending * q, a + b * q);
-        pending = -1;
+      // the live columns b ≥ a, four (then two, then one) sums at a time sharing the loads of a
+      let m = 0;
+      for (let b = a; b < q; b++) if (live[b * nBlocks + blk] === 1) partners[m++] = b;
+      let j = 0;
+      for (; j + 4 <= m; j += 4) {
+        const b0 = partners[j]!;
+        const b1 = partners[j + 1]!;
+        const b2 = partners[j + 2]!;
+        const b3 = partners[j + 3]!;
+        blockDots4(psi, oa, cols[b0]! * n, cols[b1]! * n, cols[b2]! * n, cols[b3]! * n, start, end, S, a + b0 * q, a + b1 * q, a + b2 * q, a + b3 * q);
       }
-      if (pending >= 0) {
-        const ob = cols[pending]! * n;
+      for (; j + 2 <= m; j += 2) {
+        const b0 = partners[j]!;
+        const b1 = partners[j + 1]!;
+        blockDots(psi, oa, cols[b0]! * n, cols[b1]! * n, start, end, S, a + b0 * q, a + b1 * q);
+      }
+      if (j < m) {
+        const ob = cols[partners[j]!]! * n;
         let sum = 0;
         for (let i = start; i < end; i++) sum += psi[oa + i]! * psi[ob + i]!;
-        S[a + pending * q] += sum;
+        S[a + partners[j]! * q] += sum;
       }
     }
   }
   for (let a = 0; a < q; a++) for (let b = a + 1; b < q; b++) S[b + a * q] = S[a + b * q]!;
   return S;
+}
+
+/** As {@link blockDots} for four columns. */
+function blockDots4(psi: Float64Array, oa: number, o1: number, o2: number, o3: number, o4: number, start: number, end: number, S: Float64Array, s1: number, s2: number, s3: number, s4: number): void {
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  let sum4 = 0;
+  for (let i = start; i < end; i++) {
+    const v = psi[oa + i]!;
+    sum1 += v * psi[o1 + i]!;
+    sum2 += v * psi[o2 + i]!;
+    sum3 += v * psi[o3 + i]!;
+    sum4 += v * psi[o4 + i]!;
+  }
+  S[s1] += sum1;
+  S[s2] += sum2;
+  S[s3] += sum3;
+  S[s4] += sum4;
 }
 
 /** S[s1] += Σ ψ[oa+i]·ψ[o1+i] and S[s2] += Σ ψ[oa+i]·ψ[o2+i] over [start, end), each summed in row order. */

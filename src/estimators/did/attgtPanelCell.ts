@@ -72,6 +72,11 @@ interface SampleFixed {
   score: Float64Array;
   /** n/n₁. */
   scale: number;
+  /**
+   * For k ≤ 2: [αᵣ, eᵣ, scoreᵣ (0 for reg), x₁ᵣ (0 for k = 1)] per sample row, interleaved, so
+   * that each cell's ψ pass reads one stream instead of four; empty for k > 2.
+   */
+  packed: Float64Array;
   mwT: number;
   mwC: number;
   /** Σ wT·x, Σ wC·x (k each) and Σ wC·x xᵀ (k×k, dr only). */
@@ -202,7 +207,10 @@ export function panelCellAtt(d: PanelData, p: AttgtParams, sample: PanelSample, 
   let r = 0;
   for (let q = 0; q < flat.length; q += 2) {
     const kappa = q === 0 ? kappaT : kappaC;
-    r = influenceRange(Y, yc, yb, flat[q]!, flat[q + 1]!, r, sample.X, n1, k, f.alpha, f.e, f.score, beta, h, kappa, psi);
+    r =
+      k <= 2
+        ? influencePacked(Y, yc, yb, flat[q]!, flat[q + 1]!, r, f.packed, beta[0]!, k > 1 ? beta[1]! : 0, h[0]!, k > 1 ? h[1]! : 0, kappa, psi)
+        : influenceRange(Y, yc, yb, flat[q]!, flat[q + 1]!, r, sample.X, n1, k, f.alpha, f.e, f.score, beta, h, kappa, psi);
   }
   return etaT - etaC;
 }
@@ -228,7 +236,9 @@ function sampleFixed(sample: PanelSample, code: number, k: number, n: number): S
   const e = new Float64Array(n1);
   const score = new Float64Array(code === REG ? 0 : n1);
   fillFixed(code, X, n1, k, D, wNorm, ps, mwT, mwC, c, scale, alpha, e, score);
-  return { code, alpha, e, score, scale, mwT, mwC, m1, m3, g };
+  const packed = new Float64Array(k <= 2 ? 4 * n1 : 0);
+  if (k <= 2) pack(alpha, e, score, k > 1 ? X.subarray(n1, 2 * n1) : undefined, n1, packed);
+  return { code, alpha, e, score, scale, packed, mwT, mwC, m1, m3, g };
 }
 
 // DRDID's trimmed weights of row i (dr, ipw), as `ipwWeights` forms them: wT = trim·w·D,
@@ -525,6 +535,34 @@ function influenceRange(
     }
     const v = alpha[r]! * (Y[yc + u]! - Y[yb + u]! - fit) + kappa * e[r]!;
     psi[u] = withScore ? v - score[r]! * xh : v;
+  }
+  return r;
+}
+
+/** The interleaved rows of {@link SampleFixed}.packed. */
+function pack(alpha: Float64Array, e: Float64Array, score: Float64Array, x1: Float64Array | undefined, n1: number, out: Float64Array): void {
+  const withScore = score.length > 0;
+  for (let r = 0; r < n1; r++) {
+    out[4 * r] = alpha[r]!;
+    out[4 * r + 1] = e[r]!;
+    out[4 * r + 2] = withScore ? score[r]! : 0;
+    out[4 * r + 3] = x1 ? x1[r]! : 0;
+  }
+}
+
+/**
+ * {@link influenceRange} for k ≤ 2 from the interleaved rows: the same expression, with the
+ * missing x₁ (k = 1) and score (reg) as 0 — exact: 0·b = 0 and v − 0·xh = v.
+ */
+function influencePacked(Y: Float64Array, yc: number, yb: number, a: number, b: number, r0: number, packed: Float64Array, b0: number, b1: number, h0: number, h1: number, kappa: number, psi: Float64Array): number {
+  let r = r0;
+  for (let u = a; u < b; u++, r++) {
+    const o = 4 * r;
+    const x1 = packed[o + 3]!;
+    const fit = b0 + x1 * b1;
+    const xh = h0 + x1 * h1;
+    const v = packed[o]! * (Y[yc + u]! - Y[yb + u]! - fit) + kappa * packed[o + 1]!;
+    psi[u] = v - packed[o + 2]! * xh;
   }
   return r;
 }

@@ -144,6 +144,9 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   const clusterCol = p.clusters !== undefined ? frame.column(p.clusters, FN) : undefined;
   const unitNumeric = unitCol instanceof Float64Array ? unitCol : undefined;
   const tracker = new MissingTracker(frame.nrow, FN, 'drop');
+  // an empty round first, so that the code after rowFacts' loop has type feedback when the loop
+  // is compiled on-stack (else it deoptimised there on every call; docs/numerics.md, attgt)
+  rowFacts(new Int32Array(0), t, gRaw, w, unitNumeric, [y]);
   // The usual case, no NaN or ±Infinity in any numeric column used, is found by the row-facts
   // pass over all rows itself: those columns are then complete for the tracker (no pass of
   // their own). Otherwise the tracker reads them and the facts are taken over the rows it keeps.

@@ -55,7 +55,7 @@ const FN = 'attgt';
  */
 export function attgt(options: AttgtOptions): AttgtResult {
   return withFunctionName(FN, () => {
-    const { data, params } = readAttgtOptions(options);
+    const { data, params, workers } = readAttgtOptions(options);
     const columns = readColumns(toFrame(data, FN), params);
     const sample = selectSample(columns, params);
     const d = params.panel ? preparePanel(columns, params, sample) : prepareRc(columns, params, sample);
@@ -67,7 +67,7 @@ export function attgt(options: AttgtOptions): AttgtResult {
     const sigma = attgtStandardize(d, params, d.notes);
     const { cells, psi, support } = estimateCells(d, params);
     const att = Float64Array.from(cells, (c) => c.att);
-    const inference = cellInference(psi, d.n, att, params, cluster);
+    const inference = cellInference(psi, d.n, att, params, cluster, workers);
     const pretest = attgtPretest(cells, psi, d.n, inference.se, d.notes, cluster && { cluster, bootstrap: params.bootstrap !== false });
     return new AttgtResult({
       cells,

@@ -8,6 +8,7 @@
  * `clustervars`) the influence functions are summed within clusters first: analytic SEs
  * sqrt(Σ_c S_c²)/n and one bootstrap multiplier per cluster (Callaway & Sant'Anna 2021, Remark 10).
  */
+import type { WorkersOption } from '../../parallel/workersOption.js';
 import { multiplierBootstrap } from '../../inference/bootstrap.js';
 import { clusterSums, influenceSE } from '../../inference/influence.js';
 import type { ClusterCodes } from '../../inference/clusters.js';
@@ -50,7 +51,7 @@ const pointwise = (level: number): number => normalQuantile(1 - (1 - level) / 2)
  * inf.se[0];          // 0.02325 for ATT(2004,2004) on mpdta (did 2.5.1)
  * inf.critical(0.95); // 1.959964 (analytic)
  */
-export function cellInference(psi: Float64Array, n: number, att: Float64Array, params: AttgtParams, cluster?: ClusterCodes): CellInference {
+export function cellInference(psi: Float64Array, n: number, att: Float64Array, params: AttgtParams, cluster?: ClusterCodes, workers: WorkersOption = 1): CellInference {
   const p = att.length;
   const se = new Float64Array(p);
   const columnSE = cluster ? (v: Float64Array, o: number, m: number) => clusteredSE(v, o, m, cluster) : influenceSE;
@@ -69,7 +70,7 @@ export function cellInference(psi: Float64Array, n: number, att: Float64Array, p
   }
   // one multiplier per cluster when clustered (did's mboot on rowsum(ψ, cluster))
   const clusterOptions = cluster ? { cluster: cluster.codes, nClusters: cluster.nClusters } : {};
-  const draws = (m: Float64Array, q: number, level: number) => multiplierBootstrap(m, n, q, { reps: boot.reps, seed: boot.seed, level, weights: boot.weights, ...clusterOptions });
+  const draws = (m: Float64Array, q: number, level: number) => multiplierBootstrap(m, n, q, { reps: boot.reps, seed: boot.seed, level, weights: boot.weights, workers, ...clusterOptions });
   // the cells with an SE, side by side
   const valid: number[] = [];
   for (let j = 0; j < p; j++) if (!Number.isNaN(se[j]!)) valid.push(j);

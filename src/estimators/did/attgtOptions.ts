@@ -8,6 +8,7 @@
 import type { DataInput } from '../../data/fromInput.js';
 import { invalidOption, opt, readOptions, type OptionPath } from '../../options.js';
 import { standardizeOption, type Standardize } from '../effectSize.js';
+import { readWorkers, type WorkersOption } from '../../parallel/workersOption.js';
 import type { DidMethod } from './drdid.js';
 
 /**
@@ -85,6 +86,13 @@ export interface AttgtOptions {
    * cohort's treatment), `'pooled'` (every row used) or a given σ.
    */
   standardize?: Standardize;
+  /**
+   * Threads for the multiplier bootstrap draws (`bootstrap: { … }`; did's `pl`/`cores`;
+   * docs/parallel.md): 1 (default), n, `'auto'` or a pool from `createWorkerPool(n)`, which must
+   * stay open while the result is aggregated. Same numbers as one thread, bit for bit. Analytic
+   * SEs and the ATT(g,t) themselves run on the calling thread.
+   */
+  workers?: WorkersOption;
 }
 
 /**
@@ -119,8 +127,8 @@ const FN = 'attgt';
 const UNSUPPORTED: Readonly<Record<string, string>> = Object.freeze({
   faster_mode: "always on: attgt follows did's faster_mode path (pre_process_did2, compute.att_gt2)",
   print_details: 'attgt prints nothing; dropped rows, units and cells are reported as notes',
-  pl: 'attgt runs single-threaded',
-  cores: 'attgt runs single-threaded',
+  pl: 'use workers: n (threads for the multiplier bootstrap)',
+  cores: 'use workers: n (threads for the multiplier bootstrap)',
 });
 
 /** A required value read by `inner`. */
@@ -156,6 +164,7 @@ const SPEC = {
   clusters: opt.columns(),
   allowUnbalanced: opt.boolean(false),
   standardize: standardizeOption(),
+  workers: opt.custom(readWorkers),
 };
 
 /**
@@ -168,8 +177,9 @@ const SPEC = {
  * readAttgtOptions({ data: rows, outcome: 'lemp', unit: 'countyreal', time: 'year', cohort: 'first.treat', control_group: 'notyettreated' });
  * // throws unknown_option: 'attgt: unknown option "control_group" (did you mean "control"?)'
  */
-export function readAttgtOptions(options: AttgtOptions): { data: DataInput; params: AttgtParams } {
-  const { data, clusters: clusterList, ...rest } = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
+export function readAttgtOptions(options: AttgtOptions): { data: DataInput; params: AttgtParams; workers: WorkersOption } {
+  // workers is how to compute, not what: kept out of the params the result reports.
+  const { data, clusters: clusterList, workers, ...rest } = readOptions(FN, options, SPEC, { unsupported: UNSUPPORTED });
   if (rest.panel && rest.unit === undefined) {
     throw invalidOption({ fn: FN, key: 'unit' }, 'a column name when panel is true (did: idname is required for panel data)', undefined);
   }
@@ -179,5 +189,5 @@ export function readAttgtOptions(options: AttgtOptions): { data: DataInput; para
     throw invalidOption({ fn: FN, key: 'clusters' }, 'one cluster column beyond the unit (as did: "At most one cluster variable (beyond \'idname\') is supported")', clusterList);
   }
   const standardizeGiven = (options as { standardize?: unknown }).standardize !== undefined;
-  return { data, params: Object.freeze({ ...rest, clusters: beyond[0], standardizeGiven }) };
+  return { data, params: Object.freeze({ ...rest, clusters: beyond[0], standardizeGiven }), workers };
 }

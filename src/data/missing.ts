@@ -101,6 +101,9 @@ export class MissingTracker {
     if (!mark && !check) return;
     this.seen.add(name);
     if (check) this.checked.add(name);
+    // The usual column has no NaN or ±Infinity: a branch-free sum finds that at memory speed, and
+    // only a column with such a cell is scanned cell by cell (same marks, counts and errors).
+    if (allFinite(values)) return;
     let count = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
@@ -168,6 +171,37 @@ export class MissingTracker {
     }
     if (count > 0) this.byColumn[name] = count;
   }
+}
+
+/**
+ * True when every value is finite: v − v is 0 for finite v and NaN for NaN or ±Infinity, and a
+ * NaN term makes the sum NaN. Four independent sums so the additions do not wait on each other.
+ *
+ * @example
+ * allFinite(new Float64Array([1, 2, NaN])); // false
+ */
+export function allFinite(values: Float64Array): boolean {
+  const n = values.length;
+  const n4 = n - (n % 4);
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  for (let i = 0; i < n4; i += 4) {
+    const v0 = values[i]!;
+    const v1 = values[i + 1]!;
+    const v2 = values[i + 2]!;
+    const v3 = values[i + 3]!;
+    a += v0 - v0;
+    b += v1 - v1;
+    c += v2 - v2;
+    d += v3 - v3;
+  }
+  for (let i = n4; i < n; i++) {
+    const v = values[i]!;
+    a += v - v;
+  }
+  return a + b + c + d === 0;
 }
 
 /** Options of {@link completeRows}. */

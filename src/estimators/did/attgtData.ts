@@ -207,7 +207,11 @@ function rowFacts(
   w: Float64Array | undefined,
   unit: Float64Array | undefined,
   finite: readonly Float64Array[],
-): { badTime: number; badCohort: number; badWeight: number; anyNever: boolean; anyNeverNotZero: boolean; gMaxFinite: number; bounds: Bounds; allFinite: boolean } {
+): RowFacts {
+  if (keepIn === null && unit !== undefined && t.length > 0) {
+    const fast = blockFacts(t, gRaw, w, unit, finite);
+    if (fast !== null) return fast;
+  }
   const keep = keepIn ?? new Int32Array(0);
   const count = keepIn ? keepIn.length : t.length;
   // the first two `finite` columns inline, the rest in a loop
@@ -285,6 +289,100 @@ function rowFacts(
   if (blocked && m === 0) m = count; // a single unit
   if (blocked && count - blockStart !== m) blocked = false;
   return { badTime, badCohort, badWeight, anyNever, anyNeverNotZero, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger, unitBlocks: blocked ? m : 0 }, allFinite };
+}
+
+/** What {@link rowFacts} finds. */
+interface RowFacts {
+  badTime: number;
+  badCohort: number;
+  badWeight: number;
+  anyNever: boolean;
+  anyNeverNotZero: boolean;
+  gMaxFinite: number;
+  bounds: Bounds;
+  allFinite: boolean;
+}
+
+/**
+ * {@link rowFacts} over all rows when they come in unit blocks (Bounds.unitBlocks) whose raw
+ * cohort value is constant within each block (NaN counted equal to NaN): then the time checks
+ * need the first block only and the cohort and unit checks one row per block, so the per-row
+ * work is three equality tests plus one finiteness pass per column. The same facts as the
+ * general loop; null (nothing decided) at the first row breaking that layout or a non-finite
+ * unit id, and the general loop runs instead.
+ */
+function blockFacts(t: Float64Array, gRaw: Float64Array, w: Float64Array | undefined, unit: Float64Array, finite: readonly Float64Array[]): RowFacts | null {
+  const count = t.length;
+  const u0 = unit[0]!;
+  if (!(u0 - u0 === 0)) return null;
+  let m = 1;
+  while (m < count && unit[m] === u0) m++;
+  if (count % m !== 0) return null;
+  // the first block's times: strictly increasing (NaN fails), the first non-integer one
+  let badTime = -1;
+  let allFinite = true;
+  for (let j = 0; j < m; j++) {
+    const tj = t[j]!;
+    if (j > 0 && !(tj > t[j - 1]!)) return null;
+    if (Math.floor(tj) !== tj && badTime < 0) badTime = j;
+    if (finite.length > 0 && !(tj - tj === 0)) allFinite = false; // as the general loop: t counts with the columns
+  }
+  // the first two `finite` columns checked with the blocks (one pass over the rows), the rest alone
+  const f0 = finite.length > 0 ? finite[0]! : unit; // unit: finite here
+  const f1 = finite.length > 1 ? finite[1]! : f0;
+  let uInteger = true;
+  let anyNever = false;
+  let anyNeverNotZero = false;
+  let gMaxFinite = -Infinity;
+  let badCohort = -1;
+  let uHi = -Infinity;
+  for (let s = 0; s < count; s += m) {
+    const u = unit[s]!;
+    if (!(u > uHi) || !(u - u === 0)) return null;
+    uHi = u;
+    if (uInteger && Math.floor(u) !== u) uInteger = false;
+    const v = gRaw[s]!;
+    const check = sameBlock(unit, t, gRaw, f0, f1, s, m, u, v);
+    if (check < 0) return null;
+    if (check === 0) allFinite = false;
+    if (v !== v || v === 0 || v === Infinity || v === -Infinity) {
+      anyNever = true;
+      if (v !== 0) anyNeverNotZero = true;
+    } else if (!(v > 0 && Math.floor(v) === v)) {
+      if (badCohort < 0) badCohort = s;
+    } else if (v > gMaxFinite) gMaxFinite = v;
+  }
+  for (let c = 2; c < finite.length && allFinite; c++) allFinite = allFiniteIn(finite[c]!);
+  const badWeight = w ? firstNegative(w) : -1;
+  const bounds = { tLo: t[0]!, tHi: t[m - 1]!, uLo: u0, uHi, uInteger, unitBlocks: m };
+  return { badTime, badCohort, badWeight, anyNever, anyNeverNotZero, gMaxFinite, bounds, allFinite };
+}
+
+/**
+ * Rows s … s + m − 1 of {@link blockFacts}: −1 unless they all have unit u, cohort v (NaN equal
+ * to NaN) and the first block's times; else 1 if f0 and f1 are finite there, 0 if not.
+ */
+function sameBlock(unit: Float64Array, t: Float64Array, gRaw: Float64Array, f0: Float64Array, f1: Float64Array, s: number, m: number, u: number, v: number): number {
+  let finite = 1;
+  for (let j = 0; j < m; j++) {
+    const i = s + j;
+    const g = gRaw[i]!;
+    if (unit[i] !== u || t[i] !== t[j] || (g !== v && !(g !== g && v !== v))) return -1;
+    if (!(f0[i]! - f0[i]! === 0 && f1[i]! - f1[i]! === 0)) finite = 0;
+  }
+  return finite;
+}
+
+/** Whether every value is finite. */
+function allFiniteIn(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (!(x[i]! - x[i]! === 0)) return false;
+  return true;
+}
+
+/** The first negative value's position, −1 if none. */
+function firstNegative(x: Float64Array): number {
+  for (let i = 0; i < x.length; i++) if (x[i]! < 0) return i;
+  return -1;
 }
 
 /** Rows of `keep` for which `test(row)` holds, as a new Int32Array. */

@@ -115,18 +115,53 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
     for (let i = 0; i < rows.length; i++) x[i] = column[rows[i]!]!;
   }
   const n = x.length;
-  // One pass: first-appearance codes through a direct table indexed by the value, grown as
-  // larger values appear; null at the first value that is not a small non-negative integer
-  // (NaN fails iv !== v).
-  let table = new Int32Array(1024).fill(-1);
   const codes = new Int32Array(n);
-  let next = 0;
-  let increasing = true;
-  let last = -1;
-  let max = -1;
-  let previous = NaN;
-  let previousCode = -1;
-  for (let i = 0; i < n; i++) {
+  // First-appearance codes through a direct table indexed by the value, grown (between calls of
+  // the row pass) as larger values appear.
+  const state: CodeState = { table: new Int32Array(1024).fill(-1), next: 0, last: -1, max: -1, increasing: true, previous: NaN, previousCode: -1 };
+  // An empty round first: the code after codeRows' loop then has type feedback when the loop is
+  // compiled on-stack (without it that code was compiled with none and deoptimised on every call).
+  codeRows(x, codes, state, n);
+  let i = 0;
+  for (;;) {
+    i = codeRows(x, codes, state, i);
+    if (i === n) break;
+    if (i < 0) return null;
+    const iv = x[i]! | 0;
+    if (iv >= SMALL_INTEGER_LIMIT) return null;
+    state.table = grownTable(state.table, iv);
+  }
+  const { table, next, max } = state;
+  const values = new Float64Array(next);
+  const rank = new Int32Array(next);
+  sortedRanks(table, max, rank, values);
+  if (!state.increasing) renumber(codes, rank);
+  return { codes, values };
+}
+
+/** Where the row pass of {@link smallIntegerCodes} stands between calls. */
+interface CodeState {
+  table: Int32Array;
+  next: number;
+  last: number;
+  max: number;
+  increasing: boolean;
+  previous: number;
+  previousCode: number;
+}
+
+/**
+ * Codes rows from `from` on; returns n when done, −1 at a value that is not a non-negative
+ * integer (NaN fails iv !== v), or the row whose value needs a larger table (grown outside, so
+ * that the loop has no rarely taken branch).
+ */
+function codeRows(x: Float64Array, codes: Int32Array, state: CodeState, from: number): number {
+  const n = x.length;
+  const table = state.table;
+  const size = table.length;
+  let { next, last, max, increasing, previous, previousCode } = state;
+  let i = from;
+  for (; i < n; i++) {
     const v = x[i]!;
     if (v === previous) {
       // A run of one value (data sorted by it): same code, no table lookup.
@@ -134,13 +169,11 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
       continue;
     }
     const iv = v | 0;
-    if (iv !== v || iv < 0) return null;
-    if (iv >= table.length) {
-      if (iv >= SMALL_INTEGER_LIMIT) return null;
-      const grown = new Int32Array(Math.min(SMALL_INTEGER_LIMIT, Math.max(2 * table.length, iv + 1))).fill(-1);
-      grown.set(table);
-      table = grown;
+    if (iv !== v || iv < 0) {
+      i = -1;
+      break;
     }
+    if (iv >= size) break;
     let code = table[iv]!;
     if (code < 0) {
       code = next++;
@@ -153,8 +186,24 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
     previous = v;
     previousCode = code;
   }
-  const values = new Float64Array(next);
-  const rank = new Int32Array(next);
+  state.next = next;
+  state.last = last;
+  state.max = max;
+  state.increasing = increasing;
+  state.previous = previous;
+  state.previousCode = previousCode;
+  return i;
+}
+
+/** The code table grown to hold index iv (new slots −1). */
+function grownTable(table: Int32Array, iv: number): Int32Array {
+  const grown = new Int32Array(Math.min(SMALL_INTEGER_LIMIT, Math.max(2 * table.length, iv + 1))).fill(-1);
+  grown.set(table);
+  return grown;
+}
+
+/** rank[first-appearance code] = sorted position, and the level values in sorted order. */
+function sortedRanks(table: Int32Array, max: number, rank: Int32Array, values: Float64Array): void {
   let r = 0;
   for (let value = 0; value <= max; value++) {
     const code = table[value]!;
@@ -163,8 +212,11 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
       values[r++] = value;
     }
   }
-  if (!increasing) for (let i = 0; i < n; i++) codes[i] = rank[codes[i]!]!;
-  return { codes, values };
+}
+
+/** codes[i] = rank[codes[i]] (first-appearance codes to sorted-level codes). */
+function renumber(codes: Int32Array, rank: Int32Array): void {
+  for (let i = 0; i < codes.length; i++) codes[i] = rank[codes[i]!]!;
 }
 
 /** True when rows = 0, 1, …, length − 1. */

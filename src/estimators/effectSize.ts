@@ -64,6 +64,7 @@ export function standardizeOption(): Reader<Standardize> {
  * outcomeSd([1, 2, 3, 4], [0, 1, 2, 3], (row) => row < 2); // 0.7071067811865476 (R: sd(1:2))
  */
 export function outcomeSd(values: ArrayLike<number>, rows: ArrayLike<number>, which?: (row: number) => boolean): number {
+  if (values instanceof Float64Array && rows instanceof Int32Array) return sdTyped(values, rows, which);
   let count = 0;
   let mean = 0;
   let sumSquares = 0;
@@ -78,6 +79,38 @@ export function outcomeSd(values: ArrayLike<number>, rows: ArrayLike<number>, wh
     sumSquares += delta * (value - mean);
   }
   return count < 2 ? NaN : Math.sqrt(sumSquares / (count - 1));
+}
+
+// The loops of outcomeSd and resolveStandardize on typed arrays, in functions of their own: the
+// generic ArrayLike loops are megamorphic and box every value read (~2.5 MB per attgt call on
+// 10⁶ rows). Same operations in the same order, so the same bits.
+
+/** {@link outcomeSd} on a Float64Array and Int32Array rows. */
+function sdTyped(values: Float64Array, rows: Int32Array, which: ((row: number) => boolean) | undefined): number {
+  let count = 0;
+  let mean = 0;
+  let sumSquares = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (which !== undefined && !which(row)) continue;
+    const value = values[row]!;
+    if (Number.isNaN(value)) continue;
+    count += 1;
+    const delta = value - mean;
+    mean += delta / count;
+    sumSquares += delta * (value - mean);
+  }
+  return count < 2 ? NaN : Math.sqrt(sumSquares / (count - 1));
+}
+
+/** The number of rows with `which(row)` (all when undefined) and a non-NaN value, on typed arrays. */
+function countTyped(values: Float64Array, rows: Int32Array, which: ((row: number) => boolean) | undefined): number {
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if ((which === undefined || which(row)) && !Number.isNaN(values[row]!)) n += 1;
+  }
+  return n;
 }
 
 /**
@@ -150,9 +183,12 @@ export function resolveStandardize(
   if (typeof checked === 'number') return { standardize: checked, sd: checked, n: NaN };
   const which = checked === 'pooled' ? undefined : isControlBaseline;
   let n = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if ((which === undefined || which(row)) && !Number.isNaN(values[row]!)) n += 1;
+  if (values instanceof Float64Array && rows instanceof Int32Array) n = countTyped(values, rows, which);
+  else {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if ((which === undefined || which(row)) && !Number.isNaN(values[row]!)) n += 1;
+    }
   }
   const sd = outcomeSd(values, rows, which);
   if (!(sd > 0)) {

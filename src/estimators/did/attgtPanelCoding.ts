@@ -189,12 +189,26 @@ export function codePanelSorted(cols: Columns, keep: Int32Array): PanelCoding | 
 
 /** out[rank[u]] = x on block u's first row, for kept blocks; false as soon as x varies within a kept block. */
 function blockConstants(keep: Int32Array, all: boolean, m: number, nU: number, rank: Int32Array, x: Float64Array, out: Float64Array): boolean {
+  if (all) return blockConstantsAll(m, nU, rank, x, out);
   for (let u = 0; u < nU; u++) {
     const rk = rank[u]!;
     if (rk < 0) continue;
     const r0 = u * m;
     const first = x[all ? r0 : keep[r0]!]!;
     for (let r = r0 + 1; r < r0 + m; r++) if (x[all ? r : keep[r]!] !== first) return false;
+    out[rk] = first;
+  }
+  return true;
+}
+
+/** {@link blockConstants} when every row is kept (block u is rows u·m … u·m + m − 1). */
+function blockConstantsAll(m: number, nU: number, rank: Int32Array, x: Float64Array, out: Float64Array): boolean {
+  for (let u = 0; u < nU; u++) {
+    const rk = rank[u]!;
+    if (rk < 0) continue;
+    const r0 = u * m;
+    const first = x[r0]!;
+    for (let r = r0 + 1; r < r0 + m; r++) if (x[r] !== first) return false;
     out[rk] = first;
   }
   return true;
@@ -225,6 +239,7 @@ function scatterBlocks(
   w: Float64Array | undefined,
   W: Float64Array | undefined,
 ): number {
+  if (all && !W && Xs.length === 0) return scatterBlocksY(m, nU, rank, nKept, y, Y);
   let nobs = 0;
   const X0 = Xs[0];
   const x0 = xs[0];
@@ -239,6 +254,22 @@ function scatterBlocks(
       for (let q = 1; q < Xs.length; q++) Xs[q]![cell] = xs[q]![row]!;
       if (W) W[cell] = w![row]!;
     }
+  }
+  return nobs;
+}
+
+/**
+ * {@link scatterBlocks} of the outcome alone over all rows (no weights, covariates constant
+ * within units or none: the usual case): a loop without the general one's per-row tests, about
+ * half its time on 10⁶ rows.
+ */
+function scatterBlocksY(m: number, nU: number, rank: Int32Array, nKept: number, y: Float64Array, Y: Float64Array): number {
+  let nobs = 0;
+  for (let u = 0; u < nU; u++) {
+    const rk = rank[u]!;
+    if (rk < 0) continue;
+    nobs += m;
+    for (let j = 0, r = u * m, cell = rk; j < m; j++, r++, cell += nKept) Y[cell] = y[r]!;
   }
   return nobs;
 }

@@ -210,6 +210,14 @@ export function clusterMeat(scores: Float64Array | ScoreFactors, n: number, k: n
 function contiguousMeat2(scores: ScoreFactors, n: number, clustering: ClusterCodes): Float64Array | null {
   const codes = clustering.codes;
   if (n === 0 || codes[0] !== 0 || codes[n - 1] !== clustering.nClusters - 1) return null;
+  // An empty round first (no rows): the code after the row loop then has type feedback when the
+  // loop is compiled on-stack in the first fits, instead of deoptimising there (see docs/numerics.md).
+  runMeat2(scores, 0, codes);
+  return runMeat2(scores, n, codes);
+}
+
+/** The pass of {@link contiguousMeat2} over rows 0 … n − 1. */
+function runMeat2(scores: ScoreFactors, n: number, codes: Int32Array): Float64Array | null {
   const x0 = scores.columns[0]!;
   const x1 = scores.columns[1]!;
   const m = scores.multiplier;

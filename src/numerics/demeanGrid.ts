@@ -42,7 +42,12 @@ export function setupSumsGrid(xs: Float64Array[], L0: number, T: number, S: Floa
   const S1 = S[1]!;
   inverseWeights[0]!.fill(1 / T);
   inverseWeights[1]!.fill(1 / L0);
-  if (C === 3) return setupSumsGrid3(xs, L0, T, S0, S1, sums);
+  if (C === 3) {
+    // An empty round first (no rows): the code after the row loop then has type feedback when
+    // the loop is compiled on-stack in the first fits, instead of deoptimising there (see docs/numerics.md).
+    setupSumsGrid3(xs, 0, T, S0, S1, sums);
+    return setupSumsGrid3(xs, L0, T, S0, S1, sums);
+  }
   if (sums !== null) for (let c = 0; c < C; c++) sums[c] = columnSum(xs[c]!);
   const ss = new Float64Array(C);
   const period = new Float64Array(T);
@@ -196,7 +201,12 @@ export function residualizeGrid(
   const n = L0 * T;
   const b0 = betas[0]!;
   const b1 = betas[1]!;
-  if (C === 3) return residualizeGrid3(xs, L0, T, b0, b1, out, centered);
+  if (C === 3) {
+    // An empty round first (no rows): the code after the row loop then has type feedback when
+    // the loop is compiled on-stack in the first fits, instead of deoptimising there (see docs/numerics.md).
+    residualizeGrid3(xs, 0, T, b0, b1, out, centered);
+    return residualizeGrid3(xs, L0, T, b0, b1, out, centered);
+  }
   if (centered !== null) for (let c = 0; c < C; c++) centered.out[c] = centeredSquares(xs[c]!, centered.centers[c]!);
   const ss = new Float64Array(C);
   const period = new Float64Array(T);

@@ -295,21 +295,11 @@ function tallFit(
   const residuals = overwriteY ? y : new Float64Array(n);
   const g = new Float64Array(k);
   if (k === 2 && roots === null) {
-    // The common case in one pass: r and Xᵀr together.
-    const c0 = coef[0]!;
-    const c1 = coef[1]!;
-    let g0 = 0;
-    let g1 = 0;
-    for (let i = 0; i < n; i++) {
-      const x0 = X[i]!;
-      const x1 = X[n + i]!;
-      const e = y[i]! - x0 * c0 - x1 * c1;
-      residuals[i] = e;
-      g0 += x0 * e;
-      g1 += x1 * e;
-    }
-    g[0] = g0;
-    g[1] = g1;
+    // The common case in one pass: r and Xᵀr together. An empty round first (no rows), so that
+    // the code after the loop has type feedback when the loop is compiled on-stack in the first
+    // fits (see docs/numerics.md).
+    residualsAndGradient2(X, n, 0, y, coef, residuals, g);
+    residualsAndGradient2(X, n, n, y, coef, residuals, g);
   } else {
     for (let i = 0; i < n; i++) {
       let e = y[i]!;
@@ -329,13 +319,8 @@ function tallFit(
   for (let j = 0; j < k; j++) coef[j] = coef[j]! + delta[j]!;
   let rss = 0;
   if (k === 2 && roots === null) {
-    const d0 = delta[0]!;
-    const d1 = delta[1]!;
-    for (let i = 0; i < n; i++) {
-      const e = residuals[i]! - X[i]! * d0 - X[n + i]! * d1;
-      residuals[i] = e;
-      rss += e * e;
-    }
+    correctResiduals2(X, n, 0, delta, residuals);
+    rss = correctResiduals2(X, n, n, delta, residuals);
   } else {
     for (let i = 0; i < n; i++) {
       let e = residuals[i]!;
@@ -458,4 +443,38 @@ function plainResiduals(X: Float64Array, n: number, k: number, y: ArrayLike<numb
     for (let i = 0; i < n; i++) out[i] = out[i]! - X[offset + i]! * c;
   }
   return out;
+}
+
+/**
+ * r = y − x₀c₀ − x₁c₁ over rows 0 … m − 1 of a two-column X with n rows (r may be y's own array:
+ * each row reads y before writing r), and g = Xᵀr in row order.
+ */
+function residualsAndGradient2(X: Float64Array, n: number, m: number, y: Float64Array, coef: Float64Array, residuals: Float64Array, g: Float64Array): void {
+  const c0 = coef[0]!;
+  const c1 = coef[1]!;
+  let g0 = 0;
+  let g1 = 0;
+  for (let i = 0; i < m; i++) {
+    const x0 = X[i]!;
+    const x1 = X[n + i]!;
+    const e = y[i]! - x0 * c0 - x1 * c1;
+    residuals[i] = e;
+    g0 += x0 * e;
+    g1 += x1 * e;
+  }
+  g[0] = g0;
+  g[1] = g1;
+}
+
+/** r −= x₀δ₀ + x₁δ₁ (as r − x₀δ₀ − x₁δ₁) over rows 0 … m − 1 of a two-column X with n rows; returns Σr² in row order. */
+function correctResiduals2(X: Float64Array, n: number, m: number, delta: Float64Array, residuals: Float64Array): number {
+  const d0 = delta[0]!;
+  const d1 = delta[1]!;
+  let rss = 0;
+  for (let i = 0; i < m; i++) {
+    const e = residuals[i]! - X[i]! * d0 - X[n + i]! * d1;
+    residuals[i] = e;
+    rss += e * e;
+  }
+  return rss;
 }

@@ -47,7 +47,12 @@ export function streamingR(X: Float64Array, n: number, k: number, y: Float64Arra
   const blockSS = new Float64Array(p); // Σ over the block rows of B[i, j]², kept current
   const dots = new Float64Array(p);
   const ts = new Float64Array(p);
-  if (!augment && k === 2) return streamingR2(X, n, y, roots);
+  if (!augment && k === 2) {
+    // An empty round first (no rows): the code after the row loop then has type feedback when
+    // the loop is compiled on-stack in the first fits, instead of deoptimising there (see docs/numerics.md).
+    streamingR2(X, 0, y, roots);
+    return streamingR2(X, n, y, roots);
+  }
   for (let r0 = 0; r0 < n; r0 += STREAM_BLOCK) {
     const m = Math.min(STREAM_BLOCK, n - r0);
     const rows = p + m;

@@ -67,7 +67,7 @@ export function attgt(options: AttgtOptions): AttgtResult {
     const sigma = attgtStandardize(d, params, d.notes);
     const { cells, psi, support } = estimateCells(d, params);
     const att = Float64Array.from(cells, (c) => c.att);
-    const inference = cellInference(psi, d.n, att, params, cluster, workers);
+    const inference = cellInference(psi, d.n, att, params, cluster, workers, support);
     const pretest = attgtPretest(cells, psi, d.n, inference.se, d.notes, cluster && { cluster, bootstrap: params.bootstrap !== false });
     return new AttgtResult({
       cells,

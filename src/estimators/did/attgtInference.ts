@@ -41,6 +41,36 @@ function clusteredSE(psi: Float64Array, offset: number, n: number, cluster: Clus
   return Math.sqrt(s) / n;
 }
 
+/** Whether `ranges` (flat [a, b) pairs) are disjoint, increasing and within [0, n]. */
+function ascendingRanges(ranges: Int32Array, n: number): boolean {
+  let end = 0;
+  for (let q = 0; q < ranges.length; q += 2) {
+    if (!(ranges[q]! >= end && ranges[q + 1]! >= ranges[q]!)) return false;
+    end = ranges[q + 1]!;
+  }
+  return end <= n;
+}
+
+/**
+ * `influenceSE` of a column whose ψ is 0 outside the increasing row ranges `ranges`: Σψ² over
+ * those rows only. The skipped terms are +0 and the sum of squares starts at +0, so the same
+ * additions in the same order give the same bits as the full sum.
+ */
+function supportSE(psi: Float64Array, offset: number, n: number, ranges: Int32Array): number {
+  let sum = 0;
+  for (let q = 0; q < ranges.length; q += 2) sum = addSquares(psi, offset + ranges[q]!, offset + ranges[q + 1]!, sum);
+  return Math.sqrt(sum) / n;
+}
+
+/** sum + Σ psi[i]² for i in [a, b) (the loop alone in its function; docs/numerics.md, attgt). */
+function addSquares(psi: Float64Array, a: number, b: number, sum: number): number {
+  for (let i = a; i < b; i++) {
+    const v = psi[i]!;
+    sum += v * v;
+  }
+  return sum;
+}
+
 const pointwise = (level: number): number => normalQuantile(1 - (1 - level) / 2);
 
 /**
@@ -51,12 +81,21 @@ const pointwise = (level: number): number => normalQuantile(1 - (1 - level) / 2)
  * inf.se[0];          // 0.02325 for ATT(2004,2004) on mpdta (did 2.5.1)
  * inf.critical(0.95); // 1.959964 (analytic)
  */
-export function cellInference(psi: Float64Array, n: number, att: Float64Array, params: AttgtParams, cluster?: ClusterCodes, workers: WorkersOption = 1): CellInference {
+export function cellInference(
+  psi: Float64Array,
+  n: number,
+  att: Float64Array,
+  params: AttgtParams,
+  cluster?: ClusterCodes,
+  workers: WorkersOption = 1,
+  support?: readonly (Int32Array | undefined)[],
+): CellInference {
   const p = att.length;
   const se = new Float64Array(p);
   const columnSE = cluster ? (v: Float64Array, o: number, m: number) => clusteredSE(v, o, m, cluster) : influenceSE;
   for (let j = 0; j < p; j++) {
-    const s = Number.isNaN(att[j]!) ? NaN : columnSE(psi, j * n, n);
+    const ranges = support?.[j];
+    const s = Number.isNaN(att[j]!) ? NaN : !cluster && ranges !== undefined && ascendingRanges(ranges, n) ? supportSE(psi, j * n, n, ranges) : columnSE(psi, j * n, n);
     se[j] = s <= SE_ZERO ? NaN : s;
   }
   const boot = params.bootstrap;

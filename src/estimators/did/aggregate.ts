@@ -13,7 +13,7 @@
 import { resolveStandardize, standardizeOption, type Standardize, type StandardizeBasis } from '../effectSize.js';
 import { CausalPanelError, type Note } from '../../errors.js';
 import { invalidOption, opt, readOptions } from '../../options.js';
-import { meanOfColumns, pgWeightedMean, weightedInfluence } from './aggregateInfluence.js';
+import { meanOfColumns, pgWeightedMean, slotRuns, weightedInfluence } from './aggregateInfluence.js';
 import { AttgtAggregate } from './aggregateResult.js';
 
 export { AttgtAggregate, type AggregateRow } from './aggregateResult.js';
@@ -248,6 +248,8 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   const rowGroupOrig = cellsIn.cohort;
   const rowSlot = new Int32Array(n);
   fillRowSlots(rowGroupOrig, slotOf, rowSlot, n);
+  // runs of equal (slot, weight): every wif term is then added run by run
+  const runs = slotRuns(rowSlot, rowWeight, n);
   // cohort shares pg = mean(w · 1{G = g})
   const pgSlot = new Float64Array(nSlots);
   slotWeightSums(rowSlot, rowWeight, pgSlot, n);
@@ -273,7 +275,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     for (let c = 0; c < p; c++) if (gPos[c]! <= tPos[c]! && tPos[c]! <= gPos[c]! + maxE) keepers.push(c);
     if (keepers.length === 0) throw new CausalPanelError('invalid_option', `${FN}: no post-treatment ATT(g,t) to aggregate`, { fn: FN });
     overallEst = pgWeightedMean(att, pg, keepers);
-    overallPsi = weightedInfluence(psi, n, keepers, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, undefined, support);
+    overallPsi = weightedInfluence(psi, n, keepers, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, undefined, support, runs);
   } else if (type === 'group') {
     const glist = glistOrig;
     const attG: number[] = [];
@@ -295,7 +297,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     overallEst = pgWeightedMean(attG, pgg, glist.map((_, k) => k));
     const stacked = pool!;
     const idx = glist.map((_, k) => k);
-    overallPsi = weightedInfluence(stacked, n, idx, Float64Array.from(attG), Float64Array.from(pgg), Int32Array.from(idx), rowWeight, rowSlot, nSlots, true);
+    overallPsi = weightedInfluence(stacked, n, idx, Float64Array.from(attG), Float64Array.from(pgg), Int32Array.from(idx), rowWeight, rowSlot, nSlots, true, undefined, undefined, runs);
   } else if (type === 'dynamic') {
     const maxTPos = Math.max(...tPos);
     const t2orig = (q: number): number => union[q - 1]!;
@@ -317,7 +319,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       const which: number[] = [];
       for (let c = 0; c < p; c++) if (time[c]! - group[c]! === e && includeBalanced[c]) which.push(c);
       const a = pgWeightedMean(att, pg, which);
-      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(eseq.length, rowPsi.length), support);
+      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(eseq.length, rowPsi.length), support, runs);
       attE.push(a);
       rowPsi.push(ps);
       rows.push({ term: `event:${e}`, e, estimate: a, stdError: cleanSE(inference.se(ps)) });
@@ -342,7 +344,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       const which: number[] = [];
       for (let c = 0; c < p; c++) if (tPos[c] === t1 && gPos[c]! <= tPos[c]!) which.push(c);
       const a = pgWeightedMean(att, pg, which);
-      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(calendar.length, rowPsi.length), support);
+      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(calendar.length, rowPsi.length), support, runs);
       const period = union[t1 - 1]!;
       attT.push(a);
       rowPsi.push(ps);

@@ -48,6 +48,7 @@ export function weightedInfluence(
   withWif: boolean,
   into?: Float64Array,
   support?: readonly (Int32Array | undefined)[],
+  runs?: Int32Array,
 ): Float64Array {
   let spg = 0;
   let sAttPg = 0;
@@ -95,8 +96,65 @@ export function weightedInfluence(
     count[slot]++;
     attSum[slot] += att[c]!;
   }
-  addWif(out, rowSlot, rowWeight, count, attSum, spg, sAttPg, n);
+  if (runs) addWifRuns(out, runs, rowSlot, rowWeight, count, attSum, spg, sAttPg);
+  else addWif(out, rowSlot, rowWeight, count, attSum, spg, sAttPg, n);
   return out;
+}
+
+/**
+ * The runs of rows with the same (cohort slot, weight) — the test of {@link addWif} — as their
+ * starts followed by n, when there are few of them (at most n/16: rows sorted by cohort with
+ * equal weights); else undefined. Computed once per aggregation for every wif term.
+ *
+ * @example
+ * slotRuns(Int32Array.of(0, 0, 1, 1), Float64Array.of(1, 1, 1, 1), 4, 2); // Int32Array [0, 2, 4]
+ */
+export function slotRuns(rowSlot: Int32Array, rowWeight: Float64Array, n: number, maxRuns = n >> 4): Int32Array | undefined {
+  const starts = new Int32Array(maxRuns + 1);
+  const m = runStarts(rowSlot, rowWeight, n, starts, maxRuns);
+  if (m < 0) return undefined;
+  const out = starts.slice(0, m + 1);
+  out[m] = n;
+  return out;
+}
+
+/** The run starts into `starts` (see {@link slotRuns}); their number, or −1 beyond maxRuns. */
+function runStarts(rowSlot: Int32Array, rowWeight: Float64Array, n: number, starts: Int32Array, maxRuns: number): number {
+  let lastSlot = -2;
+  let lastW = NaN;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const slot = rowSlot[i]!;
+    const wi = rowWeight[i]!;
+    if (slot !== lastSlot || !(wi === lastW)) {
+      if (m === maxRuns) return -1;
+      starts[m++] = i;
+      lastSlot = slot;
+      lastW = wi;
+    }
+  }
+  return m;
+}
+
+/**
+ * {@link addWif} run by run ({@link slotRuns}): the value from the run's first row, as the row
+ * loop recomputes it there, added to every row of the run (the same bits).
+ */
+function addWifRuns(out: Float64Array, runs: Int32Array, rowSlot: Int32Array, rowWeight: Float64Array, count: Float64Array, attSum: Float64Array, spg: number, sAttPg: number): void {
+  const spg2 = spg * spg;
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const a = runs[r]!;
+    const slot = rowSlot[a]!;
+    const wi = rowWeight[a]!;
+    const cSum = (slot >= 0 ? count[slot]! * wi : 0) - spg;
+    const cAtt = (slot >= 0 ? attSum[slot]! * wi : 0) - sAttPg;
+    addConstant(out, cAtt / spg - (cSum * sAttPg) / spg2, a, runs[r + 1]!);
+  }
+}
+
+/** out[i] += value for i in [a, b). */
+function addConstant(out: Float64Array, value: number, a: number, b: number): void {
+  for (let i = a; i < b; i++) out[i] += value;
 }
 
 /**

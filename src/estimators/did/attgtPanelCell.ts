@@ -64,11 +64,11 @@ export interface PanelSample {
 /** What a sample's cells share beyond the design (see the file header). */
 interface SampleFixed {
   code: number;
-  /** n/n₁·αᵢ. */
+  /** n/n₁·αᵢ (k > 2; for k ≤ 2 in `packed` only, this is empty). */
   alpha: Float64Array;
   /** n/n₁·wTᵢ on the treated rows, n/n₁·wCᵢ on the controls. */
   e: Float64Array;
-  /** n/n₁·wᵢ(Dᵢ − psᵢ) (dr, ipw); empty for reg. */
+  /** n/n₁·wᵢ(Dᵢ − psᵢ) (dr, ipw, k > 2; for k ≤ 2 in `packed` only); empty for reg. */
   score: Float64Array;
   /** n/n₁. */
   scale: number;
@@ -232,13 +232,18 @@ function sampleFixed(sample: PanelSample, code: number, k: number, n: number): S
   const c = new Float64Array(k);
   for (let a = 0; a < k; a++) c[a] = a3[a]! / mwC - a1[a]! / mwT;
   const scale = n / n1;
-  const alpha = new Float64Array(n1);
   const e = new Float64Array(n1);
+  if (k <= 2) {
+    // α, e, score and x₁ straight into the interleaved rows (α and score are read nowhere else)
+    const packed = new Float64Array(4 * n1);
+    fillPacked(code, X, n1, k, D, wNorm, ps, mwT, mwC, c, scale, e, packed);
+    const none = new Float64Array(0);
+    return { code, alpha: none, e, score: none, scale, packed, mwT, mwC, m1, m3, g };
+  }
+  const alpha = new Float64Array(n1);
   const score = new Float64Array(code === REG ? 0 : n1);
   fillFixed(code, X, n1, k, D, wNorm, ps, mwT, mwC, c, scale, alpha, e, score);
-  const packed = new Float64Array(k <= 2 ? 4 * n1 : 0);
-  if (k <= 2) pack(alpha, e, score, k > 1 ? X.subarray(n1, 2 * n1) : undefined, n1, packed);
-  return { code, alpha, e, score, scale, packed, mwT, mwC, m1, m3, g };
+  return { code, alpha, e, score, scale, packed: new Float64Array(0), mwT, mwC, m1, m3, g };
 }
 
 // DRDID's trimmed weights of row i (dr, ipw), as `ipwWeights` forms them: wT = trim·w·D,
@@ -539,14 +544,54 @@ function influenceRange(
   return r;
 }
 
-/** The interleaved rows of {@link SampleFixed}.packed. */
-function pack(alpha: Float64Array, e: Float64Array, score: Float64Array, x1: Float64Array | undefined, n1: number, out: Float64Array): void {
-  const withScore = score.length > 0;
-  for (let r = 0; r < n1; r++) {
-    out[4 * r] = alpha[r]!;
-    out[4 * r + 1] = e[r]!;
-    out[4 * r + 2] = withScore ? score[r]! : 0;
-    out[4 * r + 3] = x1 ? x1[r]! : 0;
+/**
+ * {@link fillFixed} for k ≤ 2, writing α, e, score (0 for reg) and x₁ (0 for k = 1) of row i
+ * into out[4i … 4i + 3] (the interleaved rows of {@link SampleFixed}.packed) and e into `e`:
+ * the same expressions, so the same values.
+ */
+function fillPacked(
+  code: number,
+  X: Float64Array,
+  n1: number,
+  k: number,
+  D: Float64Array,
+  w: Float64Array,
+  ps: Float64Array,
+  mwT: number,
+  mwC: number,
+  c: Float64Array,
+  scale: number,
+  e: Float64Array,
+  out: Float64Array,
+): void {
+  const c0 = c[0]!;
+  const c1 = k > 1 ? c[1]! : 0;
+  const o1 = k > 1 ? n1 : 0;
+  for (let i = 0; i < n1; i++) {
+    let xc = X[i]! * c0;
+    const x1 = k > 1 ? X[o1 + i]! : 0;
+    if (k > 1) xc += x1 * c1;
+    const di = D[i]!;
+    const wi = w[i]!;
+    const cw = wi * (1 - di);
+    const o = 4 * i;
+    out[o + 3] = x1;
+    if (code === REG) {
+      const t = wi * di;
+      out[o] = scale * (t / mwT + cw * xc);
+      const ei = scale * t;
+      e[i] = ei;
+      out[o + 1] = ei;
+      continue;
+    }
+    const p = ps[i]!;
+    const t = treatedWeight(code, di, wi, p);
+    const cc = controlWeight(di, wi, p);
+    out[o] = scale * (t / mwT - cc / mwC + cw * xc);
+    const ei = scale * (di === 1 ? t : cc);
+    e[i] = ei;
+    out[o + 1] = ei;
+    out[o + 2] = scale * (wi * (di - p));
   }
 }
 

@@ -363,14 +363,15 @@ function blockFacts(t: Float64Array, gRaw: Float64Array, w: Float64Array | undef
  * to NaN) and the first block's times; else 1 if f0 and f1 are finite there, 0 if not.
  */
 function sameBlock(unit: Float64Array, t: Float64Array, gRaw: Float64Array, f0: Float64Array, f1: Float64Array, s: number, m: number, u: number, v: number): number {
-  let finite = 1;
+  // x·0 is ±0 for finite x and NaN otherwise: the sum is NaN iff some value is not finite
+  let zero = 0;
   for (let j = 0; j < m; j++) {
     const i = s + j;
     const g = gRaw[i]!;
     if (unit[i] !== u || t[i] !== t[j] || (g !== v && !(g !== g && v !== v))) return -1;
-    if (!(f0[i]! - f0[i]! === 0 && f1[i]! - f1[i]! === 0)) finite = 0;
+    zero += f0[i]! * 0 + f1[i]! * 0;
   }
-  return finite;
+  return zero === 0 ? 1 : 0;
 }
 
 /** Whether every value is finite. */

@@ -162,7 +162,11 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   // did drops rows with a missing cluster value (complete cases over clustervars too)
   // (a label column: ±Infinity is a value there)
   if (clusterCol) tracker.column(p.clusters!, clusterCol);
-  const { rows: keep, dropped } = tracker.finish();
+  const finished = tracker.finish();
+  const dropped = finished.dropped;
+  // every row kept: 0 … n − 1 from a plain loop of ours (the tracker's lazy rows come from a
+  // getter whose loop is compiled on-stack on every call)
+  const keep = dropped.count === 0 && frame.nrow > 0 ? allRows(frame.nrow) : finished.rows;
   const notes: Note[] = [];
   const note = droppedNote(dropped);
   if (note) notes.push(note);
@@ -289,6 +293,13 @@ function rowFacts(
   if (blocked && m === 0) m = count; // a single unit
   if (blocked && count - blockStart !== m) blocked = false;
   return { badTime, badCohort, badWeight, anyNever, anyNeverNotZero, gMaxFinite, bounds: { tLo, tHi, uLo, uHi, uInteger, unitBlocks: blocked ? m : 0 }, allFinite };
+}
+
+/** Int32Array [0, 1, …, n − 1]. */
+function allRows(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
 /** What {@link rowFacts} finds. */

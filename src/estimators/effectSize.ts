@@ -85,8 +85,18 @@ export function outcomeSd(values: ArrayLike<number>, rows: ArrayLike<number>, wh
 // generic ArrayLike loops are megamorphic and box every value read (~2.5 MB per attgt call on
 // 10⁶ rows). Same operations in the same order, so the same bits.
 
-/** {@link outcomeSd} on a Float64Array and Int32Array rows. */
+/**
+ * {@link outcomeSd} on a Float64Array and Int32Array rows: the count (as the Welford loop counts)
+ * first, then the loop returning Σ right after it — code after an on-stack-compiled loop without
+ * type feedback deoptimised it on every call (docs/numerics.md, attgt).
+ */
 function sdTyped(values: Float64Array, rows: Int32Array, which: ((row: number) => boolean) | undefined): number {
+  const count = countTyped(values, rows, which);
+  return count < 2 ? NaN : Math.sqrt(welfordSquares(values, rows, which) / (count - 1));
+}
+
+/** Welford's Σ(x − x̄)² of {@link outcomeSd}'s loop, on typed arrays. */
+function welfordSquares(values: Float64Array, rows: Int32Array, which: ((row: number) => boolean) | undefined): number {
   let count = 0;
   let mean = 0;
   let sumSquares = 0;
@@ -100,7 +110,7 @@ function sdTyped(values: Float64Array, rows: Int32Array, which: ((row: number) =
     mean += delta / count;
     sumSquares += delta * (value - mean);
   }
-  return count < 2 ? NaN : Math.sqrt(sumSquares / (count - 1));
+  return sumSquares;
 }
 
 /** The number of rows with `which(row)` (all when undefined) and a non-NaN value, on typed arrays. */

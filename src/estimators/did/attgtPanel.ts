@@ -83,7 +83,8 @@ export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): Pan
   const rank = new Int32Array(nU).fill(-1);
   const fillPos = bucketCount.slice(0, cohortValues.length);
   const cohort = new Float64Array(nKept);
-  const ids: (number | string)[] = new Array(nKept);
+  // a copy of the ids (same element kind), every slot overwritten by placeUnits: one allocation, no transition
+  const ids: (number | string)[] = coding.units.slice(0, nKept);
   placeUnits(drop, unitSlot, fillPos, cohortU, coding.units, nU, rank, cohort, ids);
   nU = nKept;
   // unit × period matrices (column-major by period), filled by one scatter pass over the rows

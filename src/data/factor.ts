@@ -59,6 +59,10 @@ export function factor(column: Column, options: FactorOptions = {}): Factor {
 
 /** First-appearance coding: one Map pass; numbers keep their values beside the labels. */
 function appearanceFactor(column: Column, rows?: ArrayLike<number>): Factor {
+  if (column instanceof Float64Array) {
+    const coded = appearanceIntegerCodes(column, rows);
+    if (coded !== null) return coded;
+  }
   const n = rows ? rows.length : column.length;
   const codes = new Int32Array(n);
   const index = new Map<string | number, number>();
@@ -82,6 +86,68 @@ function appearanceFactor(column: Column, rows?: ArrayLike<number>): Factor {
     return { codes, levels: Array.from(values, formatRNumber), values };
   }
   return { codes, levels: seen as string[] };
+}
+
+/**
+ * {@link appearanceFactor} for integer ids in a modest range (unit and school numbers): a direct
+ * table instead of the Map, and a run of one id (long data sorted by unit) reuses its code. The
+ * codes and values are the Map's: first appearance, NaN → −1, −0 the same level as 0 (the value
+ * first seen is kept). Null at the first non-integer value, or when the range is too wide.
+ */
+function appearanceIntegerCodes(column: Float64Array, rows?: ArrayLike<number>): Factor | null {
+  let x = column;
+  if (rows) {
+    // Gather first: the loops below then read one contiguous array (and stay monomorphic).
+    x = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) x[i] = column[rows[i]!]!;
+  }
+  const n = x.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min === Infinity) return null; // every cell missing, or only ±Infinity: the Map path
+  const range = max - min + 1;
+  if (!Number.isInteger(min) || !(range <= Math.max(4 * n, 1 << 16))) return null;
+  const table = new Int32Array(range).fill(-1);
+  const codes = new Int32Array(n);
+  const seen: number[] = [];
+  if (!appearanceRows(x, min, table, codes, seen)) return null;
+  const values = Float64Array.from(seen);
+  return { codes, levels: Array.from(values, formatRNumber), values };
+}
+
+/** The coding loop of {@link appearanceIntegerCodes}; false at the first non-integer value. */
+function appearanceRows(x: Float64Array, min: number, table: Int32Array, codes: Int32Array, seen: number[]): boolean {
+  let previous = NaN;
+  let previousCode = -1;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v === previous) {
+      codes[i] = previousCode;
+      continue;
+    }
+    if (v !== v) {
+      codes[i] = -1;
+      continue;
+    }
+    const o = v - min;
+    const oi = o | 0;
+    if (oi !== o) return false;
+    let code = table[oi]!;
+    if (code < 0) {
+      code = seen.length;
+      table[oi] = code;
+      seen.push(v);
+    }
+    codes[i] = code;
+    previous = v;
+    previousCode = code;
+  }
+  return true;
 }
 
 function numericFactor(column: Float64Array, rows?: ArrayLike<number>): Factor {

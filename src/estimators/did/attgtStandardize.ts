@@ -11,6 +11,13 @@ import type { AttgtParams } from './attgtOptions.js';
 
 const FN = 'attgt';
 
+/**
+ * The predicate of the preselected reference rows, one function for every call: a fresh closure
+ * per call made the optimised σ loops of effectSize.ts deoptimise (wrong call target) once its
+ * predecessor was collected.
+ */
+const EVERY_ROW = (): boolean => true;
+
 /** σ of an `attgt` fit, and σ under any other `standardize` (for an aggregation's override). */
 export interface AttgtSigma {
   /** σ of the fit's own `standardize`. */
@@ -33,7 +40,7 @@ export function attgtStandardize(d: PanelData | RcData, p: AttgtParams, notes: N
   const values = d.kind === 'panel' ? d.Y : d.y;
   const rowsOf = (kind: 'control-baseline' | 'pooled'): Int32Array => (kind === 'pooled' ? Int32Array.from({ length: values.length }, (_, i) => i) : baselineRows(d, p));
   // the reference rows are selected up front, so the predicate is trivially true
-  const resolve = (given: Standardize | undefined, kind: 'control-baseline' | 'pooled', into: Note[]) => standardizeBasis(given, values, rowsOf(kind), () => true, FN, into);
+  const resolve = (given: Standardize | undefined, kind: 'control-baseline' | 'pooled', into: Note[]) => standardizeBasis(given, values, rowsOf(kind), EVERY_ROW, FN, into);
   const own = p.standardizeGiven ? p.standardize : undefined;
   const basis = resolve(own, typeof own === 'string' ? own : 'control-baseline', notes);
   const memo = new Map<string, StandardizeBasis>();

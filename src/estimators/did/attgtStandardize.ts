@@ -61,8 +61,10 @@ export function attgtStandardize(d: PanelData | RcData, p: AttgtParams, notes: N
  * never-treated units, or every unit when none is never treated.
  */
 function baselineRows(d: PanelData | RcData, p: AttgtParams): Int32Array {
+  // plain loops, no per-call closures: a fresh closure called in an optimised loop deoptimised
+  // it (wrong call target) in later calls
   const firstCohort = d.glist[0]!;
-  const baseline = (periodIndex: number) => d.periods[periodIndex]! + p.anticipation < firstCohort;
+  const anticipation = p.anticipation;
   const cohorts = d.kind === 'panel' ? d.cohort : d.obsCohort;
   let anyNever = false;
   for (let i = 0; i < cohorts.length; i++) if (cohorts[i] === Infinity) anyNever = true;
@@ -71,16 +73,17 @@ function baselineRows(d: PanelData | RcData, p: AttgtParams): Int32Array {
     const n = d.n;
     const units = comparisonUnits(d.cohort, n, anyNever);
     const periods: number[] = [];
-    for (let t = 0; t < d.periods.length; t++) if (baseline(t)) periods.push(t);
+    for (let t = 0; t < d.periods.length; t++) if (d.periods[t]! + anticipation < firstCohort) periods.push(t);
     const out = new Int32Array(units.length * periods.length);
-    periods.forEach((t, j) => {
+    for (let j = 0; j < periods.length; j++) {
       const o = j * units.length;
-      for (let i = 0; i < units.length; i++) out[o + i] = units[i]! + t * n;
-    });
+      const shift = periods[j]! * n;
+      for (let i = 0; i < units.length; i++) out[o + i] = units[i]! + shift;
+    }
     return out;
   }
   const out: number[] = [];
-  for (let r = 0; r < d.obs; r++) if (baseline(d.period[r]!) && (!anyNever || d.obsCohort[r] === Infinity)) out.push(r);
+  for (let r = 0; r < d.obs; r++) if (d.periods[d.period[r]!]! + anticipation < firstCohort && (!anyNever || d.obsCohort[r] === Infinity)) out.push(r);
   return Int32Array.from(out);
 }
 

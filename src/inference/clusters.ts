@@ -174,6 +174,26 @@ export function isNestedIn(fixefCodes: Int32Array, nLevels: number, clustering: 
 }
 
 /**
+ * {@link isNestedIn} for a fixed effect whose codes are i mod `period` (`DesignFixedEffect.cycle`),
+ * without building them: the same pass with the level counted along.
+ *
+ * @example
+ * isCycleNestedIn(2, 4, clusterCodes('g', new Float64Array([5, 6, 5, 6]))); // true
+ */
+export function isCycleNestedIn(period: number, rows: number, clustering: ClusterCodes): boolean {
+  const owner = new Int32Array(period).fill(-1);
+  const codes = clustering.codes;
+  for (let i = 0, level = 0; i < rows; i++) {
+    const cluster = codes[i]!;
+    const seen = owner[level]!;
+    if (seen < 0) owner[level] = cluster;
+    else if (seen !== cluster) return false;
+    if (++level === period) level = 0;
+  }
+  return true;
+}
+
+/**
  * Throws `too_few_clusters` when a clustering has fewer than two clusters (a cluster-robust
  * variance needs G ≥ 2: the G/(G−1) factor and the t(G−1) reference are undefined otherwise).
  *

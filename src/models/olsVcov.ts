@@ -11,7 +11,7 @@
  */
 import { CausalPanelError } from '../errors.js';
 import type { Frame } from '../data/frame.js';
-import { checkClusterCount, clusterCodes, combinedClusters, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
+import { checkClusterCount, clusterCodes, combinedClusters, isCycleNestedIn, isNestedIn, type ClusterCodes } from '../inference/clusters.js';
 import { vcovCR2, type Cr2Result } from '../inference/cr2.js';
 import { hatOperator } from '../inference/hatOperator.js';
 import { computeVcov, leverage as leverageOf, vcovJackknife, type ScoreFactors } from '../inference/sandwich.js';
@@ -151,7 +151,7 @@ export function olsVcov(spec: VcovSpec, ssc: Ssc, state: OlsState, fn: string): 
   const clusterings = clusteringsFor(spec, state, fn);
   let nested: boolean[] | null = null;
   if (clusterings !== undefined && design.fixedEffects.length > 0) {
-    nested = design.fixedEffects.map((fe) => clusterings.some((c) => c.name === fe.name || isNestedIn(fe.codes, fe.nLevels, c)));
+    nested = design.fixedEffects.map((fe) => clusterings.some((c) => c.name === fe.name || (fe.cycle !== undefined ? isCycleNestedIn(fe.cycle.period, fe.cycle.rows, c) : isNestedIn(fe.codes, fe.nLevels, c))));
     if (hasSlopes) {
       // fixest: slope-only effects (fe[[x]]) have no levels to remove; the slopes are never removed
       design.fixedEffects.forEach((fe, p) => {

@@ -41,7 +41,7 @@
  */
 import { CausalPanelError } from '../errors.js';
 import { iterate } from './demeanAcceleration.js';
-import { isGrid, setupSumsGrid } from './demeanGrid.js';
+import { isBlocks, isGrid, setupSumsGrid } from './demeanGrid.js';
 import { demeanSlopes } from './demeanSlopes.js';
 import { centeredSumSquares, levelInverseWeights, residualize, setupSums, setupSumsFused, sumSquares, type Kernel } from './demeanPasses.js';
 
@@ -58,6 +58,8 @@ export interface FixedEffectCodes {
   slopes?: readonly Float64Array[];
   /** With slopes: whether the level also has its own intercept (`fe[x]`, default) or not (`fe[[x]]`). */
   constant?: boolean;
+  /** Set when codes[i] = i mod `period` for all `rows`: the grid check then does not read `codes`. */
+  cycle?: { period: number; rows: number };
 }
 
 /** Options for {@link demean}. */
@@ -119,7 +121,7 @@ export function demean(
   const fn = 'demean';
   const C = columns.length;
   const q = fixedEffects.length;
-  const n = C > 0 ? columns[0]!.length : q > 0 ? fixedEffects[0]!.codes.length : 0;
+  const n = C > 0 ? columns[0]!.length : q > 0 ? codeCount(fixedEffects[0]!) : 0;
   validate(columns, fixedEffects, weights, n, fn);
   if (!(tolerance > 0)) {
     throw new CausalPanelError('invalid_option', `${fn}: tolerance must be positive (${tolerance})`, { fn, option: 'tolerance', value: tolerance });
@@ -152,14 +154,15 @@ export function demean(
     if (centered) result.centeredSumSquares = Float64Array.from(xs, (x) => centeredSumSquares(x, w));
     return result;
   }
-  const codes = fixedEffects.map((fe) => fe.codes);
   const nLevels = fixedEffects.map((fe) => fe.nLevels);
+  const grid = q === 2 && w === null && isGridEffects(fixedEffects[0]!, fixedEffects[1]!, nLevels[0]!, nLevels[1]!);
+  // On the grid no pass reads the codes (a cyclic second effect's codes are then never built).
+  const codes = grid ? [fixedEffects[0]!.codes, new Int32Array(0)] : fixedEffects.map((fe) => fe.codes);
   // Level weight sums W_p[l] (once for all columns; the pass also checks the codes) and their
   // reciprocals (0 for empty or zero-weight levels, whose coefficient then stays 0).
   // (The common two-way, unweighted, three-column case counts the levels inside the setup pass.)
   // A balanced panel sorted by the first then the second effect (the full grid of levels, in
   // order) has passes that read no codes (`demeanGrid.ts`); same arithmetic, same bits.
-  const grid = q === 2 && w === null && isGrid(codes[0]!, codes[1]!, nLevels[0]!, nLevels[1]!);
   const fusedSetup = q === 2 && w === null && C === 3;
   const inverseWeights = fusedSetup || grid ? nLevels.map((L) => new Float64Array(L)) : nLevels.map((L, p) => levelInverseWeights(codes[p]!, L, w, p, fn));
   let totalWeight = n;
@@ -220,6 +223,20 @@ export function demean(
   return result;
 }
 
+/** Number of rows coded (without building a cyclic effect's codes). */
+function codeCount(fe: FixedEffectCodes): number {
+  return fe.cycle !== undefined ? fe.cycle.rows : fe.codes.length;
+}
+
+/**
+ * {@link isGrid} for two effects; when the second is cyclic with period L₁ only the first one's
+ * codes are read (the second's are (i mod L₁) by construction).
+ */
+function isGridEffects(first: FixedEffectCodes, second: FixedEffectCodes, L0: number, L1: number): boolean {
+  if (second.cycle !== undefined && second.cycle.period === L1) return isBlocks(first.codes, L0, L1, second.cycle.rows);
+  return isGrid(first.codes, second.codes, L0, L1);
+}
+
 /** The varying-slope path: plain alternating projections per column (`demeanSlopes.ts`). */
 function demeanWithSlopes(xs: Float64Array[], fixedEffects: FixedEffectCodes[], w: Float64Array | null, n: number, tolerance: number, maxIterations: number): DemeanResult {
   fixedEffects.forEach((fe, p) => {
@@ -267,8 +284,9 @@ function validate(
   });
   // Code ranges are checked in the level-weight pass (levelInverseWeights).
   fixedEffects.forEach((fe, p) => {
-    if (fe.codes.length !== n) {
-      throw new CausalPanelError('invalid_option', `${fn}: fixed effect ${p} has ${fe.codes.length} codes, expected ${n}`, { fn, value: fe.codes.length });
+    const count = codeCount(fe);
+    if (count !== n) {
+      throw new CausalPanelError('invalid_option', `${fn}: fixed effect ${p} has ${count} codes, expected ${n}`, { fn, value: count });
     }
   });
   if (weights !== undefined) {

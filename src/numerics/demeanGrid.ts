@@ -31,6 +31,24 @@ export function isGrid(g0: Int32Array, g1: Int32Array, L0: number, L1: number): 
 }
 
 /**
+ * The first half of {@link isGrid}: true when n = L₀·L₁ = `rows` and g0[i] = ⌊i/L₁⌋ for every i.
+ *
+ * @example
+ * isBlocks(Int32Array.of(0, 0, 1, 1), 2, 2, 4); // true
+ */
+export function isBlocks(g0: Int32Array, L0: number, L1: number, rows: number): boolean {
+  const n = g0.length;
+  if (rows !== n || L0 < 1 || L1 < 1 || L0 * L1 !== n) return false;
+  let i = 0;
+  for (let u = 0; u < L0; u++) {
+    for (let t = 0; t < L1; t++, i++) {
+      if (g0[i] !== u) return false;
+    }
+  }
+  return true;
+}
+
+/**
  * Setup pass on the grid: level sums S₀ (stride C), S₁ (stride C) and Σx² per column, and the
  * reciprocal level counts (1/T and 1/L₀) in `inverseWeights`; with `sums`, also Σx per column
  * (row order, from 0). Column by column (the codes are not read, so the columns share nothing);

@@ -4,7 +4,7 @@
  * written out by hand. Written to kill surviving mutants (docs/validation.md, "Mutation testing").
  */
 import { describe, expect, it } from 'vitest';
-import { checkClusterCount, clusterCodes, combinedClusters, intersectClusters, isNestedIn, type ClusterCodes } from '../../src/inference/clusters.js';
+import { checkClusterCount, clusterCodes, combinedClusters, intersectClusters, isCycleNestedIn, isNestedIn, type ClusterCodes } from '../../src/inference/clusters.js';
 import { thrown } from '../helpers/thrown.js';
 
 const codesOf = (c: ClusterCodes) => [Array.from(c.codes), c.nClusters];
@@ -86,5 +86,24 @@ describe('isNestedIn and checkClusterCount', () => {
     expect(error.message).toBe('feols: clustering by "id" needs at least 2 clusters (found 1)');
     expect(error.details).toMatchObject({ fn: 'feols', column: 'id', value: 1 });
     expect(() => checkClusterCount(clusterCodes('id', Float64Array.of(1, 2)), 'feols')).not.toThrow();
+  });
+});
+
+describe('isCycleNestedIn = isNestedIn on the codes i mod period', () => {
+  it('agrees on nested, not nested and late-breaking clusterings', () => {
+    const period = 3;
+    const rows = 12;
+    const codes = Int32Array.from({ length: rows }, (_, i) => i % period);
+    const clusterings = [
+      clusterCodes('a', Float64Array.from({ length: rows }, (_, i) => i % period)),
+      clusterCodes('b', Float64Array.from({ length: rows }, (_, i) => Math.floor(i / period))),
+      clusterCodes('c', Float64Array.from({ length: rows }, (_, i) => (i === rows - 1 ? 9 : i % period))),
+      clusterCodes('d', Float64Array.from({ length: rows }, () => 1)),
+    ];
+    const expected = [true, false, false, true];
+    clusterings.forEach((g, j) => {
+      expect(isNestedIn(codes, period, g)).toBe(expected[j]);
+      expect(isCycleNestedIn(period, rows, g)).toBe(expected[j]);
+    });
   });
 });

@@ -58,3 +58,24 @@ describe('demean on the full grid (balanced panel sorted by unit, then period)',
     }
   });
 });
+
+describe('demean with a cyclic second effect (codes i mod period, not built on the grid)', () => {
+  it('takes the grid passes without reading the cyclic codes and gives the same bits; off the grid it reads them', () => {
+    const rng = createRng(12);
+    const { unit, period } = grid(7, 5);
+    const xs = [0, 1, 2].map(() => Float64Array.from({ length: 35 }, () => rng.normal()));
+    const reference = demean(xs, [{ codes: unit, nLevels: 7 }, { codes: period, nLevels: 5 }], { centered: true });
+    let reads = 0;
+    const cyclic = { get codes(): Int32Array { reads++; return period; }, nLevels: 5, cycle: { period: 5, rows: 35 } };
+    const result = demean(xs, [{ codes: unit, nLevels: 7 }, cyclic], { centered: true });
+    expect(reads).toBe(0);
+    result.columns.forEach((x, c) => expect(Array.from(x)).toEqual(Array.from(reference.columns[c]!)));
+    expect(Array.from(result.centeredSumSquares!)).toEqual(Array.from(reference.centeredSumSquares!));
+    // First effect not in blocks of 5: the general passes, which read the codes.
+    const shuffledUnit = Int32Array.from(unit).reverse();
+    const general = demean(xs, [{ codes: shuffledUnit, nLevels: 7 }, cyclic]);
+    expect(reads).toBeGreaterThan(0);
+    const generalReference = demean(xs, [{ codes: shuffledUnit, nLevels: 7 }, { codes: period, nLevels: 5 }]);
+    general.columns.forEach((x, c) => expect(Array.from(x)).toEqual(Array.from(generalReference.columns[c]!)));
+  });
+});

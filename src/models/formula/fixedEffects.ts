@@ -27,6 +27,12 @@ export interface DesignFixedEffect {
   slopeNames?: string[];
   /** With slopes: whether the levels keep their intercepts (`id[x]`) or not (`id[[x]]`). */
   constant?: boolean;
+  /**
+   * Set when the codes are i mod `period` over all `rows` (a period column of a balanced panel
+   * sorted by unit, then period): `codes` is then built only when read, and {@link demean} checks
+   * the grid layout without it.
+   */
+  cycle?: { period: number; rows: number };
 }
 
 /**
@@ -46,12 +52,12 @@ export function fixedEffectCodes(
 ): DesignFixedEffect {
   if (columns.length === 1 && columns[0] instanceof Float64Array) {
     const fast = coded ?? smallIntegerCodes(columns[0], rows);
-    if (fast !== null) return lazyFixedEffect(name, fast.codes, fast.values.length, () => Array.from(fast.values, formatRNumber));
+    if (fast !== null) return lazyFixedEffect(name, fast, fast.values.length, () => Array.from(fast.values, formatRNumber));
   }
   const factors = columns.map((c) => factor(c, { rows }));
   if (factors.length === 1) {
     const f = factors[0]!;
-    return lazyFixedEffect(name, f.codes, levelCount(f), () => f.levels);
+    return lazyFixedEffect(name, f, levelCount(f), () => f.levels);
   }
   // Combine as mixed-radix keys, then number the keys that occur in sorted order.
   const n = factors[0]!.codes.length;
@@ -71,20 +77,27 @@ export function fixedEffectCodes(
     }
     return parts.join('_');
   };
-  return lazyFixedEffect(name, combined.codes, combined.values!.length, () => Array.from(combined.values!, label));
+  return lazyFixedEffect(name, combined, combined.values!.length, () => Array.from(combined.values!, label));
 }
 
-/** Level labels are only built when read (fixef output), not on every fit. */
-function lazyFixedEffect(name: string, codes: Int32Array, nLevels: number, makeLevels: () => string[]): DesignFixedEffect {
+/**
+ * Level labels are only built when read (fixef output), not on every fit; so are the codes of a
+ * cyclic column (`coded.cycle`), which the grid passes of demean never read.
+ */
+function lazyFixedEffect(name: string, coded: { readonly codes: Int32Array; cycle?: { period: number; rows: number } }, nLevels: number, makeLevels: () => string[]): DesignFixedEffect {
   let levels: string[] | undefined;
-  return {
+  const effect: DesignFixedEffect = {
     name,
-    codes,
+    get codes(): Int32Array {
+      return coded.codes;
+    },
     nLevels,
     get levels(): string[] {
       return (levels ??= makeLevels());
     },
   };
+  if (coded.cycle !== undefined) effect.cycle = coded.cycle;
+  return effect;
 }
 
 /** Number of levels without building the labels of a numeric factor. */
@@ -107,7 +120,7 @@ const SMALL_INTEGER_LIMIT = 1 << 20;
  * smallIntegerCodes(new Float64Array([2003, 2001, 2003]), undefined);
  * // { codes: Int32Array [1, 0, 1], values: Float64Array [2001, 2003] }
  */
-export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undefined): { codes: Int32Array; values: Float64Array } | null {
+export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undefined): SmallIntegerCodes | null {
   let x = column;
   if (rows !== undefined && !isIdentity(rows, column.length)) {
     // Gather first: the pass then runs over one contiguous array.
@@ -115,6 +128,19 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
     for (let i = 0; i < rows.length; i++) x[i] = column[rows[i]!]!;
   }
   const n = x.length;
+  const period = cyclePeriod(x);
+  if (period > 0) {
+    // Codes i mod period (first appearance = sorted order, as the row pass would give), built
+    // only when read.
+    let codes: Int32Array | undefined;
+    return {
+      get codes(): Int32Array {
+        return (codes ??= cycleCodes(n, period));
+      },
+      values: Float64Array.from(x.subarray(0, period), (v) => v + 0), // + 0: −0 → 0 as the table gives
+      cycle: { period, rows: n },
+    };
+  }
   const codes = new Int32Array(n);
   // First-appearance codes through a direct table indexed by the value, grown (between calls of
   // the row pass) as larger values appear.
@@ -137,6 +163,44 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
   sortedRanks(table, max, rank, values);
   if (!state.increasing) renumber(codes, rank);
   return { codes, values };
+}
+
+/** What {@link smallIntegerCodes} returns; `cycle` when the codes are i mod period (built on first read). */
+export interface SmallIntegerCodes {
+  readonly codes: Int32Array;
+  values: Float64Array;
+  cycle?: { period: number; rows: number };
+}
+
+/**
+ * P when x[0] < x[1] < … < x[P−1] are integers in [0, 2²⁰), 2 ≤ P < n, n is a multiple of P and
+ * x[i] = x[i − P] for every i ≥ P; else 0. One read of x, stopping at the first row that breaks it.
+ */
+function cyclePeriod(x: Float64Array): number {
+  const n = x.length;
+  if (n < 4) return 0;
+  let previous = x[0]!;
+  if ((previous | 0) !== previous || previous < 0) return 0;
+  let P = 1;
+  for (; P < n; P++) {
+    const v = x[P]!;
+    if (!(v > previous)) break;
+    if ((v | 0) !== v || v >= SMALL_INTEGER_LIMIT) return 0;
+    previous = v;
+  }
+  if (P < 2 || P >= n || n % P !== 0) return 0;
+  for (let i = P; i < n; i++) if (x[i] !== x[i - P]) return 0;
+  return P;
+}
+
+/** codes[i] = i mod period. */
+function cycleCodes(n: number, period: number): Int32Array {
+  const codes = new Int32Array(n);
+  for (let i = 0, t = 0; i < n; i++) {
+    codes[i] = t;
+    if (++t === period) t = 0;
+  }
+  return codes;
 }
 
 /** Where the row pass of {@link smallIntegerCodes} stands between calls. */

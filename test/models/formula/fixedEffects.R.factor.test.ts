@@ -41,4 +41,28 @@ describe('smallIntegerCodes = R factor() level order (fixest fixed-effect coding
     expect(smallIntegerCodes(Float64Array.of(1, 2 ** 21), undefined)).toBeNull();
     expect(fixedEffectCodes('g', [Float64Array.of(-1, 0.5, -1)], undefined).levels).toEqual(['-1', '0.5']);
   });
+
+  it('a cyclic column (period of a balanced panel sorted by unit, then period): same codes and levels as factor(), codes built on read', () => {
+    const cases = [
+      Float64Array.from({ length: 40 }, (_, i) => 2001 + (i % 4)),
+      Float64Array.from({ length: 30 }, (_, i) => [0, 2, 7][i % 3]!),
+      Float64Array.from({ length: 30 }, (_, i) => [-0, 2, 7][i % 3]!),
+      // breaks the cycle on the last row, on a length that is not a multiple, or is not increasing
+      Float64Array.from({ length: 40 }, (_, i) => (i === 39 ? 2001 : 2001 + (i % 4))),
+      Float64Array.from({ length: 42 }, (_, i) => 2001 + (i % 4)),
+      Float64Array.from({ length: 40 }, (_, i) => 2004 - (i % 4)),
+    ];
+    cases.forEach((col, c) => {
+      const coded = smallIntegerCodes(col, undefined)!;
+      expect(coded.cycle !== undefined).toBe(c < 3);
+      if (coded.cycle !== undefined) expect(coded.cycle).toEqual({ period: coded.values.length, rows: col.length });
+      const f = factor(col);
+      expect(Array.from(coded.codes)).toEqual(Array.from(f.codes));
+      expect(Array.from(coded.values)).toEqual(Array.from(f.values!));
+      expect(Object.is(coded.values[0], -0)).toBe(false);
+      const fe = fixedEffectCodes('t', [col], undefined);
+      expect(fe.levels).toEqual(f.levels);
+      expect(Array.from(fe.codes)).toEqual(Array.from(f.codes));
+    });
+  });
 });

@@ -65,32 +65,27 @@ function baselineRows(d: PanelData | RcData, p: AttgtParams): Int32Array {
   // it (wrong call target) in later calls
   const firstCohort = d.glist[0]!;
   const anticipation = p.anticipation;
-  const cohorts = d.kind === 'panel' ? d.cohort : d.obsCohort;
-  let anyNever = false;
-  for (let i = 0; i < cohorts.length; i++) if (cohorts[i] === Infinity) anyNever = true;
   if (d.kind === 'panel') {
-    // the comparison units of one period, then the same units offset by each baseline period
+    // units are sorted by cohort (never treated, Infinity, last), so the comparison units are the
+    // range of the never-treated cohort, or all n units; then offset by each baseline period
     const n = d.n;
-    const units = comparisonUnits(d.cohort, n, anyNever);
+    const lo = d.cohortStart.get(Infinity) ?? 0;
+    const hi = d.cohortEnd.get(Infinity) ?? n;
     const periods: number[] = [];
     for (let t = 0; t < d.periods.length; t++) if (d.periods[t]! + anticipation < firstCohort) periods.push(t);
-    const out = new Int32Array(units.length * periods.length);
+    const out = new Int32Array((hi - lo) * periods.length);
     for (let j = 0; j < periods.length; j++) {
-      const o = j * units.length;
+      const o = j * (hi - lo) - lo;
       const shift = periods[j]! * n;
-      for (let i = 0; i < units.length; i++) out[o + i] = units[i]! + shift;
+      for (let u = lo; u < hi; u++) out[o + u] = u + shift;
     }
     return out;
   }
+  const cohorts = d.obsCohort;
+  let anyNever = false;
+  for (let i = 0; i < cohorts.length; i++) if (cohorts[i] === Infinity) anyNever = true;
   const out: number[] = [];
   for (let r = 0; r < d.obs; r++) if (d.periods[d.period[r]!]! + anticipation < firstCohort && (!anyNever || d.obsCohort[r] === Infinity)) out.push(r);
   return Int32Array.from(out);
 }
 
-/** The units u (ascending) with cohort[u] = Infinity, or all n units when `anyNever` is false. */
-function comparisonUnits(cohort: Float64Array, n: number, anyNever: boolean): Int32Array {
-  const out = new Int32Array(n);
-  let m = 0;
-  for (let u = 0; u < n; u++) if (!anyNever || cohort[u] === Infinity) out[m++] = u;
-  return out.subarray(0, m);
-}

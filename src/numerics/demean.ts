@@ -60,6 +60,8 @@ export interface FixedEffectCodes {
   constant?: boolean;
   /** Set when codes[i] = i mod `period` for all `rows`: the grid check then does not read `codes`. */
   cycle?: { period: number; rows: number };
+  /** Set when codes[i] = ⌊i/`length`⌋ for all `rows`: the grid check then does not read `codes`. */
+  blocks?: { length: number; rows: number };
 }
 
 /** Options for {@link demean}. */
@@ -157,7 +159,7 @@ export function demean(
   const nLevels = fixedEffects.map((fe) => fe.nLevels);
   const grid = q === 2 && w === null && isGridEffects(fixedEffects[0]!, fixedEffects[1]!, nLevels[0]!, nLevels[1]!);
   // On the grid no pass reads the codes (a cyclic second effect's codes are then never built).
-  const codes = grid ? [fixedEffects[0]!.codes, new Int32Array(0)] : fixedEffects.map((fe) => fe.codes);
+  const codes = grid ? [new Int32Array(0), new Int32Array(0)] : fixedEffects.map((fe) => fe.codes);
   // Level weight sums W_p[l] (once for all columns; the pass also checks the codes) and their
   // reciprocals (0 for empty or zero-weight levels, whose coefficient then stays 0).
   // (The common two-way, unweighted, three-column case counts the levels inside the setup pass.)
@@ -225,14 +227,18 @@ export function demean(
 
 /** Number of rows coded (without building a cyclic effect's codes). */
 function codeCount(fe: FixedEffectCodes): number {
-  return fe.cycle !== undefined ? fe.cycle.rows : fe.codes.length;
+  return fe.cycle !== undefined ? fe.cycle.rows : fe.blocks !== undefined ? fe.blocks.rows : fe.codes.length;
 }
 
 /**
  * {@link isGrid} for two effects; when the second is cyclic with period L₁ only the first one's
- * codes are read (the second's are (i mod L₁) by construction).
+ * codes are read (the second's are (i mod L₁) by construction), and none when the first is also
+ * in blocks of L₁ (codes ⌊i/L₁⌋).
  */
 function isGridEffects(first: FixedEffectCodes, second: FixedEffectCodes, L0: number, L1: number): boolean {
+  if (second.cycle !== undefined && first.blocks !== undefined) {
+    return second.cycle.period === L1 && first.blocks.length === L1 && first.blocks.rows === second.cycle.rows && L0 * L1 === second.cycle.rows;
+  }
   if (second.cycle !== undefined && second.cycle.period === L1) return isBlocks(first.codes, L0, L1, second.cycle.rows);
   return isGrid(first.codes, second.codes, L0, L1);
 }

@@ -79,3 +79,18 @@ describe('demean with a cyclic second effect (codes i mod period, not built on t
     general.columns.forEach((x, c) => expect(Array.from(x)).toEqual(Array.from(generalReference.columns[c]!)));
   });
 });
+
+describe('demean with both effects marked (blocks of L₁, cycle of L₁)', () => {
+  it('takes the grid passes reading neither effect\'s codes, same bits', () => {
+    const rng = createRng(13);
+    const { unit, period } = grid(6, 4);
+    const xs = [0, 1, 2].map(() => Float64Array.from({ length: 24 }, () => rng.normal()));
+    const reference = demean(xs, [{ codes: unit, nLevels: 6 }, { codes: period, nLevels: 4 }]);
+    let reads = 0;
+    const blocks = { get codes(): Int32Array { reads++; return unit; }, nLevels: 6, blocks: { length: 4, rows: 24 } };
+    const cyclic = { get codes(): Int32Array { reads++; return period; }, nLevels: 4, cycle: { period: 4, rows: 24 } };
+    const result = demean(xs, [blocks, cyclic]);
+    expect(reads).toBe(0);
+    result.columns.forEach((x, c) => expect(Array.from(x)).toEqual(Array.from(reference.columns[c]!)));
+  });
+});

@@ -33,6 +33,11 @@ export interface DesignFixedEffect {
    * the grid layout without it.
    */
   cycle?: { period: number; rows: number };
+  /**
+   * Set when the codes are ⌊i/`length`⌋ over all `rows` (a unit column of a balanced panel sorted
+   * by unit): `codes` is then built only when read.
+   */
+  blocks?: { length: number; rows: number };
 }
 
 /**
@@ -84,7 +89,10 @@ export function fixedEffectCodes(
  * Level labels are only built when read (fixef output), not on every fit; so are the codes of a
  * cyclic column (`coded.cycle`), which the grid passes of demean never read.
  */
-function lazyFixedEffect(name: string, coded: { readonly codes: Int32Array; cycle?: { period: number; rows: number } }, nLevels: number, makeLevels: () => string[]): DesignFixedEffect {
+function lazyFixedEffect(
+  name: string,
+  coded: { readonly codes: Int32Array; cycle?: { period: number; rows: number }; blocks?: { length: number; rows: number } },
+  nLevels: number, makeLevels: () => string[]): DesignFixedEffect {
   let levels: string[] | undefined;
   const effect: DesignFixedEffect = {
     name,
@@ -97,6 +105,7 @@ function lazyFixedEffect(name: string, coded: { readonly codes: Int32Array; cycl
     },
   };
   if (coded.cycle !== undefined) effect.cycle = coded.cycle;
+  if (coded.blocks !== undefined) effect.blocks = coded.blocks;
   return effect;
 }
 
@@ -141,6 +150,19 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
       cycle: { period, rows: n },
     };
   }
+  const length = blockLength(x);
+  if (length > 0) {
+    // Codes ⌊i/length⌋ (one level per block, in increasing order), built only when read.
+    let codes: Int32Array | undefined;
+    const L = n / length;
+    return {
+      get codes(): Int32Array {
+        return (codes ??= blockCodes(n, length));
+      },
+      values: Float64Array.from({ length: L }, (_, u) => x[u * length]! + 0), // + 0: −0 → 0 as the table gives
+      blocks: { length, rows: n },
+    };
+  }
   const codes = new Int32Array(n);
   // First-appearance codes through a direct table indexed by the value, grown (between calls of
   // the row pass) as larger values appear.
@@ -170,6 +192,38 @@ export interface SmallIntegerCodes {
   readonly codes: Int32Array;
   values: Float64Array;
   cycle?: { period: number; rows: number };
+  blocks?: { length: number; rows: number };
+}
+
+/**
+ * B when x is runs of exactly B ≥ 2 equal values, n/B ≥ 2 runs, with values integers in
+ * [0, 2²⁰) increasing from run to run; else 0. One read of x, stopping at the first row that breaks it.
+ */
+function blockLength(x: Float64Array): number {
+  const n = x.length;
+  if (n < 4) return 0;
+  const first = x[0]!;
+  if ((first | 0) !== first || first < 0) return 0;
+  let B = 1;
+  while (B < n && x[B] === first) B++;
+  if (B < 2 || B >= n || n % B !== 0) return 0;
+  for (let start = B; start < n; start += B) {
+    const v = x[start]!;
+    if (!(v > x[start - 1]!) || (v | 0) !== v || v >= SMALL_INTEGER_LIMIT) return 0;
+    const end = start + B;
+    for (let i = start + 1; i < end; i++) if (x[i] !== v) return 0;
+  }
+  return B;
+}
+
+/** codes[i] = ⌊i/length⌋. */
+function blockCodes(n: number, length: number): Int32Array {
+  const codes = new Int32Array(n);
+  for (let i = 0, u = 0; i < n; u++) {
+    const end = i + length;
+    for (; i < end; i++) codes[i] = u;
+  }
+  return codes;
 }
 
 /**

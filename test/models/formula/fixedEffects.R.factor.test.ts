@@ -65,4 +65,28 @@ describe('smallIntegerCodes = R factor() level order (fixest fixed-effect coding
       expect(Array.from(fe.codes)).toEqual(Array.from(f.codes));
     });
   });
+
+  it('a column in equal blocks (unit of a balanced panel sorted by unit): same codes and levels as factor(), codes built on read', () => {
+    const cases = [
+      Float64Array.from({ length: 40 }, (_, i) => 3 + Math.floor(i / 4)),
+      Float64Array.from({ length: 30 }, (_, i) => [-0, 2, 7][Math.floor(i / 10)]!),
+      // a short last block, a decreasing block, a value off inside the last block, blocks of 1
+      Float64Array.from({ length: 42 }, (_, i) => 3 + Math.floor(i / 4)),
+      Float64Array.from({ length: 40 }, (_, i) => (i >= 36 ? 1 : 3 + Math.floor(i / 4))),
+      Float64Array.from({ length: 40 }, (_, i) => (i === 39 ? 100 : 3 + Math.floor(i / 4))),
+      Float64Array.from({ length: 40 }, (_, i) => i),
+    ];
+    cases.forEach((col, c) => {
+      const coded = smallIntegerCodes(col, undefined)!;
+      expect(coded.blocks !== undefined).toBe(c < 2);
+      if (coded.blocks !== undefined) expect(coded.blocks.rows).toBe(col.length);
+      const f = factor(col);
+      expect(Array.from(coded.codes)).toEqual(Array.from(f.codes));
+      expect(Array.from(coded.values)).toEqual(Array.from(f.values!));
+      expect(Object.is(coded.values[0], -0)).toBe(false);
+      const fe = fixedEffectCodes('u', [col], undefined);
+      expect(fe.levels).toEqual(f.levels);
+      expect(Array.from(fe.codes)).toEqual(Array.from(f.codes));
+    });
+  });
 });

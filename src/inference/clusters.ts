@@ -15,6 +15,8 @@ export interface ClusterCodes {
   readonly codes: Int32Array;
   /** Number of distinct clusters. */
   readonly nClusters: number;
+  /** Set when codes[i] = ⌊i/`length`⌋ (an absorbed fixed effect in blocks): passes may skip reading `codes`. */
+  readonly blocks?: { readonly length: number };
 }
 
 /**
@@ -182,9 +184,15 @@ export function isNestedIn(fixefCodes: Int32Array, nLevels: number, clustering: 
  */
 export function isCycleNestedIn(period: number, rows: number, clustering: ClusterCodes): boolean {
   const owner = new Int32Array(period).fill(-1);
-  const codes = clustering.codes;
-  for (let i = 0, level = 0; i < rows; i++) {
-    const cluster = codes[i]!;
+  // Clusters in blocks: their codes ⌊i/B⌋ are counted along too.
+  const B = clustering.blocks?.length ?? 0;
+  const codes = B > 0 ? null : clustering.codes;
+  for (let i = 0, level = 0, block = 0, inBlock = 0; i < rows; i++) {
+    const cluster = codes === null ? block : codes[i]!;
+    if (++inBlock === B) {
+      inBlock = 0;
+      block++;
+    }
     const seen = owner[level]!;
     if (seen < 0) owner[level] = cluster;
     else if (seen !== cluster) return false;

@@ -208,6 +208,11 @@ export function clusterMeat(scores: Float64Array | ScoreFactors, n: number, k: n
  * g×k array or a pass over it. Null (use the general path) at the first row breaking the pattern.
  */
 function contiguousMeat2(scores: ScoreFactors, n: number, clustering: ClusterCodes): Float64Array | null {
+  if (clustering.blocks !== undefined && n > 0 && n === clustering.blocks.length * clustering.nClusters) {
+    // Runs of B rows each (codes ⌊i/B⌋): the same pass without reading the codes.
+    blockMeat2(scores, 0, clustering.blocks.length);
+    return blockMeat2(scores, n, clustering.blocks.length);
+  }
   const codes = clustering.codes;
   if (n === 0 || codes[0] !== 0 || codes[n - 1] !== clustering.nClusters - 1) return null;
   // An empty round first (no rows): the code after the row loop then has type feedback when the
@@ -244,6 +249,29 @@ function runMeat2(scores: ScoreFactors, n: number, codes: Int32Array): Float64Ar
   m00 += s0 * s0;
   m10 += s1 * s0;
   m11 += s1 * s1;
+  return Float64Array.of(m00, m10, m10, m11);
+}
+
+/** {@link runMeat2} for clusters in runs of B rows each: the same sums and products in the same order. */
+function blockMeat2(scores: ScoreFactors, n: number, B: number): Float64Array {
+  const x0 = scores.columns[0]!;
+  const x1 = scores.columns[1]!;
+  const m = scores.multiplier;
+  let m00 = 0;
+  let m10 = 0;
+  let m11 = 0;
+  for (let start = 0; start < n; start += B) {
+    let s0 = 0;
+    let s1 = 0;
+    const end = start + B;
+    for (let i = start; i < end; i++) {
+      s0 += x0[i]! * m[i]!;
+      s1 += x1[i]! * m[i]!;
+    }
+    m00 += s0 * s0;
+    m10 += s1 * s0;
+    m11 += s1 * s1;
+  }
   return Float64Array.of(m00, m10, m10, m11);
 }
 

@@ -74,7 +74,11 @@ function clusteringsFor(spec: VcovSpec, state: OlsState, fn: string): ClusterCod
   // One column → codes on the estimation rows (an absorbed fixed effect reuses its codes).
   const single = (name: string): ClusterCodes => {
     const fe = design.fixedEffects.find((f) => f.name === name);
-    if (fe !== undefined) return { name, codes: fe.codes, nClusters: fe.nLevels };
+    if (fe !== undefined) {
+      // The codes of an effect in blocks are built only if a pass reads them.
+      if (fe.blocks === undefined) return { name, codes: fe.codes, nClusters: fe.nLevels };
+      return { name, get codes(): Int32Array { return fe.codes; }, nClusters: fe.nLevels, blocks: { length: fe.blocks.length } };
+    }
     const extra = Object.prototype.hasOwnProperty.call(design.extra, name) ? design.extra[name] : undefined;
     const clustering = extra !== undefined ? clusterCodes(name, extra) : clusterCodes(name, frame.column(name, fn), design.rows);
     if (clustering.codes.some((c) => c < 0)) {

@@ -107,3 +107,14 @@ describe('isCycleNestedIn = isNestedIn on the codes i mod period', () => {
     });
   });
 });
+
+describe('isCycleNestedIn with clusters in blocks (codes ⌊i/B⌋ not read)', () => {
+  it('agrees with isNestedIn on the built codes', () => {
+    for (const [period, B, rows] of [[3, 3, 12], [2, 6, 12], [4, 2, 8], [1, 4, 8]] as const) {
+      const codes = Int32Array.from({ length: rows }, (_, i) => Math.floor(i / B));
+      const clustering = { name: 'b', get codes(): Int32Array { throw new Error('read'); }, nClusters: rows / B, blocks: { length: B } };
+      const levels = Int32Array.from({ length: rows }, (_, i) => i % period);
+      expect(isCycleNestedIn(period, rows, clustering)).toBe(isNestedIn(levels, period, { name: 'b', codes, nClusters: rows / B }));
+    }
+  });
+});

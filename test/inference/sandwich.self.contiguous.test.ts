@@ -51,3 +51,20 @@ describe('clusterMeat: clusters in contiguous runs', () => {
     for (let j = 0; j < 4; j++) expect(Object.is(meat[j], expected[j])).toBe(true);
   });
 });
+
+describe('clusterMeat: clusters marked as blocks of B rows (codes ⌊i/B⌋)', () => {
+  it('gives the bits of the general path without reading the codes', () => {
+    const rng = createRng(6);
+    const B = 7;
+    const g = 300;
+    const n = B * g;
+    const columns = [0, 1].map(() => Float64Array.from({ length: n }, () => rng.normal()));
+    const multiplier = Float64Array.from({ length: n }, () => rng.normal());
+    const codes = Int32Array.from({ length: n }, (_, i) => Math.floor(i / B));
+    let reads = 0;
+    const clustering = { name: 'c', get codes(): Int32Array { reads++; return codes; }, nClusters: g, blocks: { length: B } };
+    const meat = clusterMeat({ columns, multiplier }, n, 2, clustering);
+    expect(reads).toBe(0);
+    expect(Array.from(meat)).toEqual(reference(columns, multiplier, codes, g));
+  });
+});

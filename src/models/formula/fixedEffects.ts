@@ -154,12 +154,13 @@ export function smallIntegerCodes(column: Float64Array, rows: Int32Array | undef
   if (length > 0) {
     // Codes ⌊i/length⌋ (one level per block, in increasing order), built only when read.
     let codes: Int32Array | undefined;
-    const L = n / length;
+    const values = new Float64Array(n / length);
+    for (let u = 0; u < values.length; u++) values[u] = x[u * length]! + 0; // + 0: −0 → 0 as the table gives
     return {
       get codes(): Int32Array {
         return (codes ??= blockCodes(n, length));
       },
-      values: Float64Array.from({ length: L }, (_, u) => x[u * length]! + 0), // + 0: −0 → 0 as the table gives
+      values,
       blocks: { length, rows: n },
     };
   }

@@ -92,20 +92,25 @@ export function fixedEffectCodes(
 function lazyFixedEffect(
   name: string,
   coded: { readonly codes: Int32Array; cycle?: { period: number; rows: number }; blocks?: { length: number; rows: number } },
-  nLevels: number, makeLevels: () => string[]): DesignFixedEffect {
+  nLevels: number,
+  makeLevels: () => string[],
+): DesignFixedEffect {
   let levels: string[] | undefined;
+  const lazy = coded.cycle !== undefined || coded.blocks !== undefined;
   const effect: DesignFixedEffect = {
     name,
-    get codes(): Int32Array {
-      return coded.codes;
-    },
+    // A data property unless the codes are built on read (loops elsewhere index fe.codes[i]).
+    codes: lazy ? new Int32Array(0) : coded.codes,
     nLevels,
     get levels(): string[] {
       return (levels ??= makeLevels());
     },
   };
-  if (coded.cycle !== undefined) effect.cycle = coded.cycle;
-  if (coded.blocks !== undefined) effect.blocks = coded.blocks;
+  if (lazy) {
+    Object.defineProperty(effect, 'codes', { get: () => coded.codes, enumerable: true, configurable: true });
+    if (coded.cycle !== undefined) effect.cycle = coded.cycle;
+    if (coded.blocks !== undefined) effect.blocks = coded.blocks;
+  }
   return effect;
 }
 

@@ -17,7 +17,7 @@
 import { CausalPanelError } from '../../errors.js';
 import type { AttgtParams } from './attgtOptions.js';
 import type { PanelData, RcData } from './attgtData.js';
-import { panelCellAtt, panelSample, type PanelSample } from './attgtPanelCell.js';
+import { panelCellAtt, panelSample, releaseSample, type PanelSample, type SampleBuffers } from './attgtPanelCell.js';
 import { drdidRc } from './drdidRc.js';
 
 /** One ATT(g,t) cell. */
@@ -69,11 +69,20 @@ export function estimateCells(d: PanelData | RcData, p: AttgtParams): Cells {
   const cells: Cell[] = [];
   const psi = new Float64Array(n * specs.length);
   const psCache = new Map<string, PanelSample>();
-  const scratch: PanelScratch = { support: undefined };
+  // cells are cohort-major and a sample belongs to one cohort: when the cohort changes, the
+  // previous cohort's samples are never read again and their arrays serve the next ones
+  const buffers: SampleBuffers = { free: [] };
+  let cacheCohort = NaN;
+  const scratch: PanelScratch = { support: undefined, buffers };
   // per cell, the row ranges its ψ column can be non-zero on (panel cells: its 2×2 sample)
   const support: (Int32Array | undefined)[] = [];
   specs.forEach(({ g, t0, cur, pret, pretG, post }, j) => {
     const column = psi.subarray(j * n, (j + 1) * n);
+    if (g !== cacheCohort) {
+      for (const sample of psCache.values()) releaseSample(sample);
+      psCache.clear();
+      cacheCohort = g;
+    }
     if (!varying && periods[pret] === periods[cur]) {
       // universal base period: the reference cell is 0 by construction
       cells.push({ group: g, time: periods[cur]!, att: 0, post, reference: true });
@@ -141,7 +150,7 @@ function panelCell(
   const key = `${g}|${cStart}|${invariant ? -1 : covPeriod}`;
   let sample = cache.get(key);
   if (!sample) {
-    sample = panelSample(d, p, Int32Array.from(ranges.flat()), tStart, tEnd, covPeriod, pretG);
+    sample = panelSample(d, p, Int32Array.from(ranges.flat()), tStart, tEnd, covPeriod, pretG, scratch.buffers);
     cache.set(key, sample);
   }
   const att = panelCellAtt(d, p, sample, cur, pret, psi);
@@ -152,6 +161,8 @@ function panelCell(
 /** The support of the last panel cell's ψ (row ranges, flat). */
 interface PanelScratch {
   support: Int32Array | undefined;
+  /** The call's pool of sample arrays. */
+  buffers: SampleBuffers;
 }
 
 /** One repeated-cross-section ATT(g,t). */

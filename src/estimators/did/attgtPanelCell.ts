@@ -60,6 +60,62 @@ export interface PanelSample {
   periodSums: (Float64Array | undefined)[];
   /** The reference period index of `periodSums`. */
   ref: number;
+  /** Where the sample's n₁-length arrays come from and go back to (see {@link SampleBuffers}). */
+  buffers: SampleBuffers | undefined;
+}
+
+/**
+ * Arrays of finished samples, reused by later samples of the same `attgt` call (never across
+ * calls): a call on 10⁵ units otherwise allocates megabytes per cohort, and V8 collects after
+ * every 64 MB of ArrayBuffers (docs/numerics.md, attgt). Every reused array is overwritten
+ * entirely before it is read, so the numbers are those of fresh arrays.
+ */
+export interface SampleBuffers {
+  free: Float64Array[];
+}
+
+/**
+ * A Float64Array of length `len`: a free buffer of the pool that is long enough (a view on it),
+ * else a new one with 1/16 spare room so that slightly larger samples can reuse it.
+ *
+ * @example
+ * takeBuffer({ free: [] }, 100).length; // 100
+ */
+export function takeBuffer(pool: SampleBuffers | undefined, len: number): Float64Array {
+  if (!pool) return new Float64Array(len);
+  const free = pool.free;
+  for (let i = 0; i < free.length; i++) {
+    const b = free[i]!;
+    if (b.length >= len) {
+      free[i] = free[free.length - 1]!;
+      free.pop();
+      return b.length === len ? b : b.subarray(0, len);
+    }
+  }
+  return new Float64Array(len + (len >>> 4)).subarray(0, len);
+}
+
+/**
+ * Gives a sample's pooled arrays back to its pool; the sample must not be used afterwards.
+ *
+ * @example
+ * releaseSample(sample); // its D, X, weights, e and packed rows go to the pool
+ */
+export function releaseSample(sample: PanelSample): void {
+  const pool = sample.buffers;
+  if (!pool) return;
+  const whole = (a: Float64Array): void => {
+    if (a.length > 0) pool.free.push(new Float64Array(a.buffer, 0, a.buffer.byteLength >>> 3));
+  };
+  whole(sample.D);
+  whole(sample.X);
+  if (sample.w) whole(sample.w);
+  whole(sample.wNorm);
+  if (sample.fixed) {
+    whole(sample.fixed.e);
+    whole(sample.fixed.packed);
+  }
+  sample.buffers = undefined;
 }
 
 /** What a sample's cells share beyond the design (see the file header). */
@@ -94,13 +150,14 @@ interface SampleFixed {
  * const s = panelSample(d, params, Int32Array.of(0, 120, 300, 500), 0, 120, 0, 2);
  * s.n1; // 320
  */
-export function panelSample(d: PanelData, p: AttgtParams, flat: Int32Array, tStart: number, tEnd: number, covPeriod: number, ref: number): PanelSample {
+export function panelSample(d: PanelData, p: AttgtParams, flat: Int32Array, tStart: number, tEnd: number, covPeriod: number, ref: number, buffers?: SampleBuffers): PanelSample {
   const k = p.covariates.length + 1;
   let n1 = 0;
   for (let q = 0; q < flat.length; q += 2) n1 += flat[q + 1]! - flat[q]!;
-  const D = new Float64Array(n1);
-  const X = new Float64Array(n1 * k);
-  const w = d.W ? new Float64Array(n1) : undefined;
+  // buildSample and normalizeWeights write every element: pooled arrays need no clearing
+  const D = takeBuffer(buffers, n1);
+  const X = takeBuffer(buffers, n1 * k);
+  const w = d.W ? takeBuffer(buffers, n1) : undefined;
   // time-invariant covariates may be stored for period 0 only (PanelData.Xs); weights are n × T
   buildSample(flat, tStart, tEnd, d.covariatesInvariant ? 0 : covPeriod * d.n, covPeriod * d.n, d.Xs, d.W, k, n1, D, X, w);
   // every field present from the start: one object shape for all samples
@@ -111,12 +168,13 @@ export function panelSample(d: PanelData, p: AttgtParams, flat: Int32Array, tSta
     D,
     X,
     w,
-    wNorm: normalizeWeights(w, n1),
+    wNorm: normalizeWeights(w, n1, takeBuffer(buffers, n1)),
     propensity: undefined,
     xpxInv: undefined,
     fixed: undefined,
     periodSums: new Array<Float64Array | undefined>(d.periods.length).fill(undefined),
     ref,
+    buffers,
   };
   if (p.method !== 'reg') {
     sample.propensity = fitPropensity(X, n1, k, D, sample.wNorm);
@@ -233,10 +291,11 @@ function sampleFixed(sample: PanelSample, code: number, k: number, n: number): S
   const c = new Float64Array(k);
   for (let a = 0; a < k; a++) c[a] = a3[a]! / mwC - a1[a]! / mwT;
   const scale = n / n1;
-  const e = new Float64Array(n1);
+  // fillPacked/fillFixed write every element of e and packed (pooled arrays need no clearing)
+  const e = takeBuffer(sample.buffers, n1);
   if (k <= 2) {
     // α, e, score and x₁ straight into the interleaved rows (α and score are read nowhere else)
-    const packed = new Float64Array(4 * n1);
+    const packed = takeBuffer(sample.buffers, 4 * n1);
     fillPacked(code, X, n1, k, D, wNorm, ps, mwT, mwC, c, scale, e, packed);
     const none = new Float64Array(0);
     return { code, alpha: none, e, score: none, scale, packed, mwT, mwC, m1, m3, g };
@@ -526,6 +585,7 @@ function fillPacked(
       const ei = scale * t;
       e[i] = ei;
       out[o + 1] = ei;
+      out[o + 2] = 0; // no score for reg (written: the array may be reused)
       continue;
     }
     const p = ps[i]!;

@@ -55,8 +55,9 @@ const FN = 'drdid';
  * @example
  * normalizeWeights(Float64Array.of(1, 3), 2); // Float64Array [0.5, 1.5]
  */
-export function normalizeWeights(weights: ArrayLike<number> | undefined, n: number): Float64Array {
-  const out = new Float64Array(n);
+export function normalizeWeights(weights: ArrayLike<number> | undefined, n: number, into?: Float64Array): Float64Array {
+  // `into` (length n) is overwritten entirely: a reused buffer gives the same values
+  const out = into ?? new Float64Array(n);
   if (!weights) return out.fill(1);
   let sum = 0;
   for (let i = 0; i < n; i++) {

@@ -7,10 +7,12 @@ import { serveKernels } from './parallel/pool.js';
 import { multiplierBootstrapKernel } from './inference/bootstrap.js';
 import { wildBootstrapTKernel, wildBootstrapWaldKernel } from './inference/wildBootstrapDraws.js';
 import { mediationBootstrapKernel } from './estimators/mediation/bootstrap.js';
+import { matchStrataKernel } from './estimators/matching/strataMatch.js';
 
 serveKernels({
   multiplierBootstrap: multiplierBootstrapKernel,
   wildBootstrapT: wildBootstrapTKernel,
   wildBootstrapWald: wildBootstrapWaldKernel,
   mediationBootstrap: mediationBootstrapKernel,
+  matchitStrata: matchStrataKernel,
 });

@@ -21,18 +21,17 @@
  */
 import { CausalPanelError, type Note, withFunctionName } from '../../errors.js';
 import type { Frame } from '../../data/frame.js';
-import { createRng } from '../../numerics/random.js';
 import { log2 } from '../../numerics/elementary.js';
 import { clusterCodes, intersectClusters } from '../../inference/clusters.js';
 import { balanceCovariates, type BalanceCovariate } from './balance.js';
 import { neumaierSum } from '../../numerics/sum.js';
-import { closestMatch } from './closest.js';
 import { kernelMatch } from './kernel.js';
 import { mahalanobisCoordinates } from './mahalanobis.js';
 import { MatchitResult, type MatchedSet } from './matchitResult.js';
 import { matchSubclass, matchWeights, type MatchMatrix } from './matchMatrix.js';
-import { matchWithinStrata, nearestMahalanobisWalk, nearestMultivariateMatch, nearestNeighborMatch } from './nearest.js';
-import { stableOrder } from './stableOrder.js';
+import { matchWithinStrata } from './nearest.js';
+import { matchRows, matchStrataOnPool, matchUnits, type MatchConfig } from './strataMatch.js';
+import { withWorkers } from '../../parallel/workersOption.js';
 import { propensityScore, type PropensityModel } from './propensityScore.js';
 import { validateMatchit, type MatchitOptions, type MatchitParams } from './validateMatchit.js';
 
@@ -73,38 +72,6 @@ function sampleSd(values: Float64Array, skip: Uint8Array): number {
   let ss = 0;
   for (let i = 0; i < values.length; i++) if (skip[i] !== 1) ss += (values[i]! - mean) ** 2;
   return Math.sqrt(ss / (count - 1));
-}
-
-function matchingOrder(params: MatchitParams, distance: Float64Array, treat: Uint8Array = params.focal): Int32Array {
-  const treatedDistance: number[] = [];
-  for (let a = 0; a < treat.length; a++) if (treat[a] === 1) treatedDistance.push(distance[a]!);
-  const n1 = treatedDistance.length;
-  // MatchIt: with replacement (reuse.max ≥ n1) the order is "data" whatever m.order says.
-  const order = params.replace && params.distance !== 'mahalanobis' ? 'data' : params.order;
-  switch (order) {
-    case 'closest':
-    case 'farthest':
-      // The pair distances set the order (closest.ts); no focal order is used.
-      return new Int32Array(0);
-    case 'largest':
-      return stableOrder(treatedDistance, true);
-    case 'smallest':
-      return stableOrder(treatedDistance, false);
-    case 'data':
-      return Int32Array.from({ length: n1 }, (_, i) => i);
-    case 'random': {
-      // Fisher–Yates with our seeded PRNG (R's sample.int cannot be reproduced).
-      const rng = createRng(params.seed);
-      const out = Int32Array.from({ length: n1 }, (_, i) => i);
-      for (let i = n1 - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
-        const tmp = out[i]!;
-        out[i] = out[j]!;
-        out[j] = tmp;
-      }
-      return out;
-    }
-  }
 }
 
 /**
@@ -313,33 +280,23 @@ function nearestMatches(
   strata: Int32Array | null,
 ): MatchMatrix {
   const treat = params.focal;
-  const base = { ratio: params.ratio, replace: params.replace, caliper, legacyIntegerAbs: params.legacy };
-  const matchUnits = (d: Float64Array, t: Uint8Array, disc: Uint8Array, coordinates: Float64Array | null): MatchMatrix => {
-    if (params.order === 'closest' || params.order === 'farthest') {
-      return closestMatch(d, t, { ratio: base.ratio, replace: base.replace, caliper, discarded: disc, closest: params.order === 'closest' });
-    }
-    const nearestParams = { ...base, order: matchingOrder(params, d, t), discarded: disc };
-    // MatchIt ≥ 4.6 matches a single Mahalanobis coordinate as a scalar distance (nn_matchC_vec).
-    if (mahalanobis !== null && !params.legacy && mahalanobis.dimension === 1) return nearestNeighborMatch(coordinates!, t, nearestParams);
-    return mahalanobis !== null
-      ? (params.legacy ? nearestMultivariateMatch : nearestMahalanobisWalk)(coordinates!, mahalanobis.dimension, t, nearestParams)
-      : nearestNeighborMatch(d, t, nearestParams);
+  const config: MatchConfig = {
+    ratio: params.ratio,
+    replace: params.replace,
+    caliper,
+    order: params.order,
+    seed: params.seed,
+    legacy: params.legacy,
+    mahalanobis: mahalanobis !== null,
+    dimension: mahalanobis?.dimension ?? 0,
   };
-  if (strata === null) return matchUnits(distance, treat, discarded, mahalanobis?.coordinates ?? null);
-  return matchWithinStrata(strata, treat, params.ratio, (rows) => {
-    let coordinates: Float64Array | null = null;
-    if (mahalanobis !== null) {
-      const dim = mahalanobis.dimension;
-      coordinates = new Float64Array(rows.length * dim);
-      rows.forEach((r, i) => coordinates!.set(mahalanobis.coordinates.subarray(r * dim, (r + 1) * dim), i * dim));
-    }
-    return matchUnits(
-      Float64Array.from(rows, (r) => distance[r]!),
-      Uint8Array.from(rows, (r) => treat[r]!),
-      Uint8Array.from(rows, (r) => discarded[r]!),
-      coordinates,
-    );
-  });
+  const coordinates = mahalanobis?.coordinates ?? null;
+  if (strata === null) return matchUnits(config, distance, treat, discarded, coordinates);
+  return withWorkers(params.fn, params.workers, (pool) =>
+    pool === null
+      ? matchWithinStrata(strata, treat, params.ratio, (rows) => matchRows(config, rows, distance, treat, discarded, coordinates))
+      : matchStrataOnPool(pool, params.fn, strata, treat, config, distance, discarded, coordinates),
+  );
 }
 
 /**

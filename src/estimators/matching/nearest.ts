@@ -243,7 +243,9 @@ export function nearestMultivariateMatch(
  * strata share no controls, the greedy result within a stratum does not depend on the others,
  * so processing strata one by one equals a global greedy pass that skips controls of other
  * strata. Treated units in a stratum without controls stay unmatched (−1). Cost: one grouping
- * pass (counting sort, O(n)) plus the matcher on each stratum.
+ * pass (counting sort, O(n)) plus the matcher on each stratum. Nothing crosses strata (each has
+ * its own order, availability and ties; the caliper and discards are fixed beforehand), so
+ * `strataMatch.ts` can run them on worker threads with the same result.
  *
  * @param strata stratum code of every unit, 0..nStrata−1
  * @param treat 1 = treated, 0 = control, per unit
@@ -264,10 +266,47 @@ export function matchWithinStrata(
   ratio: number,
   matchStratum: (rows: Int32Array) => MatchMatrix,
 ): MatchMatrix {
+  const layout = strataLayout(strata, treat);
+  const controls = new Int32Array(layout.treatedRows.length * ratio).fill(-1);
+  for (let k = 0; k < layout.active.length; k++) {
+    const rows = stratumRows(layout, layout.active[k]!);
+    placeStratumMatches(rows, matchStratum(rows), layout.treatedIndex, ratio, controls);
+  }
+  return { treatedRows: layout.treatedRows, ratio, controls };
+}
+
+/**
+ * The units grouped by exact stratum (see {@link strataLayout}).
+ *
+ * @example
+ * const layout: StrataLayout = strataLayout(Int32Array.of(0, 0, 1), Uint8Array.of(1, 0, 1));
+ */
+export interface StrataLayout {
+  /** Unit indices sorted by stratum, in row order within each stratum. */
+  readonly grouped: Int32Array;
+  /** Stratum s holds `grouped[start[s] .. start[s + 1])`. */
+  readonly start: Int32Array;
+  /** The strata with both treated and control units, ascending: the ones matched. */
+  readonly active: Int32Array;
+  /** Per unit: its row in the match matrix (treated units), −1 for controls. */
+  readonly treatedIndex: Int32Array;
+  /** Treated units in data order. */
+  readonly treatedRows: Int32Array;
+}
+
+/**
+ * Groups the units by stratum (counting sort, O(n)) and lists the strata to match: those without
+ * treated units have nothing to match, those without controls nothing to match to.
+ *
+ * @param strata stratum code of every unit, 0..nStrata−1
+ * @param treat 1 = treated, 0 = control, per unit
+ * @example
+ * strataLayout(Int32Array.of(1, 0, 1, 0), Uint8Array.of(1, 1, 0, 1)).active; // Int32Array [1]
+ */
+export function strataLayout(strata: Int32Array, treat: Uint8Array): StrataLayout {
   const n = treat.length;
   let nStrata = 0;
   for (let i = 0; i < n; i++) if (strata[i]! + 1 > nStrata) nStrata = strata[i]! + 1;
-  // Counting sort of the units by stratum, keeping row order inside each stratum.
   const start = new Int32Array(nStrata + 1);
   const treatedIn = new Int32Array(nStrata);
   const controlIn = new Int32Array(nStrata);
@@ -286,22 +325,40 @@ export function matchWithinStrata(
   for (let i = 0; i < n; i++) if (treat[i] === 1) treatedIndex[i] = n1++;
   const treatedRows = new Int32Array(n1);
   for (let i = 0; i < n; i++) if (treat[i] === 1) treatedRows[treatedIndex[i]!] = i;
-  const controls = new Int32Array(n1 * ratio).fill(-1);
+  const active: number[] = [];
+  for (let s = 0; s < nStrata; s++) if (treatedIn[s] !== 0 && controlIn[s] !== 0) active.push(s);
+  return { grouped, start, active: Int32Array.from(active), treatedIndex, treatedRows };
+}
 
-  for (let s = 0; s < nStrata; s++) {
-    // Strata without treated units have nothing to match; without controls nothing to match to.
-    if (treatedIn[s] === 0 || controlIn[s] === 0) continue;
-    const rows = grouped.subarray(start[s]!, start[s + 1]!);
-    const local = matchStratum(rows);
-    for (let t = 0; t < local.treatedRows.length; t++) {
-      const global = treatedIndex[rows[local.treatedRows[t]!]!]!;
-      for (let c = 0; c < Math.min(ratio, local.ratio); c++) {
-        const unit = local.controls[t * local.ratio + c]!;
-        controls[global * ratio + c] = unit >= 0 ? rows[unit]! : -1;
-      }
+/**
+ * The units of stratum `s` (ascending unit indices; a view into `layout.grouped`).
+ *
+ * @example
+ * stratumRows(strataLayout(Int32Array.of(1, 0, 1), Uint8Array.of(1, 0, 0)), 1); // Int32Array [0, 2]
+ */
+export function stratumRows(layout: Pick<StrataLayout, 'grouped' | 'start'>, s: number): Int32Array {
+  return layout.grouped.subarray(layout.start[s]!, layout.start[s + 1]!);
+}
+
+/**
+ * Writes the matches of one stratum (a match matrix in indices local to `rows`) into the rows of
+ * the full match matrix `controls` that belong to its treated units: strata write disjoint rows.
+ *
+ * @param treatedIndex per unit, its row in the full match matrix
+ * @example
+ * const controls = Int32Array.of(-1, -1);
+ * placeStratumMatches(Int32Array.of(2, 3), { treatedRows: Int32Array.of(0), ratio: 1, controls: Int32Array.of(1) },
+ *   Int32Array.of(0, -1, 1, -1), 1, controls);
+ * controls; // Int32Array [-1, 3]
+ */
+export function placeStratumMatches(rows: Int32Array, local: MatchMatrix, treatedIndex: Int32Array, ratio: number, controls: Int32Array): void {
+  for (let t = 0; t < local.treatedRows.length; t++) {
+    const global = treatedIndex[rows[local.treatedRows[t]!]!]!;
+    for (let c = 0; c < Math.min(ratio, local.ratio); c++) {
+      const unit = local.controls[t * local.ratio + c]!;
+      controls[global * ratio + c] = unit >= 0 ? rows[unit]! : -1;
     }
   }
-  return { treatedRows, ratio, controls };
 }
 
 /**

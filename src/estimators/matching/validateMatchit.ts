@@ -8,6 +8,7 @@
  */
 import { CausalPanelError, type Note } from '../../errors.js';
 import { invalidOption, opt, readOptions, showValue, type OptionPath } from '../../options.js';
+import { readWorkers, type WorkersOption } from '../../parallel/workersOption.js';
 import type { Frame } from '../../data/frame.js';
 import { toFrame, type DataInput } from '../../data/fromInput.js';
 import { droppedNote, MissingTracker } from '../../data/missing.js';
@@ -85,6 +86,15 @@ export interface MatchitOptions {
    * of MatchIt ≥ 4.5.4.
    */
   compat?: '4.5.1' | 'current';
+  /**
+   * Threads for nearest-neighbour matching within `exact` strata (docs/parallel.md): 1 (default),
+   * n, `'auto'` or a pool from `createWorkerPool(n)`. The strata are matched independently (each
+   * with its own order, controls and ties; the caliper and discards are fixed over the full
+   * sample first), so every option combination gives the same matches, weights and subclasses as
+   * one thread, bit for bit. Without `exact`, and for methods other than `'nearest'`, matching
+   * runs on the calling thread.
+   */
+  workers?: WorkersOption;
 }
 
 /**
@@ -124,6 +134,8 @@ export interface MatchitParams {
   readonly kernel: 'epanechnikov' | 'gaussian';
   readonly bandwidth: number;
   readonly legacy: boolean;
+  /** Threads for matching within exact strata. */
+  readonly workers: WorkersOption;
   readonly notes: readonly Note[];
 }
 
@@ -204,6 +216,7 @@ export const MATCHIT_SPEC = {
   kernel: opt.oneOf(['epanechnikov', 'gaussian'], 'epanechnikov'),
   bandwidth: opt.number({ min: 0, exclusiveMin: true, default: 0.06 }),
   compat: opt.oneOf(['4.5.1', 'current'], 'current'),
+  workers: opt.custom(readWorkers),
 };
 
 /** The cross-option rules (MatchIt's `check.inputs`), each in the one message form. */
@@ -331,6 +344,7 @@ export function validateMatchit(options: MatchitOptions, fn = 'matchit'): Matchi
     kernel: o.kernel,
     bandwidth: o.bandwidth,
     legacy: o.compat === '4.5.1',
+    workers: o.workers,
     notes: Object.freeze(notes),
   });
 }

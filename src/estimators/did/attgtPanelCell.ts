@@ -83,16 +83,15 @@ export interface SampleBuffers {
  */
 export function takeBuffer(pool: SampleBuffers | undefined, len: number): Float64Array {
   if (!pool) return new Float64Array(len);
+  // the smallest free buffer that fits, so that short arrays do not take the long ones
   const free = pool.free;
-  for (let i = 0; i < free.length; i++) {
-    const b = free[i]!;
-    if (b.length >= len) {
-      free[i] = free[free.length - 1]!;
-      free.pop();
-      return b.length === len ? b : b.subarray(0, len);
-    }
-  }
-  return new Float64Array(len + (len >>> 4)).subarray(0, len);
+  let best = -1;
+  for (let i = 0; i < free.length; i++) if (free[i]!.length >= len && (best < 0 || free[i]!.length < free[best]!.length)) best = i;
+  if (best < 0) return new Float64Array(len + (len >>> 4)).subarray(0, len);
+  const b = free[best]!;
+  free[best] = free[free.length - 1]!;
+  free.pop();
+  return b.length === len ? b : b.subarray(0, len);
 }
 
 /**
@@ -221,7 +220,7 @@ function buildSample(
 export function panelCellAtt(d: PanelData, p: AttgtParams, sample: PanelSample, cur: number, pre: number, psi: Float64Array): number {
   const k = p.covariates.length + 1;
   const code = p.method === 'reg' ? REG : p.method === 'ipw' ? IPW : DR;
-  if (code !== IPW) sample.xpxInv ??= controlXpxInverse(sample.X, sample.D, k, sample.w);
+  if (code !== IPW) sample.xpxInv ??= controlXpxInverse(sample.X, sample.D, k, sample.w, sample.wNorm);
   const f = (sample.fixed ??= sampleFixed(sample, code, k, d.n));
   const sc = (sample.periodSums[cur] ??= periodSums(d, sample, f, cur, k));
   const sb = (sample.periodSums[pre] ??= periodSums(d, sample, f, pre, k));

@@ -234,11 +234,13 @@ function controlCrossproductsNarrow(deltaY: Float64Array, D: Float64Array, X: Fl
  * @example
  * controlXpxInverse(Float64Array.of(1, 1, 1), Float64Array.of(1, 0, 0), 1, undefined)[0]; // ≈ 1.5 (= 3/2, to rounding)
  */
-export function controlXpxInverse(X: Float64Array, D: Float64Array, k: number, weights: Float64Array | undefined): Float64Array {
+export function controlXpxInverse(X: Float64Array, D: Float64Array, k: number, weights: Float64Array | undefined, normalized?: Float64Array): Float64Array {
   const n = D.length;
-  const w = weights ? normalizeWeights(weights, n) : new Float64Array(n).fill(1);
+  // `normalized`: the caller's normalizeWeights(weights, n) (or ones), the same values
+  const w = normalized ?? (weights ? normalizeWeights(weights, n) : new Float64Array(n).fill(1));
   const xpx = new Float64Array(k * k);
-  controlCrossproducts(new Float64Array(n), D, X, k, w, n, xpx, new Float64Array(k));
+  // Σ x·ΔY is discarded here: D stands in for ΔY (finite, n long; XᵀWX does not read it)
+  controlCrossproducts(D, D, X, k, w, n, xpx, new Float64Array(k));
   checkConditioning(xpx, k);
   return invertSymmetric(xpx, k, FN);
 }

@@ -98,7 +98,7 @@ export function takeBuffer(pool: SampleBuffers | undefined, len: number): Float6
  * Gives a sample's pooled arrays back to its pool; the sample must not be used afterwards.
  *
  * @example
- * releaseSample(sample); // its D, X, weights, e and packed rows go to the pool
+ * releaseSample(sample); // its D, X, weights, ps, e and packed rows go to the pool
  */
 export function releaseSample(sample: PanelSample): void {
   const pool = sample.buffers;
@@ -110,6 +110,7 @@ export function releaseSample(sample: PanelSample): void {
   whole(sample.X);
   if (sample.w) whole(sample.w);
   whole(sample.wNorm);
+  if (sample.propensity) whole(sample.propensity.ps);
   if (sample.fixed) {
     whole(sample.fixed.e);
     whole(sample.fixed.packed);
@@ -176,7 +177,7 @@ export function panelSample(d: PanelData, p: AttgtParams, flat: Int32Array, tSta
     buffers,
   };
   if (p.method !== 'reg') {
-    sample.propensity = fitPropensity(X, n1, k, D, sample.wNorm);
+    sample.propensity = fitPropensity(X, n1, k, D, sample.wNorm, takeBuffer(buffers, n1));
     if (!sample.propensity.converged) d.notes.push({ code: 'glm_not_converged', iterations: sample.propensity.iterations });
   }
   return sample;

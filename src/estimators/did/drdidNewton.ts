@@ -40,7 +40,7 @@ export interface NewtonLogitFit {
  * const X = Float64Array.of(1, 1, 1, 1, 0, 1, 2, 3);
  * newtonLogit(X, 4, 2, Float64Array.of(0, 1, 0, 1), Float64Array.of(1, 1, 1, 1))?.ps; // ≈ [0.31, 0.44, 0.56, 0.69]
  */
-export function newtonLogit(X: Float64Array, n: number, k: number, D: Float64Array, w: Float64Array): NewtonLogitFit | null {
+export function newtonLogit(X: Float64Array, n: number, k: number, D: Float64Array, w: Float64Array, psInto?: Float64Array): NewtonLogitFit | null {
   let sw = 0;
   let swd = 0;
   for (let i = 0; i < n; i++) {
@@ -51,7 +51,8 @@ export function newtonLogit(X: Float64Array, n: number, k: number, D: Float64Arr
   const beta = new Float64Array(k);
   const m = swd / sw;
   beta[0] = log(m / (1 - m));
-  const ps = new Float64Array(n);
+  // `psInto` (n long) may hold anything: a full pass writes every ps before the Taylor pass reads it
+  const ps = psInto ?? new Float64Array(n);
   const info = new Float64Array(k * k);
   const score = new Float64Array(k);
   let lastStep: Float64Array | null = null;

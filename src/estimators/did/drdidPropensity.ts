@@ -46,7 +46,7 @@ function isInterceptOnly(X: Float64Array, n: number, k: number): boolean {
  * const X = Float64Array.of(1, 1, 1, 1);
  * fitPropensity(X, 4, 1, Float64Array.of(1, 0, 0, 0), Float64Array.of(1, 1, 1, 1)).ps; // [0.25, 0.25, 0.25, 0.25]
  */
-export function fitPropensity(X: Float64Array, n: number, k: number, D: Float64Array, w: Float64Array): PropensityFit {
+export function fitPropensity(X: Float64Array, n: number, k: number, D: Float64Array, w: Float64Array, psInto?: Float64Array): PropensityFit {
   let ps: Float64Array;
   let converged = true;
   let iterations = 0;
@@ -59,7 +59,7 @@ export function fitPropensity(X: Float64Array, n: number, k: number, D: Float64A
     }
     ps = new Float64Array(n).fill(swd / sw);
   } else {
-    const newton = newtonLogit(X, n, k, D, w);
+    const newton = newtonLogit(X, n, k, D, w, psInto);
     if (newton && !capAny(newton.ps, n)) {
       // no fitted value reaches the cap: the information of the final pass is DRDID's XᵀWX
       const hessian = invertSymmetric(newton.information, k, FN);

@@ -57,6 +57,13 @@ export interface AggregationInference {
    * normal, or the bootstrap sup-t value for uniform bands (p = 0: pointwise).
    */
   critical(psi: Float64Array, p: number, level: number): number;
+  /** True when `critical` never reads `psi` (pointwise normal): the rows' matrix is then built only on request. */
+  pointwiseOnly?: boolean;
+}
+
+/** acc += v/K row by row (one column of {@link meanOfColumns}' sums, in its order). */
+function addShare(acc: Float64Array, v: Float64Array, K: number, n: number): void {
+  for (let i = 0; i < n; i++) acc[i] += v[i]! / K;
 }
 
 /**
@@ -269,6 +276,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
   };
   let overallEst: number;
   let overallPsi: Float64Array;
+  let deferredRows: (() => Float64Array) | undefined;
 
   if (type === 'simple') {
     const keepers: number[] = [];
@@ -315,24 +323,48 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
       throw new CausalPanelError('invalid_option', `${FN}: no event times fall within the requested window (minE ${minE}, maxE ${maxE})`, { fn: FN, option: 'minE' });
     }
     const attE: number[] = [];
-    for (const e of eseq) {
+    const whichOf = eseq.map((e) => {
       const which: number[] = [];
       for (let c = 0; c < p; c++) if (time[c]! - group[c]! === e && includeBalanced[c]) which.push(c);
-      const a = pgWeightedMean(att, pg, which);
-      const ps = weightedInfluence(psi, n, which, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, rowBuffer(eseq.length, rowPsi.length), support, runs);
-      attE.push(a);
-      rowPsi.push(ps);
-      rows.push({ term: `event:${e}`, e, estimate: a, stdError: cleanSE(inference.se(ps)) });
-    }
+      return which;
+    });
+    const rowInto = (k: number, into: Float64Array): Float64Array => weightedInfluence(psi, n, whichOf[k]!, att, pg, cellSlot, rowWeight, rowSlot, nSlots, true, into, support, runs);
     const post = eseq.map((e, k) => (e >= 0 ? k : -1)).filter((k) => k >= 0);
+    if (inference.pointwiseOnly === true) {
+      // no row matrix needed now (10⁵ units × 13 rows: 10 MB): each row through one zeroed
+      // column, the overall's Σ_k ψ_k/K added as in meanOfColumns (from +0, post rows in order),
+      // and the matrix rebuilt by the same calls if the result is asked for it
+      const scratch = new Float64Array(n);
+      const acc = post.length > 0 ? new Float64Array(n) : undefined;
+      const K = post.length;
+      eseq.forEach((e, k) => {
+        if (k > 0) scratch.fill(0);
+        const ps = rowInto(k, scratch);
+        attE.push(pgWeightedMean(att, pg, whichOf[k]!));
+        rows.push({ term: `event:${e}`, e, estimate: attE[k]!, stdError: cleanSE(inference.se(ps)) });
+        if (acc && e >= 0) addShare(acc, ps, K, n);
+      });
+      deferredRows = () => {
+        const matrix = new Float64Array(n * eseq.length);
+        eseq.forEach((_, k) => rowInto(k, matrix.subarray(k * n, (k + 1) * n)));
+        return matrix;
+      };
+      overallPsi = acc ?? new Float64Array(n).fill(NaN);
+    } else {
+      eseq.forEach((e, k) => {
+        const ps = rowInto(k, rowBuffer(eseq.length, rowPsi.length));
+        attE.push(pgWeightedMean(att, pg, whichOf[k]!));
+        rowPsi.push(ps);
+        rows.push({ term: `event:${e}`, e, estimate: attE[k]!, stdError: cleanSE(inference.se(ps)) });
+      });
+      overallPsi = post.length === 0 ? new Float64Array(n).fill(NaN) : meanOfColumns(rowPsi, post, n);
+    }
     if (post.length === 0) {
       overallEst = NaN;
-      overallPsi = new Float64Array(n).fill(NaN);
     } else {
       let s = 0;
       for (const k of post) s += attE[k]!;
       overallEst = s / post.length;
-      overallPsi = meanOfColumns(rowPsi, post, n);
     }
   } else {
     const minG = Math.min(...gPos);
@@ -361,7 +393,7 @@ export function aggregateAttgt(cellsIn: AttgtCells, type: AggregationType, optio
     type,
     overall: { estimate: overallEst, stdError: overallSE },
     rows,
-    rowInfluence: pool ?? new Float64Array(0),
+    rowInfluence: deferredRows ?? pool ?? new Float64Array(0),
     overallInfluence: overallPsi,
     n,
     nobs: cellsIn.nobs ?? n,

@@ -23,8 +23,11 @@ export interface AttgtAggregateInit {
   /** The aggregated estimates and their SEs: the overall effect first, then the rows. */
   overall: { estimate: number; stdError: number };
   rows: readonly { term: string; e: number; estimate: number; stdError: number }[];
-  /** n × rows influence functions of the rows (column-major) and n of the overall effect. */
-  rowInfluence: Float64Array;
+  /**
+   * n × rows influence functions of the rows (column-major), or how to build them (the same
+   * values) when the inference reads no row matrix; and n of the overall effect.
+   */
+  rowInfluence: Float64Array | (() => Float64Array);
   overallInfluence: Float64Array;
   n: number;
   nobs: number;
@@ -71,7 +74,7 @@ export class AttgtAggregate extends Result {
   readonly standardize: StandardizeBasis;
   /** Influence rows (units, or observations) of treated and comparison units, and the clusters of the SEs (NaN: by unit); `effectSize` reads them. */
   readonly sampleSizes: { readonly treated: number; readonly control: number; readonly clusters: number };
-  readonly #rowInfluence: Float64Array;
+  #rowInfluence: Float64Array | (() => Float64Array);
   readonly #overallInfluence: Float64Array;
   readonly #inference: AggregationInference;
   readonly #rowCount: number;
@@ -96,7 +99,13 @@ export class AttgtAggregate extends Result {
   /** Critical value of the rows at `level`: pointwise normal, or the bootstrap sup-t value. */
   #rowCritical(level: number): number {
     const q = this.#rowCount;
-    return this.#inference.critical(q > 0 ? this.#rowInfluence : new Float64Array(0), q, level);
+    return this.#inference.critical(q > 0 && this.#inference.pointwiseOnly !== true ? this.#rowMatrix() : new Float64Array(0), q, level);
+  }
+
+  /** The rows' influence matrix, built on first use when the aggregation deferred it. */
+  #rowMatrix(): Float64Array {
+    if (typeof this.#rowInfluence === 'function') this.#rowInfluence = this.#rowInfluence();
+    return this.#rowInfluence;
   }
 
   /**
@@ -104,7 +113,7 @@ export class AttgtAggregate extends Result {
    * @example agg.influence().length; // n × agg.rows.length
    */
   influence(): Float64Array {
-    return Float64Array.from(this.#rowInfluence);
+    return Float64Array.from(this.#rowMatrix());
   }
 
   /**

@@ -103,7 +103,7 @@ export function cellInference(
     return {
       se,
       critical: pointwise,
-      aggregation: { se: (v) => columnSE(v, 0, v.length), critical: (_m, _q, level) => pointwise(level) },
+      aggregation: { se: (v) => columnSE(v, 0, v.length), critical: (_m, _q, level) => pointwise(level), pointwiseOnly: true },
       cluster,
     };
   }

@@ -103,8 +103,10 @@ export interface Columns {
   unitCol: Float64Array | readonly (string | null)[] | undefined;
   /** The cluster column beyond the unit (did's `clustervars`), if any. */
   clusterCol: Float64Array | readonly (string | null)[] | undefined;
-  /** Complete rows, ascending. */
-  keep: Int32Array;
+  /** Complete rows, ascending (0 … n − 1 when `allKept`: then built on first read only). */
+  readonly keep: Int32Array;
+  /** Whether every input row is complete (`keep` is 0 … n − 1). */
+  allKept: boolean;
   notes: Note[];
   /** Whether a complete row has cohort 0 / missing / Infinity. */
   anyNever: boolean;
@@ -166,11 +168,16 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   const dropped = finished.dropped;
   // every row kept: 0 … n − 1 from a plain loop of ours (the tracker's lazy rows come from a
   // getter whose loop is compiled on-stack on every call)
-  const keep = dropped.count === 0 && frame.nrow > 0 ? allRows(frame.nrow) : finished.rows;
+  // (not built at all when no consumer reads it: the sorted coder needs only the count; 4 MB on 10⁶ rows)
+  const allKept = dropped.count === 0 && frame.nrow > 0;
+  const nrow = frame.nrow;
+  let keepRows: Int32Array | undefined = allKept ? undefined : finished.rows;
+  const keepOf = (): Int32Array => (keepRows ??= allRows(nrow));
+  const nKept = allKept ? nrow : keepRows!.length;
   const notes: Note[] = [];
   const note = droppedNote(dropped);
   if (note) notes.push(note);
-  const facts = complete && keep.length === frame.nrow ? optimistic! : rowFacts(keep, t, gRaw, w, unitNumeric, []);
+  const facts = complete && nKept === frame.nrow ? optimistic! : rowFacts(keepOf(), t, gRaw, w, unitNumeric, []);
   if (facts.badTime >= 0) {
     const row = facts.badTime;
     throw new CausalPanelError('invalid_option', `${FN}: time column "${p.time}" must hold integer periods (row ${row + 1}: ${t[row]})`, { fn: FN, column: p.time, row, value: t[row] });
@@ -192,10 +199,26 @@ export function readColumns(frame: Frame, p: AttgtParams): Columns {
   // Only codings other than 0 are noted, so the common all-zero coding needs no second pass.
   const lastPeriod = facts.bounds.tHi;
   if (facts.anyNeverNotZero || facts.gMaxFinite > lastPeriod) {
-    const coding = neverTreatedNote(p.cohort, { found: findNeverTreated(gRaw, keep, lastPeriod, unitCol), lastPeriod }, unitCol === undefined ? 'rows' : 'units');
+    const coding = neverTreatedNote(p.cohort, { found: findNeverTreated(gRaw, keepOf(), lastPeriod, unitCol), lastPeriod }, unitCol === undefined ? 'rows' : 'units');
     if (coding !== null) notes.push(coding);
   }
-  return { y, t, gRaw, xs, w, unitCol, clusterCol, keep, notes, anyNever: facts.anyNever, gMaxFinite: facts.gMaxFinite, bounds: facts.bounds };
+  return {
+    y,
+    t,
+    gRaw,
+    xs,
+    w,
+    unitCol,
+    clusterCol,
+    get keep(): Int32Array {
+      return keepOf();
+    },
+    allKept,
+    notes,
+    anyNever: facts.anyNever,
+    gMaxFinite: facts.gMaxFinite,
+    bounds: facts.bounds,
+  };
 }
 
 /**
@@ -408,7 +431,9 @@ function filterRows(keep: Int32Array, test: (row: number) => boolean): Int32Arra
 /** The rows and cohort rules the cells are estimated on (did's sample decisions). */
 export interface Sample {
   /** Rows kept (complete, and before the last cohort's treatment when nobody is never treated). */
-  keep: Int32Array;
+  readonly keep: Int32Array;
+  /** Whether `keep` is the columns' own `keep` (no row filtered here; false in any derived sample). */
+  keepIsColumns: boolean;
   /** Weights normalised to mean 1 over the complete rows (by input row), or undefined. */
   w: Float64Array | undefined;
   /** Cohorts after this period (the last observed one) count as never treated, as did. */
@@ -428,11 +453,11 @@ export interface Sample {
  * selectSample(readColumns(frame, params), params).lastTreat; // 2007 on mpdta
  */
 export function selectSample(cols: Columns, p: AttgtParams): Sample {
-  let keep = cols.keep;
   const { t } = cols;
   // weights normalised to mean 1 over the complete rows (did normalises before any other filter)
   let w: Float64Array | undefined;
   if (cols.w) {
+    const keep = cols.keep;
     let s = 0;
     for (let r = 0; r < keep.length; r++) s += cols.w[keep[r]!]!;
     const mean = s / keep.length;
@@ -444,7 +469,17 @@ export function selectSample(cols: Columns, p: AttgtParams): Sample {
   // whatever the anticipation; the one rule of data/neverTreated.ts)
   const lastTreat = cols.bounds.tHi;
   const hasNever = cols.anyNever || cols.gMaxFinite > lastTreat;
-  if (hasNever) return { keep, w, lastTreat, excludeFrom: Infinity };
+  if (hasNever) {
+    return {
+      get keep(): Int32Array {
+        return cols.keep;
+      },
+      keepIsColumns: true,
+      w,
+      lastTreat,
+      excludeFrom: Infinity,
+    };
+  }
   if (p.control === 'never') {
     throw new CausalPanelError(
       'no_control_units',
@@ -456,10 +491,10 @@ export function selectSample(cols: Columns, p: AttgtParams): Sample {
   // (without never-treated units every finite cohort is ≤ lastTreat, so the latest is the maximum)
   const latest = cols.gMaxFinite;
   const cutoff = latest - p.anticipation;
-  keep = filterRows(keep, (i) => t[i]! < cutoff);
+  const keep = filterRows(cols.keep, (i) => t[i]! < cutoff);
   cols.notes.push({ code: 'design_adjusted', message: `No never-treated units: periods from ${cutoff} on were dropped and cohort ${latest} serves only as a comparison group (as did).` });
   if (keep.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no periods left before the last cohort is treated`, { fn: FN });
-  return { keep, w, lastTreat, excludeFrom: latest };
+  return { keep, keepIsColumns: false, w, lastTreat, excludeFrom: latest };
 }
 
 /**

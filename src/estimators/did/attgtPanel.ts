@@ -23,7 +23,7 @@ const FN = 'attgt';
  * d.n; // 500 units on mpdta; d.Y is 500 × 5
  */
 export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): PanelData | RcData {
-  const { keep, w, lastTreat, excludeFrom } = sample;
+  const { w, lastTreat, excludeFrom } = sample;
   const notes = cols.notes;
   // cohort per unit, the duplicate check and the gap counts in one pass over the rows
   const inconsistent: Inconsistent = (row, unitId, prev, c) => {
@@ -33,7 +33,7 @@ export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): Pan
       { fn: FN, column: p.cohort, row, value: c },
     );
   };
-  const coding = codePanelSorted(cols, keep) ?? codePanelDirect(cols, keep, inconsistent) ?? codePanelFactors(cols, keep, inconsistent);
+  const coding = codePanelSorted(cols, sample) ?? codePanelDirect(cols, sample.keep, inconsistent) ?? codePanelFactors(cols, sample.keep, inconsistent);
   const { cohortRaw, counts, duplicate, periods } = coding;
   let nU = coding.nU;
   const nT = coding.nT;
@@ -54,11 +54,12 @@ export function preparePanel(cols: Columns, p: AttgtParams, sample: Sample): Pan
   // every period must still be observed; otherwise re-index on the remaining rows (rare)
   if (early + gaps > 0) {
     const seenPeriod = new Uint8Array(nT);
+    const keep = sample.keep;
     for (let r = 0; r < keep.length; r++) if (drop[coding.unitOf(r)] === 0) seenPeriod[coding.periodOf(r)] = 1;
     if (seenPeriod.some((s) => s === 0)) {
       const kept = filterPositions(keep, (r) => drop[coding.unitOf(r)] === 0);
       if (kept.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period or with gaps`, { fn: FN });
-      return preparePanel(cols, p, { ...sample, keep: kept });
+      return preparePanel(cols, p, { w, lastTreat, excludeFrom, keep: kept, keepIsColumns: false });
     }
   }
   // order the kept units by (cohort, id): every cohort is then a contiguous range
@@ -151,7 +152,7 @@ function unbalancedPanel(cols: Columns, p: AttgtParams, sample: Sample, coding: 
   const kept = filterPositions(keep, (r) => drop[coding.unitOf(r)] === 0);
   if (kept.length === 0) throw new CausalPanelError('no_rows_left', `${FN}: no units left after dropping units treated in the first period`, { fn: FN });
   cols.notes.push({ code: 'design_adjusted', message: 'Unbalanced panel: estimated with the repeated cross-section 2×2s and influence functions summed by unit (as did with allow_unbalanced_panel = TRUE).' });
-  return prepareRc(cols, p, { ...sample, keep: kept }, { code, ids: coding.units });
+  return prepareRc(cols, p, { w: sample.w, lastTreat: sample.lastTreat, excludeFrom: sample.excludeFrom, keep: kept, keepIsColumns: false }, { code, ids: coding.units });
 }
 
 /** Marks the units not seen in every period as dropped; returns how many were newly dropped. */

@@ -10,7 +10,10 @@
  * {@link codePanelFactors} for any ids, through the shared group coder `factor()` of `data/`.
  */
 import { factor } from '../../data/factor.js';
-import { cohortCode, type Columns } from './attgtData.js';
+import { cohortCode, type Columns, type Sample } from './attgtData.js';
+
+/** Placeholder for `keep` when every row is kept (the loops then index rows directly). */
+const NO_ROWS = new Int32Array(0);
 
 /**
  * The panel's unit/period coding, as `preparePanel` consumes it: per unit code its raw cohort
@@ -155,14 +158,16 @@ function scatterRows(
  * and cells as {@link codePanelDirect}. Null unless `keep` is the rows the blocks were found on.
  *
  * @example
- * codePanelSorted(cols, cols.keep)?.nT; // 5 on mpdta (sorted by county and year)
+ * codePanelSorted(cols, selectSample(cols, params))?.nT; // 5 on mpdta (sorted by county and year)
  */
-export function codePanelSorted(cols: Columns, keep: Int32Array): PanelCoding | null {
+export function codePanelSorted(cols: Columns, sample: Sample): PanelCoding | null {
   const m = cols.bounds.unitBlocks;
   const unit = cols.unitCol;
-  if (m === 0 || keep !== cols.keep || !(unit instanceof Float64Array)) return null;
-  const all = keep.length === cols.t.length;
-  const nU = keep.length / m;
+  if (m === 0 || !sample.keepIsColumns || !(unit instanceof Float64Array)) return null;
+  // every row kept: the loops below read no keep[r], so the 0 … n − 1 array is never built
+  const all = cols.allKept;
+  const keep = all ? NO_ROWS : sample.keep;
+  const nU = (all ? cols.t.length : keep.length) / m;
   const units: number[] = new Array<number>(nU);
   const cohortRaw = new Float64Array(nU);
   blockHeads(keep, all, m, nU, unit, cols.gRaw, units, cohortRaw);
